@@ -1,0 +1,126 @@
+# baton — one Makefile for the library, the command, the tests and the benchmarks.
+# Objects go under $(BUILD); `make check-sanitize` reuses every rule with another BUILD.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BUILD    ?= build
+SHARED   ?= ../shared
+
+CC       ?= cc
+CSTD     := -std=c11 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+OPT      ?= -O2 -g
+SANITIZE ?=
+ifneq ($(SANITIZE),)
+OPT      := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN    := -fsanitize=address,undefined
+endif
+
+# Dependencies of the command and the tests (never of libbaton itself) are decided in one
+# place: $(BUILD)/config.mk, made after `make deps` has installed them, then read back.
+# Make re-reads itself once that file exists, so a fresh machine needs no extra step.
+PKGS     := libxml-2.0 libgvc jansson
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+
+CPPFLAGS := -Iinclude -I. -DBATON_VERSION='"$(VERSION)"'
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) -MMD -MP
+LDLIBS_LIB := -lpthread -lm
+
+# Sources are found by folder: a new file in a component folder is built with no Makefile edit.
+LIB_SRC  := $(wildcard tracer/*.c) $(wildcard tracer/*.S)
+CORE_SRC := $(wildcard model/*.c checker/*.c reports/*.c)
+CLI_SRC  := $(wildcard cli/*.c)
+TEST_SRC := $(wildcard tests/unit/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(patsubst %.S,$(BUILD)/obj/%.o,$(1)))
+LIB_OBJ  := $(call obj,$(LIB_SRC))
+CORE_OBJ := $(call obj,$(CORE_SRC))
+CLI_OBJ  := $(call obj,$(CLI_SRC))
+TEST_OBJ := $(call obj,$(TEST_SRC))
+
+BATON    := $(BUILD)/baton
+CHECKER  := $(BUILD)/check_baton
+
+.PHONY: all deps check check-unit check-sanitize conformance demo bench install clean
+.DEFAULT_GOAL := all
+
+all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
+
+# deps: installs missing Debian packages (as root) or prints the command to run.
+deps: $(BUILD)/config.mk
+$(BUILD)/config.mk: tools/deps.sh Makefile
+	@sh tools/deps.sh build
+	@mkdir -p $(@D)
+	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; \
+	   echo "CHECK_CFLAGS := $$(pkg-config --cflags check)"; \
+	   echo "CHECK_LIBS := $$(pkg-config --libs check)"; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/tracer/%.o: tracer/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -fPIC -c $< -o $@
+$(BUILD)/obj/tracer/%.o: tracer/%.S
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(OPT) -fPIC -c $< -o $@
+$(BUILD)/obj/tests/%.o: tests/%.c | $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) $(CHECK_CFLAGS) -c $< -o $@
+$(BUILD)/obj/%.o: %.c | $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/libbaton.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+$(BUILD)/libbaton.so: $(LIB_OBJ)
+	$(CC) -shared $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
+$(BUILD)/libbatoncore.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BATON): $(CLI_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a $(PKG_LIBS) $(LDLIBS_LIB)
+
+$(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
+	$(CC) $(LDSAN) -o $@ $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a $(PKG_LIBS) $(CHECK_LIBS) $(LDLIBS_LIB)
+
+# check: the conformance corpus (when ../shared is there), then every Check suite —
+# unit tests, end-to-end command tests and .csp corpora — ending with Check's summary line.
+check: all $(CHECKER)
+	@if [ -d $(SHARED)/conformance ]; then $(MAKE) --no-print-directory conformance; fi
+	@$(MAKE) --no-print-directory check-unit
+
+check-unit: all $(CHECKER)
+	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) $(CHECKER)
+
+check-sanitize:
+	@$(MAKE) --no-print-directory BUILD=build/san SANITIZE=1 CC=$(CC) check
+
+conformance: all
+	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance
+
+demo: all
+	@sh examples/demo.sh $(BATON) $(BUILD)
+
+bench: all
+	@sh tools/deps.sh bench
+	@sh bench/run.sh $(BUILD) $(SHARED)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 755 $(BATON) $(DESTDIR)$(PREFIX)/bin/baton
+	install -m 644 $(BUILD)/libbaton.a $(DESTDIR)$(PREFIX)/lib/libbaton.a
+	install -m 755 $(BUILD)/libbaton.so $(DESTDIR)$(PREFIX)/lib/libbaton.so
+	install -m 644 include/baton.h $(DESTDIR)$(PREFIX)/include/baton.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/baton.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/baton.pc
+	@if ls docs/man/*.1 >/dev/null 2>&1; then \
+		install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
+		install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
