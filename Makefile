@@ -93,7 +93,7 @@ check: all $(CHECKER)
 	@$(MAKE) --no-print-directory check-unit
 
 check-unit: all $(CHECKER)
-	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) $(CHECKER)
+	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) BATON_LDFLAGS="$(LDSAN)" $(CHECKER)
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZE=1 CC=$(CC) check
