@@ -1,0 +1,341 @@
+/* explore.c — breadth-first search for deadlocks and Tarjan's algorithm over tau edges for
+ * divergences (see explore.h). */
+#include "checker/explore.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checker/search.h"
+#include "checker/store.h"
+
+void chk_result_free(struct chk_result *r)
+{
+    free(r->trace);
+    free(r->refusal);
+    free(r->state);
+    memset(r, 0, sizeof *r);
+}
+
+double chk_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double start)
+{
+    if (lim && lim->max_states && states > lim->max_states) return "states";
+    if (lim && lim->seconds > 0 && chk_now() - start > lim->seconds) return "time";
+    return NULL;
+}
+
+/* ---- the search over one machine ---- */
+
+struct bfs {
+    const struct machine *m;
+    struct store *st;
+    uint32_t current;             /* the state being expanded */
+    uint64_t transitions;
+    uint32_t successors;          /* of the current state */
+    bool full;                    /* the store refused a state */
+    uint64_t *batch;              /* successors waiting to be inserted, one after another */
+    size_t nbatch, batch_cap;     /* in vectors */
+    uint32_t words;
+};
+
+static void flush(struct bfs *b)
+{
+    if (b->nbatch && store_insert_batch(b->st, b->batch, b->nbatch, b->current) < 0)
+        b->full = true;
+    b->nbatch = 0;
+}
+
+static void visit(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct bfs *b = ctx;
+    b->transitions++;
+    b->successors++;
+    if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
+    if (b->nbatch == b->batch_cap) flush(b);
+    uint64_t *to = b->batch + b->nbatch++ * b->words;
+    for (uint32_t w = 0; w < b->words; w++) to[w] = target[w];
+}
+
+/* Finds an event that leads from state `from` to vector `to` (the first in successor order). */
+struct find_edge {
+    const uint64_t *to;
+    uint32_t words;
+    uint32_t event;
+    bool found;
+};
+
+static void match(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct find_edge *f = ctx;
+    if (!f->found && event != EV_TICK && memcmp(target, f->to, f->words * sizeof *target) == 0) {
+        f->event = event;
+        f->found = true;
+    }
+}
+
+int chk_path(const struct machine *m, const struct store *st, uint32_t id, struct chk_result *r)
+{
+    size_t depth = 0;
+    for (uint32_t x = id; store_parent(st, x) != STORE_ROOT; x = store_parent(st, x)) depth++;
+    uint32_t words = mach_words(m);
+    uint32_t *trace = malloc((depth ? depth : 1) * sizeof *trace);
+    uint64_t *from = malloc(2 * words * sizeof *from);
+    r->state = malloc(words * sizeof *r->state);
+    if (!trace || !from || !r->state) {
+        free(trace);
+        free(from);
+        return -1;
+    }
+    uint64_t *to = from + words;
+    store_copy(st, id, r->state);
+    size_t n = depth;
+    for (uint32_t x = id; store_parent(st, x) != STORE_ROOT; x = store_parent(st, x)) {
+        store_copy(st, x, to);
+        store_copy(st, store_parent(st, x), from);
+        struct find_edge f = {to, words, 0, false};
+        mach_successors(m, from, match, &f);
+        trace[--n] = f.event;
+    }
+    free(from);
+    /* Keep the visible events only. */
+    size_t k = 0;
+    for (size_t i = 0; i < depth; i++)
+        if (trace[i] != EV_TAU) trace[k++] = trace[i];
+    r->trace = trace;
+    r->ntrace = k;
+    return 0;
+}
+
+/* ---- Tarjan's strongly connected components over tau edges ----
+ *
+ * Run after a complete breadth-first search, so every tau successor is already in the store
+ * and nothing is inserted: states are named by their slots, which stay put. */
+
+enum { UNSEEN = 0, ON_STACK = 1, DONE = 2, DIVERGES = 4 };
+
+struct frame {
+    uint32_t slot;
+    size_t first, n, at;          /* its tau successors: succ[first .. first + n) */
+    bool cyclic;                  /* a tau self-loop or an edge back into its component */
+};
+
+struct tarjan {
+    const struct machine *m;
+    const struct store *st;
+    uint32_t *index, *low;        /* per slot: DFS number (UNSEEN = 0), lowlink */
+    uint8_t *flags;               /* per slot: ON_STACK, DONE, DIVERGES */
+    uint32_t next;
+    uint32_t *stack;              /* Tarjan's stack of slots */
+    size_t sp, stack_cap;
+    struct frame *dfs;            /* the explicit depth-first stack */
+    size_t dp, dfs_cap;
+    uint32_t *succ;               /* tau successors of the open frames, concatenated */
+    size_t nsucc, succ_cap;
+    uint64_t *vec;                /* scratch: one vector */
+    bool failed;
+};
+
+static bool reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap) return true;
+    size_t c = *cap ? *cap : 256;
+    while (c < need) c *= 2;
+    void *v = realloc(*p, c * size);
+    if (!v) return false;
+    *p = v;
+    *cap = c;
+    return true;
+}
+
+static void tau_succ(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct tarjan *t = ctx;
+    if (event != EV_TAU || t->failed) return;
+    uint32_t slot = store_lookup(t->st, target);
+    if (slot == STORE_NONE ||
+        !reserve((void **)&t->succ, &t->succ_cap, t->nsucc + 1, sizeof *t->succ)) {
+        t->failed = true;
+        return;
+    }
+    t->succ[t->nsucc++] = slot;
+}
+
+static bool push_frame(struct tarjan *t, uint32_t slot)
+{
+    if (!reserve((void **)&t->dfs, &t->dfs_cap, t->dp + 1, sizeof *t->dfs) ||
+        !reserve((void **)&t->stack, &t->stack_cap, t->sp + 1, sizeof *t->stack))
+        return false;
+    t->index[slot] = t->low[slot] = ++t->next;
+    t->flags[slot] |= ON_STACK;
+    t->stack[t->sp++] = slot;
+    size_t first = t->nsucc;
+    store_copy_slot(t->st, slot, t->vec);
+    mach_successors(t->m, t->vec, tau_succ, t);
+    t->dfs[t->dp++] = (struct frame){slot, first, t->nsucc - first, 0, false};
+    return !t->failed;
+}
+
+/* Runs Tarjan from root; afterwards every slot reached has DONE and, where it can perform an
+ * infinite sequence of taus, DIVERGES.  False when out of memory. */
+static bool tarjan_from(struct tarjan *t, uint32_t root)
+{
+    if (!push_frame(t, root)) return false;
+    while (t->dp > 0) {
+        struct frame *f = &t->dfs[t->dp - 1];
+        uint32_t s = f->slot;
+        if (f->at < f->n) {
+            uint32_t w = t->succ[f->first + f->at++];
+            if (w == s) {
+                f->cyclic = true;
+            } else if (t->index[w] == UNSEEN) {
+                if (!push_frame(t, w)) return false;
+            } else if (t->flags[w] & ON_STACK) {
+                if (t->index[w] < t->low[s]) t->low[s] = t->index[w];
+                f->cyclic = true;
+            } else if (t->flags[w] & DIVERGES) {
+                t->flags[s] |= DIVERGES;  /* reaches a component already known to diverge */
+            }
+            continue;
+        }
+        bool cyclic = f->cyclic;
+        t->nsucc = f->first;
+        t->dp--;
+        if (t->low[s] == t->index[s]) {
+            /* s roots a component: it diverges if it has a tau cycle or reaches one. */
+            size_t bottom = t->sp;
+            while (t->stack[bottom - 1] != s) bottom--;
+            bottom--;
+            bool div = cyclic || t->sp - bottom > 1;
+            for (size_t i = bottom; i < t->sp && !div; i++)
+                div = (t->flags[t->stack[i]] & DIVERGES) != 0;
+            for (size_t i = bottom; i < t->sp; i++) {
+                uint32_t x = t->stack[i];
+                t->flags[x] = (uint8_t)((t->flags[x] & ~ON_STACK) | DONE | (div ? DIVERGES : 0));
+            }
+            t->sp = bottom;
+        }
+        if (t->dp > 0) {
+            uint32_t ps = t->dfs[t->dp - 1].slot;
+            if (t->low[s] < t->low[ps]) t->low[ps] = t->low[s];
+            if (t->flags[s] & DIVERGES) t->flags[ps] |= DIVERGES;
+        }
+    }
+    return true;
+}
+
+/* The first state (in breadth-first order, below `limit`) that can diverge, or STORE_NONE
+ * when none can.  *ok is false when the search ran out of memory. */
+static uint32_t first_divergent(const struct machine *m, const struct store *st, uint32_t limit,
+                                bool *ok)
+{
+    size_t slots = store_slots(st);
+    struct tarjan t = {.m = m, .st = st};
+    t.index = calloc(slots, sizeof *t.index);
+    t.low = calloc(slots, sizeof *t.low);
+    t.flags = calloc(slots, 1);
+    t.vec = malloc(mach_words(m) * sizeof *t.vec);
+    uint32_t found = STORE_NONE;
+    *ok = t.index && t.low && t.flags && t.vec;
+    for (uint32_t id = 0; *ok && id < limit && id < store_count(st); id++) {
+        uint32_t slot = store_slot(st, id);
+        if (t.index[slot] == UNSEEN && !tarjan_from(&t, slot)) *ok = false;
+        if (t.flags[slot] & DIVERGES) {
+            found = id;
+            break;
+        }
+    }
+    free(t.index);
+    free(t.low);
+    free(t.flags);
+    free(t.stack);
+    free(t.dfs);
+    free(t.succ);
+    free(t.vec);
+    return found;
+}
+
+/* ---- the checks ---- */
+
+static void explore(const struct machine *m, const struct chk_limits *lim, int deadlock,
+                    int divergence, struct chk_result *r)
+{
+    double start = chk_now();
+    memset(r, 0, sizeof *r);
+    struct store *st = store_new(mach_words(m), lim ? lim->memory : 0);
+    uint64_t *cur = malloc(mach_words(m) * sizeof *cur);
+    struct bfs b = {m, st, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
+    b.batch = malloc(b.batch_cap * b.words * sizeof *b.batch);
+    if (!st || !cur || !b.batch) {
+        r->verdict = CHK_ERROR;
+        goto out;
+    }
+    mach_initial(m, cur);
+    if (store_insert(st, cur, STORE_ROOT) < 0) b.full = true;
+    uint32_t dead = STORE_NONE;
+    for (b.current = 0; !b.full && b.current < store_count(st); b.current++) {
+        if ((b.current & 4095) == 0 && (r->limit = chk_over_limit(lim, store_count(st), start)))
+            break;
+        b.successors = 0;
+        if (b.current + 8 < store_count(st)) store_prefetch(st, b.current + 8);
+        store_copy(st, b.current, cur);
+        mach_successors(m, cur, visit, &b);
+        flush(&b);
+        if (b.full) break;
+        if (b.successors == 0 && deadlock && dead == STORE_NONE) {
+            dead = b.current;
+            if (!divergence) break;  /* breadth-first: this is the nearest deadlock */
+        }
+    }
+    r->states = store_count(st);
+    r->transitions = b.transitions;
+    if (b.full) r->limit = "memory";
+    if (r->limit) {
+        r->verdict = CHK_LIMIT;
+        goto out;
+    }
+    uint32_t bad = dead;
+    r->kind = CHK_DEADLOCK;
+    if (divergence) {
+        bool ok;
+        uint32_t div = first_divergent(m, st, dead == STORE_NONE ? store_count(st) : dead, &ok);
+        if (!ok) {
+            r->verdict = CHK_LIMIT;
+            r->limit = "memory";
+            goto out;
+        }
+        if (div != STORE_NONE) {
+            bad = div;
+            r->kind = CHK_DIVERGENCE;
+        }
+    }
+    if (bad == STORE_NONE) {
+        r->verdict = CHK_HOLDS;
+        r->kind = CHK_NONE;
+    } else {
+        r->verdict = chk_path(m, st, bad, r) == 0 ? CHK_FAILS : CHK_ERROR;
+    }
+out:
+    r->seconds = chk_now() - start;
+    free(b.batch);
+    free(cur);
+    store_free(st);
+}
+
+void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,
+                  struct chk_result *r)
+{
+    explore(m, lim, 1, divergence, r);
+}
+
+void chk_divergence(const struct machine *m, const struct chk_limits *lim, struct chk_result *r)
+{
+    explore(m, lim, 0, 1, r);
+}

@@ -1,0 +1,57 @@
+/* explore.h — breadth-first exploration of a machine's state space: counting states and
+ * transitions, and finding the nearest deadlock or divergence.  Breadth-first order makes the
+ * counterexample a shortest one; the successor order of machine.h makes it the same one on
+ * every run.
+ *
+ * Ownership: results own their trace arrays (chk_result_free); the machine stays the
+ * caller's. */
+#ifndef BATON_CHECKER_EXPLORE_H
+#define BATON_CHECKER_EXPLORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checker/machine.h"
+
+/* Limits a search may hit; 0 means none. */
+struct chk_limits {
+    uint64_t max_states;
+    size_t memory;                /* bytes for the state store */
+    double seconds;
+};
+
+enum chk_verdict {
+    CHK_HOLDS,                    /* nothing wrong anywhere */
+    CHK_FAILS,                    /* a counterexample is in the result */
+    CHK_LIMIT,                    /* a limit was hit first: see states, transitions */
+    CHK_ERROR,                    /* out of memory outside the budget */
+};
+
+enum chk_kind { CHK_NONE, CHK_DEADLOCK, CHK_DIVERGENCE, CHK_TRACE, CHK_REFUSAL, CHK_NONDET };
+
+struct chk_result {
+    enum chk_verdict verdict;
+    enum chk_kind kind;           /* for CHK_FAILS */
+    uint32_t *trace;              /* events before the violation, tau excluded (owned) */
+    size_t ntrace;
+    uint32_t event;               /* CHK_TRACE / CHK_NONDET: the offending event */
+    uint32_t *refusal;            /* CHK_REFUSAL: events the spec required, none accepted */
+    size_t nrefusal;
+    uint64_t *state;              /* the implementation's state at the violation (owned) */
+    uint64_t states, transitions;
+    double seconds;
+    const char *limit;            /* CHK_LIMIT: "states", "memory" or "time" */
+};
+
+void chk_result_free(struct chk_result *r);
+
+/* Deadlock freedom: a reachable state with no transitions at all (a state that can still
+ * terminate is not deadlocked; ✓ ends the run).  With `divergence` also divergence freedom
+ * (the FD form): a reachable cycle of tau transitions. */
+void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,
+                  struct chk_result *r);
+
+/* Divergence freedom alone. */
+void chk_divergence(const struct machine *m, const struct chk_limits *lim, struct chk_result *r);
+
+#endif

@@ -1,0 +1,326 @@
+/* checker/machine + checker/explore: small systems whose answers are worked out by hand in the
+ * comments, and the dining philosophers against an independent brute force
+ * (tests/data/phil_states.py, which gives the state and transition counts used here). */
+#include <check.h>
+#include <stdlib.h>
+
+#include "checker/explore.h"
+#include "checker/machine.h"
+
+enum { A = EV_FIRST_VISIBLE, B, C, D };
+
+/* An LTS from a list of (source, event, target) triples; state 0 initial. */
+static struct lts *lts_of(const uint32_t (*t)[3], size_t n, uint32_t omega)
+{
+    struct lts_builder *b = lts_builder_new();
+    lts_builder_state(b);
+    for (size_t i = 0; i < n; i++) lts_builder_add(b, t[i][0], t[i][1], t[i][2]);
+    return lts_build(b, 0, omega);
+}
+#define LTS(omega, ...)                                                                            \
+    lts_of((const uint32_t[][3]){__VA_ARGS__},                                                     \
+           sizeof((const uint32_t[][3]){__VA_ARGS__}) / sizeof(uint32_t[3]), omega)
+
+static struct evset set_of(const uint32_t *v, size_t n)
+{
+    return (struct evset){v, n};
+}
+#define SET(...) set_of((const uint32_t[]){__VA_ARGS__}, sizeof((const uint32_t[]){__VA_ARGS__}) / sizeof(uint32_t))
+#define EMPTY ((struct evset){NULL, 0})
+
+static void check(struct machine *m, int fd, enum chk_verdict v, enum chk_kind k, int len,
+                  uint64_t states)
+{
+    ck_assert_ptr_nonnull(m);
+    struct chk_result r;
+    chk_deadlock(m, NULL, fd, &r);
+    ck_assert_int_eq(r.verdict, v);
+    if (v == CHK_FAILS) {
+        ck_assert_int_eq(r.kind, k);
+        ck_assert_int_eq((int)r.ntrace, len);
+    }
+    if (states) ck_assert_uint_eq(r.states, states);
+    chk_result_free(&r);
+    mach_free(m);
+}
+
+static struct machine *one(struct lts *l)
+{
+    struct mach_builder *b = mach_builder_new();
+    return mach_build(b, mach_leaf(b, l));
+}
+
+START_TEST(a_cycle_never_deadlocks)
+{
+    /* P = a -> b -> P: two states, always something to do. */
+    check(one(LTS(LTS_NONE, {0, A, 1}, {1, B, 0})), 0, CHK_HOLDS, CHK_NONE, 0, 2);
+}
+END_TEST
+
+START_TEST(stop_after_a_deadlocks_after_one_event)
+{
+    /* a -> STOP: the stable state after <a> has no transitions. */
+    check(one(LTS(LTS_NONE, {0, A, 1})), 0, CHK_FAILS, CHK_DEADLOCK, 1, 0);
+}
+END_TEST
+
+START_TEST(skip_is_not_deadlocked)
+{
+    /* a -> SKIP: after <a> it can terminate, and ✓ ends the run: no deadlock. */
+    check(one(LTS(2, {0, A, 1}, {1, EV_TICK, 2})), 0, CHK_HOLDS, CHK_NONE, 0, 2);
+}
+END_TEST
+
+START_TEST(interleaved_skips_terminate_together)
+{
+    /* (a -> SKIP) ||| (b -> SKIP): each side 3 states (before, SKIP, Ω): 9 pairs, all
+     * reachable; (Ω, Ω) terminates, so nothing deadlocks. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(2, {0, A, 1}, {1, EV_TICK, 2}));
+    int q = mach_leaf(b, LTS(2, {0, B, 1}, {1, EV_TICK, 2}));
+    check(mach_build(b, mach_par(b, EMPTY, p, q)), 0, CHK_HOLDS, CHK_NONE, 0, 9);
+}
+END_TEST
+
+START_TEST(one_side_terminated_other_stuck_deadlocks)
+{
+    /* (a -> SKIP) ||| STOP: after <a> and the left's silent move to Ω, nothing can happen and
+     * the whole cannot terminate (STOP never does): a deadlock after 1 event. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(2, {0, A, 1}, {1, EV_TICK, 2}));
+    int q = mach_leaf(b, LTS(LTS_NONE, {0, C, 0}));
+    /* q = c -> q, but c is in the sync set and p never does c: q is blocked, STOP-like. */
+    check(mach_build(b, mach_par(b, SET(C), p, q)), 0, CHK_FAILS, CHK_DEADLOCK, 1, 0);
+}
+END_TEST
+
+START_TEST(synchronisation_blocks)
+{
+    /* (a -> STOP) [| {a} |] (b -> a -> STOP): the left's a waits for the right; b is free.
+     * <b, a> then both are STOP: deadlock after 2 events. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}));
+    int q = mach_leaf(b, LTS(LTS_NONE, {0, B, 1}, {1, A, 2}));
+    check(mach_build(b, mach_par(b, SET(A), p, q)), 0, CHK_FAILS, CHK_DEADLOCK, 2, 0);
+}
+END_TEST
+
+START_TEST(hiding_makes_taus_and_divergence)
+{
+    /* (a -> b -> P) \ {b}: trace a, tau, a, tau, …: no deadlock, no divergence. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 0}));
+    check(mach_build(b, mach_hide(b, SET(B), p)), 1, CHK_HOLDS, CHK_NONE, 0, 2);
+    /* c -> (Q \ {a}) with Q = a -> Q: diverges after <c>: FD finds it at length 1. */
+    b = mach_builder_new();
+    p = mach_leaf(b, LTS(LTS_NONE, {0, C, 1}, {1, A, 1}));
+    check(mach_build(b, mach_hide(b, SET(A), p)), 1, CHK_FAILS, CHK_DIVERGENCE, 1, 0);
+    /* The F form ignores divergence: the same process is deadlock free. */
+    b = mach_builder_new();
+    p = mach_leaf(b, LTS(LTS_NONE, {0, C, 1}, {1, A, 1}));
+    check(mach_build(b, mach_hide(b, SET(A), p)), 0, CHK_HOLDS, CHK_NONE, 0, 2);
+    /* A longer tau cycle through a parallel: (a -> b -> P) [| {b} |] (b -> Q) hidden {a, b}
+     * cycles silently: divergent at the start (length 0). */
+    b = mach_builder_new();
+    p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 0}));
+    int q = mach_leaf(b, LTS(LTS_NONE, {0, B, 0}));
+    check(mach_build(b, mach_hide(b, SET(A, B), mach_par(b, SET(B), p, q))), 1, CHK_FAILS,
+          CHK_DIVERGENCE, 0, 0);
+}
+END_TEST
+
+START_TEST(divergence_that_is_only_reachable)
+{
+    /* P = a -> P [] b -> R, R = c -> R' , R' = d -> R'  hidden {d}: a loops visibly, b leads
+     * to c then to a tau loop.  Divergent after <b, c>: FD says so with length 2. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 0}, {0, B, 1}, {1, C, 2}, {2, D, 2}));
+    check(mach_build(b, mach_hide(b, SET(D), p)), 1, CHK_FAILS, CHK_DIVERGENCE, 2, 3);
+}
+END_TEST
+
+START_TEST(renaming_and_linking)
+{
+    /* (a -> STOP)[[a <- b]] [| {b} |] (b -> c -> STOP): the renamed b synchronises, then c,
+     * then deadlock after 2 events. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}));
+    int q = mach_leaf(b, LTS(LTS_NONE, {0, B, 1}, {1, C, 2}));
+    uint32_t from[] = {A}, to[] = {B};
+    check(mach_build(b, mach_par(b, SET(B), mach_rename(b, from, to, 1, p), q)), 0, CHK_FAILS,
+          CHK_DEADLOCK, 2, 0);
+    /* (a -> d -> STOP) [a <-> b] (b -> c -> STOP): the link is hidden: <d, c> or <c, d>, then
+     * deadlock after 2 visible events. */
+    b = mach_builder_new();
+    p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, D, 2}));
+    q = mach_leaf(b, LTS(LTS_NONE, {0, B, 1}, {1, C, 2}));
+    check(mach_build(b, mach_link(b, from, to, 1, p, q)), 0, CHK_FAILS, CHK_DEADLOCK, 2, 0);
+    /* (a -> STOP) [a <-> c] (b -> STOP): a is linked, so it never happens alone, and the
+     * right never offers c: only b, then deadlock after 1 event. */
+    b = mach_builder_new();
+    p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}));
+    q = mach_leaf(b, LTS(LTS_NONE, {0, B, 1}));
+    uint32_t linked[] = {C};
+    check(mach_build(b, mach_link(b, from, linked, 1, p, q)), 0, CHK_FAILS, CHK_DEADLOCK, 1, 0);
+}
+END_TEST
+
+START_TEST(alphabetised_parallel_confines_each_side)
+{
+    /* (a -> b -> STOP) [{a} || {a, c}] (a -> c -> STOP): a together; the left's b is outside
+     * its alphabet, so it is blocked; the right does c: <a, c> then deadlock. */
+    struct mach_builder *b = mach_builder_new();
+    int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 2}));
+    int q = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, C, 2}));
+    check(mach_build(b, mach_apar(b, SET(A), SET(A, C), p, q)), 0, CHK_FAILS, CHK_DEADLOCK, 2, 0);
+}
+END_TEST
+
+/* ---- the dining philosophers (../shared/peers/phil_butler.csp) ---- */
+
+static uint32_t ev_thinks(int i) { return EV_FIRST_VISIBLE + (uint32_t)i; }
+static uint32_t ev_sits(int n, int i) { return EV_FIRST_VISIBLE + (uint32_t)(n + i); }
+static uint32_t ev_eats(int n, int i) { return EV_FIRST_VISIBLE + (uint32_t)(2 * n + i); }
+static uint32_t ev_getsup(int n, int i) { return EV_FIRST_VISIBLE + (uint32_t)(3 * n + i); }
+static uint32_t ev_picks(int n, int i, int j) { return EV_FIRST_VISIBLE + (uint32_t)(4 * n + i * n + j); }
+static uint32_t ev_puts(int n, int i, int j) { return EV_FIRST_VISIBLE + (uint32_t)(4 * n + n * n + i * n + j); }
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* SEATED = (PHILS [| {|picks, putsdown|} |] FORKS) [| {|sits, getsup|} |] BUTLER(0), with
+ * PHILS and FORKS as nested alphabetised parallels, as the CSPm file writes them. */
+static struct machine *philosophers(int n, int butler)
+{
+    struct mach_builder *b = mach_builder_new();
+    uint32_t alpha[64][8];
+    int phils = -1, forks = -1;
+    uint32_t acc[2][512];
+    size_t nacc[2] = {0, 0};
+    for (int k = n - 1; k >= 0; k--) {  /* right-nested: P0 [A0 || A1 ∪ …] (P1 [A1 || …] …) */
+        int j = (k + 1) % n;
+        uint32_t ev[8] = {ev_thinks(k), ev_sits(n, k), ev_picks(n, k, k), ev_picks(n, k, j),
+                          ev_eats(n, k), ev_puts(n, k, j), ev_puts(n, k, k), ev_getsup(n, k)};
+        struct lts_builder *lb = lts_builder_new();
+        for (uint32_t s = 0; s < 8; s++) lts_builder_add(lb, s, ev[s], (s + 1) % 8);
+        int leaf = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+        for (int s = 0; s < 8; s++) alpha[k][s] = ev[s];
+        qsort(alpha[k], 8, sizeof(uint32_t), cmp_u32);
+        if (phils < 0) {
+            phils = leaf;
+        } else {
+            phils = mach_apar(b, set_of(alpha[k], 8), set_of(acc[0], nacc[0]), leaf, phils);
+        }
+        for (int s = 0; s < 8; s++) acc[0][nacc[0]++] = ev[s];
+        qsort(acc[0], nacc[0], sizeof(uint32_t), cmp_u32);
+    }
+    for (int k = n - 1; k >= 0; k--) {
+        int p = (k + n - 1) % n;
+        uint32_t ev[4] = {ev_picks(n, k, k), ev_picks(n, p, k), ev_puts(n, k, k), ev_puts(n, p, k)};
+        struct lts_builder *lb = lts_builder_new();
+        lts_builder_add(lb, 0, ev[0], 1);
+        lts_builder_add(lb, 1, ev[2], 0);
+        lts_builder_add(lb, 0, ev[1], 2);
+        lts_builder_add(lb, 2, ev[3], 0);
+        int leaf = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+        qsort(ev, 4, sizeof(uint32_t), cmp_u32);
+        if (forks < 0)
+            forks = leaf;
+        else
+            forks = mach_apar(b, set_of(ev, 4), set_of(acc[1], nacc[1]), leaf, forks);
+        for (int s = 0; s < 4; s++) acc[1][nacc[1]++] = ev[s];
+        qsort(acc[1], nacc[1], sizeof(uint32_t), cmp_u32);
+    }
+    uint32_t pp[2 * 64 * 64];
+    size_t npp = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) pp[npp++] = ev_picks(n, i, j);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) pp[npp++] = ev_puts(n, i, j);
+    int system = mach_par(b, set_of(pp, npp), phils, forks);
+    if (!butler) return mach_build(b, system);
+    struct lts_builder *lb = lts_builder_new();
+    for (int s = 0; s < n; s++)
+        for (int i = 0; i < n; i++) {
+            if (s < n - 1) lts_builder_add(lb, (uint32_t)s, ev_sits(n, i), (uint32_t)s + 1);
+            if (s > 0) lts_builder_add(lb, (uint32_t)s, ev_getsup(n, i), (uint32_t)s - 1);
+        }
+    int bl = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+    uint32_t sg[128];
+    size_t nsg = 0;
+    for (int i = 0; i < n; i++) sg[nsg++] = ev_sits(n, i);
+    for (int i = 0; i < n; i++) sg[nsg++] = ev_getsup(n, i);
+    return mach_build(b, mach_par(b, set_of(sg, nsg), system, bl));
+}
+
+START_TEST(philosophers_match_brute_force)
+{
+    /* From tests/data/phil_states.py: N, states, transitions with the butler; without it,
+     * states and one deadlock. */
+    static const struct { int n; uint64_t states, trans, states_nb; } want[] = {
+        {2, 28, 44, 51}, {3, 248, 624, 359}, {4, 2032, 7072, 2575}, {5, 15712, 69600, 18335},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        struct machine *m = philosophers(want[i].n, 1);
+        struct chk_result r;
+        chk_deadlock(m, NULL, 1, &r);
+        ck_assert_int_eq(r.verdict, CHK_HOLDS);
+        ck_assert_uint_eq(r.states, want[i].states);
+        ck_assert_uint_eq(r.transitions, want[i].trans);
+        chk_result_free(&r);
+        mach_free(m);
+        /* Without the butler every philosopher can pick up the left fork: the shortest
+         * deadlock is thinks.i, sits.i, picks.i.i for every i — 3N events. */
+        m = philosophers(want[i].n, 0);
+        chk_deadlock(m, NULL, 0, &r);
+        ck_assert_int_eq(r.verdict, CHK_FAILS);
+        ck_assert_int_eq(r.kind, CHK_DEADLOCK);
+        ck_assert_int_eq((int)r.ntrace, 3 * want[i].n);
+        chk_result_free(&r);
+        mach_free(m);
+    }
+}
+END_TEST
+
+START_TEST(limits_stop_cleanly)
+{
+    struct machine *m = philosophers(5, 1);
+    struct chk_limits lim = {.max_states = 1000};
+    struct chk_result r;
+    chk_deadlock(m, &lim, 0, &r);
+    ck_assert_int_eq(r.verdict, CHK_LIMIT);
+    ck_assert_str_eq(r.limit, "states");
+    chk_result_free(&r);
+    struct chk_limits mem = {.memory = 200 * 1024};
+    chk_deadlock(m, &mem, 0, &r);
+    ck_assert_int_eq(r.verdict, CHK_LIMIT);
+    ck_assert_str_eq(r.limit, "memory");
+    chk_result_free(&r);
+    mach_free(m);
+}
+END_TEST
+
+Suite *checker_explore_suite(void);
+Suite *checker_explore_suite(void)
+{
+    Suite *s = suite_create("checker_explore");
+    TCase *tc = tcase_create("explore");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, a_cycle_never_deadlocks);
+    tcase_add_test(tc, stop_after_a_deadlocks_after_one_event);
+    tcase_add_test(tc, skip_is_not_deadlocked);
+    tcase_add_test(tc, interleaved_skips_terminate_together);
+    tcase_add_test(tc, one_side_terminated_other_stuck_deadlocks);
+    tcase_add_test(tc, synchronisation_blocks);
+    tcase_add_test(tc, hiding_makes_taus_and_divergence);
+    tcase_add_test(tc, divergence_that_is_only_reachable);
+    tcase_add_test(tc, renaming_and_linking);
+    tcase_add_test(tc, alphabetised_parallel_confines_each_side);
+    tcase_add_test(tc, philosophers_match_brute_force);
+    tcase_add_test(tc, limits_stop_cleanly);
+    suite_add_tcase(s, tc);
+    return s;
+}
