@@ -34,6 +34,16 @@ const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double
 
 /* ---- the search over one machine ---- */
 
+static void machine_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    mach_successors(data, vec, emit, ctx);
+}
+
+struct space chk_machine_space(const struct machine *m)
+{
+    return (struct space){mach_words(m), machine_successors, (void *)m};
+}
+
 struct bfs {
     const struct machine *m;
     struct store *st;
@@ -81,11 +91,11 @@ static void match(void *ctx, uint32_t event, const uint64_t *target)
     }
 }
 
-int chk_path(const struct machine *m, const struct store *st, uint32_t id, struct chk_result *r)
+int chk_path(const struct space *sp, const struct store *st, uint32_t id, struct chk_result *r)
 {
     size_t depth = 0;
     for (uint32_t x = id; store_parent(st, x) != STORE_ROOT; x = store_parent(st, x)) depth++;
-    uint32_t words = mach_words(m);
+    uint32_t words = sp->words;
     uint32_t *trace = malloc((depth ? depth : 1) * sizeof *trace);
     uint64_t *from = malloc(2 * words * sizeof *from);
     r->state = malloc(words * sizeof *r->state);
@@ -101,7 +111,7 @@ int chk_path(const struct machine *m, const struct store *st, uint32_t id, struc
         store_copy(st, x, to);
         store_copy(st, store_parent(st, x), from);
         struct find_edge f = {to, words, 0, false};
-        mach_successors(m, from, match, &f);
+        sp->successors(sp->data, from, match, &f);
         trace[--n] = f.event;
     }
     free(from);
@@ -128,7 +138,7 @@ struct frame {
 };
 
 struct tarjan {
-    const struct machine *m;
+    const struct space *space;
     const struct store *st;
     uint32_t *index, *low;        /* per slot: DFS number (UNSEEN = 0), lowlink */
     uint8_t *flags;               /* per slot: ON_STACK, DONE, DIVERGES */
@@ -178,7 +188,7 @@ static bool push_frame(struct tarjan *t, uint32_t slot)
     t->stack[t->sp++] = slot;
     size_t first = t->nsucc;
     store_copy_slot(t->st, slot, t->vec);
-    mach_successors(t->m, t->vec, tau_succ, t);
+    t->space->successors(t->space->data, t->vec, tau_succ, t);
     t->dfs[t->dp++] = (struct frame){slot, first, t->nsucc - first, 0, false};
     return !t->failed;
 }
@@ -231,17 +241,15 @@ static bool tarjan_from(struct tarjan *t, uint32_t root)
     return true;
 }
 
-/* The first state (in breadth-first order, below `limit`) that can diverge, or STORE_NONE
- * when none can.  *ok is false when the search ran out of memory. */
-static uint32_t first_divergent(const struct machine *m, const struct store *st, uint32_t limit,
-                                bool *ok)
+uint32_t chk_first_divergent(const struct space *sp, const struct store *st, uint32_t limit,
+                             bool *ok)
 {
     size_t slots = store_slots(st);
-    struct tarjan t = {.m = m, .st = st};
+    struct tarjan t = {.space = sp, .st = st};
     t.index = calloc(slots, sizeof *t.index);
     t.low = calloc(slots, sizeof *t.low);
     t.flags = calloc(slots, 1);
-    t.vec = malloc(mach_words(m) * sizeof *t.vec);
+    t.vec = malloc(sp->words * sizeof *t.vec);
     uint32_t found = STORE_NONE;
     *ok = t.index && t.low && t.flags && t.vec;
     for (uint32_t id = 0; *ok && id < limit && id < store_count(st); id++) {
@@ -269,7 +277,8 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
-    struct store *st = store_new(mach_words(m), lim ? lim->memory : 0);
+    struct space sp = chk_machine_space(m);
+    struct store *st = store_new(mach_words(m), lim ? lim->memory : 0, false);
     uint64_t *cur = malloc(mach_words(m) * sizeof *cur);
     struct bfs b = {m, st, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
     b.batch = malloc(b.batch_cap * b.words * sizeof *b.batch);
@@ -305,7 +314,7 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
     r->kind = CHK_DEADLOCK;
     if (divergence) {
         bool ok;
-        uint32_t div = first_divergent(m, st, dead == STORE_NONE ? store_count(st) : dead, &ok);
+        uint32_t div = chk_first_divergent(&sp, st, dead == STORE_NONE ? store_count(st) : dead, &ok);
         if (!ok) {
             r->verdict = CHK_LIMIT;
             r->limit = "memory";
@@ -320,7 +329,7 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
         r->verdict = CHK_HOLDS;
         r->kind = CHK_NONE;
     } else {
-        r->verdict = chk_path(m, st, bad, r) == 0 ? CHK_FAILS : CHK_ERROR;
+        r->verdict = chk_path(&sp, st, bad, r) == 0 ? CHK_FAILS : CHK_ERROR;
     }
 out:
     r->seconds = chk_now() - start;

@@ -18,6 +18,7 @@ struct store {
     size_t cap;                   /* a power of two */
     uint32_t *order;              /* count entries: the slot of each state */
     uint32_t *parent;             /* count entries */
+    uint32_t *ids;                /* per slot: its state number, when asked for (store_new) */
     size_t order_cap;
     size_t bytes, budget;
 };
@@ -39,7 +40,7 @@ static size_t table_bytes(size_t cap, uint32_t words)
     return cap * words * sizeof(uint64_t);
 }
 
-struct store *store_new(uint32_t words, size_t budget)
+struct store *store_new(uint32_t words, size_t budget, bool ids)
 {
     struct store *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -47,11 +48,12 @@ struct store *store_new(uint32_t words, size_t budget)
     s->budget = budget;
     s->cap = 1024;
     s->table = calloc(s->cap, s->words * sizeof *s->table);
-    if (!s->table) {
-        free(s);
+    if (ids) s->ids = malloc(s->cap * sizeof *s->ids);
+    if (!s->table || (ids && !s->ids)) {
+        store_free(s);
         return NULL;
     }
-    s->bytes = sizeof *s + table_bytes(s->cap, s->words);
+    s->bytes = sizeof *s + table_bytes(s->cap, s->words) + (ids ? s->cap * sizeof *s->ids : 0);
     return s;
 }
 
@@ -61,6 +63,7 @@ void store_free(struct store *s)
     free(s->table);
     free(s->order);
     free(s->parent);
+    free(s->ids);
     free(s);
 }
 
@@ -97,7 +100,13 @@ static bool fits(const struct store *s, size_t more)
 static bool grow_table(struct store *s)
 {
     size_t cap = s->cap * 2, more = table_bytes(cap, s->words);
+    if (s->ids) more += cap * sizeof *s->ids;
     if (!fits(s, more)) return false;
+    if (s->ids) {
+        uint32_t *ids = realloc(s->ids, cap * sizeof *ids);
+        if (!ids) return false;
+        s->ids = ids;
+    }
     uint64_t *old = s->table;
     size_t old_cap = s->cap;
     s->table = calloc(cap, s->words * sizeof *s->table);
@@ -120,10 +129,11 @@ static bool grow_table(struct store *s)
         size_t slot = probe(s, vec, hash_vec(vec, s->words));
         memcpy(slot_at(s, slot), p, s->words * sizeof *p);
         s->order[id] = (uint32_t)slot;
+        if (s->ids) s->ids[slot] = id;
     }
     if (vec != tmp) free(vec);
     free(old);
-    s->bytes += more - table_bytes(old_cap, s->words);
+    s->bytes += more - table_bytes(old_cap, s->words) - (s->ids ? old_cap * sizeof *s->ids : 0);
     return true;
 }
 
@@ -158,6 +168,7 @@ static int insert_hashed(struct store *s, const uint64_t *vec, uint64_t h, uint3
     p[0] |= USED;
     s->order[s->count] = (uint32_t)slot;
     s->parent[s->count] = parent;
+    if (s->ids) s->ids[slot] = s->count;
     s->count++;
     return 1;
 }
@@ -193,6 +204,12 @@ uint32_t store_lookup(const struct store *s, const uint64_t *vec)
 {
     size_t slot = probe(s, vec, hash_vec(vec, s->words));
     return slot_at(s, slot)[0] & USED ? (uint32_t)slot : STORE_NONE;
+}
+
+uint32_t store_id(const struct store *s, const uint64_t *vec)
+{
+    uint32_t slot = store_lookup(s, vec);
+    return slot == STORE_NONE ? STORE_NONE : s->ids[slot];
 }
 
 uint32_t store_slots(const struct store *s)

@@ -21,9 +21,10 @@
 
 struct store;
 
-/* A store of vectors of `words` words using at most budget bytes (0: no limit).  NULL when
+/* A store of vectors of `words` words using at most budget bytes (0: no limit), which can
+ * tell a vector's state number (store_id) when `ids` is set — 4 more bytes a slot.  NULL when
  * out of memory. */
-struct store *store_new(uint32_t words, size_t budget);
+struct store *store_new(uint32_t words, size_t budget, bool ids);
 void store_free(struct store *s);
 
 /* Adds vec, reached from state `parent`, unless it is already there.  1 when it was new (its
@@ -37,6 +38,8 @@ int store_insert_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t
 
 /* The slot holding vec, or STORE_NONE.  Slots are stable while nothing is inserted. */
 uint32_t store_lookup(const struct store *s, const uint64_t *vec);
+/* The number of the state vec, or STORE_NONE (only for a store made with ids). */
+uint32_t store_id(const struct store *s, const uint64_t *vec);
 /* How many slots there are (every slot number is below this). */
 uint32_t store_slots(const struct store *s);
 

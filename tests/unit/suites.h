@@ -3,5 +3,6 @@
 #define BATON_SUITES(X) \
     X(model_value) \
     X(checker_explore) \
+    X(checker_refine) \
     X(e2e) \
     X(corpus)

@@ -1,0 +1,486 @@
+/* normal.c — lazy normalisation: tau-closed sets of specification states, interned as
+ * nodes, with their deterministic successors, acceptances and divergence (see normal.h). */
+#include "checker/normal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/store.h"
+
+/* A growable array of uint32_t. */
+struct vec32 {
+    uint32_t *v;
+    size_t n, cap;
+};
+
+static bool push(struct vec32 *a, uint32_t x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 64;
+        uint32_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) return false;
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+    return true;
+}
+
+struct node {
+    uint32_t members, nmembers;   /* in normal.pool: sorted spec state ids */
+    uint32_t hash;
+    bool expanded, divergent;
+    uint32_t succ, nsucc;         /* in normal.pool: (event, node) pairs, by event */
+    uint32_t acc, nacc;           /* in normal.pool: nacc sets, each a count then events */
+};
+
+struct normal {
+    const struct machine *spec;
+    uint64_t max_states;
+    struct store *states;         /* the specification states seen, numbered */
+    struct vec32 tfirst;          /* per spec state: offset of its transitions in trans, or ~0 */
+    struct vec32 tcount;
+    struct vec32 trans;           /* (event, target) pairs */
+    struct node *nodes;
+    uint32_t nnodes, nodes_cap;
+    uint32_t *index;              /* open addressing over nodes: node + 1, 0 empty */
+    size_t index_cap;
+    struct vec32 pool;            /* members, successors and acceptances of all nodes */
+    struct vec32 scratch, scratch2;
+    uint32_t *mark;               /* per spec state: the generation it was last marked in */
+    size_t mark_cap;
+    uint32_t generation;
+    uint64_t *vec;                /* one spec vector */
+    bool failed;
+};
+
+struct normal *norm_new(const struct machine *spec, uint64_t max_states)
+{
+    struct normal *n = calloc(1, sizeof *n);
+    if (!n) return NULL;
+    n->spec = spec;
+    n->max_states = max_states;
+    n->states = store_new(mach_words(spec), 0, true);
+    n->vec = malloc(mach_words(spec) * sizeof *n->vec);
+    n->index_cap = 256;
+    n->index = calloc(n->index_cap, sizeof *n->index);
+    if (!n->states || !n->vec || !n->index) {
+        norm_free(n);
+        return NULL;
+    }
+    return n;
+}
+
+void norm_free(struct normal *n)
+{
+    if (!n) return;
+    store_free(n->states);
+    free(n->tfirst.v);
+    free(n->tcount.v);
+    free(n->trans.v);
+    free(n->nodes);
+    free(n->index);
+    free(n->pool.v);
+    free(n->scratch.v);
+    free(n->scratch2.v);
+    free(n->mark);
+    free(n->vec);
+    free(n);
+}
+
+uint32_t norm_nodes(const struct normal *n)
+{
+    return n->nnodes;
+}
+
+uint32_t norm_spec_states(const struct normal *n)
+{
+    return store_count(n->states);
+}
+
+/* ---- specification states and their transitions ---- */
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+
+/* The number of spec vector vec, adding it if new; NORM_ERROR past the limit. */
+static uint32_t spec_state(struct normal *n, const uint64_t *vec)
+{
+    int r = store_insert(n->states, vec, STORE_ROOT);
+    if (r < 0 || (n->max_states && store_count(n->states) > n->max_states)) {
+        n->failed = true;
+        return NORM_ERROR;
+    }
+    if (r == 1 && (!push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0))) {
+        n->failed = true;
+        return NORM_ERROR;
+    }
+    return r == 1 ? store_count(n->states) - 1 : store_id(n->states, vec);
+}
+
+struct collect {
+    struct normal *n;
+    struct vec32 *out;
+};
+
+static void collect(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct collect *c = ctx;
+    uint32_t t = spec_state(c->n, target);
+    if (t == NORM_ERROR || !push(c->out, event) || !push(c->out, t)) c->n->failed = true;
+}
+
+/* The transitions of spec state s as (event, target) pairs: *count pairs at the result. */
+static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
+{
+    if (n->tfirst.v[s] == UINT32_MAX) {
+        n->scratch2.n = 0;
+        store_copy(n->states, s, n->vec);
+        struct collect c = {n, &n->scratch2};
+        mach_successors(n->spec, n->vec, collect, &c);
+        if (n->failed) return NULL;
+        /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
+         * exactly when its first transition is not tau. */
+        qsort(n->scratch2.v, n->scratch2.n / 2, 2 * sizeof *n->scratch2.v, cmp_pair);
+        uint32_t first = (uint32_t)n->trans.n, kept = 0;
+        for (size_t i = 0; i < n->scratch2.n; i += 2) {
+            if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
+            if (!push(&n->trans, n->scratch2.v[i]) || !push(&n->trans, n->scratch2.v[i + 1])) {
+                n->failed = true;
+                return NULL;
+            }
+            kept++;
+        }
+        n->tfirst.v[s] = first;
+        n->tcount.v[s] = kept;
+    }
+    *count = n->tcount.v[s];
+    return n->trans.v + n->tfirst.v[s];
+}
+
+/* ---- nodes ---- */
+
+static bool marked(struct normal *n, uint32_t s)
+{
+    if (s >= n->mark_cap) {
+        size_t cap = n->mark_cap ? n->mark_cap : 256;
+        while (cap <= s) cap *= 2;
+        uint32_t *m = realloc(n->mark, cap * sizeof *m);
+        if (!m) {
+            n->failed = true;
+            return true;
+        }
+        memset(m + n->mark_cap, 0, (cap - n->mark_cap) * sizeof *m);
+        n->mark = m;
+        n->mark_cap = cap;
+    }
+    if (n->mark[s] == n->generation) return true;
+    n->mark[s] = n->generation;
+    return false;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static uint32_t hash_ids(const uint32_t *v, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ v[i]) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 31;
+    }
+    return (uint32_t)(h ^ h >> 32);
+}
+
+static bool grow_index(struct normal *n)
+{
+    size_t cap = n->index_cap * 2;
+    uint32_t *ix = calloc(cap, sizeof *ix);
+    if (!ix) return false;
+    for (uint32_t k = 0; k < n->nnodes; k++) {
+        size_t i = n->nodes[k].hash & (cap - 1);
+        while (ix[i]) i = (i + 1) & (cap - 1);
+        ix[i] = k + 1;
+    }
+    free(n->index);
+    n->index = ix;
+    n->index_cap = cap;
+    return true;
+}
+
+/* The node whose members are the tau-closure of seeds[0..count) (which this may reorder). */
+static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
+{
+    /* Tau-closure, depth first, into scratch. */
+    n->generation++;
+    n->scratch.n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!marked(n, seeds[i]) && !push(&n->scratch, seeds[i])) n->failed = true;
+    for (size_t i = 0; i < n->scratch.n && !n->failed; i++) {
+        uint32_t nt;
+        const uint32_t *t = spec_trans(n, n->scratch.v[i], &nt);
+        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
+            if (!marked(n, t[2 * k + 1]) && !push(&n->scratch, t[2 * k + 1])) n->failed = true;
+    }
+    if (n->failed) return NORM_ERROR;
+    qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
+    const uint32_t *members = n->scratch.v;
+    size_t m = n->scratch.n;
+    uint32_t h = hash_ids(members, m);
+    size_t i = h & (n->index_cap - 1);
+    for (uint32_t e; (e = n->index[i]); i = (i + 1) & (n->index_cap - 1)) {
+        const struct node *nd = &n->nodes[e - 1];
+        if (nd->hash == h && nd->nmembers == m &&
+            memcmp(n->pool.v + nd->members, members, m * sizeof *members) == 0)
+            return e - 1;
+    }
+    /* A new node. */
+    if (n->nnodes == n->nodes_cap) {
+        uint32_t cap = n->nodes_cap ? 2 * n->nodes_cap : 64;
+        struct node *v = realloc(n->nodes, cap * sizeof *v);
+        if (!v) return NORM_ERROR;
+        n->nodes = v;
+        n->nodes_cap = cap;
+    }
+    struct node nd = {.members = (uint32_t)n->pool.n, .nmembers = (uint32_t)m, .hash = h};
+    for (size_t k = 0; k < m; k++)
+        if (!push(&n->pool, n->scratch.v[k])) return NORM_ERROR;
+    n->nodes[n->nnodes] = nd;
+    if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
+    i = h & (n->index_cap - 1);
+    while (n->index[i]) i = (i + 1) & (n->index_cap - 1);
+    n->index[i] = n->nnodes + 1;
+    return n->nnodes++;
+}
+
+uint32_t norm_root(struct normal *n)
+{
+    uint64_t *init = malloc(mach_words(n->spec) * sizeof *init);
+    if (!init) return NORM_ERROR;
+    mach_initial(n->spec, init);
+    uint32_t s = spec_state(n, init);
+    free(init);
+    if (s == NORM_ERROR) return NORM_ERROR;
+    return node_of(n, &s, 1);
+}
+
+/* Does the tau graph restricted to the node's members have a cycle?  (Every tau successor of
+ * a member is a member, so this is "can some member diverge".) */
+static bool has_tau_cycle(struct normal *n, const uint32_t *members, uint32_t m)
+{
+    /* Kahn's algorithm: repeatedly remove members with no tau successors left; a cycle is
+     * what cannot be removed.  Members are sorted, so a successor's position is a search. */
+    uint32_t *outdeg = calloc(m ? m : 1, sizeof *outdeg);
+    uint32_t *queue = malloc((m ? m : 1) * sizeof *queue);
+    bool cycle = false;
+    if (!outdeg || !queue) {
+        n->failed = true;
+        goto out;
+    }
+    size_t qn = 0;
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t nt;
+        const uint32_t *t = spec_trans(n, members[i], &nt);
+        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) outdeg[i]++;
+        if (outdeg[i] == 0) queue[qn++] = i;
+    }
+    /* Reverse edges are found by scanning: fine for the small closures specs have. */
+    size_t removed = 0;
+    while (removed < qn) {
+        uint32_t x = members[queue[removed++]];
+        for (uint32_t i = 0; i < m; i++) {
+            if (outdeg[i] == 0) continue;
+            uint32_t nt;
+            const uint32_t *t = spec_trans(n, members[i], &nt);
+            for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
+                if (t[2 * k + 1] == x && --outdeg[i] == 0) queue[qn++] = i;
+        }
+    }
+    cycle = qn < m;
+out:
+    free(outdeg);
+    free(queue);
+    return cycle;
+}
+
+/* Computes a node's successors, acceptances and divergence, once. */
+static bool expand(struct normal *n, uint32_t node)
+{
+    if (n->nodes[node].expanded) return true;
+    /* Gather the visible transitions of every member. */
+    struct vec32 pairs = {0};
+    struct vec32 accs = {0};      /* candidate acceptances: count, events… */
+    uint32_t nm = n->nodes[node].nmembers;
+    for (uint32_t i = 0; i < nm && !n->failed; i++) {
+        uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
+        const uint32_t *t = spec_trans(n, s, &nt);
+        if (!t) break;
+        bool stable = nt == 0 || t[0] != EV_TAU;
+        size_t at = accs.n;
+        if (stable && !push(&accs, 0)) n->failed = true;
+        for (uint32_t k = 0; k < nt; k++) {
+            if (t[2 * k] == EV_TAU) continue;
+            if (!push(&pairs, t[2 * k]) || !push(&pairs, t[2 * k + 1])) n->failed = true;
+            if (stable && (k == 0 || t[2 * k - 2] != t[2 * k])) {
+                if (!push(&accs, t[2 * k])) n->failed = true;
+                else accs.v[at]++;
+            }
+        }
+    }
+    if (n->failed) goto fail;
+    qsort(pairs.v, pairs.n / 2, 2 * sizeof *pairs.v, cmp_pair);
+
+    /* One successor node per event: the closure of all its targets. */
+    struct vec32 succ = {0}, targets = {0};
+    for (size_t i = 0; i < pairs.n;) {
+        uint32_t e = pairs.v[i];
+        targets.n = 0;
+        for (; i < pairs.n && pairs.v[i] == e; i += 2)
+            if (!push(&targets, pairs.v[i + 1])) n->failed = true;
+        uint32_t to = n->failed ? NORM_ERROR : node_of(n, targets.v, targets.n);
+        if (to == NORM_ERROR || !push(&succ, e) || !push(&succ, to)) {
+            n->failed = true;
+            break;
+        }
+    }
+    free(targets.v);
+    if (n->failed) {
+        free(succ.v);
+        goto fail;
+    }
+    /* Keep the minimal acceptances only (a superset of another adds no failure). */
+    struct vec32 minimal = {0};
+    uint32_t nmin = 0;
+    for (size_t a = 0; a < accs.n; a += 1 + accs.v[a]) {
+        const uint32_t *A = accs.v + a + 1;
+        uint32_t na = accs.v[a];
+        bool dominated = false;
+        for (size_t b = 0; b < accs.n && !dominated; b += 1 + accs.v[b]) {
+            if (b == a) continue;
+            const uint32_t *B = accs.v + b + 1;
+            uint32_t nb = accs.v[b];
+            /* B ⊆ A, and B ≠ A or B comes first (so equal sets keep one copy). */
+            if (nb > na || (nb == na && b > a)) continue;
+            uint32_t i = 0, j = 0;
+            while (i < nb && j < na) {
+                if (B[i] == A[j]) i++, j++;
+                else if (B[i] > A[j]) j++;
+                else break;
+            }
+            dominated = i == nb;
+        }
+        if (dominated) continue;
+        if (!push(&minimal, na)) n->failed = true;
+        for (uint32_t k = 0; k < na; k++)
+            if (!push(&minimal, A[k])) n->failed = true;
+        nmin++;
+    }
+    bool divergent = has_tau_cycle(n, n->pool.v + n->nodes[node].members, nm);
+    if (n->failed) {
+        free(succ.v);
+        free(minimal.v);
+        goto fail;
+    }
+    struct node *nd = &n->nodes[node];
+    nd->succ = (uint32_t)n->pool.n;
+    nd->nsucc = (uint32_t)(succ.n / 2);
+    for (size_t k = 0; k < succ.n; k++)
+        if (!push(&n->pool, succ.v[k])) n->failed = true;
+    nd->acc = (uint32_t)n->pool.n;
+    nd->nacc = nmin;
+    for (size_t k = 0; k < minimal.n; k++)
+        if (!push(&n->pool, minimal.v[k])) n->failed = true;
+    nd->divergent = divergent;
+    nd->expanded = !n->failed;
+    free(succ.v);
+    free(minimal.v);
+    free(pairs.v);
+    free(accs.v);
+    return nd->expanded;
+fail:
+    free(pairs.v);
+    free(accs.v);
+    return false;
+}
+
+uint32_t norm_after(struct normal *n, uint32_t node, uint32_t event)
+{
+    if (!expand(n, node)) return NORM_ERROR;
+    const struct node *nd = &n->nodes[node];
+    const uint32_t *s = n->pool.v + nd->succ;
+    uint32_t lo = 0, hi = nd->nsucc;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s[2 * mid] == event) return s[2 * mid + 1];
+        if (s[2 * mid] < event)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NORM_NONE;
+}
+
+const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
+{
+    *count = 0;
+    if (!expand(n, node)) return NULL;
+    const struct node *nd = &n->nodes[node];
+    n->scratch.n = 0;
+    for (uint32_t i = 0; i < nd->nsucc; i++)
+        if (!push(&n->scratch, n->pool.v[nd->succ + 2 * i])) return NULL;
+    *count = n->scratch.n;
+    return n->scratch.v;
+}
+
+bool norm_divergent(struct normal *n, uint32_t node)
+{
+    return expand(n, node) && n->nodes[node].divergent;
+}
+
+static bool subset(const uint32_t *a, uint32_t na, const uint32_t *b, size_t nb)
+{
+    size_t j = 0;
+    for (uint32_t i = 0; i < na; i++) {
+        while (j < nb && b[j] < a[i]) j++;
+        if (j == nb || b[j] != a[i]) return false;
+    }
+    return true;
+}
+
+bool norm_accepts(struct normal *n, uint32_t node, const uint32_t *offered, size_t count)
+{
+    if (!expand(n, node)) return false;
+    const struct node *nd = &n->nodes[node];
+    const uint32_t *a = n->pool.v + nd->acc;
+    for (uint32_t k = 0; k < nd->nacc; k++, a += 1 + a[0])
+        if (subset(a + 1, a[0], offered, count)) return true;
+    return false;
+}
+
+const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *offered,
+                             size_t count, size_t *missing)
+{
+    *missing = 0;
+    if (!expand(n, node)) return NULL;
+    const struct node *nd = &n->nodes[node];
+    const uint32_t *a = n->pool.v + nd->acc;
+    n->scratch.n = 0;
+    for (uint32_t k = 0; k < nd->nacc; k++, a += 1 + a[0])
+        for (uint32_t i = 0; i < a[0]; i++)
+            if (!subset(a + 1 + i, 1, offered, count) && !push(&n->scratch, a[1 + i]))
+                return NULL;
+    qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
+    size_t m = 0;
+    for (size_t i = 0; i < n->scratch.n; i++)
+        if (m == 0 || n->scratch.v[m - 1] != n->scratch.v[i]) n->scratch.v[m++] = n->scratch.v[i];
+    *missing = m;
+    return n->scratch.v;
+}

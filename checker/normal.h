@@ -1,0 +1,59 @@
+/* normal.h — the normal form of a specification, built lazily as a refinement check walks it.
+ *
+ * A normal node stands for the set of states the specification can be in after some trace:
+ * a set of its machine states, closed under tau.  After a visible event (or ✓) a node has at
+ * most one successor node — the normal form is deterministic — which is what lets a check
+ * step spec and implementation together (FDR's "normalisation", Roscoe ch. 16).  Each node
+ * also knows, for the failures models, its minimal acceptances (the initial events of its
+ * stable members, keeping only the minimal sets) and, for failures-divergences, whether it
+ * can diverge.  Nodes are made only when a check first reaches them.
+ *
+ * Ownership: the normal form borrows the machine (which must outlive it) and owns the rest. */
+#ifndef BATON_CHECKER_NORMAL_H
+#define BATON_CHECKER_NORMAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checker/machine.h"
+
+#define NORM_NONE UINT32_MAX   /* the specification cannot perform the event */
+#define NORM_ERROR (UINT32_MAX - 1)  /* out of memory or past the state limit */
+
+struct normal;
+
+/* A normal form of spec; NULL when out of memory.  max_states bounds the specification
+ * states it may explore (0: no bound). */
+struct normal *norm_new(const struct machine *spec, uint64_t max_states);
+void norm_free(struct normal *n);
+
+/* The root node: the specification before any event.  NORM_ERROR when it cannot be made. */
+uint32_t norm_root(struct normal *n);
+
+/* The node after `event` (visible or EV_TICK) from `node`, NORM_NONE when the specification
+ * cannot perform it there, NORM_ERROR when out of memory or past the limit. */
+uint32_t norm_after(struct normal *n, uint32_t node, uint32_t event);
+
+/* The events the node can perform (visible ones and ✓), sorted; valid until the next call. */
+const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count);
+
+/* True when some member of the node can perform an infinite sequence of taus. */
+bool norm_divergent(struct normal *n, uint32_t node);
+
+/* True when a stable implementation state offering exactly `offered` (sorted events) is
+ * allowed here: some minimal acceptance of the node is a subset of it.  A node with no stable
+ * member accepts nothing (it has no stable failures). */
+bool norm_accepts(struct normal *n, uint32_t node, const uint32_t *offered, size_t count);
+
+/* The events of the node's minimal acceptances that `offered` lacks (sorted, deduplicated):
+ * what the specification insists on and the implementation refuses.  Valid until the next
+ * call; *count is set. */
+const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *offered,
+                             size_t count, size_t *missing);
+
+/* How many nodes and specification states have been made so far. */
+uint32_t norm_nodes(const struct normal *n);
+uint32_t norm_spec_states(const struct normal *n);
+
+#endif

@@ -1,0 +1,280 @@
+/* refine.c — refinement and determinism over (normal node, implementation state) pairs (see
+ * refine.h). */
+#include "checker/refine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/normal.h"
+#include "checker/search.h"
+
+struct product {
+    struct normal *norm;
+    const struct machine *impl;
+    enum chk_model model;
+    bool chaos_after_divergence;  /* refinement in FD: after the spec diverges, anything goes */
+    uint32_t words;               /* of a pair: 1 + the implementation's */
+    bool error;                   /* the normal form ran out of room */
+};
+
+/* Transitions of a pair, as the product has them (for Tarjan and counterexample paths). */
+struct pair_emit {
+    struct product *p;
+    uint32_t node;
+    mach_emit *emit;
+    void *ctx;
+    uint64_t *buf;
+};
+
+static void pair_step(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct pair_emit *pe = ctx;
+    uint32_t node = pe->node;
+    if (event != EV_TAU) {
+        node = norm_after(pe->p->norm, pe->node, event);
+        if (node == NORM_ERROR) pe->p->error = true;
+        if (node >= NORM_ERROR) return;
+    }
+    pe->buf[0] = node;
+    memcpy(pe->buf + 1, target, (pe->p->words - 1) * sizeof *target);
+    pe->emit(pe->ctx, event, pe->buf);
+}
+
+static void pair_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    struct product *p = data;
+    uint32_t node = (uint32_t)vec[0];
+    if (p->chaos_after_divergence && norm_divergent(p->norm, node)) return;
+    uint64_t buf[64], *b = p->words <= 64 ? buf : malloc(p->words * sizeof *b);
+    if (!b) {
+        p->error = true;
+        return;
+    }
+    struct pair_emit pe = {p, node, emit, ctx, b};
+    mach_successors(p->impl, vec + 1, pair_step, &pe);
+    if (b != buf) free(b);
+}
+
+/* ---- the search ---- */
+
+enum mode { REFINE, DETERMINISM };
+
+struct search {
+    struct product *p;
+    struct store *st;
+    enum mode mode;
+    uint32_t current, node;
+    uint64_t *pair;               /* scratch: one pair vector */
+    uint64_t transitions;
+    bool stable, full;
+    uint32_t bad_event;           /* an event the spec cannot do here, or NORM_NONE */
+    uint32_t *offered;            /* the implementation state's visible events and ✓ */
+    size_t noffered, offered_cap;
+};
+
+static void visit(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct search *s = ctx;
+    struct product *p = s->p;
+    s->transitions++;
+    uint32_t node = s->node;
+    if (event == EV_TAU) {
+        s->stable = false;
+    } else {
+        if (s->noffered == s->offered_cap) {
+            size_t cap = s->offered_cap ? 2 * s->offered_cap : 16;
+            uint32_t *v = realloc(s->offered, cap * sizeof *v);
+            if (!v) {
+                p->error = true;
+                return;
+            }
+            s->offered = v;
+            s->offered_cap = cap;
+        }
+        s->offered[s->noffered++] = event;
+        node = norm_after(p->norm, s->node, event);
+        if (node == NORM_ERROR) {
+            p->error = true;
+            return;
+        }
+        if (node == NORM_NONE) {
+            if (s->bad_event == NORM_NONE) s->bad_event = event;
+            return;
+        }
+        if (event == EV_TICK) return;  /* ✓ ends the run */
+    }
+    s->pair[0] = node;
+    memcpy(s->pair + 1, target, (p->words - 1) * sizeof *target);
+    if (store_insert(s->st, s->pair, s->current) < 0) s->full = true;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts and deduplicates the offered events. */
+static void tidy(struct search *s)
+{
+    qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
+    size_t k = 0;
+    for (size_t i = 0; i < s->noffered; i++)
+        if (k == 0 || s->offered[k - 1] != s->offered[i]) s->offered[k++] = s->offered[i];
+    s->noffered = k;
+}
+
+static bool copy_set(uint32_t **to, size_t *n, const uint32_t *from, size_t count)
+{
+    *to = malloc((count ? count : 1) * sizeof **to);
+    if (!*to) return false;
+    if (count) memcpy(*to, from, count * sizeof *from);
+    *n = count;
+    return true;
+}
+
+static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
+                   enum mode mode, const struct chk_limits *lim, struct chk_result *r)
+{
+    double start = chk_now();
+    memset(r, 0, sizeof *r);
+    struct product p = {norm_new(spec, lim ? lim->max_states : 0), impl, model,
+                        model == CHK_MODEL_FD && mode == REFINE, 1 + mach_words(impl), false};
+    struct space sp = {p.words, pair_successors, &p};
+    struct search s = {.p = &p, .mode = mode, .bad_event = NORM_NONE};
+    s.st = store_new(p.words, lim ? lim->memory : 0, false);
+    s.pair = malloc(p.words * sizeof *s.pair);
+    uint32_t root = p.norm ? norm_root(p.norm) : NORM_ERROR;
+    if (!p.norm || !s.st || !s.pair || root == NORM_ERROR) {
+        r->verdict = CHK_ERROR;
+        goto out;
+    }
+    s.pair[0] = root;
+    mach_initial(impl, s.pair + 1);
+    if (store_insert(s.st, s.pair, STORE_ROOT) < 0) s.full = true;
+
+    uint32_t bad = STORE_NONE;
+    uint64_t *cur = malloc(p.words * sizeof *cur);
+    if (!cur) p.error = true;
+    for (s.current = 0; cur && !s.full && !p.error && s.current < store_count(s.st); s.current++) {
+        if ((s.current & 1023) == 0 &&
+            (r->limit = chk_over_limit(lim, store_count(s.st), start)))
+            break;
+        store_copy(s.st, s.current, cur);
+        s.node = (uint32_t)cur[0];
+        if (p.chaos_after_divergence && norm_divergent(p.norm, s.node)) continue;
+        s.stable = true;
+        s.noffered = 0;
+        s.bad_event = NORM_NONE;
+        mach_successors(impl, cur + 1, visit, &s);
+        if (p.error || s.full) break;
+        if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
+        if (s.bad_event != NORM_NONE) {
+            bad = s.current;
+            r->kind = CHK_TRACE;
+            r->event = s.bad_event;
+        } else if (s.stable && model != CHK_MODEL_T) {
+            tidy(&s);
+            if (mode == REFINE && !norm_accepts(p.norm, s.node, s.offered, s.noffered)) {
+                size_t nm;
+                const uint32_t *m = norm_missing(p.norm, s.node, s.offered, s.noffered, &nm);
+                if (!m || !copy_set(&r->refusal, &r->nrefusal, m, nm)) p.error = true;
+                bad = s.current;
+                r->kind = CHK_REFUSAL;
+            } else if (mode == DETERMINISM) {
+                /* Stable and refusing an event that the same trace can also lead to. */
+                size_t ni;
+                const uint32_t *in = norm_initials(p.norm, s.node, &ni);
+                for (size_t i = 0, j = 0; in && i < ni && bad == STORE_NONE; i++) {
+                    while (j < s.noffered && s.offered[j] < in[i]) j++;
+                    if (j == s.noffered || s.offered[j] != in[i]) {
+                        bad = s.current;
+                        r->kind = CHK_NONDET;
+                        r->event = in[i];
+                    }
+                }
+            }
+        }
+        if (bad != STORE_NONE && model != CHK_MODEL_FD) break;
+    }
+    free(cur);
+    r->states = store_count(s.st);
+    r->transitions = s.transitions;
+    if (s.full) r->limit = "memory";
+    if (p.error && !r->limit) r->limit = "states";
+    if (r->limit) {
+        r->verdict = CHK_LIMIT;
+        goto out;
+    }
+    if (model == CHK_MODEL_FD) {
+        bool ok;
+        uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
+        if (!ok || p.error) {
+            r->verdict = CHK_LIMIT;
+            r->limit = "memory";
+            goto out;
+        }
+        if (div != STORE_NONE) {
+            bad = div;
+            r->kind = CHK_DIVERGENCE;
+            free(r->refusal);
+            r->refusal = NULL;
+            r->nrefusal = 0;
+        }
+    }
+    if (bad == STORE_NONE) {
+        r->verdict = CHK_HOLDS;
+        r->kind = CHK_NONE;
+    } else {
+        r->verdict = chk_path(&sp, s.st, bad, r) == 0 && !p.error ? CHK_FAILS : CHK_ERROR;
+    }
+out:
+    r->seconds = chk_now() - start;
+    free(s.offered);
+    free(s.pair);
+    store_free(s.st);
+    norm_free(p.norm);
+}
+
+void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,
+                 const struct chk_limits *lim, struct chk_result *r)
+{
+    search(spec, impl, model, REFINE, lim, r);
+}
+
+void chk_deterministic(const struct machine *m, enum chk_model model, const struct chk_limits *lim,
+                       struct chk_result *r)
+{
+    search(m, m, model == CHK_MODEL_T ? CHK_MODEL_F : model, DETERMINISM, lim, r);
+}
+
+void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,
+                   const struct chk_limits *lim, struct chk_result *r)
+{
+    double start = chk_now();
+    memset(r, 0, sizeof *r);
+    struct normal *norm = norm_new(m, lim ? lim->max_states : 0);
+    uint32_t node = norm ? norm_root(norm) : NORM_ERROR;
+    size_t i = 0;
+    for (; node < NORM_ERROR && i < n; i++) {
+        uint32_t next = norm_after(norm, node, events[i]);
+        if (next >= NORM_ERROR) {
+            node = next;
+            break;
+        }
+        node = next;
+    }
+    if (node == NORM_ERROR) {
+        r->verdict = CHK_LIMIT;
+        r->limit = "states";
+    } else if (node == NORM_NONE) {
+        r->verdict = copy_set(&r->trace, &r->ntrace, events, i) ? CHK_FAILS : CHK_ERROR;
+        r->kind = CHK_TRACE;
+        r->event = events[i];
+    } else {
+        r->verdict = CHK_HOLDS;
+    }
+    r->states = norm ? norm_spec_states(norm) : 0;
+    r->seconds = chk_now() - start;
+    norm_free(norm);
+}

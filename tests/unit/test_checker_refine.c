@@ -1,0 +1,190 @@
+/* checker/refine + checker/normal: refinement in T, F and FD, determinism and has-trace on
+ * small processes whose verdicts follow from the definitions (Roscoe, "Understanding
+ * Concurrent Systems", ch. 6 and 16): each case says why. */
+#include <check.h>
+#include <stdlib.h>
+
+#include "checker/refine.h"
+
+enum { A = EV_FIRST_VISIBLE, B, C };
+
+static struct machine *proc(const uint32_t (*t)[3], size_t n, uint32_t omega)
+{
+    struct lts_builder *lb = lts_builder_new();
+    lts_builder_state(lb);
+    for (size_t i = 0; i < n; i++) lts_builder_add(lb, t[i][0], t[i][1], t[i][2]);
+    struct mach_builder *b = mach_builder_new();
+    return mach_build(b, mach_leaf(b, lts_build(lb, 0, omega)));
+}
+#define PROC(omega, ...)                                                                           \
+    proc((const uint32_t[][3]){__VA_ARGS__},                                                       \
+         sizeof((const uint32_t[][3]){__VA_ARGS__}) / sizeof(uint32_t[3]), omega)
+#define NONE LTS_NONE
+
+/* Checks SPEC [model= IMPL and frees both. */
+static void refines(struct machine *spec, struct machine *impl, enum chk_model model,
+                    enum chk_verdict want, enum chk_kind kind, int len)
+{
+    struct chk_result r;
+    chk_refines(spec, impl, model, NULL, &r);
+    ck_assert_int_eq(r.verdict, want);
+    if (want == CHK_FAILS) {
+        ck_assert_int_eq(r.kind, kind);
+        ck_assert_int_eq((int)r.ntrace, len);
+    }
+    chk_result_free(&r);
+    mach_free(spec);
+    mach_free(impl);
+}
+
+/* RUN({a, b}) = a -> RUN [] b -> RUN */
+#define RUN_AB PROC(NONE, {0, A, 0}, {0, B, 0})
+/* P = a -> b -> P */
+#define A_THEN_B PROC(NONE, {0, A, 1}, {1, B, 0})
+
+START_TEST(traces_refinement)
+{
+    /* Every trace of a -> b -> P is a trace of RUN({a, b}). */
+    refines(RUN_AB, A_THEN_B, CHK_MODEL_T, CHK_HOLDS, CHK_NONE, 0);
+    /* a -> STOP [T= a -> b -> STOP fails: after <a>, b is not allowed (1 event before it). */
+    refines(PROC(NONE, {0, A, 1}), PROC(NONE, {0, A, 1}, {1, B, 2}), CHK_MODEL_T, CHK_FAILS,
+            CHK_TRACE, 1);
+    /* A process whose first event c the specification never offers fails at once. */
+    refines(A_THEN_B, PROC(NONE, {0, C, 0}), CHK_MODEL_T, CHK_FAILS, CHK_TRACE, 0);
+    /* STOP refines everything in T. */
+    refines(A_THEN_B, PROC(NONE, {1, A, 1}), CHK_MODEL_T, CHK_HOLDS, CHK_NONE, 0);
+}
+END_TEST
+
+START_TEST(failures_refinement)
+{
+    /* RUN({a, b}) must always accept both; a -> b -> P refuses b at the start: in F it fails
+     * with a refusal at the empty trace, though its traces are fine. */
+    refines(RUN_AB, A_THEN_B, CHK_MODEL_F, CHK_FAILS, CHK_REFUSAL, 0);
+    /* STOP |~| a -> STOP (internal choice: tau to either) may refuse a, so STOP refines it
+     * (STOP is state 0 of a machine whose only transition is elsewhere). */
+    refines(PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {2, A, 1}), PROC(NONE, {1, A, 1}),
+            CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0);
+    /* … but a -> (a -> … |~| STOP) does not: <a, a> is not a trace of it (1 event before). */
+    refines(PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {2, A, 1}), PROC(NONE, {0, A, 0}, {0, A, 1}),
+            CHK_MODEL_F, CHK_FAILS, CHK_TRACE, 1);
+    /* … nor SKIP: <✓> is not a trace of it. */
+    refines(PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {2, A, 1}), PROC(2, {0, EV_TICK, 2}),
+            CHK_MODEL_F, CHK_FAILS, CHK_TRACE, 0);
+    /* a -> STOP [] b -> STOP is refined in T but not in F by (a -> STOP) |~| (b -> STOP): the
+     * latter can refuse b initially. */
+    refines(PROC(NONE, {0, A, 1}, {0, B, 1}),
+            PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {1, A, 3}, {2, B, 3}), CHK_MODEL_T, CHK_HOLDS,
+            CHK_NONE, 0);
+    refines(PROC(NONE, {0, A, 1}, {0, B, 1}),
+            PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {1, A, 3}, {2, B, 3}), CHK_MODEL_F, CHK_FAILS,
+            CHK_REFUSAL, 0);
+    /* The other way round it holds: internal choice is refined by external choice. */
+    refines(PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {1, A, 3}, {2, B, 3}),
+            PROC(NONE, {0, A, 1}, {0, B, 1}), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0);
+}
+END_TEST
+
+START_TEST(termination)
+{
+    /* SKIP [F= SKIP holds; SKIP [F= STOP fails: STOP refuses ✓, which SKIP must accept;
+     * SKIP [T= STOP holds (STOP's only trace is <>). */
+    refines(PROC(1, {0, EV_TICK, 1}), PROC(1, {0, EV_TICK, 1}), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0);
+    refines(PROC(1, {0, EV_TICK, 1}), PROC(NONE, {1, A, 1}), CHK_MODEL_F, CHK_FAILS, CHK_REFUSAL, 0);
+    refines(PROC(1, {0, EV_TICK, 1}), PROC(NONE, {1, A, 1}), CHK_MODEL_T, CHK_HOLDS, CHK_NONE, 0);
+    /* STOP [T= SKIP fails: <✓> is not a trace of STOP. */
+    refines(PROC(NONE, {1, A, 1}), PROC(1, {0, EV_TICK, 1}), CHK_MODEL_T, CHK_FAILS, CHK_TRACE, 0);
+}
+END_TEST
+
+START_TEST(divergence_in_fd)
+{
+    /* a -> STOP [FD= a -> DIV fails with a divergence after <a>; in F it holds (a divergent
+     * state has no stable failures) and in T too. */
+    refines(PROC(NONE, {0, A, 1}), PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS,
+            CHK_DIVERGENCE, 1);
+    refines(PROC(NONE, {0, A, 1}), PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_F, CHK_HOLDS,
+            CHK_NONE, 0);
+    refines(PROC(NONE, {0, A, 1}), PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_T, CHK_HOLDS,
+            CHK_NONE, 0);
+    /* After the specification diverges anything goes: (a -> DIV) [FD= a -> b -> DIV. */
+    refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), PROC(NONE, {0, A, 1}, {1, B, 2}, {2, EV_TAU, 2}),
+            CHK_MODEL_FD, CHK_HOLDS, CHK_NONE, 0);
+    /* A tau cycle of two states in the implementation: a -> (P = tau -> Q, Q = tau -> P),
+     * against a -> b -> STOP, which cannot diverge after <a>. */
+    refines(PROC(NONE, {0, A, 1}, {1, B, 2}), PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 1}),
+            CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
+    /* Against RUN({a, b}) the refusal of b at the start comes first (a shorter trace). */
+    refines(RUN_AB, PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS,
+            CHK_REFUSAL, 0);
+}
+END_TEST
+
+static void deterministic(struct machine *m, enum chk_model model, enum chk_verdict want,
+                          enum chk_kind kind, int len, uint32_t event)
+{
+    struct chk_result r;
+    chk_deterministic(m, model, NULL, &r);
+    ck_assert_int_eq(r.verdict, want);
+    if (want == CHK_FAILS) {
+        ck_assert_int_eq(r.kind, kind);
+        ck_assert_int_eq((int)r.ntrace, len);
+        if (kind == CHK_NONDET) ck_assert_uint_eq(r.event, event);
+    }
+    chk_result_free(&r);
+    mach_free(m);
+}
+
+START_TEST(determinism)
+{
+    deterministic(A_THEN_B, CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0, 0);
+    deterministic(RUN_AB, CHK_MODEL_FD, CHK_HOLDS, CHK_NONE, 0, 0);
+    /* a -> STOP [] a -> b -> STOP: after <a> it can both refuse and perform b. */
+    deterministic(PROC(NONE, {0, A, 1}, {0, A, 2}, {2, B, 1}), CHK_MODEL_F, CHK_FAILS, CHK_NONDET,
+                  1, B);
+    /* (a -> STOP) |~| (b -> STOP): after choosing a it refuses b, yet <b> is a trace.  (The
+     * first stable state in breadth-first order is the a side, so b is the witness.) */
+    deterministic(PROC(NONE, {0, EV_TAU, 1}, {0, EV_TAU, 2}, {1, A, 3}, {2, B, 3}), CHK_MODEL_F,
+                  CHK_FAILS, CHK_NONDET, 0, B);
+    /* Hidden choice that leads to the same offers stays deterministic: tau -> a -> STOP. */
+    deterministic(PROC(NONE, {0, EV_TAU, 1}, {1, A, 2}), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0, 0);
+    /* DIV has no stable failures: deterministic in F, not in FD (it diverges). */
+    deterministic(PROC(NONE, {0, EV_TAU, 0}), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0, 0);
+    deterministic(PROC(NONE, {0, EV_TAU, 0}), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 0, 0);
+}
+END_TEST
+
+START_TEST(has_trace)
+{
+    struct machine *m = PROC(NONE, {0, A, 1}, {1, B, 2}, {0, EV_TAU, 3}, {3, C, 3});
+    struct chk_result r;
+    uint32_t ab[] = {A, B}, cc[] = {C, C, C}, ba[] = {A, A};
+    chk_has_trace(m, ab, 2, NULL, &r);
+    ck_assert_int_eq(r.verdict, CHK_HOLDS);
+    chk_result_free(&r);
+    chk_has_trace(m, cc, 3, NULL, &r);  /* through the tau */
+    ck_assert_int_eq(r.verdict, CHK_HOLDS);
+    chk_result_free(&r);
+    chk_has_trace(m, ba, 2, NULL, &r);
+    ck_assert_int_eq(r.verdict, CHK_FAILS);
+    ck_assert_int_eq((int)r.ntrace, 1);
+    ck_assert_uint_eq(r.event, A);
+    chk_result_free(&r);
+    mach_free(m);
+}
+END_TEST
+
+Suite *checker_refine_suite(void);
+Suite *checker_refine_suite(void)
+{
+    Suite *s = suite_create("checker_refine");
+    TCase *tc = tcase_create("refine");
+    tcase_add_test(tc, traces_refinement);
+    tcase_add_test(tc, failures_refinement);
+    tcase_add_test(tc, termination);
+    tcase_add_test(tc, divergence_in_fd);
+    tcase_add_test(tc, determinism);
+    tcase_add_test(tc, has_trace);
+    suite_add_tcase(s, tc);
+    return s;
+}
