@@ -93,7 +93,7 @@ struct lts *lts_build(struct lts_builder *b, uint32_t initial, uint32_t omega)
     l->first = calloc((size_t)l->nstates + 1, sizeof *l->first);
     l->trans = malloc((b->nedges ? b->nedges : 1) * sizeof *l->trans);
     if (!l->first || !l->trans) goto error2;
-    qsort(b->edges, b->nedges, sizeof *b->edges, by_edge);
+    if (b->nedges > 1) qsort(b->edges, b->nedges, sizeof *b->edges, by_edge);
     uint32_t n = 0;
     for (size_t i = 0; i < b->nedges; i++) {
         const struct edge *e = &b->edges[i];

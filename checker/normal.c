@@ -146,7 +146,8 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         if (n->failed) return NULL;
         /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
          * exactly when its first transition is not tau. */
-        qsort(n->scratch2.v, n->scratch2.n / 2, 2 * sizeof *n->scratch2.v, cmp_pair);
+        if (n->scratch2.n / 2 > 1)
+            qsort(n->scratch2.v, n->scratch2.n / 2, 2 * sizeof *n->scratch2.v, cmp_pair);
         uint32_t first = (uint32_t)n->trans.n, kept = 0;
         for (size_t i = 0; i < n->scratch2.n; i += 2) {
             if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
@@ -231,7 +232,7 @@ static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
             if (!marked(n, t[2 * k + 1]) && !push(&n->scratch, t[2 * k + 1])) n->failed = true;
     }
     if (n->failed) return NORM_ERROR;
-    qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
+    if (n->scratch.n > 1) qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
     const uint32_t *members = n->scratch.v;
     size_t m = n->scratch.n;
     uint32_t h = hash_ids(members, m);
@@ -336,7 +337,7 @@ static bool expand(struct normal *n, uint32_t node)
         }
     }
     if (n->failed) goto fail;
-    qsort(pairs.v, pairs.n / 2, 2 * sizeof *pairs.v, cmp_pair);
+    if (pairs.n / 2 > 1) qsort(pairs.v, pairs.n / 2, 2 * sizeof *pairs.v, cmp_pair);
 
     /* One successor node per event: the closure of all its targets. */
     struct vec32 succ = {0}, targets = {0};
@@ -477,7 +478,7 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
         for (uint32_t i = 0; i < a[0]; i++)
             if (!subset(a + 1 + i, 1, offered, count) && !push(&n->scratch, a[1 + i]))
                 return NULL;
-    qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
+    if (n->scratch.n > 1) qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
     size_t m = 0;
     for (size_t i = 0; i < n->scratch.n; i++)
         if (m == 0 || n->scratch.v[m - 1] != n->scratch.v[i]) n->scratch.v[m++] = n->scratch.v[i];

@@ -117,7 +117,7 @@ static int cmp_u32(const void *a, const void *b)
 /* Sorts and deduplicates the offered events. */
 static void tidy(struct search *s)
 {
-    qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
+    if (s->noffered > 1) qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
     size_t k = 0;
     for (size_t i = 0; i < s->noffered; i++)
         if (k == 0 || s->offered[k - 1] != s->offered[i]) s->offered[k++] = s->offered[i];

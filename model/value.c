@@ -289,7 +289,7 @@ static int cmp_ptr(const void *a, const void *b)
 /* Sorts v->items and removes duplicates (equal values are the same pointer). */
 static void sort_unique(value *v)
 {
-    qsort(v->items, v->n, sizeof v->items[0], cmp_ptr);
+    if (v->n > 1) qsort(v->items, v->n, sizeof v->items[0], cmp_ptr);
     uint32_t k = 0;
     for (uint32_t i = 0; i < v->n; i++)
         if (k == 0 || v->items[k - 1] != v->items[i]) v->items[k++] = v->items[i];
@@ -341,7 +341,7 @@ const value *val_map(val_store *vs, const value *const *keys, const value *const
     struct pair *p = malloc((n ? n : 1) * sizeof *p);
     if (!p) return NULL;
     for (size_t i = 0; i < n; i++) p[i] = (struct pair){keys[i], vals[i], i};
-    qsort(p, n, sizeof *p, cmp_pair);
+    if (n > 1) qsort(p, n, sizeof *p, cmp_pair);
     struct tmpl t;
     value *v = tmpl_init(&t, VAL_MAP, 2 * n);
     if (!v) {
