@@ -36,9 +36,9 @@ static void see(struct lts_builder *b, uint32_t s)
     if (s != LTS_NONE && s >= b->nstates) b->nstates = s + 1;
 }
 
-uint32_t lts_builder_state(struct lts_builder *b)
+void lts_builder_reserve(struct lts_builder *b, uint32_t n)
 {
-    return b->nstates++;
+    if (n > b->nstates) b->nstates = n;
 }
 
 int lts_builder_add(struct lts_builder *b, uint32_t s, uint32_t event, uint32_t t)

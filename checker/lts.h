@@ -48,8 +48,8 @@ void lts_free(struct lts *l);
 /* Builds an lts one transition at a time, in any order. */
 struct lts_builder;
 struct lts_builder *lts_builder_new(void);
-/* Adds a state (returns its number); states may also appear first as transition ends. */
-uint32_t lts_builder_state(struct lts_builder *b);
+/* Makes sure states 0 .. n-1 exist (a state also exists once a transition names it). */
+void lts_builder_reserve(struct lts_builder *b, uint32_t n);
 /* Records s --event--> t; returns 0, or -1 when out of memory. */
 int lts_builder_add(struct lts_builder *b, uint32_t s, uint32_t event, uint32_t t);
 /* Gives state s a printable name (the string is copied). */

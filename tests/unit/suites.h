@@ -2,6 +2,7 @@
  * To add a suite: define `Suite *NAME_suite(void)` in tests/unit/test_NAME.c, add X(NAME). */
 #define BATON_SUITES(X) \
     X(model_value) \
+    X(model_proc) \
     X(checker_explore) \
     X(checker_refine) \
     X(e2e) \

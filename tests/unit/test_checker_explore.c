@@ -13,7 +13,7 @@ enum { A = EV_FIRST_VISIBLE, B, C, D };
 static struct lts *lts_of(const uint32_t (*t)[3], size_t n, uint32_t omega)
 {
     struct lts_builder *b = lts_builder_new();
-    lts_builder_state(b);
+    lts_builder_reserve(b, 1);
     for (size_t i = 0; i < n; i++) lts_builder_add(b, t[i][0], t[i][1], t[i][2]);
     return lts_build(b, 0, omega);
 }

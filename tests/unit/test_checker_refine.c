@@ -11,7 +11,7 @@ enum { A = EV_FIRST_VISIBLE, B, C };
 static struct machine *proc(const uint32_t (*t)[3], size_t n, uint32_t omega)
 {
     struct lts_builder *lb = lts_builder_new();
-    lts_builder_state(lb);
+    lts_builder_reserve(lb, 1);
     for (size_t i = 0; i < n; i++) lts_builder_add(lb, t[i][0], t[i][1], t[i][2]);
     struct mach_builder *b = mach_builder_new();
     return mach_build(b, mach_leaf(b, lts_build(lb, 0, omega)));

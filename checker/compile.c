@@ -1,0 +1,338 @@
+/* compile.c — process terms to machines: the event table, the split into operator tree and
+ * leaves, and leaf exploration (see compile.h). */
+#include "checker/compile.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a table keyed by interned values (pointer identity) ---- */
+
+struct ptrmap {
+    const value **keys;
+    uint32_t *vals;
+    size_t cap, count;
+};
+
+static size_t ptr_hash(const value *v)
+{
+    /* The structural hash: the same on every run, so probing order is too. */
+    return (size_t)v->hash * 0x9E3779B97F4A7C15ull >> 7;
+}
+
+static bool pm_grow(struct ptrmap *m)
+{
+    size_t cap = m->cap ? 2 * m->cap : 256;
+    const value **k = calloc(cap, sizeof *k);
+    uint32_t *v = malloc(cap * sizeof *v);
+    if (!k || !v) {
+        free(k);
+        free(v);
+        return false;
+    }
+    for (size_t i = 0; i < m->cap; i++) {
+        if (!m->keys[i]) continue;
+        size_t j = ptr_hash(m->keys[i]) & (cap - 1);
+        while (k[j]) j = (j + 1) & (cap - 1);
+        k[j] = m->keys[i];
+        v[j] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = k;
+    m->vals = v;
+    m->cap = cap;
+    return true;
+}
+
+/* The value stored for key, or UINT32_MAX; with `add`, stores add_val for a new key. */
+static uint32_t pm_get(struct ptrmap *m, const value *key, bool add, uint32_t add_val)
+{
+    if (m->cap == 0 || (m->count + 1) * 2 > m->cap) {
+        if (!add && m->cap == 0) return UINT32_MAX;
+        if (add && !pm_grow(m)) return UINT32_MAX - 1;
+    }
+    size_t i = ptr_hash(key) & (m->cap - 1);
+    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
+        if (m->keys[i] == key) return m->vals[i];
+    if (!add) return UINT32_MAX;
+    m->keys[i] = key;
+    m->vals[i] = add_val;
+    m->count++;
+    return add_val;
+}
+
+static void pm_free(struct ptrmap *m)
+{
+    free(m->keys);
+    free(m->vals);
+}
+
+/* ---- events ---- */
+
+struct events {
+    const struct proc_sem *sem;
+    struct ptrmap ids;
+    const value **byid;
+    uint32_t count, cap;
+};
+
+struct events *events_new(const struct proc_sem *sem)
+{
+    struct events *ev = calloc(1, sizeof *ev);
+    if (!ev) return NULL;
+    ev->sem = sem;
+    ev->cap = 64;
+    ev->byid = malloc(ev->cap * sizeof *ev->byid);
+    if (!ev->byid) {
+        free(ev);
+        return NULL;
+    }
+    ev->byid[EV_TAU] = sem->tau;
+    ev->byid[EV_TICK] = sem->tick;
+    ev->count = EV_FIRST_VISIBLE;
+    return ev;
+}
+
+void events_free(struct events *ev)
+{
+    if (!ev) return;
+    pm_free(&ev->ids);
+    free(ev->byid);
+    free(ev);
+}
+
+uint32_t events_id(struct events *ev, const value *e)
+{
+    if (e == ev->sem->tau) return EV_TAU;
+    if (e == ev->sem->tick) return EV_TICK;
+    uint32_t id = pm_get(&ev->ids, e, true, ev->count);
+    if (id >= UINT32_MAX - 1) return UINT32_MAX;
+    if (id == ev->count) {
+        if (ev->count == ev->cap) {
+            const value **v = realloc(ev->byid, 2 * ev->cap * sizeof *v);
+            if (!v) return UINT32_MAX;
+            ev->byid = v;
+            ev->cap *= 2;
+        }
+        ev->byid[ev->count++] = e;
+    }
+    return id;
+}
+
+const value *events_value(const struct events *ev, uint32_t id)
+{
+    return id < ev->count ? ev->byid[id] : NULL;
+}
+
+uint32_t events_count(const struct events *ev)
+{
+    return ev->count;
+}
+
+/* ---- leaves ---- */
+
+static void fail(struct compile_error *err, int limit, const char *fmt, const char *what)
+{
+    err->limit = limit;
+    snprintf(err->message, sizeof err->message, fmt, what);
+}
+
+/* Explores p's terms breadth first into an explicit LTS. */
+static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p, uint64_t max,
+                        struct compile_error *err)
+{
+    struct ptrmap seen = {0};
+    const value **queue = NULL;
+    size_t nqueue = 0, qcap = 0;
+    struct proc_trans *tr = NULL;
+    size_t ntr = 0, trcap = 0;
+    struct lts_builder *b = lts_builder_new();
+    uint32_t omega = LTS_NONE;
+    char name[160];
+    if (!b) goto oom;
+
+#define VISIT(term, id_out)                                                                        \
+    do {                                                                                           \
+        uint32_t got_ = pm_get(&seen, (term), true, (uint32_t)nqueue);                             \
+        if (got_ >= UINT32_MAX - 1) goto oom;                                                      \
+        if (got_ == nqueue) {                                                                      \
+            if (nqueue == qcap) {                                                                  \
+                qcap = qcap ? 2 * qcap : 64;                                                       \
+                const value **q_ = realloc(queue, qcap * sizeof *q_);                              \
+                if (!q_) goto oom;                                                                 \
+                queue = q_;                                                                        \
+            }                                                                                      \
+            queue[nqueue++] = (term);                                                              \
+        }                                                                                          \
+        (id_out) = got_;                                                                           \
+    } while (0)
+
+    uint32_t root;
+    p = proc_canon(sem, p);
+    if (!p) {
+        fail(err, 0, "%s", "cannot evaluate the process");
+        goto error;
+    }
+    VISIT(p, root);
+    (void)root;
+    for (size_t i = 0; i < nqueue; i++) {
+        if (max && nqueue > max) {
+            proc_format(p, name, sizeof name);
+            fail(err, 1,
+                 "the process %s has more states than the limit allows (is it infinite-state?)",
+                 name);
+            goto error;
+        }
+        const value *t = queue[i];
+        if (t->kind == VAL_PROC && t->num == PROC_OMEGA) omega = (uint32_t)i;
+        ntr = 0;
+        if (proc_transitions(sem, t, &tr, &ntr, &trcap) < 0) {
+            proc_format(t, name, sizeof name);
+            fail(err, 0, "cannot compute the transitions of %s", name);
+            goto error;
+        }
+        lts_builder_reserve(b, (uint32_t)i + 1);
+        for (size_t k = 0; k < ntr; k++) {
+            uint32_t to, e = events_id(ev, tr[k].event);
+            if (e == UINT32_MAX) goto oom;
+            VISIT(tr[k].target, to);
+            if (lts_builder_add(b, (uint32_t)i, e, to) < 0) goto oom;
+        }
+    }
+#undef VISIT
+    free(queue);
+    free(tr);
+    pm_free(&seen);
+    /* States are numbered in the order they were found; the root is 0. */
+    return lts_build(b, 0, omega);
+oom:
+    fail(err, 0, "%s", "out of memory while compiling a process");
+error:
+    free(queue);
+    free(tr);
+    pm_free(&seen);
+    lts_builder_free(b);
+    return NULL;
+}
+
+/* ---- the operator tree ---- */
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The ids of a set of events, sorted; NULL when out of memory.  *n is set. */
+static uint32_t *ids_of(struct events *ev, const value *set, size_t *n)
+{
+    uint32_t *v = malloc((set->n ? set->n : 1) * sizeof *v);
+    if (!v) return NULL;
+    for (uint32_t i = 0; i < set->n; i++) {
+        v[i] = events_id(ev, set->items[i]);
+        if (v[i] == UINT32_MAX) {
+            free(v);
+            return NULL;
+        }
+    }
+    if (set->n > 1) qsort(v, set->n, sizeof *v, cmp_u32);
+    *n = set->n;
+    return v;
+}
+
+/* A relation (a set of pairs of events) as two parallel arrays of ids. */
+static bool pairs_of(struct events *ev, const value *rel, uint32_t **from, uint32_t **to, size_t *n)
+{
+    *from = malloc((rel->n ? rel->n : 1) * sizeof **from);
+    *to = malloc((rel->n ? rel->n : 1) * sizeof **to);
+    if (!*from || !*to) return false;
+    for (uint32_t i = 0; i < rel->n; i++) {
+        (*from)[i] = events_id(ev, rel->items[i]->items[0]);
+        (*to)[i] = events_id(ev, rel->items[i]->items[1]);
+        if ((*from)[i] == UINT32_MAX || (*to)[i] == UINT32_MAX) return false;
+    }
+    *n = rel->n;
+    return true;
+}
+
+static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev, const value *p,
+                uint64_t max, struct compile_error *err, int depth)
+{
+    p = proc_whnf(sem, p);
+    if (!p || p->kind != VAL_PROC) {
+        fail(err, 0, "%s", "a process was expected");
+        return -1;
+    }
+    if (depth > 2000) {
+        fail(err, 0, "%s", "processes nested too deeply under parallel operators");
+        return -1;
+    }
+    uint32_t *a = NULL, *c = NULL;
+    size_t na = 0, nc = 0;
+    int l, r, result = -1;
+    switch ((enum proc_op)p->num) {
+    case PROC_PAR:
+    case PROC_INTERLEAVE:
+        if (p->num == PROC_PAR && !(a = ids_of(ev, p->items[1], &na))) goto oom;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[p->n - 1], max, err, depth + 1)) < 0) break;
+        result = mach_par(b, (struct evset){a, na}, l, r);
+        break;
+    case PROC_APAR:
+        if (!(a = ids_of(ev, p->items[1], &na)) || !(c = ids_of(ev, p->items[2], &nc))) goto oom;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[3], max, err, depth + 1)) < 0) break;
+        result = mach_apar(b, (struct evset){a, na}, (struct evset){c, nc}, l, r);
+        break;
+    case PROC_LINK:
+        if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[2], max, err, depth + 1)) < 0) break;
+        result = mach_link(b, a, c, na, l, r);
+        break;
+    case PROC_HIDE:
+        if (!(a = ids_of(ev, p->items[1], &na))) goto oom;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        result = mach_hide(b, (struct evset){a, na}, l);
+        break;
+    case PROC_RENAME:
+        if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        result = mach_rename(b, a, c, na, l);
+        break;
+    default: {
+        struct lts *lts = leaf(sem, ev, p, max, err);
+        if (lts) result = mach_leaf(b, lts);
+        break;
+    }
+    }
+    free(a);
+    free(c);
+    return result;
+oom:
+    free(a);
+    free(c);
+    fail(err, 0, "%s", "out of memory while compiling a process");
+    return -1;
+}
+
+struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
+                                uint64_t max_leaf_states, struct compile_error *err)
+{
+    memset(err, 0, sizeof *err);
+    struct mach_builder *b = mach_builder_new();
+    if (!b) {
+        fail(err, 0, "%s", "out of memory while compiling a process");
+        return NULL;
+    }
+    int root = node(b, sem, ev, p, max_leaf_states, err, 0);
+    if (root < 0) {
+        if (!err->message[0]) fail(err, 0, "%s", "out of memory while compiling a process");
+        mach_builder_free(b);
+        return NULL;
+    }
+    struct machine *m = mach_build(b, root);
+    if (!m) fail(err, 0, "%s", "out of memory while compiling a process");
+    return m;
+}

@@ -1,0 +1,42 @@
+/* compile.h — from process terms (model/proc.h) to machines (checker/machine.h), as FDR
+ * compiles: the static operators at the top of a process (parallel in all its forms, hiding,
+ * renaming, linked parallel) become the machine's operator tree, and every maximal part below
+ * them becomes a leaf, explored once into an explicit LTS.
+ *
+ * Events get dense ids in the order they are first seen (so ids, and every search, are the
+ * same on every run); an event table turns ids back into values for reports.
+ *
+ * Ownership: the event table owns its arrays, not the values (they are the store's). */
+#ifndef BATON_CHECKER_COMPILE_H
+#define BATON_CHECKER_COMPILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checker/machine.h"
+#include "model/proc.h"
+
+struct events;
+
+struct events *events_new(const struct proc_sem *sem);
+void events_free(struct events *ev);
+/* The id of an event value (tau and ✓ are EV_TAU and EV_TICK), made on first use;
+ * UINT32_MAX when out of memory. */
+uint32_t events_id(struct events *ev, const value *event);
+/* The value of id, or NULL. */
+const value *events_value(const struct events *ev, uint32_t id);
+uint32_t events_count(const struct events *ev);
+
+/* Why a compilation failed (when compile_process returns NULL). */
+struct compile_error {
+    char message[512];
+    int limit;                    /* 1: a leaf had more states than allowed */
+};
+
+/* The machine for process p, with leaves of at most max_leaf_states states each (0: no
+ * bound); NULL with *err filled in when a leaf is too big, a transition cannot be computed
+ * (the evaluator has reported why) or memory runs out. */
+struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
+                                uint64_t max_leaf_states, struct compile_error *err);
+
+#endif
