@@ -223,20 +223,27 @@ static void print_node(struct printer *p, const struct ast_node *n)
         put(p, "("); print_range(p, n, 0, n->nkids, ", "); put(p, ")"); break;
     case AST_LIST: case AST_P_LIST:
         put(p, "<"); print_range(p, n, 0, n->nkids, ", "); put(p, ">"); break;
-    case AST_LIST_RANGE: put(p, "<"); print_range(p, n, 0, 2, ".."); put(p, ">"); break;
-    case AST_LIST_FROM: put(p, "<"); print_node(p, k[0]); put(p, "..>"); break;
+    case AST_LIST_RANGE: case AST_LIST_FROM: case AST_SET_RANGE: case AST_SET_FROM: {
+        int list = kind == AST_LIST_RANGE || kind == AST_LIST_FROM;
+        int to = kind == AST_LIST_RANGE || kind == AST_SET_RANGE;
+        put(p, list ? "<" : "{");
+        print_node(p, k[0]);
+        put(p, "..");
+        if (to) print_node(p, k[1]);
+        if (n->nkids > (uint32_t)(1 + to)) print_stmts_suffix(p, k[1 + to]);
+        put(p, list ? ">" : "}");
+        break;
+    }
     case AST_LIST_COMP:
         put(p, "<"); print_list(p, k[0], ", "); print_stmts_suffix(p, k[1]); put(p, ">"); break;
     case AST_SET: case AST_P_SET:
         put(p, "{"); print_range(p, n, 0, n->nkids, ", "); put(p, "}"); break;
-    case AST_SET_RANGE: put(p, "{"); print_range(p, n, 0, 2, ".."); put(p, "}"); break;
-    case AST_SET_FROM: put(p, "{"); print_node(p, k[0]); put(p, "..}"); break;
     case AST_SET_COMP:
         put(p, "{"); print_list(p, k[0], ", "); print_stmts_suffix(p, k[1]); put(p, "}"); break;
     case AST_ENUM_SET: put(p, "{|"); print_range(p, n, 0, n->nkids, ", "); put(p, "|}"); break;
     case AST_ENUM_SET_COMP:
         put(p, "{|"); print_list(p, k[0], ", "); print_stmts_suffix(p, k[1]); put(p, "|}"); break;
-    case AST_MAP: put(p, "(|"); print_range(p, n, 0, n->nkids, ", "); put(p, "|)"); break;
+    case AST_MAP: put(p, "(| "); print_range(p, n, 0, n->nkids, ", "); put(p, " |)"); break;
     case AST_MAPLET: print_node(p, k[0]); put(p, " => "); print_node(p, k[1]); break;
     case AST_DOT: case AST_P_DOT: case AST_T_DOT:
         put(p, "("); print_node(p, k[0]); put(p, "."); print_node(p, k[1]); put(p, ")"); break;

@@ -270,6 +270,17 @@ static struct ast_node *ties(struct parser *P, enum ast_kind pair, int op, const
     return items(P, loc, &v);
 }
 
+/* range -> expr '..' [expr] ['|' stmts], after the '..' */
+static struct ast_node *range(struct parser *P, enum ast_kind from, enum ast_kind fromto,
+                              int close, struct cspm_loc loc, struct ast_node *first)
+{
+    struct ast_node *k[3] = {first};
+    uint32_t n = 1;
+    if (kind(P) != close && kind(P) != TOK_PIPE) k[n++] = expr(P, L_LOWEST);
+    if (accept(P, TOK_PIPE)) k[n++] = stmts(P);
+    return ast_new(P->a, n > 1 && k[1]->kind != AST_ITEMS ? fromto : from, loc, k, n);
+}
+
 /* seq -> '<' exprs ['|' stmts] '>' | '<' expr '..' [expr] '>' */
 static struct ast_node *sequence(struct parser *P, struct cspm_loc loc)
 {
@@ -277,8 +288,7 @@ static struct ast_node *sequence(struct parser *P, struct cspm_loc loc)
     P->no_gt = 1;
     struct ast_node *first = expr(P, L_LOWEST), *n;
     if (accept(P, TOK_DOTDOT)) {
-        if (kind(P) == TOK_GT) n = ast_new1(P->a, AST_LIST_FROM, loc, first);
-        else n = ast_new2(P->a, AST_LIST_RANGE, loc, first, expr(P, L_LOWEST));
+        n = range(P, AST_LIST_FROM, AST_LIST_RANGE, TOK_GT, loc, first);
     } else {
         struct vec v = {0};
         vec_push(P, &v, first);
@@ -302,8 +312,7 @@ static struct ast_node *set(struct parser *P, struct cspm_loc loc)
     int saved = P->no_gt;
     P->no_gt = 0;
     if (accept(P, TOK_DOTDOT)) {
-        if (kind(P) == TOK_RBRACE) n = ast_new1(P->a, AST_SET_FROM, loc, first);
-        else n = ast_new2(P->a, AST_SET_RANGE, loc, first, expr(P, L_LOWEST));
+        n = range(P, AST_SET_FROM, AST_SET_RANGE, TOK_RBRACE, loc, first);
     } else {
         struct vec v = {0};
         vec_push(P, &v, first);
@@ -691,6 +700,7 @@ done:
 
 static struct ast_node *type(struct parser *P);
 static struct ast_node *type_atom(struct parser *P);
+static struct ast_node *dotted_type(struct parser *P);
 
 static int is_type_class(const char *s)
 {
@@ -754,7 +764,7 @@ static struct ast_node *type_atom(struct parser *P)
         break;
     case TOK_LMAP: {
         advance(P);
-        struct ast_node *k = type(P);
+        struct ast_node *k = dotted_type(P);
         expect(P, TOK_YIELD, "'=>' in the map type");
         struct ast_node *v = type(P);
         expect(P, TOK_RMAP, "'|)' in the map type");
@@ -771,12 +781,21 @@ static struct ast_node *type_atom(struct parser *P)
     return n;
 }
 
-/* type -> type_atom ['.' type] [('=>' | '=>*') type] */
-static struct ast_node *type(struct parser *P)
+/* dotted_type -> type_atom ['.' dotted_type] */
+static struct ast_node *dotted_type(struct parser *P)
 {
     enter(P);
     struct ast_node *t = type_atom(P);
-    if (accept(P, TOK_DOT)) t = ast_new2(P->a, AST_T_DOT, t->loc, t, type(P));
+    if (accept(P, TOK_DOT)) t = ast_new2(P->a, AST_T_DOT, t->loc, t, dotted_type(P));
+    leave(P);
+    return t;
+}
+
+/* type -> dotted_type [('=>' | '=>*') type] */
+static struct ast_node *type(struct parser *P)
+{
+    enter(P);
+    struct ast_node *t = dotted_type(P);
     if (kind(P) == TOK_YIELD || kind(P) == TOK_YIELDSTAR) {
         enum ast_kind k = advance(P)->kind == TOK_YIELD ? AST_T_YIELD : AST_T_YIELD_STAR;
         t = ast_new2(P->a, k, t->loc, t, type(P));
@@ -899,7 +918,7 @@ static struct ast_node *assertion(struct parser *P)
             fail_at(P, loc_of(P, t), "unknown semantic model '[%s]' (expected [T], [F], [FD], "
                                      "[R], [RD], [V] or [VD])", suffix);
         if (strcmp(words, "has trace") == 0) {
-            expect(P, TOK_COLON, "':' after ':[has trace]'");
+            accept(P, TOK_COLON);
             struct ast_node *trace = expr(P, L_LOWEST);
             a = ast_new3(P->a, AST_A_HAS_TRACE, proc->loc, proc, trace, assert_options(P));
         } else {
@@ -1213,7 +1232,11 @@ static void decl(struct parser *P, int flags, struct vec *out)
         /* names '::' type — a type annotation */
         size_t k = 1;
         while (kind_at(P, k) == TOK_COMMA && kind_at(P, k + 1) == TOK_IDENT) k += 2;
-        if (kind_at(P, k) == TOK_DCOLON) {
+        const struct token *dc = &P->toks[P->pos + k];
+        int qualified = k == 1 && dc->kind == TOK_DCOLON && dc->line == t->line &&
+                        dc->col == t->col + t->len && P->toks[P->pos + 2].kind == TOK_IDENT &&
+                        P->toks[P->pos + 2].col == dc->col + 2;
+        if (kind_at(P, k) == TOK_DCOLON && !qualified) {
             struct ast_node *names = name_list(P);
             expect(P, TOK_DCOLON, "'::'");
             d = ast_new2(P->a, AST_D_ANNOT, loc, names, scheme(P));
