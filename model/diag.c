@@ -62,14 +62,16 @@ void diag_print_one(const struct diag *g, FILE *out)
     const char *s;
     size_t n;
     if (!find_line(l->file, l->line, &s, &n)) return;
-    if (n > 400) n = 400;   /* a minified or binary file: keep the report readable */
-    fprintf(out, "%5u | ", l->line);
-    for (size_t i = 0; i < n; i++) {
+    /* Long lines (generated or minified specs) show a window around the column. */
+    size_t from = l->col > 120 ? l->col - 80 : 0, to = from + 160;
+    if (to > n) to = n;
+    fprintf(out, "%5u | %s", l->line, from ? "…" : "");
+    for (size_t i = from; i < to; i++) {
         unsigned char c = (unsigned char)s[i];
         fputc(c == '\t' || c >= 0x20 ? c : ' ', out);
     }
-    fputs("\n      | ", out);
-    for (size_t i = 0; i + 1 < l->col && i < n; i++) fputc(s[i] == '\t' ? '\t' : ' ', out);
+    fprintf(out, "\n      | %s", from ? " " : "");
+    for (size_t i = from; i + 1 < l->col && i < to; i++) fputc(s[i] == '\t' ? '\t' : ' ', out);
     fputs("^\n", out);
 }
 

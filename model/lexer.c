@@ -3,6 +3,7 @@
 #include "model/lexer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const token_names[] = {
@@ -67,9 +68,13 @@ static struct cspm_loc here(const struct lexer *L, const char *at)
 static struct token *push(struct lexer *L, enum tok_kind kind, const char *start)
 {
     if (L->n == L->cap) {
-        size_t cap = L->cap ? 2 * L->cap : 256;
-        struct token *t = arena_alloc(L->arena, cap * sizeof *t);
-        if (L->n) memcpy(t, L->toks, L->n * sizeof *t);
+        /* A malloc'd buffer while lexing (realloc is cheap); copied to the arena at the end. */
+        size_t cap = L->cap ? 2 * L->cap : 1024;
+        struct token *t = realloc(L->toks, cap * sizeof *t);
+        if (!t) {
+            fputs("baton: out of memory\n", stderr);
+            abort();
+        }
         L->toks = t;
         L->cap = cap;
     }
@@ -124,6 +129,7 @@ static int block_comment(struct lexer *L)
     diag_error(L->diags, (struct cspm_loc){L->file, line, (uint32_t)(start - ls) + 1},
                "unterminated comment: '{-' has no matching '-}'");
     L->errors++;
+    push(L, TOK_ERROR, L->p);   /* already reported: the parser stays quiet about the rest */
     return 0;
 }
 
@@ -163,7 +169,9 @@ static int escape(int c)
 static void lex_string(struct lexer *L)
 {
     const char *start = L->p++;
-    char *buf = arena_alloc(L->arena, (size_t)(L->end - L->p) + 1);
+    const char *stop = L->p;
+    while (stop < L->end && *stop != '"' && *stop != '\n') stop += *stop == '\\' && stop + 1 < L->end ? 2 : 1;
+    char *buf = arena_alloc(L->arena, (size_t)(stop - L->p) + 1);
     size_t n = 0;
     while (L->p < L->end && *L->p != '"' && *L->p != '\n') {
         if (*L->p == '\\' && L->p + 1 < L->end && L->p[1] != '\n') {
@@ -492,7 +500,9 @@ size_t lex_file(const struct cspm_file *file, struct arena *arena, struct diag_l
     }
     push(&L, TOK_EOF, L.p);
     apply_newline_rule(&L);
-    out->toks = L.toks;
+    out->toks = arena_alloc(arena, L.n * sizeof *out->toks);
+    memcpy(out->toks, L.toks, L.n * sizeof *out->toks);
     out->n = L.n;
+    free(L.toks);
     return L.errors;
 }
