@@ -75,9 +75,37 @@ void diag_print_one(const struct diag *g, FILE *out)
     fputs("^\n", out);
 }
 
+/* Diagnostics come from the lexer and the parser in two passes over each file: print them in
+ * the order of the source (files in order of first appearance, then line and column). */
+static size_t file_rank(const struct diag_list *d, const struct cspm_file *f)
+{
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].loc.file == f) return i;
+    return 0;
+}
+
+static int before(const struct diag_list *d, const struct diag *a, const struct diag *b)
+{
+    size_t fa = file_rank(d, a->loc.file), fb = file_rank(d, b->loc.file);
+    if (fa != fb) return fa < fb;
+    if (a->loc.line != b->loc.line) return a->loc.line < b->loc.line;
+    return a->loc.col < b->loc.col;
+}
+
 void diag_print(const struct diag_list *d, FILE *out)
 {
-    for (size_t i = 0; i < d->count; i++) diag_print_one(&d->items[i], out);
+    const struct diag **order = malloc(d->count * sizeof *order + 1);
+    if (!order) {
+        for (size_t i = 0; i < d->count; i++) diag_print_one(&d->items[i], out);
+    } else {
+        for (size_t i = 0; i < d->count; i++) {     /* insertion sort: stable, n <= DIAG_MAX */
+            size_t j = i;
+            while (j > 0 && before(d, &d->items[i], order[j - 1])) { order[j] = order[j - 1]; j--; }
+            order[j] = &d->items[i];
+        }
+        for (size_t i = 0; i < d->count; i++) diag_print_one(order[i], out);
+        free(order);
+    }
     if (d->dropped)
         fprintf(out, "baton: %zu more error%s not shown\n", d->dropped, d->dropped == 1 ? "" : "s");
 }

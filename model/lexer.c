@@ -385,7 +385,7 @@ static int lex_punct(struct lexer *L)
             /* "<>" and "< >" (any white space between) are the empty sequence. */
             size_t j = 1;
             while (is_space(peekc(L, j)) || peekc(L, j) == '\n') j++;
-            if (peekc(L, j) == '>') {
+            if (peekc(L, j) == '>' && !(peekc(L, j + 1) == '=' && peekc(L, j + 2) != '=')) {
                 struct token *t = push(L, TOK_EMPTYSEQ, L->p);
                 for (size_t i = 1; i < j; i++)
                     if (L->p[i] == '\n') newline(L, L->p + i);
