@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "model/lexer.h"
 
@@ -988,6 +989,12 @@ static struct cspm_file *read_file(struct cspm_module *m, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {    /* not /dev/zero, a FIFO … */
+        fclose(f);
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return NULL;
+    }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     while (buf) {
@@ -1106,9 +1113,12 @@ static struct ast_node *datatype(struct parser *P, enum ast_kind k, struct cspm_
 static void module_args(struct parser *P, struct vec *v, const char *what)
 {
     const struct token *open = advance(P);
-    if (kind(P) == TOK_RPAREN)
-        fail_at(P, loc_of(P, open), "a %s's argument list cannot be empty: leave out the "
-                                    "parentheses", what);
+    if (kind(P) == TOK_RPAREN) {    /* reported, then read as if the parentheses were not there */
+        diag_error(P->diags, loc_of(P, open), "a %s's argument list cannot be empty: leave out "
+                                              "the parentheses", what);
+        advance(P);
+        return;
+    }
     int saved = P->no_gt;
     P->no_gt = 0;
     expr_list(P, v);
@@ -1258,14 +1268,15 @@ static void decl(struct parser *P, int flags, struct vec *out)
     vec_push(P, out, d);
 }
 
-/* Skips to the next line that starts in column 1 (or the end of the file). */
+/* Skips to the next token that starts a line in column 1 (or the end of the file): the
+ * likeliest start of the next declaration.  Token lines are used rather than newline tokens,
+ * which the newline rule removes next to operators. */
 static void synchronise(struct parser *P)
 {
+    uint32_t line = cur(P)->line;
     while (kind(P) != TOK_EOF) {
-        if (kind(P) == TOK_NEWLINE && P->toks[P->pos + 1].col == 1) {
-            advance(P);
-            return;
-        }
+        const struct token *t = cur(P);
+        if (t->kind != TOK_NEWLINE && t->col == 1 && t->line > line) return;
         advance(P);
     }
 }
@@ -1286,6 +1297,10 @@ static void decls_into(struct parser *P, int flags, int end1, int end2, struct v
                 P->depth = depth;
                 P->no_gt = no_gt;
                 synchronise(P);
+                /* The rest of a module whose header failed: skip its keywords too. */
+                while ((kind(P) == TOK_KW_EXPORTS || kind(P) == TOK_KW_ENDMODULE) &&
+                       kind(P) != end1 && kind(P) != end2)
+                    synchronise(P);
                 continue;
             }
             P->recover = &here_;
