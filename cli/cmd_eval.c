@@ -21,7 +21,8 @@ int cmd_eval(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parse-only") == 0) parse_only = 1;
         else if (strcmp(argv[i], "--dump") == 0) dump = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_usage_error("eval", "unknown option '%s'", argv[i]);
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage_error("eval", "unknown option '%s'", argv[i]);
         else if (!file) file = argv[i];
         else return cli_usage_error("eval", "evaluating an expression is not implemented yet");
     }

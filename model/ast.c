@@ -126,7 +126,9 @@ static void print_char(struct printer *p, int64_t cp)
     char buf[4];
     size_t n;
     if (cp < 0x80) { buf[0] = (char)cp; n = 1; }
-    else if (cp < 0x800) { buf[0] = (char)(0xC0 | (cp >> 6)); buf[1] = (char)(0x80 | (cp & 0x3F)); n = 2; }
+    else if (cp < 0x800) {
+        buf[0] = (char)(0xC0 | (cp >> 6)); buf[1] = (char)(0x80 | (cp & 0x3F)); n = 2;
+    }
     else if (cp < 0x10000) {
         buf[0] = (char)(0xE0 | (cp >> 12)); buf[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
         buf[2] = (char)(0x80 | (cp & 0x3F)); n = 3;

@@ -170,7 +170,8 @@ static void lex_string(struct lexer *L)
 {
     const char *start = L->p++;
     const char *stop = L->p;
-    while (stop < L->end && *stop != '"' && *stop != '\n') stop += *stop == '\\' && stop + 1 < L->end ? 2 : 1;
+    while (stop < L->end && *stop != '"' && *stop != '\n')
+        stop += *stop == '\\' && stop + 1 < L->end ? 2 : 1;
     char *buf = arena_alloc(L->arena, (size_t)(stop - L->p) + 1);
     size_t n = 0;
     while (L->p < L->end && *L->p != '"' && *L->p != '\n') {

@@ -21,12 +21,12 @@
     X(WILDCARD, "_", "none (only valid where a pattern is expected)")                              \
     X(TUPLE, "tuple", "elements (two or more)")                                                    \
     X(LIST, "seq", "elements: <a, b>; none for <>")                                                \
-    X(LIST_RANGE, "seq-range", "from, to [, ITEMS<statements>]: <a..b>, <a..b | p>")                                                 \
-    X(LIST_FROM, "seq-from", "from [, ITEMS<statements>]: <a..>, <a.. | p>")                                                        \
+    X(LIST_RANGE, "seq-range", "from, to [, ITEMS<statements>]: <a..b>, <a..b | p>")               \
+    X(LIST_FROM, "seq-from", "from [, ITEMS<statements>]: <a..>, <a.. | p>")                       \
     X(LIST_COMP, "seq-comp", "ITEMS<elements>, ITEMS<statements>")                                 \
     X(SET, "set", "elements")                                                                      \
-    X(SET_RANGE, "set-range", "from, to [, ITEMS<statements>]: {a..b}")                                                  \
-    X(SET_FROM, "set-from", "from [, ITEMS<statements>]: {a..}")                                                         \
+    X(SET_RANGE, "set-range", "from, to [, ITEMS<statements>]: {a..b}")                            \
+    X(SET_FROM, "set-from", "from [, ITEMS<statements>]: {a..}")                                   \
     X(SET_COMP, "set-comp", "ITEMS<elements>, ITEMS<statements>")                                  \
     X(ENUM_SET, "enum-set", "elements: {| c, d.1 |}")                                              \
     X(ENUM_SET_COMP, "enum-set-comp", "ITEMS<elements>, ITEMS<statements>")                        \
