@@ -471,6 +471,8 @@ size_t lex_file(const struct cspm_file *file, struct arena *arena, struct diag_l
         .file = file, .p = file->text, .end = file->text + file->len, .line = 1,
         .line_start = file->text, .arena = arena, .diags = diags,
     };
+    if (L.end - L.p >= 3 && memcmp(L.p, "\xEF\xBB\xBF", 3) == 0)   /* a UTF-8 byte order mark */
+        L.p = L.line_start = file->text + 3;
     while (L.p < L.end) {
         int c = (unsigned char)*L.p;
         if (c == '\n') {
