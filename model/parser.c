@@ -1163,6 +1163,9 @@ static void decl(struct parser *P, int flags, struct vec *out)
     struct cspm_loc loc = loc_of(P, t);
     struct ast_node *d;
     check_allowed(P, t, flags);
+    if ((t->kind == TOK_KW_MODULE || t->kind == TOK_KW_TIMED) && P->depth >= AST_MAX_NESTING)
+        fail_at(P, loc, "modules and Timed sections nested too deeply (more than %d levels)",
+                AST_MAX_NESTING);
     switch (t->kind) {
     case TOK_KW_INCLUDE:
         if (flags & IN_LET) fail_at(P, loc, "'include' is not allowed in a let expression");
@@ -1203,10 +1206,12 @@ static void decl(struct parser *P, int flags, struct vec *out)
         struct vec params = {0};
         if (kind(P) == TOK_LPAREN) module_args(P, &params, "module");
         for (uint32_t i = 0; i < params.n; i++) params.v[i] = to_pattern(P, params.v[i]);
+        P->depth++;
         struct ast_node *priv = decl_list(P, flags | IN_MODULE, TOK_KW_EXPORTS, TOK_KW_EXPORTS);
         expect(P, TOK_KW_EXPORTS, "'exports'");
         struct ast_node *pub = decl_list(P, flags | IN_MODULE, TOK_KW_ENDMODULE, TOK_KW_ENDMODULE);
         expect(P, TOK_KW_ENDMODULE, "'endmodule'");
+        P->depth--;
         d = ast_new3(P->a, AST_D_MODULE, loc, items(P, loc, &params), priv, pub);
         d->name = name->text;
         d->len = name->len;
@@ -1233,8 +1238,10 @@ static void decl(struct parser *P, int flags, struct vec *out)
             expect(P, TOK_RPAREN, "')' after the time function");
         }
         expect(P, TOK_LBRACE, "'{' to open the Timed section");
+        P->depth++;
         struct ast_node *body = decl_list(P, flags | IN_TIMED, TOK_RBRACE, TOK_RBRACE);
         expect(P, TOK_RBRACE, "'}' to close the Timed section");
+        P->depth--;
         d = fn ? ast_new2(P->a, AST_D_TIMED, loc, body, fn) : ast_new1(P->a, AST_D_TIMED, loc, body);
         break;
     }
@@ -1435,7 +1442,7 @@ static void load(struct cspm_module *m, const struct cspm_file *file)
     struct parser P;
     jmp_buf top;
     parser_init(&P, m, &top);
-    struct vec v = {0};
+    struct vec *v = arena_alloc(&m->arena, sizeof *v);
     if (!setjmp(top)) {
         char *canon = realpath(file->path, NULL);
         if (canon) {
@@ -1443,11 +1450,11 @@ static void load(struct cspm_module *m, const struct cspm_file *file)
             free(canon);
         }
         add_file(m, file);
-        parse_file_into(&P, file, 0, &v);
-        merge_clauses(&P, &v);
-        check_annotations(&P, &v);
+        parse_file_into(&P, file, 0, v);
+        merge_clauses(&P, v);
+        check_annotations(&P, v);
     }
-    m->decls = items(&P, (struct cspm_loc){file, 1, 1}, &v);
+    m->decls = items(&P, (struct cspm_loc){file, 1, 1}, v);
     check_no_pattern_only(&P, m->decls);
 }
 
