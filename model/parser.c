@@ -5,7 +5,6 @@
 #include "model/parser.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -475,9 +474,10 @@ static struct ast_node *primary(struct parser *P)
     case TOK_LT: advance(P); return sequence(P, loc);
     case TOK_LBRACE: advance(P); return set(P, loc);
     case TOK_LPIPEBRACE: advance(P); return enum_set(P, loc);
-    case TOK_MINUS: advance(P); return ast_new1(P->a, AST_NEG, loc, expr(P, L_MUL));
-    case TOK_HASH: advance(P); return ast_new1(P->a, AST_LEN, loc, expr(P, L_CONCAT));
-    case TOK_KW_NOT: advance(P); return ast_new1(P->a, AST_NOT, loc, expr(P, L_CMP));
+    /* Prefix operators take an operand that binds tighter than they do. */
+    case TOK_MINUS: advance(P); return ast_new1(P->a, AST_NEG, loc, expr(P, L_ADD + 1));
+    case TOK_HASH: advance(P); return ast_new1(P->a, AST_LEN, loc, expr(P, L_HASH + 1));
+    case TOK_KW_NOT: advance(P); return ast_new1(P->a, AST_NOT, loc, expr(P, L_NOT + 1));
     case TOK_KW_IF: {
         advance(P);
         struct ast_node *c = expr(P, L_LOWEST);
@@ -568,7 +568,7 @@ static struct ast_node *prefix(struct parser *P, struct ast_node *event)
     while (kind(P) == TOK_QUESTION || kind(P) == TOK_BANG || kind(P) == TOK_DOLLAR) {
         const struct token *t = advance(P);
         struct cspm_loc loc = loc_of(P, t);
-        struct ast_node *e = expr(P, L_DOT);
+        struct ast_node *e = expr(P, L_FIELDS + 1);
         if (t->kind == TOK_BANG) {
             vec_push(P, &v, ast_new1(P->a, AST_FIELD_OUT, loc, e));
             continue;
@@ -576,7 +576,7 @@ static struct ast_node *prefix(struct parser *P, struct ast_node *event)
         enum ast_kind k = t->kind == TOK_QUESTION ? AST_FIELD_IN : AST_FIELD_NDIN;
         struct ast_node *pat = to_pattern(P, e);
         if (accept(P, TOK_COLON))
-            vec_push(P, &v, ast_new2(P->a, k, loc, pat, expr(P, L_DOT)));
+            vec_push(P, &v, ast_new2(P->a, k, loc, pat, expr(P, L_FIELDS + 1)));
         else
             vec_push(P, &v, ast_new1(P->a, k, loc, pat));
     }

@@ -50,3 +50,11 @@ stdout usage: baton eval
 
 $ baton help
 stdout eval
+
+# Lexical errors: each located, the rest of the file still read.
+$ baton eval --parse-only tests/e2e/data/lexical.csp
+exit 2
+stderr lexical.csp:1:5: error: integer literal 99999999999 is too large: CSPm integers are 32-bit (at most 2147483647)
+stderr lexical.csp:2:5: error: unterminated string literal
+stderr lexical.csp:3:7: error: invalid character '~'
+stderr lexical.csp:4:5: error: unterminated comment: '{-' has no matching '-}'
