@@ -150,8 +150,8 @@ static int utf8_decode(const char *p, const char *end, int64_t *cp)
     return n;
 }
 
-/* An escape after a backslash in a string or character literal: the byte it stands for, or
- * -1 if unknown. */
+/* An escape after a backslash in a string or character literal: the byte it stands for.
+ * As in libcspm, "\\x" for any other x stands for x itself ('\\'', "\\"", '\\\\'). */
 static int escape(int c)
 {
     switch (c) {
@@ -159,10 +159,7 @@ static int escape(int c)
     case 't': return '\t';
     case 'r': return '\r';
     case '0': return '\0';
-    case '\\': return '\\';
-    case '\'': return '\'';
-    case '"': return '"';
-    default: return -1;
+    default: return c;
     }
 }
 
@@ -176,12 +173,7 @@ static void lex_string(struct lexer *L)
     size_t n = 0;
     while (L->p < L->end && *L->p != '"' && *L->p != '\n') {
         if (*L->p == '\\' && L->p + 1 < L->end && L->p[1] != '\n') {
-            int e = escape((unsigned char)L->p[1]);
-            if (e < 0) {
-                error_at(L, L->p, "unknown escape sequence '\\%.1s' in a string", L->p + 1);
-                e = (unsigned char)L->p[1];
-            }
-            buf[n++] = (char)e;
+            buf[n++] = (char)escape((unsigned char)L->p[1]);
             L->p += 2;
             continue;
         }
@@ -201,9 +193,9 @@ static void lex_char(struct lexer *L)
 {
     const char *start = L->p++;
     int64_t cp = -1;
-    if (L->p < L->end && *L->p == '\\' && L->p + 1 < L->end) {
-        int e = escape((unsigned char)L->p[1]);
-        if (e >= 0) { cp = e; L->p += 2; }
+    if (L->p < L->end && *L->p == '\\' && L->p + 1 < L->end && L->p[1] != '\n') {
+        cp = escape((unsigned char)L->p[1]);
+        L->p += 2;
     } else if (L->p < L->end && *L->p != '\'' && *L->p != '\n') {
         int k = utf8_decode(L->p, L->end, &cp);
         if (k == 0) cp = -1;

@@ -5,8 +5,9 @@
  *
  * FLAGS say where a newline next to the token does not end a definition (CSPm's only layout
  * rule, as libcspm's lexer applies it): NL_BEFORE - a newline before the token is ignored
- * (the token cannot start a definition, so the expression goes on); NL_AFTER - a newline
- * after it is ignored (the expression is obviously incomplete).
+ * (the token cannot start a definition, so the expression goes on; libcspm counts literals
+ * and '_' among these); NL_AFTER - a newline after it is ignored (the expression is
+ * obviously incomplete).
  * ORDER TOKENS: keywords between KW_FIRST and KW_LAST are looked up by spelling. */
 #ifndef BATON_MODEL_TOKEN_LIST_H
 #define BATON_MODEL_TOKEN_LIST_H
@@ -20,9 +21,9 @@
     X(NEWLINE, "newline", 0)                                                                       \
     X(ERROR, "invalid token", 0)                                                                   \
     X(IDENT, "identifier", 0)                                                                      \
-    X(INT, "integer", 0)                                                                           \
-    X(CHAR, "character literal", 0)                                                                \
-    X(STRING, "string literal", 0)                                                                 \
+    X(INT, "integer", NL_BEFORE)                                                                   \
+    X(CHAR, "character literal", NL_BEFORE)                                                        \
+    X(STRING, "string literal", NL_BEFORE)                                                         \
     X(PROPERTY, "':[…]' property", NL_BEFORE)                                                      \
     X(REFINES, "refinement ('[T=', '[F=', '[FD=' …)", NL_BOTH)                                     \
     /* keywords, KW_FIRST .. KW_LAST */                                                            \
@@ -34,7 +35,7 @@
     X(KW_ENDMODULE, "endmodule", 0)                                                                \
     X(KW_EXPORTS, "exports", NL_AFTER)                                                             \
     X(KW_EXTERNAL, "external", NL_AFTER)                                                           \
-    X(KW_FALSE, "false", 0)                                                                        \
+    X(KW_FALSE, "false", NL_BEFORE)                                                                \
     X(KW_IF, "if", NL_AFTER)                                                                       \
     X(KW_INCLUDE, "include", 0)                                                                    \
     X(KW_INSTANCE, "instance", NL_AFTER)                                                           \
@@ -48,7 +49,7 @@
     X(KW_THEN, "then", NL_BOTH)                                                                    \
     X(KW_TIMED, "Timed", NL_AFTER)                                                                 \
     X(KW_TRANSPARENT, "transparent", NL_AFTER)                                                     \
-    X(KW_TRUE, "true", 0)                                                                          \
+    X(KW_TRUE, "true", NL_BEFORE)                                                                  \
     X(KW_WITHIN, "within", NL_BOTH)                                                                \
     /* brackets */                                                                                 \
     X(LPAREN, "(", NL_AFTER)                                                                       \
@@ -113,6 +114,6 @@
     X(HASH, "#", NL_AFTER)                                                                         \
     X(YIELD, "=>", NL_BOTH)                                                                        \
     X(YIELDSTAR, "=>*", NL_BOTH)                                                                   \
-    X(WILDCARD, "_", 0)
+    X(WILDCARD, "_", NL_BOTH)
 
 #endif

@@ -128,7 +128,7 @@ START_TEST(literal_values)
     struct arena a;
     arena_init(&a);
     struct diag_list d = {0};
-    const char *text = "2147483647 '\\'' '☑' \"a\\\"b\\n\"";
+    const char *text = "2147483647 '\\'' '☑' \"a\\\"b\\n\" '\\q'";
     struct cspm_file f = {"t.csp", text, strlen(text)};
     struct lex_result r;
     ck_assert_uint_eq(lex_file(&f, &a, &d, &r), 0);
@@ -137,6 +137,7 @@ START_TEST(literal_values)
     ck_assert_int_eq(r.toks[2].num, 0x2611);
     ck_assert_uint_eq(r.toks[3].len, 4);
     ck_assert_int_eq(memcmp(r.toks[3].text, "a\"b\n", 4), 0);
+    ck_assert_int_eq(r.toks[4].num, 'q');   /* an unknown escape stands for the character */
     arena_free(&a);
     diag_list_free(&d);
 }
