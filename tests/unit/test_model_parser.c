@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model/parser.h"
+#include "tests/unit/harness.h"
 
 /* The parenthesised form of expression TEXT, or "error: L:C: message" for the first error. */
 static char *show(const char *text)
@@ -222,6 +223,78 @@ START_TEST(limits)
 }
 END_TEST
 
+/* The shapes an evaluator relies on (node_list.h), checked on the tree itself. */
+START_TEST(tree_shapes)
+{
+    const char *text = "f(0)(y) = 1\nf(n)(y) = c?x:S!n -> P [c <-> d | z <- Z] Q\n"
+                       "x = 2147483647\n";
+    struct cspm_module *m = cspm_load_string("t.csp", text, strlen(text));
+    ck_assert_uint_eq(diag_count(&m->diags), 0);
+    ck_assert_uint_eq(m->decls->nkids, 2);
+    const struct ast_node *f = m->decls->kids[0];
+    ck_assert_int_eq(f->kind, AST_D_FUN);
+    ck_assert_str_eq(f->name, "f");
+    ck_assert_uint_eq(f->nkids, 2);                         /* two clauses */
+    const struct ast_node *c = f->kids[1];
+    ck_assert_int_eq(c->kind, AST_CLAUSE);
+    ck_assert_uint_eq(c->nkids, 3);                         /* (n), (y), right-hand side */
+    ck_assert_int_eq(c->kids[0]->kids[0]->kind, AST_P_VAR);
+    ck_assert_uint_eq(c->loc.line, 2);
+    const struct ast_node *rhs = c->kids[2];
+    ck_assert_int_eq(rhs->kind, AST_LINK_PAR);
+    ck_assert_int_eq(rhs->kids[1]->kind, AST_ITEMS);
+    ck_assert_int_eq(rhs->kids[1]->kids[0]->kind, AST_TIE);
+    ck_assert_int_eq(rhs->kids[2]->kids[0]->kind, AST_GEN);
+    const struct ast_node *pre = rhs->kids[0];
+    ck_assert_int_eq(pre->kind, AST_PREFIX);
+    ck_assert_uint_eq(pre->loc.col, 11);
+    ck_assert_int_eq(pre->kids[1]->kids[0]->kind, AST_FIELD_IN);
+    ck_assert_uint_eq(pre->kids[1]->kids[0]->nkids, 2);     /* pattern and restriction */
+    ck_assert_int_eq(pre->kids[1]->kids[1]->kind, AST_FIELD_OUT);
+    const struct ast_node *x = m->decls->kids[1];
+    ck_assert_int_eq(x->kind, AST_D_PAT);
+    ck_assert_int_eq(x->kids[1]->kind, AST_INT);
+    ck_assert_int_eq(x->kids[1]->num, 2147483647);
+    cspm_module_free(m);
+}
+END_TEST
+
+/* Every conformance file that loads prints to text that loads to the same tree. */
+static char **conformance;
+static size_t nconformance;
+
+static char *print_all(const struct cspm_module *m)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    for (uint32_t i = 0; i < m->decls->nkids; i++) {
+        ast_print(f, m->decls->kids[i]);
+        fputc('\n', f);
+    }
+    fclose(f);
+    return buf;
+}
+
+START_TEST(printed_form_reparses)
+{
+    struct cspm_module *m = cspm_load_file(conformance[_i]);
+    if (diag_count(&m->diags) == 0) {
+        char *a = print_all(m);
+        struct cspm_module *m2 = cspm_load_string("printed.csp", a, strlen(a));
+        ck_assert_msg(diag_count(&m2->diags) == 0, "%s: the printed form does not parse: %s",
+                      conformance[_i], m2->diags.count ? m2->diags.items[0].msg : "");
+        char *b = print_all(m2);
+        ck_assert_msg(strcmp(a, b) == 0, "%s: the printed form changes when re-parsed",
+                      conformance[_i]);
+        free(a);
+        free(b);
+        cspm_module_free(m2);
+    }
+    cspm_module_free(m);
+}
+END_TEST
+
 Suite *model_parser_suite(void);
 Suite *model_parser_suite(void)
 {
@@ -235,6 +308,29 @@ Suite *model_parser_suite(void)
     tcase_add_test(tc, syntax_errors);
     tcase_add_test(tc, recovery_reports_several_errors);
     tcase_add_test(tc, limits);
+    tcase_add_test(tc, tree_shapes);
     suite_add_tcase(s, tc);
+
+    /* With ../shared present: the printer round trip over FDR's conformance files. */
+    char path[4096];
+    const char *folders[] = {"parser/should_pass", "typechecker/should_pass", "evaluator/should_pass"};
+    for (size_t k = 0; k < 3; k++) {
+        snprintf(path, sizeof path, "%s/conformance/libcspm/%s", env_or("SHARED", "../shared"),
+                 folders[k]);
+        size_t n;
+        char **files = list_files(path, ".csp", &n);
+        if (!files) continue;
+        char **all = realloc(conformance, (nconformance + n) * sizeof *all);
+        if (!all) break;
+        conformance = all;
+        memcpy(conformance + nconformance, files, n * sizeof *files);
+        nconformance += n;
+        free(files);
+    }
+    if (nconformance) {
+        TCase *rt = tcase_create("round trip");
+        tcase_add_loop_test(rt, printed_form_reparses, 0, (int)nconformance);
+        suite_add_tcase(s, rt);
+    }
     return s;
 }
