@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CHUNK_MIN = 64 * 1024, ALIGN = 16 };
+enum { CHUNK_MIN = 256 * 1024, ALIGN = 16 };
 
 struct arena_chunk {
     struct arena_chunk *next;
@@ -19,7 +19,7 @@ void arena_init(struct arena *a)
     memset(a, 0, sizeof *a);
 }
 
-void *arena_alloc(struct arena *a, size_t n)
+void *arena_alloc_raw(struct arena *a, size_t n)
 {
     n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     if (n == 0) n = ALIGN;
@@ -36,16 +36,20 @@ void *arena_alloc(struct arena *a, size_t n)
     void *p = a->head->data + a->used;
     a->used += n;
     a->total += n;
-    memset(p, 0, n);
     return p;
 oom:
     fputs("baton: out of memory\n", stderr);
     abort();
 }
 
+void *arena_alloc(struct arena *a, size_t n)
+{
+    return memset(arena_alloc_raw(a, n), 0, n);
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_alloc_raw(a, n + 1);
     if (n) memcpy(p, s, n);
     p[n] = '\0';
     return p;

@@ -19,6 +19,9 @@ void arena_init(struct arena *a);
  * has no useful way to continue, and every caller would otherwise need a path for it. */
 void *arena_alloc(struct arena *a, size_t n);
 
+/* The same without zeroing, for blocks the caller fills at once (copies, arrays). */
+void *arena_alloc_raw(struct arena *a, size_t n);
+
 /* A NUL-terminated copy of the N bytes at S. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 

@@ -45,7 +45,7 @@ struct ast_node *ast_new(struct arena *a, enum ast_kind kind, struct cspm_loc lo
     node->loc = loc;
     node->nkids = n;
     if (n) {
-        node->kids = arena_alloc(a, n * sizeof *node->kids);
+        node->kids = arena_alloc_raw(a, n * sizeof *node->kids);
         memcpy(node->kids, kids, n * sizeof *node->kids);
     }
     ast_fix_height(node);

@@ -169,7 +169,7 @@ static void lex_string(struct lexer *L)
     const char *stop = L->p;
     while (stop < L->end && *stop != '"' && *stop != '\n')
         stop += *stop == '\\' && stop + 1 < L->end ? 2 : 1;
-    char *buf = arena_alloc(L->arena, (size_t)(stop - L->p) + 1);
+    char *buf = arena_alloc_raw(L->arena, (size_t)(stop - L->p) + 1);
     size_t n = 0;
     while (L->p < L->end && *L->p != '"' && *L->p != '\n') {
         if (*L->p == '\\' && L->p + 1 < L->end && L->p[1] != '\n') {
@@ -495,7 +495,7 @@ size_t lex_file(const struct cspm_file *file, struct arena *arena, struct diag_l
     }
     push(&L, TOK_EOF, L.p);
     apply_newline_rule(&L);
-    out->toks = arena_alloc(arena, L.n * sizeof *out->toks);
+    out->toks = arena_alloc_raw(arena, L.n * sizeof *out->toks);
     memcpy(out->toks, L.toks, L.n * sizeof *out->toks);
     out->n = L.n;
     free(L.toks);

@@ -58,7 +58,7 @@ static void vec_push(struct parser *P, struct vec *v, struct ast_node *n)
 {
     if (v->n == v->cap) {
         uint32_t cap = v->cap ? 2 * v->cap : 4;
-        struct ast_node **nv = arena_alloc(P->a, cap * sizeof *nv);
+        struct ast_node **nv = arena_alloc_raw(P->a, cap * sizeof *nv);
         if (v->n) memcpy(nv, v->v, v->n * sizeof *nv);
         v->v = nv;
         v->cap = cap;
