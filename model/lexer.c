@@ -42,6 +42,11 @@ const char *lex_token_name(enum tok_kind k)
     return quoted[k];
 }
 
+int lex_token_newline_flags(enum tok_kind k)
+{
+    return k < TOK_COUNT ? token_flags[k] : 0;
+}
+
 const char *lex_model_name(enum lex_model m)
 {
     static const char *const names[] = {"", "T", "F", "FD", "R", "RD", "V", "VD"};

@@ -56,6 +56,9 @@ const char *lex_token_name(enum tok_kind k);
 /* The spelling of a punctuation or keyword token ("->", "assert"), or its description. */
 const char *lex_token_spelling(enum tok_kind k);
 
+/* NL_BEFORE / NL_AFTER (token_list.h): where a newline next to a token of kind K is ignored. */
+int lex_token_newline_flags(enum tok_kind k);
+
 /* "T", "F", "FD" … */
 const char *lex_model_name(enum lex_model m);
 

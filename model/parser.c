@@ -41,6 +41,7 @@ struct parser {
     const struct cspm_file *file;
     struct token *toks;
     size_t pos;
+    size_t decl_start;          /* index of the first token of the current declaration */
     int depth;                  /* recursion depth of expression parsing */
     int no_gt;                  /* directly inside < >: '>' closes the sequence */
     jmp_buf *recover;
@@ -149,7 +150,16 @@ static _Noreturn void fail_at(struct parser *P, struct cspm_loc loc, const char 
 
 static _Noreturn void expected(struct parser *P, const char *what)
 {
-    fail_at(P, here(P), "expected %s, found %s", what, describe(P, cur(P)));
+    /* A line read as the continuation of the one before is the usual surprise: say so. */
+    const struct token *t = cur(P);
+    for (size_t i = P->pos; i > P->decl_start && t->kind != TOK_EOF; i--) {
+        const struct token *a = &P->toks[i - 1], *b = &P->toks[i];
+        if (a->line < b->line && (lex_token_newline_flags((enum tok_kind)a->kind) & NL_AFTER))
+            fail_at(P, here(P), "expected %s, found %s (line %u ends with %s, so line %u "
+                                "continues the same definition)",
+                    what, describe(P, t), a->line, describe(P, a), b->line);
+    }
+    fail_at(P, here(P), "expected %s, found %s", what, describe(P, t));
 }
 
 static const struct token *expect(struct parser *P, int k, const char *what)
@@ -1293,6 +1303,7 @@ static void decls_into(struct parser *P, int flags, int end1, int end2, struct v
 {
     jmp_buf here_, *outer = P->recover;
     int depth = P->depth, no_gt = P->no_gt;
+    size_t decl_start = P->decl_start;
     for (;;) {
         while (accept(P, TOK_NEWLINE)) {}
         int k = kind(P);
@@ -1312,12 +1323,14 @@ static void decls_into(struct parser *P, int flags, int end1, int end2, struct v
             }
             P->recover = &here_;
         }
+        P->decl_start = P->pos;
         decl(P, flags, out);
         k = kind(P);
         if (k != TOK_NEWLINE && k != TOK_EOF && k != end1 && k != end2)
             expected(P, "the end of the line after the declaration");
     }
     P->recover = outer;
+    P->decl_start = decl_start;
 }
 
 /* Merges adjacent clauses of one function: f(0) = 1 then f(n) = … */

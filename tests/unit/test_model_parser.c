@@ -183,8 +183,10 @@ START_TEST(recovery_reports_several_errors)
 {
     /* A newline after '->' or ',' does not end the definition, so Q and S are swallowed. */
     CHECK_FILE("P = a ->\nQ = STOP\nR = (1, \nS = 1 +* 2\nT = STOP\n",
-               "2:3: expected the end of the line after the declaration, found '='\n"
-               "4:3: expected ',' or ')' in the tuple, found '='\n");
+               "2:3: expected the end of the line after the declaration, found '=' (line 1 "
+               "ends with '->', so line 2 continues the same definition)\n"
+               "4:3: expected ',' or ')' in the tuple, found '=' (line 3 ends with ',', so "
+               "line 4 continues the same definition)\n");
     CHECK_FILE("A = 1 2\nB = )\nC = 3\n",
                "1:7: expected the end of the line after the declaration, found '2'\n"
                "2:5: expected an expression, found ')'\n");
