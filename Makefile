@@ -43,7 +43,7 @@ TEST_OBJ := $(call obj,$(TEST_SRC))
 BATON    := $(BUILD)/baton
 CHECKER  := $(BUILD)/check_baton
 
-.PHONY: all deps check check-unit check-sanitize conformance demo bench install clean
+.PHONY: all deps check check-unit check-sanitize conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
@@ -90,6 +90,8 @@ $(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
 # unit tests, end-to-end command tests and .csp corpora — ending with Check's summary line.
 check: all $(CHECKER)
 	@if [ -d $(SHARED)/conformance ]; then $(MAKE) --no-print-directory conformance; fi
+	@if [ -z "$(SANITIZE)" ] && command -v $(FUZZ_CC) >/dev/null; then \
+		$(MAKE) --no-print-directory fuzz-short; fi
 	@$(MAKE) --no-print-directory check-unit
 
 check-unit: all $(CHECKER)
@@ -100,6 +102,25 @@ check-sanitize:
 
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance
+
+# fuzz: libFuzzer over the CSPm lexer and parser (clang, ASan, UBSan), FUZZ_TIME seconds;
+# `make check` runs it for 10 s.  Built apart from everything else (tests/fuzz is not wildcarded).
+FUZZ_CC   ?= clang
+FUZZ_TIME ?= 600
+FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c
+FUZZER    := $(BUILD)/fuzz/fuzz_parse
+
+$(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $(FUZZ_SRC)
+
+fuzz: $(FUZZER)
+	@sh tests/fuzz/run.sh $(FUZZER) $(FUZZ_TIME) $(SHARED) $(BUILD)/fuzz
+
+fuzz-short: $(FUZZER)
+	@sh tests/fuzz/run.sh $(FUZZER) 10 $(SHARED) $(BUILD)/fuzz 2>$(BUILD)/fuzz/short.log \
+		&& echo "fuzz: 10 s of libFuzzer on the CSPm front end, no crash" \
+		|| { tail -40 $(BUILD)/fuzz/short.log; exit 1; }
 
 demo: all
 	@sh examples/demo.sh $(BATON) $(BUILD)

@@ -1,6 +1,9 @@
 /* Every Check suite of the project, listed once; check_main.c runs them all.
- * To add a suite: define `Suite *NAME_suite(void)` in tests/unit/test_NAME.c, add X(NAME). */
+ * To add a suite: define `Suite *NAME_suite(void)` in tests/unit/test_NAME.c, add X(NAME).
+ * One suite a line, each ending in a backslash, so that additions merge cleanly. */
 #define BATON_SUITES(X) \
+    X(model_lexer) \
+    X(model_parser) \
     X(model_value) \
     X(model_proc) \
     X(checker_explore) \
