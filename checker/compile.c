@@ -138,9 +138,10 @@ static void fail(struct compile_error *err, int limit, const char *fmt, const ch
     snprintf(err->message, sizeof err->message, fmt, what);
 }
 
-/* Explores p's terms breadth first into an explicit LTS. */
+/* Explores p's terms breadth first into an explicit LTS; *terms gets the term of each state
+ * (owned by the caller). */
 static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p, uint64_t max,
-                        struct compile_error *err)
+                        struct compile_error *err, const value ***terms)
 {
     struct ptrmap seen = {0};
     const value **queue = NULL;
@@ -201,7 +202,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
         }
     }
 #undef VISIT
-    free(queue);
+    *terms = queue;
     free(tr);
     pm_free(&seen);
     /* States are numbered in the order they were found; the root is 0. */
@@ -256,8 +257,14 @@ static bool pairs_of(struct events *ev, const value *rel, uint32_t **from, uint3
     return true;
 }
 
+/* The leaves' terms, in leaf order. */
+struct leaf_terms {
+    const value ***v;
+    uint32_t n, cap;
+};
+
 static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev, const value *p,
-                uint64_t max, struct compile_error *err, int depth)
+                uint64_t max, struct compile_error *err, int depth, struct leaf_terms *lt)
 {
     p = proc_whnf(sem, p);
     if (!p || p->kind != VAL_PROC) {
@@ -275,35 +282,46 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
     case PROC_PAR:
     case PROC_INTERLEAVE:
         if (p->num == PROC_PAR && !(a = ids_of(ev, p->items[1], &na))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[p->n - 1], max, err, depth + 1)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[p->n - 1], max, err, depth + 1, lt)) < 0) break;
         result = mach_par(b, (struct evset){a, na}, l, r);
         break;
     case PROC_APAR:
         if (!(a = ids_of(ev, p->items[1], &na)) || !(c = ids_of(ev, p->items[2], &nc))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[3], max, err, depth + 1)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[3], max, err, depth + 1, lt)) < 0) break;
         result = mach_apar(b, (struct evset){a, na}, (struct evset){c, nc}, l, r);
         break;
     case PROC_LINK:
         if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[2], max, err, depth + 1)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[2], max, err, depth + 1, lt)) < 0) break;
         result = mach_link(b, a, c, na, l, r);
         break;
     case PROC_HIDE:
         if (!(a = ids_of(ev, p->items[1], &na))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
         result = mach_hide(b, (struct evset){a, na}, l);
         break;
     case PROC_RENAME:
         if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
         result = mach_rename(b, a, c, na, l);
         break;
     default: {
-        struct lts *lts = leaf(sem, ev, p, max, err);
-        if (lts) result = mach_leaf(b, lts);
+        if (lt->n == lt->cap) {
+            uint32_t cap = lt->cap ? 2 * lt->cap : 16;
+            const value ***v = realloc(lt->v, cap * sizeof *v);
+            if (!v) goto oom;
+            lt->v = v;
+            lt->cap = cap;
+        }
+        const value **terms = NULL;
+        struct lts *lts = leaf(sem, ev, p, max, err, &terms);
+        if (lts) {
+            lt->v[lt->n++] = terms;
+            result = mach_leaf(b, lts);
+        }
         break;
     }
     }
@@ -317,22 +335,49 @@ oom:
     return -1;
 }
 
+void system_free(struct system *s)
+{
+    if (!s) return;
+    for (uint32_t i = 0; i < s->nleaves; i++) free(s->terms[i]);
+    free(s->terms);
+    mach_free(s->m);
+    free(s);
+}
+
+struct system *compile_system(struct proc_sem *sem, struct events *ev, const value *p,
+                              uint64_t max_leaf_states, struct compile_error *err)
+{
+    memset(err, 0, sizeof *err);
+    struct leaf_terms lt = {0};
+    struct system *s = calloc(1, sizeof *s);
+    struct mach_builder *b = mach_builder_new();
+    if (!s || !b) goto oom;
+    int root = node(b, sem, ev, p, max_leaf_states, err, 0, &lt);
+    if (root < 0) goto fail;
+    s->m = mach_build(b, root);
+    b = NULL;
+    if (!s->m) goto oom;
+    s->terms = lt.v;
+    s->nleaves = lt.n;
+    return s;
+oom:
+    fail(err, 0, "%s", "out of memory while compiling a process");
+fail:
+    if (!err->message[0]) fail(err, 0, "%s", "out of memory while compiling a process");
+    for (uint32_t i = 0; i < lt.n; i++) free(lt.v[i]);
+    free(lt.v);
+    mach_builder_free(b);
+    free(s);
+    return NULL;
+}
+
 struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
                                 uint64_t max_leaf_states, struct compile_error *err)
 {
-    memset(err, 0, sizeof *err);
-    struct mach_builder *b = mach_builder_new();
-    if (!b) {
-        fail(err, 0, "%s", "out of memory while compiling a process");
-        return NULL;
-    }
-    int root = node(b, sem, ev, p, max_leaf_states, err, 0);
-    if (root < 0) {
-        if (!err->message[0]) fail(err, 0, "%s", "out of memory while compiling a process");
-        mach_builder_free(b);
-        return NULL;
-    }
-    struct machine *m = mach_build(b, root);
-    if (!m) fail(err, 0, "%s", "out of memory while compiling a process");
+    struct system *s = compile_system(sem, ev, p, max_leaf_states, err);
+    if (!s) return NULL;
+    struct machine *m = s->m;
+    s->m = NULL;
+    system_free(s);
     return m;
 }

@@ -33,9 +33,22 @@ struct compile_error {
     int limit;                    /* 1: a leaf had more states than allowed */
 };
 
-/* The machine for process p, with leaves of at most max_leaf_states states each (0: no
+/* A compiled process: its machine, and for each leaf the process term of each of its states
+ * (state 0 is the leaf's initial term), for reports. */
+struct system {
+    struct machine *m;
+    uint32_t nleaves;
+    const value ***terms;         /* terms[leaf][state] */
+};
+
+/* The system for process p, with leaves of at most max_leaf_states states each (0: no
  * bound); NULL with *err filled in when a leaf is too big, a transition cannot be computed
  * (the evaluator has reported why) or memory runs out. */
+struct system *compile_system(struct proc_sem *sem, struct events *ev, const value *p,
+                              uint64_t max_leaf_states, struct compile_error *err);
+void system_free(struct system *s);
+
+/* The same, keeping only the machine. */
 struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
                                 uint64_t max_leaf_states, struct compile_error *err);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checker/parallel.h"
 #include "checker/search.h"
 #include "checker/store.h"
 
@@ -15,6 +16,8 @@ void chk_result_free(struct chk_result *r)
     free(r->trace);
     free(r->refusal);
     free(r->state);
+    free(r->path);
+    free(r->path_events);
     memset(r, 0, sizeof *r);
 }
 
@@ -97,24 +100,27 @@ int chk_path(const struct space *sp, const struct store *st, uint32_t id, struct
     for (uint32_t x = id; store_parent(st, x) != STORE_ROOT; x = store_parent(st, x)) depth++;
     uint32_t words = sp->words;
     uint32_t *trace = malloc((depth ? depth : 1) * sizeof *trace);
-    uint64_t *from = malloc(2 * words * sizeof *from);
     r->state = malloc(words * sizeof *r->state);
-    if (!trace || !from || !r->state) {
+    r->path = malloc((depth + 1) * words * sizeof *r->path);
+    r->path_events = malloc((depth ? depth : 1) * sizeof *r->path_events);
+    if (!trace || !r->state || !r->path || !r->path_events) {
         free(trace);
-        free(from);
         return -1;
     }
-    uint64_t *to = from + words;
+    r->npath = depth + 1;
+    r->words = words;
     store_copy(st, id, r->state);
     size_t n = depth;
-    for (uint32_t x = id; store_parent(st, x) != STORE_ROOT; x = store_parent(st, x)) {
-        store_copy(st, x, to);
-        store_copy(st, store_parent(st, x), from);
-        struct find_edge f = {to, words, 0, false};
-        sp->successors(sp->data, from, match, &f);
-        trace[--n] = f.event;
+    for (uint32_t x = id;; x = store_parent(st, x)) {
+        store_copy(st, x, r->path + n * words);
+        if (store_parent(st, x) == STORE_ROOT) break;
+        n--;
     }
-    free(from);
+    for (size_t i = 0; i < depth; i++) {
+        struct find_edge f = {r->path + (i + 1) * words, words, 0, false};
+        sp->successors(sp->data, r->path + i * words, match, &f);
+        trace[i] = r->path_events[i] = f.event;
+    }
     /* Keep the visible events only. */
     size_t k = 0;
     for (size_t i = 0; i < depth; i++)
@@ -341,6 +347,17 @@ out:
 void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,
                   struct chk_result *r)
 {
+    /* Without divergence the answer is "is any reachable state stuck", which several cores
+     * can settle; a deadlock they find is searched again on one core for the shortest,
+     * repeatable counterexample. */
+    if (!divergence && lim && lim->threads >= 1 && chk_parallel_explore(m, lim, lim->threads, r)) {
+        if (r->verdict != CHK_FAILS) return;
+        double first = r->seconds;
+        chk_result_free(r);
+        explore(m, lim, 1, 0, r);
+        r->seconds += first;
+        return;
+    }
     explore(m, lim, 1, divergence, r);
 }
 

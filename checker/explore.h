@@ -18,6 +18,7 @@ struct chk_limits {
     uint64_t max_states;
     size_t memory;                /* bytes for the state store */
     double seconds;
+    int threads;                  /* cores for searches that can use several (0: one) */
 };
 
 enum chk_verdict {
@@ -38,6 +39,13 @@ struct chk_result {
     uint32_t *refusal;            /* CHK_REFUSAL: events the spec required, none accepted */
     size_t nrefusal;
     uint64_t *state;              /* the implementation's state at the violation (owned) */
+    uint64_t *path;               /* npath state vectors from the initial state to the
+                                     violation, `words` words each (owned) */
+    uint32_t *path_events;        /* npath - 1 events between them, tau included (owned) */
+    size_t npath;
+    uint32_t words;
+    uint32_t offset;              /* where the implementation's vector starts in each (a
+                                     refinement check puts the spec's node first) */
     uint64_t states, transitions;
     double seconds;
     const char *limit;            /* CHK_LIMIT: "states", "memory" or "time" */

@@ -405,13 +405,18 @@ struct rule {
     uint32_t first;               /* index of the first in machine.parts */
 };
 
+/* A rule this leaf triggers in some state, with the run of the leaf's transitions there on
+ * the rule's event: everything mach_successors needs without searching. */
+struct firing {
+    uint32_t rule, lo, hi;
+};
+
 struct leafinfo {
     const struct lts *lts;
     uint32_t word, shift;
     uint64_t mask;                /* of the leaf's field, before shifting */
-    uint32_t *alpha;              /* sorted events whose rules this leaf triggers */
-    uint32_t *trig;               /* nalpha + 1 offsets into machine.rules */
-    uint32_t nalpha;
+    uint32_t *first;              /* per state: its firings, firings[first[s] .. first[s+1]) */
+    struct firing *firings;
 };
 
 struct machine {
@@ -528,28 +533,56 @@ struct machine *mach_build(struct mach_builder *b, int root)
     }
     m->nrules = nnormal;
 
-    /* Trigger index: per leaf, its distinct trigger events and their rule ranges. */
+    /* Firing tables: for every leaf state, the rules it triggers there (rules are sorted by
+     * trigger, so those of one (leaf, event) are a contiguous run found by binary search). */
     size_t i = 0;
     for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
         struct leafinfo *li = &m->info[leaf];
-        size_t start = i;
-        uint32_t distinct = 0;
-        for (size_t k = i; k < nnormal && m->parts[m->rules[k].first].leaf == leaf; k++)
-            if (k == start || m->parts[m->rules[k].first].event != m->parts[m->rules[k - 1].first].event)
-                distinct++;
-        li->alpha = malloc((distinct ? distinct : 1) * sizeof *li->alpha);
-        li->trig = malloc((distinct + 1) * sizeof *li->trig);
-        if (!li->alpha || !li->trig) goto fail;
-        li->nalpha = 0;
-        for (; i < nnormal && m->parts[m->rules[i].first].leaf == leaf; i++) {
-            uint32_t e = m->parts[m->rules[i].first].event;
-            if (li->nalpha == 0 || li->alpha[li->nalpha - 1] != e) {
-                li->alpha[li->nalpha] = e;
-                li->trig[li->nalpha++] = (uint32_t)i;
+        const struct lts *l = li->lts;
+        size_t lo_rule = i;
+        while (i < nnormal && m->parts[m->rules[i].first].leaf == leaf) i++;
+        size_t hi_rule = i;
+        li->first = malloc(((size_t)l->nstates + 1) * sizeof *li->first);
+        if (!li->first) goto fail;
+        size_t n = 0, cap = 16;
+        li->firings = malloc(cap * sizeof *li->firings);
+        if (!li->firings) goto fail;
+        for (uint32_t st = 0; st < l->nstates; st++) {
+            li->first[st] = (uint32_t)n;
+            for (uint32_t t = l->first[st], end = l->first[st + 1]; t < end;) {
+                uint32_t e = l->trans[t].event, run = t;
+                while (run < end && l->trans[run].event == e) run++;
+                /* The first rule of this leaf triggered by e. */
+                size_t a = lo_rule, z = hi_rule;
+                while (a < z) {
+                    size_t mid = a + (z - a) / 2;
+                    if (m->parts[m->rules[mid].first].event < e)
+                        a = mid + 1;
+                    else
+                        z = mid;
+                }
+                for (; a < hi_rule && m->parts[m->rules[a].first].event == e; a++) {
+                    if (n == cap) {
+                        struct firing *f = realloc(li->firings, (cap *= 2) * sizeof *f);
+                        if (!f) goto fail;
+                        li->firings = f;
+                    }
+                    li->firings[n++] = (struct firing){(uint32_t)a, t, run};
+                }
+                t = run;
             }
         }
-        li->trig[li->nalpha] = (uint32_t)i;
+        li->first[l->nstates] = (uint32_t)n;
     }
+    /* A ✓ rule over a leaf that can never terminate never fires. */
+    size_t kept = 0;
+    for (size_t d = 0; d < m->ndone; d++) {
+        bool possible = true;
+        for (uint32_t k = 0; k < m->done[d].n; k++)
+            possible &= m->leaves[m->parts[m->done[d].first + k].leaf]->omega != LTS_NONE;
+        if (possible) m->done[kept++] = m->done[d];
+    }
+    m->ndone = kept;
     goto out;
 fail:
     mach_free(m);
@@ -566,8 +599,8 @@ void mach_free(struct machine *m)
     for (uint32_t i = 0; i < m->nleaves; i++) {
         lts_free(m->leaves[i]);
         if (m->info) {
-            free(m->info[i].alpha);
-            free(m->info[i].trig);
+            free(m->info[i].first);
+            free(m->info[i].firings);
         }
     }
     free(m->leaves);
@@ -641,14 +674,23 @@ static void fire(const struct machine *m, const struct rule *r, const uint64_t *
     const struct part *p = m->parts + r->first;
     lo[0] = lo0;
     hi[0] = hi0;
+    bool single = hi0 - lo0 == 1;
     for (uint32_t k = 1; k < r->n; k++) {
         const struct leafinfo *li = &m->info[p[k].leaf];
         on_event(li->lts, get(li, state), p[k].event, &lo[k], &hi[k]);
         if (lo[k] == hi[k]) return;
+        single &= hi[k] - lo[k] == 1;
+    }
+    for (uint32_t w = 0; w < m->words; w++) target[w] = state[w];
+    if (single) {
+        /* The usual case: every participant has one way to do its part. */
+        for (uint32_t k = 0; k < r->n; k++)
+            set(&m->info[p[k].leaf], target, m->info[p[k].leaf].lts->trans[lo[k]].target);
+        emit(ctx, r->result, target);
+        return;
     }
     for (uint32_t k = 0; k < r->n; k++) pos[k] = lo[k];
     for (;;) {
-        for (uint32_t w = 0; w < m->words; w++) target[w] = state[w];  /* usually one word */
         for (uint32_t k = 0; k < r->n; k++)
             set(&m->info[p[k].leaf], target, m->info[p[k].leaf].lts->trans[pos[k]].target);
         emit(ctx, r->result, target);
@@ -677,18 +719,10 @@ void mach_successors(const struct machine *m, const uint64_t *state, mach_emit *
 
     for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
         const struct leafinfo *li = &m->info[leaf];
-        if (li->nalpha == 0) continue;
-        const struct lts *l = li->lts;
         uint32_t s = get(li, state);
-        uint32_t t = l->first[s], end = l->first[s + 1], a = 0;
-        while (t < end) {
-            uint32_t e = l->trans[t].event, run = t;
-            while (run < end && l->trans[run].event == e) run++;
-            while (a < li->nalpha && li->alpha[a] < e) a++;
-            if (a < li->nalpha && li->alpha[a] == e)
-                for (uint32_t k = li->trig[a]; k < li->trig[a + 1]; k++)
-                    fire(m, &m->rules[k], state, t, run, target, lo, hi, pos, emit, ctx);
-            t = run;
+        for (uint32_t f = li->first[s], end = li->first[s + 1]; f < end; f++) {
+            const struct firing *fi = &li->firings[f];
+            fire(m, &m->rules[fi->rule], state, fi->lo, fi->hi, target, lo, hi, pos, emit, ctx);
         }
     }
     for (size_t d = 0; d < m->ndone; d++) {

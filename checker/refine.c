@@ -227,6 +227,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         r->kind = CHK_NONE;
     } else {
         r->verdict = chk_path(&sp, s.st, bad, r) == 0 && !p.error ? CHK_FAILS : CHK_ERROR;
+        r->offset = 1;
     }
 out:
     r->seconds = chk_now() - start;

@@ -303,6 +303,40 @@ START_TEST(limits_stop_cleanly)
 }
 END_TEST
 
+START_TEST(two_cores_agree_with_one)
+{
+    /* The parallel search counts the same states and transitions, and a deadlock it finds
+     * is reported with the one-core search's shortest counterexample. */
+    struct chk_limits two = {.threads = 2};
+    for (int n = 2; n <= 5; n++) {
+        struct machine *m = philosophers(n, 1);
+        struct chk_result one, par;
+        chk_deadlock(m, NULL, 0, &one);
+        chk_deadlock(m, &two, 0, &par);
+        ck_assert_int_eq(par.verdict, CHK_HOLDS);
+        ck_assert_uint_eq(par.states, one.states);
+        ck_assert_uint_eq(par.transitions, one.transitions);
+        chk_result_free(&one);
+        chk_result_free(&par);
+        mach_free(m);
+        m = philosophers(n, 0);
+        chk_deadlock(m, &two, 0, &par);
+        ck_assert_int_eq(par.verdict, CHK_FAILS);
+        ck_assert_int_eq((int)par.ntrace, 3 * n);
+        chk_result_free(&par);
+        mach_free(m);
+    }
+    /* Limits hold between levels. */
+    struct chk_limits small = {.threads = 2, .max_states = 1000};
+    struct machine *m = philosophers(5, 1);
+    struct chk_result r;
+    chk_deadlock(m, &small, 0, &r);
+    ck_assert_int_eq(r.verdict, CHK_LIMIT);
+    chk_result_free(&r);
+    mach_free(m);
+}
+END_TEST
+
 Suite *checker_explore_suite(void);
 Suite *checker_explore_suite(void)
 {
@@ -321,6 +355,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, alphabetised_parallel_confines_each_side);
     tcase_add_test(tc, philosophers_match_brute_force);
     tcase_add_test(tc, limits_stop_cleanly);
+    tcase_add_test(tc, two_cores_agree_with_one);
     suite_add_tcase(s, tc);
     return s;
 }

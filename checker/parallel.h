@@ -1,0 +1,24 @@
+/* parallel.h — breadth-first exploration on several cores with one shared lock-free table
+ * (LTSmin's and FDR's approach), for answers that do not depend on the order in which states
+ * are found: the number of states and transitions, and whether a deadlock is reachable.  The
+ * counterexample for a deadlock it finds comes from the deterministic one-core search.
+ *
+ * It handles machines whose states fit one 64-bit word (most do); for others it declines. */
+#ifndef BATON_CHECKER_PARALLEL_H
+#define BATON_CHECKER_PARALLEL_H
+
+#include <stdbool.h>
+
+#include "checker/explore.h"
+
+/* Explores m with `threads` threads: r gets the verdict (CHK_FAILS with kind CHK_DEADLOCK
+ * when some reachable state has no transition, no counterexample), states, transitions and
+ * seconds.  Limits are checked between levels.  False when it declines or cannot start its
+ * threads (r is then untouched): the caller searches on one core. */
+bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
+                          struct chk_result *r);
+
+/* $BATON_THREADS, or the number of processors online. */
+int chk_default_threads(void);
+
+#endif

@@ -1,0 +1,71 @@
+/* json.c — the report for programs: one JSON document per file, written with jansson. */
+#include <jansson.h>
+
+#include "reports/report.h"
+
+static json_t *strings(const struct rpt_strings *l)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < l->n; i++) json_array_append_new(a, json_string(l->v[i]));
+    return a;
+}
+
+static const char *result_name(enum rpt_result r)
+{
+    switch (r) {
+    case RPT_PASS: return "pass";
+    case RPT_FAIL: return "fail";
+    case RPT_LIMIT: return "limit";
+    default: return "error";
+    }
+}
+
+static json_t *assertion(const struct rpt_assertion *a)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    json_object_set_new(o, "assertion", json_string(a->text ? a->text : ""));
+    json_object_set_new(o, "line", json_integer(a->line));
+    json_object_set_new(o, "result", json_string(result_name(a->result)));
+    if (a->result == RPT_FAIL) {
+        json_t *c = json_object();
+        json_object_set_new(c, "kind", json_string(a->kind ? a->kind : "failure"));
+        json_object_set_new(c, "trace", strings(&a->trace));
+        if (a->event) json_object_set_new(c, "event", json_string(a->event));
+        if (a->refusal.n) json_object_set_new(c, "refusal", strings(&a->refusal));
+        if (a->ncomponents) {
+            json_t *comps = json_array();
+            for (size_t i = 0; i < a->ncomponents; i++) {
+                json_t *k = json_object();
+                json_object_set_new(k, "component", json_string(a->components[i].name));
+                json_object_set_new(k, "state", json_string(a->components[i].state));
+                json_object_set_new(k, "last_events", strings(&a->components[i].last));
+                json_array_append_new(comps, k);
+            }
+            json_object_set_new(c, "components", comps);
+        }
+        json_object_set_new(o, "counterexample", c);
+    }
+    json_object_set_new(o, "states", json_integer((json_int_t)a->states));
+    json_object_set_new(o, "transitions", json_integer((json_int_t)a->transitions));
+    json_object_set_new(o, "seconds", json_real(a->seconds));
+    if (a->message) json_object_set_new(o, "message", json_string(a->message));
+    return o;
+}
+
+int rpt_json(FILE *out, const struct rpt_file *f)
+{
+    json_t *doc = json_object(), *list = json_array();
+    if (!doc || !list) {
+        json_decref(doc);
+        json_decref(list);
+        return -1;
+    }
+    json_object_set_new(doc, "file", json_string(f->file ? f->file : ""));
+    for (size_t i = 0; i < f->n; i++) json_array_append_new(list, assertion(&f->a[i]));
+    json_object_set_new(doc, "assertions", list);
+    int r = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
+    fputc('\n', out);
+    json_decref(doc);
+    return r;
+}

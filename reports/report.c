@@ -1,0 +1,74 @@
+/* report.c — building and freeing the plain result data of report.h. */
+#include "reports/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int rpt_push(struct rpt_strings *l, const char *s)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 8;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (!v) return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    char *copy = strdup(s ? s : "");
+    if (!copy) return -1;
+    l->v[l->n++] = copy;
+    return 0;
+}
+
+static void strings_free(struct rpt_strings *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+struct rpt_assertion *rpt_add(struct rpt_file *f)
+{
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 8;
+        struct rpt_assertion *v = realloc(f->a, cap * sizeof *v);
+        if (!v) return NULL;
+        f->a = v;
+        f->cap = cap;
+    }
+    struct rpt_assertion *a = &f->a[f->n++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+void rpt_file_free(struct rpt_file *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        struct rpt_assertion *a = &f->a[i];
+        free(a->text);
+        free(a->kind);
+        free(a->event);
+        free(a->message);
+        strings_free(&a->trace);
+        strings_free(&a->refusal);
+        for (size_t k = 0; k < a->ncomponents; k++) {
+            free(a->components[k].name);
+            free(a->components[k].state);
+            strings_free(&a->components[k].last);
+        }
+        free(a->components);
+    }
+    free(f->a);
+    free(f->file);
+    memset(f, 0, sizeof *f);
+}
+
+void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *error, size_t *limit)
+{
+    *pass = *fail = *error = *limit = 0;
+    for (size_t i = 0; i < f->n; i++) switch (f->a[i].result) {
+        case RPT_PASS: (*pass)++; break;
+        case RPT_FAIL: (*fail)++; break;
+        case RPT_ERROR: (*error)++; break;
+        case RPT_LIMIT: (*limit)++; break;
+        }
+}

@@ -1,0 +1,63 @@
+/* report.h — the results of a `baton check` run as plain data, and the writers that turn
+ * them into text for people and JSON for programs.  Events and process states are already
+ * strings here: reports/ never looks inside the checker.
+ *
+ * Ownership: a rpt_file owns everything hung from it (rpt_file_free). */
+#ifndef BATON_REPORTS_REPORT_H
+#define BATON_REPORTS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum rpt_result { RPT_PASS, RPT_FAIL, RPT_ERROR, RPT_LIMIT };
+
+/* A list of owned strings. */
+struct rpt_strings {
+    char **v;
+    size_t n, cap;
+};
+
+/* One parallel component at the point of failure (FDR's debugger table). */
+struct rpt_component {
+    char *name;                   /* how the spec names it, or its initial state */
+    char *state;                  /* its state as a process term */
+    struct rpt_strings last;      /* its own last events, oldest first (hidden ones too) */
+};
+
+struct rpt_assertion {
+    char *text;                   /* the assertion as written */
+    int line;
+    enum rpt_result result;
+    char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
+    struct rpt_strings trace;     /* events before the violation */
+    char *event;                  /* the offending event, if any */
+    struct rpt_strings refusal;   /* events the implementation refused, if any */
+    struct rpt_component *components;
+    size_t ncomponents;
+    uint64_t states, transitions;
+    double seconds;
+    char *message;                /* for errors and limits; a note otherwise */
+};
+
+struct rpt_file {
+    char *file;
+    struct rpt_assertion *a;
+    size_t n, cap;
+};
+
+/* Appends a copy of s; 0 or -1 when out of memory. */
+int rpt_push(struct rpt_strings *l, const char *s);
+/* A new zeroed assertion at the end of f, or NULL. */
+struct rpt_assertion *rpt_add(struct rpt_file *f);
+void rpt_file_free(struct rpt_file *f);
+
+/* Counts of results. */
+void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *error, size_t *limit);
+
+/* A line per assertion, then the counterexample of each failure, then a summary. */
+void rpt_text(FILE *out, const struct rpt_file *f);
+/* One JSON document: {"file": …, "assertions": [...]}.  0, or -1 when out of memory. */
+int rpt_json(FILE *out, const struct rpt_file *f);
+
+#endif
