@@ -189,6 +189,7 @@ static void lex_string(struct lexer *L)
         return;
     }
     L->p++;
+    buf[n] = '\0';
     struct token *t = push(L, TOK_STRING, start);
     t->text = buf;
     t->len = (uint32_t)n;

@@ -136,7 +136,7 @@ START_TEST(literal_values)
     ck_assert_int_eq(r.toks[1].num, '\'');
     ck_assert_int_eq(r.toks[2].num, 0x2611);
     ck_assert_uint_eq(r.toks[3].len, 4);
-    ck_assert_int_eq(memcmp(r.toks[3].text, "a\"b\n", 4), 0);
+    ck_assert_int_eq(memcmp(r.toks[3].text, "a\"b\n", 5), 0);   /* NUL-terminated too */
     ck_assert_int_eq(r.toks[4].num, 'q');   /* an unknown escape stands for the character */
     arena_free(&a);
     diag_list_free(&d);
