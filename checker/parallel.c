@@ -174,7 +174,7 @@ static void *run(void *arg)
                 } else {
                     size_t at = 0;
                     for (int k = 0; k < s->nthreads; k++) {
-                        memcpy(next + at, s->w[k].out, s->w[k].nout * sizeof *next);
+                        if (s->w[k].nout) memcpy(next + at, s->w[k].out, s->w[k].nout * sizeof *next);
                         at += s->w[k].nout;
                         s->w[k].nout = 0;
                     }
