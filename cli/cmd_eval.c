@@ -26,7 +26,7 @@ enum { TEST_STATES = 10000 };
 static int run_tests(struct evaluator *ev, struct cspm_module *m)
 {
     size_t n;
-    const char *const *names = eval_global_names(ev, &n);
+    const char *const *names = eval_global_names(ev, &n);   /* value bindings, not functions */
     int status = EXIT_HOLDS;
     for (size_t i = 0; i < n; i++) {
         const char *name = names[i];

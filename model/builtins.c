@@ -20,7 +20,8 @@
     X(wbisim, 1) X(dbisim, 1) X(diamond, 1) X(explicate, 1) X(chase, 1) X(chase_nocache, 1)       \
     X(model_compress, 1) X(tau_loop_factor, 1) X(lazyenumerate, 1) X(normalise, 1)                 \
     X(normalize, 1) X(deter, 1) X(failure_watchdog, 3) X(trace_watchdog, 3) X(timed_priority, 1)   \
-    X(BUFFER, 2) X(WEAK_BUFFER, 3) X(loop, 1) X(seqtoset, 1) X(image_fn, 2)
+    X(BUFFER, 2) X(WEAK_BUFFER, 3) X(loop, 1) X(seqtoset, 1) X(image_fn, 2)              \
+    X(lazynorm, 1) X(prioritise_nocache, 2)
 
 enum builtin {
 #define X(name, arity) B_##name,
@@ -446,7 +447,7 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
         } else {
             val_format(a[0], buf, sizeof buf);
         }
-        ev_fail(ev, loc, "error: %s", buf);
+        ev_fail(ev, loc, "error(): %s", buf);
     }
     case B_show: {
         char small[256];
@@ -473,7 +474,8 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
         }
         return p;
     }
-    case B_prioritise: {
+    case B_prioritise:
+    case B_prioritise_nocache: {
         const value *P = ev_expect_proc(ev, a[0], loc);
         const value *S = need(ev, a[1], VAL_SEQ, "a sequence of event sets", loc);
         if (S->n == 0) ev_fail(ev, loc, "prioritise needs at least one set of events");
@@ -525,8 +527,8 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     }
     case B_mtransclose: {
         /* mtransclose(R, D): for the equivalence classes of the reflexive, symmetric and
-         * transitive closure of R on D, the pairs (x, rep) mapping every other member x of
-         * a class to its representative (the least member). */
+         * transitive closure of R on D, the pairs (rep, x) for every other member x of
+         * a class, paired with the class's representative (the least member): (rep, x). */
         const value *R = need(ev, a[0], VAL_SET, "a set of pairs", loc);
         const value *D = need(ev, a[1], VAL_SET, "a set", loc);
         uint32_t m = D->n;
@@ -550,7 +552,7 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
             uint32_t r = i;
             while (parent[r] != r) r = parent[r];
             if (r == i) continue;
-            const value *q[2] = {D->items[i], D->items[r]};
+            const value *q[2] = {D->items[r], D->items[i]};
             vec_push(ev, &out, ok(ev, val_tuple(vs, q, 2)));
         }
         return ev_set_of(ev, &out);
@@ -567,6 +569,7 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     case B_tau_loop_factor:
     case B_lazyenumerate:
     case B_normalise:
+    case B_lazynorm:
     case B_normalize:
     case B_deter:
     case B_timed_priority:

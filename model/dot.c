@@ -351,6 +351,10 @@ const value *ev_datatype_set(struct evaluator *ev, struct global *g, struct cspm
         for (uint32_t i = 0; i < d->nkids; i++) {
             struct global *c = ev_lookup_global(ev, g->scope, d->kids[i]->name);
             if (!c || !c->info) continue;
+            if (c->info->state == 1) {   /* a recursive datatype: infinitely many values */
+                infinite = true;
+                continue;
+            }
             ev_fields(ev, c->info, loc);
             if (c->info->infinite) infinite = true;
         }

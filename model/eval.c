@@ -859,6 +859,8 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
             if (!ev_is_builtin_name(name))
                 diag_error(&ev->m->diags, d->kids[i]->loc, "unknown %s function '%s'",
                            d->kind == AST_D_EXTERNAL ? "external" : "transparent", name);
+            else if (!scope_get(s, name))
+                declare(ev, s, name, G_EXTERNAL, d->kids[i]);
         }
         break;
     case AST_D_TIMED:
@@ -874,55 +876,30 @@ static void declare_list(struct evaluator *ev, struct scope *s, const struct ast
     for (uint32_t i = 0; i < items->nkids; i++) declare_one(ev, s, items->kids[i]);
 }
 
-/* An instance's scope, made on first use: the module's declarations under the instance's
- * prefix, the parameters matched against the arguments lazily. */
-static struct scope *module_scope(struct evaluator *ev, struct scope *from, const char *mod,
-                                  struct cspm_loc loc, bool want_param);
+/* The module or instance a (possibly qualified) module name refers to, seen from `from`. */
+static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod);
+static struct scope *instance_scope(struct evaluator *ev, struct global *g);
 
-static struct scope *instance_scope(struct evaluator *ev, struct global *g)
+static struct scope *scope_of_module(struct evaluator *ev, struct global *g)
 {
-    if (g->sub) return g->sub;
-    if (g->state == 1) return NULL;
-    g->state = 1;
-    const struct ast_node *d = g->node;
-    struct scope *ms = module_scope(ev, g->scope, d->kids[0]->name, d->kids[0]->loc, true);
-    g->state = 0;
-    if (!ms) return NULL;
-    /* module_scope returns a fake scope whose `params` is the module node's parameters. */
-    const struct ast_node *mnode = ms->params;
-    size_t n = strlen(g->scope->prefix) + strlen(g->name) + 3;
-    char *prefix = ev_alloc(ev, n);
-    snprintf(prefix, n, "%s%s::", g->scope->prefix, g->name);
-    struct scope *s = scope_new(ev, ms->parent, prefix);
-    s->params = mnode->kids[0];
-    s->args = d->kids[1];
-    s->args_scope = g->scope;
-    if (s->params->nkids != s->args->nkids)
-        diag_error(&ev->m->diags, d->loc, "module '%s' takes %u arguments, given %u",
-                   mnode->name, s->params->nkids, s->args->nkids);
-    declare_list(ev, s, mnode->kids[1]);
-    declare_list(ev, s, mnode->kids[2]);
-    g->sub = s;
-    return s;
+    if (!g) return NULL;
+    if (g->kind == G_INSTANCE) return instance_scope(ev, g);
+    return g->sub;   /* NULL for a parameterised module: only its instances have scopes */
 }
 
-/* The scope a module name refers to.  For a parameterised module (want_param), a
- * placeholder scope whose `params` is the module's node and `parent` its parent scope. */
-static struct scope *module_scope(struct evaluator *ev, struct scope *from, const char *mod,
-                                  struct cspm_loc loc, bool want_param)
+static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod)
 {
-    /* mod may itself be qualified: A::B */
     const char *sep = strstr(mod, "::");
     struct global *g = NULL;
     if (sep) {
-        char head[256];
-        size_t hl = (size_t)(sep - mod) < sizeof head - 1 ? (size_t)(sep - mod) : sizeof head - 1;
+        size_t hl = (size_t)(sep - mod);
+        char *head = scratch(ev, hl + 1);
         memcpy(head, mod, hl);
         head[hl] = '\0';
-        struct scope *s = module_scope(ev, from, head, loc, false);
+        struct scope *s = scope_of_module(ev, find_module(ev, from, head));
         if (!s) return NULL;
         const char *rest = sep + 2;
-        if (strstr(rest, "::")) return module_scope(ev, s, rest, loc, want_param);
+        if (strstr(rest, "::")) return find_module(ev, s, rest);
         g = scope_get(s, rest);
     } else {
         for (struct scope *s = from; s && !g; s = s->parent) {
@@ -930,14 +907,38 @@ static struct scope *module_scope(struct evaluator *ev, struct scope *from, cons
             if (g && g->kind != G_MODULE && g->kind != G_INSTANCE) g = NULL;
         }
     }
-    if (!g || (g->kind != G_MODULE && g->kind != G_INSTANCE)) return NULL;
-    if (g->kind == G_INSTANCE) return instance_scope(ev, g);
+    return g && (g->kind == G_MODULE || g->kind == G_INSTANCE) ? g : NULL;
+}
+
+/* An instance's scope, made on first use: the module's declarations under the instance's
+ * prefix, its parameters matched against the arguments lazily (ev_scope_env). */
+static struct scope *instance_scope(struct evaluator *ev, struct global *g)
+{
     if (g->sub) return g->sub;
-    if (!want_param) return NULL;
-    struct scope *fake = ev_alloc(ev, sizeof *fake);
-    fake->parent = g->scope;
-    fake->params = g->node;
-    return fake;
+    if (g->state == 1) return NULL;
+    g->state = 1;
+    const struct ast_node *d = g->node;
+    struct global *mg = find_module(ev, g->scope, d->kids[0]->name);
+    g->state = 0;
+    if (!mg) return NULL;
+    if (mg->kind == G_INSTANCE) return instance_scope(ev, mg);
+    const struct ast_node *mnode = mg->node;
+    size_t n = strlen(g->scope->prefix) + strlen(g->name) + 3;
+    char *prefix = ev_alloc(ev, n);
+    snprintf(prefix, n, "%s%s::", g->scope->prefix, g->name);
+    struct scope *s = scope_new(ev, mg->scope, prefix);
+    if (mnode->kids[0]->nkids) {
+        s->params = mnode->kids[0];
+        s->args = d->kids[1];
+        s->args_scope = g->scope;
+    }
+    if (mnode->kids[0]->nkids != d->kids[1]->nkids)
+        diag_error(&ev->m->diags, d->loc, "module '%s' takes %u arguments, given %u",
+                   mnode->name, mnode->kids[0]->nkids, d->kids[1]->nkids);
+    g->sub = s;
+    declare_list(ev, s, mnode->kids[1]);
+    declare_list(ev, s, mnode->kids[2]);
+    return s;
 }
 
 /* Resolves a possibly qualified name to a global. */
@@ -949,14 +950,14 @@ struct global *ev_lookup_global(struct evaluator *ev, struct scope *sc, const ch
         char *mod = scratch(ev, ml + 1);
         memcpy(mod, name, ml);
         mod[ml] = '\0';
-        struct scope *s = module_scope(ev, sc, mod, (struct cspm_loc){0}, false);
+        struct scope *s = scope_of_module(ev, find_module(ev, sc, mod));
         return s ? scope_get(s, sep + 1) : NULL;
     }
     for (struct scope *s = sc; s; s = s->parent) {
         struct global *g = scope_get(s, name);
         if (g && g->kind != G_EXTERNAL) return g;
     }
-    return NULL;
+    return NULL;   /* unqualified externals are the built-ins themselves */
 }
 
 /* The parameter bindings of an instance scope and its ancestors. */
@@ -1025,9 +1026,11 @@ const value *ev_global_value(struct evaluator *ev, struct global *g, struct cspm
     case G_CTOR:
         v = g->info->value;
         break;
+    case G_EXTERNAL:
+        v = ev_builtin(ev, g->name, loc);
+        break;
     case G_MODULE:
     case G_INSTANCE:
-    case G_EXTERNAL:
         ev_fail(ev, loc, "'%s' is a module, not a value", g->name);
     default:
         break;
@@ -1296,32 +1299,23 @@ static void check_decls(struct evaluator *ev, const struct ast_node *items, stru
             if (!sc) break;
             struct global *g = scope_get(sc, d->name);
             if (g && g->sub) {
-                struct names inner = {0};
-                check_decls(ev, d->kids[1], &inner, g->sub);
-                check_decls(ev, d->kids[2], &inner, g->sub);
-                free(inner.v);
+                check_decls(ev, d->kids[1], bound, g->sub);
+                check_decls(ev, d->kids[2], bound, g->sub);
             } else if (g && g->node == d) {
                 /* Parameterised: check against a scratch scope with the parameters bound. */
-                struct names inner = {0};
-                for (uint32_t k = 0; k < d->kids[0]->nkids; k++) pat_names(d->kids[0]->kids[k], &inner);
+                for (uint32_t k = 0; k < d->kids[0]->nkids; k++) pat_names(d->kids[0]->kids[k], bound);
                 struct scope *tmp = scope_new(ev, sc, "");
                 declare_list(ev, tmp, d->kids[1]);
                 declare_list(ev, tmp, d->kids[2]);
-                check_decls(ev, d->kids[1], &inner, tmp);
-                check_decls(ev, d->kids[2], &inner, tmp);
-                free(inner.v);
+                check_decls(ev, d->kids[1], bound, tmp);
+                check_decls(ev, d->kids[2], bound, tmp);
             }
             break;
         }
         case AST_D_INSTANCE: {
             const char *mod = d->kids[0]->name;
-            struct global *mg = NULL;
-            if (strstr(mod, "::")) {
-                mg = ev_lookup_global(ev, sc, mod);
-            } else {
-                for (struct scope *s = sc; s && !mg; s = s->parent) mg = scope_get(s, mod);
-            }
-            if (!mg || (mg->kind != G_MODULE && mg->kind != G_INSTANCE))
+            struct global *mg = find_module(ev, sc, mod);
+            if (!mg)
                 diag_error(&ev->m->diags, d->kids[0]->loc, "unknown module '%s'", mod);
             check_names(ev, d->kids[1], bound, sc);
             break;
@@ -1495,7 +1489,7 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     check_decls(ev, m->decls, &bound, ev->top);
     free(bound.v);
     for (struct global *g = ev->top->first; g; g = g->order) {
-        if (g->kind != G_VALUE && g->kind != G_FUN) continue;
+        if (g->kind != G_VALUE) continue;
         if (ev->nnames == ev->cap_names) {
             ev->cap_names = ev->cap_names ? 2 * ev->cap_names : 64;
             const char **v = realloc(ev->names, ev->cap_names * sizeof *v);
