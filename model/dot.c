@@ -300,7 +300,10 @@ static bool prefix_of(struct evaluator *ev, const value *v, const value *p, stru
         if (vi[i] != pi[i]) return false;
     const value *a = vi[nv - 1], *b = pi[nv - 1];
     if (a == b) return true;
-    return ev_is_named(a) && !ev_is_complete(ev, a, loc) && prefix_of(ev, a, b, loc);
+    /* An incomplete last field: b must extend it (same head, more items). */
+    if (b->kind != VAL_DOT || !ev_is_named(a)) return false;
+    const value *ha = a->kind == VAL_DOT ? a->items[0] : a;
+    return ha == b->items[0] && !ev_is_complete(ev, a, loc) && prefix_of(ev, a, b, loc);
 }
 
 /* The parts of p beyond v (v a prefix of p). */
