@@ -796,7 +796,8 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
         struct names vars = {0};
         pat_names(d->kids[0], &vars);
         for (uint32_t k = 0; k < vars.n; k++) {
-            /* A constructor in a pattern is a constant, not a new name (`J = …` never). */
+            /* A channel or constructor in a pattern is a constant, not a new name. */
+            if (ev_is_ctor_name(ev, s, vars.v[k])) continue;
             g = declare(ev, s, vars.v[k], G_VALUE, d);
             if (g) g->index = k;
         }
@@ -871,9 +872,16 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
     }
 }
 
+/* Pattern bindings last: whether a name in a pattern is a constructor depends on the
+ * other declarations of the list. */
 static void declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items)
 {
-    for (uint32_t i = 0; i < items->nkids; i++) declare_one(ev, s, items->kids[i]);
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    for (uint32_t i = 0; i < nd; i++)
+        if (ds[i]->kind != AST_D_PAT) declare_one(ev, s, ds[i]);
+    for (uint32_t i = 0; i < nd; i++)
+        if (ds[i]->kind == AST_D_PAT) declare_one(ev, s, ds[i]);
 }
 
 /* The module or instance a (possibly qualified) module name refers to, seen from `from`. */
