@@ -52,6 +52,19 @@ bool ev_is_builtin_name(const char *s)
     return false;
 }
 
+bool ev_is_compression(const char *s)
+{
+    const char *q = strrchr(s, ':');
+    if (q) s = q + 1;
+    static const char *const names[] = {"normal", "sbisim", "wbisim", "dbisim", "diamond",
+                                        "explicate", "chase", "chase_nocache", "model_compress",
+                                        "tau_loop_factor", "lazyenumerate", "normalise",
+                                        "normalize", "lazynorm", "deter", NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0) return true;
+    return false;
+}
+
 void ev_builtins_init(struct evaluator *ev)
 {
     for (int i = 0; i < B_COUNT; i++) {
@@ -588,7 +601,8 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
                 if (pair_of(ev, R->items[i], loc)->items[0] == R->items[j]->items[0] ||
                     R->items[i]->items[1] == R->items[j]->items[1])
                     ev_fail(ev, loc, "the buffer's relation is ambiguous");
-        ev_fail(ev, loc, "BUFFER and WEAK_BUFFER are not supported yet");
+        return ev_buffer_state(ev, a[0], R, ok(ev, val_seq(vs, NULL, 0)),
+                               b == B_BUFFER ? ok(ev, val_int(vs, 0)) : a[1]);
     }
     case B_loop:
         return ev_expect_proc(ev, a[0], loc);

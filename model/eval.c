@@ -1089,6 +1089,17 @@ const value *ev_lookup(struct evaluator *ev, const char *name, const struct env 
     ev_fail(ev, loc, "unknown name '%s'", name);
 }
 
+/* Does name, here, mean the built-in of that name (no local or global shadows it)? */
+bool ev_means_builtin(struct evaluator *ev, const char *name, const struct env *env,
+                      struct scope *sc)
+{
+    if (strstr(name, "::")) {
+        struct global *g = ev_lookup_global(ev, sc, name);
+        return g && g->kind == G_EXTERNAL;
+    }
+    return !env_find(env, name) && !ev_lookup_global(ev, sc, name) && ev_is_builtin_name(name);
+}
+
 /* ---- thunks ---- */
 
 const value *ev_proc(struct evaluator *ev, int op, const value *const *items, size_t n)
@@ -1123,8 +1134,51 @@ const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_lo
 }
 
 /* Evaluates a thunk's expression (inside an API entry). */
+/* BUFFER(n, R) and WEAK_BUFFER(n, e, R) states are thunks over the queue's contents. */
+const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *R,
+                             const value *q, const value *explode)
+{
+    const value *items[6] = {val_int(ev->vs, -1), val_int(ev->vs, 0), n, R, q, explode};
+    const value *t = val_proc(ev->vs, PROC_THUNK, &ev->buffer_code, items, 6);
+    if (!t) oom();
+    return t;
+}
+
+/* A FIFO of capacity n: inputs (left events of R) while not full, the oldest input's
+ * right event out while not empty; a weak buffer that is full answers an input with
+ * `explode` and stops. */
+static const value *buffer_process(struct evaluator *ev, const value *t)
+{
+    const value *n = t->items[2], *R = t->items[3], *q = t->items[4], *explode = t->items[5];
+    struct vec alts = {0};
+    for (uint32_t i = 0; i < R->n; i++) {
+        const value *l = R->items[i]->items[0], *r = R->items[i]->items[1];
+        const value *next;
+        if ((int64_t)q->n < n->num) {
+            const value **w = scratch(ev, (q->n + 1) * sizeof *w);
+            memcpy(w, q->items, q->n * sizeof *w);
+            w[q->n] = r;
+            next = ev_buffer_state(ev, n, R, val_seq(ev->vs, w, q->n + 1), explode);
+        } else if (explode->kind != VAL_INT) {
+            const value *boom[2] = {explode, ev->stop};
+            next = ev_proc(ev, PROC_PREFIX, boom, 2);
+        } else {
+            continue;
+        }
+        const value *items[2] = {l, next};
+        vec_push(ev, &alts, ev_proc(ev, PROC_PREFIX, items, 2));
+    }
+    if (q->n) {
+        const value *rest = val_seq(ev->vs, q->items + 1, q->n - 1);
+        const value *items[2] = {q->items[0], ev_buffer_state(ev, n, R, rest, explode)};
+        vec_push(ev, &alts, ev_proc(ev, PROC_PREFIX, items, 2));
+    }
+    return ev_proc(ev, PROC_EXT, alts.v, alts.n);
+}
+
 static const value *force_inner(struct evaluator *ev, const value *t)
 {
+    if (t->code == &ev->buffer_code) return buffer_process(ev, t);
     const struct ast_node *n = t->code;
     struct node_info *x = info(ev, n);
     struct scope *sc = scope_by_id(ev, t->items[1]);
@@ -1166,8 +1220,13 @@ static const value *force(void *evaluator, const value *t)
     struct entry e;
     const value *volatile r = NULL;
     if (ENTER(ev, &e) == 0) {
+        /* A thunk that forces to itself (P = normal(P)) is the least fixed point: DIV. */
         const value *v = t;
-        while (v->kind == VAL_PROC && v->num == PROC_THUNK) v = force_inner(ev, v);
+        for (int i = 0; v->kind == VAL_PROC && v->num == PROC_THUNK; i++) {
+            v = force_inner(ev, v);
+            if (v == t) v = ev_proc(ev, PROC_DIV, NULL, 0);
+            if (i > 100000) ev_fail(ev, ((const struct ast_node *)t->code)->loc, "unguarded recursion through lazy terms");
+        }
         r = v;
         leave(ev, &e, false);
     } else {

@@ -148,6 +148,7 @@ struct evaluator {
     struct code builtin_codes[128];
     struct code symset_codes[SYM_COUNT];
     struct code lazyseq_code;      /* <n..>: a CLOSURE holding n */
+    struct code buffer_code;       /* marks BUFFER state thunks */
     const value *stop, *skip;
     long steps;                    /* evaluation steps since the last API entry */
 };
@@ -191,6 +192,10 @@ const value *ev_let(struct evaluator *ev, const struct ast_node *n, const struct
                     struct scope *sc);
 const value *ev_lambda(struct evaluator *ev, const struct ast_node *n, const struct env *env,
                        struct scope *sc);
+bool ev_means_builtin(struct evaluator *ev, const char *name, const struct env *env,
+                      struct scope *sc);
+const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *R,
+                             const value *q, const value *explode);
 const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_loc loc);
 
 /* ---- eval_expr.c ---- */
@@ -236,6 +241,8 @@ void ev_builtins_init(struct evaluator *ev);
 /* The built-in named s (a function CLOSURE or a constant), or NULL. */
 const value *ev_builtin(struct evaluator *ev, const char *s, struct cspm_loc loc);
 bool ev_is_builtin_name(const char *s);
+/* The compression functions (normal, sbisim, …): identities, applied lazily. */
+bool ev_is_compression(const char *s);
 const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *args, size_t n,
                              struct cspm_loc loc);
 /* Comparison and arithmetic helpers shared with eval.c. */

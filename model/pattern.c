@@ -30,6 +30,8 @@ static size_t dot_parts(const struct ast_node *p, const struct ast_node **out, s
     return n + 1;
 }
 
+static size_t width(const struct ast_node *p);
+
 static bool match_comp(struct evaluator *ev, const struct ast_node *const *ps, size_t np,
                        const value *const *vs, size_t nv, const struct env **env,
                        struct scope *sc)
@@ -56,8 +58,27 @@ static bool match_comp(struct evaluator *ev, const struct ast_node *const *ps, s
         }
         return false;
     }
+    size_t w = p->kind == AST_P_DOUBLE ? width(p) : 1;
+    if (w > 1) {
+        if (w > nv) return false;
+        const value *d = val_dot(ev->vs, vs[0], vs + 1, w - 1);
+        return d && ev_match(ev, p, d, env, sc) &&
+               match_comp(ev, ps + 1, np - 1, vs + w, nv - w, env, sc);
+    }
     return ev_match(ev, p, vs[0], env, sc) &&
            match_comp(ev, ps + 1, np - 1, vs + 1, nv - 1, env, sc);
+}
+
+/* How many dotted parts a pattern spans: `(x.y) @@ (a.b.c)` inside a dotted pattern takes
+ * three. */
+static size_t width(const struct ast_node *p)
+{
+    if (p->kind == AST_P_DOT) return width(p->kids[0]) + width(p->kids[1]);
+    if (p->kind == AST_P_DOUBLE) {
+        size_t a = width(p->kids[0]), b = width(p->kids[1]);
+        return a > b ? a : b;
+    }
+    return 1;
 }
 
 /* The parts of a concatenation pattern. */
