@@ -1,45 +1,122 @@
-/* `baton eval`: loads a CSPm specification.  Today only `--parse-only` (lex, parse, includes);
- * evaluation is the next step of issue 4. */
+/* `baton eval`: loads a CSPm specification (parse, static checks), and evaluates an
+ * expression in its scope, or every `test…` / `procTest…` binding (--tests). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "model/eval.h"
 #include "model/parser.h"
 
 const char cmd_eval_usage[] =
-    "usage: baton eval --parse-only [--dump] FILE.csp\n\n"
-    "Loads a CSPm specification: reads FILE.csp and the files it includes and parses them.\n"
-    "Exits 0 when it parses, 2 with file:line:col diagnostics when it does not.\n\n"
-    "  --parse-only   stop after parsing (evaluation is not implemented yet)\n"
-    "  --dump         print the declarations with every operator parenthesised\n";
+    "usage: baton eval [--parse-only [--dump]] FILE.csp [EXPR]\n"
+    "       baton eval --tests FILE.csp\n\n"
+    "Loads a CSPm specification: reads FILE.csp and the files it includes, parses them and\n"
+    "checks that every name is defined once.  With EXPR, evaluates it in the file's scope and\n"
+    "prints its value in CSPm syntax.  Exits 0, or 2 with file:line:col diagnostics.\n\n"
+    "  --parse-only   stop after parsing\n"
+    "  --dump         print the declarations with every operator parenthesised\n"
+    "  --tests        evaluate every binding named test… (each must be true; exit 1 if one\n"
+    "                 is false) and explore every process named procTest… (up to 10 000\n"
+    "                 states)\n";
+
+enum { TEST_STATES = 10000 };
+
+static int run_tests(struct evaluator *ev, struct cspm_module *m)
+{
+    size_t n;
+    const char *const *names = eval_global_names(ev, &n);   /* value bindings, not functions */
+    int status = EXIT_HOLDS;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[i];
+        if (strncmp(name, "procTest", 8) == 0) {
+            const value *v = eval_global(ev, name);
+            if (!v) return EXIT_INPUT;
+            if (v->kind != VAL_PROC) {
+                struct cspm_loc loc = eval_global_loc(ev, name);
+                diag_error(&m->diags, loc, "'%s' is not a process", name);
+                return EXIT_INPUT;
+            }
+            if (eval_explore(ev, v, TEST_STATES, NULL) < 0) return EXIT_INPUT;
+        } else if (strncmp(name, "test", 4) == 0) {
+            const value *v = eval_global(ev, name);
+            if (!v) return EXIT_INPUT;
+            if (v->kind != VAL_BOOL) {
+                printf("%s: not a boolean: ", name);
+                val_print(stdout, v);
+                putchar('\n');
+                status = EXIT_FAILS;
+            } else if (!v->num) {
+                struct cspm_loc loc = eval_global_loc(ev, name);
+                printf("%s:%u:%u: %s is false\n", loc.file ? loc.file->path : "?", loc.line,
+                       loc.col, name);
+                status = EXIT_FAILS;
+            }
+        }
+    }
+    return status;
+}
 
 int cmd_eval(int argc, char **argv)
 {
-    int parse_only = 0, dump = 0;
-    const char *file = NULL;
+    int parse_only = 0, dump = 0, tests = 0;
+    const char *file = NULL, *expr = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--parse-only") == 0) parse_only = 1;
         else if (strcmp(argv[i], "--dump") == 0) dump = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
+        else if (strcmp(argv[i], "--tests") == 0) tests = 1;
+        else if (argv[i][0] == '-' && argv[i][1] && !file)
             return cli_usage_error("eval", "unknown option '%s'", argv[i]);
         else if (!file) file = argv[i];
-        else return cli_usage_error("eval", "evaluating an expression is not implemented yet");
+        else if (!expr) expr = argv[i];
+        else return cli_usage_error("eval", "eval takes one FILE and at most one EXPR");
     }
     if (!file) return cli_usage_error("eval", "eval needs a FILE.csp");
-    if (!parse_only)
-        return cli_usage_error("eval", "only 'baton eval --parse-only FILE' is implemented so far");
+    if (expr && (parse_only || tests))
+        return cli_usage_error("eval", "an EXPR cannot be combined with --parse-only or --tests");
     struct cspm_module *m = cspm_load_file(file);
     int status = EXIT_HOLDS;
     if (diag_count(&m->diags)) {
         diag_print(&m->diags, stderr);
-        status = EXIT_INPUT;
-    } else if (dump) {
-        for (uint32_t i = 0; i < m->decls->nkids; i++) {
-            ast_print(stdout, m->decls->kids[i]);
-            fputc('\n', stdout);
+        cspm_module_free(m);
+        return EXIT_INPUT;
+    }
+    if (parse_only) {
+        if (dump)
+            for (uint32_t i = 0; i < m->decls->nkids; i++) {
+                ast_print(stdout, m->decls->kids[i]);
+                fputc('\n', stdout);
+            }
+        cspm_module_free(m);
+        return status;
+    }
+    val_store *vs = val_store_new();
+    struct evaluator *ev = vs ? eval_new(m, vs) : NULL;
+    if (!ev) {
+        fputs("baton: out of memory\n", stderr);
+        val_store_free(vs);
+        cspm_module_free(m);
+        return EXIT_LIMIT;
+    }
+    if (diag_count(&m->diags) == 0) {
+        if (expr) {
+            struct ast_node *e = cspm_parse_expression(m, expr, strlen(expr));
+            const value *v = e ? eval_expr(ev, e) : NULL;
+            if (v) {
+                val_print(stdout, v);
+                putchar('\n');
+            }
+        } else if (tests) {
+            status = run_tests(ev, m);
         }
     }
+    if (diag_count(&m->diags)) {
+        diag_print(&m->diags, stderr);
+        status = EXIT_INPUT;
+    }
+    eval_free(ev);
+    val_store_free(vs);
     cspm_module_free(m);
     return status;
 }

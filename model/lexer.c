@@ -184,6 +184,7 @@ static void lex_string(struct lexer *L)
         }
         buf[n++] = *L->p++;
     }
+    buf[n] = '\0';   /* string bytes are NUL-terminated (ast.h); the block is unzeroed */
     if (L->p >= L->end || *L->p != '"') {
         error_at(L, start, "unterminated string literal%s", "");
         return;

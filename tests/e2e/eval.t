@@ -31,11 +31,10 @@ $ baton eval --parse-only tests/e2e/data/no-such-file.csp
 exit 2
 stderr baton: error: cannot read 'tests/e2e/data/no-such-file.csp': No such file or directory
 
-# Without --parse-only evaluation is not there yet: a usage error, never a located one.
+# Without --parse-only: load and check names, evaluate nothing.
 $ baton eval tests/e2e/data/ok.csp
-exit 2
-stderr baton: only 'baton eval --parse-only FILE' is implemented so far
-!stderr ok.csp:
+exit 0
+!stderr error
 
 $ baton eval --parse-only
 exit 2
@@ -58,3 +57,75 @@ stderr lexical.csp:1:5: error: integer literal 99999999999 is too large: CSPm in
 stderr lexical.csp:2:5: error: unterminated string literal
 stderr lexical.csp:3:7: error: invalid character '~'
 stderr lexical.csp:4:5: error: unterminated comment: '{-' has no matching '-}'
+
+# Evaluating an expression in the file's scope prints it in CSPm syntax.
+$ baton eval tests/e2e/data/eval.csp 'fact(5)'
+stdout 120
+
+$ baton eval tests/e2e/data/eval.csp '{x * x | x <- {0..3}}'
+stdout {0, 1, 4, 9}
+
+$ baton eval tests/e2e/data/eval.csp '<1..3> ^ <7>'
+stdout <1, 2, 3, 7>
+
+$ baton eval tests/e2e/data/eval.csp 'member(c.1, {| c |})'
+stdout true
+
+$ baton eval tests/e2e/data/eval.csp 'P'
+stdout a -> …
+
+$ baton eval tests/e2e/data/eval.csp '(1, "ab", {})'
+stdout (1, "ab", {})
+
+# Evaluation errors are located in the expression or in the file.
+$ baton eval tests/e2e/data/eval.csp '1 / 0'
+exit 2
+stderr <expression>:1:1: error: division by zero
+
+$ baton eval tests/e2e/data/eval.csp 'Bad'
+exit 2
+stderr eval.csp:8:7: error: value 5 is outside the type of channel c (field 1: {0, 1})
+
+$ baton eval tests/e2e/data/eval.csp 'Loop'
+exit 2
+stderr eval.csp:9:8: error: 'Loop' is defined in terms of itself (unguarded recursion)
+
+$ baton eval tests/e2e/data/eval.csp 'deep(1000000)'
+exit 2
+stderr error: evaluation too deep
+
+# Static errors: unknown names and duplicates, all of them, located.
+$ baton eval tests/e2e/data/eval_static.csp
+exit 2
+stderr eval_static.csp:1:5: error: unknown name 'Q'
+stderr eval_static.csp:3:1: error: 'f' is defined more than once (also at 2:1)
+
+# --tests: every test… is true, every procTest… explores.
+$ baton eval --tests tests/e2e/data/eval_tests.csp
+exit 0
+
+$ baton eval --tests tests/e2e/data/eval_false.csp
+exit 1
+stdout eval_false.csp:2:1: testWrong is false
+
+$ baton eval --tests tests/e2e/data/eval_fail.csp
+exit 2
+stderr eval_fail.csp:2:12: error: head of the empty sequence
+
+# baton lts: states and transitions, and a polite refusal past the limit.
+$ baton lts tests/e2e/data/eval.csp 'Q'
+stdout state 0: (a -> … ; …)
+stdout a -> (SKIP ; …)
+stdout 2 states
+
+$ baton lts --max-states 5 tests/e2e/data/eval.csp 'Count(0)'
+exit 3
+stderr more than 5 states are reachable
+
+$ baton lts tests/e2e/data/eval.csp '1 + 1'
+exit 2
+stderr is not a process
+
+$ baton lts tests/e2e/data/eval.csp
+exit 2
+stderr baton: lts needs a FILE.csp and a PROC

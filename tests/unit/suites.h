@@ -6,6 +6,7 @@
     X(model_parser) \
     X(model_value) \
     X(model_proc) \
+    X(model_eval) \
     X(checker_explore) \
     X(checker_refine) \
     X(e2e) \

@@ -1,0 +1,80 @@
+/* `baton lts`: the states and transitions reachable from a process of a CSPm
+ * specification, as text, up to a state limit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "model/eval.h"
+#include "model/parser.h"
+
+const char cmd_lts_usage[] =
+    "usage: baton lts [--max-states N] FILE.csp PROC\n\n"
+    "Prints every state reachable from the process PROC (an expression in FILE.csp's scope)\n"
+    "and its transitions, one state per paragraph.  Stops politely, with exit 3, when more\n"
+    "than N states (default 10000) are reachable.\n";
+
+int cmd_lts(int argc, char **argv)
+{
+    long max_states = 10000;
+    const char *file = NULL, *proc = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--max-states") == 0) {
+            char *end;
+            if (i + 1 >= argc) return cli_usage_error("lts", "--max-states needs a number");
+            max_states = strtol(argv[++i], &end, 10);
+            if (*end || max_states <= 0)
+                return cli_usage_error("lts", "--max-states needs a positive number");
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_usage_error("lts", "unknown option '%s'", argv[i]);
+        } else if (!file) {
+            file = argv[i];
+        } else if (!proc) {
+            proc = argv[i];
+        } else {
+            return cli_usage_error("lts", "lts takes a FILE and a PROC");
+        }
+    }
+    if (!file || !proc) return cli_usage_error("lts", "lts needs a FILE.csp and a PROC");
+    struct cspm_module *m = cspm_load_file(file);
+    if (diag_count(&m->diags)) {
+        diag_print(&m->diags, stderr);
+        cspm_module_free(m);
+        return EXIT_INPUT;
+    }
+    val_store *vs = val_store_new();
+    struct evaluator *ev = vs ? eval_new(m, vs) : NULL;
+    if (!ev) {
+        fputs("baton: out of memory\n", stderr);
+        val_store_free(vs);
+        cspm_module_free(m);
+        return EXIT_LIMIT;
+    }
+    int status = EXIT_HOLDS;
+    if (diag_count(&m->diags) == 0) {
+        struct ast_node *e = cspm_parse_expression(m, proc, strlen(proc));
+        const value *v = e ? eval_expr(ev, e) : NULL;
+        if (v && v->kind != VAL_PROC) {
+            diag_error(&m->diags, e->loc, "'%s' is not a process", proc);
+        } else if (v) {
+            long n = eval_explore(ev, v, max_states, stdout);
+            if (n > max_states) {
+                fflush(stdout);
+                fprintf(stderr, "baton: more than %ld states are reachable; stopped there "
+                                "(raise --max-states to see more)\n", max_states);
+                status = EXIT_LIMIT;
+            } else if (n >= 0) {
+                printf("%ld states\n", n);
+            }
+        }
+    }
+    if (diag_count(&m->diags)) {
+        diag_print(&m->diags, stderr);
+        status = EXIT_INPUT;
+    }
+    eval_free(ev);
+    val_store_free(vs);
+    cspm_module_free(m);
+    return status;
+}

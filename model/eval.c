@@ -1,0 +1,1800 @@
+/* eval.c — the CSPm evaluator's core: scopes and declarations, the static name check,
+ * local environments, expressions, closures, thunks and the public API (model/eval.h).
+ * Processes are built in model/eval_proc.c, patterns matched in pattern.c, dots in dot.c,
+ * the built-in library in builtins.c.
+ *
+ * Errors unwind with longjmp to the API entry (eval_expr, eval_global, the thunk forcer),
+ * which releases scratch memory and clears the "being evaluated" marks; nothing between
+ * owns memory that is not scratch or interned. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "model/eval_int.h"
+
+/* ---- memory ---- */
+
+struct scratch_chunk {
+    struct scratch_chunk *next;
+    size_t size;
+    _Alignas(max_align_t) unsigned char mem[];
+};
+
+enum { SCRATCH_CHUNK = 1 << 20 };
+
+static void oom(void)
+{
+    fputs("baton: out of memory\n", stderr);
+    abort();
+}
+
+void *ev_alloc(struct evaluator *ev, size_t n)
+{
+    void *p = calloc(1, n ? n : 1);
+    if (!p) oom();
+    if (ev->nowned == ev->cap_owned) {
+        ev->cap_owned = ev->cap_owned ? 2 * ev->cap_owned : 256;
+        void **o = realloc(ev->owned, ev->cap_owned * sizeof *o);
+        if (!o) oom();
+        ev->owned = o;
+    }
+    ev->owned[ev->nowned++] = p;
+    return p;
+}
+
+/* Scratch: a list of chunks used in order; cur/cur_used is the top.  Chunks are kept for reuse. */
+void *scratch(struct evaluator *ev, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (!ev->cur || ev->cur->size - ev->cur_used < n) {
+        struct scratch_chunk *c = ev->cur ? ev->cur->next : ev->chunks;
+        while (c && c->size < n) c = c->next;   /* skip small spare chunks */
+        if (!c) {
+            size_t size = n > SCRATCH_CHUNK ? n : SCRATCH_CHUNK;
+            c = malloc(sizeof *c + size);
+            if (!c) oom();
+            c->size = size;
+            /* Insert after cur so that the order of use is the order of the list. */
+            if (ev->cur) {
+                c->next = ev->cur->next;
+                ev->cur->next = c;
+            } else {
+                c->next = ev->chunks;
+                ev->chunks = c;
+            }
+        }
+        ev->cur = c;
+        ev->cur_used = 0;
+    }
+    void *p = ev->cur->mem + ev->cur_used;
+    ev->cur_used += n;
+    return p;
+}
+
+static struct scratch_mark mark(struct evaluator *ev)
+{
+    return (struct scratch_mark){ev->cur, ev->cur_used};
+}
+
+static void release(struct evaluator *ev, struct scratch_mark m)
+{
+    ev->cur = m.chunk;
+    ev->cur_used = m.used;
+}
+
+void vec_push(struct evaluator *ev, struct vec *a, const value *x)
+{
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 16;
+        const value **v = scratch(ev, cap * sizeof *v);
+        if (a->n) memcpy(v, a->v, a->n * sizeof *v);
+        a->v = v;
+        a->cap = cap;
+    }
+    a->v[a->n++] = x;
+}
+
+/* ---- errors ---- */
+
+void ev_fail(struct evaluator *ev, struct cspm_loc loc, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    diag_error(&ev->m->diags, loc, "%s", buf);
+    longjmp(*ev->jb, 1);
+}
+
+void ev_check_stack(struct evaluator *ev, struct cspm_loc loc)
+{
+    char here;
+    uintptr_t sp = (uintptr_t)&here;
+    size_t used = sp < ev->stack_base ? ev->stack_base - sp : sp - ev->stack_base;
+    if (used > ev->stack_limit) ev_fail(ev, loc, "evaluation too deep (recursion without end?)");
+}
+
+/* ---- node information: stable ids, free variables, code records ---- */
+
+struct node_info {
+    const struct ast_node *node;
+    uint32_t id;
+    bool fv_done, caps_done;
+    const char **fv;                /* syntactically free names */
+    uint32_t nfv;
+    const char **caps;              /* the free names that are local variables */
+    uint32_t ncaps;
+    struct code *code;              /* D_FUN, LAMBDA */
+    struct code **refs;             /* D_PAT: one LETREF code per variable */
+    uint32_t nrefs;
+    const struct ast_node **flat;   /* ITEMS of declarations: Timed sections spliced */
+    uint32_t nflat;
+    bool flat_done;
+};
+
+static uint32_t ptr_hash(const void *p)
+{
+    uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(x >> 32);
+}
+
+static struct node_info *info(struct evaluator *ev, const struct ast_node *n)
+{
+    if (ev->ninfo_cap == 0 || (ev->ninfo_count + 1) * 2 > ev->ninfo_cap) {
+        uint32_t cap = ev->ninfo_cap ? 2 * ev->ninfo_cap : 4096;
+        struct node_info **t = calloc(cap, sizeof *t);
+        if (!t) oom();
+        for (uint32_t i = 0; i < ev->ninfo_cap; i++) {
+            struct node_info *x = ev->ninfo[i];
+            if (!x) continue;
+            uint32_t j = ptr_hash(x->node) & (cap - 1);
+            while (t[j]) j = (j + 1) & (cap - 1);
+            t[j] = x;
+        }
+        free(ev->ninfo);
+        ev->ninfo = t;
+        ev->ninfo_cap = cap;
+    }
+    uint32_t j = ptr_hash(n) & (ev->ninfo_cap - 1);
+    for (struct node_info *x; (x = ev->ninfo[j]); j = (j + 1) & (ev->ninfo_cap - 1))
+        if (x->node == n) return x;
+    struct node_info *x = ev_alloc(ev, sizeof *x);
+    x->node = n;
+    x->id = ev->next_id++;
+    ev->ninfo[j] = x;
+    ev->ninfo_count++;
+    return x;
+}
+
+/* Numbers every node in pre-order, so ids follow the source and never depend on addresses. */
+static void number(struct evaluator *ev, const struct ast_node *n)
+{
+    if (!n) return;
+    info(ev, n);
+    for (uint32_t i = 0; i < n->nkids; i++) number(ev, n->kids[i]);
+}
+
+/* Declarations of an ITEMS list with Timed sections spliced in. */
+static const struct ast_node *const *flat_decls(struct evaluator *ev, const struct ast_node *items,
+                                                uint32_t *n)
+{
+    struct node_info *x = info(ev, items);
+    if (!x->flat_done) {
+        uint32_t cap = 16, k = 0;
+        const struct ast_node **v = malloc(cap * sizeof *v);
+        const struct ast_node *stack[64];
+        uint32_t pos[64], sp = 0;
+        if (!v) oom();
+        stack[0] = items;
+        pos[0] = 0;
+        while (1) {
+            if (pos[sp] >= stack[sp]->nkids) {
+                if (sp == 0) break;
+                sp--;
+                continue;
+            }
+            const struct ast_node *d = stack[sp]->kids[pos[sp]++];
+            if (d->kind == AST_D_TIMED && sp < 63) {
+                stack[++sp] = d->kids[0];
+                pos[sp] = 0;
+                continue;
+            }
+            if (k == cap) {
+                cap *= 2;
+                const struct ast_node **w = realloc(v, cap * sizeof *v);
+                if (!w) oom();
+                v = w;
+            }
+            v[k++] = d;
+        }
+        x->flat = ev_alloc(ev, (k ? k : 1) * sizeof *x->flat);
+        memcpy(x->flat, v, k * sizeof *v);
+        free(v);
+        x->nflat = k;
+        x->flat_done = true;
+    }
+    *n = x->nflat;
+    return x->flat;
+}
+
+/* ---- free variables ---- */
+
+struct names {
+    const char **v;
+    size_t n, cap;
+};
+
+static bool names_has(const struct names *s, const char *name)
+{
+    for (size_t i = s->n; i-- > 0;)
+        if (strcmp(s->v[i], name) == 0) return true;
+    return false;
+}
+
+static void names_add(struct names *s, const char *name)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 16;
+        const char **v = realloc(s->v, s->cap * sizeof *v);
+        if (!v) oom();
+        s->v = v;
+    }
+    s->v[s->n++] = name;
+}
+
+static void pat_names(const struct ast_node *p, struct names *bound)
+{
+    if (!p) return;
+    if (p->kind == AST_P_VAR) {
+        names_add(bound, p->name);
+        return;
+    }
+    for (uint32_t i = 0; i < p->nkids; i++) pat_names(p->kids[i], bound);
+}
+
+static void fv_walk(struct evaluator *ev, const struct ast_node *n, struct names *bound,
+                    struct names *out);
+
+/* Statements bind their generators' variables for what follows them; the caller restores. */
+static void fv_stmts(struct evaluator *ev, const struct ast_node *stmts, struct names *bound,
+                     struct names *out)
+{
+    if (!stmts) return;
+    for (uint32_t i = 0; i < stmts->nkids; i++) {
+        const struct ast_node *s = stmts->kids[i];
+        if (s->kind == AST_GEN) {
+            fv_walk(ev, s->kids[1], bound, out);
+            pat_names(s->kids[0], bound);
+        } else {
+            fv_walk(ev, s->kids[0], bound, out);
+        }
+    }
+}
+
+/* The names a declaration list binds. */
+static void decl_names(struct evaluator *ev, const struct ast_node *items, struct names *bound)
+{
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    for (uint32_t i = 0; i < nd; i++) {
+        const struct ast_node *d = ds[i];
+        if (d->kind == AST_D_FUN) names_add(bound, d->name);
+        else if (d->kind == AST_D_PAT) pat_names(d->kids[0], bound);
+    }
+}
+
+static void fv_decls(struct evaluator *ev, const struct ast_node *items, struct names *bound,
+                     struct names *out)
+{
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    for (uint32_t i = 0; i < nd; i++) {
+        const struct ast_node *d = ds[i];
+        if (d->kind == AST_D_FUN) {
+            for (uint32_t c = 0; c < d->nkids; c++) {
+                const struct ast_node *cl = d->kids[c];
+                size_t save = bound->n;
+                for (uint32_t g = 0; g + 1 < cl->nkids; g++) pat_names(cl->kids[g], bound);
+                fv_walk(ev, cl->kids[cl->nkids - 1], bound, out);
+                bound->n = save;
+            }
+        } else if (d->kind == AST_D_PAT) {
+            fv_walk(ev, d->kids[1], bound, out);
+        }
+    }
+}
+
+static void fv_walk(struct evaluator *ev, const struct ast_node *n, struct names *bound,
+                    struct names *out)
+{
+    if (!n) return;
+    size_t save = bound->n;
+    switch (n->kind) {
+    case AST_VAR:
+        if (!strstr(n->name, "::") && !names_has(bound, n->name) && !names_has(out, n->name))
+            names_add(out, n->name);
+        return;
+    case AST_LET:
+        decl_names(ev, n->kids[0], bound);
+        fv_decls(ev, n->kids[0], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_LAMBDA:
+        pat_names(n->kids[0], bound);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_LIST_COMP:
+    case AST_SET_COMP:
+    case AST_ENUM_SET_COMP:
+        fv_stmts(ev, n->kids[1], bound, out);
+        fv_walk(ev, n->kids[0], bound, out);
+        break;
+    case AST_LIST_RANGE:
+    case AST_SET_RANGE:
+        if (n->nkids > 2) fv_stmts(ev, n->kids[2], bound, out);
+        fv_walk(ev, n->kids[0], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_LIST_FROM:
+    case AST_SET_FROM:
+        if (n->nkids > 1) fv_stmts(ev, n->kids[1], bound, out);
+        fv_walk(ev, n->kids[0], bound, out);
+        break;
+    case AST_PREFIX: {
+        fv_walk(ev, n->kids[0], bound, out);
+        const struct ast_node *fs = n->kids[1];
+        for (uint32_t i = 0; i < fs->nkids; i++) {
+            const struct ast_node *f = fs->kids[i];
+            if (f->kind == AST_FIELD_OUT) {
+                fv_walk(ev, f->kids[0], bound, out);
+            } else {
+                if (f->nkids > 1) fv_walk(ev, f->kids[1], bound, out);
+                pat_names(f->kids[0], bound);
+            }
+        }
+        fv_walk(ev, n->kids[2], bound, out);
+        break;
+    }
+    case AST_RENAME:
+        fv_walk(ev, n->kids[0], bound, out);
+        fv_stmts(ev, n->kids[2], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_LINK_PAR:
+        fv_walk(ev, n->kids[0], bound, out);
+        fv_walk(ev, n->kids[3], bound, out);
+        fv_stmts(ev, n->kids[2], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_REP_EXT_CHOICE:
+    case AST_REP_INT_CHOICE:
+    case AST_REP_INTERLEAVE:
+    case AST_REP_SEQ_COMP:
+        fv_stmts(ev, n->kids[0], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        break;
+    case AST_REP_GEN_PAR:
+    case AST_REP_SYNC_EXT_CHOICE:
+        fv_walk(ev, n->kids[0], bound, out);
+        fv_stmts(ev, n->kids[1], bound, out);
+        fv_walk(ev, n->kids[2], bound, out);
+        break;
+    case AST_REP_ALPHA_PAR:
+        fv_stmts(ev, n->kids[0], bound, out);
+        fv_walk(ev, n->kids[1], bound, out);
+        fv_walk(ev, n->kids[2], bound, out);
+        break;
+    case AST_REP_LINK_PAR:
+        fv_stmts(ev, n->kids[2], bound, out);
+        fv_walk(ev, n->kids[3], bound, out);
+        fv_stmts(ev, n->kids[1], bound, out);
+        fv_walk(ev, n->kids[0], bound, out);
+        break;
+    default:
+        if (n->kind >= AST_P_VAR && n->kind <= AST_P_DOUBLE) return;
+        for (uint32_t i = 0; i < n->nkids; i++) fv_walk(ev, n->kids[i], bound, out);
+        break;
+    }
+    bound->n = save;
+}
+
+static struct node_info *free_vars(struct evaluator *ev, const struct ast_node *n)
+{
+    struct node_info *x = info(ev, n);
+    if (!x->fv_done) {
+        struct names bound = {0}, out = {0};
+        if (n->kind == AST_ITEMS) {   /* a let group: its own names are not free */
+            decl_names(ev, n, &bound);
+            fv_decls(ev, n, &bound, &out);
+        } else if (n->kind == AST_D_FUN) {
+            names_add(&bound, n->name);
+            struct node_info *unused = NULL;
+            (void)unused;
+            for (uint32_t c = 0; c < n->nkids; c++) {
+                const struct ast_node *cl = n->kids[c];
+                size_t save = bound.n;
+                for (uint32_t g = 0; g + 1 < cl->nkids; g++) pat_names(cl->kids[g], &bound);
+                fv_walk(ev, cl->kids[cl->nkids - 1], &bound, &out);
+                bound.n = save;
+            }
+        } else {
+            fv_walk(ev, n, &bound, &out);
+        }
+        x->fv = ev_alloc(ev, (out.n ? out.n : 1) * sizeof *x->fv);
+        if (out.n) memcpy(x->fv, out.v, out.n * sizeof *out.v);
+        x->nfv = (uint32_t)out.n;
+        x->fv_done = true;
+        free(bound.v);
+        free(out.v);
+    }
+    return x;
+}
+
+/* ---- environments ---- */
+
+const struct env *ev_bind(struct evaluator *ev, const struct env *env, const char *name,
+                          const value *v)
+{
+    struct env *e = scratch(ev, sizeof *e);
+    e->name = name;
+    e->v = v;
+    e->next = env;
+    return e;
+}
+
+static const struct env *env_find(const struct env *env, const char *name)
+{
+    for (; env; env = env->next)
+        if (env->name[0] == name[0] && strcmp(env->name, name) == 0) return env;
+    return NULL;
+}
+
+static const struct code *code_of(const value *v)
+{
+    return v->kind == VAL_CLOSURE ? (const struct code *)v->code : NULL;
+}
+
+/* The names among n's free variables bound in env, fixed at the first capture. */
+static struct node_info *captures(struct evaluator *ev, const struct ast_node *n,
+                                  const struct env *env)
+{
+    struct node_info *x = free_vars(ev, n);
+    if (!x->caps_done) {
+        x->caps = ev_alloc(ev, (x->nfv ? x->nfv : 1) * sizeof *x->caps);
+        for (uint32_t i = 0; i < x->nfv; i++)
+            if (env_find(env, x->fv[i])) x->caps[x->ncaps++] = x->fv[i];
+        x->caps_done = true;
+    }
+    return x;
+}
+
+/* [scope id, the values of the captured names] into a scratch array of 1 + ncaps. */
+static const value **capture_values(struct evaluator *ev, struct node_info *x,
+                                    const struct env *env, struct scope *sc, size_t extra)
+{
+    const value **v = scratch(ev, (1 + x->ncaps + extra) * sizeof *v);
+    v[0] = val_int(ev->vs, sc->id);
+    for (uint32_t i = 0; i < x->ncaps; i++) {
+        const struct env *e = env_find(env, x->caps[i]);
+        if (!e) ev_fail(ev, x->node->loc, "internal error: '%s' is not bound here", x->caps[i]);
+        v[1 + i] = e->v;
+    }
+    return v;
+}
+
+static struct scope *scope_by_id(struct evaluator *ev, const value *id)
+{
+    return ev->scopes[id->num];
+}
+
+static const struct env *bind_captures(struct evaluator *ev, const char *const *names, uint32_t n,
+                                       const value *const *vals, const struct env *env)
+{
+    for (uint32_t i = 0; i < n; i++) env = ev_bind(ev, env, names[i], vals[i]);
+    return env;
+}
+
+/* ---- let groups ---- */
+
+static struct code *fun_code(struct evaluator *ev, const struct ast_node *d,
+                             const struct ast_node *group, struct node_info *gx)
+{
+    struct node_info *x = info(ev, d);
+    if (!x->code) {
+        const struct ast_node *cl = d->kids[0];
+        uint32_t ngroups = cl->nkids - 1;
+        struct code *prev = NULL;
+        for (uint32_t k = 0; k < (ngroups ? ngroups : 1); k++) {
+            struct code *c = ev_alloc(ev, sizeof *c);
+            c->kind = C_FUN;
+            c->node = d;
+            c->index = k;
+            c->ngroups = ngroups;
+            c->group = group;
+            c->caps = gx ? gx->caps : NULL;
+            c->ncaps = gx ? gx->ncaps : 0;
+            if (prev) prev->stage_next = c;
+            else x->code = c;
+            prev = c;
+        }
+    }
+    return x->code;
+}
+
+static struct code *ref_code(struct evaluator *ev, const struct ast_node *d, uint32_t index,
+                             const struct ast_node *group, struct node_info *gx)
+{
+    struct node_info *x = info(ev, d);
+    if (!x->refs) {
+        struct names vars = {0};
+        pat_names(d->kids[0], &vars);
+        x->nrefs = (uint32_t)vars.n;
+        x->refs = ev_alloc(ev, (vars.n ? vars.n : 1) * sizeof *x->refs);
+        for (uint32_t i = 0; i < x->nrefs; i++) {
+            struct code *c = ev_alloc(ev, sizeof *c);
+            c->kind = C_LETREF;
+            c->node = d;
+            c->index = i;
+            c->group = group;
+            c->caps = gx->caps;
+            c->ncaps = gx->ncaps;
+            x->refs[i] = c;
+        }
+        free(vars.v);
+    }
+    return index < x->nrefs ? x->refs[index] : NULL;
+}
+
+/* Binds the names of a let group (functions as closures, other bindings as lazy LETREFs)
+ * given the values captured for the group (vals[0] is the scope id). */
+static const struct env *group_env(struct evaluator *ev, const struct ast_node *group,
+                                   const value *const *vals, const struct env *env,
+                                   struct scope *sc)
+{
+    struct node_info *gx = info(ev, group);
+    env = bind_captures(ev, gx->caps, gx->ncaps, vals + 1, env);
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, group, &nd);
+    for (uint32_t i = 0; i < nd; i++) {
+        const struct ast_node *d = ds[i];
+        if (d->kind == AST_D_FUN) {
+            struct code *c = fun_code(ev, d, group, gx);
+            const value *f = val_closure(ev->vs, info(ev, d)->id, c, vals, 1 + gx->ncaps);
+            env = ev_bind(ev, env, d->name, f);
+        } else if (d->kind == AST_D_PAT) {
+            struct names vars = {0};
+            pat_names(d->kids[0], &vars);
+            for (uint32_t k = 0; k < vars.n; k++) {
+                if (ev_is_ctor_name(ev, sc, vars.v[k])) continue;
+                struct code *c = ref_code(ev, d, k, group, gx);
+                const value *r =
+                    val_closure(ev->vs, info(ev, d)->id * 64 + k, c, vals, 1 + gx->ncaps);
+                env = ev_bind(ev, env, vars.v[k], r);
+            }
+            free(vars.v);
+        }
+    }
+    return env;
+}
+
+const value *ev_let(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                    struct scope *sc)
+{
+    const struct ast_node *group = n->kids[0];
+    struct node_info *gx = captures(ev, group, env);
+    const value **vals = capture_values(ev, gx, env, sc, 0);
+    const struct env *inner = group_env(ev, group, vals, env, sc);
+    return ev_eval(ev, n->kids[1], inner, sc);
+}
+
+/* The memo of LETREF values (let-bound constants), with a busy mark against unguarded
+ * recursion. */
+static const value *BUSY_MARK = (const value *)&BUSY_MARK;
+
+static const value **memo_slot(struct evaluator *ev, const value *k)
+{
+    if (ev->memo_cap == 0 || (ev->memo_count + 1) * 2 > ev->memo_cap) {
+        uint32_t cap = ev->memo_cap ? 2 * ev->memo_cap : 1024;
+        const value **nk = calloc(cap, sizeof *nk), **nv = calloc(cap, sizeof *nv);
+        if (!nk || !nv) oom();
+        for (uint32_t i = 0; i < ev->memo_cap; i++) {
+            if (!ev->memo_k[i]) continue;
+            uint32_t j = ptr_hash(ev->memo_k[i]) & (cap - 1);
+            while (nk[j]) j = (j + 1) & (cap - 1);
+            nk[j] = ev->memo_k[i];
+            nv[j] = ev->memo_v[i];
+        }
+        free(ev->memo_k);
+        free(ev->memo_v);
+        ev->memo_k = nk;
+        ev->memo_v = nv;
+        ev->memo_cap = cap;
+    }
+    uint32_t j = ptr_hash(k) & (ev->memo_cap - 1);
+    while (ev->memo_k[j] && ev->memo_k[j] != k) j = (j + 1) & (ev->memo_cap - 1);
+    if (!ev->memo_k[j]) {
+        ev->memo_k[j] = k;
+        ev->memo_v[j] = NULL;
+        ev->memo_count++;
+    }
+    return &ev->memo_v[j];
+}
+
+/* A pattern binding `(a, b) = (e1, e2)` binds component by component, lazily. */
+static const value *bind_pattern_var(struct evaluator *ev, const struct ast_node *pat,
+                                     const struct ast_node *rhs, uint32_t index,
+                                     const struct env *env, struct scope *sc)
+{
+    if (pat->kind == AST_P_VAR) return ev_eval(ev, rhs, env, sc);
+    if (pat->kind == AST_P_TUPLE && rhs->kind == AST_TUPLE && pat->nkids == rhs->nkids) {
+        for (uint32_t i = 0; i < pat->nkids; i++) {
+            struct names vars = {0};
+            pat_names(pat->kids[i], &vars);
+            size_t nv = vars.n;
+            free(vars.v);
+            if (index < nv) return bind_pattern_var(ev, pat->kids[i], rhs->kids[i], index, env, sc);
+            index -= (uint32_t)nv;
+        }
+    }
+    const value *v = ev_eval(ev, rhs, env, sc);
+    const struct env *bound = NULL;
+    if (!ev_match(ev, pat, v, &bound, sc))
+        ev_fail(ev, pat->loc, "the value does not match the pattern of this definition");
+    struct names vars = {0};
+    pat_names(pat, &vars);
+    const char *want = index < vars.n ? vars.v[index] : "";
+    free(vars.v);
+    const struct env *e = env_find(bound, want);
+    if (!e) ev_fail(ev, pat->loc, "internal error: pattern variable not bound");
+    return e->v;
+}
+
+static const value *force_ref(struct evaluator *ev, const value *r, struct cspm_loc loc)
+{
+    const value **slot = memo_slot(ev, r);
+    if (*slot == BUSY_MARK)
+        ev_fail(ev, loc, "'%s' is defined in terms of itself (unguarded recursion)",
+                ((const struct code *)r->code)->node->kids[0]->kind == AST_P_VAR
+                    ? ((const struct code *)r->code)->node->kids[0]->name
+                    : "this binding");
+    if (*slot) return *slot;
+    *slot = BUSY_MARK;
+    if (ev->nbusy_refs == ev->cap_busy_refs) {
+        ev->cap_busy_refs = ev->cap_busy_refs ? 2 * ev->cap_busy_refs : 64;
+        const value **b = realloc(ev->busy_refs, ev->cap_busy_refs * sizeof *b);
+        if (!b) oom();
+        ev->busy_refs = b;
+    }
+    ev->busy_refs[ev->nbusy_refs++] = r;
+    const struct code *c = r->code;
+    struct scope *sc = scope_by_id(ev, r->items[0]);
+    const struct env *env = group_env(ev, c->group, r->items, NULL, sc);
+    const value *v = bind_pattern_var(ev, c->node->kids[0], c->node->kids[1], c->index, env, sc);
+    ev->nbusy_refs--;
+    slot = memo_slot(ev, r);
+    *slot = v;
+    return v;
+}
+
+/* ---- scopes and globals ---- */
+
+static uint32_t str_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+    return h;
+}
+
+static struct scope *scope_new(struct evaluator *ev, struct scope *parent, const char *prefix)
+{
+    struct scope *s = ev_alloc(ev, sizeof *s);
+    s->parent = parent;
+    s->prefix = prefix;
+    s->cap = 64;
+    s->table = ev_alloc(ev, s->cap * sizeof *s->table);
+    if (ev->nscopes == ev->cap_scopes) {
+        ev->cap_scopes = ev->cap_scopes ? 2 * ev->cap_scopes : 16;
+        struct scope **v = realloc(ev->scopes, ev->cap_scopes * sizeof *v);
+        if (!v) oom();
+        ev->scopes = v;
+    }
+    s->id = ev->nscopes;
+    ev->scopes[ev->nscopes++] = s;
+    return s;
+}
+
+static struct global *scope_get(struct scope *s, const char *name)
+{
+    for (struct global *g = s->table[str_hash(name) & (s->cap - 1)]; g; g = g->next)
+        if (strcmp(g->name, name) == 0) return g;
+    return NULL;
+}
+
+static void scope_grow(struct evaluator *ev, struct scope *s)
+{
+    uint32_t cap = s->cap * 2;
+    struct global **t = ev_alloc(ev, cap * sizeof *t);
+    for (struct global *g = s->first; g; g = g->order) {
+        uint32_t h = str_hash(g->name) & (cap - 1);
+        g->next = t[h];
+        t[h] = g;
+    }
+    s->table = t;
+    s->cap = cap;
+}
+
+static struct global *declare(struct evaluator *ev, struct scope *s, const char *name,
+                              enum global_kind kind, const struct ast_node *node)
+{
+    struct global *old = scope_get(s, name);
+    if (old) {
+        if (old->kind == G_EXTERNAL) return old;
+        diag_error(&ev->m->diags, node->loc, "'%s' is defined more than once (also at %u:%u)",
+                   name, old->node->loc.line, old->node->loc.col);
+        return NULL;
+    }
+    if ((s->count + 1) * 2 > s->cap) scope_grow(ev, s);
+    struct global *g = ev_alloc(ev, sizeof *g);
+    g->name = name;
+    g->kind = kind;
+    g->node = node;
+    g->scope = s;
+    uint32_t h = str_hash(name) & (s->cap - 1);
+    g->next = s->table[h];
+    s->table[h] = g;
+    if (s->last) s->last->order = g;
+    else s->first = g;
+    s->last = g;
+    s->count++;
+    return g;
+}
+
+static char *qualified(struct evaluator *ev, struct scope *s, const char *name)
+{
+    size_t n = strlen(s->prefix) + strlen(name) + 1;
+    char *q = ev_alloc(ev, n);
+    snprintf(q, n, "%s%s", s->prefix, name);
+    return q;
+}
+
+static struct nameinfo *new_nameinfo(struct evaluator *ev, struct scope *s, const char *name,
+                                     int kind, const struct ast_node *node,
+                                     const struct ast_node *type)
+{
+    struct nameinfo *ni = ev_alloc(ev, sizeof *ni);
+    ni->node = node;
+    ni->type = type;
+    ni->scope = s;
+    ni->name = val_name_new(ev->vs, qualified(ev, s, name), kind, ni);
+    if (!ni->name) oom();
+    ni->value = val_named(ev->vs, ni->name);
+    if (kind == NK_CHANNEL) {
+        if (ev->nchannels == ev->cap_channels) {
+            ev->cap_channels = ev->cap_channels ? 2 * ev->cap_channels : 64;
+            struct nameinfo **v = realloc(ev->channels, ev->cap_channels * sizeof *v);
+            if (!v) oom();
+            ev->channels = v;
+        }
+        ev->channels[ev->nchannels++] = ni;
+    }
+    return ni;
+}
+
+static void declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items);
+
+static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_node *d)
+{
+    struct global *g;
+    switch (d->kind) {
+    case AST_D_FUN:
+        declare(ev, s, d->name, G_FUN, d);
+        break;
+    case AST_D_PAT: {
+        struct names vars = {0};
+        pat_names(d->kids[0], &vars);
+        for (uint32_t k = 0; k < vars.n; k++) {
+            /* A channel or constructor in a pattern is a constant, not a new name. */
+            if (ev_is_ctor_name(ev, s, vars.v[k])) continue;
+            g = declare(ev, s, vars.v[k], G_VALUE, d);
+            if (g) g->index = k;
+        }
+        free(vars.v);
+        break;
+    }
+    case AST_D_CHANNEL: {
+        const struct ast_node *names = d->kids[0];
+        for (uint32_t i = 0; i < names->nkids; i++) {
+            g = declare(ev, s, names->kids[i]->name, G_CHANNEL, names->kids[i]);
+            if (g)
+                g->info = new_nameinfo(ev, s, names->kids[i]->name, NK_CHANNEL, d,
+                                       d->nkids > 1 ? d->kids[1] : NULL);
+        }
+        break;
+    }
+    case AST_D_DATATYPE: {
+        struct global *dt = declare(ev, s, d->name, G_DATATYPE, d);
+        if (dt) {
+            dt->info = ev_alloc(ev, sizeof *dt->info);
+            dt->info->name = val_name_new(ev->vs, qualified(ev, s, d->name), NK_DATATYPE, dt->info);
+            if (!dt->info->name) oom();
+            dt->info->value = val_named(ev->vs, dt->info->name);
+        }
+        for (uint32_t i = 0; i < d->nkids; i++) {
+            const struct ast_node *c = d->kids[i];
+            g = declare(ev, s, c->name, G_CTOR, c);
+            if (g) {
+                g->info = new_nameinfo(ev, s, c->name, NK_CTOR, c, c->nkids ? c->kids[0] : NULL);
+                g->info->datatype = dt;
+            }
+        }
+        break;
+    }
+    case AST_D_SUBTYPE:
+        declare(ev, s, d->name, G_DATATYPE, d);
+        break;
+    case AST_D_NAMETYPE:
+        declare(ev, s, d->name, G_NAMETYPE, d);
+        break;
+    case AST_D_MODULE: {
+        g = declare(ev, s, d->name, G_MODULE, d);
+        if (g && d->kids[0]->nkids == 0) {
+            size_t n = strlen(s->prefix) + strlen(d->name) + 3;
+            char *prefix = ev_alloc(ev, n);
+            snprintf(prefix, n, "%s%s::", s->prefix, d->name);
+            g->sub = scope_new(ev, s, prefix);
+            declare_list(ev, g->sub, d->kids[1]);
+            declare_list(ev, g->sub, d->kids[2]);
+        }
+        break;
+    }
+    case AST_D_INSTANCE:
+        declare(ev, s, d->name, G_INSTANCE, d);
+        break;
+    case AST_D_EXTERNAL:
+    case AST_D_TRANSPARENT:
+        for (uint32_t i = 0; i < d->nkids; i++) {
+            const char *name = d->kids[i]->name;
+            if (!ev_is_builtin_name(name))
+                diag_error(&ev->m->diags, d->kids[i]->loc, "unknown %s function '%s'",
+                           d->kind == AST_D_EXTERNAL ? "external" : "transparent", name);
+            else if (!scope_get(s, name))
+                declare(ev, s, name, G_EXTERNAL, d->kids[i]);
+        }
+        break;
+    case AST_D_TIMED:
+        declare_list(ev, s, d->kids[0]);
+        break;
+    default:
+        break;   /* assert, print, annotations */
+    }
+}
+
+/* Pattern bindings last: whether a name in a pattern is a constructor depends on the
+ * other declarations of the list. */
+static void declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items)
+{
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    for (uint32_t i = 0; i < nd; i++)
+        if (ds[i]->kind != AST_D_PAT) declare_one(ev, s, ds[i]);
+    for (uint32_t i = 0; i < nd; i++)
+        if (ds[i]->kind == AST_D_PAT) declare_one(ev, s, ds[i]);
+}
+
+/* The module or instance a (possibly qualified) module name refers to, seen from `from`. */
+static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod);
+static struct scope *instance_scope(struct evaluator *ev, struct global *g);
+
+static struct scope *scope_of_module(struct evaluator *ev, struct global *g)
+{
+    if (!g) return NULL;
+    if (g->kind == G_INSTANCE) return instance_scope(ev, g);
+    return g->sub;   /* NULL for a parameterised module: only its instances have scopes */
+}
+
+static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod)
+{
+    const char *sep = strstr(mod, "::");
+    struct global *g = NULL;
+    if (sep) {
+        size_t hl = (size_t)(sep - mod);
+        char *head = scratch(ev, hl + 1);
+        memcpy(head, mod, hl);
+        head[hl] = '\0';
+        struct scope *s = scope_of_module(ev, find_module(ev, from, head));
+        if (!s) return NULL;
+        const char *rest = sep + 2;
+        if (strstr(rest, "::")) return find_module(ev, s, rest);
+        g = scope_get(s, rest);
+    } else {
+        for (struct scope *s = from; s && !g; s = s->parent) {
+            g = scope_get(s, mod);
+            if (g && g->kind != G_MODULE && g->kind != G_INSTANCE) g = NULL;
+        }
+    }
+    return g && (g->kind == G_MODULE || g->kind == G_INSTANCE) ? g : NULL;
+}
+
+/* An instance's scope, made on first use: the module's declarations under the instance's
+ * prefix, its parameters matched against the arguments lazily (ev_scope_env). */
+static struct scope *instance_scope(struct evaluator *ev, struct global *g)
+{
+    if (g->sub) return g->sub;
+    if (g->state == 1) return NULL;
+    g->state = 1;
+    const struct ast_node *d = g->node;
+    struct global *mg = find_module(ev, g->scope, d->kids[0]->name);
+    g->state = 0;
+    if (!mg) return NULL;
+    if (mg->kind == G_INSTANCE) return instance_scope(ev, mg);
+    const struct ast_node *mnode = mg->node;
+    size_t n = strlen(g->scope->prefix) + strlen(g->name) + 3;
+    char *prefix = ev_alloc(ev, n);
+    snprintf(prefix, n, "%s%s::", g->scope->prefix, g->name);
+    struct scope *s = scope_new(ev, mg->scope, prefix);
+    if (mnode->kids[0]->nkids) {
+        s->params = mnode->kids[0];
+        s->args = d->kids[1];
+        s->args_scope = g->scope;
+    }
+    if (mnode->kids[0]->nkids != d->kids[1]->nkids)
+        diag_error(&ev->m->diags, d->loc, "module '%s' takes %u arguments, given %u",
+                   mnode->name, mnode->kids[0]->nkids, d->kids[1]->nkids);
+    g->sub = s;
+    declare_list(ev, s, mnode->kids[1]);
+    declare_list(ev, s, mnode->kids[2]);
+    return s;
+}
+
+/* Resolves a possibly qualified name to a global. */
+struct global *ev_lookup_global(struct evaluator *ev, struct scope *sc, const char *name)
+{
+    const char *sep = strrchr(name, ':');
+    if (sep && sep > name && sep[-1] == ':') {
+        size_t ml = (size_t)(sep - 1 - name);
+        char *mod = scratch(ev, ml + 1);
+        memcpy(mod, name, ml);
+        mod[ml] = '\0';
+        struct scope *s = scope_of_module(ev, find_module(ev, sc, mod));
+        return s ? scope_get(s, sep + 1) : NULL;
+    }
+    for (struct scope *s = sc; s; s = s->parent) {
+        struct global *g = scope_get(s, name);
+        if (g && g->kind != G_EXTERNAL) return g;
+    }
+    return NULL;   /* unqualified externals are the built-ins themselves */
+}
+
+/* The parameter bindings of an instance scope and its ancestors. */
+const struct env *ev_scope_env(struct evaluator *ev, struct scope *sc)
+{
+    const struct env *env = NULL;
+    for (struct scope *s = sc; s; s = s->parent) {
+        if (!s->params) continue;
+        if (s->pstate == 0) {
+            s->pstate = 1;
+            const struct env *penv = NULL;
+            struct scratch_mark keep = mark(ev);
+            (void)keep;
+            for (uint32_t i = 0; i < s->params->nkids && i < s->args->nkids; i++) {
+                const value *a = ev_eval(ev, s->args->kids[i], ev_scope_env(ev, s->args_scope),
+                                         s->args_scope);
+                if (!ev_match(ev, s->params->kids[i], a, &penv, s))
+                    ev_fail(ev, s->args->kids[i]->loc, "the argument does not match the module's parameter");
+            }
+            /* Copy the bindings out of scratch: they outlive this call. */
+            const struct env *copy = NULL;
+            for (const struct env *e = penv; e; e = e->next) {
+                struct env *c = ev_alloc(ev, sizeof *c);
+                c->name = e->name;
+                c->v = e->v;
+                c->next = copy;
+                copy = c;
+            }
+            s->penv = copy;
+            s->pstate = 2;
+        } else if (s->pstate == 1) {
+            ev_fail(ev, s->args->kids[0]->loc, "the module's arguments depend on the module itself");
+        }
+        for (const struct env *e = s->penv; e; e = e->next) env = ev_bind(ev, env, e->name, e->v);
+    }
+    return env;
+}
+
+static void push_busy(struct evaluator *ev, struct global *g)
+{
+    if (ev->nbusy == ev->cap_busy) {
+        ev->cap_busy = ev->cap_busy ? 2 * ev->cap_busy : 64;
+        struct global **b = realloc(ev->busy, ev->cap_busy * sizeof *b);
+        if (!b) oom();
+        ev->busy = b;
+    }
+    ev->busy[ev->nbusy++] = g;
+}
+
+const value *ev_global_value(struct evaluator *ev, struct global *g, struct cspm_loc loc)
+{
+    if (g->state == 2) return g->val;
+    if (g->state == 1 && g->kind == G_DATATYPE && g->info)
+        return ev_symset(ev, SYM_DATATYPE, &g->info->value, 1);   /* a recursive datatype */
+    if (g->state == 1)
+        ev_fail(ev, loc, "'%s' is defined in terms of itself (unguarded recursion)", g->name);
+    const value *v = NULL;
+    switch (g->kind) {
+    case G_FUN: {
+        struct code *c = fun_code(ev, g->node, NULL, NULL);
+        const value *sid = val_int(ev->vs, g->scope->id);
+        v = val_closure(ev->vs, info(ev, g->node)->id, c, &sid, 1);
+        break;
+    }
+    case G_CHANNEL:
+    case G_CTOR:
+        v = g->info->value;
+        break;
+    case G_EXTERNAL:
+        v = ev_builtin(ev, g->name, loc);
+        break;
+    case G_MODULE:
+    case G_INSTANCE:
+        ev_fail(ev, loc, "'%s' is a module, not a value", g->name);
+    default:
+        break;
+    }
+    if (v) {
+        g->val = v;
+        g->state = 2;
+        return v;
+    }
+    g->state = 1;
+    push_busy(ev, g);
+    const struct env *env = ev_scope_env(ev, g->scope);
+    switch (g->kind) {
+    case G_VALUE:
+        v = bind_pattern_var(ev, g->node->kids[0], g->node->kids[1], g->index, env, g->scope);
+        break;
+    case G_DATATYPE:
+        v = ev_datatype_set(ev, g, loc);
+        break;
+    case G_NAMETYPE:
+        v = ev_type_set(ev, g->node->kids[0], env, g->scope);
+        break;
+    default:
+        break;
+    }
+    ev->nbusy--;
+    g->val = v;
+    g->state = 2;
+    return v;
+}
+
+/* ---- variables ---- */
+
+const value *ev_lookup(struct evaluator *ev, const char *name, const struct env *env,
+                        struct scope *sc, struct cspm_loc loc)
+{
+    if (!strstr(name, "::")) {
+        const struct env *e = env_find(env, name);
+        if (e) {
+            const struct code *c = code_of(e->v);
+            return c && c->kind == C_LETREF ? force_ref(ev, e->v, loc) : e->v;
+        }
+    }
+    struct global *g = ev_lookup_global(ev, sc, name);
+    if (g) return ev_global_value(ev, g, loc);
+    const value *b = ev_builtin(ev, name, loc);
+    if (b) return b;
+    ev_fail(ev, loc, "unknown name '%s'", name);
+}
+
+/* Does name, here, mean the built-in of that name (no local or global shadows it)? */
+bool ev_means_builtin(struct evaluator *ev, const char *name, const struct env *env,
+                      struct scope *sc)
+{
+    if (strstr(name, "::")) {
+        struct global *g = ev_lookup_global(ev, sc, name);
+        return g && g->kind == G_EXTERNAL;
+    }
+    return !env_find(env, name) && !ev_lookup_global(ev, sc, name) && ev_is_builtin_name(name);
+}
+
+/* ---- thunks ---- */
+
+const value *ev_proc(struct evaluator *ev, int op, const value *const *items, size_t n)
+{
+    const value *p = val_proc(ev->vs, op, NULL, items, n);
+    if (!p) oom();
+    return p;
+}
+
+/* A THUNK standing for process expression n in env: [node id, scope id, captured…]. */
+const value *ev_thunk(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                      struct scope *sc)
+{
+    /* Constants need no thunk when they are cheap and cannot recurse. */
+    struct node_info *x = captures(ev, n, env);
+    const value **vals = capture_values(ev, x, env, sc, 1);
+    memmove(vals + 1, vals, (1 + x->ncaps) * sizeof *vals);
+    vals[0] = val_int(ev->vs, x->id);
+    const value *t = val_proc(ev->vs, PROC_THUNK, n, vals, 2 + x->ncaps);
+    if (!t) oom();
+    return t;
+}
+
+const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_loc loc)
+{
+    if (v->kind != VAL_PROC) {
+        char buf[120];
+        ev_format(v, buf, sizeof buf);
+        ev_fail(ev, loc, "expected a process, found %s %s", val_kind_name(v->kind), buf);
+    }
+    return v;
+}
+
+/* Evaluates a thunk's expression (inside an API entry). */
+/* BUFFER(n, R) and WEAK_BUFFER(n, e, R) states are thunks over the queue's contents. */
+const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *R,
+                             const value *q, const value *explode)
+{
+    const value *items[6] = {val_int(ev->vs, -1), val_int(ev->vs, 0), n, R, q, explode};
+    const value *t = val_proc(ev->vs, PROC_THUNK, &ev->buffer_code, items, 6);
+    if (!t) oom();
+    return t;
+}
+
+/* A FIFO of capacity n: inputs (left events of R) while not full, the oldest input's
+ * right event out while not empty; a weak buffer that is full answers an input with
+ * `explode` and stops. */
+static const value *buffer_process(struct evaluator *ev, const value *t)
+{
+    const value *n = t->items[2], *R = t->items[3], *q = t->items[4], *explode = t->items[5];
+    struct vec alts = {0};
+    for (uint32_t i = 0; i < R->n; i++) {
+        const value *l = R->items[i]->items[0], *r = R->items[i]->items[1];
+        const value *next;
+        if ((int64_t)q->n < n->num) {
+            const value **w = scratch(ev, (q->n + 1) * sizeof *w);
+            memcpy(w, q->items, q->n * sizeof *w);
+            w[q->n] = r;
+            next = ev_buffer_state(ev, n, R, val_seq(ev->vs, w, q->n + 1), explode);
+        } else if (explode->kind != VAL_INT) {
+            const value *boom[2] = {explode, ev->stop};
+            next = ev_proc(ev, PROC_PREFIX, boom, 2);
+        } else {
+            continue;
+        }
+        const value *items[2] = {l, next};
+        vec_push(ev, &alts, ev_proc(ev, PROC_PREFIX, items, 2));
+    }
+    if (q->n) {
+        const value *rest = val_seq(ev->vs, q->items + 1, q->n - 1);
+        const value *items[2] = {q->items[0], ev_buffer_state(ev, n, R, rest, explode)};
+        vec_push(ev, &alts, ev_proc(ev, PROC_PREFIX, items, 2));
+    }
+    return ev_proc(ev, PROC_EXT, alts.v, alts.n);
+}
+
+static const value *force_inner(struct evaluator *ev, const value *t)
+{
+    if (t->code == &ev->buffer_code) return buffer_process(ev, t);
+    const struct ast_node *n = t->code;
+    struct node_info *x = info(ev, n);
+    struct scope *sc = scope_by_id(ev, t->items[1]);
+    const struct env *env = ev_scope_env(ev, sc);
+    env = bind_captures(ev, x->caps, x->ncaps, t->items + 2, env);
+    const value *v = ev_eval(ev, n, env, sc);
+    return ev_expect_proc(ev, v, n->loc);
+}
+
+/* ---- API entries: setjmp, scratch marks, busy marks ---- */
+
+struct entry {
+    jmp_buf jb;
+    jmp_buf *saved;
+    struct scratch_mark m;
+    uint32_t nbusy, nbusy_refs;
+};
+
+#define ENTER(ev, e)                                                                               \
+    ((e)->saved = (ev)->jb, (e)->m = mark(ev), (e)->nbusy = (ev)->nbusy,                           \
+     (e)->nbusy_refs = (ev)->nbusy_refs, (ev)->jb = &(e)->jb, setjmp((e)->jb))
+
+static void leave(struct evaluator *ev, struct entry *e, bool failed)
+{
+    if (failed) {
+        while (ev->nbusy > e->nbusy) ev->busy[--ev->nbusy]->state = 0;
+        while (ev->nbusy_refs > e->nbusy_refs) {
+            const value **slot = memo_slot(ev, ev->busy_refs[--ev->nbusy_refs]);
+            *slot = NULL;
+        }
+    }
+    release(ev, e->m);
+    ev->jb = e->saved;
+}
+
+static const value *force(void *evaluator, const value *t)
+{
+    struct evaluator *ev = evaluator;
+    struct entry e;
+    const value *volatile r = NULL;
+    if (ENTER(ev, &e) == 0) {
+        /* A thunk that forces to itself (P = normal(P)) is the least fixed point: DIV. */
+        const value *v = t;
+        for (int i = 0; v->kind == VAL_PROC && v->num == PROC_THUNK; i++) {
+            v = force_inner(ev, v);
+            if (v == t) v = ev_proc(ev, PROC_DIV, NULL, 0);
+            if (i > 100000) ev_fail(ev, ((const struct ast_node *)t->code)->loc, "unguarded recursion through lazy terms");
+        }
+        r = v;
+        leave(ev, &e, false);
+    } else {
+        leave(ev, &e, true);
+    }
+    return r;
+}
+
+const value *eval_expr(struct evaluator *ev, const struct ast_node *n)
+{
+    struct entry e;
+    const value *volatile r = NULL;
+    number(ev, n);
+    if (ENTER(ev, &e) == 0) {
+        r = ev_eval(ev, n, NULL, ev->top);
+        leave(ev, &e, false);
+    } else {
+        leave(ev, &e, true);
+    }
+    return r;
+}
+
+const value *eval_global(struct evaluator *ev, const char *name)
+{
+    struct entry e;
+    const value *volatile r = NULL;
+    if (ENTER(ev, &e) == 0) {
+        struct global *g = ev_lookup_global(ev, ev->top, name);
+        if (g) r = ev_global_value(ev, g, g->node->loc);
+        leave(ev, &e, false);
+    } else {
+        leave(ev, &e, true);
+    }
+    return r;
+}
+
+const value *eval_events(struct evaluator *ev)
+{
+    struct entry e;
+    const value *volatile r = NULL;
+    if (ENTER(ev, &e) == 0) {
+        r = ev_events(ev, (struct cspm_loc){0});
+        leave(ev, &e, false);
+    } else {
+        leave(ev, &e, true);
+    }
+    return r;
+}
+
+struct proc_sem *eval_sem(struct evaluator *ev)
+{
+    return &ev->sem;
+}
+
+const char *const *eval_global_names(struct evaluator *ev, size_t *n)
+{
+    *n = ev->nnames;
+    return ev->names;
+}
+
+struct cspm_loc eval_global_loc(struct evaluator *ev, const char *name)
+{
+    struct global *g = scope_get(ev->top, name);
+    return g ? g->node->loc : (struct cspm_loc){0};
+}
+
+/* ---- the static check: every name resolves ---- */
+
+static void check_names(struct evaluator *ev, const struct ast_node *n, struct names *bound,
+                        struct scope *sc);
+
+static void check_pattern(struct evaluator *ev, const struct ast_node *p, struct scope *sc)
+{
+    if (!p) return;
+    if (p->kind == AST_P_VAR && strstr(p->name, "::") && !ev_lookup_global(ev, sc, p->name))
+        diag_error(&ev->m->diags, p->loc, "unknown name '%s'", p->name);
+    for (uint32_t i = 0; i < p->nkids; i++) check_pattern(ev, p->kids[i], sc);
+}
+
+static void check_stmts(struct evaluator *ev, const struct ast_node *stmts, struct names *bound,
+                        struct scope *sc)
+{
+    if (!stmts) return;
+    for (uint32_t i = 0; i < stmts->nkids; i++) {
+        const struct ast_node *s = stmts->kids[i];
+        if (s->kind == AST_GEN) {
+            check_names(ev, s->kids[1], bound, sc);
+            check_pattern(ev, s->kids[0], sc);
+            pat_names(s->kids[0], bound);
+        } else {
+            check_names(ev, s->kids[0], bound, sc);
+        }
+    }
+}
+
+static void check_decls(struct evaluator *ev, const struct ast_node *items, struct names *bound,
+                        struct scope *sc)
+{
+    uint32_t nd;
+    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    for (uint32_t i = 0; i < nd; i++) {
+        const struct ast_node *d = ds[i];
+        size_t save = bound->n;
+        switch (d->kind) {
+        case AST_D_FUN:
+            for (uint32_t c = 0; c < d->nkids; c++) {
+                const struct ast_node *cl = d->kids[c];
+                size_t s2 = bound->n;
+                for (uint32_t g = 0; g + 1 < cl->nkids; g++) {
+                    check_pattern(ev, cl->kids[g], sc);
+                    pat_names(cl->kids[g], bound);
+                }
+                check_names(ev, cl->kids[cl->nkids - 1], bound, sc);
+                bound->n = s2;
+            }
+            break;
+        case AST_D_PAT:
+            check_pattern(ev, d->kids[0], sc);
+            check_names(ev, d->kids[1], bound, sc);
+            break;
+        case AST_D_CHANNEL:
+            if (d->nkids > 1) check_names(ev, d->kids[1], bound, sc);
+            break;
+        case AST_D_DATATYPE:
+        case AST_D_SUBTYPE:
+            for (uint32_t k = 0; k < d->nkids; k++)
+                if (d->kids[k]->nkids) check_names(ev, d->kids[k]->kids[0], bound, sc);
+            break;
+        case AST_D_NAMETYPE:
+        case AST_D_PRINT:
+            check_names(ev, d->kids[0], bound, sc);
+            break;
+        case AST_D_ASSERT:
+            check_names(ev, d->kids[0], bound, sc);
+            break;
+        case AST_D_MODULE: {
+            if (!sc) break;
+            struct global *g = scope_get(sc, d->name);
+            if (g && g->sub) {
+                check_decls(ev, d->kids[1], bound, g->sub);
+                check_decls(ev, d->kids[2], bound, g->sub);
+            } else if (g && g->node == d) {
+                /* Parameterised: check against a scratch scope with the parameters bound. */
+                for (uint32_t k = 0; k < d->kids[0]->nkids; k++) pat_names(d->kids[0]->kids[k], bound);
+                struct scope *tmp = scope_new(ev, sc, "");
+                declare_list(ev, tmp, d->kids[1]);
+                declare_list(ev, tmp, d->kids[2]);
+                check_decls(ev, d->kids[1], bound, tmp);
+                check_decls(ev, d->kids[2], bound, tmp);
+            }
+            break;
+        }
+        case AST_D_INSTANCE: {
+            const char *mod = d->kids[0]->name;
+            struct global *mg = find_module(ev, sc, mod);
+            if (!mg)
+                diag_error(&ev->m->diags, d->kids[0]->loc, "unknown module '%s'", mod);
+            check_names(ev, d->kids[1], bound, sc);
+            break;
+        }
+        default:
+            break;
+        }
+        bound->n = save;
+    }
+}
+
+static bool known_name(struct evaluator *ev, const char *name, struct names *bound,
+                       struct scope *sc)
+{
+    if (!strstr(name, "::") && names_has(bound, name)) return true;
+    if (ev_lookup_global(ev, sc, name)) return true;
+    return ev_is_builtin_name(name);
+}
+
+static void check_names(struct evaluator *ev, const struct ast_node *n, struct names *bound,
+                        struct scope *sc)
+{
+    if (!n) return;
+    size_t save = bound->n;
+    switch (n->kind) {
+    case AST_VAR:
+        if (!known_name(ev, n->name, bound, sc))
+            diag_error(&ev->m->diags, n->loc, "unknown name '%s'", n->name);
+        return;
+    case AST_LET:
+        decl_names(ev, n->kids[0], bound);
+        check_decls(ev, n->kids[0], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_LAMBDA:
+        check_pattern(ev, n->kids[0], sc);
+        pat_names(n->kids[0], bound);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_LIST_COMP:
+    case AST_SET_COMP:
+    case AST_ENUM_SET_COMP:
+        check_stmts(ev, n->kids[1], bound, sc);
+        check_names(ev, n->kids[0], bound, sc);
+        break;
+    case AST_LIST_RANGE:
+    case AST_SET_RANGE:
+        if (n->nkids > 2) check_stmts(ev, n->kids[2], bound, sc);
+        check_names(ev, n->kids[0], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_LIST_FROM:
+    case AST_SET_FROM:
+        if (n->nkids > 1) check_stmts(ev, n->kids[1], bound, sc);
+        check_names(ev, n->kids[0], bound, sc);
+        break;
+    case AST_PREFIX: {
+        check_names(ev, n->kids[0], bound, sc);
+        const struct ast_node *fs = n->kids[1];
+        for (uint32_t i = 0; i < fs->nkids; i++) {
+            const struct ast_node *f = fs->kids[i];
+            if (f->kind == AST_FIELD_OUT) {
+                check_names(ev, f->kids[0], bound, sc);
+            } else {
+                if (f->nkids > 1) check_names(ev, f->kids[1], bound, sc);
+                check_pattern(ev, f->kids[0], sc);
+                pat_names(f->kids[0], bound);
+            }
+        }
+        check_names(ev, n->kids[2], bound, sc);
+        break;
+    }
+    case AST_RENAME:
+        check_names(ev, n->kids[0], bound, sc);
+        check_stmts(ev, n->kids[2], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_LINK_PAR:
+        check_names(ev, n->kids[0], bound, sc);
+        check_names(ev, n->kids[3], bound, sc);
+        check_stmts(ev, n->kids[2], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_REP_EXT_CHOICE:
+    case AST_REP_INT_CHOICE:
+    case AST_REP_INTERLEAVE:
+    case AST_REP_SEQ_COMP:
+        check_stmts(ev, n->kids[0], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        break;
+    case AST_REP_GEN_PAR:
+    case AST_REP_SYNC_EXT_CHOICE:
+        check_names(ev, n->kids[0], bound, sc);
+        check_stmts(ev, n->kids[1], bound, sc);
+        check_names(ev, n->kids[2], bound, sc);
+        break;
+    case AST_REP_ALPHA_PAR:
+        check_stmts(ev, n->kids[0], bound, sc);
+        check_names(ev, n->kids[1], bound, sc);
+        check_names(ev, n->kids[2], bound, sc);
+        break;
+    case AST_REP_LINK_PAR:
+        check_stmts(ev, n->kids[2], bound, sc);
+        check_names(ev, n->kids[3], bound, sc);
+        check_stmts(ev, n->kids[1], bound, sc);
+        check_names(ev, n->kids[0], bound, sc);
+        break;
+    default:
+        if (n->kind >= AST_P_VAR && n->kind <= AST_P_DOUBLE) return;
+        if (n->kind >= AST_T_SCHEME) return;
+        for (uint32_t i = 0; i < n->nkids; i++) check_names(ev, n->kids[i], bound, sc);
+        break;
+    }
+    bound->n = save;
+}
+
+/* ---- printing values (processes and closures) ---- */
+
+size_t ev_format(const value *v, char *buf, size_t len)
+{
+    if (v->kind == VAL_PROC) return proc_format(v, buf, len);
+    const struct code *c = v->code;
+    const char *s = "<function>";
+    char tmp[64];
+    if (c && c->kind == C_SYMSET) {
+        static const char *const names[] = {"Seq", "Set", "Char", "Proc", "", "Events", "Map"};
+        if (c->builtin == SYM_DATATYPE && v->n) {
+            const struct val_name *nm = val_name_of(v->items[0]);
+            s = nm ? nm->text : "datatype";
+        } else {
+            snprintf(tmp, sizeof tmp, "%s%s", names[c->builtin], v->n ? "(…)" : "");
+            s = tmp;
+        }
+    }
+    size_t n = strlen(s);
+    if (len) {
+        size_t k = n < len - 1 ? n : len - 1;
+        memcpy(buf, s, k);
+        buf[k] = '\0';
+    }
+    return n;
+}
+
+/* ---- construction and teardown ---- */
+
+struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
+{
+    struct evaluator *ev = calloc(1, sizeof *ev);
+    if (!ev) return NULL;
+    ev->m = m;
+    ev->vs = vs;
+    if (proc_sem_init(&ev->sem, vs, force, ev) < 0) {
+        free(ev);
+        return NULL;
+    }
+    char here;
+    ev->stack_base = (uintptr_t)&here;
+    struct rlimit rl;
+    size_t limit = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) limit = rl.rlim_cur;
+    if (limit > (64u << 20)) limit = 64u << 20;
+    ev->stack_limit = limit / 2;
+    val_set_printer(ev_format);
+    ev->stop = ev_proc(ev, PROC_STOP, NULL, 0);
+    ev->skip = ev_proc(ev, PROC_SKIP, NULL, 0);
+    ev_builtins_init(ev);
+    ev->top = scope_new(ev, NULL, "");
+    number(ev, m->decls);
+    declare_list(ev, ev->top, m->decls);
+    struct names bound = {0};
+    check_decls(ev, m->decls, &bound, ev->top);
+    free(bound.v);
+    for (struct global *g = ev->top->first; g; g = g->order) {
+        if (g->kind != G_VALUE) continue;
+        if (ev->nnames == ev->cap_names) {
+            ev->cap_names = ev->cap_names ? 2 * ev->cap_names : 64;
+            const char **v = realloc(ev->names, ev->cap_names * sizeof *v);
+            if (!v) oom();
+            ev->names = v;
+        }
+        ev->names[ev->nnames++] = g->name;
+    }
+    return ev;
+}
+
+void eval_free(struct evaluator *ev)
+{
+    if (!ev) return;
+    for (size_t i = 0; i < ev->nowned; i++) free(ev->owned[i]);
+    free(ev->owned);
+    for (struct scratch_chunk *c = ev->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(ev->ninfo);
+    free(ev->memo_k);
+    free(ev->memo_v);
+    free(ev->busy);
+    free(ev->busy_refs);
+    free(ev->scopes);
+    free(ev->channels);
+    free(ev->names);
+    free(ev);
+}
+
+/* ---- exploring ---- */
+
+struct seen {
+    const value **v;
+    size_t cap, n;
+};
+
+static bool seen_add(struct seen *s, const value *p)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        const value **t = calloc(cap, sizeof *t);
+        if (!t) oom();
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->v[i]) continue;
+            size_t j = s->v[i]->hash & (cap - 1);
+            while (t[j]) j = (j + 1) & (cap - 1);
+            t[j] = s->v[i];
+        }
+        free(s->v);
+        s->v = t;
+        s->cap = cap;
+    }
+    size_t j = p->hash & (s->cap - 1);
+    while (s->v[j]) {
+        if (s->v[j] == p) return false;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->v[j] = p;
+    s->n++;
+    return true;
+}
+
+static void print_term(FILE *out, const value *p)
+{
+    char small[512];
+    size_t n = proc_format(p, small, sizeof small);
+    if (n < sizeof small) {
+        fputs(small, out);
+        return;
+    }
+    char *big = malloc(n + 1);
+    if (!big) oom();
+    proc_format(p, big, n + 1);
+    fputs(big, out);
+    free(big);
+}
+
+long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out)
+{
+    struct proc_sem *sem = &ev->sem;
+    size_t errors = diag_count(&ev->m->diags);
+    const value *root = proc_canon(sem, p);
+    if (!root) return -1;
+    struct seen seen = {0};
+    const value **queue = malloc(1024 * sizeof *queue);
+    size_t qn = 0, qcap = 1024, head = 0;
+    if (!queue) oom();
+    seen_add(&seen, root);
+    queue[qn++] = root;
+    struct proc_trans *tr = NULL;
+    size_t ntr = 0, cap = 0;
+    long result = 0;
+    while (head < qn) {
+        const value *s = queue[head++];
+        ntr = 0;
+        if (proc_transitions(sem, s, &tr, &ntr, &cap) < 0) {
+            if (diag_count(&ev->m->diags) == errors)
+                diag_error(&ev->m->diags, (struct cspm_loc){0}, "could not compute the transitions of a process");
+            result = -1;
+            break;
+        }
+        if (out) {
+            fprintf(out, "state %zu: ", head - 1);
+            print_term(out, s);
+            fputc('\n', out);
+        }
+        for (size_t i = 0; i < ntr; i++) {
+            if (out) {
+                fputs("  ", out);
+                val_print(out, tr[i].event);
+                fputs(" -> ", out);
+                print_term(out, tr[i].target);
+                fputc('\n', out);
+            }
+            if (seen_add(&seen, tr[i].target)) {
+                if (qn == qcap) {
+                    qcap *= 2;
+                    const value **q = realloc(queue, qcap * sizeof *q);
+                    if (!q) oom();
+                    queue = q;
+                }
+                queue[qn++] = tr[i].target;
+            }
+        }
+        if ((long)seen.n > max_states) {
+            result = max_states + 1;
+            break;
+        }
+    }
+    if (result == 0) result = (long)seen.n;
+    free(tr);
+    free(queue);
+    free(seen.v);
+    return result;
+}
+
+/* ---- closures ---- */
+
+const value *ev_lambda(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                       struct scope *sc)
+{
+    struct node_info *x = captures(ev, n, env);
+    if (!x->code) {
+        struct code *c = ev_alloc(ev, sizeof *c);
+        c->kind = C_LAMBDA;
+        c->node = n;
+        c->caps = x->caps;
+        c->ncaps = x->ncaps;
+        x->code = c;
+    }
+    const value **vals = capture_values(ev, x, env, sc, 0);
+    const value *f = val_closure(ev->vs, x->id, x->code, vals, 1 + x->ncaps);
+    if (!f) oom();
+    return f;
+}
+
+static const char *fun_name(const struct code *c)
+{
+    return c->node->kind == AST_D_FUN ? c->node->name : "the function";
+}
+
+const value *ev_apply(struct evaluator *ev, const value *f, const value *const *args, size_t n,
+                      struct cspm_loc loc)
+{
+    ev_check_stack(ev, loc);
+    const struct code *c = code_of(f);
+    if (!c || c->kind == C_LETREF || c->kind == C_SYMSET || c->kind == C_LAZYSEQ) {
+        char buf[120];
+        ev_format(f, buf, sizeof buf);
+        if (f->kind != VAL_CLOSURE) val_format(f, buf, sizeof buf);
+        ev_fail(ev, loc, "%s %s is not a function", val_kind_name(f->kind), buf);
+    }
+    if (c->kind == C_BUILTIN) {
+        /* Captured values (relational_image's relation) come before the arguments. */
+        if (c->arity >= 0 && (size_t)c->arity != f->n + n)
+            ev_fail(ev, loc, "this built-in function takes %d argument%s, given %zu",
+                    c->arity - (int)f->n, c->arity - (int)f->n == 1 ? "" : "s", n);
+        if (f->n == 0) return ev_call_builtin(ev, c->builtin, args, n, loc);
+        const value **all = scratch(ev, (f->n + n + 1) * sizeof *all);
+        memcpy(all, f->items, f->n * sizeof *all);
+        if (n) memcpy(all + f->n, args, n * sizeof *all);
+        return ev_call_builtin(ev, c->builtin, all, f->n + n, loc);
+    }
+    struct scope *sc = scope_by_id(ev, f->items[0]);
+    if (c->kind == C_LAMBDA) {
+        const struct ast_node *pats = c->node->kids[0];
+        if (pats->nkids != n)
+            ev_fail(ev, loc, "the lambda takes %u argument%s, given %zu", pats->nkids,
+                    pats->nkids == 1 ? "" : "s", n);
+        const struct env *env = ev_scope_env(ev, sc);
+        env = bind_captures(ev, c->caps, c->ncaps, f->items + 1, env);
+        for (uint32_t i = 0; i < n; i++)
+            if (!ev_match(ev, pats->kids[i], args[i], &env, sc)) {
+                char buf[200];
+                val_format(args[i], buf, sizeof buf);
+                ev_fail(ev, loc, "the argument %s does not match the lambda's pattern", buf);
+            }
+        return ev_eval(ev, c->node->kids[1], env, sc);
+    }
+    /* C_FUN */
+    const struct ast_node *d = c->node, *cl0 = d->kids[0];
+    uint32_t k = c->index;
+    if (c->ngroups == 0) {
+        if (n) ev_fail(ev, loc, "'%s' takes no arguments, given %zu", fun_name(c), n);
+    } else if (cl0->kids[k]->nkids != n) {
+        ev_fail(ev, loc, "'%s' takes %u argument%s, given %zu", fun_name(c), cl0->kids[k]->nkids,
+                cl0->kids[k]->nkids == 1 ? "" : "s", n);
+    }
+    size_t have = f->n;
+    const value **all = scratch(ev, (have + n + 1) * sizeof *all);
+    memcpy(all, f->items, have * sizeof *all);
+    if (n) memcpy(all + have, args, n * sizeof *all);
+    if (k + 1 < c->ngroups) {
+        const value *p = val_closure(ev->vs, f->num, c->stage_next, all, have + n);
+        if (!p) oom();
+        return p;
+    }
+    const struct env *env = ev_scope_env(ev, sc);
+    if (c->group) env = group_env(ev, c->group, f->items, env, sc);
+    const value *const *argv = all + 1 + c->ncaps;
+    for (uint32_t ci = 0; ci < d->nkids; ci++) {
+        const struct ast_node *cl = d->kids[ci];
+        const struct env *e2 = env;
+        bool ok = true;
+        size_t pos = 0;
+        for (uint32_t g = 0; g + 1 < cl->nkids && ok; g++)
+            for (uint32_t i = 0; i < cl->kids[g]->nkids && ok; i++)
+                ok = ev_match(ev, cl->kids[g]->kids[i], argv[pos++], &e2, sc);
+        if (ok) return ev_eval(ev, cl->kids[cl->nkids - 1], e2, sc);
+    }
+    char buf[300];
+    size_t at = 0, total = have + n - 1 - c->ncaps;
+    buf[0] = '\0';
+    for (size_t i = 0; i < total && at < sizeof buf - 1; i++) {
+        if (i) at += (size_t)snprintf(buf + at, sizeof buf - at, ", ");
+        if (at < sizeof buf - 1) at += val_format(argv[i], buf + at, sizeof buf - at);
+    }
+    ev_fail(ev, loc, "no clause of '%s' matches the arguments (%s)", fun_name(c), buf);
+}

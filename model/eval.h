@@ -1,0 +1,55 @@
+/* eval.h — the CSPm evaluator: top-level declarations, lexical scopes, pattern matching,
+ * FDR's built-in library, dot semantics and process terms (model/proc.h) built lazily.
+ *
+ * Loading declares every name of a module (channels, datatypes, definitions, modules and
+ * instances) without evaluating anything; values are computed on demand and memoised.
+ * Processes that are not active yet (a prefix's continuation, the right of `;`, `[>` and the
+ * handler of `[| |>`) are PROC_THUNK terms naming their expression by a stable node number and
+ * carrying the values of the local variables it uses, so equal thunks are one term.
+ *
+ * Integers are FDR's 32-bit integers: a result outside [-2^31, 2^31 - 1] is a located
+ * "integer overflow" error (never a silent wrap); `/` and `%` truncate towards zero; a zero
+ * divisor is a located error.
+ *
+ * Ownership: the evaluator borrows the module (its AST and diagnostics) and the value store;
+ * it owns its own tables (eval_free).  Every value it returns lives in the store. */
+#ifndef BATON_MODEL_EVAL_H
+#define BATON_MODEL_EVAL_H
+
+#include "model/parser.h"
+#include "model/proc.h"
+#include "model/value.h"
+
+struct evaluator;
+
+/* Declares everything in m (channels, datatypes, definitions — lazily), reporting static
+ * errors (unknown names, duplicates, arity) into m->diags.  NULL when out of memory. */
+struct evaluator *eval_new(struct cspm_module *m, val_store *vs);
+void eval_free(struct evaluator *ev);
+
+/* The value of an expression in the top-level scope; NULL after adding a located
+ * diagnostic to m->diags. */
+const value *eval_expr(struct evaluator *ev, const struct ast_node *e);
+
+/* The value bound to a top-level name, or NULL (unknown name or error). */
+const value *eval_global(struct evaluator *ev, const char *name);
+
+/* The semantics wired to this evaluator (forces thunks through it). */
+struct proc_sem *eval_sem(struct evaluator *ev);
+
+/* Events: the set of all events; NULL after a diagnostic (an infinite channel type). */
+const value *eval_events(struct evaluator *ev);
+
+/* The names of the top-level value bindings, in declaration order (for `--tests`).  The
+ * array and strings belong to the evaluator. */
+const char *const *eval_global_names(struct evaluator *ev, size_t *n);
+
+/* Where the top-level name is defined (for messages); {NULL, 0, 0} if unknown. */
+struct cspm_loc eval_global_loc(struct evaluator *ev, const char *name);
+
+/* Explores the process p breadth-first up to max_states states, forcing thunks as it goes.
+ * Returns the number of states found (max_states + 1 when it stopped at the bound), or -1
+ * after a diagnostic.  When out is not NULL, prints every state and transition. */
+long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out);
+
+#endif

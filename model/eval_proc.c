@@ -1,0 +1,362 @@
+/* eval_proc.c — building process terms (model/proc.h) from CSPm process expressions:
+ * prefixes with their input and output fields, the binary operators, renaming and linked
+ * parallel relations, and the replicated operators expanded into binary or n-ary terms.
+ * Continuations that are not active yet become THUNKs (eval.c). */
+#include <string.h>
+
+#include "model/eval_int.h"
+
+static const value *proc_of(struct evaluator *ev, const struct ast_node *n,
+                            const struct env *env, struct scope *sc)
+{
+    return ev_expect_proc(ev, ev_eval(ev, n, env, sc), n->loc);
+}
+
+const value *ev_event_set(struct evaluator *ev, const value *s, struct cspm_loc loc)
+{
+    if (s->kind != VAL_SET) {
+        char buf[100];
+        val_format(s, buf, sizeof buf);
+        ev_fail(ev, loc, "expected a finite set of events, found %s", buf);
+    }
+    return s;
+}
+
+/* Operands of an n-ary operator, with nested terms of the same operator spliced in. */
+static void splice(struct evaluator *ev, struct vec *out, const value *p, int op)
+{
+    if (p->kind == VAL_PROC && p->num == op) {
+        for (uint32_t i = 0; i < p->n; i++) vec_push(ev, out, p->items[i]);
+    } else {
+        vec_push(ev, out, p);
+    }
+}
+
+static const value *nary(struct evaluator *ev, int op, struct vec *v)
+{
+    if (op == PROC_EXT && v->n == 1) return v->v[0];
+    if (op == PROC_INT && v->n == 1) return v->v[0];
+    return ev_proc(ev, op, v->v, v->n);
+}
+
+static const value *binary(struct evaluator *ev, int op, const value *p, const value *q)
+{
+    const value *items[2] = {p, q};
+    return ev_proc(ev, op, items, 2);
+}
+
+static const value *ternary(struct evaluator *ev, int op, const value *p, const value *a,
+                            const value *q)
+{
+    const value *items[3] = {p, a, q};
+    return ev_proc(ev, op, items, 3);
+}
+
+/* ---- prefix ---- */
+
+static bool is_event(const value *v)
+{
+    const value *h = v->kind == VAL_DOT ? v->items[0] : v;
+    const struct val_name *nm = val_name_of(h);
+    return nm && nm->kind == NK_CHANNEL;
+}
+
+static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32_t i,
+                          const value *v, const struct env *env, struct scope *sc,
+                          struct vec *out)
+{
+    const struct ast_node *fields = n->kids[1];
+    if (i == fields->nkids) {
+        if (!is_event(v) || !ev_is_complete(ev, v, n->loc)) {
+            char buf[200];
+            val_format(v, buf, sizeof buf);
+            ev_fail(ev, n->kids[0]->loc, "%s is not a complete event", buf);
+        }
+        const value *items[2] = {v, ev_thunk(ev, n->kids[2], env, sc)};
+        vec_push(ev, out, ev_proc(ev, PROC_PREFIX, items, 2));
+        return;
+    }
+    const struct ast_node *f = fields->kids[i];
+    if (f->kind == AST_FIELD_OUT) {
+        const value *x = ev_eval(ev, f->kids[0], env, sc);
+        prefix_fields(ev, n, i + 1, ev_dot(ev, v, x, f->loc), env, sc, out);
+        return;
+    }
+    bool last = i + 1 == fields->nkids;
+    const value *cands = ev_extensions(ev, v, !last, f->loc);
+    const value *restrict_to = f->nkids > 1 ? ev_eval(ev, f->kids[1], env, sc) : NULL;
+    struct vec alts = {0};
+    for (uint32_t k = 0; k < cands->n; k++) {
+        const value *x = cands->items[k];
+        if (restrict_to && !ev_member(ev, restrict_to, x, f->kids[1]->loc)) continue;
+        const struct env *e2 = env;
+        if (!ev_match(ev, f->kids[0], x, &e2, sc)) continue;
+        const value *next = ev_dot(ev, v, x, f->loc);
+        if (f->kind == AST_FIELD_IN) {
+            prefix_fields(ev, n, i + 1, next, e2, sc, out);
+        } else {
+            struct vec sub = {0};
+            prefix_fields(ev, n, i + 1, next, e2, sc, &sub);
+            vec_push(ev, &alts, nary(ev, PROC_EXT, &sub));
+        }
+    }
+    if (f->kind == AST_FIELD_NDIN) {
+        if (alts.n == 0) ev_fail(ev, f->loc, "nondeterministic input '$' over no values");
+        vec_push(ev, out, nary(ev, PROC_INT, &alts));
+    }
+}
+
+static const value *prefix(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                           struct scope *sc)
+{
+    const value *v = ev_eval(ev, n->kids[0], env, sc);
+    struct vec out = {0};
+    prefix_fields(ev, n, 0, v, env, sc, &out);
+    return nary(ev, PROC_EXT, &out);
+}
+
+/* ---- relations: renaming and linked parallel ---- */
+
+struct rel {
+    const struct ast_node *pairs;   /* ITEMS of RENAMING or TIE */
+    struct scope *sc;
+    struct vec out;
+};
+
+static const value *pair(struct evaluator *ev, const value *a, const value *b)
+{
+    const value *items[2] = {a, b};
+    const value *t = val_tuple(ev->vs, items, 2);
+    if (!t) ev_fail(ev, (struct cspm_loc){0}, "out of memory");
+    return t;
+}
+
+static void rel_one(struct evaluator *ev, const struct env *env, void *data)
+{
+    struct rel *r = data;
+    for (uint32_t i = 0; i < r->pairs->nkids; i++) {
+        const struct ast_node *p = r->pairs->kids[i];
+        const value *a = ev_eval(ev, p->kids[0], env, r->sc);
+        const value *b = ev_eval(ev, p->kids[1], env, r->sc);
+        if (ev_is_complete(ev, a, p->loc)) {
+            vec_push(ev, &r->out, pair(ev, a, b));
+            continue;
+        }
+        const value *ext = ev_extensions(ev, a, false, p->loc);
+        for (uint32_t k = 0; k < ext->n; k++)
+            vec_push(ev, &r->out, pair(ev, ev_dot(ev, a, ext->items[k], p->loc),
+                                       ev_dot(ev, b, ext->items[k], p->loc)));
+    }
+}
+
+static const value *relation(struct evaluator *ev, const struct ast_node *pairs,
+                             const struct ast_node *stmts, const struct env *env,
+                             struct scope *sc)
+{
+    struct rel r = {.pairs = pairs, .sc = sc};
+    ev_stmts(ev, stmts, 0, env, sc, rel_one, &r);
+    return ev_set_of(ev, &r.out);
+}
+
+/* A linked parallel's relation must link each event to one event on each side. */
+static void check_link(struct evaluator *ev, const value *R, struct cspm_loc loc)
+{
+    for (uint32_t i = 0; i < R->n; i++)
+        for (uint32_t j = i + 1; j < R->n; j++)
+            for (int side = 0; side < 2; side++)
+                if (R->items[i]->items[side] == R->items[j]->items[side]) {
+                    char buf[200];
+                    val_format(R->items[i]->items[side], buf, sizeof buf);
+                    ev_fail(ev, loc, "linked parallel: %s is linked to more than one event", buf);
+                }
+}
+
+/* ---- replicated operators ---- */
+
+struct rep {
+    const struct ast_node *body, *alpha, *ties, *tie_stmts;
+    struct scope *sc;
+    struct vec procs, alphas;
+};
+
+static void rep_one(struct evaluator *ev, const struct env *env, void *data)
+{
+    struct rep *r = data;
+    vec_push(ev, &r->procs, proc_of(ev, r->body, env, r->sc));
+    if (r->alpha)
+        vec_push(ev, &r->alphas, ev_event_set(ev, ev_eval(ev, r->alpha, env, r->sc), r->alpha->loc));
+    if (r->ties) {
+        const value *R = relation(ev, r->ties, r->tie_stmts, env, r->sc);
+        check_link(ev, R, r->ties->loc);
+        vec_push(ev, &r->alphas, R);
+    }
+}
+
+static const value *replicated(struct evaluator *ev, const struct ast_node *n,
+                               const struct env *env, struct scope *sc)
+{
+    const struct ast_node *const *k = (const struct ast_node *const *)n->kids;
+    struct rep r = {.sc = sc};
+    const struct ast_node *stmts;
+    const value *A = NULL;
+    switch (n->kind) {
+    case AST_REP_GEN_PAR:
+    case AST_REP_SYNC_EXT_CHOICE:
+        A = ev_event_set(ev, ev_eval(ev, k[0], env, sc), k[0]->loc);
+        stmts = k[1];
+        r.body = k[2];
+        break;
+    case AST_REP_ALPHA_PAR:
+        stmts = k[0];
+        r.alpha = k[1];
+        r.body = k[2];
+        break;
+    case AST_REP_LINK_PAR:
+        r.ties = k[0];
+        r.tie_stmts = k[1];
+        stmts = k[2];
+        r.body = k[3];
+        break;
+    default:
+        stmts = k[0];
+        r.body = k[1];
+        break;
+    }
+    ev_stmts(ev, stmts, 0, env, sc, rep_one, &r);
+    size_t m = r.procs.n;
+    const value *const *P = r.procs.v;
+    switch (n->kind) {
+    case AST_REP_EXT_CHOICE: {
+        struct vec v = {0};
+        for (size_t i = 0; i < m; i++) splice(ev, &v, P[i], PROC_EXT);
+        return v.n == 1 ? v.v[0] : ev_proc(ev, PROC_EXT, v.v, v.n);
+    }
+    case AST_REP_INT_CHOICE: {
+        if (m == 0) ev_fail(ev, n->loc, "replicated internal choice over an empty set");
+        struct vec v = {0};
+        for (size_t i = 0; i < m; i++) splice(ev, &v, P[i], PROC_INT);
+        return nary(ev, PROC_INT, &v);
+    }
+    case AST_REP_INTERLEAVE:
+    case AST_REP_GEN_PAR:
+    case AST_REP_SEQ_COMP:
+    case AST_REP_SYNC_EXT_CHOICE: {
+        if (m == 0) return n->kind == AST_REP_SYNC_EXT_CHOICE ? ev->stop : ev->skip;
+        const value *acc = P[m - 1];
+        for (size_t i = m - 1; i-- > 0;) {
+            switch (n->kind) {
+            case AST_REP_INTERLEAVE: acc = binary(ev, PROC_INTERLEAVE, P[i], acc); break;
+            case AST_REP_SEQ_COMP: acc = binary(ev, PROC_SEQ, P[i], acc); break;
+            case AST_REP_GEN_PAR: acc = ternary(ev, PROC_PAR, P[i], A, acc); break;
+            default: acc = ternary(ev, PROC_SYNC_EXT, P[i], A, acc); break;
+            }
+        }
+        return acc;
+    }
+    case AST_REP_ALPHA_PAR: {
+        if (m == 0) return ev->skip;
+        const value *acc = P[m - 1], *accA = r.alphas.v[m - 1];
+        for (size_t i = m - 1; i-- > 0;) {
+            const value *items[4] = {P[i], r.alphas.v[i], accA, acc};
+            acc = ev_proc(ev, PROC_APAR, items, 4);
+            accA = ev_set_op(ev, SETOP_UNION, accA, r.alphas.v[i], n->loc);
+        }
+        return acc;
+    }
+    case AST_REP_LINK_PAR: {
+        if (m == 0) ev_fail(ev, n->loc, "replicated linked parallel over an empty sequence");
+        const value *acc = P[0];
+        for (size_t i = 1; i < m; i++) acc = ternary(ev, PROC_LINK, acc, r.alphas.v[i - 1], P[i]);
+        return acc;
+    }
+    default:
+        ev_fail(ev, n->loc, "internal error: unknown replicated operator");
+    }
+}
+
+/* ---- the operators ---- */
+
+const value *ev_process(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                        struct scope *sc)
+{
+    const struct ast_node *const *k = (const struct ast_node *const *)n->kids;
+    switch ((enum ast_kind)n->kind) {
+    case AST_PREFIX:
+        return prefix(ev, n, env, sc);
+    case AST_GUARD:
+        if (ev_bool(ev, ev_eval(ev, k[0], env, sc), k[0]->loc)) return proc_of(ev, k[1], env, sc);
+        return ev->stop;
+    case AST_EXT_CHOICE:
+    case AST_INT_CHOICE: {
+        int op = n->kind == AST_EXT_CHOICE ? PROC_EXT : PROC_INT;
+        struct vec v = {0};
+        splice(ev, &v, proc_of(ev, k[0], env, sc), op);
+        splice(ev, &v, proc_of(ev, k[1], env, sc), op);
+        return ev_proc(ev, op, v.v, v.n);
+    }
+    case AST_INTERLEAVE:
+        return binary(ev, PROC_INTERLEAVE, proc_of(ev, k[0], env, sc), proc_of(ev, k[1], env, sc));
+    case AST_INTERRUPT:
+        return binary(ev, PROC_INTERRUPT, proc_of(ev, k[0], env, sc), proc_of(ev, k[1], env, sc));
+    case AST_SEQ_COMP:
+    case AST_SLIDING:
+        return binary(ev, n->kind == AST_SEQ_COMP ? PROC_SEQ : PROC_SLIDING,
+                      proc_of(ev, k[0], env, sc), ev_thunk(ev, k[1], env, sc));
+    case AST_HIDE:
+    case AST_PROJECT: {
+        const value *P = proc_of(ev, k[0], env, sc);
+        const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        if (n->kind == AST_PROJECT) A = ev_set_op(ev, SETOP_DIFF, ev_events(ev, n->loc), A, n->loc);
+        return binary(ev, PROC_HIDE, P, A);
+    }
+    case AST_GEN_PAR:
+    case AST_SYNC_EXT_CHOICE: {
+        const value *P = proc_of(ev, k[0], env, sc);
+        const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        return ternary(ev, n->kind == AST_GEN_PAR ? PROC_PAR : PROC_SYNC_EXT, P, A,
+                       proc_of(ev, k[2], env, sc));
+    }
+    case AST_SYNC_INTERRUPT: {
+        /* Approximation: `P /+ A +\ Q` as `P /\ Q` (model/proc.h has no synchronising
+         * interrupt yet); A is still evaluated and checked. */
+        const value *P = proc_of(ev, k[0], env, sc);
+        ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        return binary(ev, PROC_INTERRUPT, P, proc_of(ev, k[2], env, sc));
+    }
+    case AST_EXCEPTION: {
+        const value *P = proc_of(ev, k[0], env, sc);
+        const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        return ternary(ev, PROC_EXCEPTION, P, A, ev_thunk(ev, k[2], env, sc));
+    }
+    case AST_ALPHA_PAR: {
+        const value *items[4] = {
+            proc_of(ev, k[0], env, sc),
+            ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc),
+            ev_event_set(ev, ev_eval(ev, k[2], env, sc), k[2]->loc),
+            proc_of(ev, k[3], env, sc),
+        };
+        return ev_proc(ev, PROC_APAR, items, 4);
+    }
+    case AST_LINK_PAR: {
+        const value *P = proc_of(ev, k[0], env, sc);
+        const value *R = relation(ev, k[1], k[2], env, sc);
+        check_link(ev, R, n->loc);
+        return ternary(ev, PROC_LINK, P, R, proc_of(ev, k[3], env, sc));
+    }
+    case AST_RENAME: {
+        const value *P = proc_of(ev, k[0], env, sc);
+        return binary(ev, PROC_RENAME, P, relation(ev, k[1], k[2], env, sc));
+    }
+    case AST_REP_EXT_CHOICE:
+    case AST_REP_INT_CHOICE:
+    case AST_REP_INTERLEAVE:
+    case AST_REP_SEQ_COMP:
+    case AST_REP_GEN_PAR:
+    case AST_REP_ALPHA_PAR:
+    case AST_REP_LINK_PAR:
+    case AST_REP_SYNC_EXT_CHOICE:
+        return replicated(ev, n, env, sc);
+    default:
+        ev_fail(ev, n->loc, "'%s' cannot be evaluated here", ast_kind_name(n->kind));
+    }
+}
