@@ -1,4 +1,4 @@
-/* `baton eval`: loads a CSPm specification.  Today only `--parse-only` (lex, parse, includes);
+/* `baton eval`: loads a CSPm specification: lex, parse, includes, then the static checks;
  * evaluation is the next step of issue 4. */
 #include <stdio.h>
 #include <string.h>
@@ -6,12 +6,14 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "model/parser.h"
+#include "model/types.h"
 
 const char cmd_eval_usage[] =
-    "usage: baton eval --parse-only [--dump] FILE.csp\n\n"
-    "Loads a CSPm specification: reads FILE.csp and the files it includes and parses them.\n"
-    "Exits 0 when it parses, 2 with file:line:col diagnostics when it does not.\n\n"
-    "  --parse-only   stop after parsing (evaluation is not implemented yet)\n"
+    "usage: baton eval [--parse-only] [--dump] FILE.csp\n\n"
+    "Loads a CSPm specification: reads FILE.csp and the files it includes, parses them and\n"
+    "checks names and types.  Exits 0 when it loads, 2 with file:line:col diagnostics when\n"
+    "it does not.\n\n"
+    "  --parse-only   stop after parsing (skip the name and type checks)\n"
     "  --dump         print the declarations with every operator parenthesised\n";
 
 int cmd_eval(int argc, char **argv)
@@ -27,9 +29,9 @@ int cmd_eval(int argc, char **argv)
         else return cli_usage_error("eval", "evaluating an expression is not implemented yet");
     }
     if (!file) return cli_usage_error("eval", "eval needs a FILE.csp");
-    if (!parse_only)
-        return cli_usage_error("eval", "only 'baton eval --parse-only FILE' is implemented so far");
     struct cspm_module *m = cspm_load_file(file);
+    /* Static checks (names, types) unless only parsing was asked for. */
+    if (!parse_only && !diag_count(&m->diags)) types_check(m);
     int status = EXIT_HOLDS;
     if (diag_count(&m->diags)) {
         diag_print(&m->diags, stderr);
