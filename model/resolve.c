@@ -491,6 +491,30 @@ static void bind_list(struct rs *r, struct scope *s, struct ast_node *items)
     }
 }
 
+/* Names in a type annotation: datatypes, subtypes and nametypes resolve (aux); any other
+ * unqualified name is a type variable or a built-in type, left to the typechecker. */
+static void resolve_type(struct rs *r, struct scope *s, struct ast_node *t)
+{
+    if (t->kind == AST_T_NAME) {
+        if (strstr(t->name, "::")) {
+            uint32_t id = lookup(r, s, t->name, t);
+            if (id && r->t->b[id].kind != RS_DATATYPE && r->t->b[id].kind != RS_SUBTYPE &&
+                r->t->b[id].kind != RS_NAMETYPE) {
+                error(r, t->loc, "'%s' is not a type", t->name);
+                id = 0;
+            }
+            t->aux = (int32_t)id;
+            return;
+        }
+        uint32_t id = lookup_plain(r, s, t->name, t->len);
+        if (id && (r->t->b[id].kind == RS_DATATYPE || r->t->b[id].kind == RS_SUBTYPE ||
+                   r->t->b[id].kind == RS_NAMETYPE))
+            t->aux = (int32_t)id;
+        return;
+    }
+    for (uint32_t i = 0; i < t->nkids; i++) resolve_type(r, s, t->kids[i]);
+}
+
 /* Attaches `name :: type` annotations to the definitions of the same list. */
 static void annotate_list(struct rs *r, struct scope *s, struct ast_node *items)
 {
@@ -498,6 +522,7 @@ static void annotate_list(struct rs *r, struct scope *s, struct ast_node *items)
         struct ast_node *d = items->kids[i];
         if (d->kind == AST_D_TIMED) annotate_list(r, s, d->kids[0]);
         if (d->kind != AST_D_ANNOT) continue;
+        resolve_type(r, s, d->kids[1]);
         for (uint32_t k = 0; k < d->kids[0]->nkids; k++) {
             struct ast_node *v = d->kids[0]->kids[k];
             uint32_t id = scope_find(r, s, v->name, v->len);
