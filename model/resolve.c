@@ -568,7 +568,12 @@ static void resolve_list(struct rs *r, struct scope *s, struct ast_node *items)
         struct ast_node *d = items->kids[i];
         switch (d->kind) {
         case AST_D_FUN:
-            for (uint32_t k = 0; k < d->nkids; k++) resolve_clause(r, s, d->kids[k], d);
+            for (uint32_t k = 0; k < d->nkids; k++) {
+                if (d->kids[k]->loc.file != d->loc.file)
+                    error(r, d->loc, "the definition of '%s' continues in another file (%s:%u)", d->name,
+                          d->kids[k]->loc.file->path, (unsigned)d->kids[k]->loc.line);
+                resolve_clause(r, s, d->kids[k], d);
+            }
             break;
         case AST_D_PAT:
             resolve_expr(r, s, d->kids[1]);

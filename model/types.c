@@ -442,7 +442,11 @@ static struct ty *dot_pattern(struct tc *c, struct ast_node *p)
     }
     if (!exact) {
         for (uint32_t i = 0; i < n; i++) pattern(c, it[i]);
-        return ty_var(c, 0);
+        /* x.y splits a dotted value: never an event, a datatype value or a simple value */
+        int binder = it[0]->kind == AST_P_WILD ||
+                     (it[0]->kind == AST_P_VAR && it[0]->aux && c->t->b[it[0]->aux].kind != RS_CHANNEL &&
+                      c->t->b[it[0]->aux].kind != RS_CTOR && c->t->b[it[0]->aux].kind != RS_BUILTIN);
+        return ty_var(c, binder ? C_SPLIT : 0);
     }
     for (uint32_t i = 1; i < n; i++) {
         char ctx[160];
@@ -522,6 +526,36 @@ static void stmts(struct tc *c, struct ast_node *items, enum container k)
     }
 }
 
+/* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
+ * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
+ * not certain (a variable or partial value among the items, items left over or too few). */
+static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
+                   uint32_t *pos, uint32_t n, const char *name, int depth)
+{
+    for (uint32_t j = 0; j < f->n; j++) {
+        if (*pos >= n || depth > 50) return 0;
+        struct ast_node *x = it[*pos];
+        uint32_t id = head_ctor(c, x);
+        if (id && x->kind == AST_VAR && has_fields(c, id)) {
+            struct fields *g = ty_fields(c, id);
+            if (g->state != 2) return 0;
+            (*pos)++;
+            if (!consume(c, g, it, ts, pos, n, x->name, depth + 1)) return 0;
+            char ctx[160];
+            snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
+            ty_unify(c, f->f[j], ctor_type(c, id, g->n), x->loc, ctx);
+            continue;
+        }
+        struct ty *t = ty_prune(ts[*pos]);
+        if (t->kind == TY_YIELD || t->kind == TY_VAR || ty_prune(f->f[j])->kind == TY_VAR) return 0;
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
+        ty_unify(c, f->f[j], t, x->loc, ctx);
+        (*pos)++;
+    }
+    return 1;
+}
+
 static struct ty *dot_expr(struct tc *c, struct ast_node *e)
 {
     struct ast_node **it;
@@ -531,7 +565,12 @@ static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
     for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
     struct fields *f = id ? ty_fields(c, id) : NULL;
-    if (!f || f->state != 2 || n - 1 > f->n) return ty_var(c, 0);
+    if (!f || f->state != 2) return ty_var(c, 0);
+    if (n - 1 > f->n) {
+        uint32_t pos = 1;
+        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n) return ctor_type(c, id, f->n);
+        return ty_var(c, 0);
+    }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {
         struct ty *a = ty_prune(ts[i]);
@@ -650,6 +689,12 @@ static struct ty *app(struct tc *c, struct ast_node *e)
     struct ty *f = ty_prune(infer(c, e->kids[0]));
     uint32_t nargs = e->nkids - 1;
     const char *name = e->kids[0]->kind == AST_VAR ? e->kids[0]->name : "the function";
+    if (e->kids[0]->kind == AST_VAR && e->kids[0]->aux && c->t->b[e->kids[0]->aux].kind == RS_BUILTIN &&
+        strcmp(name, "extensions") == 0 && nargs == 1) {
+        struct ty *a = ty_prune(infer(c, e->kids[1]));
+        if (a->kind == TY_EVENT)
+            ty_error(c, e->kids[1]->loc, "'extensions' needs a channel or constructor short of fields, found Event");
+    }
     if (f->kind == TY_FUN) {
         if (f->n - 1u != nargs) {
             ty_error(c, e->loc, "'%s' takes %u argument%s but is given %u", name, f->n - 1u,

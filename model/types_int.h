@@ -33,7 +33,8 @@ enum ty_kind {
 };
 
 /* Type classes, as bits on variables and skolems. */
-enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_YIELD = 8 };
+enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_YIELD = 8,
+       C_SPLIT = 16 };  /* matched by a dot pattern with a variable head: a dotted value */
 
 enum { LEVEL_GENERIC = 1 << 30 };
 

@@ -178,7 +178,7 @@ static int datatype_eq(struct tc *c, uint32_t id, int depth)
     int ok = 1;
     for (uint32_t k = 0; ok && k < d->nkids; k++) {
         uint32_t cid = (uint32_t)d->kids[k]->aux;
-        if (!cid) continue;
+        if (!cid || c->bfields[cid].state == 1) continue;   /* being computed: assume Eq */
         struct fields *f = ty_fields(c, cid);
         for (uint32_t i = 0; ok && f->state == 2 && i < f->n; i++)
             ok = has_class(c, f->f[i], C_EQ, depth + 1);
@@ -199,6 +199,13 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
     t = ty_prune(t);
     cls = closure(cls);
     if (!cls || depth > 200) return 1;
+    if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM) {
+        char buf[128];
+        ty_print(c, t, buf, sizeof buf);
+        snprintf(c->why, sizeof c->why,
+                 "a dot pattern with a variable at its head cannot split a value of type %s", buf);
+        return 0;
+    }
     switch ((enum ty_kind)t->kind) {
     case TY_VAR:
         t->cls |= cls;
