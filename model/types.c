@@ -573,9 +573,18 @@ static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {
-        struct ty *a = ty_prune(ts[i]);
+        struct ty *a = ty_prune(ts[i]), *want = ty_prune(f->f[i - 1]);
+        if (a->kind == TY_YIELD && want->kind != TY_VAR) {
+            /* a partial value whose eventual type cannot be the field's */
+            struct ty *res = ty_prune(a->a[a->n - 1]);
+            if (res->kind != want->kind || (res->kind == TY_DATA && res->id != want->id)) {
+                char ctx[160];
+                snprintf(ctx, sizeof ctx, "field %u of '%s'", i, it[0]->name);
+                ty_unify(c, want, res, it[i]->loc, ctx);
+            }
+        }
         if (a->kind == TY_YIELD || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
-        if (ty_prune(f->f[i - 1])->kind == TY_VAR) return ty_var(c, 0);
+        if (want->kind == TY_VAR) return ty_var(c, 0);
     }
     for (uint32_t i = 1; i < n; i++) {
         char ctx[160];
@@ -1167,12 +1176,27 @@ static void check_decl(struct tc *c, struct ast_node *d)
         check_list(c, d->kids[1]);
         check_list(c, d->kids[2]);
         break;
-    case AST_D_INSTANCE:
+    case AST_D_INSTANCE: {
+        /* Each argument against a copy of its parameter's type, with the classes the
+         * module's body required of it (instances do not constrain one another). */
+        struct ast_node *ref = d->kids[0];
+        struct ast_node *md = ref->aux ? c->t->b[ref->aux].decl : NULL;
+        struct ast_node *args = d->nkids > 1 ? d->kids[1] : NULL;
         c->level++;
-        for (uint32_t i = 1; i < d->nkids; i++)
-            for (uint32_t j = 0; j < d->kids[i]->nkids; j++) infer(c, d->kids[i]->kids[j]);
+        for (uint32_t j = 0; args && j < args->nkids; j++) {
+            struct ty *t = infer(c, args->kids[j]);
+            if (!md || md->kind != AST_D_MODULE || j >= md->kids[0]->nkids) continue;
+            int level = c->level;
+            c->level = 0;
+            struct ty *p = pattern(c, md->kids[0]->kids[j]);
+            c->level = level;
+            char ctx[160];
+            snprintf(ctx, sizeof ctx, "argument %u of module '%s'", j + 1, md->name);
+            ty_unify(c, ty_instantiate(c, p, 2), t, args->kids[j]->loc, ctx);
+        }
         c->level--;
         break;
+    }
     case AST_D_TIMED:
         if (d->nkids > 1) {
             struct ty *want = ty_new(c, TY_FUN, 2);

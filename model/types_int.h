@@ -90,7 +90,8 @@ int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_lo
 int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, const char *context);
 
 /* Scheme handling: variables deeper than the current level become generic; instantiation
- * copies generic variables as fresh ones (or as skolems, for checking an annotation). */
+ * copies generic variables as fresh ones (SKOLEM = 1: as skolems, for checking an
+ * annotation; SKOLEM = 2: every unbound variable, for a module's parameters). */
 void ty_generalise(struct tc *c, struct ty *t);
 struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem);
 

@@ -366,11 +366,11 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skole
     t = ty_prune(t);
     if (depth > 5000) return t;
     if (t->kind == TY_VAR) {
-        if (t->level != LEVEL_GENERIC) return t;
+        if (t->level != LEVEL_GENERIC && skolem != 2) return t;
         for (uint32_t i = 0; i < m->n; i++)
             if (m->from[i] == t) return m->to[i];
         struct ty *v;
-        if (skolem) {
+        if (skolem == 1) {
             v = ty_new(c, TY_SKOLEM, 0);
             v->cls = t->cls;
             v->name = t->name ? t->name : "a";
