@@ -252,6 +252,7 @@ static uint32_t lookup(struct rs *r, const struct scope *s, const char *name,
             }
         } else if (b->kind == RS_INSTANCE) {
             mod = instance_target(r, id);
+            site->aux2 = 1;     /* through an instance: see check_instance_cycles */
         } else {
             error(r, site->loc, "'%s' is not a module", b->name);
             return 0;
@@ -764,6 +765,145 @@ static void check_tock(struct rs *r)
         error(r, b->site->loc, "'tock' must be a channel without fields when there is a Timed section");
 }
 
+/* ---- definitions that need themselves through an instance ----
+ *
+ * `instance M1 = M` and, inside M, `y = M1::y`: the member refers to itself through an
+ * instance of its own module, which libcspm rejects; so does a module whose instances
+ * contain instances of it again.  A graph over value definitions (and one over modules)
+ * and a search from each edge that goes through an instance. */
+
+struct edge {
+    uint32_t from, to;
+    struct ast_node *site;
+};
+
+struct graph {
+    struct edge *e;
+    size_t n, cap;
+    uint32_t *node_of;          /* per binding: its definition's node + 1, or 0 */
+    uint32_t nnodes;
+};
+
+static void add_edge(struct graph *g, uint32_t from, uint32_t to, struct ast_node *site)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        g->e = realloc(g->e, g->cap * sizeof *g->e);
+        if (!g->e) abort();
+    }
+    g->e[g->n++] = (struct edge){from, to, site};
+}
+
+static void collect_refs(struct rs *r, struct graph *g, uint32_t from, struct ast_node *e)
+{
+    if (e->kind == AST_VAR && e->aux && (uint32_t)e->aux < r->t->n && g->node_of[e->aux])
+        add_edge(g, from, g->node_of[e->aux] - 1, e);
+    for (uint32_t i = 0; i < e->nkids; i++) collect_refs(r, g, from, e->kids[i]);
+}
+
+static void number_pattern(struct rs *r, struct graph *g, struct ast_node *p, uint32_t node)
+{
+    if (p->kind == AST_P_VAR && p->aux && r->t->b[p->aux].kind == RS_VALUE) g->node_of[p->aux] = node + 1;
+    for (uint32_t i = 0; i < p->nkids; i++) number_pattern(r, g, p->kids[i], node);
+}
+
+static void number_list(struct rs *r, struct graph *g, struct ast_node *items, struct ast_node ***decls)
+{
+    for (uint32_t i = 0; i < items->nkids; i++) {
+        struct ast_node *d = items->kids[i];
+        if (d->kind == AST_D_TIMED) number_list(r, g, d->kids[0], decls);
+        if (d->kind != AST_D_FUN && d->kind != AST_D_PAT && d->kind != AST_D_INSTANCE &&
+            d->kind != AST_D_MODULE)
+            continue;
+        uint32_t node = g->nnodes++;
+        *decls = realloc(*decls, g->nnodes * sizeof **decls);
+        if (!*decls) abort();
+        (*decls)[node] = d;
+        if (d->kind == AST_D_PAT) number_pattern(r, g, d->kids[0], node);
+        else if (d->aux) g->node_of[d->aux] = node + 1;
+    }
+}
+
+/* Can node TO reach node FROM?  Iterative search with a stamp per node. */
+static int reaches(struct graph *g, uint32_t start, uint32_t goal, uint32_t *seen, uint32_t stamp,
+                   uint32_t *stack, const size_t *first)
+{
+    size_t sp = 0;
+    stack[sp++] = start;
+    seen[start] = stamp;
+    while (sp) {
+        uint32_t u = stack[--sp];
+        if (u == goal) return 1;
+        for (size_t k = first[u]; k < first[u + 1]; k++) {
+            uint32_t v = g->e[k].to;
+            if (seen[v] != stamp) {
+                seen[v] = stamp;
+                stack[sp++] = v;
+            }
+        }
+    }
+    return 0;
+}
+
+static int by_from(const void *a, const void *b)
+{
+    const struct edge *x = a, *y = b;
+    return (x->from > y->from) - (x->from < y->from);
+}
+
+static void check_instance_cycles(struct rs *r)
+{
+    struct graph g = {0};
+    struct ast_node **decls = NULL;
+    g.node_of = calloc(r->t->n, sizeof *g.node_of);
+    if (!g.node_of) abort();
+    for (size_t i = 0; i < r->nlists; i++) number_list(r, &g, r->lists[i].items, &decls);
+    for (uint32_t u = 0; u < g.nnodes; u++) {
+        struct ast_node *d = decls[u];
+        if (d->kind == AST_D_FUN) collect_refs(r, &g, u, d);
+        else if (d->kind == AST_D_PAT) collect_refs(r, &g, u, d->kids[1]);
+        else if (d->kind == AST_D_INSTANCE && d->kids[0]->aux && g.node_of[d->kids[0]->aux])
+            add_edge(&g, u, g.node_of[d->kids[0]->aux] - 1, d->kids[0]);   /* instance -> module */
+        else if (d->kind == AST_D_MODULE) {
+            /* a module needs the instances declared directly in it */
+            for (uint32_t l = 1; l <= 2; l++)
+                for (uint32_t k = 0; k < d->kids[l]->nkids; k++) {
+                    struct ast_node *x = d->kids[l]->kids[k];
+                    if (x->kind == AST_D_INSTANCE && x->aux && g.node_of[x->aux])
+                        add_edge(&g, u, g.node_of[x->aux] - 1, x);
+                }
+        }
+    }
+    qsort(g.e, g.n, sizeof *g.e, by_from);
+    size_t *first = calloc(g.nnodes + 1, sizeof *first);
+    uint32_t *seen = calloc(g.nnodes + 1, sizeof *seen), *stack = malloc((g.n + 1) * sizeof *stack);
+    if (!first || !seen || !stack) abort();
+    for (size_t k = 0; k < g.n; k++) first[g.e[k].from + 1]++;
+    for (uint32_t u = 0; u < g.nnodes; u++) first[u + 1] += first[u];
+    uint32_t stamp = 0;
+    for (size_t k = 0; k < g.n; k++) {
+        struct edge *e = &g.e[k];
+        int through = (e->site->kind == AST_VAR && e->site->aux2 == 1) ||
+                      decls[e->from]->kind == AST_D_INSTANCE;
+        if (!through) continue;
+        if (reaches(&g, e->to, e->from, seen, ++stamp, stack, first)) {
+            if (decls[e->from]->kind == AST_D_INSTANCE)
+                error(r, e->site->loc, "instance '%s' of module '%s' contains an instance of itself",
+                      decls[e->from]->name, e->site->name);
+            else
+                error(r, e->site->loc, "'%s' depends on itself through an instance of its own module",
+                      e->site->name);
+            break;
+        }
+    }
+    free(first);
+    free(seen);
+    free(stack);
+    free(g.e);
+    free(g.node_of);
+    free(decls);
+}
+
 struct rs_table *resolve_module(struct cspm_module *m, int *nerr)
 {
     struct rs r = {0};
@@ -796,6 +936,7 @@ struct rs_table *resolve_module(struct cspm_module *m, int *nerr)
     for (size_t i = 0; i < r.nlists; i++) annotate_list(&r, r.lists[i].scope, r.lists[i].items);
     check_tock(&r);
     for (size_t i = 0; i < r.nlists; i++) resolve_list(&r, r.lists[i].scope, r.lists[i].items);
+    if (!r.nerr) check_instance_cycles(&r);
     free(r.lists);
     *nerr = r.nerr;
     return r.t;
