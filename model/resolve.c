@@ -361,6 +361,7 @@ static void bind_pattern(struct rs *r, struct scope *s, struct ast_node *p, stru
 /* ---- declarations ---- */
 
 static void resolve_expr(struct rs *r, struct scope *s, struct ast_node *e);
+static void resolve_scoped(struct rs *r, struct scope *s, struct ast_node *e);
 static void declare_list(struct rs *r, struct scope *s, struct ast_node *items, int in_module);
 static void bind_list(struct rs *r, struct scope *s, struct ast_node *items);
 static void annotate_list(struct rs *r, struct scope *s, struct ast_node *items);
@@ -628,7 +629,7 @@ static void resolve_list(struct rs *r, struct scope *s, struct ast_node *items)
     }
 }
 
-static void resolve_let(struct rs *r, struct scope *s, struct ast_node *e)
+__attribute__((noinline)) static void resolve_let(struct rs *r, struct scope *s, struct ast_node *e)
 {
     struct scope *ls = new_scope(r, s);
     uint32_t first = r->t->n;
@@ -642,7 +643,7 @@ static void resolve_let(struct rs *r, struct scope *s, struct ast_node *e)
 }
 
 /* A prefix c?x!y$z -> P: inputs bind left to right, and all of one prefix must differ. */
-static void resolve_prefix(struct rs *r, struct scope *s, struct ast_node *e)
+__attribute__((noinline)) static void resolve_prefix(struct rs *r, struct scope *s, struct ast_node *e)
 {
     resolve_expr(r, s, e->kids[0]);
     struct group g = {0};
@@ -663,7 +664,39 @@ static void resolve_prefix(struct rs *r, struct scope *s, struct ast_node *e)
     resolve_expr(r, s, e->kids[2]);
 }
 
+/* The common cases stay in a small frame: resolve_expr recurses once per tree level. */
 static void resolve_expr(struct rs *r, struct scope *s, struct ast_node *e)
+{
+    if (e->kind == AST_VAR) {
+        uint32_t id = lookup(r, s, e->name, e);
+        if (!id) {
+            if (!strstr(e->name, "::")) error(r, e->loc, "unknown name '%s'", e->name);
+            return;
+        }
+        enum rs_kind k = (enum rs_kind)r->t->b[id].kind;
+        if (k == RS_MODULE || k == RS_INSTANCE) {
+            error(r, e->loc, "'%s' is a %s, not a value", e->name, rs_kind_name(k));
+            return;
+        }
+        e->aux = (int32_t)id;
+        return;
+    }
+    switch (e->kind) {
+    case AST_LET: case AST_LAMBDA: case AST_LIST_COMP: case AST_SET_COMP: case AST_ENUM_SET_COMP:
+    case AST_LIST_RANGE: case AST_SET_RANGE: case AST_LIST_FROM: case AST_SET_FROM: case AST_PREFIX:
+    case AST_LINK_PAR: case AST_RENAME: case AST_REP_EXT_CHOICE: case AST_REP_INT_CHOICE:
+    case AST_REP_INTERLEAVE: case AST_REP_SEQ_COMP: case AST_REP_GEN_PAR: case AST_REP_SYNC_EXT_CHOICE:
+    case AST_REP_ALPHA_PAR: case AST_REP_LINK_PAR:
+        resolve_scoped(r, s, e);
+        return;
+    default:
+        for (uint32_t k = 0; k < e->nkids; k++) resolve_expr(r, s, e->kids[k]);
+        return;
+    }
+}
+
+/* Constructs that open scopes. */
+__attribute__((noinline)) static void resolve_scoped(struct rs *r, struct scope *s, struct ast_node *e)
 {
     struct group g = {0};
     struct scope *in;

@@ -11,6 +11,9 @@
 
 enum container { IN_SET, IN_SEQ };
 
+/* Helpers of infer() stay out of its frame: it recurses once per tree level. */
+#define NOINLINE __attribute__((noinline))
+
 static struct ty *infer(struct tc *c, struct ast_node *e);
 static struct ty *pattern(struct tc *c, struct ast_node *p);
 static void check_list(struct tc *c, struct ast_node *items);
@@ -428,7 +431,7 @@ static int has_fields(struct tc *c, uint32_t id)
     return f->state != 2 || f->n > 0;
 }
 
-static struct ty *dot_pattern(struct tc *c, struct ast_node *p)
+NOINLINE static struct ty *dot_pattern(struct tc *c, struct ast_node *p)
 {
     struct ast_node **it;
     uint32_t n;
@@ -504,14 +507,14 @@ static struct ty *pattern(struct tc *c, struct ast_node *p)
 
 /* ---- expressions ---- */
 
-static struct ty *expect(struct tc *c, struct ast_node *e, struct ty *want, const char *ctx)
+NOINLINE static struct ty *expect(struct tc *c, struct ast_node *e, struct ty *want, const char *ctx)
 {
     struct ty *t = infer(c, e);
     ty_unify(c, want, t, e->loc, ctx);
     return t;
 }
 
-static void stmts(struct tc *c, struct ast_node *items, enum container k)
+NOINLINE static void stmts(struct tc *c, struct ast_node *items, enum container k)
 {
     for (uint32_t i = 0; i < items->nkids; i++) {
         struct ast_node *s = items->kids[i];
@@ -529,7 +532,7 @@ static void stmts(struct tc *c, struct ast_node *items, enum container k)
 /* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
  * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
  * not certain (a variable or partial value among the items, items left over or too few). */
-static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
+NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
                    uint32_t *pos, uint32_t n, const char *name, int depth)
 {
     for (uint32_t j = 0; j < f->n; j++) {
@@ -556,7 +559,7 @@ static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct 
     return 1;
 }
 
-static struct ty *dot_expr(struct tc *c, struct ast_node *e)
+NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
 {
     struct ast_node **it;
     uint32_t n;
@@ -595,7 +598,7 @@ static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     return ctor_type(c, id, n - 1);
 }
 
-static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
+NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
 {
     struct ty *t = pattern(c, fld->kids[0]);
     if (want) ty_unify(c, want, t, fld->kids[0]->loc, NULL);
@@ -606,7 +609,7 @@ static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
 
 /* A prefix c.e?x!y -> P: the fields of c are consumed left to right while their split is
  * certain; the last input takes all remaining fields. */
-static struct ty *prefix(struct tc *c, struct ast_node *e)
+NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
 {
     struct ast_node *fields = e->kids[1];
     if (!fields->nkids) {
@@ -679,7 +682,7 @@ static struct ty *prefix(struct tc *c, struct ast_node *e)
 
 /* The result type of one `{| e |}` element: Event for a channel, the datatype for a
  * constructor. */
-static struct ty *enum_elem(struct tc *c, struct ast_node *e)
+NOINLINE static struct ty *enum_elem(struct tc *c, struct ast_node *e)
 {
     struct ty *t = infer(c, e);
     ty_require(c, t, C_YIELD, e->loc, "'{| |}' needs channels or constructors");
@@ -693,7 +696,7 @@ static struct ty *enum_elem(struct tc *c, struct ast_node *e)
     return ty_var(c, 0);
 }
 
-static struct ty *app(struct tc *c, struct ast_node *e)
+NOINLINE static struct ty *app(struct tc *c, struct ast_node *e)
 {
     struct ty *f = ty_prune(infer(c, e->kids[0]));
     uint32_t nargs = e->nkids - 1;
@@ -725,7 +728,7 @@ static struct ty *app(struct tc *c, struct ast_node *e)
     return want->a[nargs];
 }
 
-static struct ty *proc_binary(struct tc *c, struct ast_node *l, struct ast_node *r)
+NOINLINE static struct ty *proc_binary(struct tc *c, struct ast_node *l, struct ast_node *r)
 {
     expect(c, l, prim(c, TY_PROC), NULL);
     expect(c, r, prim(c, TY_PROC), NULL);
@@ -737,7 +740,7 @@ static struct ty *events(struct tc *c)
     return ty_un(c, TY_SET, prim(c, TY_EVENT));
 }
 
-static void tie(struct tc *c, struct ast_node *t, const char *what)
+NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
 {
     struct ty *l = infer(c, t->kids[0]);
     ty_require(c, l, C_YIELD, t->kids[0]->loc, what);
