@@ -344,12 +344,18 @@ static void bind_pattern(struct rs *r, struct scope *s, struct ast_node *p, stru
             p->aux = (int32_t)id;
             return;
         }
-        for (uint32_t i = 0; g && i < g->n; i++)
+        int twice = 0;
+        for (uint32_t i = 0; g && i < g->n && !twice; i++)
             if (same(&r->t->b[g->ids[i]], p->name, p->len)) {
                 error(r, p->loc, "the variable '%s' is bound more than once in this pattern", p->name);
-                break;
+                twice = 1;
             }
-        id = define(r, s, kind, p->name, p->len, owner, p);
+        if (twice) {
+            id = new_binding(r, kind, p->name, p->len, owner, p);
+            scope_add(r, s, id);
+        } else {
+            id = define(r, s, kind, p->name, p->len, owner, p);
+        }
         r->t->b[id].owner = owner;
         p->aux = (int32_t)id;
         if (g) group_add(r, g, id);

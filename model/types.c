@@ -641,8 +641,9 @@ NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
         }
         uint32_t items_left = total - idx, fields_left = k - j;
         if (!fields_left) {
-            ty_error(c, item->loc, "too many fields: channel '%s' has %u field%s", it[0]->name, k,
-                     k == 1 ? "" : "s");
+            if (k) ty_error(c, item->loc, "too many fields: channel '%s' has %u field%s", it[0]->name, k,
+                            k == 1 ? "" : "s");
+            else ty_error(c, item->loc, "channel '%s' has no fields", it[0]->name);
             bail = 1;
             if (is_input) input_field(c, item, NULL);
             else infer(c, x);
@@ -1224,8 +1225,7 @@ static void check_list(struct tc *c, struct ast_node *items)
 int types_check(struct cspm_module *m)
 {
     int nerr = 0;
-    struct rs_table *t = resolve_module(m, &nerr);
-    if (nerr) return nerr;      /* types of unresolved names would only add noise */
+    struct rs_table *t = resolve_module(m, &nerr);   /* an unresolved name gets a fresh type */
     struct tc c = {0};
     c.m = m;
     c.a = &m->arena;
@@ -1237,5 +1237,5 @@ int types_check(struct cspm_module *m)
     c.dt_eq = arena_alloc(c.a, t->n);
     c.builtin = arena_alloc(c.a, t->n * sizeof *c.builtin);
     check_list(&c, m->decls);
-    return c.nerr;
+    return nerr + c.nerr;
 }

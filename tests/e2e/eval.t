@@ -31,11 +31,10 @@ $ baton eval --parse-only tests/e2e/data/no-such-file.csp
 exit 2
 stderr baton: error: cannot read 'tests/e2e/data/no-such-file.csp': No such file or directory
 
-# Without --parse-only evaluation is not there yet: a usage error, never a located one.
+# Without --parse-only the file is also resolved and typechecked (tests/e2e/types.t).
 $ baton eval tests/e2e/data/ok.csp
-exit 2
-stderr baton: only 'baton eval --parse-only FILE' is implemented so far
-!stderr ok.csp:
+exit 0
+!stderr error
 
 $ baton eval --parse-only
 exit 2
