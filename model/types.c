@@ -1092,18 +1092,56 @@ static int ambiguous_source(struct tc *c, struct ast_node *e)
     return d && d->kind == AST_D_PAT && d->kids[1]->kind == AST_SET && d->kids[1]->nkids == 0;
 }
 
-/* Fields whose type nothing fixed (`channel c : {}`): FDR rejects them as ambiguous. */
+static void push_id(struct tc *c, uint32_t **v, uint32_t *n, uint32_t *cap, uint32_t id)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        uint32_t *nv = arena_alloc_raw(c->a, *cap * sizeof *nv);
+        if (*n) memcpy(nv, *v, *n * sizeof *nv);
+        *v = nv;
+    }
+    (*v)[(*n)++] = id;
+}
+
+/* Fields whose type nothing fixed (`channel c : {}`): FDR rejects them as ambiguous.  A
+ * module parameter used as a field type is checked against each instance's argument. */
 static void check_ambiguous(struct tc *c, uint32_t id, struct ast_node *texpr)
 {
     struct fields *f = ty_fields(c, id);
-    if (f->state != 2 || !texpr || c->t->b[id].in_module) return;
+    if (f->state != 2 || !texpr) return;
     struct ast_node **it;
     uint32_t n;
     flatten_dot(texpr, AST_DOT, &it, &n, c->a);
     if (n != f->n) return;
-    for (uint32_t i = 0; i < n; i++)
-        if (ambiguous_source(c, it[i]) && ty_ambiguous(f->f[i]))
-            ty_error(c, it[i]->loc, "the type of this field of '%s' is ambiguous", c->t->b[id].name);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ast_node *x = it[i];
+        if (x->kind == AST_VAR && x->aux && c->t->b[x->aux].kind == RS_PARAM && c->t->b[x->aux].owner &&
+            c->t->b[x->aux].owner->kind == AST_D_MODULE)
+            push_id(c, &c->field_params, &c->nfield_params, &c->cap_field_params, (uint32_t)x->aux);
+        else if (!c->t->b[id].in_module && ambiguous_source(c, x) && ty_ambiguous(f->f[i]))
+            ty_error(c, x->loc, "the type of this field of '%s' is ambiguous", c->t->b[id].name);
+    }
+}
+
+/* `instance N = M({})` where M uses that parameter as a field type. */
+static void check_module_ambiguity(struct tc *c)
+{
+    for (uint32_t i = 0; i < c->ninstances; i++) {
+        struct ast_node *d = c->instances[i], *ref = d->kids[0];
+        struct ast_node *md = ref->aux ? c->t->b[ref->aux].decl : NULL;
+        if (!md || md->kind != AST_D_MODULE || d->nkids < 2) continue;
+        struct ast_node *args = d->kids[1], *params = md->kids[0];
+        for (uint32_t j = 0; j < args->nkids && j < params->nkids; j++) {
+            struct ast_node *a = args->kids[j], *p = params->kids[j];
+            if (a->kind != AST_SET || a->nkids || p->kind != AST_P_VAR || !p->aux) continue;
+            for (uint32_t k = 0; k < c->nfield_params; k++)
+                if (c->field_params[k] == (uint32_t)p->aux) {
+                    ty_error(c, a->loc, "the type of this argument is ambiguous: module '%s' uses it as a field type",
+                             md->name);
+                    break;
+                }
+        }
+    }
 }
 
 static void check_decl(struct tc *c, struct ast_node *d)
@@ -1186,6 +1224,13 @@ static void check_decl(struct tc *c, struct ast_node *d)
         struct ast_node *ref = d->kids[0];
         struct ast_node *md = ref->aux ? c->t->b[ref->aux].decl : NULL;
         struct ast_node *args = d->nkids > 1 ? d->kids[1] : NULL;
+        if (c->ninstances == c->cap_instances) {
+            c->cap_instances = c->cap_instances ? 2 * c->cap_instances : 16;
+            struct ast_node **v = arena_alloc_raw(c->a, c->cap_instances * sizeof *v);
+            if (c->ninstances) memcpy(v, c->instances, c->ninstances * sizeof *v);
+            c->instances = v;
+        }
+        c->instances[c->ninstances++] = d;
         c->level++;
         for (uint32_t j = 0; args && j < args->nkids; j++) {
             struct ty *t = infer(c, args->kids[j]);
@@ -1237,5 +1282,6 @@ int types_check(struct cspm_module *m)
     c.dt_eq = arena_alloc(c.a, t->n);
     c.builtin = arena_alloc(c.a, t->n * sizeof *c.builtin);
     check_list(&c, m->decls);
+    check_module_ambiguity(&c);
     return nerr + c.nerr;
 }

@@ -70,6 +70,10 @@ struct tc {
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
     char why[256];              /* why the last unification failed, when not a plain mismatch */
     struct ty *prim[TY_EVENT + 1];
+    struct ast_node **instances;    /* every D_INSTANCE, for check_module_ambiguity */
+    uint32_t ninstances, cap_instances;
+    uint32_t *field_params;     /* module parameters used directly as a field type */
+    uint32_t nfield_params, cap_field_params;
     struct ty *scoped[64];      /* skolems of the annotations being checked, innermost last */
     int nscoped;
 };
