@@ -103,11 +103,12 @@ check-sanitize:
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance
 
-# fuzz: libFuzzer over the CSPm lexer and parser (clang, ASan, UBSan), FUZZ_TIME seconds;
+# fuzz: libFuzzer over the CSPm lexer, parser and typechecker (clang, ASan, UBSan), FUZZ_TIME s;
 # `make check` runs it for 10 s.  Built apart from everything else (tests/fuzz is not wildcarded).
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 600
-FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c
+FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c \
+             model/resolve.c model/types.c model/unify.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
 
 $(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)

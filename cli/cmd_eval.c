@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "model/eval.h"
 #include "model/parser.h"
+#include "model/types.h"
 
 const char cmd_eval_usage[] =
     "usage: baton eval [--parse-only [--dump]] FILE.csp [EXPR]\n"
@@ -76,6 +77,8 @@ int cmd_eval(int argc, char **argv)
     if (expr && (parse_only || tests))
         return cli_usage_error("eval", "an EXPR cannot be combined with --parse-only or --tests");
     struct cspm_module *m = cspm_load_file(file);
+    /* Static checks (names, types) unless only parsing was asked for. */
+    if (!parse_only && !diag_count(&m->diags)) types_check(m);
     int status = EXIT_HOLDS;
     if (diag_count(&m->diags)) {
         diag_print(&m->diags, stderr);

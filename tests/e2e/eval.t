@@ -31,7 +31,7 @@ $ baton eval --parse-only tests/e2e/data/no-such-file.csp
 exit 2
 stderr baton: error: cannot read 'tests/e2e/data/no-such-file.csp': No such file or directory
 
-# Without --parse-only: load and check names, evaluate nothing.
+# Without --parse-only the file is also resolved and typechecked (tests/e2e/types.t).
 $ baton eval tests/e2e/data/ok.csp
 exit 0
 !stderr error
@@ -98,7 +98,7 @@ stderr error: evaluation too deep
 $ baton eval tests/e2e/data/eval_static.csp
 exit 2
 stderr eval_static.csp:1:5: error: unknown name 'Q'
-stderr eval_static.csp:3:1: error: 'f' is defined more than once (also at 2:1)
+stderr eval_static.csp:3:1: error: 'f' is defined more than once
 
 # --tests: every test… is true, every procTest… explores.
 $ baton eval --tests tests/e2e/data/eval_tests.csp

@@ -1,13 +1,15 @@
-/* libFuzzer target for the CSPm front end (lexer, parser, diagnostics, printer).  Built by
- * `make fuzz` with clang -fsanitize=fuzzer,address,undefined; never part of the normal build.
- * Besides "no crash, no hang, no leak", it checks an oracle: a file that loads prints (with
- * every operator parenthesised) to text that loads again and prints the same. */
+/* libFuzzer target for the CSPm front end (lexer, parser, diagnostics, printer, renamer and
+ * typechecker).  Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined; never
+ * part of the normal build.  Besides "no crash, no hang, no leak", it checks an oracle: a
+ * file that loads prints (with every operator parenthesised) to text that loads again and
+ * prints the same.  Files that parse are then typechecked. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/parser.h"
+#include "model/types.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -50,6 +52,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(a);
         free(b);
         cspm_module_free(m2);
+        types_check(m);
+        FILE *null = fopen("/dev/null", "w");
+        if (null) {
+            diag_print(&m->diags, null);
+            fclose(null);
+        }
     }
     cspm_module_free(m);
     return 0;

@@ -4,6 +4,8 @@
 #define BATON_SUITES(X) \
     X(model_lexer) \
     X(model_parser) \
+    X(model_resolve) \
+    X(model_types) \
     X(model_value) \
     X(model_proc) \
     X(model_eval) \

@@ -1,0 +1,423 @@
+/* Type terms of the CSPm typechecker: construction, unification with the occurs check and
+ * level adjustment (for let-polymorphism), type classes, schemes and printing.  The
+ * inference rules that use them are in model/types.c. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/types_int.h"
+
+void ty_error(struct tc *c, struct cspm_loc loc, const char *fmt, ...)
+{
+    char buf[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    diag_error(&c->m->diags, loc, "%s", buf);
+    c->nerr++;
+}
+
+struct ty *ty_prune(struct ty *t)
+{
+    while (t->kind == TY_VAR && t->link) {
+        /* path compression keeps long chains of bound variables short */
+        if (t->link->kind == TY_VAR && t->link->link) t->link = t->link->link;
+        t = t->link;
+    }
+    return t;
+}
+
+struct ty *ty_new(struct tc *c, enum ty_kind k, uint16_t n)
+{
+    struct ty *t = arena_alloc(c->a, sizeof *t);
+    t->kind = (uint8_t)k;
+    t->n = n;
+    if (n) t->a = arena_alloc(c->a, n * sizeof *t->a);
+    return t;
+}
+
+struct ty *ty_var(struct tc *c, uint8_t cls)
+{
+    struct ty *t = ty_new(c, TY_VAR, 0);
+    t->cls = cls;
+    t->level = c->level;
+    t->id = ++c->serial;
+    return t;
+}
+
+struct ty *ty_prim(struct tc *c, enum ty_kind k)
+{
+    if (!c->prim[k]) c->prim[k] = ty_new(c, k, 0);
+    return c->prim[k];
+}
+
+struct ty *ty_un(struct tc *c, enum ty_kind k, struct ty *x)
+{
+    struct ty *t = ty_new(c, k, 1);
+    t->a[0] = x;
+    return t;
+}
+
+struct ty *ty_data(struct tc *c, uint32_t id)
+{
+    struct ty *t = ty_new(c, TY_DATA, 0);
+    t->id = id;
+    t->name = c->t->b[id].name;
+    return t;
+}
+
+/* ---- printing ---- */
+
+struct names {
+    struct ty *v[26];
+    int n;
+};
+
+static void put(char **p, char *end, const char *s)
+{
+    while (*s && *p < end - 1) *(*p)++ = *s++;
+    **p = '\0';
+}
+
+static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct names *nm, int depth)
+{
+    t = ty_prune(t);
+    if (depth > 40) { put(p, end, "…"); return; }
+    char tmp[64];
+    switch ((enum ty_kind)t->kind) {
+    case TY_VAR: {
+        int i = 0;
+        while (i < nm->n && nm->v[i] != t) i++;
+        if (i == nm->n && nm->n < 26) nm->v[nm->n++] = t;
+        snprintf(tmp, sizeof tmp, "%c", i < 26 ? 'a' + i : '?');
+        put(p, end, tmp);
+        return;
+    }
+    case TY_SKOLEM: put(p, end, t->name); return;
+    case TY_INT: put(p, end, "Int"); return;
+    case TY_BOOL: put(p, end, "Bool"); return;
+    case TY_CHAR: put(p, end, "Char"); return;
+    case TY_PROC: put(p, end, "Proc"); return;
+    case TY_EVENT: put(p, end, "Event"); return;
+    case TY_DATA: put(p, end, t->name); return;
+    case TY_SEQ:
+        put(p, end, "<"); print_rec(c, t->a[0], p, end, nm, depth + 1); put(p, end, ">");
+        return;
+    case TY_SET:
+        put(p, end, "{"); print_rec(c, t->a[0], p, end, nm, depth + 1); put(p, end, "}");
+        return;
+    case TY_MAP:
+        put(p, end, "(|"); print_rec(c, t->a[0], p, end, nm, depth + 1); put(p, end, " => ");
+        print_rec(c, t->a[1], p, end, nm, depth + 1); put(p, end, "|)");
+        return;
+    case TY_TUPLE:
+        put(p, end, "(");
+        for (uint16_t i = 0; i < t->n; i++) {
+            if (i) put(p, end, ", ");
+            print_rec(c, t->a[i], p, end, nm, depth + 1);
+        }
+        put(p, end, ")");
+        return;
+    case TY_FUN:
+        put(p, end, "(");
+        for (uint16_t i = 0; i + 1 < t->n; i++) {
+            if (i) put(p, end, ", ");
+            print_rec(c, t->a[i], p, end, nm, depth + 1);
+        }
+        put(p, end, ") -> ");
+        print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
+        return;
+    case TY_YIELD:
+        for (uint16_t i = 0; i + 1 < t->n; i++) {
+            if (i) put(p, end, ".");
+            print_rec(c, t->a[i], p, end, nm, depth + 1);
+        }
+        put(p, end, " => ");
+        print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
+        return;
+    }
+}
+
+static struct names *shared_names;
+
+void ty_print(struct tc *c, struct ty *t, char *buf, size_t n)
+{
+    struct names local = {{0}, 0};
+    char *p = buf;
+    buf[0] = '\0';
+    print_rec(c, t, &p, buf + n, shared_names ? shared_names : &local, 0);
+}
+
+/* ---- classes ---- */
+
+static const char *class_name(uint8_t cls)
+{
+    if (cls & C_ORD) return "Ord";
+    if (cls & C_SET) return "Set";
+    if (cls & C_EQ) return "Eq";
+    return "Yieldable";
+}
+
+static uint8_t closure(uint8_t cls)
+{
+    if (cls & (C_ORD | C_SET)) cls |= C_EQ;
+    return cls;
+}
+
+static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth);
+
+/* Is datatype ID in Eq?  Every field of every constructor must be; a datatype being checked
+ * is assumed to be (recursive datatypes). */
+static int datatype_eq(struct tc *c, uint32_t id, int depth)
+{
+    if (c->dt_eq[id] == 1 || c->dt_eq[id] == 2) return 1;
+    if (c->dt_eq[id] == 3) return 0;
+    c->dt_eq[id] = 1;
+    struct ast_node *d = c->t->b[id].decl;
+    int ok = 1;
+    for (uint32_t k = 0; ok && k < d->nkids; k++) {
+        uint32_t cid = (uint32_t)d->kids[k]->aux;
+        if (!cid || c->bfields[cid].state == 1) continue;   /* being computed: assume Eq */
+        struct fields *f = ty_fields(c, cid);
+        for (uint32_t i = 0; ok && f->state == 2 && i < f->n; i++)
+            ok = has_class(c, f->f[i], C_EQ, depth + 1);
+    }
+    c->dt_eq[id] = ok ? 2 : 3;
+    return ok;
+}
+
+static void why_not(struct tc *c, struct ty *t, uint8_t cls)
+{
+    char buf[128];
+    ty_print(c, t, buf, sizeof buf);
+    snprintf(c->why, sizeof c->why, "%s is not in class %s", buf, class_name(cls));
+}
+
+static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
+{
+    t = ty_prune(t);
+    cls = closure(cls);
+    if (!cls || depth > 200) return 1;
+    if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM) {
+        char buf[128];
+        ty_print(c, t, buf, sizeof buf);
+        snprintf(c->why, sizeof c->why,
+                 "a dot pattern with a variable at its head cannot split a value of type %s", buf);
+        return 0;
+    }
+    switch ((enum ty_kind)t->kind) {
+    case TY_VAR:
+        t->cls |= cls;
+        return 1;
+    case TY_SKOLEM:
+        if ((closure(t->cls) & cls & (C_EQ | C_ORD | C_SET)) != (cls & (C_EQ | C_ORD | C_SET))) {
+            snprintf(c->why, sizeof c->why,
+                     "the type variable %s needs class %s (add '%s %s =>' to the annotation)",
+                     t->name, class_name(cls & ~closure(t->cls)), class_name(cls & ~closure(t->cls)),
+                     t->name);
+            return 0;
+        }
+        return 1;
+    case TY_INT:
+    case TY_CHAR:
+    case TY_BOOL:
+        if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        return 1;
+    case TY_EVENT:
+        return 1;
+    case TY_PROC:
+    case TY_FUN:
+        why_not(c, t, cls & C_YIELD ? C_YIELD : cls);
+        return 0;
+    case TY_SEQ:
+    case TY_SET:
+        if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        return has_class(c, t->a[0], C_EQ, depth + 1);
+    case TY_MAP:
+        if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        return has_class(c, t->a[0], C_EQ, depth + 1) && has_class(c, t->a[1], C_EQ, depth + 1);
+    case TY_TUPLE:
+        if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        for (uint16_t i = 0; i < t->n; i++)
+            if (!has_class(c, t->a[i], cls, depth + 1)) return 0;
+        return 1;
+    case TY_DATA:
+        if ((cls & C_EQ) && !datatype_eq(c, t->id, depth)) {
+            if (!c->why[0]) why_not(c, t, C_EQ);
+            return 0;
+        }
+        return 1;
+    case TY_YIELD:
+        for (uint16_t i = 0; i < t->n; i++)
+            if (!has_class(c, t->a[i], cls & C_EQ, depth + 1)) return 0;
+        return 1;
+    }
+    return 1;
+}
+
+/* ---- unification ---- */
+
+/* Occurs check, lowering the levels of T's variables to LEVEL on the way. */
+static int occurs(struct ty *v, struct ty *t, int level, int depth)
+{
+    t = ty_prune(t);
+    if (t == v) return 1;
+    if (depth > 5000) return 0;
+    if (t->kind == TY_VAR) {
+        if (t->level > level) t->level = level;
+        return 0;
+    }
+    for (uint16_t i = 0; i < t->n; i++)
+        if (occurs(v, t->a[i], level, depth + 1)) return 1;
+    return 0;
+}
+
+static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
+{
+    a = ty_prune(a);
+    b = ty_prune(b);
+    if (a == b) return 1;
+    if (depth > 5000) return 1;
+    if (a->kind == TY_VAR || b->kind == TY_VAR) {
+        struct ty *v = a->kind == TY_VAR ? a : b, *t = v == a ? b : a;
+        if (occurs(v, t, v->level, 0)) {
+            snprintf(c->why, sizeof c->why, "this would need an infinite type");
+            return 0;
+        }
+        if (t->kind == TY_VAR) {
+            t->cls |= v->cls;
+            if (t->level > v->level) t->level = v->level;
+            v->link = t;
+            return 1;
+        }
+        v->link = t;
+        return has_class(c, t, v->cls, 0);
+    }
+    if (a->kind != b->kind) return 0;
+    switch ((enum ty_kind)a->kind) {
+    case TY_SKOLEM:
+        return 0;   /* distinct skolems (the same one was caught by a == b) */
+    case TY_DATA:
+        return a->id == b->id;
+    case TY_TUPLE:
+    case TY_FUN:
+    case TY_YIELD:
+        if (a->n != b->n) return 0;
+        /* fall through */
+    default:
+        for (uint16_t i = 0; i < a->n; i++)
+            if (!uni(c, a->a[i], b->a[i], depth + 1)) return 0;
+        return 1;
+    }
+}
+
+int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_loc loc,
+             const char *context)
+{
+    c->why[0] = '\0';
+    if (uni(c, expected, found, 0)) return 1;
+    struct names nm = {{0}, 0};
+    char e[256], f[256];
+    shared_names = &nm;
+    ty_print(c, expected, e, sizeof e);
+    ty_print(c, found, f, sizeof f);
+    shared_names = NULL;
+    const char *pre = context ? context : "", *sep = context ? ": " : "";
+    if (c->why[0])
+        ty_error(c, loc, "%s%s%s", pre, sep, c->why);
+    else
+        ty_error(c, loc, "%s%stype mismatch: expected %s, found %s", pre, sep, e, f);
+    return 0;
+}
+
+int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, const char *context)
+{
+    c->why[0] = '\0';
+    if (has_class(c, t, cls, 0)) return 1;
+    if (!c->why[0]) why_not(c, t, cls);
+    if (context) ty_error(c, loc, "%s: %s", context, c->why);
+    else ty_error(c, loc, "%s", c->why);
+    return 0;
+}
+
+/* ---- schemes ---- */
+
+static void gen_rec(struct tc *c, struct ty *t, int depth)
+{
+    t = ty_prune(t);
+    if (depth > 5000) return;
+    if (t->kind == TY_VAR) {
+        if (t->level > c->level) t->level = LEVEL_GENERIC;
+        return;
+    }
+    for (uint16_t i = 0; i < t->n; i++) gen_rec(c, t->a[i], depth + 1);
+}
+
+void ty_generalise(struct tc *c, struct ty *t) { gen_rec(c, t, 0); }
+
+struct inst {
+    struct ty **from, **to;
+    uint32_t n, cap;
+};
+
+static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skolem, int depth)
+{
+    t = ty_prune(t);
+    if (depth > 5000) return t;
+    if (t->kind == TY_VAR) {
+        if (t->level != LEVEL_GENERIC && skolem != 2) return t;
+        for (uint32_t i = 0; i < m->n; i++)
+            if (m->from[i] == t) return m->to[i];
+        struct ty *v;
+        if (skolem == 1) {
+            v = ty_new(c, TY_SKOLEM, 0);
+            v->cls = t->cls;
+            v->name = t->name ? t->name : "a";
+        } else {
+            v = ty_var(c, t->cls);
+        }
+        if (m->n == m->cap) {
+            uint32_t cap = m->cap ? 2 * m->cap : 8;
+            struct ty **f = arena_alloc_raw(c->a, cap * sizeof *f), **g = arena_alloc_raw(c->a, cap * sizeof *g);
+            if (m->n) {
+                memcpy(f, m->from, m->n * sizeof *f);
+                memcpy(g, m->to, m->n * sizeof *g);
+            }
+            m->from = f;
+            m->to = g;
+            m->cap = cap;
+        }
+        m->from[m->n] = t;
+        m->to[m->n++] = v;
+        return v;
+    }
+    if (!t->n) return t;
+    struct ty *u = NULL;
+    for (uint16_t i = 0; i < t->n; i++) {
+        struct ty *k = inst_rec(c, t->a[i], m, skolem, depth + 1);
+        if (k != ty_prune(t->a[i]) && !u) {
+            u = ty_new(c, (enum ty_kind)t->kind, t->n);
+            u->id = t->id;
+            u->name = t->name;
+            for (uint16_t j = 0; j < i; j++) u->a[j] = t->a[j];
+        }
+        if (u) u->a[i] = k;
+    }
+    return u ? u : t;
+}
+
+struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem)
+{
+    struct inst m = {0};
+    return inst_rec(c, t, &m, skolem, 0);
+}
+
+int ty_ambiguous(struct ty *t)
+{
+    t = ty_prune(t);
+    if (t->kind == TY_VAR || t->kind == TY_SKOLEM) return 1;
+    for (uint16_t i = 0; i < t->n; i++)
+        if (ty_ambiguous(t->a[i])) return 1;
+    return 0;
+}

@@ -1,0 +1,141 @@
+/* The CSPm typechecker: inference, let-polymorphism, classes, channel and constructor
+ * fields, annotations, and the exact message and place of each type error. */
+#include <check.h>
+
+#include "tests/unit/typecheck_util.h"
+
+START_TEST(basic_types)
+{
+    CHECK_OK("x = 1 + 2 * 3\nb = not (x < 2) or x == 3\ns = <1, 2> ^ <3>\nt = {(1, 'c', \"s\")}");
+    CHECK_ERRORS("x = 1 + true", "1:9: type mismatch: expected Int, found Bool\n");
+    CHECK_ERRORS("x = <1> ^ {1}", "1:11: type mismatch: expected <Int>, found {Int}\n");
+    CHECK_ERRORS("P = STOP [] 1", "1:13: type mismatch: expected Proc, found Int\n");
+    CHECK_ERRORS("x = mapFromList(<(1, true)>)\ny = mapLookup(x, 1) + 1",
+                 "2:5: type mismatch: expected Int, found Bool\n");
+    CHECK_ERRORS("x = if 1 then 2 else 3",
+                 "1:8: the condition of 'if': type mismatch: expected Bool, found Int\n");
+}
+END_TEST
+
+START_TEST(polymorphism)
+{
+    /* top-level definitions are generalised; lets are monomorphic unless annotated */
+    CHECK_OK("id(x) = x\ny = (id(1), id(true))");
+    CHECK_ERRORS("f = let g(x) = x within (g(1), g(true))",
+                 "1:34: argument 1 of 'g': type mismatch: expected Int, found Bool\n");
+    CHECK_OK("f = let\n  g :: (a) -> a\n  g(x) = x\nwithin (g(1), g(true))");
+    CHECK_ERRORS("f(x) = f", "1:1: in the definition of 'f': this would need an infinite type\n");
+    /* mutual recursion and use before definition */
+    CHECK_OK("even(0) = true\neven(n) = odd(n - 1)\nodd(0) = false\nodd(n) = even(n - 1)\nx = even(4)");
+}
+END_TEST
+
+START_TEST(classes)
+{
+    CHECK_ERRORS("x = STOP == STOP", "1:5: Proc is not in class Eq\n");
+    CHECK_OK("X = {STOP, STOP}");
+    CHECK_ERRORS("b = card({STOP})", "1:10: argument 1 of 'card': Proc is not in class Set\n");
+    CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B", "2:6: Proc is not in class Eq\n");
+    CHECK_ERRORS("x = (\\ y @ y) == (\\ y @ y)", "1:6: (a) -> a is not in class Eq\n");
+    CHECK_OK("x = {1} <= {1, 2} and <1> < <1, 2> and 'a' < 'b'");
+    CHECK_ERRORS("channel c : Proc",
+                 "1:9: a channel's fields must be comparable: Proc is not in class Set\n");
+    CHECK_ERRORS("f(x) = {| x |}\nS = f(0)",
+                 "2:7: argument 1 of 'f': Int is not in class Yieldable\n");
+}
+END_TEST
+
+START_TEST(fields)
+{
+    CHECK_OK("channel c : {0..1}.Bool\nP = c?x!true -> c.x.false -> P\nQ = c.0?b -> STOP");
+    CHECK_ERRORS("channel c : Int\nP = c?x?y -> STOP", "2:8: too many fields: channel 'c' has 1 field\n");
+    CHECK_ERRORS("channel b : Int.Int\nR = b!1 -> STOP",
+                 "2:5: this prefix is incomplete: channel 'b' has 2 fields but is given 1\n");
+    CHECK_ERRORS("channel c : Bool\nP = c -> STOP",
+                 "2:5: a prefix needs an event: type mismatch: expected Event, found Bool => Event\n");
+    CHECK_ERRORS("datatype T = A.{0..1} | B\nx = A.true",
+                 "2:7: field 1 of constructor 'A': type mismatch: expected Int, found Bool\n");
+    CHECK_ERRORS("X = {}\nchannel c : X", "2:13: the type of this field of 'c' is ambiguous\n");
+    CHECK_ERRORS("channel a : Bool\nchannel c : Int.Bool\nP = STOP [[ a <- c ]]",
+                 "3:18: a renaming maps an event to one of the same type: type mismatch: "
+                 "expected Bool => Event, found Int.Bool => Event\n");
+    /* a constructor takes its own fields first */
+    CHECK_ERRORS("datatype A = B.Bool.{0..1}\nchannel c : A\nX = {| c.B.0 |}",
+                 "3:12: field 1 of 'B': type mismatch: expected Bool, found Int\n");
+    /* what the checker cannot split is accepted */
+    CHECK_OK("channel c : {0..1}.{0..1}\nf(x) = c.x -> STOP");
+}
+END_TEST
+
+START_TEST(annotations)
+{
+    CHECK_OK("f :: (Int) -> Int\nf(x) = x + 1\ng :: Eq a => (a, a) -> Bool\ng(x, y) = x == y");
+    CHECK_ERRORS("f :: (a) -> a\nf(x) = 1",
+                 "2:1: in the definition of 'f': type mismatch: expected (a) -> a, found (a) -> Int\n");
+    CHECK_ERRORS("f :: (a, a) -> Bool\nf(x, y) = x == y",
+                 "2:1: in the definition of 'f': the type variable a needs class Eq "
+                 "(add 'Eq a =>' to the annotation)\n");
+    CHECK_ERRORS("f :: Set b => (a) -> a\nf(x) = x",
+                 "1:10: the type variable 'b' of this constraint does not appear in the type\n");
+    CHECK_ERRORS("c :: Bool => Event\nchannel c : Int",
+                 "2:9: the annotation of 'c': type mismatch: expected Bool => Event, found Int => Event\n");
+    CHECK_ERRORS("g :: Eq a => (a, a) -> Bool\ng(x, y) = x == y\nh = g(STOP, STOP)",
+                 "3:7: argument 1 of 'g': Proc is not in class Eq\n");
+}
+END_TEST
+
+START_TEST(processes)
+{
+    CHECK_OK("channel a, b : {0..2}\n"
+             "P = a?x -> b!x -> P [] (|~| y : {0, 1} @ a.y -> STOP)\n"
+             "Q = P [| {| a |} |] (P \\ {| b |}) ||| [] z : {0, 1} @ STOP\n"
+             "R = P [a <-> b] P\n"
+             "assert P [FD= Q\nassert R :[deadlock free]\nassert STOP :[has trace]: <a.0>");
+    CHECK_ERRORS("channel a : {0..2}\nP = ; x : {0, 1} @ a.x -> SKIP",
+                 "2:11: a generator here draws from a sequence: type mismatch: expected <a>, found {Int}\n");
+    CHECK_ERRORS("channel a : {0..2}\nP = STOP [| {1} |] STOP",
+                 "2:13: type mismatch: expected {Event}, found {Int}\n");
+}
+END_TEST
+
+START_TEST(returns_the_error_count)
+{
+    int n = 0;
+    char *s = static_errors("x = 1 + true\ny = not 1", &n);
+    ck_assert_int_eq(n, 2);
+    free(s);
+    s = static_errors("x = 1", &n);
+    ck_assert_int_eq(n, 0);
+    free(s);
+}
+END_TEST
+
+START_TEST(deep_trees)
+{
+    /* 9 000 levels of a left-associative chain: recursion, not a stack overflow */
+    size_t n = 9000;
+    char *text = malloc(8 + 4 * n);
+    strcpy(text, "x = 1");
+    char *p = text + strlen(text);
+    for (size_t i = 1; i < n; i++) p += sprintf(p, " + 1");
+    CHECK_OK(text);
+    free(text);
+}
+END_TEST
+
+Suite *model_types_suite(void);
+Suite *model_types_suite(void)
+{
+    Suite *s = suite_create("model_types");
+    TCase *tc = tcase_create("types");
+    tcase_add_test(tc, basic_types);
+    tcase_add_test(tc, polymorphism);
+    tcase_add_test(tc, classes);
+    tcase_add_test(tc, fields);
+    tcase_add_test(tc, annotations);
+    tcase_add_test(tc, processes);
+    tcase_add_test(tc, returns_the_error_count);
+    tcase_add_test(tc, deep_trees);
+    suite_add_tcase(s, tc);
+    return s;
+}
