@@ -6,6 +6,7 @@
 #define BATON_CLI_COMMANDS_H
 
 #define BATON_COMMANDS(X)                                                                          \
+    X(check, "prove or refute the assertions of a CSPm specification")                        \
     X(help, "show help for baton or one of its subcommands")                                       \
     X(version, "print baton's version")                                                         \
     X(eval, "load a CSPm specification, evaluate an expression or its tests")                 \

@@ -1,0 +1,491 @@
+/* baton check: every assertion of a CSPm file, as FDR checks it, with a counterexample for
+ * each failure (see docs/checking.md).  Loading is model/'s job, searching checker/'s,
+ * writing reports/'s; this file turns one into the other. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/compile.h"
+#include "checker/explore.h"
+#include "checker/refine.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "model/eval.h"
+#include "model/lexer.h"
+#include "model/parser.h"
+#include "model/types.h"
+#include "reports/report.h"
+
+const char cmd_check_usage[] =
+    "usage: baton check [OPTIONS] FILE.csp\n"
+    "\n"
+    "Checks every assertion of FILE.csp as FDR does: deadlock, divergence and livelock\n"
+    "freedom, determinism, traces / failures / failures-divergences refinement, has trace,\n"
+    "and `not`.  Each failure comes with a shortest counterexample.\n"
+    "\n"
+    "options:\n"
+    "  --assert TEXT      check this assertion (in FILE's scope) instead of FILE's own;\n"
+    "                     repeatable, e.g. --assert 'SYSTEM :[deadlock free]'\n"
+    "  --format text|json how to report (default text)\n"
+    "  --max-states N     stop a search past N states (exit 3)\n"
+    "  --memory SIZE      stop a search whose state store passes SIZE (e.g. 512M, 4G; exit 3)\n"
+    "  --timeout SECONDS  stop a search after SECONDS (exit 3)\n"
+    "\n"
+    "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
+
+struct options {
+    const char *file;
+    const char **asserts;
+    size_t nasserts;
+    int json;
+    struct chk_limits lim;
+};
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v <= 0) return -1;
+    switch (*end) {
+    case 'k': case 'K': v *= 1024.0; end++; break;
+    case 'm': case 'M': v *= 1024.0 * 1024; end++; break;
+    case 'g': case 'G': v *= 1024.0 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b') end++;
+    if (*end || v > (double)SIZE_MAX / 2) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->asserts = calloc((size_t)argc, sizeof *o->asserts);
+    if (!o->asserts) return cli_usage_error("check", "out of memory");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--assert") == 0 || strcmp(a, "--format") == 0 ||
+            strcmp(a, "--max-states") == 0 || strcmp(a, "--memory") == 0 ||
+            strcmp(a, "--timeout") == 0) {
+            if (!next) return cli_usage_error("check", "%s needs a value", a);
+            i++;
+            if (strcmp(a, "--assert") == 0) {
+                o->asserts[o->nasserts++] = next;
+            } else if (strcmp(a, "--format") == 0) {
+                if (strcmp(next, "json") == 0) o->json = 1;
+                else if (strcmp(next, "text") != 0)
+                    return cli_usage_error("check", "--format is text or json, not '%s'", next);
+            } else if (strcmp(a, "--max-states") == 0) {
+                char *end;
+                errno = 0;
+                unsigned long long n = strtoull(next, &end, 10);
+                if (errno || *end || n == 0 || next[0] == '-')
+                    return cli_usage_error("check", "--max-states needs a positive number, not '%s'", next);
+                o->lim.max_states = n;
+            } else if (strcmp(a, "--memory") == 0) {
+                if (parse_size(next, &o->lim.memory) < 0)
+                    return cli_usage_error("check", "--memory needs a size such as 512M, not '%s'", next);
+            } else {
+                char *end;
+                errno = 0;
+                double s = strtod(next, &end);
+                if (errno || *end || !(s > 0))
+                    return cli_usage_error("check", "--timeout needs a positive number of seconds, not '%s'", next);
+                o->lim.seconds = s;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage_error("check", "unknown option '%s'", a);
+        } else if (o->file) {
+            return cli_usage_error("check", "one specification file at a time ('%s' and '%s')",
+                                   o->file, a);
+        } else {
+            o->file = a;
+        }
+    }
+    if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
+    return EXIT_HOLDS;
+}
+
+/* ---- one assertion ---- */
+
+struct context {
+    struct cspm_module *m;
+    struct evaluator *ev;
+    struct proc_sem *sem;
+    struct events *events;
+    const struct options *o;
+};
+
+static char *event_text(const struct context *c, uint32_t id)
+{
+    const value *v = events_value(c->events, id);
+    size_t n = v ? val_format(v, NULL, 0) : 0;
+    char *s = malloc(n + 1);
+    if (s) {
+        if (v) val_format(v, s, n + 1);
+        else s[0] = '\0';
+    }
+    return s;
+}
+
+static char *term_text(const value *t)
+{
+    size_t n = proc_format(t, NULL, 0);
+    if (n > 400) n = 400;  /* a state is a line in a table, not a page */
+    char *s = malloc(n + 1);
+    if (s) proc_format(t, s, n + 1);
+    return s;
+}
+
+/* The assertion as written: its first line from where it starts, comments trimmed. */
+static char *assertion_text(const struct ast_node *d)
+{
+    const struct cspm_file *f = d->loc.file;
+    if (!f) return strdup("assert");
+    const char *p = f->text, *end = f->text + f->len;
+    for (uint32_t line = 1; line < d->loc.line && p < end; p++)
+        if (*p == '\n') line++;
+    const char *e = p;
+    while (e < end && *e != '\n') e++;
+    for (const char *q = p; q + 1 < e; q++)
+        if (q[0] == '-' && q[1] == '-') {
+            e = q;
+            break;
+        }
+    while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r')) e--;
+    char *s = malloc((size_t)(e - p) + 1);
+    if (s) {
+        memcpy(s, p, (size_t)(e - p));
+        s[e - p] = '\0';
+    }
+    return s;
+}
+
+static bool leaf_moves(const struct lts *l, uint32_t from, uint32_t to, uint32_t event)
+{
+    for (const struct lts_trans *t = lts_begin(l, from); t != lts_end(l, from); t++)
+        if (t->target == to && t->event == event) return true;
+    return false;
+}
+
+/* The event leaf i performed at one step of a counterexample, when it moved.  Several events
+ * may lead to one state, so prefer the system's event, then one that another leaf moving at
+ * the same step shares (the synchronisation, even when hidden), then the first. */
+static uint32_t leaf_event(const struct system *sys, const struct chk_result *r, size_t step,
+                           uint32_t i)
+{
+    const uint64_t *a = r->path + step * r->words + r->offset;
+    const uint64_t *b = r->path + (step + 1) * r->words + r->offset;
+    const struct lts *l = mach_leaf_lts(sys->m, i);
+    uint32_t from = mach_leaf_state(sys->m, a, i), to = mach_leaf_state(sys->m, b, i);
+    uint32_t first = EV_TAU;
+    for (const struct lts_trans *t = lts_begin(l, from); t != lts_end(l, from); t++) {
+        if (t->target != to || t->event == EV_TAU) continue;
+        if (t->event == r->path_events[step]) return t->event;
+        if (first == EV_TAU) first = t->event;
+        for (uint32_t j = 0; j < sys->nleaves; j++) {
+            if (j == i) continue;
+            uint32_t f = mach_leaf_state(sys->m, a, j), g = mach_leaf_state(sys->m, b, j);
+            if (f != g && leaf_moves(mach_leaf_lts(sys->m, j), f, g, t->event)) return t->event;
+        }
+    }
+    return first;
+}
+
+/* The debugger table: each leaf's state at the end of the counterexample and its own last
+ * events along it. */
+static void components(struct context *c, const struct system *sys, const struct chk_result *r,
+                       struct rpt_assertion *a)
+{
+    if (!r->path || !r->npath || !sys->nleaves) return;
+    a->components = calloc(sys->nleaves, sizeof *a->components);
+    if (!a->components) return;
+    a->ncomponents = sys->nleaves;
+    const uint64_t *last = r->path + (r->npath - 1) * r->words + r->offset;
+    for (uint32_t i = 0; i < sys->nleaves; i++) {
+        struct rpt_component *k = &a->components[i];
+        k->name = term_text(sys->terms[i][0]);
+        k->state = term_text(sys->terms[i][mach_leaf_state(sys->m, last, i)]);
+        for (size_t step = 0; step + 1 < r->npath; step++) {
+            const uint64_t *from = r->path + step * r->words + r->offset;
+            const uint64_t *to = r->path + (step + 1) * r->words + r->offset;
+            if (mach_leaf_state(sys->m, from, i) == mach_leaf_state(sys->m, to, i)) continue;
+            uint32_t event = leaf_event(sys, r, step, i);
+            if (event == EV_TAU) continue;
+            char *e = event_text(c, event);
+            if (e) rpt_push(&k->last, e);
+            free(e);
+        }
+    }
+}
+
+static const char *kind_name(enum chk_kind k)
+{
+    switch (k) {
+    case CHK_DEADLOCK: return "deadlock";
+    case CHK_DIVERGENCE: return "divergence";
+    case CHK_TRACE: return "trace";
+    case CHK_REFUSAL: return "refusal";
+    case CHK_NONDET: return "nondeterminism";
+    default: return "failure";
+    }
+}
+
+static void set_message(struct rpt_assertion *a, const char *fmt, const char *arg)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, fmt, arg);
+    free(a->message);
+    a->message = strdup(buf);
+}
+
+/* The process an expression stands for, compiled; NULL with a message in a. */
+static struct system *process(struct context *c, const struct ast_node *e, struct rpt_assertion *a)
+{
+    const value *p = eval_expr(c->ev, e);
+    if (!p) {
+        set_message(a, "%s", "the process could not be evaluated (see the error above)");
+        return NULL;
+    }
+    if (p->kind != VAL_PROC) {
+        set_message(a, "a process was expected, not a %s", val_kind_name(p->kind));
+        return NULL;
+    }
+    struct compile_error err;
+    struct system *s = compile_system(c->sem, c->events, p, c->o->lim.max_states, &err);
+    if (!s) {
+        set_message(a, "%s", err.message);
+        a->result = err.limit ? RPT_LIMIT : RPT_ERROR;
+    }
+    return s;
+}
+
+static void fill(struct context *c, const struct chk_result *r, const struct system *impl,
+                 int negated, struct rpt_assertion *a)
+{
+    a->states = r->states;
+    a->transitions = r->transitions;
+    a->seconds = r->seconds;
+    switch (r->verdict) {
+    case CHK_HOLDS:
+        a->result = negated ? RPT_FAIL : RPT_PASS;
+        if (negated) set_message(a, "%s", "the assertion under `not` holds");
+        return;
+    case CHK_LIMIT:
+        a->result = RPT_LIMIT;
+        set_message(a, "stopped at the %s limit before an answer", r->limit ? r->limit : "");
+        return;
+    case CHK_ERROR:
+        a->result = RPT_ERROR;
+        set_message(a, "%s", "out of memory");
+        return;
+    case CHK_FAILS:
+        break;
+    }
+    if (negated) {
+        a->result = RPT_PASS;
+        set_message(a, "%s", "holds: the assertion under `not` fails");
+        return;
+    }
+    a->result = RPT_FAIL;
+    a->kind = strdup(kind_name(r->kind));
+    for (size_t i = 0; i < r->ntrace; i++) {
+        char *e = event_text(c, r->trace[i]);
+        if (e) rpt_push(&a->trace, e);
+        free(e);
+    }
+    if (r->kind == CHK_TRACE || r->kind == CHK_NONDET) a->event = event_text(c, r->event);
+    for (size_t i = 0; i < r->nrefusal; i++) {
+        char *e = event_text(c, r->refusal[i]);
+        if (e) rpt_push(&a->refusal, e);
+        free(e);
+    }
+    if (impl) components(c, impl, r, a);
+}
+
+static enum chk_model model_of(int aux, enum chk_model dflt)
+{
+    switch (aux) {
+    case MODEL_T: return CHK_MODEL_T;
+    case MODEL_F: return CHK_MODEL_F;
+    case MODEL_FD: return CHK_MODEL_FD;
+    default: return dflt;
+    }
+}
+
+static void check_one(struct context *c, const struct ast_node *decl, struct rpt_assertion *a)
+{
+    a->line = (int)decl->loc.line;
+    a->text = assertion_text(decl);
+    a->result = RPT_ERROR;
+    const struct ast_node *as = decl->kids[0];
+    int negated = 0;
+    while (as->kind == AST_A_NOT) {
+        negated = !negated;
+        as = as->kids[0];
+    }
+    const struct ast_node *options = as->kids[as->nkids - 1];
+    for (uint32_t i = 0; i < options->nkids; i++)
+        if (options->kids[i]->kind == AST_O_TAU_PRIORITY) {
+            set_message(a, "%s", ":[tau priority over]: is not supported yet");
+            return;
+        }
+    /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
+    if (as->aux == MODEL_R || as->aux == MODEL_RD || as->aux == MODEL_V || as->aux == MODEL_VD) {
+        set_message(a, "%s", "the refusal-testing and revivals models are not supported yet");
+        return;
+    }
+    struct chk_result r;
+    memset(&r, 0, sizeof r);
+    struct system *impl = NULL, *spec = NULL;
+    switch (as->kind) {
+    case AST_A_REFINE:
+        if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) break;
+        chk_refines(spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->o->lim, &r);
+        fill(c, &r, impl, negated, a);
+        break;
+    case AST_A_PROP: {
+        if (!(impl = process(c, as->kids[0], a))) break;
+        enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
+        switch (as->aux2) {
+        case PROP_DEADLOCK_FREE:
+            chk_deadlock(impl->m, &c->o->lim, model == CHK_MODEL_FD, &r);
+            break;
+        case PROP_DIVERGENCE_FREE:
+        case PROP_LIVELOCK_FREE:
+            chk_divergence(impl->m, &c->o->lim, &r);
+            break;
+        default:
+            chk_deterministic(impl->m, model, &c->o->lim, &r);
+            break;
+        }
+        fill(c, &r, impl, negated, a);
+        break;
+    }
+    case AST_A_HAS_TRACE: {
+        if (!(impl = process(c, as->kids[0], a))) break;
+        const value *t = eval_expr(c->ev, as->kids[1]);
+        if (!t || t->kind != VAL_SEQ) {
+            set_message(a, "%s", "has trace needs a sequence of events");
+            break;
+        }
+        uint32_t *ids = malloc((t->n ? t->n : 1) * sizeof *ids);
+        if (!ids) break;
+        for (uint32_t i = 0; i < t->n; i++) ids[i] = events_id(c->events, t->items[i]);
+        chk_has_trace(impl->m, ids, t->n, &c->o->lim, &r);
+        free(ids);
+        fill(c, &r, NULL, negated, a);
+        break;
+    }
+    default:
+        set_message(a, "%s", "unknown assertion");
+        break;
+    }
+    chk_result_free(&r);
+    system_free(spec);
+    system_free(impl);
+}
+
+/* ---- the command ---- */
+
+/* FILE's text with each --assert appended as an assertion of its own. */
+static struct cspm_module *load(const struct options *o)
+{
+    if (!o->nasserts) return cspm_load_file(o->file);
+    FILE *f = fopen(o->file, "rb");
+    if (!f) return cspm_load_file(o->file);  /* it reports why */
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    for (size_t got; text && (got = fread(text + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap) {
+            char *t = realloc(text, cap *= 2);
+            if (!t) {
+                free(text);
+                text = NULL;
+            }
+            text = t;
+        }
+    }
+    fclose(f);
+    if (!text) return NULL;
+    for (size_t i = 0; i < o->nasserts; i++) {
+        size_t need = n + strlen(o->asserts[i]) + 16;
+        if (need > cap) {
+            char *t = realloc(text, cap = need * 2);
+            if (!t) {
+                free(text);
+                return NULL;
+            }
+            text = t;
+        }
+        n += (size_t)sprintf(text + n, "\nassert %s\n", o->asserts[i]);
+    }
+    struct cspm_module *m = cspm_load_string(o->file, text, n);
+    free(text);
+    return m;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct options o;
+    int status = parse_options(argc, argv, &o);
+    if (status != EXIT_HOLDS) {
+        free(o.asserts);
+        return status;
+    }
+    struct cspm_module *m = load(&o);
+    val_store *vs = val_store_new();
+    struct evaluator *ev = NULL;
+    struct events *events = NULL;
+    struct rpt_file report = {0};
+    if (!m || !vs) {
+        fprintf(stderr, "baton: out of memory\n");
+        status = EXIT_INPUT;
+        goto out;
+    }
+    if (!diag_count(&m->diags)) types_check(m);
+    if (diag_count(&m->diags) || !(ev = eval_new(m, vs)) || diag_count(&m->diags)) {
+        diag_print(&m->diags, stderr);
+        status = EXIT_INPUT;
+        goto out;
+    }
+    struct context c = {m, ev, eval_sem(ev), NULL, &o};
+    c.events = events = events_new(c.sem);
+    report.file = strdup(o.file);
+    /* With --assert, only the appended assertions (the last nasserts) are checked. */
+    size_t total = 0;
+    for (uint32_t i = 0; i < m->decls->nkids; i++) total += m->decls->kids[i]->kind == AST_D_ASSERT;
+    size_t seen = 0, skip = o.nasserts ? total - o.nasserts : 0;
+    for (uint32_t i = 0; i < m->decls->nkids; i++) {
+        const struct ast_node *d = m->decls->kids[i];
+        if (d->kind != AST_D_ASSERT) continue;
+        if (seen++ < skip) continue;
+        struct rpt_assertion *a = rpt_add(&report);
+        if (!a) break;
+        size_t before = m->diags.count;
+        check_one(&c, d, a);
+        for (size_t k = before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
+    }
+    if (o.json)
+        rpt_json(stdout, &report);
+    else
+        rpt_text(stdout, &report);
+    size_t pass, fail, error, limit;
+    rpt_counts(&report, &pass, &fail, &error, &limit);
+    /* A definite failure outranks a search that stopped at a limit; bad input outranks both. */
+    status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+out:
+    rpt_file_free(&report);
+    events_free(events);
+    eval_free(ev);
+    val_store_free(vs);
+    if (m) cspm_module_free(m);
+    free(o.asserts);
+    return status;
+}
