@@ -9,6 +9,7 @@
 
 #include "checker/compile.h"
 #include "checker/explore.h"
+#include "checker/parallel.h"
 #include "checker/refine.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -32,6 +33,8 @@ const char cmd_check_usage[] =
     "  --max-states N     stop a search past N states (exit 3)\n"
     "  --memory SIZE      stop a search whose state store passes SIZE (e.g. 512M, 4G; exit 3)\n"
     "  --timeout SECONDS  stop a search after SECONDS (exit 3)\n"
+    "  --threads N        cores for the searches that can use several (default: all, or\n"
+    "                     $BATON_THREADS)\n"
     "\n"
     "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
 
@@ -71,7 +74,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--assert") == 0 || strcmp(a, "--format") == 0 ||
             strcmp(a, "--max-states") == 0 || strcmp(a, "--memory") == 0 ||
-            strcmp(a, "--timeout") == 0) {
+            strcmp(a, "--timeout") == 0 || strcmp(a, "--threads") == 0) {
             if (!next) return cli_usage_error("check", "%s needs a value", a);
             i++;
             if (strcmp(a, "--assert") == 0) {
@@ -90,6 +93,13 @@ static int parse_options(int argc, char **argv, struct options *o)
             } else if (strcmp(a, "--memory") == 0) {
                 if (parse_size(next, &o->lim.memory) < 0)
                     return cli_usage_error("check", "--memory needs a size such as 512M, not '%s'", next);
+            } else if (strcmp(a, "--threads") == 0) {
+                char *end;
+                errno = 0;
+                long n = strtol(next, &end, 10);
+                if (errno || *end || n < 1 || n > 256)
+                    return cli_usage_error("check", "--threads needs a number from 1 to 256, not '%s'", next);
+                o->lim.threads = (int)n;
             } else {
                 char *end;
                 errno = 0;
@@ -108,6 +118,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         }
     }
     if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
+    if (!o->lim.threads) o->lim.threads = chk_default_threads();
     return EXIT_HOLDS;
 }
 

@@ -1,0 +1,83 @@
+# baton check: verdicts, exit codes (0 holds, 1 fails, 2 bad input, 3 limit), formats.
+
+$ baton check tests/e2e/data/check_small.csp
+exit 1
+stdout check_small.csp:4: PASS  assert P :[deadlock free]
+stdout check_small.csp:5: FAIL  assert Q :[deadlock free]
+stdout deadlock after 1 event: a
+stdout 2 assertions: 1 passed, 1 failed
+
+# --assert replaces the file's own assertions.
+$ baton check tests/e2e/data/check_small.csp --assert 'P :[divergence free]' --assert 'P [T= Q'
+exit 0
+stdout PASS  assert P :[divergence free]
+stdout PASS  assert P [T= Q
+stdout 2 assertions: 2 passed, 0 failed
+!stdout deadlock free
+
+$ baton check tests/e2e/data/check_small.csp --assert 'Q [T= P'
+exit 1
+stdout trace after 1 event: a
+stdout then b, which the specification does not allow
+
+$ baton check --format json tests/e2e/data/check_small.csp
+exit 1
+stdout "file": "tests/e2e/data/check_small.csp"
+stdout "result": "pass"
+stdout "result": "fail"
+stdout "kind": "deadlock"
+stdout "trace": [
+stdout "line": 5
+
+# Resource limits stop cleanly with exit 3 and the figures reached.
+$ baton check --max-states 1000 tests/e2e/data/check_big.csp
+exit 3
+stdout LIMIT assert BIG :[deadlock free [F]]
+stdout stopped at the states limit
+
+$ baton check --threads 1 --max-states 1000 tests/e2e/data/check_big.csp
+exit 3
+stdout stopped at the states limit
+
+$ baton check --memory 1M --threads 1 tests/e2e/data/check_big.csp
+exit 3
+stdout stopped at the memory limit
+
+$ baton check --timeout 0.001 --threads 1 tests/e2e/data/check_big.csp
+exit 3
+stdout stopped at the time limit
+
+# An infinite-state process is refused politely.
+$ baton check --max-states 500 tests/e2e/data/check_infinite.csp
+exit 3
+stdout more states than the limit allows
+
+# Bad input: located diagnostics, exit 2.
+$ baton check tests/e2e/data/check_typo.csp
+exit 2
+stderr check_typo.csp:2:10: error:
+stderr Q
+
+$ baton check tests/e2e/data/no-such.csp
+exit 2
+stderr no-such.csp
+
+$ baton check
+exit 2
+stderr baton: which file?
+
+$ baton check --format xml tests/e2e/data/check_small.csp
+exit 2
+stderr --format is text or json
+
+$ baton check --max-states -5 tests/e2e/data/check_small.csp
+exit 2
+stderr --max-states needs a positive number
+
+$ baton check --frobnicate tests/e2e/data/check_small.csp
+exit 2
+stderr unknown option '--frobnicate'
+
+$ baton check tests/e2e/data/check_small.csp --assert 'P :[deadlock free'
+exit 2
+stderr error:
