@@ -1,0 +1,47 @@
+/* stack.h — process stacks, carved from large pooled mmap regions so that a million of them
+ * fit under vm.max_map_count.  The first TRC_GUARDED_MAX stacks made get a PROT_NONE guard
+ * page below them (each costs two kernel mappings); the rest rely on a canary word at their
+ * low end, checked at every switch.  The pool owns every region and never unmaps one: freed
+ * stacks go to a free list per size and are reused, guard and all. */
+#ifndef BATON_TRACER_STACK_H
+#define BATON_TRACER_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRC_GUARDED_MAX 8192
+#define TRC_CANARY 0xba7047ac5eedf00dULL
+
+struct trc_stack {
+    char *slot;     /* the slot: guard page (or spare page), then the stack */
+    char *lo;       /* the lowest usable byte, where the canary lives */
+    size_t size;    /* bytes of the slot */
+    bool guarded;   /* its first page is PROT_NONE */
+};
+
+/* A stack slot with room for at least size bytes of stack above the guard page.  0, or -1
+ * and ENOMEM.  The canary is written at trc_stack_lo(). */
+int trc_stack_get(size_t size, struct trc_stack *st);
+
+/* Returns st's slot to the pool. */
+void trc_stack_put(const struct trc_stack *st);
+
+/* The lowest usable byte of st and one past the highest. */
+static inline char *trc_stack_lo(const struct trc_stack *st) { return st->lo; }
+static inline char *trc_stack_hi(const struct trc_stack *st) { return st->slot + st->size; }
+
+/* True when the canary at the bottom of st still holds. */
+static inline bool trc_stack_canary_ok(const struct trc_stack *st)
+{
+    return *(const uint64_t *)(void *)trc_stack_lo(st) == TRC_CANARY;
+}
+
+/* True when a fault at addr means st overflowed: addr lies in its guard page, or in the 64
+ * KiB below its usable bottom (a large frame can jump past a guard page).  Async-signal-safe. */
+bool trc_stack_fault_is_overflow(const struct trc_stack *st, const void *addr);
+
+/* The page size, read once. */
+size_t trc_page_size(void);
+
+#endif
