@@ -7,6 +7,7 @@
 
 #define BATON_COMMANDS(X)                                                                          \
     X(help, "show help for baton or one of its subcommands")                                       \
+    X(trace, "print a trace recorded by a program linked with libbaton")                           \
     X(version, "print baton's version")
 
 /* A subcommand gets argv from its own name on (argv[0] is "check", "eval", …) and returns the
