@@ -6,6 +6,7 @@
  * an OVERFLOW record is flushed to the trace and the program aborts (SIGABRT): its stack is
  * gone, so nothing sensible can continue.  Other faults go to the previous handler. */
 #include <signal.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,14 +60,31 @@ _Noreturn void trc_overflow_die(struct trc_proc *p, const char *how)
     abort();
 }
 
+/* The faulting context's stack pointer, or NULL where we cannot tell. */
+static const char *fault_sp(void *uc)
+{
+#if defined(__x86_64__) && defined(REG_RSP)
+    return (const char *)((ucontext_t *)uc)->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    return (const char *)((ucontext_t *)uc)->uc_mcontext.sp;
+#else
+    (void)uc;
+    return NULL;
+#endif
+}
+
 static void on_fault(int sig, siginfo_t *si, void *uc)
 {
-    (void)uc;
     struct trc_proc *p = trc_sched.cur;
     if (p && trc_stack_fault_is_overflow(&p->stack, si->si_addr))
         trc_overflow_die(p, p->stack.guarded && (char *)si->si_addr >= p->stack.slot
                                 ? "it touched its guard page"
                                 : "it touched the memory below its stack");
+    /* A stack without a guard page can run on through its neighbours before anything faults:
+     * its stack pointer, or its canary, gives it away. */
+    const char *sp = fault_sp(uc);
+    if (p && ((sp && sp < p->stack.lo) || !trc_stack_canary_ok(&p->stack)))
+        trc_overflow_die(p, "its stack pointer left its stack");
     /* Not ours: put the previous handler back and let the fault happen again under it. */
     sigaction(sig, sig == SIGSEGV ? &old_segv : &old_bus, NULL);
     if (si->si_code <= 0) raise(sig); /* sent by kill(), so returning would not re-fault */

@@ -209,7 +209,10 @@ void baton_yield(void)
     struct trc_proc *self = trc_sched.cur;
     if (!self) return;
     if (trc_sched.nheap) timers_fire();
-    if (!trc_sched.ready_head) return;
+    if (!trc_sched.ready_head) {
+        if (!trc_stack_canary_ok(&self->stack)) trc_overflow_die(self, "its stack canary was overwritten");
+        return;
+    }
     ready_push(self);
     trc_suspend();
 }

@@ -4,5 +4,7 @@
     X(tracer_chan)                                                                                 \
     X(tracer_alt)                                                                                  \
     X(tracer_deadlock)                                                                             \
+    X(tracer_proc)                                                                                 \
+    X(tracer_trace)                                                                                \
     X(e2e)                                                                                         \
     X(corpus)
