@@ -21,17 +21,18 @@
 #define TRC_REGION ((size_t)64 << 20)
 #define TRC_CLASSES 16
 
-/* A free slot keeps its list link in its top bytes, where the process record lived. */
+/* A free slot keeps its list link in its reserve (the canary of the slot above is the
+ * reserve's last word, which the link leaves alone). */
 struct free_slot {
     struct free_slot *next;
-    bool guarded;
+    bool guarded, has_canary;
 };
 
 /* Slots of one size: a free list and the unused rest of the newest region. */
 struct size_class {
     size_t size;
     struct free_slot *free;
-    char *cur, *end;
+    char *base, *cur, *end; /* the newest region, and where its unused part starts */
 };
 
 static struct size_class classes[TRC_CLASSES];
@@ -54,9 +55,11 @@ static struct size_class *class_for(size_t size)
     return &classes[nclasses++];
 }
 
+_Static_assert(sizeof(struct free_slot) + sizeof(uint64_t) <= TRC_RESERVE, "reserve too small");
+
 static struct free_slot *link_of(char *slot, size_t size)
 {
-    return (struct free_slot *)(void *)(slot + size - sizeof(struct free_slot));
+    return (struct free_slot *)(void *)(slot + size - TRC_RESERVE);
 }
 
 int trc_stack_get(size_t size, struct trc_stack *st)
@@ -69,8 +72,9 @@ int trc_stack_get(size_t size, struct trc_stack *st)
         struct free_slot *f = k->free;
         k->free = f->next;
         st->guarded = f->guarded;
-        st->slot = (char *)f + sizeof *f - size;
+        st->slot = (char *)f + TRC_RESERVE - size;
         st->size = size;
+        st->canary = f->has_canary ? (uint64_t *)(void *)(st->slot - sizeof(uint64_t)) : NULL;
         goto done;
     }
     if (k->cur == k->end) {
@@ -78,20 +82,23 @@ int trc_stack_get(size_t size, struct trc_stack *st)
         void *r = mmap(NULL, len, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
         if (r == MAP_FAILED) goto error1;
-        k->cur = r;
+        k->cur = k->base = r;
         k->end = k->cur + len;
     }
     st->slot = k->cur;
     st->size = size;
     st->guarded = false;
+    st->canary = NULL;
     if (guarded_made < TRC_GUARDED_MAX && mprotect(st->slot, page, PROT_NONE) == 0) {
         st->guarded = true;
         guarded_made++;
+    } else if (k->cur != k->base) {
+        st->canary = (uint64_t *)(void *)(st->slot - sizeof(uint64_t));
     }
     k->cur += size;
 done:
     st->lo = st->guarded ? st->slot + page : st->slot;
-    *(uint64_t *)(void *)trc_stack_lo(st) = TRC_CANARY;
+    if (st->canary) *st->canary = TRC_CANARY;
     return 0;
 error1:
     errno = ENOMEM;
@@ -104,10 +111,11 @@ void trc_stack_put(const struct trc_stack *st)
     if (!k) return; /* cannot happen: the class was made by trc_stack_get */
 #ifdef TRC_ASAN
     /* A process that never returned (a deadlock) leaves its frames' redzones poisoned. */
-    ASAN_UNPOISON_MEMORY_REGION(trc_stack_lo(st), (size_t)(trc_stack_hi(st) - trc_stack_lo(st)));
+    ASAN_UNPOISON_MEMORY_REGION(trc_stack_lo(st), (size_t)(st->slot + st->size - trc_stack_lo(st)));
 #endif
     struct free_slot *f = link_of(st->slot, st->size);
     f->guarded = st->guarded;
+    f->has_canary = st->canary != NULL;
     f->next = k->free;
     k->free = f;
 }

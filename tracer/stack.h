@@ -1,8 +1,15 @@
 /* stack.h — process stacks, carved from large pooled mmap regions so that a million of them
  * fit under vm.max_map_count.  The first TRC_GUARDED_MAX stacks made get a PROT_NONE guard
- * page below them (each costs two kernel mappings); the rest rely on a canary word at their
- * low end, checked at every switch.  The pool owns every region and never unmaps one: freed
- * stacks go to a free list per size and are reused, guard and all. */
+ * page below them (each costs two kernel mappings); the rest rely on a canary word just
+ * below their low end, checked at every switch.  The pool owns every region and never unmaps
+ * one: freed stacks go to a free list per size and are reused, guard and all.
+ *
+ * Slot layout, low to high: [guard page or spare page][stack ... | record | reserve], where
+ * the top TRC_RESERVE bytes hold the free-list link and, in their last word, the canary of
+ * the slot above.  An unguarded stack overflowing runs first into that canary.  Keeping the
+ * canary there, rather than at the stack's own bottom, matters: the slot below is in use (its
+ * top page is resident anyway), whereas touching a stack's own bottom page would cost every
+ * process a second page of memory. */
 #ifndef BATON_TRACER_STACK_H
 #define BATON_TRACER_STACK_H
 
@@ -12,16 +19,18 @@
 
 #define TRC_GUARDED_MAX 8192
 #define TRC_CANARY 0xba7047ac5eedf00dULL
+#define TRC_RESERVE 32
 
 struct trc_stack {
     char *slot;     /* the slot: guard page (or spare page), then the stack */
-    char *lo;       /* the lowest usable byte, where the canary lives */
+    char *lo;       /* the lowest usable byte */
+    uint64_t *canary; /* just below lo, in the slot below; NULL when guarded or first in its region */
     size_t size;    /* bytes of the slot */
     bool guarded;   /* its first page is PROT_NONE */
 };
 
 /* A stack slot with room for at least size bytes of stack above the guard page.  0, or -1
- * and ENOMEM.  The canary is written at trc_stack_lo(). */
+ * and ENOMEM.  Its canary (if any) holds TRC_CANARY. */
 int trc_stack_get(size_t size, struct trc_stack *st);
 
 /* Returns st's slot to the pool. */
@@ -29,12 +38,15 @@ void trc_stack_put(const struct trc_stack *st);
 
 /* The lowest usable byte of st and one past the highest. */
 static inline char *trc_stack_lo(const struct trc_stack *st) { return st->lo; }
-static inline char *trc_stack_hi(const struct trc_stack *st) { return st->slot + st->size; }
+static inline char *trc_stack_hi(const struct trc_stack *st)
+{
+    return st->slot + st->size - TRC_RESERVE;
+}
 
-/* True when the canary at the bottom of st still holds. */
+/* True when the canary below st (if it has one) still holds. */
 static inline bool trc_stack_canary_ok(const struct trc_stack *st)
 {
-    return *(const uint64_t *)(void *)trc_stack_lo(st) == TRC_CANARY;
+    return !st->canary || *st->canary == TRC_CANARY;
 }
 
 /* True when a fault at addr means st overflowed: addr lies in its guard page, or in the 64
