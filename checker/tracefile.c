@@ -260,11 +260,19 @@ int trf_next(trf *r, struct trf_record *rec)
         if (kind == TRC_UNBLOCK && (rec->aux < TRC_WAKE_TIMEOUT || rec->aux > TRC_WAKE_PAR))
             return fail(r, at, "UNBLOCK has unknown reason %u", rec->aux);
         break;
+    case TRC_COMM16:
     case TRC_COMM: {
+        rec->kind = TRC_COMM;
         rec->chan = rd32(b + 4);
-        rec->sender = rd32(b + 8);
-        rec->receiver = rd32(b + 12);
-        rec->value = (int64_t)rd64(b + 16);
+        if (kind == TRC_COMM16) {
+            rec->sender = rd16(b + 8);
+            rec->receiver = rd16(b + 10);
+            rec->value = (int32_t)rd32(b + 12);
+        } else {
+            rec->sender = rd32(b + 8);
+            rec->receiver = rd32(b + 12);
+            rec->value = (int64_t)rd64(b + 16);
+        }
         rec->seq = ++r->seq;
         if (!valid_chan(r, rec->chan)) return fail(r, at, "communication on undefined channel %u", rec->chan);
         if ((rec->sender && !valid_proc(r, rec->sender)) || (rec->receiver && !valid_proc(r, rec->receiver)))
@@ -277,13 +285,17 @@ int trf_next(trf *r, struct trf_record *rec)
             return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
         break;
     }
+    case TRC_BLOCK16:
     case TRC_BLOCK:
-        rec->proc = rd32(b + 4);
+        rec->kind = TRC_BLOCK;
+        rec->proc = kind == TRC_BLOCK16 ? rd16(b + 4) : rd32(b + 4);
         if (!valid_proc(r, rec->proc)) return fail(r, at, "BLOCK names undefined process %u", rec->proc);
+        if (kind == TRC_BLOCK16 && rec->aux != TRC_OP_SEND && rec->aux != TRC_OP_RECV)
+            return fail(r, at, "BLOCK16 has operation %u, not a send or a receive", rec->aux);
         switch (rec->aux) {
         case TRC_OP_SEND:
         case TRC_OP_RECV:
-            rec->chan = rd32(b + 8);
+            rec->chan = kind == TRC_BLOCK16 ? rd16(b + 6) : rd32(b + 8);
             if (!valid_chan(r, rec->chan)) return fail(r, at, "BLOCK on undefined channel %u", rec->chan);
             break;
         case TRC_OP_ALT:
@@ -352,7 +364,7 @@ int trf_next(trf *r, struct trf_record *rec)
         break;
     }
     rec->time_ns = r->clock;
-    if (kind != TRC_COMM) rec->seq = r->seq;
+    if (rec->kind != TRC_COMM) rec->seq = r->seq;
     return 1;
 }
 

@@ -1,7 +1,11 @@
 /* trace.c — the trace writer (see trace.h; layout in trace_format.h and
- * docs/trace-format.md).  Records are copied into a 128 KiB buffer and written with write(2)
- * when it fills, so a crash loses at most one buffer; the buffer's length grows only after a
- * record is complete, so a flush from a signal handler never writes half a record.
+ * docs/trace-format.md).  Records are copied into one of two 64 KiB buffers; a full buffer
+ * goes to a writer thread, which write(2)s it while the scheduler fills the other, so the
+ * kernel's copy into the page cache (about 1.4 ns a byte on this kind of machine) does not
+ * stall the processes.  A crash loses at most the buffer being filled and what the writer
+ * had not yet written of the one before; a buffer's length grows only after a record is
+ * complete, so a flush from a signal handler never writes half a record.  Where no thread
+ * can be started the scheduler writes full buffers itself.
  * Time stamps come from the TSC, calibrated against CLOCK_MONOTONIC once per file, and are
  * taken on every TRC_STAMP_EVERY-th record and on the first after the scheduler idled; the
  * records between carry dt = 0 (their order is their position in the file). */
@@ -9,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +34,7 @@
 #error "the trace writer copies records as they lie in memory: little-endian hosts only"
 #endif
 
-#define BUF_SIZE ((size_t)128 << 10)
-#define TRC_STAMP_EVERY 8
+#define BUF_SIZE TRC_BUF_SIZE
 #define INTERN_MAX ((size_t)1 << 20)
 
 _Static_assert(sizeof(struct trc_header) == 32, "header");
@@ -48,6 +52,8 @@ _Static_assert(sizeof(struct trc_deadlock_rec) == 8, "DEADLOCK");
 _Static_assert(sizeof(struct trc_wait_rec) == 12, "WAIT");
 _Static_assert(sizeof(struct trc_cycle_rec) == 8, "CYCLE");
 _Static_assert(sizeof(struct trc_run_end_rec) == 8, "RUN_END");
+_Static_assert(sizeof(struct trc_comm16_rec) == 16, "COMM16");
+_Static_assert(sizeof(struct trc_block16_rec) == 8, "BLOCK16");
 
 struct trc_writer trc_w;
 
@@ -60,20 +66,26 @@ struct interned {
 
 static struct {
     int fd;
-    unsigned char *buf;
-    size_t len;          /* bytes of complete records in buf */
-    uint64_t written;    /* bytes already written to the file */
+    unsigned char *bufs[2]; /* trc_w.buf is one of them */
+    uint64_t written;    /* bytes handed on for writing */
+    /* the writer thread and the buffer it holds */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool threaded, stop;
+    unsigned char *pending;
+    size_t pending_len;
+    atomic_bool busy;    /* pending is set: for the signal handler, which cannot lock */
+    atomic_bool failed;
     uint32_t nstr, nchan, nproc;
     uint64_t last_ns;    /* time of the last stamp, ns since open */
-    unsigned countdown;  /* records until the next stamp */
-    bool stale;          /* stamp the next record */
     bool use_tsc;
     uint64_t tsc0, mult; /* ns = (tsc - tsc0) * mult >> 32 */
     int64_t mono0;
     struct interned *tab;
     size_t ntab, captab;
     bool atexit_done;
-} w = {.fd = -1};
+} w = {.fd = -1, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* ---- the clock ------------------------------------------------------------------------------- */
 
@@ -117,39 +129,93 @@ static inline uint64_t now_ns(void)
 
 /* ---- the buffer ------------------------------------------------------------------------------ */
 
-static void flush(void)
+/* Writes all of buf; false (with errno) on failure.  Async-signal-safe. */
+static bool write_all(const unsigned char *buf, size_t len)
 {
     size_t off = 0;
-    while (off < w.len) {
-        ssize_t n = write(w.fd, w.buf + off, w.len - off);
+    while (off < len) {
+        ssize_t n = write(w.fd, buf + off, len - off);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            fprintf(stderr, "baton: writing the trace failed (%s); tracing stops here\n",
-                    strerror(errno));
-            trc_w.on = false;
-            break;
-        }
+        if (n <= 0) return false;
         off += (size_t)n;
     }
-    w.written += off;
-    w.len = 0;
+    return true;
 }
 
-/* Appends one complete record: the length moves only once all its bytes are in. */
-static inline void put(const void *rec, size_t n)
+static void write_failed(int err)
 {
-    if (__builtin_expect(w.len + n > BUF_SIZE, 0)) flush();
-    memcpy(w.buf + w.len, rec, n);
-    atomic_signal_fence(memory_order_release);
-    w.len += n;
+    if (!atomic_exchange(&w.failed, true))
+        fprintf(stderr, "baton: writing the trace failed (%s); tracing stops here\n", strerror(err));
 }
 
-/* The dt for the record about to be written (see the file comment); may put a TIME first. */
-static inline uint16_t stamp(void)
+static void *writer(void *arg)
 {
-    if (__builtin_expect(--w.countdown != 0 && !w.stale, 1)) return 0;
-    w.countdown = TRC_STAMP_EVERY;
-    w.stale = false;
+    (void)arg;
+    pthread_mutex_lock(&w.mu);
+    for (;;) {
+        while (!w.pending && !w.stop) pthread_cond_wait(&w.cv, &w.mu);
+        if (!w.pending) break;
+        unsigned char *buf = w.pending;
+        size_t len = w.pending_len;
+        pthread_mutex_unlock(&w.mu);
+        if (!atomic_load(&w.failed) && !write_all(buf, len)) write_failed(errno);
+        pthread_mutex_lock(&w.mu);
+        w.pending = NULL;
+        atomic_store(&w.busy, false);
+        pthread_cond_broadcast(&w.cv);
+    }
+    pthread_mutex_unlock(&w.mu);
+    return NULL;
+}
+
+/* Waits until the writer holds no buffer. */
+static void writer_idle(void)
+{
+    if (!w.threaded) return;
+    pthread_mutex_lock(&w.mu);
+    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+}
+
+/* The buffer is full: hand it to the writer and fill the other one. */
+static void flush(void)
+{
+    w.written += trc_w.len;
+    if (!w.threaded) {
+        if (!atomic_load(&w.failed) && !write_all(trc_w.buf, trc_w.len)) write_failed(errno);
+        trc_w.len = 0;
+        return;
+    }
+    pthread_mutex_lock(&w.mu);
+    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
+    w.pending = trc_w.buf;
+    w.pending_len = trc_w.len;
+    atomic_store(&w.busy, true);
+    pthread_cond_signal(&w.cv);
+    pthread_mutex_unlock(&w.mu);
+    trc_w.buf = trc_w.buf == w.bufs[0] ? w.bufs[1] : w.bufs[0];
+    trc_w.len = 0;
+}
+
+/* Everything recorded so far reaches the file before this returns. */
+static void flush_sync(void)
+{
+    flush();
+    writer_idle();
+}
+
+void trc_flush_full(void)
+{
+    flush();
+}
+
+#define put trc_put
+#define stamp trc_stamp
+
+uint16_t trc_stamp_slow(void)
+{
+    trc_w.countdown = TRC_STAMP_EVERY;
+    trc_w.stale = false;
     uint64_t now = now_ns();
     if (now < w.last_ns) now = w.last_ns;
     uint64_t dt = now - w.last_ns;
@@ -173,11 +239,11 @@ static uint32_t emit_str(const char *s, size_t n)
 {
     if (n > TRC_STR_MAX) n = TRC_STR_MAX;
     struct trc_str_rec r = {{TRC_STR, 0, 0}, ++w.nstr, (uint32_t)n};
-    if (w.len + sizeof r + n > BUF_SIZE) flush();
-    memcpy(w.buf + w.len, &r, sizeof r);
-    memcpy(w.buf + w.len + sizeof r, s, n);
+    if (trc_w.len + sizeof r + n > BUF_SIZE) flush();
+    memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
+    memcpy(trc_w.buf + trc_w.len + sizeof r, s, n);
     atomic_signal_fence(memory_order_release);
-    w.len += sizeof r + n;
+    trc_w.len += sizeof r + n;
     return r.id;
 }
 
@@ -240,13 +306,9 @@ uint32_t trc_pid_define(struct trc_proc *p)
     return p->tid;
 }
 
-static uint32_t chan_define(baton_chan *c);
-static inline uint32_t chan_id(baton_chan *c)
-{
-    return __builtin_expect(c->tgen == trc_w.gen && c->tid, 1) ? c->tid : chan_define(c);
-}
+#define chan_id trc_cid
 
-static uint32_t chan_define(baton_chan *c)
+uint32_t trc_cid_define(baton_chan *c)
 {
     uint32_t name = intern(c->name, strlen(c->name));
     c->tid = ++w.nchan;
@@ -274,10 +336,16 @@ static int64_t value_of(const baton_chan *c, const void *msg, int *flags, int vs
 
 /* ---- records --------------------------------------------------------------------------------- */
 
-void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg)
+void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg)
 {
     uint32_t cid = chan_id(c);
     int64_t v = c->vkind == TRC_V_INT ? *(const int64_t *)msg : value_of(c, msg, &flags, TRC_F_VSTR);
+    if ((sender | receiver) <= 0xffff && v >= INT32_MIN && v <= INT32_MAX) {
+        struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, stamp()}, cid, (uint16_t)sender,
+                                   (uint16_t)receiver, (int32_t)v};
+        put(&r, sizeof r);
+        return;
+    }
     struct trc_comm_rec r = {{TRC_COMM, (uint8_t)flags, stamp()}, cid, sender, receiver, v};
     put(&r, sizeof r);
 }
@@ -289,10 +357,15 @@ void trc_rec_end(struct trc_proc *p)
     put(&r, sizeof r);
 }
 
-void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint32_t n)
+void trc_rec_block_slow(struct trc_proc *p, int op, baton_chan *c, uint32_t n)
 {
     uint32_t id = trc_pid(p);
     uint32_t arg = c ? chan_id(c) : n;
+    if (c && (id | arg) <= 0xffff) {
+        struct trc_block16_rec r = {{TRC_BLOCK16, (uint8_t)op, stamp()}, (uint16_t)id, (uint16_t)arg};
+        put(&r, sizeof r);
+        return;
+    }
     struct trc_block_rec r = {{TRC_BLOCK, (uint8_t)op, stamp()}, id, arg};
     put(&r, sizeof r);
 }
@@ -336,7 +409,7 @@ void trc_rec_deadlock(uint32_t blocked)
                 if (p->clauses[i].op == BATON_SEND) value_of(p->clauses[i].chan, p->clauses[i].msg, &f, 0);
             }
     }
-    w.stale = true;
+    trc_w.stale = true;
     struct trc_deadlock_rec r = {{TRC_DEADLOCK, 0, 0}, blocked};
     r.h.dt = stamp();
     put(&r, sizeof r);
@@ -360,7 +433,7 @@ void trc_rec_cycle(struct trc_proc *const *procs, uint32_t n)
 
 void trc_rec_run_end(int status)
 {
-    w.stale = true;
+    trc_w.stale = true;
     struct trc_run_end_rec r = {{TRC_RUN_END, (uint8_t)status, 0}, 0};
     r.h.dt = stamp();
     put(&r, sizeof r);
@@ -370,7 +443,7 @@ void trc_rec_run_end(int status)
 
 static void at_exit(void)
 {
-    if (trc_w.on) flush();
+    if (trc_w.on) flush_sync();
 }
 
 int baton_trace_open(const char *path)
@@ -383,9 +456,13 @@ int baton_trace_open(const char *path)
         errno = EINVAL;
         return -1;
     }
-    if (!w.buf) {
-        w.buf = malloc(BUF_SIZE);
-        if (!w.buf) {
+    if (!w.bufs[0]) {
+        w.bufs[0] = malloc(BUF_SIZE);
+        w.bufs[1] = malloc(BUF_SIZE);
+        if (!w.bufs[0] || !w.bufs[1]) {
+            free(w.bufs[0]);
+            free(w.bufs[1]);
+            w.bufs[0] = w.bufs[1] = NULL;
             errno = ENOMEM;
             return -1;
         }
@@ -393,12 +470,16 @@ int baton_trace_open(const char *path)
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return -1;
     w.fd = fd;
-    w.len = 0;
+    trc_w.buf = w.bufs[0];
+    trc_w.len = 0;
+    atomic_store(&w.failed, false);
+    w.stop = false;
+    w.threaded = pthread_create(&w.thread, NULL, writer, NULL) == 0;
     w.written = 0;
     w.nstr = w.nchan = w.nproc = 0;
     w.last_ns = 0;
-    w.countdown = 1;
-    w.stale = true;
+    trc_w.countdown = 1;
+    trc_w.stale = true;
     clock_start();
     struct trc_header h;
     memset(&h, 0, sizeof h);
@@ -409,8 +490,8 @@ int baton_trace_open(const char *path)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     h.start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-    memcpy(w.buf, &h, sizeof h);
-    w.len = sizeof h;
+    memcpy(trc_w.buf, &h, sizeof h);
+    trc_w.len = sizeof h;
     trc_w.gen++;
     trc_w.on = true;
     if (!w.atexit_done) w.atexit_done = atexit(at_exit) == 0;
@@ -430,7 +511,7 @@ void trc_trace_run_begin(uint64_t seed)
     }
     /* The file may have been opened before baton_set_seed: put the run's seed in. */
     if (w.written == 0) {
-        memcpy(w.buf + offsetof(struct trc_header, seed), &seed, sizeof seed);
+        memcpy(trc_w.buf + offsetof(struct trc_header, seed), &seed, sizeof seed);
     } else if (pwrite(w.fd, &seed, sizeof seed, offsetof(struct trc_header, seed)) < 0) {
         /* the header keeps the seed it was opened with */
     }
@@ -440,7 +521,15 @@ void trc_trace_run_end(int status)
 {
     if (!trc_w.on) return;
     trc_rec_run_end(status);
-    flush();
+    flush_sync();
+    if (w.threaded) {
+        pthread_mutex_lock(&w.mu);
+        w.stop = true;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(w.thread, NULL);
+        w.threaded = false;
+    }
     close(w.fd);
     w.fd = -1;
     trc_w.on = false;
@@ -449,23 +538,24 @@ void trc_trace_run_end(int status)
 
 void trc_trace_idle(void)
 {
-    w.stale = true;
+    trc_w.stale = true;
 }
 
 void trc_trace_overflow(struct trc_proc *p)
 {
     if (!trc_w.on) return;
-    if (p->tgen == trc_w.gen && p->tid && w.len + sizeof(struct trc_end_rec) <= BUF_SIZE) {
+    if (p->tgen == trc_w.gen && p->tid && trc_w.len + sizeof(struct trc_end_rec) <= BUF_SIZE) {
         struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
-        memcpy(w.buf + w.len, &r, sizeof r);
-        w.len += sizeof r;
+        memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
+        trc_w.len += sizeof r;
     }
-    size_t off = 0;
-    while (off < w.len) {
-        ssize_t n = write(w.fd, w.buf + off, w.len - off);
-        if (n <= 0) break;
-        off += (size_t)n;
+    /* The writer may still hold the previous buffer: give it up to two seconds, so that the
+     * file keeps its order.  Only atomics and nanosleep here: this runs in a signal handler. */
+    for (int i = 0; i < 2000 && atomic_load(&w.busy); i++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
     }
-    w.len = 0;
+    if (!atomic_load(&w.busy)) write_all(trc_w.buf, trc_w.len);
+    trc_w.len = 0;
     trc_w.on = false;
 }

@@ -6,19 +6,59 @@
 #ifndef BATON_TRACER_TRACE_H
 #define BATON_TRACER_TRACE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tracer/chan.h"
 #include "tracer/sched.h"
 
+#include "tracer/trace_format.h"
+
+#define TRC_BUF_SIZE ((size_t)64 << 10)
+#define TRC_STAMP_EVERY 8
+
+/* The writer's hot state; the rest is private to trace.c. */
 struct trc_writer {
     bool on;
-    uint32_t gen; /* bumped per trace file: ids of channels and processes are per file */
+    bool stale;           /* stamp the next record */
+    uint32_t gen;         /* bumped per trace file: ids of channels and processes are per file */
+    unsigned countdown;   /* records until the next time stamp */
+    unsigned char *buf;   /* the buffer being filled */
+    size_t len;           /* bytes of complete records in it */
 };
 extern struct trc_writer trc_w;
 
 #define TRC_ON() __builtin_expect(trc_w.on, 0)
+
+void trc_flush_full(void);
+uint16_t trc_stamp_slow(void);
+
+/* Appends one complete record: the length moves only once all its bytes are in, so a flush
+ * from a signal handler never writes half a record. */
+static inline void trc_put(const void *rec, size_t n)
+{
+    if (__builtin_expect(trc_w.len + n > TRC_BUF_SIZE, 0)) trc_flush_full();
+    memcpy(trc_w.buf + trc_w.len, rec, n);
+    atomic_signal_fence(memory_order_release);
+    trc_w.len += n;
+}
+
+/* The dt of the record about to be written: 0 but on every TRC_STAMP_EVERY-th record and
+ * after an idle spell (trace.c says why); may put a TIME record first. */
+static inline uint16_t trc_stamp(void)
+{
+    if (__builtin_expect(--trc_w.countdown != 0 && !trc_w.stale, 1)) return 0;
+    return trc_stamp_slow();
+}
+
+/* The trace id of c, writing its CHAN record first if this file has not seen it. */
+uint32_t trc_cid_define(baton_chan *c);
+static inline uint32_t trc_cid(baton_chan *c)
+{
+    return __builtin_expect(c->tgen == trc_w.gen && c->tid, 1) ? c->tid : trc_cid_define(c);
+}
 
 /* The trace id of p, writing its PROC record first if this file has not seen it. */
 uint32_t trc_pid_define(struct trc_proc *p);
@@ -28,12 +68,42 @@ static inline uint32_t trc_pid(struct trc_proc *p)
 }
 
 /* One communication on c: flags TRC_F_PUT / TRC_F_TAKE or 0 for a rendezvous; sender and
- * receiver are trace ids (0 for none); msg is the message (read for its value). */
-void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
+ * receiver are trace ids (0 for none); msg is the message (read for its value).  The common
+ * case, an int that fits the short form, is written inline. */
+void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
+static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver,
+                                const void *msg)
+{
+    int64_t v;
+    if (c->vkind == TRC_V_INT && (sender | receiver) <= 0xffff) {
+        memcpy(&v, msg, sizeof v);
+        if (v >= INT32_MIN && v <= INT32_MAX) {
+            uint32_t cid = trc_cid(c);
+            struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, trc_stamp()}, cid,
+                                       (uint16_t)sender, (uint16_t)receiver, (int32_t)v};
+            trc_put(&r, sizeof r);
+            return;
+        }
+    }
+    trc_rec_comm_slow(c, flags, sender, receiver, msg);
+}
 
 void trc_rec_end(struct trc_proc *p);
-/* p blocks: op is enum trc_op; arg a channel (its id is looked up here) for SEND/RECV. */
-void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint32_t n);
+/* p blocks: op is enum trc_op; c the channel of a SEND/RECV, else n the count. */
+void trc_rec_block_slow(struct trc_proc *p, int op, baton_chan *c, uint32_t n);
+static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint32_t n)
+{
+    if (c) {
+        uint32_t id = trc_pid(p), cid = trc_cid(c);
+        if ((id | cid) <= 0xffff) {
+            struct trc_block16_rec r = {{TRC_BLOCK16, (uint8_t)op, trc_stamp()}, (uint16_t)id,
+                                        (uint16_t)cid};
+            trc_put(&r, sizeof r);
+            return;
+        }
+    }
+    trc_rec_block_slow(p, op, c, n);
+}
 /* One OFFER record for clause cl (after a BLOCK of an alt, or a WAIT). */
 void trc_rec_offer(const struct trc_clause *cl);
 void trc_rec_unblock(struct trc_proc *p, int reason);

@@ -41,13 +41,15 @@ struct trc_header {
     X(WAIT, 12, 12, "one deadlocked process and what it waits on: OFFERs follow")                  \
     X(CYCLE, 13, 8, "the wait-for cycle: process ids follow")                                      \
     X(OVERFLOW, 14, 8, "a process overflowed its stack; the program dies")                        \
-    X(RUN_END, 15, 8, "the run ended: all processes done, or deadlock")
+    X(RUN_END, 15, 8, "the run ended: all processes done, or deadlock")                            \
+    X(COMM16, 16, 16, "COMM in short form: 16-bit process ids, 32-bit value")                      \
+    X(BLOCK16, 17, 8, "BLOCK on a send or a receive in short form: 16-bit ids")
 
 enum trc_kind {
 #define X(name, code, size, desc) TRC_##name = code,
     TRC_RECORDS(X)
 #undef X
-    TRC_KIND_MAX = 16 /* one past the largest code */
+    TRC_KIND_MAX = 18 /* one past the largest code */
 };
 
 /* The 4 bytes every record starts with.  dt: nanoseconds since the previous record's time
@@ -122,10 +124,26 @@ struct trc_comm_rec {     /* 24 bytes; h.aux = TRC_F_* */
     int64_t value;     /* INT: the value; VSTR: a string id; EVENT/OPAQUE: 0 */
 };
 
+/* The short form the writer uses when the ids fit in 16 bits and the value in 32: a
+ * ping-pong round trip then takes 48 bytes instead of 72.  Readers treat it as COMM. */
+struct trc_comm16_rec {   /* 16 bytes; h.aux = TRC_F_* */
+    struct trc_head h;
+    uint32_t chan;
+    uint16_t sender, receiver;
+    int32_t value;
+};
+
 struct trc_block_rec {    /* 12 bytes; h.aux = enum trc_op */
     struct trc_head h;
     uint32_t proc;
     uint32_t arg;     /* SEND/RECV: channel; ALT: number of OFFERs that follow; else 0 */
+};
+
+/* BLOCK's short form for a send or a receive when both ids fit in 16 bits. */
+struct trc_block16_rec {  /* 8 bytes; h.aux = TRC_OP_SEND or TRC_OP_RECV */
+    struct trc_head h;
+    uint16_t proc;
+    uint16_t chan;
 };
 
 struct trc_offer_rec {    /* 16 bytes; h.aux = op | TRC_OFFER_* */
