@@ -42,6 +42,8 @@ struct trf {
     uint32_t *procs;       /* name string id of process id - 1 */
     uint32_t nproc;
     size_t capproc;
+    bool stashed;          /* `stash` is the next record to hand out (a folded COMM) */
+    struct trf_record stash;
     uint32_t *ids;         /* CYCLE tail */
     size_t capids;
     unsigned char tail[TRC_STR_MAX];
@@ -177,6 +179,11 @@ static bool valid_str(const trf *r, uint32_t id) { return id >= 1 && id <= r->ns
 int trf_next(trf *r, struct trf_record *rec)
 {
     if (r->failed) return -1;
+    if (r->stashed) {
+        *rec = r->stash;
+        r->stashed = false;
+        return 1;
+    }
     unsigned char b[32];
     uint64_t at = r->off;
     memset(rec, 0, sizeof *rec);
@@ -279,10 +286,26 @@ int trf_next(trf *r, struct trf_record *rec)
             return fail(r, at, "communication names an undefined process");
         unsigned f = rec->aux;
         bool buffered = r->chans[rec->chan - 1].capacity > 0;
-        if (f & ~7u || (f & TRC_F_PUT && f & TRC_F_TAKE) || buffered != !!(f & (TRC_F_PUT | TRC_F_TAKE)))
+        unsigned blocked = f & (TRC_F_SBLOCKED | TRC_F_RBLOCKED);
+        if (f & ~31u || (f & TRC_F_PUT && f & TRC_F_TAKE) || buffered != !!(f & (TRC_F_PUT | TRC_F_TAKE)) ||
+            blocked == (TRC_F_SBLOCKED | TRC_F_RBLOCKED) || (f & TRC_F_SBLOCKED && (!rec->sender || f & TRC_F_TAKE)) ||
+            (f & TRC_F_RBLOCKED && (!rec->receiver || f & TRC_F_PUT)))
             return fail(r, at, "communication has inconsistent flags 0x%x", f);
         if (f & TRC_F_VSTR && (rec->value < 1 || rec->value > r->nstr))
             return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
+        if (blocked) { /* hand out the folded BLOCK first, then this record */
+            rec->aux = f & ~blocked;
+            rec->time_ns = r->clock;
+            r->stash = *rec;
+            r->stashed = true;
+            memset(rec, 0, sizeof *rec);
+            rec->kind = TRC_BLOCK;
+            rec->offset = at;
+            rec->aux = blocked == TRC_F_SBLOCKED ? TRC_OP_SEND : TRC_OP_RECV;
+            rec->proc = blocked == TRC_F_SBLOCKED ? r->stash.sender : r->stash.receiver;
+            rec->chan = r->stash.chan;
+            rec->seq = r->seq - 1;
+        }
         break;
     }
     case TRC_BLOCK16:
@@ -364,7 +387,7 @@ int trf_next(trf *r, struct trf_record *rec)
         break;
     }
     rec->time_ns = r->clock;
-    if (rec->kind != TRC_COMM) rec->seq = r->seq;
+    if (rec->kind != TRC_COMM && !r->stashed) rec->seq = r->seq;
     return 1;
 }
 

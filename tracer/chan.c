@@ -125,7 +125,11 @@ void trc_clause_fire(struct trc_clause *cl, int err)
 
 static inline void copy_msg(void *dst, const void *src, size_t n)
 {
-    if (n && dst && src) memcpy(dst, src, n);
+    if (!dst || !src) return;
+    if (n == sizeof(int64_t)) /* ints, the common case: one move, not a call */
+        memcpy(dst, src, sizeof(int64_t));
+    else if (n)
+        memcpy(dst, src, n);
 }
 
 /* The ring index i places after the head (i <= cap): a compare, not a division. */

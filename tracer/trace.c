@@ -200,6 +200,7 @@ static void flush(void)
 /* Everything recorded so far reaches the file before this returns. */
 static void flush_sync(void)
 {
+    if (trc_w.pending) trc_unpend();
     flush();
     writer_idle();
 }
@@ -207,6 +208,12 @@ static void flush_sync(void)
 void trc_flush_full(void)
 {
     flush();
+}
+
+void trc_unpend(void)
+{
+    trc_w.pending = false;
+    trc_put(&trc_w.pend, sizeof trc_w.pend);
 }
 
 #define put trc_put
@@ -237,6 +244,7 @@ static uint64_t hash_of(const char *s, size_t n)
 
 static uint32_t emit_str(const char *s, size_t n)
 {
+    if (trc_w.pending) trc_unpend();
     if (n > TRC_STR_MAX) n = TRC_STR_MAX;
     struct trc_str_rec r = {{TRC_STR, 0, 0}, ++w.nstr, (uint32_t)n};
     if (trc_w.len + sizeof r + n > BUF_SIZE) flush();
@@ -480,6 +488,7 @@ int baton_trace_open(const char *path)
     w.last_ns = 0;
     trc_w.countdown = 1;
     trc_w.stale = true;
+    trc_w.pending = false;
     clock_start();
     struct trc_header h;
     memset(&h, 0, sizeof h);
@@ -544,6 +553,11 @@ void trc_trace_idle(void)
 void trc_trace_overflow(struct trc_proc *p)
 {
     if (!trc_w.on) return;
+    if (trc_w.pending && trc_w.len + sizeof trc_w.pend <= BUF_SIZE) {
+        memcpy(trc_w.buf + trc_w.len, &trc_w.pend, sizeof trc_w.pend);
+        trc_w.len += sizeof trc_w.pend;
+        trc_w.pending = false;
+    }
     if (p->tgen == trc_w.gen && p->tid && trc_w.len + sizeof(struct trc_end_rec) <= BUF_SIZE) {
         struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
         memcpy(trc_w.buf + trc_w.len, &r, sizeof r);

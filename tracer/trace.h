@@ -17,7 +17,7 @@
 #include "tracer/trace_format.h"
 
 #define TRC_BUF_SIZE ((size_t)64 << 10)
-#define TRC_STAMP_EVERY 8
+#define TRC_STAMP_EVERY 32
 
 /* The writer's hot state; the rest is private to trace.c. */
 struct trc_writer {
@@ -27,6 +27,8 @@ struct trc_writer {
     unsigned countdown;   /* records until the next time stamp */
     unsigned char *buf;   /* the buffer being filled */
     size_t len;           /* bytes of complete records in it */
+    bool pending;         /* `pend` is written before any other record, or folded into a COMM */
+    struct trc_block16_rec pend;
 };
 extern struct trc_writer trc_w;
 
@@ -34,11 +36,13 @@ extern struct trc_writer trc_w;
 
 void trc_flush_full(void);
 uint16_t trc_stamp_slow(void);
+void trc_unpend(void);
 
 /* Appends one complete record: the length moves only once all its bytes are in, so a flush
- * from a signal handler never writes half a record. */
+ * from a signal handler never writes half a record.  A pending BLOCK goes first. */
 static inline void trc_put(const void *rec, size_t n)
 {
+    if (__builtin_expect(trc_w.pending, 0)) trc_unpend();
     if (__builtin_expect(trc_w.len + n > TRC_BUF_SIZE, 0)) trc_flush_full();
     memcpy(trc_w.buf + trc_w.len, rec, n);
     atomic_signal_fence(memory_order_release);
@@ -71,7 +75,7 @@ static inline uint32_t trc_pid(struct trc_proc *p)
  * receiver are trace ids (0 for none); msg is the message (read for its value).  The common
  * case, an int that fits the short form, is written inline. */
 void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
-static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver,
+__attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver,
                                 const void *msg)
 {
     int64_t v;
@@ -79,7 +83,22 @@ static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint3
         memcpy(&v, msg, sizeof v);
         if (v >= INT32_MIN && v <= INT32_MAX) {
             uint32_t cid = trc_cid(c);
-            struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, trc_stamp()}, cid,
+            uint16_t dt = 0;
+            /* Fold the BLOCK just held back into this record when it is that process waking
+             * on that channel, and no time stamp (maybe a TIME record) is due in between. */
+            if (trc_w.pending && trc_w.pend.chan == cid && trc_w.countdown > 1 && !trc_w.stale) {
+                const struct trc_block16_rec *b = &trc_w.pend;
+                if (b->h.aux == TRC_OP_RECV && b->proc == receiver && !(flags & TRC_F_PUT))
+                    flags |= TRC_F_RBLOCKED;
+                else if (b->h.aux == TRC_OP_SEND && b->proc == sender && !(flags & TRC_F_TAKE))
+                    flags |= TRC_F_SBLOCKED;
+                if (flags & (TRC_F_RBLOCKED | TRC_F_SBLOCKED)) {
+                    dt = b->h.dt; /* the stamp below is 0: not due */
+                    trc_w.pending = false;
+                }
+            }
+            dt += trc_stamp();
+            struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, (uint16_t)dt}, cid,
                                        (uint16_t)sender, (uint16_t)receiver, (int32_t)v};
             trc_put(&r, sizeof r);
             return;
@@ -96,9 +115,11 @@ static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint
     if (c) {
         uint32_t id = trc_pid(p), cid = trc_cid(c);
         if ((id | cid) <= 0xffff) {
+            if (trc_w.pending) trc_unpend();
             struct trc_block16_rec r = {{TRC_BLOCK16, (uint8_t)op, trc_stamp()}, (uint16_t)id,
                                         (uint16_t)cid};
-            trc_put(&r, sizeof r);
+            trc_w.pend = r; /* held back: the next record may fold it in */
+            trc_w.pending = true;
             return;
         }
     }

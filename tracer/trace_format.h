@@ -69,11 +69,16 @@ enum trc_vkind {
     TRC_V_OPAQUE = 4 /* bytes without a format function: NAME */
 };
 
-/* COMM.aux flags: a rendezvous has neither PUT nor TAKE. */
+/* COMM.aux flags: a rendezvous has neither PUT nor TAKE.  SBLOCKED / RBLOCKED stand for a
+ * BLOCK record of the sender / receiver on this channel immediately before this one, which
+ * the writer folded in (a blocked process woken by the very next record is the common case:
+ * it halves the records of a ping-pong).  Readers hand out that BLOCK first. */
 enum {
-    TRC_F_PUT = 1,  /* a message entered a buffered channel: event NAME_in.VALUE */
-    TRC_F_TAKE = 2, /* a message left a buffered channel: event NAME_out.VALUE */
-    TRC_F_VSTR = 4  /* value is a string id (INTS and FMT channels) */
+    TRC_F_PUT = 1,      /* a message entered a buffered channel: event NAME_in.VALUE */
+    TRC_F_TAKE = 2,     /* a message left a buffered channel: event NAME_out.VALUE */
+    TRC_F_VSTR = 4,     /* value is a string id (INTS and FMT channels) */
+    TRC_F_SBLOCKED = 8, /* BLOCK(SEND, sender, chan) comes just before */
+    TRC_F_RBLOCKED = 16 /* BLOCK(RECV, receiver, chan) comes just before */
 };
 
 /* BLOCK.aux, WAIT.aux and the low nibble of OFFER.aux: what a process waits on. */
