@@ -21,6 +21,7 @@ enum { CHAIN = 100000 };
 struct link { baton_chan *left, *right; };
 static struct link links[CHAIN];
 static int64_t result;
+static size_t chain_stack; /* 0: the default */
 
 static void whisper(void *arg)
 {
@@ -43,7 +44,10 @@ static void chain_main(void *arg)
         right = baton_chan_int("chain", 0);
         ck_assert_ptr_nonnull(right);
         links[i] = (struct link){left, right};
-        ck_assert_int_eq(baton_go("whisper", whisper, &links[i]), 0);
+        if (chain_stack)
+            ck_assert_int_eq(baton_go_stack("whisper", whisper, &links[i], chain_stack), 0);
+        else
+            ck_assert_int_eq(baton_go("whisper", whisper, &links[i]), 0);
         left = right;
     }
     ck_assert_int_eq(baton_go("first", first, right), 0);
@@ -61,6 +65,12 @@ START_TEST(hundred_thousand_live_processes)
     result = 0;
     ck_assert_int_eq(baton_run(chain_main, NULL), 0);
     ck_assert_int_eq(result, CHAIN + 1);
+    /* and with compact one-page stacks */
+    result = 0;
+    chain_stack = 4096;
+    ck_assert_int_eq(baton_run(chain_main, NULL), 0);
+    ck_assert_int_eq(result, CHAIN + 1);
+    chain_stack = 0;
 }
 END_TEST
 
