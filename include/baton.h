@@ -72,10 +72,13 @@ const char *baton_self(void);
 /* Monotonic time in nanoseconds, the clock that sleeps and alt deadlines use. */
 int64_t baton_now(void);
 
-/* The stack size, in bytes, that baton_go gives new processes (default 16 KiB; 8 times that
- * under AddressSanitizer).  Only pages a process touches cost memory, but a process that
- * needs more than its stack overflows: the first few thousand stacks have guard pages, the
- * rest a canary checked at every switch.  Returns the previous size. */
+/* The stack size, in bytes, that baton_go and baton_par give new processes (default 16 KiB;
+ * 8 times that under AddressSanitizer); 0 keeps it.  Only pages a process touches cost
+ * memory, but a process that needs more than its stack overflows: the first 8192 stacks have
+ * guard pages, the rest a canary checked at every switch.  Sizes up to one page (4096) get
+ * compact one-page stacks without a guard page, the fastest to start by the million (their
+ * usable size is a page less the process record, about 200 bytes).  Returns the previous
+ * size. */
 size_t baton_set_stack_size(size_t stack_size);
 
 /* Seeds the next baton_run's choices (alt's random pick among ready cases), overriding

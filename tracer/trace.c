@@ -111,7 +111,8 @@ static void clock_start(void)
         c1 = __rdtsc();
         if (c1 > c0) {
             w.mult = (uint64_t)(((unsigned __int128)(uint64_t)(t1 - t0) << 32) / (c1 - c0));
-            w.tsc0 = c0 - (uint64_t)(((unsigned __int128)(uint64_t)(t0 - w.mono0) << 32) / w.mult);
+            w.tsc0 = c1; /* times count from the end of the calibration */
+            w.mono0 = t1;
             w.use_tsc = w.mult != 0;
         }
     }
