@@ -143,7 +143,8 @@ int baton_alt(baton_case cases[], size_t n, int64_t timeout_ns);
 /* Records the run (the current one, or the next baton_run) to the binary trace file path
  * (created or truncated), the same as BATON_TRACE=path; `baton trace show path` prints it.
  * 0, or -1 and errno from open(2), or EBUSY when a trace is already open.  The trace is
- * flushed and closed when baton_run returns, at exit(3) and on a stack-overflow report. */
+ * flushed and closed when baton_run returns, at exit(3) and on a stack-overflow report.
+ * Under BATON_TRACE=path a program's first run writes path, its second path.2, and so on. */
 int baton_trace_open(const char *path);
 
 #ifdef __cplusplus

@@ -511,8 +511,16 @@ int baton_trace_open(const char *path)
 void trc_trace_run_begin(uint64_t seed)
 {
     if (!trc_w.on) {
+        /* The first run of a program writes BATON_TRACE's file; later runs write FILE.2,
+         * FILE.3, ... rather than overwrite it (a trace holds one run). */
+        static unsigned runs;
+        char numbered[4096];
         const char *path = getenv("BATON_TRACE");
         if (!path || !*path) return;
+        if (++runs > 1) {
+            snprintf(numbered, sizeof numbered, "%s.%u", path, runs);
+            path = numbered;
+        }
         if (baton_trace_open(path) < 0) {
             fprintf(stderr, "baton: cannot open trace file '%s': %s; running untraced\n", path,
                     strerror(errno));

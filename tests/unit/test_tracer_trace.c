@@ -249,6 +249,33 @@ START_TEST(same_seed_same_trace)
 }
 END_TEST
 
+static int read_all(const char *path, bool *truncated); /* below, with the damaged files */
+
+/* ---- one run per file ------------------------------------------------------------------------ */
+
+static int two_runs(void)
+{
+    setenv("BATON_TRACE", trace_path, 1);
+    int a = chooser_run(), b = chooser_run();
+    return a == 0 && b == 0 ? 0 : 1;
+}
+
+START_TEST(later_runs_get_numbered_files)
+{
+    temp_name(trace_path, sizeof trace_path, "runs");
+    ck_assert_int_eq(in_child(two_runs, NULL), 0);
+    char second[80];
+    snprintf(second, sizeof second, "%s.2", trace_path);
+    bool truncated = true;
+    ck_assert_int_eq(read_all(trace_path, &truncated), 150);
+    ck_assert(!truncated);
+    ck_assert_int_eq(read_all(second, &truncated), 150);
+    ck_assert(!truncated);
+    unlink(trace_path);
+    unlink(second);
+}
+END_TEST
+
 /* ---- damaged files --------------------------------------------------------------------------- */
 
 static char *slurp(const char *path, size_t *len)
@@ -483,6 +510,7 @@ Suite *tracer_trace_suite(void)
     tcase_add_test(tc, reader_sees_every_record);
     tcase_add_test(tc, show_prints_the_text_trace);
     tcase_add_test(tc, same_seed_same_trace);
+    tcase_add_test(tc, later_runs_get_numbered_files);
     tcase_add_test(tc, every_prefix_reads_up_to_its_last_record);
     tcase_add_test(tc, every_flipped_byte_is_read_safely);
     tcase_add_test(tc, show_rejects_damaged_and_foreign_files);
