@@ -106,7 +106,8 @@ void baton_chan_free(baton_chan *c);
 
 /* How the trace names this channel's messages: fmt writes the dotted fields of *msg ("3",
  * "2.true") into buf like snprintf and returns their length; the event is NAME.FIELDS.
- * Without one, a channel made by baton_chan_new with msg_size > 0 is traced as NAME alone. */
+ * Without one, a channel made by baton_chan_new with msg_size > 0 is traced as NAME alone.
+ * Pure-event, int and ints channels keep their built-in names: for them this does nothing. */
 void baton_chan_set_format(baton_chan *c, int (*fmt)(const void *msg, char *buf, size_t len));
 
 /* Sends *msg (msg_size bytes; NULL for a pure event).  Returns 0 once a receiver has it (or

@@ -67,10 +67,8 @@ baton_chan *baton_chan_ints(const char *name, size_t fields, size_t capacity)
 
 void baton_chan_set_format(baton_chan *c, int (*fmt)(const void *msg, char *buf, size_t len))
 {
-    if (!c || c->vkind == TRC_V_EVENT || c->vkind == TRC_V_INT || c->vkind == TRC_V_INTS) {
-        if (c && fmt) c->fmt = fmt; /* ints and events have a built-in name; keep it simple */
-        return;
-    }
+    /* events, ints and ints channels are named by the runtime itself */
+    if (!c || c->vkind == TRC_V_EVENT || c->vkind == TRC_V_INT || c->vkind == TRC_V_INTS) return;
     c->fmt = fmt;
     c->vkind = fmt ? TRC_V_FMT : TRC_V_OPAQUE;
 }

@@ -400,14 +400,22 @@ static uint64_t rand_next(void)
     return trc_sched.rng[1] + s0;
 }
 
-/* Lemire's nearly-divisionless method: unbiased. */
+/* Unbiased: Lemire's nearly-divisionless method where 128-bit products exist, else
+ * rejection of the incomplete last interval. */
 uint64_t trc_rand_below(uint64_t n)
 {
+#ifdef __SIZEOF_INT128__
     for (;;) {
         unsigned __int128 m = (unsigned __int128)rand_next() * n;
         uint64_t lo = (uint64_t)m;
         if (lo >= n || lo >= (-n) % n) return (uint64_t)(m >> 64);
     }
+#else
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
+    do x = rand_next();
+    while (x >= limit);
+    return x % n;
+#endif
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */

@@ -24,7 +24,7 @@
 #include "tracer/event.h"
 #include "tracer/trace_format.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#if defined(__x86_64__)
 #include <cpuid.h>
 #include <x86intrin.h>
 #define TRC_HAVE_TSC 1
