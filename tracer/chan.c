@@ -93,6 +93,9 @@ static inline struct trc_queue *queue_of(baton_chan *c, int op)
 void trc_clause_link(struct trc_clause *cl)
 {
     struct trc_queue *q = queue_of(cl->chan, cl->op);
+    /* a process waiting at an end of c is the best evidence of who uses that end (deadlock.c) */
+    if (cl->op == BATON_SEND) cl->chan->last_send = cl->proc->id;
+    else cl->chan->last_recv = cl->proc->id;
     cl->next = NULL;
     cl->prev = q->tail;
     if (q->tail) q->tail->next = cl; else q->head = cl;
@@ -158,6 +161,8 @@ static inline int try_send(baton_chan *c, const void *msg, struct trc_proc *self
         copy_msg(r->msg, msg, c->msg_size);
         c->last_send = self->id;
         c->last_recv = r->proc->id;
+        self->partner = r->proc->id;
+        r->proc->partner = self->id;
         if (TRC_ON()) {
             uint32_t s = trc_pid(self), t = trc_pid(r->proc);
             if (c->cap == 0) {
@@ -215,6 +220,8 @@ static inline int try_recv(baton_chan *c, void *msg, struct trc_proc *self)
         copy_msg(msg, s->msg, c->msg_size);
         c->last_send = s->proc->id;
         c->last_recv = self->id;
+        self->partner = s->proc->id;
+        s->proc->partner = self->id;
         if (TRC_ON()) trc_rec_comm(c, 0, trc_pid(s->proc), trc_pid(self), s->msg);
         trc_clause_fire(s, 0);
         return 1;

@@ -34,7 +34,7 @@ struct baton_chan {
     bool closed;
     uint8_t vkind;                  /* enum trc_vkind: how messages are named */
     uint32_t fields;                /* int64 fields per message, for ints channels */
-    uint32_t last_send, last_recv;  /* ids of the last processes to complete each side */
+    uint32_t last_send, last_recv;  /* ids of the last processes to use or wait at each end */
     uint32_t tid, tgen;             /* trace id, valid while tgen is the trace's generation */
     int (*fmt)(const void *msg, char *buf, size_t len);
     char *name;                     /* owned */

@@ -1,7 +1,10 @@
 /* deadlock.c — the deadlock report: when nothing can run, no timer is pending and processes
  * are blocked, say who waits on what and find a wait-for cycle.  A process waiting on a
- * channel is taken to wait for the processes that last received and last sent on it (the
- * runtime cannot know who would have come next), a par for its children.
+ * channel is taken to wait for the processes that last received and last sent on it, or last
+ * waited at either end (the runtime cannot know who would have come next) — or, on a channel
+ * no other process has touched yet, for its own last rendezvous partner; a par waits for its
+ * children.  These are guesses from the run's history; the report says "wait-for cycle"
+ * only for a cycle along them.
  * The report goes to stderr and, as DEADLOCK/WAIT/OFFER/CYCLE records, into the trace. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,10 +46,16 @@ static void each_edge(const struct graph *g, void (*add)(size_t, size_t, void *)
                 const baton_chan *c = p->clauses[i].chan;
                 uint32_t other[2] = {c->last_recv, c->last_send};
                 if (p->clauses[i].op == BATON_RECV) other[0] = c->last_send, other[1] = c->last_recv;
+                bool known = false;
                 for (int k = 0; k < 2; k++) {
-                    long w = other[k] && other[k] != p->id ? find(g, other[k]) : -1;
+                    if (!other[k] || other[k] == p->id) continue;
+                    known = true;
+                    long w = find(g, other[k]);
                     if (w >= 0) add(v, (size_t)w, ctx);
                 }
+                /* a channel nobody else has used yet: guess the last partner */
+                long w = !known && p->partner ? find(g, p->partner) : -1;
+                if (w >= 0) add(v, (size_t)w, ctx);
             }
         }
         if (p->par && p->par->parent->wait == TRC_W_PAR && p->par->parent->waitpar == p->par) {
@@ -207,7 +216,7 @@ void trc_deadlock_report(void)
         fprintf(out, " '%s' (#%u)\n", g.procs[cycle[0]]->name, g.procs[cycle[0]]->id);
     } else {
         fprintf(out, "  no wait-for cycle found among them (a process is taken to wait for the last "
-                     "sender and receiver on its channels)\n");
+                     "users of its channels)\n");
     }
     fflush(out);
     if (TRC_ON() && g.procs) trace_state(&g, cycle, clen);

@@ -31,6 +31,7 @@ struct trc_proc {
     void *arg;
     uint32_t id;                    /* 1 for main, then in order of creation */
     uint32_t parent;                /* id of the process that started it; 0 for main */
+    uint32_t partner;               /* id of its last rendezvous partner (deadlock.c's guess) */
     uint32_t tid, tgen;             /* trace id, valid while tgen is the trace's generation */
     uint8_t wait;                   /* enum trc_wait, TRC_W_NONE when runnable */
     struct trc_clause *clauses;     /* TRC_W_CHAN/ALT: the cases it is registered on */

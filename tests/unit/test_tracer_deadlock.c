@@ -2,6 +2,8 @@
  * forever, after a report on stderr naming each blocked process, what it waits on and the
  * wait-for cycle.  Each case runs in a child whose stderr is captured. */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +184,81 @@ START_TEST(main_ending_first_and_a_capped_report)
 }
 END_TEST
 
+/* ---- dining philosophers: forks are processes, every philosopher picks left first ---------- */
+
+enum { PHILS = 5, ROUNDS = 3 };
+static baton_chan *picks[PHILS][PHILS], *putsdown[PHILS][PHILS]; /* [fork][phil] */
+
+static void fork_proc(void *arg)
+{
+    int j = (int)(intptr_t)arg, left = j, right = (j + PHILS - 1) % PHILS;
+    baton_case cs[2] = {{picks[j][left], BATON_RECV, NULL, true, 0},
+                        {picks[j][right], BATON_RECV, NULL, true, 0}};
+    for (;;) {
+        int k = baton_alt(cs, 2, -1);
+        baton_recv(putsdown[j][k == 0 ? left : right], NULL);
+    }
+}
+
+static void phil_proc(void *arg)
+{
+    int i = (int)(intptr_t)arg, left = i, right = (i + 1) % PHILS;
+    for (int round = 0;; round++) {
+        baton_send(picks[left][i], NULL);
+        if (round == ROUNDS) baton_yield(); /* now everyone holds a left fork */
+        baton_send(picks[right][i], NULL);
+        baton_send(putsdown[left][i], NULL);
+        baton_send(putsdown[right][i], NULL);
+    }
+}
+
+static char names[2][PHILS][16];
+
+static void table(void *x)
+{
+    (void)x;
+    for (int j = 0; j < PHILS; j++) {
+        snprintf(names[0][j], sizeof names[0][j], "fork.%d", j);
+        baton_go(names[0][j], fork_proc, (void *)(intptr_t)j);
+    }
+    for (int i = 0; i < PHILS; i++) {
+        snprintf(names[1][i], sizeof names[1][i], "phil.%d", i);
+        baton_go(names[1][i], phil_proc, (void *)(intptr_t)i);
+    }
+}
+
+static int philosophers(void)
+{
+    char name[32];
+    for (int j = 0; j < PHILS; j++)
+        for (int i = 0; i < PHILS; i++) {
+            snprintf(name, sizeof name, "picks.%d.%d", j, i);
+            picks[j][i] = baton_chan_new(name, 0, 0);
+            snprintf(name, sizeof name, "putsdown.%d.%d", j, i);
+            putsdown[j][i] = baton_chan_new(name, 0, 0);
+        }
+    return baton_run(table, NULL);
+}
+
+START_TEST(philosophers_deadlock_in_a_ring)
+{
+    char *err = NULL;
+    ck_assert_int_eq(in_child(philosophers, &err), BATON_DEADLOCK);
+    ck_assert_has(err, "10 processes blocked forever");
+    ck_assert_has(err, "'phil.0' (#7) waits to send on 'picks.1.0': offers picks.1.0\n");
+    ck_assert_has(err, "'fork.1' (#3) waits to receive from 'putsdown.1.1': offers putsdown.1.1\n");
+    /* the ring: each philosopher waits for the next fork, which waits for its holder */
+    ck_assert_has(err, "wait-for cycle: ");
+    for (int i = 0; i < PHILS; i++) {
+        char edge[64];
+        snprintf(edge, sizeof edge, "'phil.%d' (#%d) -> 'fork.%d' (#%d)", i, 7 + i, (i + 1) % PHILS,
+                 2 + (i + 1) % PHILS);
+        ck_assert_has(err, edge);
+    }
+    free(err);
+}
+END_TEST
+
 Suite *tracer_deadlock_suite(void)
 {
     Suite *s = suite_create("tracer_deadlock");
@@ -191,6 +268,7 @@ Suite *tracer_deadlock_suite(void)
     tcase_add_test(tc, alts_report_their_offers);
     tcase_add_test(tc, a_pending_timer_is_no_deadlock_and_runs_go_on);
     tcase_add_test(tc, main_ending_first_and_a_capped_report);
+    tcase_add_test(tc, philosophers_deadlock_in_a_ring);
     suite_add_tcase(s, tc);
     return s;
 }
