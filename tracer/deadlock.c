@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "tracer/chan.h"
+#include "tracer/deadlock.h"
 #include "tracer/event.h"
 #include "tracer/sched.h"
 #include "tracer/trace.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tracer/overflow.h"
 #include "tracer/sched.h"
 #include "tracer/stack.h"
 #include "tracer/trace.h"

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "tracer/chan.h"
+#include "tracer/deadlock.h"
+#include "tracer/overflow.h"
 #include "tracer/trace.h"
 #include "tracer/trace_format.h"
 

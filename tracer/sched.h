@@ -75,16 +75,6 @@ int trc_timer_add(struct trc_proc *p, int64_t deadline);
 /* A random number below n (n > 0), from the run's seeded generator. */
 uint64_t trc_rand_below(uint64_t n);
 
-/* Prints the stack-overflow report for p, records it in the trace and aborts. */
-_Noreturn void trc_overflow_die(struct trc_proc *p, const char *how);
-
-/* Installs / removes the SIGSEGV handler that turns guard-page faults into reports. */
-void trc_overflow_install(void);
-void trc_overflow_uninstall(void);
-
-/* At a deadlock: prints the report, records it in the trace. */
-void trc_deadlock_report(void);
-
 /* The seed the next run will use: baton_set_seed's, else BATON_SEED, else the default. */
 uint64_t trc_next_seed(void);
 
