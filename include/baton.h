@@ -43,7 +43,9 @@ typedef struct { const char *name; baton_fn *fn; void *arg; } baton_proc;
  * deadlock report on stderr (every blocked process, what it waits on, the wait-for cycle),
  * records it in the trace, frees the blocked processes' stacks without running them further
  * and returns BATON_DEADLOCK.  -1 and EINVAL when called from inside a run (runs do not nest),
- * -1 and ENOMEM when the first stack cannot be made.  Reads BATON_SEED and BATON_TRACE. */
+ * -1 and ENOMEM when the first stack cannot be made.  Reads BATON_SEED, BATON_TRACE and
+ * BATON_CLOCK (=virtual: baton_now starts at 0 and moves only when every process waits,
+ * straight to the next deadline, so runs with sleeps and timeouts are reproducible too). */
 int baton_run(baton_fn *fn, void *arg);
 
 /* Starts fn(arg) as a new process called name, runnable after the caller's next block or
@@ -69,7 +71,8 @@ int baton_sleep(int64_t ns);
 /* The running process's name (owned by whoever started it), or NULL outside a run. */
 const char *baton_self(void);
 
-/* Monotonic time in nanoseconds, the clock that sleeps and alt deadlines use. */
+/* Monotonic time in nanoseconds, the clock that sleeps and alt deadlines use (virtual under
+ * BATON_CLOCK=virtual, see baton_run). */
 int64_t baton_now(void);
 
 /* The stack size, in bytes, that baton_go and baton_par give new processes (default 16 KiB;

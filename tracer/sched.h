@@ -56,6 +56,8 @@ struct trc_sched {
     uint32_t next_id;
     unsigned ticks;                 /* switches since timers were last checked */
     bool running;
+    bool virtual_time;              /* BATON_CLOCK=virtual: time moves only when all wait */
+    int64_t vnow;                   /* the virtual clock, ns */
     uint64_t seed;
     uint64_t rng[2];                /* xorshift128+ state, from the seed */
 };

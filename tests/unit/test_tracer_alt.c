@@ -2,8 +2,10 @@
  * deadlines, closed channels, send cases, disabled cases. */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "baton.h"
 
@@ -209,6 +211,52 @@ START_TEST(alt_over_many_channels)
 }
 END_TEST
 
+/* ---- virtual time: sleeps and deadlines in order, at once ----------------------------------- */
+
+static baton_chan *tick;
+static char log_buf[256];
+static size_t log_len;
+
+static void ticker(void *arg)
+{
+    (void)arg;
+    for (int64_t i = 1; i <= 3; i++) {
+        baton_sleep(10 * 1000000000LL); /* ten (virtual) seconds */
+        baton_send_int(tick, i);
+    }
+}
+
+static void virtual_main(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    ck_assert_int_eq(baton_now(), 0);
+    baton_go("ticker", ticker, NULL);
+    baton_case c[1] = {{tick, BATON_RECV, &v, true, 0}};
+    for (;;) {
+        int k = baton_alt(c, 1, 4 * 1000000000LL);
+        log_len += (size_t)snprintf(log_buf + log_len, sizeof log_buf - log_len, "%s@%lld ",
+                                    k < 0 ? "timeout" : "tick", (long long)(baton_now() / 1000000000));
+        if (k == 0 && v == 3) break;
+    }
+}
+
+START_TEST(virtual_time_is_exact_and_instant)
+{
+    setenv("BATON_CLOCK", "virtual", 1);
+    tick = baton_chan_int("tick", 0);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    ck_assert_int_eq(baton_run(virtual_main, NULL), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ck_assert_int_lt(t1.tv_sec - t0.tv_sec, 5); /* 30 virtual seconds took no real ones */
+    ck_assert_str_eq(log_buf, "timeout@4 timeout@8 tick@10 timeout@14 timeout@18 tick@20 "
+                              "timeout@24 timeout@28 tick@30 ");
+    unsetenv("BATON_CLOCK");
+    baton_chan_free(tick);
+}
+END_TEST
+
 Suite *tracer_alt_suite(void)
 {
     Suite *s = suite_create("tracer_alt");
@@ -219,6 +267,7 @@ Suite *tracer_alt_suite(void)
     tcase_add_test(tc, polls_and_deadlines);
     tcase_add_test(tc, closed_channels_send_and_disabled_cases);
     tcase_add_test(tc, alt_over_many_channels);
+    tcase_add_test(tc, virtual_time_is_exact_and_instant);
     suite_add_tcase(s, tc);
     return s;
 }
