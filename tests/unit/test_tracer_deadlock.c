@@ -212,7 +212,7 @@ static void phil_proc(void *arg)
     }
 }
 
-static char names[2][PHILS][16];
+static char names[2][PHILS][32];
 
 static void table(void *x)
 {
@@ -250,7 +250,7 @@ START_TEST(philosophers_deadlock_in_a_ring)
     /* the ring: each philosopher waits for the next fork, which waits for its holder */
     ck_assert_has(err, "wait-for cycle: ");
     for (int i = 0; i < PHILS; i++) {
-        char edge[64];
+        char edge[128];
         snprintf(edge, sizeof edge, "'phil.%d' (#%d) -> 'fork.%d' (#%d)", i, 7 + i, (i + 1) % PHILS,
                  2 + (i + 1) % PHILS);
         ck_assert_has(err, edge);
