@@ -7,8 +7,9 @@
  * complete, so a flush from a signal handler never writes half a record.  Where no thread
  * can be started the scheduler writes full buffers itself.
  * Time stamps come from the TSC, calibrated against CLOCK_MONOTONIC once per file, and are
- * taken on every TRC_STAMP_EVERY-th record and on the first after the scheduler idled; the
- * records between carry dt = 0 (their order is their position in the file). */
+ * taken on each of the first TRC_STAMP_ALL records, then on every TRC_STAMP_EVERY-th record
+ * and on the first after the scheduler idled; the records between carry dt = 0 (their order
+ * is their position in the file). */
 #include "tracer/trace.h"
 
 #include <errno.h>
@@ -85,6 +86,7 @@ static struct {
     struct interned *tab;
     size_t ntab, captab;
     bool atexit_done;
+    uint64_t stamps;     /* time stamps taken in this file */
 } w = {.fd = -1, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
 
 /* ---- the clock ------------------------------------------------------------------------------- */
@@ -220,9 +222,13 @@ void trc_unpend(void)
 #define put trc_put
 #define stamp trc_stamp
 
+/* The first TRC_STAMP_ALL records of a file are all stamped: small traces get exact times,
+ * long ones pay for a clock read only on every TRC_STAMP_EVERY-th record. */
+#define TRC_STAMP_ALL 4096
+
 uint16_t trc_stamp_slow(void)
 {
-    trc_w.countdown = TRC_STAMP_EVERY;
+    trc_w.countdown = w.stamps++ < TRC_STAMP_ALL ? 1 : TRC_STAMP_EVERY;
     trc_w.stale = false;
     uint64_t now = now_ns();
     if (now < w.last_ns) now = w.last_ns;
@@ -490,6 +496,7 @@ int baton_trace_open(const char *path)
     trc_w.countdown = 1;
     trc_w.stale = true;
     trc_w.pending = false;
+    w.stamps = 0;
     clock_start();
     struct trc_header h;
     memset(&h, 0, sizeof h);

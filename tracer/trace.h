@@ -49,7 +49,8 @@ static inline void trc_put(const void *rec, size_t n)
     trc_w.len += n;
 }
 
-/* The dt of the record about to be written: 0 but on every TRC_STAMP_EVERY-th record and
+/* The dt of the record about to be written: 0 but on the first records of a file, on every
+ * TRC_STAMP_EVERY-th record and
  * after an idle spell (trace.c says why); may put a TIME record first. */
 static inline uint16_t trc_stamp(void)
 {

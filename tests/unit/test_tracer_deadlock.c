@@ -229,7 +229,7 @@ static void table(void *x)
 
 static int philosophers(void)
 {
-    char name[32];
+    char name[48];
     for (int j = 0; j < PHILS; j++)
         for (int i = 0; i < PHILS; i++) {
             snprintf(name, sizeof name, "picks.%d.%d", j, i);
