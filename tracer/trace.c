@@ -229,7 +229,6 @@ void trc_unpend(void)
 uint16_t trc_stamp_slow(void)
 {
     trc_w.countdown = w.stamps++ < TRC_STAMP_ALL ? 1 : TRC_STAMP_EVERY;
-    trc_w.stale = false;
     uint64_t now = now_ns();
     if (now < w.last_ns) now = w.last_ns;
     uint64_t dt = now - w.last_ns;
@@ -424,7 +423,7 @@ void trc_rec_deadlock(uint32_t blocked)
                 if (p->clauses[i].op == BATON_SEND) value_of(p->clauses[i].chan, p->clauses[i].msg, &f, 0);
             }
     }
-    trc_w.stale = true;
+    trc_w.countdown = 1; /* stamp the next record */
     struct trc_deadlock_rec r = {{TRC_DEADLOCK, 0, 0}, blocked};
     r.h.dt = stamp();
     put(&r, sizeof r);
@@ -448,7 +447,7 @@ void trc_rec_cycle(struct trc_proc *const *procs, uint32_t n)
 
 void trc_rec_run_end(int status)
 {
-    trc_w.stale = true;
+    trc_w.countdown = 1; /* stamp the next record */
     struct trc_run_end_rec r = {{TRC_RUN_END, (uint8_t)status, 0}, 0};
     r.h.dt = stamp();
     put(&r, sizeof r);
@@ -493,8 +492,7 @@ int baton_trace_open(const char *path)
     w.written = 0;
     w.nstr = w.nchan = w.nproc = 0;
     w.last_ns = 0;
-    trc_w.countdown = 1;
-    trc_w.stale = true;
+    trc_w.countdown = 1; /* stamp the next record */
     trc_w.pending = false;
     w.stamps = 0;
     clock_start();
@@ -563,7 +561,7 @@ void trc_trace_run_end(int status)
 
 void trc_trace_idle(void)
 {
-    trc_w.stale = true;
+    trc_w.countdown = 1; /* stamp the next record */
 }
 
 void trc_trace_overflow(struct trc_proc *p)

@@ -22,9 +22,8 @@
 /* The writer's hot state; the rest is private to trace.c. */
 struct trc_writer {
     bool on;
-    bool stale;           /* stamp the next record */
     uint32_t gen;         /* bumped per trace file: ids of channels and processes are per file */
-    unsigned countdown;   /* records until the next time stamp */
+    unsigned countdown;   /* records until the next time stamp; 1: stamp the next one */
     unsigned char *buf;   /* the buffer being filled */
     size_t len;           /* bytes of complete records in it */
     bool pending;         /* `pend` is written before any other record, or folded into a COMM */
@@ -54,7 +53,7 @@ static inline void trc_put(const void *rec, size_t n)
  * after an idle spell (trace.c says why); may put a TIME record first. */
 static inline uint16_t trc_stamp(void)
 {
-    if (__builtin_expect(--trc_w.countdown != 0 && !trc_w.stale, 1)) return 0;
+    if (__builtin_expect(--trc_w.countdown != 0, 1)) return 0;
     return trc_stamp_slow();
 }
 
@@ -62,14 +61,14 @@ static inline uint16_t trc_stamp(void)
 uint32_t trc_cid_define(baton_chan *c);
 static inline uint32_t trc_cid(baton_chan *c)
 {
-    return __builtin_expect(c->tgen == trc_w.gen && c->tid, 1) ? c->tid : trc_cid_define(c);
+    return __builtin_expect(c->tgen == trc_w.gen, 1) ? c->tid : trc_cid_define(c);
 }
 
 /* The trace id of p, writing its PROC record first if this file has not seen it. */
 uint32_t trc_pid_define(struct trc_proc *p);
 static inline uint32_t trc_pid(struct trc_proc *p)
 {
-    return __builtin_expect(p->tgen == trc_w.gen && p->tid, 1) ? p->tid : trc_pid_define(p);
+    return __builtin_expect(p->tgen == trc_w.gen, 1) ? p->tid : trc_pid_define(p);
 }
 
 /* One communication on c: flags TRC_F_PUT / TRC_F_TAKE or 0 for a rendezvous; sender and
@@ -87,7 +86,7 @@ __attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, in
             uint16_t dt = 0;
             /* Fold the BLOCK just held back into this record when it is that process waking
              * on that channel, and no time stamp (maybe a TIME record) is due in between. */
-            if (trc_w.pending && trc_w.pend.chan == cid && trc_w.countdown > 1 && !trc_w.stale) {
+            if (trc_w.pending && trc_w.pend.chan == cid && trc_w.countdown > 1) {
                 const struct trc_block16_rec *b = &trc_w.pend;
                 if (b->h.aux == TRC_OP_RECV && b->proc == receiver && !(flags & TRC_F_PUT))
                     flags |= TRC_F_RBLOCKED;
@@ -99,9 +98,12 @@ __attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, in
                 }
             }
             dt += trc_stamp();
-            struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, (uint16_t)dt}, cid,
-                                       (uint16_t)sender, (uint16_t)receiver, (int32_t)v};
-            trc_put(&r, sizeof r);
+            /* struct trc_comm16_rec as two little-endian words: cheaper than building the
+             * struct on the stack and copying it */
+            uint64_t w[2] = {TRC_COMM16 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)dt << 16 |
+                                 (uint64_t)cid << 32,
+                             sender | (uint64_t)receiver << 16 | (uint64_t)(uint32_t)(int32_t)v << 32};
+            trc_put(w, sizeof w);
             return;
         }
     }
@@ -117,9 +119,11 @@ static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint
         uint32_t id = trc_pid(p), cid = trc_cid(c);
         if ((id | cid) <= 0xffff) {
             if (trc_w.pending) trc_unpend();
-            struct trc_block16_rec r = {{TRC_BLOCK16, (uint8_t)op, trc_stamp()}, (uint16_t)id,
-                                        (uint16_t)cid};
-            trc_w.pend = r; /* held back: the next record may fold it in */
+            trc_w.pend.h.kind = TRC_BLOCK16; /* held back: the next record may fold it in */
+            trc_w.pend.h.aux = (uint8_t)op;
+            trc_w.pend.h.dt = trc_stamp();
+            trc_w.pend.proc = (uint16_t)id;
+            trc_w.pend.chan = (uint16_t)cid;
             trc_w.pending = true;
             return;
         }
