@@ -1,8 +1,9 @@
-/* trace.h — the trace writer inside libbaton: records into a buffer that is written to the
- * trace file when full, when the run ends, at exit and on a stack-overflow report.  The
- * on-disk layout is tracer/trace_format.h.  The writer owns the file and its buffer.
- * Every trc_rec_* requires trc_w.on; callers test TRC_ON() first, the one branch tracing
- * costs when it is off. */
+/* trace.h — the trace writer inside libbaton: records go into a buffer that a writer thread
+ * writes to the trace file when full; the run's end, exit(3) and a stack-overflow report
+ * flush it.  The on-disk layout is tracer/trace_format.h.  The writer owns the file, its
+ * buffers and its thread.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
+ * the one branch tracing costs when it is off.  The hot paths (a communication on an int
+ * channel, a block on a send or receive) are inline here; the rest is in trace.c. */
 #ifndef BATON_TRACER_TRACE_H
 #define BATON_TRACER_TRACE_H
 
@@ -13,7 +14,6 @@
 
 #include "tracer/chan.h"
 #include "tracer/sched.h"
-
 #include "tracer/trace_format.h"
 
 #define TRC_BUF_SIZE ((size_t)64 << 10)
@@ -49,8 +49,8 @@ static inline void trc_put(const void *rec, size_t n)
 }
 
 /* The dt of the record about to be written: 0 but on the first records of a file, on every
- * TRC_STAMP_EVERY-th record and
- * after an idle spell (trace.c says why); may put a TIME record first. */
+ * TRC_STAMP_EVERY-th record and after an idle spell (trace.c says why); may put a TIME
+ * record first. */
 static inline uint16_t trc_stamp(void)
 {
     if (__builtin_expect(--trc_w.countdown != 0, 1)) return 0;
