@@ -11,7 +11,9 @@
  * Errors follow POSIX: 0 on success, -1 with errno set (EPIPE closed, ETIMEDOUT, ENOMEM,
  * EINVAL).  Every call except the channel constructors, baton_chan_free, baton_chan_set_format,
  * baton_set_seed, baton_trace_open and baton_version must be made from inside a process,
- * that is, from code running under baton_run. */
+ * that is, from code running under baton_run.  A program runs one baton_run at a time, and
+ * only the thread that called it may use the library meanwhile.  A child of fork(2) stops
+ * tracing. */
 #ifndef BATON_H
 #define BATON_H
 

@@ -460,6 +460,21 @@ static void at_exit(void)
     if (trc_w.on) flush_sync();
 }
 
+/* A child of fork(2) has no writer thread and shares the parent's file: it stops tracing
+ * (its buffer is the parent's, which the parent writes). */
+static void in_child_after_fork(void)
+{
+    trc_w.on = false;
+    trc_w.pending = false;
+    w.threaded = false;
+    w.pending = NULL;
+    atomic_store(&w.busy, false);
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    if (w.fd >= 0) close(w.fd);
+    w.fd = -1;
+}
+
 int baton_trace_open(const char *path)
 {
     if (trc_w.on) {
@@ -509,7 +524,10 @@ int baton_trace_open(const char *path)
     trc_w.len = sizeof h;
     trc_w.gen++;
     trc_w.on = true;
-    if (!w.atexit_done) w.atexit_done = atexit(at_exit) == 0;
+    if (!w.atexit_done) {
+        w.atexit_done = atexit(at_exit) == 0;
+        pthread_atfork(NULL, NULL, in_child_after_fork);
+    }
     return 0;
 }
 
