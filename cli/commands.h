@@ -8,9 +8,10 @@
 #define BATON_COMMANDS(X)                                                                          \
     X(check, "prove or refute the assertions of a CSPm specification")                        \
     X(help, "show help for baton or one of its subcommands")                                       \
-    X(version, "print baton's version")                                                         \
     X(eval, "load a CSPm specification, evaluate an expression or its tests")                 \
-    X(lts, "print the states and transitions of a process")
+    X(lts, "print the states and transitions of a process")                                   \
+    X(trace, "print a trace recorded by a program linked with libbaton")                       \
+    X(version, "print baton's version")
 
 /* A subcommand gets argv from its own name on (argv[0] is "check", "eval", …) and returns the
  * process exit code: 0 holds, 1 a check failed, 2 bad input or usage, 3 a resource limit. */

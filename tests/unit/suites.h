@@ -2,6 +2,11 @@
  * To add a suite: define `Suite *NAME_suite(void)` in tests/unit/test_NAME.c, add X(NAME).
  * One suite a line, each ending in a backslash, so that additions merge cleanly. */
 #define BATON_SUITES(X) \
+    X(tracer_chan) \
+    X(tracer_alt) \
+    X(tracer_deadlock) \
+    X(tracer_proc) \
+    X(tracer_trace) \
     X(model_lexer) \
     X(model_parser) \
     X(model_resolve) \

@@ -1,0 +1,462 @@
+/* tracefile.c — the streaming trace reader (see tracefile.h).  Reads through stdio's buffer,
+ * one record at a time; keeps only the tables of strings, channels and processes. */
+#include "checker/tracefile.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STR_BLOCK ((size_t)64 << 10)
+
+struct chan_def {
+    uint32_t name, capacity, fields;
+    uint8_t vkind;
+};
+
+/* Strings live in blocks that never move, so pointers handed out stay valid. */
+struct str_block {
+    struct str_block *next;
+    size_t used;
+    char data[STR_BLOCK];
+};
+
+struct trf {
+    FILE *f;
+    char *path;
+    uint64_t off;
+    char err[512];
+    bool truncated, complete, failed;
+    struct trc_header hdr;
+    uint64_t clock, seq;
+    uint32_t expect_offers, expect_waits;
+    const char **strs;     /* strs[id - 1] */
+    uint32_t nstr;
+    size_t capstr;
+    struct str_block *blocks;
+    struct chan_def *chans;
+    uint32_t nchan;
+    size_t capchan;
+    uint32_t *procs;       /* name string id of process id - 1 */
+    uint32_t nproc;
+    size_t capproc;
+    bool stashed;          /* `stash` is the next record to hand out (a folded COMM) */
+    struct trf_record stash;
+    uint32_t *ids;         /* CYCLE tail */
+    size_t capids;
+    unsigned char tail[TRC_STR_MAX];
+};
+
+static const struct {
+    const char *name;
+    unsigned size;
+} kinds[TRC_KIND_MAX] = {
+#define X(name, code, size, desc) [code] = {#name, size},
+    TRC_RECORDS(X)
+#undef X
+};
+
+const char *trf_kind_name(unsigned kind)
+{
+    return kind < TRC_KIND_MAX && kinds[kind].name ? kinds[kind].name : "?";
+}
+
+static uint16_t rd16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static uint64_t rd64(const unsigned char *p) { return rd32(p) | (uint64_t)rd32(p + 4) << 32; }
+
+static int fail(trf *r, uint64_t at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(trf *r, uint64_t at, const char *fmt, ...)
+{
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(r->err, sizeof r->err, "%s: byte %" PRIu64 ": %s", r->path, at, msg);
+    r->failed = true;
+    return -1;
+}
+
+/* Reads exactly n bytes: 1, or 0 when the file ends first (the partial bytes are consumed). */
+static int read_n(trf *r, void *buf, size_t n)
+{
+    size_t got = fread(buf, 1, n, r->f);
+    r->off += got;
+    return got == n;
+}
+
+static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap) return true;
+    size_t cap2 = *cap ? *cap : 64;
+    while (cap2 < need) cap2 *= 2;
+    void *a = realloc(*arr, cap2 * elem);
+    if (!a) return false;
+    *arr = a;
+    *cap = cap2;
+    return true;
+}
+
+static const char *keep_string(trf *r, const unsigned char *s, size_t n)
+{
+    if (!r->blocks || r->blocks->used + n + 1 > STR_BLOCK) {
+        struct str_block *b = malloc(sizeof *b);
+        if (!b) return NULL;
+        b->next = r->blocks;
+        b->used = 0;
+        r->blocks = b;
+    }
+    char *d = r->blocks->data + r->blocks->used;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    r->blocks->used += n + 1;
+    return d;
+}
+
+trf *trf_open(const char *path, char *err, size_t errlen)
+{
+    trf *r = calloc(1, sizeof *r);
+    if (!r) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    r->path = strdup(path);
+    r->f = fopen(path, "rb");
+    if (!r->path || !r->f) {
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        goto error;
+    }
+    unsigned char h[sizeof(struct trc_header)];
+    size_t got = fread(h, 1, sizeof h, r->f);
+    if (got < TRC_MAGIC_LEN || memcmp(h, TRC_MAGIC, TRC_MAGIC_LEN) != 0) {
+        snprintf(err, errlen, "%s: not a baton trace file (no trace magic at byte 0)", path);
+        goto error;
+    }
+    if (got < sizeof h) {
+        snprintf(err, errlen, "%s: byte %zu: truncated trace header (%zu of %zu bytes)", path, got,
+                 got, sizeof h);
+        goto error;
+    }
+    memcpy(r->hdr.magic, h, TRC_MAGIC_LEN);
+    r->hdr.version = rd16(h + 8);
+    r->hdr.header_size = rd16(h + 10);
+    r->hdr.flags = rd32(h + 12);
+    r->hdr.seed = rd64(h + 16);
+    r->hdr.start_ns = rd64(h + 24);
+    if (r->hdr.version != TRC_VERSION) {
+        snprintf(err, errlen, "%s: byte 8: trace format version %u is not supported (this baton reads version %d)",
+                 path, r->hdr.version, TRC_VERSION);
+        goto error;
+    }
+    if (r->hdr.header_size < sizeof h || r->hdr.header_size > 4096) {
+        snprintf(err, errlen, "%s: byte 10: corrupt header (header size %u)", path, r->hdr.header_size);
+        goto error;
+    }
+    r->off = sizeof h;
+    for (unsigned skip = r->hdr.header_size - (unsigned)sizeof h; skip; skip--) {
+        if (fgetc(r->f) == EOF) {
+            snprintf(err, errlen, "%s: byte %" PRIu64 ": truncated trace header", path, r->off);
+            goto error;
+        }
+        r->off++;
+    }
+    return r;
+error:
+    trf_close(r);
+    return NULL;
+}
+
+static bool valid_proc(const trf *r, uint32_t id) { return id >= 1 && id <= r->nproc; }
+static bool valid_chan(const trf *r, uint32_t id) { return id >= 1 && id <= r->nchan; }
+static bool valid_str(const trf *r, uint32_t id) { return id >= 1 && id <= r->nstr; }
+
+int trf_next(trf *r, struct trf_record *rec)
+{
+    if (r->failed) return -1;
+    if (r->stashed) {
+        *rec = r->stash;
+        r->stashed = false;
+        return 1;
+    }
+    unsigned char b[32];
+    uint64_t at = r->off;
+    memset(rec, 0, sizeof *rec);
+    size_t got = fread(b, 1, 4, r->f);
+    r->off += got;
+    if (got == 0) {
+        if (ferror(r->f)) return fail(r, at, "read error: %s", strerror(errno));
+        if (r->expect_offers || r->expect_waits) r->truncated = true;
+        return 0;
+    }
+    if (got < 4) {
+        r->truncated = true;
+        return 0;
+    }
+    unsigned kind = b[0];
+    if (kind == 0 || kind >= TRC_KIND_MAX || !kinds[kind].name)
+        return fail(r, at, "unknown record kind %u (the file is corrupt)", kind);
+    if (r->complete) return fail(r, at, "%s record after the end of the run", kinds[kind].name);
+    if (!read_n(r, b + 4, kinds[kind].size - 4)) {
+        r->truncated = true;
+        return 0;
+    }
+    rec->kind = (enum trc_kind)kind;
+    rec->offset = at;
+    rec->aux = b[1];
+    r->clock += rd16(b + 2);
+    bool definition = kind == TRC_STR || kind == TRC_CHAN || kind == TRC_PROC || kind == TRC_TIME;
+    if (!definition) {
+        if (r->expect_offers && kind != TRC_OFFER)
+            return fail(r, at, "%s record where %u more OFFER records were due", kinds[kind].name,
+                        r->expect_offers);
+        if (!r->expect_offers && r->expect_waits && kind != TRC_WAIT)
+            return fail(r, at, "%s record where %u more WAIT records were due", kinds[kind].name,
+                        r->expect_waits);
+    }
+    switch (kind) {
+    case TRC_STR: {
+        rec->id = rd32(b + 4);
+        uint32_t len = rd32(b + 8);
+        if (rec->id != r->nstr + 1) return fail(r, at, "string id %u out of order (expected %u)", rec->id, r->nstr + 1);
+        if (len > TRC_STR_MAX) return fail(r, at, "string length %u exceeds %d", len, TRC_STR_MAX);
+        if (!read_n(r, r->tail, len)) {
+            r->truncated = true;
+            return 0;
+        }
+        if (!grow((void **)&r->strs, &r->capstr, (size_t)r->nstr + 1, sizeof *r->strs))
+            return fail(r, at, "out of memory");
+        const char *s = keep_string(r, r->tail, len);
+        if (!s) return fail(r, at, "out of memory");
+        r->strs[r->nstr++] = s;
+        rec->count = len;
+        break;
+    }
+    case TRC_CHAN: {
+        rec->id = rd32(b + 4);
+        struct chan_def d = {rd32(b + 8), rd32(b + 12), rd32(b + 16), b[1]};
+        if (rec->id != r->nchan + 1) return fail(r, at, "channel id %u out of order (expected %u)", rec->id, r->nchan + 1);
+        if (!valid_str(r, d.name)) return fail(r, at, "channel %u names undefined string %u", rec->id, d.name);
+        if (d.vkind > TRC_V_OPAQUE) return fail(r, at, "channel %u has unknown value kind %u", rec->id, d.vkind);
+        if (!grow((void **)&r->chans, &r->capchan, (size_t)r->nchan + 1, sizeof *r->chans))
+            return fail(r, at, "out of memory");
+        r->chans[r->nchan++] = d;
+        rec->chan = rec->id;
+        break;
+    }
+    case TRC_PROC:
+        rec->id = rec->proc = rd32(b + 4);
+        rec->parent = rd32(b + 8);
+        if (rec->id != r->nproc + 1) return fail(r, at, "process id %u out of order (expected %u)", rec->id, r->nproc + 1);
+        if (rec->parent && !valid_proc(r, rec->parent)) return fail(r, at, "process %u has undefined parent %u", rec->id, rec->parent);
+        if (!valid_str(r, rd32(b + 12))) return fail(r, at, "process %u names undefined string %u", rec->id, rd32(b + 12));
+        if (!grow((void **)&r->procs, &r->capproc, (size_t)r->nproc + 1, sizeof *r->procs))
+            return fail(r, at, "out of memory");
+        r->procs[r->nproc++] = rd32(b + 12);
+        break;
+    case TRC_END:
+    case TRC_OVERFLOW:
+    case TRC_UNBLOCK:
+        rec->proc = rd32(b + 4);
+        if (!valid_proc(r, rec->proc)) return fail(r, at, "%s names undefined process %u", kinds[kind].name, rec->proc);
+        if (kind == TRC_UNBLOCK && (rec->aux < TRC_WAKE_TIMEOUT || rec->aux > TRC_WAKE_PAR))
+            return fail(r, at, "UNBLOCK has unknown reason %u", rec->aux);
+        break;
+    case TRC_COMM16:
+    case TRC_COMM: {
+        rec->kind = TRC_COMM;
+        rec->chan = rd32(b + 4);
+        if (kind == TRC_COMM16) {
+            rec->sender = rd16(b + 8);
+            rec->receiver = rd16(b + 10);
+            rec->value = (int32_t)rd32(b + 12);
+        } else {
+            rec->sender = rd32(b + 8);
+            rec->receiver = rd32(b + 12);
+            rec->value = (int64_t)rd64(b + 16);
+        }
+        rec->seq = ++r->seq;
+        if (!valid_chan(r, rec->chan)) return fail(r, at, "communication on undefined channel %u", rec->chan);
+        if ((rec->sender && !valid_proc(r, rec->sender)) || (rec->receiver && !valid_proc(r, rec->receiver)))
+            return fail(r, at, "communication names an undefined process");
+        unsigned f = rec->aux;
+        bool buffered = r->chans[rec->chan - 1].capacity > 0;
+        unsigned blocked = f & (TRC_F_SBLOCKED | TRC_F_RBLOCKED);
+        if (f & ~31u || (f & TRC_F_PUT && f & TRC_F_TAKE) || buffered != !!(f & (TRC_F_PUT | TRC_F_TAKE)) ||
+            blocked == (TRC_F_SBLOCKED | TRC_F_RBLOCKED) || (f & TRC_F_SBLOCKED && (!rec->sender || f & TRC_F_TAKE)) ||
+            (f & TRC_F_RBLOCKED && (!rec->receiver || f & TRC_F_PUT)))
+            return fail(r, at, "communication has inconsistent flags 0x%x", f);
+        if (f & TRC_F_VSTR && (rec->value < 1 || rec->value > r->nstr))
+            return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
+        if (blocked) { /* hand out the folded BLOCK first, then this record */
+            rec->aux = f & ~blocked;
+            rec->time_ns = r->clock;
+            r->stash = *rec;
+            r->stashed = true;
+            memset(rec, 0, sizeof *rec);
+            rec->kind = TRC_BLOCK;
+            rec->offset = at;
+            rec->aux = blocked == TRC_F_SBLOCKED ? TRC_OP_SEND : TRC_OP_RECV;
+            rec->proc = blocked == TRC_F_SBLOCKED ? r->stash.sender : r->stash.receiver;
+            rec->chan = r->stash.chan;
+            rec->seq = r->seq - 1;
+        }
+        break;
+    }
+    case TRC_BLOCK16:
+    case TRC_BLOCK:
+        rec->kind = TRC_BLOCK;
+        rec->proc = kind == TRC_BLOCK16 ? rd16(b + 4) : rd32(b + 4);
+        if (!valid_proc(r, rec->proc)) return fail(r, at, "BLOCK names undefined process %u", rec->proc);
+        if (kind == TRC_BLOCK16 && rec->aux != TRC_OP_SEND && rec->aux != TRC_OP_RECV)
+            return fail(r, at, "BLOCK16 has operation %u, not a send or a receive", rec->aux);
+        switch (rec->aux) {
+        case TRC_OP_SEND:
+        case TRC_OP_RECV:
+            rec->chan = kind == TRC_BLOCK16 ? rd16(b + 6) : rd32(b + 8);
+            if (!valid_chan(r, rec->chan)) return fail(r, at, "BLOCK on undefined channel %u", rec->chan);
+            break;
+        case TRC_OP_ALT:
+            rec->count = r->expect_offers = rd32(b + 8);
+            break;
+        case TRC_OP_SLEEP:
+        case TRC_OP_PAR:
+            rec->count = rd32(b + 8);
+            break;
+        default:
+            return fail(r, at, "BLOCK has unknown operation %u", rec->aux);
+        }
+        break;
+    case TRC_OFFER:
+        if (!r->expect_offers) return fail(r, at, "OFFER record outside an alt or a deadlock");
+        r->expect_offers--;
+        rec->chan = rd32(b + 4);
+        rec->value = (int64_t)rd64(b + 8);
+        if (!valid_chan(r, rec->chan)) return fail(r, at, "OFFER on undefined channel %u", rec->chan);
+        if ((rec->aux & 0xf) != TRC_OP_SEND && (rec->aux & 0xf) != TRC_OP_RECV)
+            return fail(r, at, "OFFER has unknown operation %u", rec->aux & 0xf);
+        if (rec->aux & ~0x3fu) return fail(r, at, "OFFER has unknown flags 0x%x", rec->aux);
+        if (rec->aux & TRC_OFFER_VSTR && (rec->value < 1 || rec->value > r->nstr))
+            return fail(r, at, "OFFER value names undefined string %" PRId64, rec->value);
+        break;
+    case TRC_CLOSE:
+        rec->chan = rd32(b + 4);
+        rec->proc = rd32(b + 8);
+        if (!valid_chan(r, rec->chan)) return fail(r, at, "CLOSE of undefined channel %u", rec->chan);
+        if (rec->proc && !valid_proc(r, rec->proc)) return fail(r, at, "CLOSE by undefined process %u", rec->proc);
+        break;
+    case TRC_TIME:
+        r->clock = rd64(b + 8);
+        break;
+    case TRC_DEADLOCK:
+        rec->count = r->expect_waits = rd32(b + 4);
+        break;
+    case TRC_WAIT:
+        if (!r->expect_waits) return fail(r, at, "WAIT record outside a deadlock");
+        r->expect_waits--;
+        rec->proc = rd32(b + 4);
+        rec->count = r->expect_offers = rd32(b + 8);
+        if (!valid_proc(r, rec->proc)) return fail(r, at, "WAIT names undefined process %u", rec->proc);
+        if (rec->aux < TRC_OP_SEND || rec->aux > TRC_OP_PAR) return fail(r, at, "WAIT has unknown operation %u", rec->aux);
+        break;
+    case TRC_CYCLE: {
+        rec->count = rd32(b + 4);
+        if (rec->count > TRC_CYCLE_MAX) return fail(r, at, "wait-for cycle of %u processes is too long", rec->count);
+        if (!grow((void **)&r->ids, &r->capids, (size_t)rec->count + 1, sizeof *r->ids))
+            return fail(r, at, "out of memory");
+        for (uint32_t i = 0; i < rec->count; i++) {
+            unsigned char idb[4];
+            if (!read_n(r, idb, 4)) {
+                r->truncated = true;
+                return 0;
+            }
+            r->ids[i] = rd32(idb);
+            if (!valid_proc(r, r->ids[i])) return fail(r, at, "wait-for cycle names undefined process %u", r->ids[i]);
+        }
+        rec->ids = r->ids;
+        break;
+    }
+    case TRC_RUN_END:
+        if (rec->aux > TRC_END_DEADLOCK) return fail(r, at, "RUN_END has unknown status %u", rec->aux);
+        r->complete = true;
+        break;
+    }
+    rec->time_ns = r->clock;
+    if (rec->kind != TRC_COMM && !r->stashed) rec->seq = r->seq;
+    return 1;
+}
+
+const char *trf_error(const trf *r) { return r->err; }
+bool trf_truncated(const trf *r) { return r->truncated; }
+bool trf_complete(const trf *r) { return r->complete; }
+uint64_t trf_offset(const trf *r) { return r->off; }
+uint64_t trf_seed(const trf *r) { return r->hdr.seed; }
+uint64_t trf_start_ns(const trf *r) { return r->hdr.start_ns; }
+unsigned trf_version(const trf *r) { return r->hdr.version; }
+
+const char *trf_string(const trf *r, uint32_t id)
+{
+    return valid_str(r, id) ? r->strs[id - 1] : "?";
+}
+
+const char *trf_proc_name(const trf *r, uint32_t id)
+{
+    return valid_proc(r, id) ? trf_string(r, r->procs[id - 1]) : "?";
+}
+
+bool trf_chan(const trf *r, uint32_t id, struct trf_chan *out)
+{
+    if (!valid_chan(r, id)) return false;
+    const struct chan_def *d = &r->chans[id - 1];
+    out->name = trf_string(r, d->name);
+    out->vkind = (enum trc_vkind)d->vkind;
+    out->capacity = d->capacity;
+    out->fields = d->fields;
+    return true;
+}
+
+int trf_event(const trf *r, const struct trf_record *rec, char *buf, size_t len)
+{
+    struct trf_chan c;
+    if ((rec->kind != TRC_COMM && rec->kind != TRC_OFFER) || !trf_chan(r, rec->chan, &c)) return -1;
+    const char *suffix = "";
+    bool has_value = true, vstr;
+    if (rec->kind == TRC_COMM) {
+        suffix = rec->aux & TRC_F_PUT ? "_in" : rec->aux & TRC_F_TAKE ? "_out" : "";
+        vstr = rec->aux & TRC_F_VSTR;
+    } else {
+        bool send = (rec->aux & 0xf) == TRC_OP_SEND;
+        if (c.capacity) suffix = send ? "_in" : "_out";
+        has_value = rec->aux & TRC_OFFER_HASVAL;
+        vstr = rec->aux & TRC_OFFER_VSTR;
+    }
+    if (!has_value || c.vkind == TRC_V_EVENT || c.vkind == TRC_V_OPAQUE)
+        return snprintf(buf, len, "%s%s", c.name, suffix);
+    if (vstr) {
+        const char *v = trf_string(r, (uint32_t)rec->value);
+        return snprintf(buf, len, "%s%s%s%s", c.name, suffix, *v ? "." : "", v);
+    }
+    return snprintf(buf, len, "%s%s.%" PRId64, c.name, suffix, rec->value);
+}
+
+void trf_close(trf *r)
+{
+    if (!r) return;
+    if (r->f) fclose(r->f);
+    while (r->blocks) {
+        struct str_block *b = r->blocks;
+        r->blocks = b->next;
+        free(b);
+    }
+    free(r->strs);
+    free(r->chans);
+    free(r->procs);
+    free(r->ids);
+    free(r->path);
+    free(r);
+}

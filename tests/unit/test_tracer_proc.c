@@ -1,0 +1,177 @@
+/* libbaton at scale and at its limits: 100 000 live processes in one daisy chain, and stack
+ * overflows reported with the process's name (guard page, and canary past the guarded
+ * stacks), after which the program aborts. */
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton.h"
+#include "tests/unit/tracer_harness.h"
+
+Suite *tracer_proc_suite(void);
+
+#define ck_assert_has(hay, needle)                                                                 \
+    ck_assert_msg(hay && strstr(hay, needle), "expected \"%s\" in:\n%s", needle, hay ? hay : "(null)")
+
+/* ---- 100 000 live processes (Pike's daisy chain) ------------------------------------------- */
+
+enum { CHAIN = 100000 };
+
+struct link { baton_chan *left, *right; };
+static struct link links[CHAIN];
+static int64_t result;
+static size_t chain_stack; /* 0: the default */
+
+static void whisper(void *arg)
+{
+    struct link *l = arg;
+    int64_t v;
+    ck_assert_int_eq(baton_recv_int(l->right, &v), 0);
+    ck_assert_int_eq(baton_send_int(l->left, v + 1), 0);
+}
+
+static void first(void *arg)
+{
+    baton_send_int(arg, 1);
+}
+
+static void chain_main(void *arg)
+{
+    (void)arg;
+    baton_chan *leftmost = baton_chan_int("chain", 0), *left = leftmost, *right = leftmost;
+    for (int i = 0; i < CHAIN; i++) {
+        right = baton_chan_int("chain", 0);
+        ck_assert_ptr_nonnull(right);
+        links[i] = (struct link){left, right};
+        if (chain_stack)
+            ck_assert_int_eq(baton_go_stack("whisper", whisper, &links[i], chain_stack), 0);
+        else
+            ck_assert_int_eq(baton_go("whisper", whisper, &links[i]), 0);
+        left = right;
+    }
+    ck_assert_int_eq(baton_go("first", first, right), 0);
+    ck_assert_int_eq(baton_recv_int(leftmost, &result), 0);
+    baton_chan_free(leftmost);
+    for (int i = 0; i < CHAIN; i++) baton_chan_free(links[i].right);
+}
+
+START_TEST(hundred_thousand_live_processes)
+{
+    result = 0;
+    ck_assert_int_eq(baton_run(chain_main, NULL), 0);
+    ck_assert_int_eq(result, CHAIN + 1);
+    /* and again, reusing the pooled stacks */
+    result = 0;
+    ck_assert_int_eq(baton_run(chain_main, NULL), 0);
+    ck_assert_int_eq(result, CHAIN + 1);
+    /* and with compact one-page stacks */
+    result = 0;
+    chain_stack = 4096;
+    ck_assert_int_eq(baton_run(chain_main, NULL), 0);
+    ck_assert_int_eq(result, CHAIN + 1);
+    chain_stack = 0;
+}
+END_TEST
+
+/* ---- stack overflow ------------------------------------------------------------------------ */
+
+static volatile int limit = 1 << 30; /* never reached: keeps the compiler from calling it infinite */
+
+static int depth(int n)
+{
+    volatile char frame[512];
+    frame[0] = (char)n;
+    if (n % 8 == 0) baton_yield(); /* a switch, where canaries are checked */
+    if (n >= limit) return n;
+    return depth(n + 1) + frame[0];
+}
+
+static void recurse(void *arg)
+{
+    (void)arg;
+    depth(1);
+}
+
+static void overflow_main(void *arg)
+{
+    (void)arg;
+    baton_go("deep.recursion", recurse, NULL);
+}
+
+static int overflow_guarded(void)
+{
+    return baton_run(overflow_main, NULL);
+}
+
+START_TEST(guard_page_overflow_names_the_process)
+{
+    char *err = NULL;
+    ck_assert_int_eq(in_child(overflow_guarded, &err), 128 + SIGABRT);
+    ck_assert_has(err, "baton: stack overflow in process 'deep.recursion' (#2)");
+    ck_assert_has(err, "baton_go_stack()");
+    free(err);
+}
+END_TEST
+
+static baton_chan *hold;
+
+static void blocked(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    baton_recv_int(hold, &v);
+}
+
+static void unguarded_main(void *arg)
+{
+    (void)arg;
+    /* use up the guarded stacks (TRC_GUARDED_MAX is 8192) so the next one has only a canary */
+    for (int i = 0; i < 8300; i++) baton_go("holder", blocked, NULL);
+    baton_yield();
+    baton_go("canary.victim", recurse, NULL);
+}
+
+static int overflow_unguarded(void)
+{
+    hold = baton_chan_int("hold", 0);
+    return baton_run(unguarded_main, NULL);
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+START_TEST(overflow_past_the_guarded_stacks_is_caught)
+{
+    char *err = NULL;
+    int status = in_child(overflow_unguarded, &err);
+#ifdef UNDER_ASAN
+    /* AddressSanitizer sees the frames run into the poisoned stack below first */
+    if (status == 1) {
+        ck_assert_has(err, "AddressSanitizer");
+        free(err);
+        return;
+    }
+#endif
+    ck_assert_int_eq(status, 128 + SIGABRT);
+    ck_assert_has(err, "baton: stack overflow in process 'canary.victim'");
+    free(err);
+}
+END_TEST
+
+Suite *tracer_proc_suite(void)
+{
+    Suite *s = suite_create("tracer_proc");
+    TCase *tc = tcase_create("proc");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, hundred_thousand_live_processes);
+    tcase_add_test(tc, guard_page_overflow_names_the_process);
+    tcase_add_test(tc, overflow_past_the_guarded_stacks_is_caught);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,40 @@
+/* ctx.c — making a fresh context on a new stack; on machines without ctx_*.S also switching,
+ * through ucontext(3) (portable, but swapcontext makes a sigprocmask syscall per switch). */
+#include "tracer/ctx.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#ifdef TRC_CTX_ASM
+
+/* The first swap into c pops six zeroed registers and returns into entry, with a zero
+ * return address above it so that entry starts with the stack aligned as after a call
+ * (rsp + 8 a multiple of 16) and backtraces stop there. */
+void trc_ctx_init(struct trc_ctx *c, void *lo, size_t size, void (*entry)(void))
+{
+    uintptr_t top = ((uintptr_t)lo + size) & ~(uintptr_t)15;
+    void **sp = (void **)top - 8;
+    memset(sp, 0, 8 * sizeof *sp);
+    sp[6] = (void *)entry; /* popped by ret */
+    sp[7] = NULL;          /* entry's return address: none */
+    c->sp = sp;
+}
+
+#else
+
+void trc_ctx_init(struct trc_ctx *c, void *lo, size_t size, void (*entry)(void))
+{
+    memset(c, 0, sizeof *c);
+    getcontext(&c->uc);
+    c->uc.uc_stack.ss_sp = lo;
+    c->uc.uc_stack.ss_size = size;
+    c->uc.uc_link = NULL;
+    makecontext(&c->uc, entry, 0);
+}
+
+void trc_ctx_swap(struct trc_ctx *from, struct trc_ctx *to)
+{
+    swapcontext(&from->uc, &to->uc);
+}
+
+#endif

@@ -1,0 +1,144 @@
+/* stack.c — the stack pool (see stack.h).  Slots of one size are cut in order from regions
+ * of at least TRC_REGION bytes mapped with MAP_NORESERVE, so untouched stack pages cost
+ * neither memory nor commit charge; only the pages a process touches become resident. */
+#include "tracer/stack.h"
+
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define TRC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TRC_ASAN 1
+#endif
+#endif
+#ifdef TRC_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14 */
+#endif
+
+#define TRC_REGION ((size_t)64 << 20)
+#define TRC_CLASSES 16
+
+/* A free slot keeps its list link in its reserve (the canary of the slot above is the
+ * reserve's last word, which the link leaves alone). */
+struct free_slot {
+    struct free_slot *next;
+    bool guarded, has_canary;
+};
+
+/* Slots of one size: a free list and the unused rest of the newest region. */
+struct size_class {
+    size_t size;
+    struct free_slot *free;
+    char *base, *cur, *end; /* the newest region, and where its unused part starts */
+    char *populated;        /* compact slots: the region is populated up to here */
+};
+
+static struct size_class classes[TRC_CLASSES];
+static size_t nclasses;
+static size_t guarded_made;
+
+size_t trc_page_size(void)
+{
+    static size_t page;
+    if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
+    return page;
+}
+
+static struct size_class *class_for(size_t size)
+{
+    for (size_t i = 0; i < nclasses; i++)
+        if (classes[i].size == size) return &classes[i];
+    if (nclasses == TRC_CLASSES) return NULL;
+    classes[nclasses].size = size;
+    return &classes[nclasses++];
+}
+
+_Static_assert(sizeof(struct free_slot) + sizeof(uint64_t) <= TRC_RESERVE, "reserve too small");
+
+static struct free_slot *link_of(char *slot, size_t size)
+{
+    return (struct free_slot *)(void *)(slot + size - TRC_RESERVE);
+}
+
+int trc_stack_get(size_t size, struct trc_stack *st)
+{
+    size_t page = trc_page_size();
+    /* A stack of at most a page gets a compact slot: that one page, no guard (its canary
+     * still stands in the slot below). */
+    bool compact = size <= page;
+    size = compact ? page : (size + page - 1) / page * page + page;
+    struct size_class *k = class_for(size);
+    if (!k) goto error1;
+    if (k->free) {
+        struct free_slot *f = k->free;
+        k->free = f->next;
+        st->guarded = f->guarded;
+        st->slot = (char *)f + TRC_RESERVE - size;
+        st->size = size;
+        st->canary = f->has_canary ? (uint64_t *)(void *)(st->slot - sizeof(uint64_t)) : NULL;
+        goto done;
+    }
+    if (k->cur == k->end) {
+        size_t len = size > TRC_REGION / 16 ? size * 16 : TRC_REGION / size * size;
+        void *r = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (r == MAP_FAILED) goto error1;
+        k->cur = k->base = k->populated = r;
+        k->end = k->cur + len;
+    }
+    st->slot = k->cur;
+    st->size = size;
+    st->guarded = false;
+    st->canary = NULL;
+    if (compact) {
+        /* One page per process, slots back to back: ask for the pages 64 at a time.  A
+         * page fault costs 10-20 us on virtual machines, a batch 1-3 us a page. */
+        if (k->cur >= k->populated) {
+            size_t len = (size_t)(k->end - k->cur) < 64 * page ? (size_t)(k->end - k->cur) : 64 * page;
+            madvise(k->cur, len, MADV_POPULATE_WRITE); /* where unsupported: faults instead */
+            k->populated = k->cur + len;
+        }
+        if (k->cur != k->base) st->canary = (uint64_t *)(void *)(st->slot - sizeof(uint64_t));
+    } else if (guarded_made < TRC_GUARDED_MAX && mprotect(st->slot, page, PROT_NONE) == 0) {
+        st->guarded = true;
+        guarded_made++;
+    } else if (k->cur != k->base) {
+        st->canary = (uint64_t *)(void *)(st->slot - sizeof(uint64_t));
+    }
+    k->cur += size;
+done:
+    st->lo = st->guarded ? st->slot + page : st->slot;
+    if (st->canary) *st->canary = TRC_CANARY;
+    return 0;
+error1:
+    errno = ENOMEM;
+    return -1;
+}
+
+void trc_stack_put(const struct trc_stack *st)
+{
+    struct size_class *k = class_for(st->size);
+    if (!k) return; /* cannot happen: the class was made by trc_stack_get */
+#ifdef TRC_ASAN
+    /* A process that never returned (a deadlock) leaves its frames' redzones poisoned. */
+    ASAN_UNPOISON_MEMORY_REGION(trc_stack_lo(st), (size_t)(st->slot + st->size - trc_stack_lo(st)));
+#endif
+    struct free_slot *f = link_of(st->slot, st->size);
+    f->guarded = st->guarded;
+    f->has_canary = st->canary != NULL;
+    f->next = k->free;
+    k->free = f;
+}
+
+bool trc_stack_fault_is_overflow(const struct trc_stack *st, const void *addr)
+{
+    const char *a = addr, *lo = trc_stack_lo(st);
+    return a < lo && a + ((size_t)64 << 10) >= lo;
+}

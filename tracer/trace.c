@@ -1,0 +1,607 @@
+/* trace.c — the trace writer (see trace.h; layout in trace_format.h and
+ * docs/trace-format.md).  Records are copied into one of two 64 KiB buffers; a full buffer
+ * goes to a writer thread, which write(2)s it while the scheduler fills the other, so the
+ * kernel's copy into the page cache (about 1.4 ns a byte on this kind of machine) does not
+ * stall the processes.  A crash loses at most the buffer being filled and what the writer
+ * had not yet written of the one before; a buffer's length grows only after a record is
+ * complete, so a flush from a signal handler never writes half a record.  Where no thread
+ * can be started the scheduler writes full buffers itself.
+ * Time stamps come from the TSC, calibrated against CLOCK_MONOTONIC once per file, and are
+ * taken on each of the first TRC_STAMP_ALL records, then on every TRC_STAMP_EVERY-th record
+ * and on the first after the scheduler idled; the records between carry dt = 0 (their order
+ * is their position in the file). */
+#include "tracer/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tracer/event.h"
+#include "tracer/trace_format.h"
+
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <x86intrin.h>
+#define TRC_HAVE_TSC 1
+#endif
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the trace writer copies records as they lie in memory: little-endian hosts only"
+#endif
+
+#define BUF_SIZE TRC_BUF_SIZE
+#define INTERN_MAX ((size_t)1 << 20)
+
+_Static_assert(sizeof(struct trc_header) == 32, "header");
+_Static_assert(sizeof(struct trc_str_rec) == 12, "STR");
+_Static_assert(sizeof(struct trc_chan_rec) == 20, "CHAN");
+_Static_assert(sizeof(struct trc_proc_rec) == 16, "PROC");
+_Static_assert(sizeof(struct trc_end_rec) == 8, "END");
+_Static_assert(sizeof(struct trc_comm_rec) == 24, "COMM");
+_Static_assert(sizeof(struct trc_block_rec) == 12, "BLOCK");
+_Static_assert(sizeof(struct trc_offer_rec) == 16, "OFFER");
+_Static_assert(sizeof(struct trc_unblock_rec) == 8, "UNBLOCK");
+_Static_assert(sizeof(struct trc_close_rec) == 12, "CLOSE");
+_Static_assert(sizeof(struct trc_time_rec) == 16, "TIME");
+_Static_assert(sizeof(struct trc_deadlock_rec) == 8, "DEADLOCK");
+_Static_assert(sizeof(struct trc_wait_rec) == 12, "WAIT");
+_Static_assert(sizeof(struct trc_cycle_rec) == 8, "CYCLE");
+_Static_assert(sizeof(struct trc_run_end_rec) == 8, "RUN_END");
+_Static_assert(sizeof(struct trc_comm16_rec) == 16, "COMM16");
+_Static_assert(sizeof(struct trc_block16_rec) == 8, "BLOCK16");
+
+struct trc_writer trc_w;
+
+struct interned {
+    uint64_t hash;
+    char *s;      /* owned copy */
+    uint32_t len;
+    uint32_t id;  /* 0: empty slot */
+};
+
+static struct {
+    int fd;
+    unsigned char *bufs[2]; /* trc_w.buf is one of them */
+    uint64_t written;    /* bytes handed on for writing */
+    /* the writer thread and the buffer it holds */
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool threaded, stop;
+    unsigned char *pending;
+    size_t pending_len;
+    atomic_bool busy;    /* pending is set: for the signal handler, which cannot lock */
+    atomic_bool failed;
+    uint32_t nstr, nchan, nproc;
+    uint64_t last_ns;    /* time of the last stamp, ns since open */
+    bool use_tsc;
+    uint64_t tsc0, mult; /* ns = (tsc - tsc0) * mult >> 32 */
+    int64_t mono0;
+    struct interned *tab;
+    size_t ntab, captab;
+    bool atexit_done;
+    uint64_t stamps;     /* time stamps taken in this file */
+} w = {.fd = -1, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+
+/* ---- the clock ------------------------------------------------------------------------------- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void clock_start(void)
+{
+    w.mono0 = mono_ns();
+    w.use_tsc = false;
+#ifdef TRC_HAVE_TSC
+    unsigned a, b, c, d;
+    /* Only an invariant TSC ticks at one rate across power states and cores. */
+    if (__get_cpuid(0x80000007, &a, &b, &c, &d) && (d & (1u << 8))) {
+        int64_t t0 = mono_ns(), t1;
+        uint64_t c0 = __rdtsc(), c1;
+        do t1 = mono_ns();
+        while (t1 - t0 < 1000000);
+        c1 = __rdtsc();
+        if (c1 > c0) {
+            w.mult = (uint64_t)(((unsigned __int128)(uint64_t)(t1 - t0) << 32) / (c1 - c0));
+            w.tsc0 = c1; /* times count from the end of the calibration */
+            w.mono0 = t1;
+            w.use_tsc = w.mult != 0;
+        }
+    }
+#endif
+}
+
+static inline uint64_t now_ns(void)
+{
+#ifdef TRC_HAVE_TSC
+    if (__builtin_expect(w.use_tsc, 1))
+        return (uint64_t)(((unsigned __int128)(__rdtsc() - w.tsc0) * w.mult) >> 32);
+#endif
+    return (uint64_t)(mono_ns() - w.mono0);
+}
+
+/* ---- the buffer ------------------------------------------------------------------------------ */
+
+/* Writes all of buf; false (with errno) on failure.  Async-signal-safe. */
+static bool write_all(const unsigned char *buf, size_t len)
+{
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(w.fd, buf + off, len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        off += (size_t)n;
+    }
+    return true;
+}
+
+static void write_failed(int err)
+{
+    if (!atomic_exchange(&w.failed, true))
+        fprintf(stderr, "baton: writing the trace failed (%s); tracing stops here\n", strerror(err));
+}
+
+static void *writer(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&w.mu);
+    for (;;) {
+        while (!w.pending && !w.stop) pthread_cond_wait(&w.cv, &w.mu);
+        if (!w.pending) break;
+        unsigned char *buf = w.pending;
+        size_t len = w.pending_len;
+        pthread_mutex_unlock(&w.mu);
+        if (!atomic_load(&w.failed) && !write_all(buf, len)) write_failed(errno);
+        pthread_mutex_lock(&w.mu);
+        w.pending = NULL;
+        atomic_store(&w.busy, false);
+        pthread_cond_broadcast(&w.cv);
+    }
+    pthread_mutex_unlock(&w.mu);
+    return NULL;
+}
+
+/* Waits until the writer holds no buffer. */
+static void writer_idle(void)
+{
+    if (!w.threaded) return;
+    pthread_mutex_lock(&w.mu);
+    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
+    pthread_mutex_unlock(&w.mu);
+}
+
+/* The buffer is full: hand it to the writer and fill the other one. */
+static void flush(void)
+{
+    w.written += trc_w.len;
+    if (!w.threaded) {
+        if (!atomic_load(&w.failed) && !write_all(trc_w.buf, trc_w.len)) write_failed(errno);
+        trc_w.len = 0;
+        return;
+    }
+    pthread_mutex_lock(&w.mu);
+    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
+    w.pending = trc_w.buf;
+    w.pending_len = trc_w.len;
+    atomic_store(&w.busy, true);
+    pthread_cond_signal(&w.cv);
+    pthread_mutex_unlock(&w.mu);
+    trc_w.buf = trc_w.buf == w.bufs[0] ? w.bufs[1] : w.bufs[0];
+    trc_w.len = 0;
+}
+
+/* Everything recorded so far reaches the file before this returns. */
+static void flush_sync(void)
+{
+    if (trc_w.pending) trc_unpend();
+    flush();
+    writer_idle();
+}
+
+void trc_flush_full(void)
+{
+    flush();
+}
+
+void trc_unpend(void)
+{
+    trc_w.pending = false;
+    trc_put(&trc_w.pend, sizeof trc_w.pend);
+}
+
+#define put trc_put
+#define stamp trc_stamp
+
+/* The first TRC_STAMP_ALL records of a file are all stamped: small traces get exact times,
+ * long ones pay for a clock read only on every TRC_STAMP_EVERY-th record. */
+#define TRC_STAMP_ALL 4096
+
+uint16_t trc_stamp_slow(void)
+{
+    trc_w.countdown = w.stamps++ < TRC_STAMP_ALL ? 1 : TRC_STAMP_EVERY;
+    uint64_t now = now_ns();
+    if (now < w.last_ns) now = w.last_ns;
+    uint64_t dt = now - w.last_ns;
+    w.last_ns = now;
+    if (dt <= 0xffff) return (uint16_t)dt;
+    struct trc_time_rec t = {{TRC_TIME, 0, 0}, 0, now};
+    put(&t, sizeof t);
+    return 0;
+}
+
+/* ---- the string table ------------------------------------------------------------------------ */
+
+static uint64_t hash_of(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+static uint32_t emit_str(const char *s, size_t n)
+{
+    if (trc_w.pending) trc_unpend();
+    if (n > TRC_STR_MAX) n = TRC_STR_MAX;
+    struct trc_str_rec r = {{TRC_STR, 0, 0}, ++w.nstr, (uint32_t)n};
+    if (trc_w.len + sizeof r + n > BUF_SIZE) flush();
+    memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
+    memcpy(trc_w.buf + trc_w.len + sizeof r, s, n);
+    atomic_signal_fence(memory_order_release);
+    trc_w.len += sizeof r + n;
+    return r.id;
+}
+
+static bool tab_grow(void)
+{
+    size_t cap = w.captab ? 2 * w.captab : 1024;
+    struct interned *t = calloc(cap, sizeof *t);
+    if (!t) return false;
+    for (size_t i = 0; i < w.captab; i++) {
+        if (!w.tab[i].id) continue;
+        size_t j = w.tab[i].hash & (cap - 1);
+        while (t[j].id) j = (j + 1) & (cap - 1);
+        t[j] = w.tab[i];
+    }
+    free(w.tab);
+    w.tab = t;
+    w.captab = cap;
+    return true;
+}
+
+/* The string id of s[0..n), writing its STR record the first time. */
+static uint32_t intern(const char *s, size_t n)
+{
+    if (n > TRC_STR_MAX) n = TRC_STR_MAX;
+    uint64_t h = hash_of(s, n);
+    if (w.ntab >= INTERN_MAX || (2 * (w.ntab + 1) > w.captab && !tab_grow())) return emit_str(s, n);
+    size_t j = h & (w.captab - 1);
+    for (; w.tab[j].id; j = (j + 1) & (w.captab - 1))
+        if (w.tab[j].hash == h && w.tab[j].len == n && memcmp(w.tab[j].s, s, n) == 0)
+            return w.tab[j].id;
+    char *copy = malloc(n + 1);
+    if (!copy) return emit_str(s, n);
+    memcpy(copy, s, n);
+    copy[n] = '\0';
+    uint32_t id = emit_str(s, n);
+    w.tab[j] = (struct interned){h, copy, (uint32_t)n, id};
+    w.ntab++;
+    return id;
+}
+
+static void tab_clear(void)
+{
+    for (size_t i = 0; i < w.captab; i++) free(w.tab[i].s);
+    free(w.tab);
+    w.tab = NULL;
+    w.ntab = w.captab = 0;
+}
+
+/* ---- ids ------------------------------------------------------------------------------------- */
+
+uint32_t trc_pid_define(struct trc_proc *p)
+{
+    struct trc_proc *cur = trc_sched.cur;
+    uint32_t parent = cur && cur != p && cur->id == p->parent ? trc_pid(cur) : 0;
+    uint32_t name = intern(p->name, strlen(p->name));
+    p->tid = ++w.nproc;
+    p->tgen = trc_w.gen;
+    struct trc_proc_rec r = {{TRC_PROC, 0, stamp()}, p->tid, parent, name};
+    put(&r, sizeof r);
+    return p->tid;
+}
+
+#define chan_id trc_cid
+
+uint32_t trc_cid_define(baton_chan *c)
+{
+    uint32_t name = intern(c->name, strlen(c->name));
+    c->tid = ++w.nchan;
+    c->tgen = trc_w.gen;
+    uint32_t fields = c->vkind == TRC_V_INTS ? c->fields : (uint32_t)c->msg_size;
+    struct trc_chan_rec r = {{TRC_CHAN, c->vkind, 0}, c->tid, name, (uint32_t)c->cap, fields};
+    put(&r, sizeof r);
+    return c->tid;
+}
+
+/* The value field for msg on c; sets TRC_F_VSTR in *flags when it is a string id. */
+static int64_t value_of(const baton_chan *c, const void *msg, int *flags, int vstr)
+{
+    int64_t v = 0;
+    if (c->vkind == TRC_V_INT) {
+        if (msg) memcpy(&v, msg, sizeof v);
+    } else if (c->vkind == TRC_V_INTS || c->vkind == TRC_V_FMT) {
+        char buf[512];
+        size_t n = trc_value_text(c, msg, buf, sizeof buf);
+        v = intern(buf, n);
+        *flags |= vstr;
+    }
+    return v;
+}
+
+/* ---- records --------------------------------------------------------------------------------- */
+
+void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg)
+{
+    uint32_t cid = chan_id(c);
+    int64_t v = c->vkind == TRC_V_INT ? *(const int64_t *)msg : value_of(c, msg, &flags, TRC_F_VSTR);
+    if ((sender | receiver) <= 0xffff && v >= INT32_MIN && v <= INT32_MAX) {
+        struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, stamp()}, cid, (uint16_t)sender,
+                                   (uint16_t)receiver, (int32_t)v};
+        put(&r, sizeof r);
+        return;
+    }
+    struct trc_comm_rec r = {{TRC_COMM, (uint8_t)flags, stamp()}, cid, sender, receiver, v};
+    put(&r, sizeof r);
+}
+
+void trc_rec_end(struct trc_proc *p)
+{
+    struct trc_end_rec r = {{TRC_END, 0, 0}, trc_pid(p)};
+    r.h.dt = stamp();
+    put(&r, sizeof r);
+}
+
+void trc_rec_block_slow(struct trc_proc *p, int op, baton_chan *c, uint32_t n)
+{
+    uint32_t id = trc_pid(p);
+    uint32_t arg = c ? chan_id(c) : n;
+    if (c && (id | arg) <= 0xffff) {
+        struct trc_block16_rec r = {{TRC_BLOCK16, (uint8_t)op, stamp()}, (uint16_t)id, (uint16_t)arg};
+        put(&r, sizeof r);
+        return;
+    }
+    struct trc_block_rec r = {{TRC_BLOCK, (uint8_t)op, stamp()}, id, arg};
+    put(&r, sizeof r);
+}
+
+void trc_rec_offer(const struct trc_clause *cl)
+{
+    int aux = cl->op == BATON_SEND ? TRC_OP_SEND : TRC_OP_RECV;
+    uint32_t cid = chan_id(cl->chan);
+    int64_t v = 0;
+    if (cl->op == BATON_SEND && cl->chan->vkind != TRC_V_EVENT && cl->chan->vkind != TRC_V_OPAQUE) {
+        v = value_of(cl->chan, cl->msg, &aux, TRC_OFFER_VSTR);
+        aux |= TRC_OFFER_HASVAL;
+    }
+    struct trc_offer_rec r = {{TRC_OFFER, (uint8_t)aux, 0}, cid, v};
+    put(&r, sizeof r);
+}
+
+void trc_rec_unblock(struct trc_proc *p, int reason)
+{
+    uint32_t id = trc_pid(p);
+    struct trc_unblock_rec r = {{TRC_UNBLOCK, (uint8_t)reason, stamp()}, id};
+    put(&r, sizeof r);
+}
+
+void trc_rec_close(baton_chan *c, struct trc_proc *by)
+{
+    uint32_t cid = chan_id(c), pid = by ? trc_pid(by) : 0;
+    struct trc_close_rec r = {{TRC_CLOSE, 0, stamp()}, cid, pid};
+    put(&r, sizeof r);
+}
+
+void trc_rec_deadlock(uint32_t blocked)
+{
+    /* Define every process and channel first: no definitions may interrupt the groups. */
+    for (struct trc_proc *p = trc_sched.all_head; p; p = p->next_all) {
+        trc_pid(p);
+        if (p->wait == TRC_W_CHAN || p->wait == TRC_W_ALT)
+            for (uint32_t i = 0; i < p->nclauses; i++) {
+                int f = 0;
+                chan_id(p->clauses[i].chan);
+                if (p->clauses[i].op == BATON_SEND) value_of(p->clauses[i].chan, p->clauses[i].msg, &f, 0);
+            }
+    }
+    trc_w.countdown = 1; /* stamp the next record */
+    struct trc_deadlock_rec r = {{TRC_DEADLOCK, 0, 0}, blocked};
+    r.h.dt = stamp();
+    put(&r, sizeof r);
+}
+
+void trc_rec_wait(struct trc_proc *p, int op, uint32_t offers)
+{
+    struct trc_wait_rec r = {{TRC_WAIT, (uint8_t)op, 0}, trc_pid(p), offers};
+    put(&r, sizeof r);
+}
+
+void trc_rec_cycle(struct trc_proc *const *procs, uint32_t n)
+{
+    struct trc_cycle_rec r = {{TRC_CYCLE, 0, 0}, n};
+    put(&r, sizeof r);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t id = trc_pid(procs[i]);
+        put(&id, sizeof id);
+    }
+}
+
+void trc_rec_run_end(int status)
+{
+    trc_w.countdown = 1; /* stamp the next record */
+    struct trc_run_end_rec r = {{TRC_RUN_END, (uint8_t)status, 0}, 0};
+    r.h.dt = stamp();
+    put(&r, sizeof r);
+}
+
+/* ---- opening and closing --------------------------------------------------------------------- */
+
+static void at_exit(void)
+{
+    if (trc_w.on) flush_sync();
+}
+
+/* A child of fork(2) has no writer thread and shares the parent's file: it stops tracing
+ * (its buffer is the parent's, which the parent writes). */
+static void in_child_after_fork(void)
+{
+    trc_w.on = false;
+    trc_w.pending = false;
+    w.threaded = false;
+    w.pending = NULL;
+    atomic_store(&w.busy, false);
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    if (w.fd >= 0) close(w.fd);
+    w.fd = -1;
+}
+
+int baton_trace_open(const char *path)
+{
+    if (trc_w.on) {
+        errno = EBUSY;
+        return -1;
+    }
+    if (!path) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (!w.bufs[0]) {
+        w.bufs[0] = malloc(BUF_SIZE);
+        w.bufs[1] = malloc(BUF_SIZE);
+        if (!w.bufs[0] || !w.bufs[1]) {
+            free(w.bufs[0]);
+            free(w.bufs[1]);
+            w.bufs[0] = w.bufs[1] = NULL;
+            errno = ENOMEM;
+            return -1;
+        }
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return -1;
+    w.fd = fd;
+    trc_w.buf = w.bufs[0];
+    trc_w.len = 0;
+    atomic_store(&w.failed, false);
+    w.stop = false;
+    w.threaded = pthread_create(&w.thread, NULL, writer, NULL) == 0;
+    w.written = 0;
+    w.nstr = w.nchan = w.nproc = 0;
+    w.last_ns = 0;
+    trc_w.countdown = 1; /* stamp the next record */
+    trc_w.pending = false;
+    w.stamps = 0;
+    clock_start();
+    struct trc_header h;
+    memset(&h, 0, sizeof h);
+    memcpy(h.magic, TRC_MAGIC, TRC_MAGIC_LEN);
+    h.version = TRC_VERSION;
+    h.header_size = sizeof h;
+    h.seed = trc_sched.running ? trc_sched.seed : trc_next_seed();
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    h.start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+    memcpy(trc_w.buf, &h, sizeof h);
+    trc_w.len = sizeof h;
+    trc_w.gen++;
+    trc_w.on = true;
+    if (!w.atexit_done) {
+        w.atexit_done = atexit(at_exit) == 0;
+        pthread_atfork(NULL, NULL, in_child_after_fork);
+    }
+    return 0;
+}
+
+void trc_trace_run_begin(uint64_t seed)
+{
+    if (!trc_w.on) {
+        /* The first run of a program writes BATON_TRACE's file; later runs write FILE.2,
+         * FILE.3, ... rather than overwrite it (a trace holds one run). */
+        static unsigned runs;
+        char numbered[4096];
+        const char *path = getenv("BATON_TRACE");
+        if (!path || !*path) return;
+        if (++runs > 1) {
+            snprintf(numbered, sizeof numbered, "%s.%u", path, runs);
+            path = numbered;
+        }
+        if (baton_trace_open(path) < 0) {
+            fprintf(stderr, "baton: cannot open trace file '%s': %s; running untraced\n", path,
+                    strerror(errno));
+            return;
+        }
+    }
+    /* The file may have been opened before baton_set_seed: put the run's seed in. */
+    if (w.written == 0) {
+        memcpy(trc_w.buf + offsetof(struct trc_header, seed), &seed, sizeof seed);
+    } else if (pwrite(w.fd, &seed, sizeof seed, offsetof(struct trc_header, seed)) < 0) {
+        /* the header keeps the seed it was opened with */
+    }
+}
+
+void trc_trace_run_end(int status)
+{
+    if (!trc_w.on) return;
+    trc_rec_run_end(status);
+    flush_sync();
+    if (w.threaded) {
+        pthread_mutex_lock(&w.mu);
+        w.stop = true;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        pthread_join(w.thread, NULL);
+        w.threaded = false;
+    }
+    close(w.fd);
+    w.fd = -1;
+    trc_w.on = false;
+    tab_clear();
+}
+
+void trc_trace_idle(void)
+{
+    trc_w.countdown = 1; /* stamp the next record */
+}
+
+void trc_trace_overflow(struct trc_proc *p)
+{
+    if (!trc_w.on) return;
+    if (trc_w.pending && trc_w.len + sizeof trc_w.pend <= BUF_SIZE) {
+        memcpy(trc_w.buf + trc_w.len, &trc_w.pend, sizeof trc_w.pend);
+        trc_w.len += sizeof trc_w.pend;
+        trc_w.pending = false;
+    }
+    if (p->tgen == trc_w.gen && p->tid && trc_w.len + sizeof(struct trc_end_rec) <= BUF_SIZE) {
+        struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
+        memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
+        trc_w.len += sizeof r;
+    }
+    /* The writer may still hold the previous buffer: give it up to two seconds, so that the
+     * file keeps its order.  Only atomics and nanosleep here: this runs in a signal handler. */
+    for (int i = 0; i < 2000 && atomic_load(&w.busy); i++) {
+        struct timespec ms = {0, 1000000};
+        nanosleep(&ms, NULL);
+    }
+    if (!atomic_load(&w.busy)) write_all(trc_w.buf, trc_w.len);
+    trc_w.len = 0;
+    trc_w.on = false;
+}

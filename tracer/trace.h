@@ -1,0 +1,151 @@
+/* trace.h — the trace writer inside libbaton: records go into a buffer that a writer thread
+ * writes to the trace file when full; the run's end, exit(3) and a stack-overflow report
+ * flush it.  The on-disk layout is tracer/trace_format.h.  The writer owns the file, its
+ * buffers and its thread.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
+ * the one branch tracing costs when it is off.  The hot paths (a communication on an int
+ * channel, a block on a send or receive) are inline here; the rest is in trace.c. */
+#ifndef BATON_TRACER_TRACE_H
+#define BATON_TRACER_TRACE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "tracer/chan.h"
+#include "tracer/sched.h"
+#include "tracer/trace_format.h"
+
+#define TRC_BUF_SIZE ((size_t)64 << 10)
+#define TRC_STAMP_EVERY 32
+
+/* The writer's hot state; the rest is private to trace.c. */
+struct trc_writer {
+    bool on;
+    uint32_t gen;         /* bumped per trace file: ids of channels and processes are per file */
+    unsigned countdown;   /* records until the next time stamp; 1: stamp the next one */
+    unsigned char *buf;   /* the buffer being filled */
+    size_t len;           /* bytes of complete records in it */
+    bool pending;         /* `pend` is written before any other record, or folded into a COMM */
+    struct trc_block16_rec pend;
+};
+extern struct trc_writer trc_w;
+
+#define TRC_ON() __builtin_expect(trc_w.on, 0)
+
+void trc_flush_full(void);
+uint16_t trc_stamp_slow(void);
+void trc_unpend(void);
+
+/* Appends one complete record: the length moves only once all its bytes are in, so a flush
+ * from a signal handler never writes half a record.  A pending BLOCK goes first. */
+static inline void trc_put(const void *rec, size_t n)
+{
+    if (__builtin_expect(trc_w.pending, 0)) trc_unpend();
+    if (__builtin_expect(trc_w.len + n > TRC_BUF_SIZE, 0)) trc_flush_full();
+    memcpy(trc_w.buf + trc_w.len, rec, n);
+    atomic_signal_fence(memory_order_release);
+    trc_w.len += n;
+}
+
+/* The dt of the record about to be written: 0 but on the first records of a file, on every
+ * TRC_STAMP_EVERY-th record and after an idle spell (trace.c says why); may put a TIME
+ * record first. */
+static inline uint16_t trc_stamp(void)
+{
+    if (__builtin_expect(--trc_w.countdown != 0, 1)) return 0;
+    return trc_stamp_slow();
+}
+
+/* The trace id of c, writing its CHAN record first if this file has not seen it. */
+uint32_t trc_cid_define(baton_chan *c);
+static inline uint32_t trc_cid(baton_chan *c)
+{
+    return __builtin_expect(c->tgen == trc_w.gen, 1) ? c->tid : trc_cid_define(c);
+}
+
+/* The trace id of p, writing its PROC record first if this file has not seen it. */
+uint32_t trc_pid_define(struct trc_proc *p);
+static inline uint32_t trc_pid(struct trc_proc *p)
+{
+    return __builtin_expect(p->tgen == trc_w.gen, 1) ? p->tid : trc_pid_define(p);
+}
+
+/* One communication on c: flags TRC_F_PUT / TRC_F_TAKE or 0 for a rendezvous; sender and
+ * receiver are trace ids (0 for none); msg is the message (read for its value).  The common
+ * case, an int that fits the short form, is written inline. */
+void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
+__attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver,
+                                const void *msg)
+{
+    int64_t v;
+    if (c->vkind == TRC_V_INT && (sender | receiver) <= 0xffff) {
+        memcpy(&v, msg, sizeof v);
+        if (v >= INT32_MIN && v <= INT32_MAX) {
+            uint32_t cid = trc_cid(c);
+            uint16_t dt = 0;
+            /* Fold the BLOCK just held back into this record when it is that process waking
+             * on that channel, and no time stamp (maybe a TIME record) is due in between. */
+            if (trc_w.pending && trc_w.pend.chan == cid && trc_w.countdown > 1) {
+                const struct trc_block16_rec *b = &trc_w.pend;
+                if (b->h.aux == TRC_OP_RECV && b->proc == receiver && !(flags & TRC_F_PUT))
+                    flags |= TRC_F_RBLOCKED;
+                else if (b->h.aux == TRC_OP_SEND && b->proc == sender && !(flags & TRC_F_TAKE))
+                    flags |= TRC_F_SBLOCKED;
+                if (flags & (TRC_F_RBLOCKED | TRC_F_SBLOCKED)) {
+                    dt = b->h.dt; /* the stamp below is 0: not due */
+                    trc_w.pending = false;
+                }
+            }
+            dt += trc_stamp();
+            /* struct trc_comm16_rec as two little-endian words: cheaper than building the
+             * struct on the stack and copying it */
+            uint64_t w[2] = {TRC_COMM16 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)dt << 16 |
+                                 (uint64_t)cid << 32,
+                             sender | (uint64_t)receiver << 16 | (uint64_t)(uint32_t)(int32_t)v << 32};
+            trc_put(w, sizeof w);
+            return;
+        }
+    }
+    trc_rec_comm_slow(c, flags, sender, receiver, msg);
+}
+
+void trc_rec_end(struct trc_proc *p);
+/* p blocks: op is enum trc_op; c the channel of a SEND/RECV, else n the count. */
+void trc_rec_block_slow(struct trc_proc *p, int op, baton_chan *c, uint32_t n);
+static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint32_t n)
+{
+    if (c) {
+        uint32_t id = trc_pid(p), cid = trc_cid(c);
+        if ((id | cid) <= 0xffff) {
+            if (trc_w.pending) trc_unpend();
+            trc_w.pend.h.kind = TRC_BLOCK16; /* held back: the next record may fold it in */
+            trc_w.pend.h.aux = (uint8_t)op;
+            trc_w.pend.h.dt = trc_stamp();
+            trc_w.pend.proc = (uint16_t)id;
+            trc_w.pend.chan = (uint16_t)cid;
+            trc_w.pending = true;
+            return;
+        }
+    }
+    trc_rec_block_slow(p, op, c, n);
+}
+/* One OFFER record for clause cl (after a BLOCK of an alt, or a WAIT). */
+void trc_rec_offer(const struct trc_clause *cl);
+void trc_rec_unblock(struct trc_proc *p, int reason);
+void trc_rec_close(baton_chan *c, struct trc_proc *by);
+void trc_rec_deadlock(uint32_t blocked);
+void trc_rec_wait(struct trc_proc *p, int op, uint32_t offers);
+void trc_rec_cycle(struct trc_proc *const *procs, uint32_t n);
+void trc_rec_run_end(int status);
+
+/* At baton_run's start: opens $BATON_TRACE unless a trace is open, notes the seed. */
+void trc_trace_run_begin(uint64_t seed);
+/* At baton_run's end: writes RUN_END, flushes and closes the file. */
+void trc_trace_run_end(int status);
+/* The scheduler is about to idle: the next record takes a fresh time stamp. */
+void trc_trace_idle(void);
+/* From the overflow report: an OVERFLOW record for p, then a flush.  Async-signal-safe. */
+void trc_trace_overflow(struct trc_proc *p);
+
+#endif
