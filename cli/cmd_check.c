@@ -11,6 +11,7 @@
 #include "checker/explore.h"
 #include "checker/parallel.h"
 #include "checker/refine.h"
+#include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "model/eval.h"
@@ -21,6 +22,7 @@
 
 const char cmd_check_usage[] =
     "usage: baton check [OPTIONS] FILE.csp\n"
+    "       baton check FILE.csp --trace RUN --process NAME [--hide SET]\n"
     "\n"
     "Checks every assertion of FILE.csp as FDR does: deadlock, divergence and livelock\n"
     "freedom, determinism, traces / failures / failures-divergences refinement, has trace,\n"
@@ -35,16 +37,16 @@ const char cmd_check_usage[] =
     "  --timeout SECONDS  stop a search after SECONDS (exit 3)\n"
     "  --threads N        cores for the searches that can use several (default: all, or\n"
     "                     $BATON_THREADS)\n"
+    "  --trace FILE       instead of the assertions, check a recorded run (a binary libbaton\n"
+    "                     trace or a text trace: one event a line, # comments, a final\n"
+    "                     @deadlock) against --process; repeatable; a folder means its files\n"
+    "  --process NAME     the specification process the traces must follow (any process\n"
+    "                     expression, e.g. 'SPEC(3)')\n"
+    "  --hide SET         events of the program that are internal: skipped before checking,\n"
+    "                     e.g. '{|mid|}'\n"
     "\n"
     "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
 
-struct options {
-    const char *file;
-    const char **asserts;
-    size_t nasserts;
-    int json;
-    struct chk_limits lim;
-};
 
 static int parse_size(const char *s, size_t *out)
 {
@@ -64,21 +66,29 @@ static int parse_size(const char *s, size_t *out)
     return 0;
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+static int parse_options(int argc, char **argv, struct check_options *o)
 {
     memset(o, 0, sizeof *o);
     o->asserts = calloc((size_t)argc, sizeof *o->asserts);
-    if (!o->asserts) return cli_usage_error("check", "out of memory");
+    o->traces = calloc((size_t)argc, sizeof *o->traces);
+    if (!o->asserts || !o->traces) return cli_usage_error("check", "out of memory");
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--assert") == 0 || strcmp(a, "--format") == 0 ||
             strcmp(a, "--max-states") == 0 || strcmp(a, "--memory") == 0 ||
-            strcmp(a, "--timeout") == 0 || strcmp(a, "--threads") == 0) {
+            strcmp(a, "--timeout") == 0 || strcmp(a, "--threads") == 0 ||
+            strcmp(a, "--trace") == 0 || strcmp(a, "--process") == 0 || strcmp(a, "--hide") == 0) {
             if (!next) return cli_usage_error("check", "%s needs a value", a);
             i++;
             if (strcmp(a, "--assert") == 0) {
                 o->asserts[o->nasserts++] = next;
+            } else if (strcmp(a, "--trace") == 0) {
+                o->traces[o->ntraces++] = next;
+            } else if (strcmp(a, "--process") == 0) {
+                o->process = next;
+            } else if (strcmp(a, "--hide") == 0) {
+                o->hide = next;
             } else if (strcmp(a, "--format") == 0) {
                 if (strcmp(next, "json") == 0) o->json = 1;
                 else if (strcmp(next, "text") != 0)
@@ -119,6 +129,12 @@ static int parse_options(int argc, char **argv, struct options *o)
     }
     if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
     if (!o->lim.threads) o->lim.threads = chk_default_threads();
+    if (o->ntraces && !o->process)
+        return cli_usage_error("check", "--trace needs --process NAME: the specification process");
+    if ((o->process || o->hide) && !o->ntraces)
+        return cli_usage_error("check", "--process and --hide go with --trace");
+    if (o->ntraces && o->nasserts)
+        return cli_usage_error("check", "--trace and --assert cannot be combined");
     return EXIT_HOLDS;
 }
 
@@ -129,7 +145,7 @@ struct context {
     struct evaluator *ev;
     struct proc_sem *sem;
     struct events *events;
-    const struct options *o;
+    const struct check_options *o;
 };
 
 static char *event_text(const struct context *c, uint32_t id)
@@ -405,7 +421,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
 /* ---- the command ---- */
 
 /* FILE's text with each --assert appended as an assertion of its own. */
-static struct cspm_module *load(const struct options *o)
+static struct cspm_module *load(const struct check_options *o)
 {
     if (!o->nasserts) return cspm_load_file(o->file);
     FILE *f = fopen(o->file, "rb");
@@ -444,10 +460,11 @@ static struct cspm_module *load(const struct options *o)
 
 int cmd_check(int argc, char **argv)
 {
-    struct options o;
+    struct check_options o;
     int status = parse_options(argc, argv, &o);
     if (status != EXIT_HOLDS) {
         free(o.asserts);
+        free(o.traces);
         return status;
     }
     struct cspm_module *m = load(&o);
@@ -468,6 +485,10 @@ int cmd_check(int argc, char **argv)
     }
     struct context c = {m, ev, eval_sem(ev), NULL, &o};
     c.events = events = events_new(c.sem);
+    if (o.ntraces) {
+        status = check_traces(m, ev, events, &o);
+        goto out;
+    }
     report.file = strdup(o.file);
     /* With --assert, only the appended assertions (the last nasserts) are checked. */
     size_t total = 0;
@@ -498,5 +519,6 @@ out:
     val_store_free(vs);
     if (m) cspm_module_free(m);
     free(o.asserts);
+    free(o.traces);
     return status;
 }

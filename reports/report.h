@@ -60,4 +60,33 @@ void rpt_text(FILE *out, const struct rpt_file *f);
 /* One JSON document: {"file": …, "assertions": [...]}.  0, or -1 when out of memory. */
 int rpt_json(FILE *out, const struct rpt_file *f);
 
+/* ---- recorded runs checked against a specification (baton check --trace) ---- */
+
+struct rpt_trace_check {
+    char *trace_file;
+    char *process;
+    enum rpt_result result;
+    char *kind;                   /* trace, deadlock, livelock */
+    uint64_t index;               /* 1-based position of the offending event in the trace */
+    char *event;                  /* the offending event */
+    struct rpt_strings trace;     /* events before it (all, or the last few: see `elided`) */
+    uint64_t elided;              /* events before `trace` that were not kept */
+    struct rpt_strings allowed;   /* what the specification allowed there */
+    char *detail;                 /* who and when (binary traces), blocked processes… */
+    char *message;                /* errors, limits, notes such as a truncated file */
+    uint64_t events;              /* events read */
+    double seconds;
+};
+
+struct rpt_traces {
+    char *file;                   /* the specification */
+    struct rpt_trace_check *c;
+    size_t n, cap;
+};
+
+struct rpt_trace_check *rpt_trace_add(struct rpt_traces *t);
+void rpt_traces_free(struct rpt_traces *t);
+void rpt_traces_text(FILE *out, const struct rpt_traces *t);
+int rpt_traces_json(FILE *out, const struct rpt_traces *t);
+
 #endif

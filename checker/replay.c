@@ -1,0 +1,66 @@
+/* replay.c — stepping a specification's normal form along a recorded run (see replay.h). */
+#include "checker/replay.h"
+
+#include <stdlib.h>
+
+#include "checker/normal.h"
+
+struct replay {
+    struct normal *norm;
+    uint32_t node;
+};
+
+struct replay *replay_new(const struct machine *spec, uint64_t max_states)
+{
+    struct replay *rp = calloc(1, sizeof *rp);
+    if (!rp) return NULL;
+    rp->norm = norm_new(spec, max_states);
+    rp->node = rp->norm ? norm_root(rp->norm) : NORM_ERROR;
+    if (rp->node == NORM_ERROR) {
+        replay_free(rp);
+        return NULL;
+    }
+    return rp;
+}
+
+void replay_free(struct replay *rp)
+{
+    if (!rp) return;
+    norm_free(rp->norm);
+    free(rp);
+}
+
+int replay_step(struct replay *rp, uint32_t event)
+{
+    uint32_t next = norm_after(rp->norm, rp->node, event);
+    if (next == NORM_ERROR) return REPLAY_LIMIT;
+    if (next == NORM_NONE) return REPLAY_REFUSED;
+    rp->node = next;
+    return REPLAY_OK;
+}
+
+const uint32_t *replay_allowed(struct replay *rp, size_t *n)
+{
+    return norm_initials(rp->norm, rp->node, n);
+}
+
+bool replay_may_deadlock(struct replay *rp, const uint32_t **must, size_t *n)
+{
+    if (norm_accepts(rp->norm, rp->node, NULL, 0)) {
+        *must = NULL;
+        *n = 0;
+        return true;
+    }
+    *must = norm_missing(rp->norm, rp->node, NULL, 0, n);
+    return false;
+}
+
+bool replay_may_diverge(struct replay *rp)
+{
+    return norm_divergent(rp->norm, rp->node);
+}
+
+uint32_t replay_nodes(const struct replay *rp)
+{
+    return norm_nodes(rp->norm);
+}

@@ -1,0 +1,45 @@
+/* replay.h — checking a recorded run against a specification: the specification's normal
+ * form is stepped one event at a time (O(1) per event, memory independent of the run's
+ * length; normal nodes are built lazily and cached), and at the end of a deadlocked run the
+ * normal node is asked whether the specification may refuse everything there.
+ *
+ * Ownership: the replay borrows the machine (which must outlive it). */
+#ifndef BATON_CHECKER_REPLAY_H
+#define BATON_CHECKER_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "checker/machine.h"
+
+struct replay;
+
+/* A replay of spec from its start; NULL when out of memory or when even the start cannot be
+ * normalised within max_states specification states (0: no bound). */
+struct replay *replay_new(const struct machine *spec, uint64_t max_states);
+void replay_free(struct replay *rp);
+
+enum { REPLAY_OK = 0, REPLAY_REFUSED = 1, REPLAY_LIMIT = -1 };
+
+/* Performs a visible event: REPLAY_OK, REPLAY_REFUSED when the specification cannot perform
+ * it after the events so far (the replay stays where it was), REPLAY_LIMIT when out of
+ * memory or past max_states. */
+int replay_step(struct replay *rp, uint32_t event);
+
+/* The events the specification allows next (sorted ids, ✓ included); valid until the next
+ * call. */
+const uint32_t *replay_allowed(struct replay *rp, size_t *n);
+
+/* May the specification refuse every event here (a stable state with nothing to offer)?
+ * When it may not, *must (valid until the next call) lists the events of its minimal
+ * acceptances: what it must still offer. */
+bool replay_may_deadlock(struct replay *rp, const uint32_t **must, size_t *n);
+
+/* Can the specification diverge after the events so far? */
+bool replay_may_diverge(struct replay *rp);
+
+/* How many normal nodes and specification states have been built. */
+uint32_t replay_nodes(const struct replay *rp);
+
+#endif

@@ -1,0 +1,492 @@
+/* check_trace.c — `baton check SPEC --trace RUN --process NAME`: recorded runs of real
+ * programs replayed against a specification process (checker/replay.h).
+ *
+ * A run is a binary libbaton trace (docs/trace-format.md) or a text trace — one CSPm event a
+ * line, `#` comments, blank lines ignored, a final `@deadlock` for a run that ended
+ * deadlocked — told apart by the binary magic.  Each event is read, mapped to the
+ * specification's event (parsed and evaluated once per distinct spelling, then cached),
+ * skipped when it is in --hide, and stepped through the specification's normal form. */
+#include <dirent.h>
+#include <stdarg.h>
+#include <time.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "checker/replay.h"
+#include "checker/tracefile.h"
+#include "cli/check.h"
+#include "cli/cli.h"
+#include "reports/report.h"
+
+enum { KEEP_TEXT = 8 };          /* events kept before a failure for the text report */
+enum { LIVELOCK_RUN = 100000 };  /* hidden events in a row at the end that suggest livelock */
+
+#define EV_HIDDEN UINT32_MAX      /* cache: the event is in --hide */
+#define EV_BAD (UINT32_MAX - 1)   /* cache: not an event of the specification */
+
+/* ---- spelling -> event id, cached ---- */
+
+struct cache_entry {
+    char *key;
+    uint32_t id;
+};
+
+struct replay_ctx {
+    struct cspm_module *m;
+    struct evaluator *ev;
+    struct events *events;
+    const value *all_events;      /* Events */
+    const value *hidden;          /* --hide, or NULL */
+    struct cache_entry *tab;
+    size_t cap, count;
+    const struct check_options *o;
+};
+
+static size_t str_hash(const char *s, size_t n)
+{
+    size_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Evaluates TEXT in the specification's scope; NULL when it does not parse or evaluate
+ * (its diagnostics are dropped: the caller reports the trace's line instead). */
+static const value *eval_text(struct replay_ctx *c, const char *text, size_t len)
+{
+    size_t before = c->m->diags.count;
+    struct ast_node *e = cspm_parse_expression(c->m, text, len);
+    const value *v = e && c->m->diags.count == before ? eval_expr(c->ev, e) : NULL;
+    if (c->m->diags.count != before) {
+        for (size_t i = before; i < c->m->diags.count; i++) free(c->m->diags.items[i].msg);
+        c->m->diags.count = before;
+        v = NULL;
+    }
+    return v;
+}
+
+/* The id of the event spelt s[0..n), EV_HIDDEN, EV_BAD, or UINT32_MAX - 2 without memory. */
+static uint32_t lookup(struct replay_ctx *c, const char *s, size_t n)
+{
+    if (c->count * 2 >= c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 1024;
+        struct cache_entry *t = calloc(cap, sizeof *t);
+        if (!t) return UINT32_MAX - 2;
+        for (size_t i = 0; i < c->cap; i++) {
+            if (!c->tab[i].key) continue;
+            size_t j = str_hash(c->tab[i].key, strlen(c->tab[i].key)) & (cap - 1);
+            while (t[j].key) j = (j + 1) & (cap - 1);
+            t[j] = c->tab[i];
+        }
+        free(c->tab);
+        c->tab = t;
+        c->cap = cap;
+    }
+    size_t i = str_hash(s, n) & (c->cap - 1);
+    for (; c->tab[i].key; i = (i + 1) & (c->cap - 1))
+        if (strncmp(c->tab[i].key, s, n) == 0 && c->tab[i].key[n] == '\0') return c->tab[i].id;
+    const value *v = eval_text(c, s, n);
+    uint32_t id;
+    if (!v || (v->kind != VAL_NAME && v->kind != VAL_DOT) || !val_set_member(c->all_events, v))
+        id = EV_BAD;
+    else if (c->hidden && val_set_member(c->hidden, v))
+        id = EV_HIDDEN;
+    else
+        id = events_id(c->events, v);
+    char *key = malloc(n + 1);
+    if (!key) return UINT32_MAX - 2;
+    memcpy(key, s, n);
+    key[n] = '\0';
+    c->tab[i] = (struct cache_entry){key, id};
+    c->count++;
+    return id;
+}
+
+static void cache_free(struct replay_ctx *c)
+{
+    for (size_t i = 0; i < c->cap; i++) free(c->tab[i].key);
+    free(c->tab);
+}
+
+static double chk_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- one run ---- */
+
+struct run {
+    struct replay_ctx *c;
+    struct replay *rp;
+    struct rpt_trace_check *out;
+    uint64_t index;               /* events read so far */
+    uint64_t hidden_run;          /* hidden events since the last visible one */
+    uint32_t *kept;               /* visible event ids before the failure: all (JSON) or a ring */
+    size_t nkept, cap_kept;
+    uint64_t visible;
+    bool all;                     /* keep all (JSON), else a ring of KEEP_TEXT */
+    bool failed;
+};
+
+static char *text_of(struct replay_ctx *c, uint32_t id)
+{
+    const value *v = events_value(c->events, id);
+    size_t n = v ? val_format(v, NULL, 0) : 1;
+    char *s = malloc(n + 1);
+    if (s) {
+        if (v) val_format(v, s, n + 1);
+        else strcpy(s, "?");
+    }
+    return s;
+}
+
+static void keep(struct run *r, uint32_t id)
+{
+    if (!r->all) {
+        if (!r->kept) r->kept = malloc(KEEP_TEXT * sizeof *r->kept);
+        if (r->kept) r->kept[r->visible % KEEP_TEXT] = id;
+        r->visible++;
+        return;
+    }
+    if (r->nkept == r->cap_kept) {
+        size_t cap = r->cap_kept ? 2 * r->cap_kept : 1024;
+        uint32_t *k = realloc(r->kept, cap * sizeof *k);
+        if (!k) return;
+        r->kept = k;
+        r->cap_kept = cap;
+    }
+    r->kept[r->nkept++] = id;
+    r->visible++;
+}
+
+/* The kept events into out->trace, oldest first. */
+static void report_kept(struct run *r)
+{
+    size_t n = r->all ? r->nkept : (size_t)(r->visible < KEEP_TEXT ? r->visible : KEEP_TEXT);
+    uint64_t first = r->all ? 0 : r->visible - n;
+    r->out->elided = r->visible - n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t id = r->all ? r->kept[i] : r->kept[(first + i) % KEEP_TEXT];
+        char *s = text_of(r->c, id);
+        if (s) rpt_push(&r->out->trace, s);
+        free(s);
+    }
+}
+
+static void report_set(struct run *r, const uint32_t *ids, size_t n, struct rpt_strings *to)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s = text_of(r->c, ids[i]);
+        if (s) rpt_push(to, s);
+        free(s);
+    }
+}
+
+static void set_str(char **to, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_str(char **to, const char *fmt, ...)
+{
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    free(*to);
+    *to = strdup(buf);
+}
+
+enum { STEP_ON, STEP_FAIL, STEP_BAD, STEP_LIMIT };
+
+/* One event of the run, spelt s[0..n), at `where` (line or byte offset) in the file. */
+static int step(struct run *r, const char *s, size_t n, const char *where)
+{
+    r->index++;
+    uint32_t id = lookup(r->c, s, n);
+    if (id == UINT32_MAX - 2) {
+        set_str(&r->out->message, "out of memory");
+        return STEP_LIMIT;
+    }
+    if (id == EV_BAD) {
+        set_str(&r->out->message, "%s: '%.*s' is not an event of the specification", where,
+                (int)(n < 200 ? n : 200), s);
+        return STEP_BAD;
+    }
+    if (id == EV_HIDDEN) {
+        r->hidden_run++;
+        return STEP_ON;
+    }
+    r->hidden_run = 0;
+    int k = replay_step(r->rp, id);
+    if (k == REPLAY_LIMIT) {
+        set_str(&r->out->message, "stopped at the states limit while normalising the specification");
+        return STEP_LIMIT;
+    }
+    if (k == REPLAY_REFUSED) {
+        r->out->index = r->index;
+        r->out->event = text_of(r->c, id);
+        set_str(&r->out->kind, "trace");
+        report_kept(r);
+        size_t na;
+        const uint32_t *allowed = replay_allowed(r->rp, &na);
+        report_set(r, allowed, na, &r->out->allowed);
+        return STEP_FAIL;
+    }
+    keep(r, id);
+    return STEP_ON;
+}
+
+/* The end of a run: a deadlock must be one the specification allows; a long run of hidden
+ * events at the end is a livelock unless the specification may diverge. */
+static int finish(struct run *r, bool deadlocked)
+{
+    const uint32_t *must;
+    size_t n;
+    if (deadlocked && !replay_may_deadlock(r->rp, &must, &n)) {
+        set_str(&r->out->kind, "deadlock");
+        r->out->index = r->index;
+        report_kept(r);
+        report_set(r, must, n, &r->out->allowed);
+        return STEP_FAIL;
+    }
+    if (r->hidden_run >= LIVELOCK_RUN && !replay_may_diverge(r->rp)) {
+        set_str(&r->out->kind, "livelock");
+        r->out->index = r->index;
+        report_kept(r);
+        set_str(&r->out->detail, "the run ends with %llu hidden events in a row, a suspected "
+                "livelock, where the specification cannot diverge",
+                (unsigned long long)r->hidden_run);
+        return STEP_FAIL;
+    }
+    return STEP_ON;
+}
+
+static int run_text(struct run *r, FILE *f, const char *path)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    unsigned long lineno = 0;
+    bool deadlocked = false;
+    int st = STEP_ON;
+    char where[4096 + 32];
+    while (st == STEP_ON && (len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        char *p = line, *e = line + len;
+        while (p < e && (*p == ' ' || *p == '\t')) p++;
+        while (e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) e--;
+        if (p == e || *p == '#') continue;
+        snprintf(where, sizeof where, "%s:%lu", path, lineno);
+        if (deadlocked) {
+            set_str(&r->out->message, "%s: nothing may follow @deadlock", where);
+            st = STEP_BAD;
+        } else if ((size_t)(e - p) == 9 && strncmp(p, "@deadlock", 9) == 0) {
+            deadlocked = true;
+        } else if (*p == '@') {
+            set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock)", where,
+                    (int)(e - p < 100 ? e - p : 100), p);
+            st = STEP_BAD;
+        } else {
+            st = step(r, p, (size_t)(e - p), where);
+        }
+    }
+    free(line);
+    if (st == STEP_ON && ferror(f)) {
+        set_str(&r->out->message, "%s: %s", path, strerror(errno));
+        st = STEP_BAD;
+    }
+    return st == STEP_ON ? finish(r, deadlocked) : st;
+}
+
+static int run_binary(struct run *r, const char *path)
+{
+    char err[512], ev[4096], where[4200];
+    trf *t = trf_open(path, err, sizeof err);
+    if (!t) {
+        set_str(&r->out->message, "%s", err);
+        return STEP_BAD;
+    }
+    struct trf_record rec;
+    int st = STEP_ON, k;
+    bool deadlocked = false;
+    while (st == STEP_ON && (k = trf_next(t, &rec)) == 1) {
+        if (rec.kind == TRC_DEADLOCK) deadlocked = true;
+        if (rec.kind != TRC_COMM) continue;
+        int n = trf_event(t, &rec, ev, sizeof ev);
+        if (n < 0 || (size_t)n >= sizeof ev) {
+            set_str(&r->out->message, "%s: byte %llu: an event too long to read", path,
+                    (unsigned long long)rec.offset);
+            st = STEP_BAD;
+            break;
+        }
+        snprintf(where, sizeof where, "%s: byte %llu (communication %llu)", path,
+                 (unsigned long long)rec.offset, (unsigned long long)rec.seq);
+        st = step(r, ev, (size_t)n, where);
+        if (st == STEP_FAIL)
+            set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
+                    trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
+                    rec.time_ns / 1e6, (unsigned long long)rec.seq);
+    }
+    if (st == STEP_ON && k < 0) {
+        set_str(&r->out->message, "%s", trf_error(t));
+        st = STEP_BAD;
+    }
+    bool truncated = trf_truncated(t), complete = trf_complete(t);
+    trf_close(t);
+    if (st != STEP_ON) return st;
+    st = finish(r, deadlocked);
+    if (truncated && !r->out->message)
+        set_str(&r->out->message, "the trace is truncated: read up to its last complete record");
+    else if (!complete && !r->out->message)
+        set_str(&r->out->message, "the trace stops before the end of the run (the program was "
+                                  "killed, or the file was cut at a record boundary)");
+    return st;
+}
+
+static bool is_binary(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return false;
+    char magic[TRC_MAGIC_LEN];
+    bool yes = fread(magic, 1, sizeof magic, f) == sizeof magic &&
+               memcmp(magic, TRC_MAGIC, TRC_MAGIC_LEN) == 0;
+    fclose(f);
+    return yes;
+}
+
+static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
+                          struct rpt_trace_check *out)
+{
+    double start = chk_now_seconds();
+    out->trace_file = strdup(path);
+    out->process = strdup(c->o->process);
+    out->result = RPT_ERROR;
+    struct run r = {.c = c, .out = out, .all = c->o->json};
+    r.rp = replay_new(spec, c->o->lim.max_states);
+    if (!r.rp) {
+        set_str(&out->message, "the specification could not be normalised within the limits");
+        out->result = RPT_LIMIT;
+        return;
+    }
+    int st;
+    if (is_binary(path)) {
+        st = run_binary(&r, path);
+    } else {
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            set_str(&out->message, "cannot read '%s': %s", path, strerror(errno));
+            st = STEP_BAD;
+        } else {
+            st = run_text(&r, f, path);
+            fclose(f);
+        }
+    }
+    out->events = r.index;
+    out->result = st == STEP_ON ? RPT_PASS : st == STEP_FAIL ? RPT_FAIL
+                                           : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
+    out->seconds = chk_now_seconds() - start;
+    free(r.kept);
+    replay_free(r.rp);
+}
+
+/* --trace FOLDER means every regular file in it, sorted by name. */
+static int add_paths(const char *arg, char ***paths, size_t *n, size_t *cap)
+{
+    struct stat sb;
+    if (stat(arg, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        DIR *d = opendir(arg);
+        if (!d) return -1;
+        struct dirent *e;
+        size_t first = *n;
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.') continue;
+            char full[4096];
+            snprintf(full, sizeof full, "%s/%s", arg, e->d_name);
+            if (stat(full, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
+            if (add_paths(full, paths, n, cap) < 0) {
+                closedir(d);
+                return -1;
+            }
+        }
+        closedir(d);
+        for (size_t i = first + 1; i < *n; i++)
+            for (size_t j = i; j > first && strcmp((*paths)[j - 1], (*paths)[j]) > 0; j--) {
+                char *t = (*paths)[j];
+                (*paths)[j] = (*paths)[j - 1];
+                (*paths)[j - 1] = t;
+            }
+        return 0;
+    }
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 8;
+        char **v = realloc(*paths, c * sizeof *v);
+        if (!v) return -1;
+        *paths = v;
+        *cap = c;
+    }
+    (*paths)[(*n)++] = strdup(arg);
+    return 0;
+}
+
+int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *events,
+                 const struct check_options *o)
+{
+    struct replay_ctx c = {.m = m, .ev = ev, .events = events, .o = o};
+    struct rpt_traces report = {0};
+    struct system *spec = NULL;
+    char **paths = NULL;
+    size_t npaths = 0, cap = 0;
+    int status = EXIT_INPUT;
+
+    const value *p = eval_text(&c, o->process, strlen(o->process));
+    if (!p || p->kind != VAL_PROC) {
+        fprintf(stderr, "baton: --process '%s' is not a process of %s\n", o->process, o->file);
+        goto out;
+    }
+    c.all_events = eval_events(ev);
+    if (o->hide) {
+        c.hidden = eval_text(&c, o->hide, strlen(o->hide));
+        if (!c.hidden || c.hidden->kind != VAL_SET) {
+            fprintf(stderr, "baton: --hide '%s' is not a set of events of %s\n", o->hide, o->file);
+            goto out;
+        }
+    }
+    struct compile_error err;
+    spec = compile_system(eval_sem(ev), events, p, o->lim.max_states, &err);
+    if (!spec) {
+        fprintf(stderr, "baton: %s\n", err.message);
+        status = err.limit ? EXIT_LIMIT : EXIT_INPUT;
+        goto out;
+    }
+    for (size_t i = 0; i < o->ntraces; i++)
+        if (add_paths(o->traces[i], &paths, &npaths, &cap) < 0) {
+            fprintf(stderr, "baton: cannot read '%s': %s\n", o->traces[i], strerror(errno));
+            goto out;
+        }
+    report.file = strdup(o->file);
+    for (size_t i = 0; i < npaths; i++) {
+        struct rpt_trace_check *out = rpt_trace_add(&report);
+        if (!out) break;
+        check_one_run(&c, spec->m, paths[i], out);
+    }
+    if (o->json)
+        rpt_traces_json(stdout, &report);
+    else
+        rpt_traces_text(stdout, &report);
+    size_t fail = 0, error = 0, limit = 0;
+    for (size_t i = 0; i < report.n; i++) {
+        fail += report.c[i].result == RPT_FAIL;
+        error += report.c[i].result == RPT_ERROR;
+        limit += report.c[i].result == RPT_LIMIT;
+    }
+    status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+out:
+    for (size_t i = 0; i < npaths; i++) free(paths[i]);
+    free(paths);
+    rpt_traces_free(&report);
+    system_free(spec);
+    cache_free(&c);
+    return status;
+}
