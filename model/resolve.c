@@ -913,7 +913,7 @@ static void check_instance_cycles(struct rs *r)
                 }
         }
     }
-    qsort(g.e, g.n, sizeof *g.e, by_from);
+    if (g.n) qsort(g.e, g.n, sizeof *g.e, by_from);
     size_t *first = calloc(g.nnodes + 1, sizeof *first);
     uint32_t *seen = calloc(g.nnodes + 1, sizeof *seen), *stack = malloc((g.n + 1) * sizeof *stack);
     if (!first || !seen || !stack) abort();
