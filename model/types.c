@@ -236,6 +236,9 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
         return ty_instantiate(c, c->builtin[b->builtin], 0);
     case RS_VALUE:
         infer_value(c, id);
+        /* Past the depth limit a definition is inferred later, in order; this use is left
+         * unchecked rather than tie a possibly polymorphic definition to one type. */
+        if (c->bstate[id] == 0 && !c->t->b[id].let_bound && !c->bpoly[id]) return ty_var(c, 0);
         if (!c->btype[id]) c->btype[id] = ty_var(c, 0);
         return c->bpoly[id] ? ty_instantiate(c, c->btype[id], 0) : c->btype[id];
     case RS_PARAM:
@@ -750,7 +753,7 @@ NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
 
 static struct ty *infer(struct tc *c, struct ast_node *e)
 {
-    struct ty *t, *u;
+    struct ty *t;
     struct ast_node **k = e->kids;
     switch ((enum ast_kind)e->kind) {
     case AST_INT: return prim(c, TY_INT);
@@ -910,8 +913,7 @@ static struct ty *infer(struct tc *c, struct ast_node *e)
     default:
         /* anything else in an expression position was reported by the parser */
         for (uint32_t i = 0; i < e->nkids; i++) infer(c, k[i]);
-        u = ty_var(c, 0);
-        return u;
+        return ty_var(c, 0);
     }
 }
 
@@ -1144,6 +1146,16 @@ static void check_module_ambiguity(struct tc *c)
     }
 }
 
+static uint32_t first_value_var(struct tc *c, struct ast_node *p)
+{
+    if (p->kind == AST_P_VAR && p->aux && c->t->b[p->aux].kind == RS_VALUE) return (uint32_t)p->aux;
+    for (uint32_t i = 0; i < p->nkids; i++) {
+        uint32_t id = first_value_var(c, p->kids[i]);
+        if (id) return id;
+    }
+    return 0;
+}
+
 static void check_decl(struct tc *c, struct ast_node *d)
 {
     switch (d->kind) {
@@ -1151,18 +1163,8 @@ static void check_decl(struct tc *c, struct ast_node *d)
         infer_value(c, (uint32_t)d->aux);
         break;
     case AST_D_PAT: {
-        struct ast_node *p = d->kids[0];
-        while (p->kind != AST_P_VAR && p->nkids) p = p->kids[0];
         /* any variable of the pattern infers the whole D_PAT */
-        struct ast_node *stack[64];
-        int sp = 0;
-        stack[sp++] = d->kids[0];
-        uint32_t first = 0;
-        while (sp && !first) {
-            struct ast_node *x = stack[--sp];
-            if (x->kind == AST_P_VAR && x->aux && c->t->b[x->aux].kind == RS_VALUE) first = (uint32_t)x->aux;
-            for (uint32_t i = 0; i < x->nkids && sp < 64; i++) stack[sp++] = x->kids[i];
-        }
+        uint32_t first = first_value_var(c, d->kids[0]);
         if (first) infer_value(c, first);
         else {
             c->level++;
