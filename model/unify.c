@@ -244,7 +244,12 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         return 1;
     case TY_DATA:
         if ((cls & C_EQ) && !datatype_eq(c, t->id, depth)) {
-            if (!c->why[0]) why_not(c, t, C_EQ);
+            char inner[160];
+            snprintf(inner, sizeof inner, "%.150s", c->why);
+            if (inner[0] && !strstr(inner, "(because"))
+                snprintf(c->why, sizeof c->why, "%s is not in class Eq (because %s)", t->name, inner);
+            else if (!inner[0])
+                why_not(c, t, C_EQ);
             return 0;
         }
         return 1;

@@ -35,7 +35,8 @@ START_TEST(classes)
     CHECK_ERRORS("x = STOP == STOP", "1:5: Proc is not in class Eq\n");
     CHECK_OK("X = {STOP, STOP}");
     CHECK_ERRORS("b = card({STOP})", "1:10: argument 1 of 'card': Proc is not in class Set\n");
-    CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B", "2:6: Proc is not in class Eq\n");
+    CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B",
+                 "2:6: T is not in class Eq (because Proc is not in class Eq)\n");
     CHECK_ERRORS("x = (\\ y @ y) == (\\ y @ y)", "1:6: (a) -> a is not in class Eq\n");
     CHECK_OK("x = {1} <= {1, 2} and <1> < <1, 2> and 'a' < 'b'");
     CHECK_ERRORS("channel c : Proc",
