@@ -252,7 +252,7 @@ static uint32_t lookup(struct rs *r, const struct scope *s, const char *name,
             }
         } else if (b->kind == RS_INSTANCE) {
             mod = instance_target(r, id);
-            site->aux2 = 1;     /* through an instance: see check_instance_cycles */
+            site->aux2 = (int32_t)id;   /* through this instance (check_instance_cycles, types) */
         } else {
             error(r, site->loc, "'%s' is not a module", b->name);
             return 0;
@@ -920,7 +920,7 @@ static void check_instance_cycles(struct rs *r)
     uint32_t stamp = 0;
     for (size_t k = 0; k < g.n; k++) {
         struct edge *e = &g.e[k];
-        int through = (e->site->kind == AST_VAR && e->site->aux2 == 1) ||
+        int through = (e->site->kind == AST_VAR && e->site->aux2 != 0) ||
                       decls[e->from]->kind == AST_D_INSTANCE;
         if (!through) continue;
         if (reaches(&g, e->to, e->from, seen, ++stamp, stack, first)) {

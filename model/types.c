@@ -220,6 +220,34 @@ static struct ty *ctor_type(struct tc *c, uint32_t id, uint32_t skip_fields)
     return t;
 }
 
+/* T with the datatype it yields (or is) reached through instance INST. */
+static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+{
+    struct ty *p = ty_prune(t);
+    if (!inst) return t;
+    if (p->kind == TY_DATA) {
+        struct ty *u = ty_data(c, p->id);
+        u->inst = inst;
+        return u;
+    }
+    if (p->kind == TY_YIELD || (p->kind == TY_SET && ty_prune(p->a[0])->kind == TY_DATA)) {
+        struct ty *u = ty_new(c, (enum ty_kind)p->kind, p->n);
+        for (uint16_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
+        u->a[p->n - 1] = tag_instance(c, p->a[p->n - 1], inst);
+        return u;
+    }
+    return t;
+}
+
+/* The type of name node N: its binding's, tagged with the instance it went through. */
+static struct ty *name_type(struct tc *c, struct ast_node *n)
+{
+    struct ty *t = binding_type(c, (uint32_t)n->aux);
+    int k = c->t->b[n->aux].kind;
+    if (n->aux2 && (k == RS_CTOR || k == RS_DATATYPE || k == RS_SUBTYPE)) t = tag_instance(c, t, (uint32_t)n->aux2);
+    return t;
+}
+
 static struct ty *binding_type(struct tc *c, uint32_t id)
 {
     struct rs_binding *b = &c->t->b[id];
@@ -574,7 +602,8 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     if (!f || f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n) return ctor_type(c, id, f->n);
+        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n)
+            return tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
         return ty_var(c, 0);
     }
     int complete = n - 1 == f->n;
@@ -598,7 +627,7 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
                  it[0]->name);
         ty_unify(c, f->f[i - 1], ts[i], it[i]->loc, ctx);
     }
-    return ctor_type(c, id, n - 1);
+    return tag_instance(c, ctor_type(c, id, n - 1), (uint32_t)it[0]->aux2);
 }
 
 NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
@@ -760,7 +789,7 @@ static struct ty *infer(struct tc *c, struct ast_node *e)
     case AST_CHAR: return prim(c, TY_CHAR);
     case AST_BOOL: return prim(c, TY_BOOL);
     case AST_STRING: return ty_un(c, TY_SEQ, prim(c, TY_CHAR));
-    case AST_VAR: return e->aux ? binding_type(c, (uint32_t)e->aux) : ty_var(c, 0);
+    case AST_VAR: return e->aux ? name_type(c, e) : ty_var(c, 0);
     case AST_TUPLE:
         t = ty_new(c, TY_TUPLE, (uint16_t)e->nkids);
         for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = infer(c, k[i]);

@@ -100,7 +100,13 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
     case TY_CHAR: put(p, end, "Char"); return;
     case TY_PROC: put(p, end, "Proc"); return;
     case TY_EVENT: put(p, end, "Event"); return;
-    case TY_DATA: put(p, end, t->name); return;
+    case TY_DATA:
+        if (t->inst) {
+            put(p, end, c->t->b[t->inst].name);
+            put(p, end, "::");
+        }
+        put(p, end, t->name);
+        return;
     case TY_SEQ:
         put(p, end, "<"); print_rec(c, t->a[0], p, end, nm, depth + 1); put(p, end, ">");
         return;
@@ -303,8 +309,8 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
     switch ((enum ty_kind)a->kind) {
     case TY_SKOLEM:
         return 0;   /* distinct skolems (the same one was caught by a == b) */
-    case TY_DATA:
-        return a->id == b->id;
+    case TY_DATA:   /* each instance of a module has its own datatypes */
+        return a->id == b->id && (!a->inst || !b->inst || a->inst == b->inst);
     case TY_TUPLE:
     case TY_FUN:
     case TY_YIELD:
@@ -404,6 +410,7 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skole
         if (k != ty_prune(t->a[i]) && !u) {
             u = ty_new(c, (enum ty_kind)t->kind, t->n);
             u->id = t->id;
+            u->inst = t->inst;
             u->name = t->name;
             for (uint16_t j = 0; j < i; j++) u->a[j] = t->a[j];
         }

@@ -85,6 +85,20 @@ START_TEST(annotations)
 }
 END_TEST
 
+START_TEST(module_instances)
+{
+    /* arguments against the parameters' types, with the classes the body needs */
+    CHECK_ERRORS("module M(X)\nexports\n  Y(x) = X == x\nendmodule\ninstance I = M(\\ _ @ 0)",
+                 "5:16: argument 1 of module 'M': (a) -> Int is not in class Eq\n");
+    /* each instance has its own datatypes */
+    CHECK_ERRORS("module M(X)\nexports\n  datatype T = A | B.X\nendmodule\n"
+                 "instance I1 = M({0})\ninstance I2 = M({1})\nx = I1::A == I2::A",
+                 "7:14: type mismatch: expected I1::T, found I2::T\n");
+    CHECK_ERRORS("module M(X)\nexports\n  channel c : X\nendmodule\ninstance N = M({})",
+                 "5:16: the type of this argument is ambiguous: module 'M' uses it as a field type\n");
+}
+END_TEST
+
 START_TEST(processes)
 {
     CHECK_OK("channel a, b : {0..2}\n"
@@ -134,6 +148,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
     tcase_add_test(tc, annotations);
+    tcase_add_test(tc, module_instances);
     tcase_add_test(tc, processes);
     tcase_add_test(tc, returns_the_error_count);
     tcase_add_test(tc, deep_trees);
