@@ -1079,7 +1079,8 @@ static void include(struct parser *P, int flags, struct vec *out)
         size_t dir = (size_t)(slash - P->file->path) + 1;
         path = arena_alloc(P->a, dir + s->len + 1);
         memcpy(path, P->file->path, dir);
-        memcpy(path + dir, s->text, s->len + 1);
+        memcpy(path + dir, s->text, s->len);   /* the token's bytes need not end in NUL */
+        path[dir + s->len] = '\0';
     }
     char *canon = realpath(path, NULL);
     if (!canon) fail_at(P, loc, "cannot open included file '%s': %s", path, strerror(errno));

@@ -5,6 +5,7 @@
  * clauses, lambdas, comprehensions and prefixes open nested scopes.  See model/resolve.h. */
 #include "model/resolve.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,6 @@ const char *rs_kind_name(enum rs_kind k)
 static void error(struct rs *r, struct cspm_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-#include <stdarg.h>
 static void error(struct rs *r, struct cspm_loc loc, const char *fmt, ...)
 {
     char buf[512];
@@ -252,7 +252,7 @@ static uint32_t lookup(struct rs *r, const struct scope *s, const char *name,
             }
         } else if (b->kind == RS_INSTANCE) {
             mod = instance_target(r, id);
-            site->aux2 = 1;     /* through an instance: see check_instance_cycles */
+            site->aux2 = (int32_t)id;   /* through this instance (check_instance_cycles, types) */
         } else {
             error(r, site->loc, "'%s' is not a module", b->name);
             return 0;
@@ -385,8 +385,6 @@ static void push_list(struct rs *r, struct ast_node *items, struct scope *s, str
     r->lists[r->nlists].exports = exports;
     r->nlists++;
 }
-
-static int name_len_ok(const char *name) { return name != NULL; }
 
 /* Pass 1: the names a declaration list defines (pattern definitions wait for pass 2). */
 static void declare_list(struct rs *r, struct scope *s, struct ast_node *items, int in_module)
@@ -913,7 +911,7 @@ static void check_instance_cycles(struct rs *r)
                 }
         }
     }
-    qsort(g.e, g.n, sizeof *g.e, by_from);
+    if (g.n) qsort(g.e, g.n, sizeof *g.e, by_from);
     size_t *first = calloc(g.nnodes + 1, sizeof *first);
     uint32_t *seen = calloc(g.nnodes + 1, sizeof *seen), *stack = malloc((g.n + 1) * sizeof *stack);
     if (!first || !seen || !stack) abort();
@@ -922,7 +920,7 @@ static void check_instance_cycles(struct rs *r)
     uint32_t stamp = 0;
     for (size_t k = 0; k < g.n; k++) {
         struct edge *e = &g.e[k];
-        int through = (e->site->kind == AST_VAR && e->site->aux2 == 1) ||
+        int through = (e->site->kind == AST_VAR && e->site->aux2 != 0) ||
                       decls[e->from]->kind == AST_D_INSTANCE;
         if (!through) continue;
         if (reaches(&g, e->to, e->from, seen, ++stamp, stack, first)) {
@@ -959,11 +957,8 @@ struct rs_table *resolve_module(struct cspm_module *m, int *nerr)
         uint32_t id = new_binding(&r, RS_BUILTIN, builtins[i].name, (uint32_t)strlen(builtins[i].name), NULL, NULL);
         r.t->b[id].builtin = (uint16_t)i;
     }
-    (void)name_len_ok;
     r.top = new_scope(&r, NULL);
     push_list(&r, m->decls, r.top, NULL);
-    size_t first_module_list = r.nlists;
-    (void)first_module_list;
     declare_list(&r, r.top, m->decls, 0);
     for (size_t i = 0; i < r.nlists; i++) {
         struct scope *s = r.lists[i].scope;

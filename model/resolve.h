@@ -7,7 +7,8 @@
  * Results are written into the tree: a VAR, P_VAR or T_NAME node that names a binding, each
  * name of a D_CHANNEL, each CTOR, and the D_FUN, D_DATATYPE, D_SUBTYPE, D_NAMETYPE, D_MODULE,
  * D_INSTANCE nodes get `aux` = the binding's id (ids start at 1; 0 = none).  A P_VAR whose
- * aux names a channel or constructor is a constant pattern, not a binder.
+ * aux names a channel or constructor is a constant pattern, not a binder.  A qualified name
+ * reached through an instance (`I::x`) also gets `aux2` = the instance's binding id.
  * Ownership: the rs_table and everything it points to live in the module's arena. */
 #ifndef BATON_MODEL_RESOLVE_H
 #define BATON_MODEL_RESOLVE_H

@@ -220,6 +220,34 @@ static struct ty *ctor_type(struct tc *c, uint32_t id, uint32_t skip_fields)
     return t;
 }
 
+/* T with the datatype it yields (or is) reached through instance INST. */
+static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+{
+    struct ty *p = ty_prune(t);
+    if (!inst) return t;
+    if (p->kind == TY_DATA) {
+        struct ty *u = ty_data(c, p->id);
+        u->inst = inst;
+        return u;
+    }
+    if (p->kind == TY_YIELD || (p->kind == TY_SET && ty_prune(p->a[0])->kind == TY_DATA)) {
+        struct ty *u = ty_new(c, (enum ty_kind)p->kind, p->n);
+        for (uint16_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
+        u->a[p->n - 1] = tag_instance(c, p->a[p->n - 1], inst);
+        return u;
+    }
+    return t;
+}
+
+/* The type of name node N: its binding's, tagged with the instance it went through. */
+static struct ty *name_type(struct tc *c, struct ast_node *n)
+{
+    struct ty *t = binding_type(c, (uint32_t)n->aux);
+    int k = c->t->b[n->aux].kind;
+    if (n->aux2 && (k == RS_CTOR || k == RS_DATATYPE || k == RS_SUBTYPE)) t = tag_instance(c, t, (uint32_t)n->aux2);
+    return t;
+}
+
 static struct ty *binding_type(struct tc *c, uint32_t id)
 {
     struct rs_binding *b = &c->t->b[id];
@@ -236,6 +264,9 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
         return ty_instantiate(c, c->builtin[b->builtin], 0);
     case RS_VALUE:
         infer_value(c, id);
+        /* Past the depth limit a definition is inferred later, in order; this use is left
+         * unchecked rather than tie a possibly polymorphic definition to one type. */
+        if (c->bstate[id] == 0 && !c->t->b[id].let_bound && !c->bpoly[id]) return ty_var(c, 0);
         if (!c->btype[id]) c->btype[id] = ty_var(c, 0);
         return c->bpoly[id] ? ty_instantiate(c, c->btype[id], 0) : c->btype[id];
     case RS_PARAM:
@@ -571,7 +602,8 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     if (!f || f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n) return ctor_type(c, id, f->n);
+        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n)
+            return tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
         return ty_var(c, 0);
     }
     int complete = n - 1 == f->n;
@@ -595,7 +627,7 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
                  it[0]->name);
         ty_unify(c, f->f[i - 1], ts[i], it[i]->loc, ctx);
     }
-    return ctor_type(c, id, n - 1);
+    return tag_instance(c, ctor_type(c, id, n - 1), (uint32_t)it[0]->aux2);
 }
 
 NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
@@ -750,14 +782,14 @@ NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
 
 static struct ty *infer(struct tc *c, struct ast_node *e)
 {
-    struct ty *t, *u;
+    struct ty *t;
     struct ast_node **k = e->kids;
     switch ((enum ast_kind)e->kind) {
     case AST_INT: return prim(c, TY_INT);
     case AST_CHAR: return prim(c, TY_CHAR);
     case AST_BOOL: return prim(c, TY_BOOL);
     case AST_STRING: return ty_un(c, TY_SEQ, prim(c, TY_CHAR));
-    case AST_VAR: return e->aux ? binding_type(c, (uint32_t)e->aux) : ty_var(c, 0);
+    case AST_VAR: return e->aux ? name_type(c, e) : ty_var(c, 0);
     case AST_TUPLE:
         t = ty_new(c, TY_TUPLE, (uint16_t)e->nkids);
         for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = infer(c, k[i]);
@@ -910,8 +942,7 @@ static struct ty *infer(struct tc *c, struct ast_node *e)
     default:
         /* anything else in an expression position was reported by the parser */
         for (uint32_t i = 0; i < e->nkids; i++) infer(c, k[i]);
-        u = ty_var(c, 0);
-        return u;
+        return ty_var(c, 0);
     }
 }
 
@@ -1144,6 +1175,16 @@ static void check_module_ambiguity(struct tc *c)
     }
 }
 
+static uint32_t first_value_var(struct tc *c, struct ast_node *p)
+{
+    if (p->kind == AST_P_VAR && p->aux && c->t->b[p->aux].kind == RS_VALUE) return (uint32_t)p->aux;
+    for (uint32_t i = 0; i < p->nkids; i++) {
+        uint32_t id = first_value_var(c, p->kids[i]);
+        if (id) return id;
+    }
+    return 0;
+}
+
 static void check_decl(struct tc *c, struct ast_node *d)
 {
     switch (d->kind) {
@@ -1151,18 +1192,8 @@ static void check_decl(struct tc *c, struct ast_node *d)
         infer_value(c, (uint32_t)d->aux);
         break;
     case AST_D_PAT: {
-        struct ast_node *p = d->kids[0];
-        while (p->kind != AST_P_VAR && p->nkids) p = p->kids[0];
         /* any variable of the pattern infers the whole D_PAT */
-        struct ast_node *stack[64];
-        int sp = 0;
-        stack[sp++] = d->kids[0];
-        uint32_t first = 0;
-        while (sp && !first) {
-            struct ast_node *x = stack[--sp];
-            if (x->kind == AST_P_VAR && x->aux && c->t->b[x->aux].kind == RS_VALUE) first = (uint32_t)x->aux;
-            for (uint32_t i = 0; i < x->nkids && sp < 64; i++) stack[sp++] = x->kids[i];
-        }
+        uint32_t first = first_value_var(c, d->kids[0]);
         if (first) infer_value(c, first);
         else {
             c->level++;

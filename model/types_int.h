@@ -46,6 +46,7 @@ struct ty {
     struct ty *link;            /* VAR: what it was unified with */
     struct ty **a;
     uint32_t id;                /* DATA: datatype binding; VAR: serial */
+    uint32_t inst;              /* DATA: the instance it was reached through (0: any) */
     const char *name;           /* SKOLEM: the annotation's name; DATA: the datatype's */
 };
 

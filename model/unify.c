@@ -100,7 +100,13 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
     case TY_CHAR: put(p, end, "Char"); return;
     case TY_PROC: put(p, end, "Proc"); return;
     case TY_EVENT: put(p, end, "Event"); return;
-    case TY_DATA: put(p, end, t->name); return;
+    case TY_DATA:
+        if (t->inst) {
+            put(p, end, c->t->b[t->inst].name);
+            put(p, end, "::");
+        }
+        put(p, end, t->name);
+        return;
     case TY_SEQ:
         put(p, end, "<"); print_rec(c, t->a[0], p, end, nm, depth + 1); put(p, end, ">");
         return;
@@ -244,7 +250,12 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         return 1;
     case TY_DATA:
         if ((cls & C_EQ) && !datatype_eq(c, t->id, depth)) {
-            if (!c->why[0]) why_not(c, t, C_EQ);
+            char inner[160];
+            snprintf(inner, sizeof inner, "%.150s", c->why);
+            if (inner[0] && !strstr(inner, "(because"))
+                snprintf(c->why, sizeof c->why, "%s is not in class Eq (because %s)", t->name, inner);
+            else if (!inner[0])
+                why_not(c, t, C_EQ);
             return 0;
         }
         return 1;
@@ -298,8 +309,8 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
     switch ((enum ty_kind)a->kind) {
     case TY_SKOLEM:
         return 0;   /* distinct skolems (the same one was caught by a == b) */
-    case TY_DATA:
-        return a->id == b->id;
+    case TY_DATA:   /* each instance of a module has its own datatypes */
+        return a->id == b->id && (!a->inst || !b->inst || a->inst == b->inst);
     case TY_TUPLE:
     case TY_FUN:
     case TY_YIELD:
@@ -399,6 +410,7 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skole
         if (k != ty_prune(t->a[i]) && !u) {
             u = ty_new(c, (enum ty_kind)t->kind, t->n);
             u->id = t->id;
+            u->inst = t->inst;
             u->name = t->name;
             for (uint16_t j = 0; j < i; j++) u->a[j] = t->a[j];
         }

@@ -11,7 +11,7 @@ exit 2
 stderr tests/e2e/data/types/bad.csp:3:9: error: type mismatch: expected Int, found Bool
 stderr tests/e2e/data/types/bad.csp:4:7: error: field 1 of channel 'c': type mismatch: expected Int, found Bool
 stderr tests/e2e/data/types/bad.csp:5:5: error: unknown name 'Undefined'
-stderr tests/e2e/data/types/bad.csp:6:6: error: Proc is not in class Eq
+stderr tests/e2e/data/types/bad.csp:6:6: error: T is not in class Eq (because Proc is not in class Eq)
 stderr     3 | x = 1 + true
 stderr       |         ^
 

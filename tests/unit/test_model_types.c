@@ -35,7 +35,8 @@ START_TEST(classes)
     CHECK_ERRORS("x = STOP == STOP", "1:5: Proc is not in class Eq\n");
     CHECK_OK("X = {STOP, STOP}");
     CHECK_ERRORS("b = card({STOP})", "1:10: argument 1 of 'card': Proc is not in class Set\n");
-    CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B", "2:6: Proc is not in class Eq\n");
+    CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B",
+                 "2:6: T is not in class Eq (because Proc is not in class Eq)\n");
     CHECK_ERRORS("x = (\\ y @ y) == (\\ y @ y)", "1:6: (a) -> a is not in class Eq\n");
     CHECK_OK("x = {1} <= {1, 2} and <1> < <1, 2> and 'a' < 'b'");
     CHECK_ERRORS("channel c : Proc",
@@ -81,6 +82,20 @@ START_TEST(annotations)
                  "2:9: the annotation of 'c': type mismatch: expected Bool => Event, found Int => Event\n");
     CHECK_ERRORS("g :: Eq a => (a, a) -> Bool\ng(x, y) = x == y\nh = g(STOP, STOP)",
                  "3:7: argument 1 of 'g': Proc is not in class Eq\n");
+}
+END_TEST
+
+START_TEST(module_instances)
+{
+    /* arguments against the parameters' types, with the classes the body needs */
+    CHECK_ERRORS("module M(X)\nexports\n  Y(x) = X == x\nendmodule\ninstance I = M(\\ _ @ 0)",
+                 "5:16: argument 1 of module 'M': (a) -> Int is not in class Eq\n");
+    /* each instance has its own datatypes */
+    CHECK_ERRORS("module M(X)\nexports\n  datatype T = A | B.X\nendmodule\n"
+                 "instance I1 = M({0})\ninstance I2 = M({1})\nx = I1::A == I2::A",
+                 "7:14: type mismatch: expected I1::T, found I2::T\n");
+    CHECK_ERRORS("module M(X)\nexports\n  channel c : X\nendmodule\ninstance N = M({})",
+                 "5:16: the type of this argument is ambiguous: module 'M' uses it as a field type\n");
 }
 END_TEST
 
@@ -133,6 +148,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
     tcase_add_test(tc, annotations);
+    tcase_add_test(tc, module_instances);
     tcase_add_test(tc, processes);
     tcase_add_test(tc, returns_the_error_count);
     tcase_add_test(tc, deep_trees);
