@@ -256,7 +256,14 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
         case AST_MUL: return int_result(ev, a * b, n->loc);
         default:
             if (b == 0) ev_fail(ev, n->loc, "%s by zero", n->kind == AST_DIV ? "division" : "modulo");
-            return int_result(ev, n->kind == AST_DIV ? a / b : a % b, n->loc);
+            /* libcspm's Haskell `div` and `mod`: rounded toward minus infinity, so that
+             * (i - 1) % N is in 0..N-1 for i = 0. */
+            int64_t q = a / b, r = a % b;
+            if (r != 0 && (r < 0) != (b < 0)) {
+                q--;
+                r += b;
+            }
+            return int_result(ev, n->kind == AST_DIV ? q : r, n->loc);
         }
     }
     case AST_CONCAT:
