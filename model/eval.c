@@ -1590,35 +1590,47 @@ void eval_free(struct evaluator *ev)
 
 /* ---- exploring ---- */
 
+/* States found so far: an open-addressing table from term to its number (order of
+ * discovery, which is breadth-first). */
 struct seen {
-    const value **v;
+    const value **key;
+    size_t *num;
     size_t cap, n;
 };
 
-static bool seen_add(struct seen *s, const value *p)
+/* The number of state p, adding it when new (*fresh tells which). */
+static size_t seen_add(struct seen *s, const value *p, bool *fresh)
 {
     if ((s->n + 1) * 2 > s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
-        const value **t = calloc(cap, sizeof *t);
-        if (!t) oom();
+        const value **k = calloc(cap, sizeof *k);
+        size_t *v = calloc(cap, sizeof *v);
+        if (!k || !v) oom();
         for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i]) continue;
-            size_t j = s->v[i]->hash & (cap - 1);
-            while (t[j]) j = (j + 1) & (cap - 1);
-            t[j] = s->v[i];
+            if (!s->key[i]) continue;
+            size_t j = s->key[i]->hash & (cap - 1);
+            while (k[j]) j = (j + 1) & (cap - 1);
+            k[j] = s->key[i];
+            v[j] = s->num[i];
         }
-        free(s->v);
-        s->v = t;
+        free(s->key);
+        free(s->num);
+        s->key = k;
+        s->num = v;
         s->cap = cap;
     }
     size_t j = p->hash & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == p) return false;
+    while (s->key[j]) {
+        if (s->key[j] == p) {
+            *fresh = false;
+            return s->num[j];
+        }
         j = (j + 1) & (s->cap - 1);
     }
-    s->v[j] = p;
-    s->n++;
-    return true;
+    s->key[j] = p;
+    s->num[j] = s->n;
+    *fresh = true;
+    return s->n++;
 }
 
 static void print_term(FILE *out, const value *p)
@@ -1645,8 +1657,9 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     struct seen seen = {0};
     const value **queue = malloc(1024 * sizeof *queue);
     size_t qn = 0, qcap = 1024, head = 0;
+    bool fresh;
     if (!queue) oom();
-    seen_add(&seen, root);
+    seen_add(&seen, root, &fresh);
     queue[qn++] = root;
     struct proc_trans *tr = NULL;
     size_t ntr = 0, cap = 0;
@@ -1666,14 +1679,13 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
             fputc('\n', out);
         }
         for (size_t i = 0; i < ntr; i++) {
+            size_t k = seen_add(&seen, tr[i].target, &fresh);
             if (out) {
                 fputs("  ", out);
                 val_print(out, tr[i].event);
-                fputs(" -> ", out);
-                print_term(out, tr[i].target);
-                fputc('\n', out);
+                fprintf(out, " -> %zu\n", k);
             }
-            if (seen_add(&seen, tr[i].target)) {
+            if (fresh) {
                 if (qn == qcap) {
                     qcap *= 2;
                     const value **q = realloc(queue, qcap * sizeof *q);
@@ -1691,7 +1703,8 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     if (result == 0) result = (long)seen.n;
     free(tr);
     free(queue);
-    free(seen.v);
+    free(seen.key);
+    free(seen.num);
     return result;
 }
 
