@@ -1708,6 +1708,105 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     return result;
 }
 
+/* ---- lazy sequences ---- */
+
+/* <n..> is a C_LAZYSEQ closure [n]; a comprehension whose first generator draws from an
+ * infinite sequence is a C_LAZYSEQ closure with a node: [scope id, k, skip, captured…] —
+ * the elements still to come are those made with the generator's variable bound to k, k+1,
+ * …, less the first `skip` of k's batch. */
+enum { LAZY_SEARCH = 1000000 };   /* how far head() looks for the next element */
+
+bool ev_is_lazy(const value *v)
+{
+    const struct code *c = code_of(v);
+    return c && c->kind == C_LAZYSEQ;
+}
+
+struct batch {
+    const struct ast_node *elems;
+    struct scope *sc;
+    struct vec out;
+};
+
+static void batch_one(struct evaluator *ev, const struct env *env, void *data)
+{
+    struct batch *b = data;
+    for (uint32_t i = 0; i < b->elems->nkids; i++)
+        vec_push(ev, &b->out, ev_eval(ev, b->elems->kids[i], env, b->sc));
+}
+
+static const value *lazy_comp(struct evaluator *ev, const struct code *c, const value *sid,
+                              int64_t k, int64_t skip, const value *const *caps)
+{
+    size_t n = 3 + c->ncaps;
+    const value **items = scratch(ev, n * sizeof *items);
+    items[0] = sid;
+    items[1] = val_int(ev->vs, k);
+    items[2] = val_int(ev->vs, skip);
+    if (c->ncaps) memcpy(items + 3, caps, c->ncaps * sizeof *items);
+    const value *v = val_closure(ev->vs, info(ev, c->node)->id, c, items, n);
+    if (!v) oom();
+    return v;
+}
+
+/* The comprehension n as a lazy sequence when its first generator is infinite; NULL
+ * otherwise (it is then evaluated as a finite sequence). */
+const value *ev_lazy_comp(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                          struct scope *sc)
+{
+    const struct ast_node *stmts = n->kids[1];
+    if (!stmts->nkids || stmts->kids[0]->kind != AST_GEN) return NULL;
+    const value *src = ev_eval(ev, stmts->kids[0]->kids[1], env, sc);
+    const struct code *sc0 = code_of(src);
+    if (!sc0 || sc0 != &ev->lazyseq_code) return NULL;
+    struct node_info *x = captures(ev, n, env);
+    if (!x->code) {
+        struct code *c = ev_alloc(ev, sizeof *c);
+        c->kind = C_LAZYSEQ;
+        c->node = n;
+        c->caps = x->caps;
+        c->ncaps = x->ncaps;
+        x->code = c;
+    }
+    const value **vals = capture_values(ev, x, env, sc, 0);
+    return lazy_comp(ev, x->code, vals[0], src->items[0]->num, 0, vals + 1);
+}
+
+/* The first element of a lazy sequence and the rest; false when it is empty (a
+ * comprehension that finds nothing within LAZY_SEARCH values is an error). */
+bool ev_lazy_uncons(struct evaluator *ev, const value *v, const value **head,
+                    const value **tail, struct cspm_loc loc)
+{
+    const struct code *c = code_of(v);
+    if (!c->node) {
+        *head = v->items[0];
+        const value *next = val_int(ev->vs, v->items[0]->num + 1);
+        *tail = val_closure(ev->vs, -2, c, &next, 1);
+        if (!*tail) oom();
+        return true;
+    }
+    const struct ast_node *n = c->node, *stmts = n->kids[1];
+    struct scope *sc = scope_by_id(ev, v->items[0]);
+    const struct env *base = bind_captures(ev, c->caps, c->ncaps, v->items + 3, ev_scope_env(ev, sc));
+    int64_t k = v->items[1]->num, skip = v->items[2]->num;
+    for (int tries = 0; tries < LAZY_SEARCH; tries++, k++, skip = 0) {
+        struct scratch_mark m = mark(ev);
+        const struct env *env = base;
+        struct batch b = {.elems = n->kids[0], .sc = sc};
+        if (ev_match(ev, stmts->kids[0]->kids[0], val_int(ev->vs, k), &env, sc))
+            ev_stmts(ev, stmts, 1, env, sc, batch_one, &b);
+        if ((int64_t)b.out.n > skip) {
+            *head = b.out.v[skip];
+            bool more = skip + 1 < (int64_t)b.out.n;
+            *tail = lazy_comp(ev, c, v->items[0], more ? k : k + 1, more ? skip + 1 : 0, v->items + 3);
+            return true;
+        }
+        release(ev, m);
+    }
+    ev_fail(ev, loc, "no element of this infinite comprehension among the next %d values",
+            LAZY_SEARCH);
+}
+
 /* ---- closures ---- */
 
 const value *ev_lambda(struct evaluator *ev, const struct ast_node *n, const struct env *env,

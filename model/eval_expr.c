@@ -196,6 +196,10 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
     case AST_LIST_COMP:
     case AST_SET_COMP:
     case AST_ENUM_SET_COMP: {
+        if (n->kind == AST_LIST_COMP) {
+            const value *lazy = ev_lazy_comp(ev, n, env, sc);
+            if (lazy) return lazy;
+        }
         struct collect c = {.sc = sc, .elems = k[0], .mode = n->kind == AST_ENUM_SET_COMP};
         ev_stmts(ev, k[1], 0, env, sc, collect_one, &c);
         return n->kind == AST_LIST_COMP ? ev_seq_of(ev, &c.out) : ev_set_of(ev, &c.out);

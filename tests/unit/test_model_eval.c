@@ -84,6 +84,9 @@ START_TEST(sets_and_sequences)
     EXPECT("head(tail(<1..3>))", "2");
     EXPECT("head(<>)", "ERROR 1:1: head of the empty sequence");
     EXPECT("head(tail(<5..>))", "6");
+    /* comprehensions over an infinite generator are lazy too */
+    EXPECT("head(tail(<x | x <- <0..>, x % 2 == 1>))", "3");
+    EXPECT("head(tail(tail(<(x, y) | x <- <0..>, y <- <1, 2>>)))", "(1, 1)");
     EXPECT("\"ab\" ^ \"c\"", "\"abc\"");
     EXPECT("Set({0, 1})", "{{}, {0}, {1}, {0, 1}}");
     EXPECT("mapLookup((| 1 => 2 |), 1)", "2");
