@@ -1333,7 +1333,14 @@ static void check_decls(struct evaluator *ev, const struct ast_node *items, stru
         switch (d->kind) {
         case AST_D_FUN:
             for (uint32_t c = 0; c < d->nkids; c++) {
-                const struct ast_node *cl = d->kids[c];
+                const struct ast_node *cl = d->kids[c], *c0 = d->kids[0];
+                bool same = cl->nkids == c0->nkids;
+                for (uint32_t g = 0; same && g + 1 < cl->nkids; g++)
+                    same = cl->kids[g]->nkids == c0->kids[g]->nkids;
+                if (!same)
+                    diag_error(&ev->m->diags, cl->loc,
+                               "this clause of '%s' takes other arguments than its first clause",
+                               d->name);
                 size_t s2 = bound->n;
                 for (uint32_t g = 0; g + 1 < cl->nkids; g++) {
                     check_pattern(ev, cl->kids[g], sc);
@@ -1412,6 +1419,22 @@ static void check_names(struct evaluator *ev, const struct ast_node *n, struct n
         if (!known_name(ev, n->name, bound, sc))
             diag_error(&ev->m->diags, n->loc, "unknown name '%s'", n->name);
         return;
+    case AST_APP: {
+        /* Arity: a call of a top-level function (not shadowed) with the wrong number of
+         * arguments in its first group. */
+        const struct ast_node *f = n->kids[0];
+        if (f->kind == AST_VAR && (strstr(f->name, "::") || !names_has(bound, f->name))) {
+            struct global *g = ev_lookup_global(ev, sc, f->name);
+            if (g && g->kind == G_FUN && g->node->kids[0]->nkids > 1) {
+                uint32_t want = g->node->kids[0]->kids[0]->nkids;
+                if (want != n->nkids - 1)
+                    diag_error(&ev->m->diags, n->loc, "'%s' takes %u argument%s, given %u",
+                               f->name, want, want == 1 ? "" : "s", n->nkids - 1);
+            }
+        }
+        for (uint32_t i = 0; i < n->nkids; i++) check_names(ev, n->kids[i], bound, sc);
+        break;
+    }
     case AST_LET:
         decl_names(ev, n->kids[0], bound);
         check_decls(ev, n->kids[0], bound, sc);

@@ -233,16 +233,19 @@ END_TEST
 
 START_TEST(static_errors)
 {
-    const char *text = "f = g + 1\nx = 1\nx = 2\n";
+    const char *text = "f = g + 1\nx = 1\nx = 2\nh(a, b) = a\ny = h(1)\nz = let h(q) = q within h(1)\n";
     m = cspm_load_string("t.csp", text, strlen(text));
     vs = val_store_new();
     ev = eval_new(m, vs);
     /* duplicates are found while declaring, unknown names afterwards */
-    ck_assert_uint_eq(diag_count(&m->diags), 2);
+    ck_assert_uint_eq(diag_count(&m->diags), 3);
     ck_assert_str_eq(m->diags.items[0].msg, "'x' is defined more than once (also at 2:1)");
     ck_assert_uint_eq(m->diags.items[0].loc.line, 3);
     ck_assert_str_eq(m->diags.items[1].msg, "unknown name 'g'");
     ck_assert_uint_eq(m->diags.items[1].loc.col, 5);
+    /* arity, where the callee is known (the local h of z shadows the global) */
+    ck_assert_str_eq(m->diags.items[2].msg, "'h' takes 2 arguments, given 1");
+    ck_assert_uint_eq(m->diags.items[2].loc.line, 5);
     unload();
 }
 END_TEST
