@@ -11,8 +11,8 @@
 
 const char cmd_lts_usage[] =
     "usage: baton lts [--max-states N] FILE.csp PROC\n\n"
-    "Prints every state reachable from the process PROC (an expression in FILE.csp's scope)\n"
-    "and its transitions, one state per paragraph.  Stops politely, with exit 3, when more\n"
+    "Prints every state reachable from the process PROC (an expression in FILE.csp's scope),\n"
+    "numbered breadth-first from 0, each followed by its transitions `EVENT -> STATE`.  Stops politely, with exit 3, when more\n"
     "than N states (default 10000) are reachable.\n";
 
 int cmd_lts(int argc, char **argv)

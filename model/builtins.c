@@ -144,8 +144,7 @@ static const value *need(struct evaluator *ev, const value *v, int kind, const c
 
 static bool is_lazy(const value *v)
 {
-    const struct code *c = v->kind == VAL_CLOSURE ? v->code : NULL;
-    return c && c->kind == C_LAZYSEQ;
+    return ev_is_lazy(v);
 }
 
 /* Finite ints of s that are >= lo are all in s and s has no larger gap: {lo..} ⊆ s? */
@@ -238,7 +237,11 @@ bool ev_subset(struct evaluator *ev, const value *a, const value *b, struct cspm
 
 static const value *seq_head(struct evaluator *ev, const value *s, struct cspm_loc loc)
 {
-    if (is_lazy(s)) return s->items[0];
+    const value *h, *t;
+    if (is_lazy(s)) {
+        if (!ev_lazy_uncons(ev, s, &h, &t, loc)) ev_fail(ev, loc, "head of the empty sequence");
+        return h;
+    }
     need(ev, s, VAL_SEQ, "a sequence", loc);
     if (s->n == 0) ev_fail(ev, loc, "head of the empty sequence");
     return s->items[0];
@@ -341,7 +344,9 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
         if (a[0]->kind == VAL_INTS_FROM) return val_bool(vs, false);
         return val_bool(vs, need(ev, a[0], VAL_SET, "a set", loc)->n == 0);
     case B_set:
-        if (is_lazy(a[0])) return ok(ev, val_ints_from(vs, a[0]->items[0]->num));
+        if (is_lazy(a[0]) && ((const struct code *)a[0]->code)->node == NULL)
+            return ok(ev, val_ints_from(vs, a[0]->items[0]->num));
+        if (is_lazy(a[0])) ev_fail(ev, loc, "set of an infinite comprehension");
         need(ev, a[0], VAL_SEQ, "a sequence", loc);
         return ok(ev, val_set(vs, a[0]->items, a[0]->n));
     case B_seq:
@@ -366,8 +371,9 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     case B_head: return seq_head(ev, a[0], loc);
     case B_tail:
         if (is_lazy(a[0])) {
-            const value *next = ok(ev, val_int(vs, a[0]->items[0]->num + 1));
-            return ok(ev, val_closure(vs, -2, a[0]->code, &next, 1));
+            const value *h, *t;
+            if (!ev_lazy_uncons(ev, a[0], &h, &t, loc)) ev_fail(ev, loc, "tail of the empty sequence");
+            return t;
         }
         need(ev, a[0], VAL_SEQ, "a sequence", loc);
         if (a[0]->n == 0) ev_fail(ev, loc, "tail of the empty sequence");

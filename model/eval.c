@@ -1333,7 +1333,14 @@ static void check_decls(struct evaluator *ev, const struct ast_node *items, stru
         switch (d->kind) {
         case AST_D_FUN:
             for (uint32_t c = 0; c < d->nkids; c++) {
-                const struct ast_node *cl = d->kids[c];
+                const struct ast_node *cl = d->kids[c], *c0 = d->kids[0];
+                bool same = cl->nkids == c0->nkids;
+                for (uint32_t g = 0; same && g + 1 < cl->nkids; g++)
+                    same = cl->kids[g]->nkids == c0->kids[g]->nkids;
+                if (!same)
+                    diag_error(&ev->m->diags, cl->loc,
+                               "this clause of '%s' takes other arguments than its first clause",
+                               d->name);
                 size_t s2 = bound->n;
                 for (uint32_t g = 0; g + 1 < cl->nkids; g++) {
                     check_pattern(ev, cl->kids[g], sc);
@@ -1412,6 +1419,22 @@ static void check_names(struct evaluator *ev, const struct ast_node *n, struct n
         if (!known_name(ev, n->name, bound, sc))
             diag_error(&ev->m->diags, n->loc, "unknown name '%s'", n->name);
         return;
+    case AST_APP: {
+        /* Arity: a call of a top-level function (not shadowed) with the wrong number of
+         * arguments in its first group. */
+        const struct ast_node *f = n->kids[0];
+        if (f->kind == AST_VAR && (strstr(f->name, "::") || !names_has(bound, f->name))) {
+            struct global *g = ev_lookup_global(ev, sc, f->name);
+            if (g && g->kind == G_FUN && g->node->kids[0]->nkids > 1) {
+                uint32_t want = g->node->kids[0]->kids[0]->nkids;
+                if (want != n->nkids - 1)
+                    diag_error(&ev->m->diags, n->loc, "'%s' takes %u argument%s, given %u",
+                               f->name, want, want == 1 ? "" : "s", n->nkids - 1);
+            }
+        }
+        for (uint32_t i = 0; i < n->nkids; i++) check_names(ev, n->kids[i], bound, sc);
+        break;
+    }
     case AST_LET:
         decl_names(ev, n->kids[0], bound);
         check_decls(ev, n->kids[0], bound, sc);
@@ -1590,35 +1613,47 @@ void eval_free(struct evaluator *ev)
 
 /* ---- exploring ---- */
 
+/* States found so far: an open-addressing table from term to its number (order of
+ * discovery, which is breadth-first). */
 struct seen {
-    const value **v;
+    const value **key;
+    size_t *num;
     size_t cap, n;
 };
 
-static bool seen_add(struct seen *s, const value *p)
+/* The number of state p, adding it when new (*fresh tells which). */
+static size_t seen_add(struct seen *s, const value *p, bool *fresh)
 {
     if ((s->n + 1) * 2 > s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
-        const value **t = calloc(cap, sizeof *t);
-        if (!t) oom();
+        const value **k = calloc(cap, sizeof *k);
+        size_t *v = calloc(cap, sizeof *v);
+        if (!k || !v) oom();
         for (size_t i = 0; i < s->cap; i++) {
-            if (!s->v[i]) continue;
-            size_t j = s->v[i]->hash & (cap - 1);
-            while (t[j]) j = (j + 1) & (cap - 1);
-            t[j] = s->v[i];
+            if (!s->key[i]) continue;
+            size_t j = s->key[i]->hash & (cap - 1);
+            while (k[j]) j = (j + 1) & (cap - 1);
+            k[j] = s->key[i];
+            v[j] = s->num[i];
         }
-        free(s->v);
-        s->v = t;
+        free(s->key);
+        free(s->num);
+        s->key = k;
+        s->num = v;
         s->cap = cap;
     }
     size_t j = p->hash & (s->cap - 1);
-    while (s->v[j]) {
-        if (s->v[j] == p) return false;
+    while (s->key[j]) {
+        if (s->key[j] == p) {
+            *fresh = false;
+            return s->num[j];
+        }
         j = (j + 1) & (s->cap - 1);
     }
-    s->v[j] = p;
-    s->n++;
-    return true;
+    s->key[j] = p;
+    s->num[j] = s->n;
+    *fresh = true;
+    return s->n++;
 }
 
 static void print_term(FILE *out, const value *p)
@@ -1645,8 +1680,9 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     struct seen seen = {0};
     const value **queue = malloc(1024 * sizeof *queue);
     size_t qn = 0, qcap = 1024, head = 0;
+    bool fresh;
     if (!queue) oom();
-    seen_add(&seen, root);
+    seen_add(&seen, root, &fresh);
     queue[qn++] = root;
     struct proc_trans *tr = NULL;
     size_t ntr = 0, cap = 0;
@@ -1666,14 +1702,13 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
             fputc('\n', out);
         }
         for (size_t i = 0; i < ntr; i++) {
+            size_t k = seen_add(&seen, tr[i].target, &fresh);
             if (out) {
                 fputs("  ", out);
                 val_print(out, tr[i].event);
-                fputs(" -> ", out);
-                print_term(out, tr[i].target);
-                fputc('\n', out);
+                fprintf(out, " -> %zu\n", k);
             }
-            if (seen_add(&seen, tr[i].target)) {
+            if (fresh) {
                 if (qn == qcap) {
                     qcap *= 2;
                     const value **q = realloc(queue, qcap * sizeof *q);
@@ -1691,8 +1726,108 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     if (result == 0) result = (long)seen.n;
     free(tr);
     free(queue);
-    free(seen.v);
+    free(seen.key);
+    free(seen.num);
     return result;
+}
+
+/* ---- lazy sequences ---- */
+
+/* <n..> is a C_LAZYSEQ closure [n]; a comprehension whose first generator draws from an
+ * infinite sequence is a C_LAZYSEQ closure with a node: [scope id, k, skip, captured…] —
+ * the elements still to come are those made with the generator's variable bound to k, k+1,
+ * …, less the first `skip` of k's batch. */
+enum { LAZY_SEARCH = 1000000 };   /* how far head() looks for the next element */
+
+bool ev_is_lazy(const value *v)
+{
+    const struct code *c = code_of(v);
+    return c && c->kind == C_LAZYSEQ;
+}
+
+struct batch {
+    const struct ast_node *elems;
+    struct scope *sc;
+    struct vec out;
+};
+
+static void batch_one(struct evaluator *ev, const struct env *env, void *data)
+{
+    struct batch *b = data;
+    for (uint32_t i = 0; i < b->elems->nkids; i++)
+        vec_push(ev, &b->out, ev_eval(ev, b->elems->kids[i], env, b->sc));
+}
+
+static const value *lazy_comp(struct evaluator *ev, const struct code *c, const value *sid,
+                              int64_t k, int64_t skip, const value *const *caps)
+{
+    size_t n = 3 + c->ncaps;
+    const value **items = scratch(ev, n * sizeof *items);
+    items[0] = sid;
+    items[1] = val_int(ev->vs, k);
+    items[2] = val_int(ev->vs, skip);
+    if (c->ncaps) memcpy(items + 3, caps, c->ncaps * sizeof *items);
+    const value *v = val_closure(ev->vs, info(ev, c->node)->id, c, items, n);
+    if (!v) oom();
+    return v;
+}
+
+/* The comprehension n as a lazy sequence when its first generator is infinite; NULL
+ * otherwise (it is then evaluated as a finite sequence). */
+const value *ev_lazy_comp(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                          struct scope *sc)
+{
+    const struct ast_node *stmts = n->kids[1];
+    if (!stmts->nkids || stmts->kids[0]->kind != AST_GEN) return NULL;
+    const value *src = ev_eval(ev, stmts->kids[0]->kids[1], env, sc);
+    const struct code *sc0 = code_of(src);
+    if (!sc0 || sc0 != &ev->lazyseq_code) return NULL;
+    struct node_info *x = captures(ev, n, env);
+    if (!x->code) {
+        struct code *c = ev_alloc(ev, sizeof *c);
+        c->kind = C_LAZYSEQ;
+        c->node = n;
+        c->caps = x->caps;
+        c->ncaps = x->ncaps;
+        x->code = c;
+    }
+    const value **vals = capture_values(ev, x, env, sc, 0);
+    return lazy_comp(ev, x->code, vals[0], src->items[0]->num, 0, vals + 1);
+}
+
+/* The first element of a lazy sequence and the rest; false when it is empty (a
+ * comprehension that finds nothing within LAZY_SEARCH values is an error). */
+bool ev_lazy_uncons(struct evaluator *ev, const value *v, const value **head,
+                    const value **tail, struct cspm_loc loc)
+{
+    const struct code *c = code_of(v);
+    if (!c->node) {
+        *head = v->items[0];
+        const value *next = val_int(ev->vs, v->items[0]->num + 1);
+        *tail = val_closure(ev->vs, -2, c, &next, 1);
+        if (!*tail) oom();
+        return true;
+    }
+    const struct ast_node *n = c->node, *stmts = n->kids[1];
+    struct scope *sc = scope_by_id(ev, v->items[0]);
+    const struct env *base = bind_captures(ev, c->caps, c->ncaps, v->items + 3, ev_scope_env(ev, sc));
+    int64_t k = v->items[1]->num, skip = v->items[2]->num;
+    for (int tries = 0; tries < LAZY_SEARCH; tries++, k++, skip = 0) {
+        struct scratch_mark m = mark(ev);
+        const struct env *env = base;
+        struct batch b = {.elems = n->kids[0], .sc = sc};
+        if (ev_match(ev, stmts->kids[0]->kids[0], val_int(ev->vs, k), &env, sc))
+            ev_stmts(ev, stmts, 1, env, sc, batch_one, &b);
+        if ((int64_t)b.out.n > skip) {
+            *head = b.out.v[skip];
+            bool more = skip + 1 < (int64_t)b.out.n;
+            *tail = lazy_comp(ev, c, v->items[0], more ? k : k + 1, more ? skip + 1 : 0, v->items + 3);
+            return true;
+        }
+        release(ev, m);
+    }
+    ev_fail(ev, loc, "no element of this infinite comprehension among the next %d values",
+            LAZY_SEARCH);
 }
 
 /* ---- closures ---- */

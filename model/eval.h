@@ -8,8 +8,9 @@
  * carrying the values of the local variables it uses, so equal thunks are one term.
  *
  * Integers are FDR's 32-bit integers: a result outside [-2^31, 2^31 - 1] is a located
- * "integer overflow" error (never a silent wrap); `/` and `%` truncate towards zero; a zero
- * divisor is a located error.
+ * "integer overflow" error (never a silent wrap); `/` and `%` round toward minus infinity
+ * as libcspm's (Haskell's `div` and `mod`): (0 - 1) % 5 is 4; a zero divisor is a located
+ * error.
  *
  * Ownership: the evaluator borrows the module (its AST and diagnostics) and the value store;
  * it owns its own tables (eval_free).  Every value it returns lives in the store. */

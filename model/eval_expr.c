@@ -196,6 +196,10 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
     case AST_LIST_COMP:
     case AST_SET_COMP:
     case AST_ENUM_SET_COMP: {
+        if (n->kind == AST_LIST_COMP) {
+            const value *lazy = ev_lazy_comp(ev, n, env, sc);
+            if (lazy) return lazy;
+        }
         struct collect c = {.sc = sc, .elems = k[0], .mode = n->kind == AST_ENUM_SET_COMP};
         ev_stmts(ev, k[1], 0, env, sc, collect_one, &c);
         return n->kind == AST_LIST_COMP ? ev_seq_of(ev, &c.out) : ev_set_of(ev, &c.out);
@@ -256,7 +260,14 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
         case AST_MUL: return int_result(ev, a * b, n->loc);
         default:
             if (b == 0) ev_fail(ev, n->loc, "%s by zero", n->kind == AST_DIV ? "division" : "modulo");
-            return int_result(ev, n->kind == AST_DIV ? a / b : a % b, n->loc);
+            /* libcspm's Haskell `div` and `mod`: rounded toward minus infinity, so that
+             * (i - 1) % N is in 0..N-1 for i = 0. */
+            int64_t q = a / b, r = a % b;
+            if (r != 0 && (r < 0) != (b < 0)) {
+                q--;
+                r += b;
+            }
+            return int_result(ev, n->kind == AST_DIV ? q : r, n->loc);
         }
     }
     case AST_CONCAT:

@@ -194,6 +194,11 @@ const value *ev_lambda(struct evaluator *ev, const struct ast_node *n, const str
                        struct scope *sc);
 bool ev_means_builtin(struct evaluator *ev, const char *name, const struct env *env,
                       struct scope *sc);
+bool ev_is_lazy(const value *v);
+const value *ev_lazy_comp(struct evaluator *ev, const struct ast_node *n, const struct env *env,
+                          struct scope *sc);
+bool ev_lazy_uncons(struct evaluator *ev, const value *v, const value **head,
+                    const value **tail, struct cspm_loc loc);
 const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *R,
                              const value *q, const value *explode);
 const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_loc loc);

@@ -109,19 +109,17 @@ static bool match_concat(struct evaluator *ev, const struct ast_node *p, const v
         }
     }
     if (nvar > 1) ev_fail(ev, p->loc, "a concatenation pattern may have one variable part only");
-    const struct code *lazy = v->kind == VAL_CLOSURE ? v->code : NULL;
-    if (lazy && lazy->kind == C_LAZYSEQ) {
-        /* <x, y>^xs against the infinite <n..> */
-        int64_t at = v->items[0]->num;
+    if (ev_is_lazy(v)) {
+        /* <x, y>^xs against an infinite sequence */
         for (size_t i = 0; i < np; i++) {
-            if (i == first_var) {
-                if (i != np - 1) return false;
-                const value *from = val_int(ev->vs, at);
-                return ev_match(ev, parts[i], val_closure(ev->vs, -2, lazy, &from, 1), env, sc);
-            }
+            if (i == first_var) return i == np - 1 && ev_match(ev, parts[i], v, env, sc);
             if (parts[i]->kind != AST_P_LIST) return false;
-            for (uint32_t k = 0; k < parts[i]->nkids; k++)
-                if (!ev_match(ev, parts[i]->kids[k], val_int(ev->vs, at++), env, sc)) return false;
+            for (uint32_t k = 0; k < parts[i]->nkids; k++) {
+                const value *h, *t;
+                if (!ev_lazy_uncons(ev, v, &h, &t, p->loc) || !ev_match(ev, parts[i]->kids[k], h, env, sc))
+                    return false;
+                v = t;
+            }
         }
         return false;
     }

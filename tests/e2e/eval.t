@@ -115,7 +115,9 @@ stderr eval_fail.csp:2:12: error: head of the empty sequence
 # baton lts: states and transitions, and a polite refusal past the limit.
 $ baton lts tests/e2e/data/eval.csp 'Q'
 stdout state 0: (a -> … ; …)
-stdout a -> (SKIP ; …)
+stdout state 1: (SKIP ; …)
+stdout   a -> 1
+stdout   τ -> 0
 stdout 2 states
 
 $ baton lts --max-states 5 tests/e2e/data/eval.csp 'Count(0)'

@@ -56,8 +56,10 @@ START_TEST(arithmetic)
     load("x = 7\n");
     EXPECT("1 + 2 * 3", "7");
     EXPECT("7 / 2", "3");
-    EXPECT("-7 / 2", "-3");
-    EXPECT("-7 % 2", "-1");
+    EXPECT("(0 - 7) / 2", "-4");   /* floored, as libcspm's Haskell div and mod */
+    EXPECT("(0 - 7) % 2", "1");
+    EXPECT("7 % -2", "-1");
+    EXPECT("(0 - 1) % 5", "4");
     EXPECT("x - 10", "-3");
     EXPECT("2147483647 + 1", "ERROR 1:1: integer overflow: 2147483648 is outside FDR's 32-bit integers");
     EXPECT("1 / 0", "ERROR 1:1: division by zero");
@@ -82,6 +84,9 @@ START_TEST(sets_and_sequences)
     EXPECT("head(tail(<1..3>))", "2");
     EXPECT("head(<>)", "ERROR 1:1: head of the empty sequence");
     EXPECT("head(tail(<5..>))", "6");
+    /* comprehensions over an infinite generator are lazy too */
+    EXPECT("head(tail(<x | x <- <0..>, x % 2 == 1>))", "3");
+    EXPECT("head(tail(tail(<(x, y) | x <- <0..>, y <- <1, 2>>)))", "(1, 1)");
     EXPECT("\"ab\" ^ \"c\"", "\"abc\"");
     EXPECT("Set({0, 1})", "{{}, {0}, {1}, {0, 1}}");
     EXPECT("mapLookup((| 1 => 2 |), 1)", "2");
@@ -228,16 +233,19 @@ END_TEST
 
 START_TEST(static_errors)
 {
-    const char *text = "f = g + 1\nx = 1\nx = 2\n";
+    const char *text = "f = g + 1\nx = 1\nx = 2\nh(a, b) = a\ny = h(1)\nz = let h(q) = q within h(1)\n";
     m = cspm_load_string("t.csp", text, strlen(text));
     vs = val_store_new();
     ev = eval_new(m, vs);
     /* duplicates are found while declaring, unknown names afterwards */
-    ck_assert_uint_eq(diag_count(&m->diags), 2);
+    ck_assert_uint_eq(diag_count(&m->diags), 3);
     ck_assert_str_eq(m->diags.items[0].msg, "'x' is defined more than once (also at 2:1)");
     ck_assert_uint_eq(m->diags.items[0].loc.line, 3);
     ck_assert_str_eq(m->diags.items[1].msg, "unknown name 'g'");
     ck_assert_uint_eq(m->diags.items[1].loc.col, 5);
+    /* arity, where the callee is known (the local h of z shadows the global) */
+    ck_assert_str_eq(m->diags.items[2].msg, "'h' takes 2 arguments, given 1");
+    ck_assert_uint_eq(m->diags.items[2].loc.line, 5);
     unload();
 }
 END_TEST
