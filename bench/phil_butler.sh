@@ -1,0 +1,55 @@
+#!/bin/sh
+# The dining philosophers with a butler ($SHARED/peers/phil_butler.csp): the full state space
+# with the deadlock check, against SPIN without partial-order reduction on the same system
+# ($SHARED/peers/phil_butler.pml), at N = 7 and 8 (BENCH_PHIL_N to change).  From one run:
+# states, transitions, search seconds, states/s, peak memory and bytes per state, baton on one
+# core and on two; then the ratios.  Goals: >= 10 x SPIN's speed, <= 1/4 of its peak memory.
+set -eu
+. bench/lib.sh
+bench_init "$1" "$2"
+shared_abs=$(cd "$shared" && pwd)
+baton=$build/baton
+have_spin=1
+command -v spin >/dev/null 2>&1 || { echo "  (spin is not installed: no SPIN figures)"; have_spin=0; }
+
+# field JSON KEY: the first number after "KEY": in a baton JSON report
+field() { sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
+rate() { awk -v s="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", s / t; else print "n/a" }'; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+per() { awk -v k="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", k * 1024 / s; else print "n/a" }'; }
+
+for n in ${BENCH_PHIL_N:-7 8}; do
+	spec=$out/phil_butler_$n.csp
+	sed "s/^N = .*/N = $n/" "$shared/peers/phil_butler.csp" >"$spec"
+	for t in 1 2; do
+		/usr/bin/time -f "%M" -o "$out/time$t.txt" "$baton" check --threads $t --format json "$spec" \
+			>"$out/phil$t.json" || true
+		kb=$(cat "$out/time$t.txt")
+		states=$(field "$out/phil$t.json" states)
+		trans=$(field "$out/phil$t.json" transitions)
+		secs=$(field "$out/phil$t.json" seconds)
+		eval "b_states=$states b_secs$t=$secs b_kb$t=$kb"
+		printf "  N=%s baton, %s core%s: %s states, %s transitions, %.2f s, %s states/s, peak %s MB, %s bytes/state\n" \
+			"$n" "$t" "$([ $t = 1 ] || echo s)" "$states" "$trans" "$secs" "$(rate "$states" "$secs")" \
+			"$(mb "$kb")" "$(per "$kb" "$states")"
+	done
+	[ $have_spin -eq 1 ] || continue
+	mkdir -p "$out/spin$n"
+	(cd "$out/spin$n" && spin -DN="$n" -a "$shared_abs/peers/phil_butler.pml" >/dev/null &&
+		${CC:-cc} -O2 -DNOREDUCE -DSAFETY -w -o pan pan.c)
+	(cd "$out/spin$n" && /usr/bin/time -f "%M" -o time.txt ./pan -m10000000 >pan.txt 2>&1) || true
+	s_kb=$(cat "$out/spin$n/time.txt")
+	s_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$out/spin$n/pan.txt")
+	s_trans=$(sed -n 's/^ *\([0-9]*\) transitions.*/\1/p' "$out/spin$n/pan.txt")
+	s_secs=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$out/spin$n/pan.txt")
+	printf "  N=%s SPIN: %s states, %s transitions, %.2f s, %s states/s, peak %s MB, %s bytes/state\n" \
+		"$n" "$s_states" "$s_trans" "$s_secs" "$(rate "$s_states" "$s_secs")" "$(mb "$s_kb")" \
+		"$(per "$s_kb" "$s_states")"
+	for t in 1 2; do
+		eval "secs=\$b_secs$t kb=\$b_kb$t"
+		printf "  N=%s ratio, %s core%s: %s x SPIN's speed (states/s), %s x its peak memory\n" "$n" "$t" \
+			"$([ $t = 1 ] || echo s)" \
+			"$(awk -v a="$b_states" -v at="$secs" -v b="$s_states" -v bt="$s_secs" 'BEGIN { printf "%.1f", (a / at) / (b / bt) }')" \
+			"$(ratio "$kb" "$s_kb")"
+	done
+done
