@@ -10,6 +10,7 @@
     X(help, "show help for baton or one of its subcommands")                                       \
     X(eval, "load a CSPm specification, evaluate an expression or its tests")                 \
     X(lts, "print the states and transitions of a process")                                   \
+    X(run, "run a program linked with libbaton, record its trace, check it against a spec")      \
     X(trace, "print a trace recorded by a program linked with libbaton")                       \
     X(version, "print baton's version")
 

@@ -1,0 +1,96 @@
+/* baton run: runs a program linked with libbaton with tracing on, passes its output and exit
+ * status through, and with a specification checks the recorded trace right after (the same
+ * check as `baton check SPEC --trace FILE --process NAME`). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+
+const char cmd_run_usage[] =
+    "usage: baton run [--trace FILE] [--spec SPEC.csp --process NAME [--hide SET]\n"
+    "                 [--format text|json]] -- PROGRAM [ARGS…]\n"
+    "\n"
+    "Runs PROGRAM (linked with libbaton) with its trace written to FILE (default: a new file\n"
+    "in $TMPDIR or /tmp, named on stderr), passing its output through.  With --spec, checks\n"
+    "the trace against the process NAME of SPEC.csp right after, as `baton check --trace`.\n"
+    "\n"
+    "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
+    "1 when the trace does not conform, 2 for bad input, else PROGRAM's exit status.\n";
+
+int cmd_run(int argc, char **argv)
+{
+    const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *format = NULL;
+    int i = 1;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *a = argv[i], **to = NULL;
+        if (strcmp(a, "--trace") == 0) to = &trace;
+        else if (strcmp(a, "--spec") == 0) to = &spec;
+        else if (strcmp(a, "--process") == 0) to = &process;
+        else if (strcmp(a, "--hide") == 0) to = &hide;
+        else if (strcmp(a, "--format") == 0) to = &format;
+        else if (a[0] == '-') return cli_usage_error("run", "unknown option '%s'", a);
+        else return cli_usage_error("run", "put '--' before the program: baton run -- %s", a);
+        if (i + 1 >= argc) return cli_usage_error("run", "%s needs a value", a);
+        *to = argv[++i];
+    }
+    if (i + 1 >= argc) return cli_usage_error("run", "which program? (baton run -- PROGRAM ARGS…)");
+    if ((spec == NULL) != (process == NULL))
+        return cli_usage_error("run", "--spec and --process go together");
+    char **program = argv + i + 1;
+
+    char made[4096];
+    if (!trace) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(made, sizeof made, "%s/baton-run-XXXXXX", dir && *dir ? dir : "/tmp");
+        int fd = mkstemp(made);
+        if (fd < 0) return cli_usage_error("run", "cannot make a trace file: %s", strerror(errno));
+        close(fd);
+        trace = made;
+        fprintf(stderr, "baton: tracing %s to %s\n", program[0], trace);
+    }
+    /* A program's later runs write FILE.2, FILE.3 (a trace holds one run): start afresh. */
+    unlink(trace);
+
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return cli_usage_error("run", "cannot start %s: %s", program[0], strerror(errno));
+    if (pid == 0) {
+        setenv("BATON_TRACE", trace, 1);
+        execvp(program[0], program);
+        fprintf(stderr, "baton: cannot run '%s': %s\n", program[0], strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return cli_usage_error("run", "lost %s: %s", program[0], strerror(errno));
+    int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    if (WIFEXITED(st) && WEXITSTATUS(st) == 127) return EXIT_INPUT;
+    if (!spec) return status;
+
+    char *args[16];
+    int n = 0;
+    args[n++] = "check";
+    args[n++] = (char *)spec;
+    args[n++] = "--trace";
+    args[n++] = (char *)trace;
+    args[n++] = "--process";
+    args[n++] = (char *)process;
+    if (hide) {
+        args[n++] = "--hide";
+        args[n++] = (char *)hide;
+    }
+    if (format) {
+        args[n++] = "--format";
+        args[n++] = (char *)format;
+    }
+    args[n] = NULL;
+    fflush(NULL);
+    int checked = cmd_check(n, args);
+    return checked == EXIT_HOLDS ? status : checked;
+}
