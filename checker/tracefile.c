@@ -23,8 +23,12 @@ struct str_block {
     char data[STR_BLOCK];
 };
 
+enum { INBUF = 1 << 18 };
+
 struct trf {
     FILE *f;
+    unsigned char *in;     /* our own read buffer: a record costs a copy, not a stdio call */
+    size_t in_pos, in_len;
     char *path;
     uint64_t off;
     char err[512];
@@ -83,10 +87,28 @@ static int fail(trf *r, uint64_t at, const char *fmt, ...)
     return -1;
 }
 
+/* Up to n bytes from the file through the read buffer: how many there were. */
+static size_t take(trf *r, void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        if (r->in_pos == r->in_len) {
+            r->in_len = fread(r->in, 1, INBUF, r->f);
+            r->in_pos = 0;
+            if (r->in_len == 0) break;
+        }
+        size_t k = n - done < r->in_len - r->in_pos ? n - done : r->in_len - r->in_pos;
+        memcpy((unsigned char *)buf + done, r->in + r->in_pos, k);
+        r->in_pos += k;
+        done += k;
+    }
+    return done;
+}
+
 /* Reads exactly n bytes: 1, or 0 when the file ends first (the partial bytes are consumed). */
 static int read_n(trf *r, void *buf, size_t n)
 {
-    size_t got = fread(buf, 1, n, r->f);
+    size_t got = take(r, buf, n);
     r->off += got;
     return got == n;
 }
@@ -128,7 +150,8 @@ trf *trf_open(const char *path, char *err, size_t errlen)
     }
     r->path = strdup(path);
     r->f = fopen(path, "rb");
-    if (!r->path || !r->f) {
+    r->in = malloc(INBUF);
+    if (!r->path || !r->f || !r->in) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         goto error;
     }
@@ -187,7 +210,7 @@ int trf_next(trf *r, struct trf_record *rec)
     unsigned char b[32];
     uint64_t at = r->off;
     memset(rec, 0, sizeof *rec);
-    size_t got = fread(b, 1, 4, r->f);
+    size_t got = take(r, b, 4);
     r->off += got;
     if (got == 0) {
         if (ferror(r->f)) return fail(r, at, "read error: %s", strerror(errno));
@@ -448,6 +471,7 @@ void trf_close(trf *r)
 {
     if (!r) return;
     if (r->f) fclose(r->f);
+    free(r->in);
     while (r->blocks) {
         struct str_block *b = r->blocks;
         r->blocks = b->next;

@@ -110,6 +110,50 @@ static void cache_free(struct replay_ctx *c)
     free(c->tab);
 }
 
+/* Binary traces: a communication's event depends only on its channel, the record's aux byte
+ * and its value, so the spelling (and its lookup) is needed once per distinct triple. */
+struct comm_key {
+    uint32_t chan, aux;
+    int64_t value;
+    uint32_t id;                  /* the cached answer of lookup() */
+    bool used;
+};
+
+struct comm_cache {
+    struct comm_key *v;
+    size_t cap, count;
+};
+
+static size_t comm_hash(uint32_t chan, uint32_t aux, int64_t v)
+{
+    uint64_t h = ((uint64_t)chan << 32 | aux) * 0x9E3779B97F4A7C15ull ^ (uint64_t)v;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return (size_t)(h ^ h >> 31);
+}
+
+/* The slot for (chan, aux, value): used with its id, or free to fill; NULL without memory. */
+static struct comm_key *comm_slot(struct comm_cache *cc, uint32_t chan, uint32_t aux, int64_t v)
+{
+    if ((cc->count + 1) * 2 > cc->cap) {
+        size_t cap = cc->cap ? 2 * cc->cap : 1024;
+        struct comm_key *t = calloc(cap, sizeof *t);
+        if (!t) return NULL;
+        for (size_t i = 0; i < cc->cap; i++) {
+            if (!cc->v[i].used) continue;
+            size_t j = comm_hash(cc->v[i].chan, cc->v[i].aux, cc->v[i].value) & (cap - 1);
+            while (t[j].used) j = (j + 1) & (cap - 1);
+            t[j] = cc->v[i];
+        }
+        free(cc->v);
+        cc->v = t;
+        cc->cap = cap;
+    }
+    size_t i = comm_hash(chan, aux, v) & (cc->cap - 1);
+    for (; cc->v[i].used; i = (i + 1) & (cc->cap - 1))
+        if (cc->v[i].chan == chan && cc->v[i].aux == aux && cc->v[i].value == v) break;
+    return &cc->v[i];
+}
+
 static double chk_now_seconds(void)
 {
     struct timespec ts;
@@ -200,16 +244,41 @@ static void set_str(char **to, const char *fmt, ...)
 
 enum { STEP_ON, STEP_FAIL, STEP_BAD, STEP_LIMIT };
 
-/* One event of the run, spelt s[0..n), at `where` (line or byte offset) in the file. */
-static int step(struct run *r, const char *s, size_t n, const char *where)
+/* Where an event is in its file, formatted only for a message. */
+struct place {
+    const char *path;
+    unsigned long line;           /* text: its line; binary: 0 */
+    uint64_t offset, seq;         /* binary: the record's byte offset and communication number */
+};
+
+static void place_text(const struct place *pl, char *buf, size_t len)
+{
+    if (pl->line)
+        snprintf(buf, len, "%s:%lu", pl->path, pl->line);
+    else
+        snprintf(buf, len, "%s: byte %llu (communication %llu)", pl->path,
+                 (unsigned long long)pl->offset, (unsigned long long)pl->seq);
+}
+
+static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const struct place *pl);
+
+/* One event of the run, spelt s[0..n), at `pl` in the file. */
+static int step(struct run *r, const char *s, size_t n, const struct place *pl)
+{
+    return step_id(r, lookup(r->c, s, n), s, n, pl);
+}
+
+/* The same with its id already looked up. */
+static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const struct place *pl)
 {
     r->index++;
-    uint32_t id = lookup(r->c, s, n);
     if (id == UINT32_MAX - 2) {
         set_str(&r->out->message, "out of memory");
         return STEP_LIMIT;
     }
     if (id == EV_BAD) {
+        char where[4200];
+        place_text(pl, where, sizeof where);
         set_str(&r->out->message, "%s: '%.*s' is not an event of the specification", where,
                 (int)(n < 200 ? n : 200), s);
         return STEP_BAD;
@@ -263,36 +332,65 @@ static int finish(struct run *r, bool deadlocked)
     return STEP_ON;
 }
 
+/* Reads the text form in large blocks and splits lines in place. */
 static int run_text(struct run *r, FILE *f, const char *path)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    unsigned long lineno = 0;
+    enum { BLOCK = 1 << 20, MAX_LINE = 1 << 16 };
+    char *buf = malloc(BLOCK + MAX_LINE + 1);
+    if (!buf) {
+        set_str(&r->out->message, "out of memory");
+        return STEP_LIMIT;
+    }
+    struct place pl = {path, 0, 0, 0};
     bool deadlocked = false;
     int st = STEP_ON;
-    char where[4096 + 32];
-    while (st == STEP_ON && (len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        char *p = line, *e = line + len;
-        while (p < e && (*p == ' ' || *p == '\t')) p++;
-        while (e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) e--;
-        if (p == e || *p == '#') continue;
-        snprintf(where, sizeof where, "%s:%lu", path, lineno);
-        if (deadlocked) {
-            set_str(&r->out->message, "%s: nothing may follow @deadlock", where);
-            st = STEP_BAD;
-        } else if ((size_t)(e - p) == 9 && strncmp(p, "@deadlock", 9) == 0) {
-            deadlocked = true;
-        } else if (*p == '@') {
-            set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock)", where,
-                    (int)(e - p < 100 ? e - p : 100), p);
-            st = STEP_BAD;
-        } else {
-            st = step(r, p, (size_t)(e - p), where);
+    size_t have = 0;
+    char where[4200];
+    for (bool eof = false; st == STEP_ON && !eof;) {
+        size_t got = fread(buf + have, 1, BLOCK, f);
+        if (got == 0) eof = true;
+        have += got;
+        buf[have] = '\0';
+        char *p = buf, *end = buf + have;
+        for (;;) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            if (!nl && !eof) break;  /* an incomplete last line: read more */
+            char *e = nl ? nl : end;
+            if (!nl && p == end) break;
+            pl.line++;
+            char *q = p;
+            while (q < e && (*q == ' ' || *q == '\t')) q++;
+            char *z = e;
+            while (z > q && (z[-1] == '\r' || z[-1] == ' ' || z[-1] == '\t')) z--;
+            p = nl ? nl + 1 : end;
+            if (q == z || *q == '#') continue;
+            if (deadlocked) {
+                place_text(&pl, where, sizeof where);
+                set_str(&r->out->message, "%s: nothing may follow @deadlock", where);
+                st = STEP_BAD;
+            } else if ((size_t)(z - q) == 9 && strncmp(q, "@deadlock", 9) == 0) {
+                deadlocked = true;
+            } else if (*q == '@') {
+                place_text(&pl, where, sizeof where);
+                set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock)", where,
+                        (int)(z - q < 100 ? z - q : 100), q);
+                st = STEP_BAD;
+            } else {
+                st = step(r, q, (size_t)(z - q), &pl);
+            }
+            if (st != STEP_ON || !nl) break;
         }
+        /* Keep the incomplete line for the next block; refuse absurdly long ones. */
+        have = (size_t)(end - p);
+        if (have > MAX_LINE) {
+            pl.line++;
+            place_text(&pl, where, sizeof where);
+            set_str(&r->out->message, "%s: a line longer than %d bytes", where, MAX_LINE);
+            st = STEP_BAD;
+        }
+        memmove(buf, p, have);
     }
-    free(line);
+    free(buf);
     if (st == STEP_ON && ferror(f)) {
         set_str(&r->out->message, "%s: %s", path, strerror(errno));
         st = STEP_BAD;
@@ -302,18 +400,30 @@ static int run_text(struct run *r, FILE *f, const char *path)
 
 static int run_binary(struct run *r, const char *path)
 {
-    char err[512], ev[4096], where[4200];
+    char err[512], ev[4096];
     trf *t = trf_open(path, err, sizeof err);
     if (!t) {
         set_str(&r->out->message, "%s", err);
         return STEP_BAD;
     }
     struct trf_record rec;
+    struct comm_cache cc = {0};
     int st = STEP_ON, k;
     bool deadlocked = false;
     while (st == STEP_ON && (k = trf_next(t, &rec)) == 1) {
         if (rec.kind == TRC_DEADLOCK) deadlocked = true;
         if (rec.kind != TRC_COMM) continue;
+        struct comm_key *slot = comm_slot(&cc, rec.chan, rec.aux, rec.value);
+        if (slot && slot->used && slot->id < EV_BAD) {
+            /* A known, allowed-to-look-up event: no spelling needed unless it fails. */
+            struct place pl = {path, 0, rec.offset, rec.seq};
+            st = step_id(r, slot->id, "", 0, &pl);
+            if (st == STEP_FAIL)
+                set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
+                        trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
+                        rec.time_ns / 1e6, (unsigned long long)rec.seq);
+            continue;
+        }
         int n = trf_event(t, &rec, ev, sizeof ev);
         if (n < 0 || (size_t)n >= sizeof ev) {
             set_str(&r->out->message, "%s: byte %llu: an event too long to read", path,
@@ -321,9 +431,11 @@ static int run_binary(struct run *r, const char *path)
             st = STEP_BAD;
             break;
         }
-        snprintf(where, sizeof where, "%s: byte %llu (communication %llu)", path,
-                 (unsigned long long)rec.offset, (unsigned long long)rec.seq);
-        st = step(r, ev, (size_t)n, where);
+        struct place pl = {path, 0, rec.offset, rec.seq};
+        uint32_t id = lookup(r->c, ev, (size_t)n);
+        if (slot && id < EV_BAD) *slot = (struct comm_key){rec.chan, rec.aux, rec.value, id, true},
+                                 cc.count++;
+        st = step_id(r, id, ev, (size_t)n, &pl);
         if (st == STEP_FAIL)
             set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
                     trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
@@ -333,6 +445,7 @@ static int run_binary(struct run *r, const char *path)
         set_str(&r->out->message, "%s", trf_error(t));
         st = STEP_BAD;
     }
+    free(cc.v);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
     trf_close(t);
     if (st != STEP_ON) return st;
