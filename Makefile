@@ -110,18 +110,31 @@ FUZZ_TIME ?= 600
 FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c \
              model/resolve.c model/types.c model/unify.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
+# The trace readers: binary and text, replayed against a small spec (the whole checker).
+FUZZ_TRACE_SRC := tests/fuzz/fuzz_trace.c cli/check_trace.c $(CORE_SRC)
+FUZZER_TRACE   := $(BUILD)/fuzz/fuzz_trace
 
 $(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $(FUZZ_SRC)
 
-fuzz: $(FUZZER)
-	@sh tests/fuzz/run.sh $(FUZZER) $(FUZZ_TIME) $(SHARED) $(BUILD)/fuzz
+$(FUZZER_TRACE): $(FUZZ_TRACE_SRC) $(wildcard model/*.h checker/*.h cli/*.h reports/*.h) | $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) $(WARN) -Wno-unused-command-line-argument -g -O1 \
+		-fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $(FUZZ_TRACE_SRC) \
+		$(PKG_LIBS) $(LDLIBS_LIB)
 
-fuzz-short: $(FUZZER)
+fuzz: $(FUZZER) $(FUZZER_TRACE)
+	@sh tests/fuzz/run.sh $(FUZZER) $(FUZZ_TIME) $(SHARED) $(BUILD)/fuzz
+	@sh tests/fuzz/run_trace.sh $(FUZZER_TRACE) $(FUZZ_TIME) $(BUILD)/fuzz-trace
+
+fuzz-short: $(FUZZER) $(FUZZER_TRACE)
 	@sh tests/fuzz/run.sh $(FUZZER) 10 $(SHARED) $(BUILD)/fuzz 2>$(BUILD)/fuzz/short.log \
 		&& echo "fuzz: 10 s of libFuzzer on the CSPm front end, no crash" \
 		|| { tail -40 $(BUILD)/fuzz/short.log; exit 1; }
+	@sh tests/fuzz/run_trace.sh $(FUZZER_TRACE) 10 $(BUILD)/fuzz-trace 2>$(BUILD)/fuzz/trace.log \
+		&& echo "fuzz: 10 s of libFuzzer on the trace readers, no crash" \
+		|| { tail -40 $(BUILD)/fuzz/trace.log; exit 1; }
 
 demo: all
 	@sh examples/demo.sh $(BATON) $(BUILD)

@@ -175,13 +175,12 @@ static const value *intern(val_store *vs, value *probe)
 /* A template with room for n items: on the stack when small, else on the heap. */
 enum { SMALL = 16 };
 struct tmpl {
-    value v;
-    const value *room[SMALL];
+    _Alignas(max_align_t) unsigned char bytes[sizeof(value) + SMALL * sizeof(const value *)];
 };
 
 static value *tmpl_init(struct tmpl *t, int kind, size_t n)
 {
-    value *v = &t->v;
+    value *v = (value *)t->bytes;
     if (n > SMALL) {
         if (n > UINT32_MAX) return NULL;
         v = malloc(sizeof(value) + n * sizeof(value *));
@@ -196,7 +195,7 @@ static value *tmpl_init(struct tmpl *t, int kind, size_t n)
 static const value *tmpl_intern(val_store *vs, struct tmpl *t, value *v)
 {
     const value *r = intern(vs, v);
-    if (v != &t->v) free(v);
+    if (v != (value *)t->bytes) free(v);
     return r;
 }
 
@@ -272,7 +271,7 @@ const value *val_string(val_store *vs, const char *utf8, size_t len)
     for (size_t i = 0; i < len;) {
         const value *c = val_char(vs, utf8_next((const unsigned char *)utf8, len, &i));
         if (!c) {
-            if (v != &t.v) free(v);
+            if (v != (value *)t.bytes) free(v);
             return NULL;
         }
         v->items[n++] = c;
