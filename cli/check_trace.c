@@ -174,7 +174,26 @@ struct run {
     uint64_t visible;
     bool all;                     /* keep all (JSON), else a ring of KEEP_TEXT */
     bool failed;
+    char *blocked;                /* binary traces: who was blocked at a deadlock, offering what */
+    size_t nblocked, cap_blocked;
 };
+
+/* Appends to r->blocked (a bounded, human-readable summary). */
+static void blocked_add(struct run *r, const char *text)
+{
+    size_t n = strlen(text);
+    if (r->nblocked + n + 1 > 4000) return;
+    if (r->nblocked + n + 1 > r->cap_blocked) {
+        size_t cap = r->cap_blocked ? 2 * r->cap_blocked : 256;
+        while (cap < r->nblocked + n + 1) cap *= 2;
+        char *b = realloc(r->blocked, cap);
+        if (!b) return;
+        r->blocked = b;
+        r->cap_blocked = cap;
+    }
+    memcpy(r->blocked + r->nblocked, text, n + 1);
+    r->nblocked += n;
+}
 
 static char *text_of(struct replay_ctx *c, uint32_t id)
 {
@@ -318,6 +337,7 @@ static int finish(struct run *r, bool deadlocked)
         r->out->index = r->index;
         report_kept(r);
         report_set(r, must, n, &r->out->allowed);
+        if (r->blocked) set_str(&r->out->detail, "blocked: %s", r->blocked);
         return STEP_FAIL;
     }
     if (r->hidden_run >= LIVELOCK_RUN && !replay_may_diverge(r->rp)) {
@@ -410,8 +430,18 @@ static int run_binary(struct run *r, const char *path)
     struct comm_cache cc = {0};
     int st = STEP_ON, k;
     bool deadlocked = false;
+    uint32_t offers_due = 0;
     while (st == STEP_ON && (k = trf_next(t, &rec)) == 1) {
         if (rec.kind == TRC_DEADLOCK) deadlocked = true;
+        if (deadlocked && rec.kind == TRC_WAIT) {
+            blocked_add(r, r->nblocked ? "; " : "");
+            blocked_add(r, trf_proc_name(t, rec.proc));
+            blocked_add(r, rec.count ? " offers " : " offers nothing");
+            offers_due = rec.count;
+        } else if (deadlocked && rec.kind == TRC_OFFER && offers_due) {
+            if (trf_event(t, &rec, ev, sizeof ev) >= 0) blocked_add(r, ev);
+            if (--offers_due) blocked_add(r, " or ");
+        }
         if (rec.kind != TRC_COMM) continue;
         struct comm_key *slot = comm_slot(&cc, rec.chan, rec.aux, rec.value);
         if (slot && slot->used && slot->id < EV_BAD) {
@@ -501,6 +531,7 @@ static void check_one_run(struct replay_ctx *c, const struct machine *spec, cons
                                            : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
     out->seconds = chk_now_seconds() - start;
     free(r.kept);
+    free(r.blocked);
     replay_free(r.rp);
 }
 

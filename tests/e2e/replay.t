@@ -69,3 +69,14 @@ stdout against BUFF(1)  (12 events
 stdout event 2, right.0, is not allowed after 1 event: left.0
 stdout consumer
 stdout trace stops before the end of the run
+
+# A deadlocked program: its trace ends in the deadlock the end check judges; against PHILS
+# (no forks) the specification must still offer the right forks, and the blocked processes
+# are named with what each offered.
+$ d=$(mktemp -d) && cc -Iinclude examples/philosophers/philosophers.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/ph && { BATON_TRACE=$d/run.btr $d/ph 2>/dev/null; baton check examples/philosophers/philosophers.csp --trace $d/run.btr --process PHILS; s=$?; baton check examples/philosophers/philosophers.csp --trace $d/run.btr --process SYSTEM >/dev/null || s=99; }; rm -rf $d; exit $s
+exit 1
+stdout philosophers: baton_run returned 1 (deadlock)
+stdout the program deadlocked after 5 events
+stdout where the specification must still offer picks.0.1, picks.1.2, picks.2.3, picks.3.4, picks.4.0
+stdout blocked: fork0 offers putsdown.0.0;
+stdout philosopher4 offers picks.4.0
