@@ -88,8 +88,13 @@ static int fail(trf *r, uint64_t at, const char *fmt, ...)
 }
 
 /* Up to n bytes from the file through the read buffer: how many there were. */
-static size_t take(trf *r, void *buf, size_t n)
+static inline size_t take(trf *r, void *buf, size_t n)
 {
+    if (r->in_len - r->in_pos >= n) {  /* the usual case: the bytes are buffered */
+        memcpy(buf, r->in + r->in_pos, n);
+        r->in_pos += n;
+        return n;
+    }
     size_t done = 0;
     while (done < n) {
         if (r->in_pos == r->in_len) {
