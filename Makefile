@@ -103,16 +103,19 @@ check-sanitize:
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance
 
-# fuzz: libFuzzer over the CSPm lexer and parser (clang, ASan, UBSan), FUZZ_TIME seconds;
+# fuzz: libFuzzer over the CSPm lexer, parser and evaluator (clang, ASan, UBSan), FUZZ_TIME seconds;
 # `make check` runs it for 10 s.  Built apart from everything else (tests/fuzz is not wildcarded).
 FUZZ_CC   ?= clang
 FUZZ_TIME ?= 600
-FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c
+FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c \
+             model/value.c model/proc.c model/eval.c model/eval_expr.c model/eval_proc.c \
+             model/pattern.c model/dot.c model/builtins.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
 
 $(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CSTD) $(WARN) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $(FUZZ_SRC)
+	$(FUZZ_CC) $(CSTD) $(WARN) -Wno-gnu-variable-sized-type-not-at-end -g -O1 \
+		-fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o $@ $(FUZZ_SRC)
 
 fuzz: $(FUZZER)
 	@sh tests/fuzz/run.sh $(FUZZER) $(FUZZ_TIME) $(SHARED) $(BUILD)/fuzz

@@ -109,8 +109,15 @@ void ev_fail(struct evaluator *ev, struct cspm_loc loc, const char *fmt, ...)
     longjmp(*ev->jb, 1);
 }
 
+void eval_set_budget(struct evaluator *ev, long steps)
+{
+    ev->budget = steps;
+}
+
 void ev_check_stack(struct evaluator *ev, struct cspm_loc loc)
 {
+    if (ev->budget && ++ev->steps > ev->budget)
+        ev_fail(ev, loc, "evaluation step budget exhausted (%ld steps)", ev->budget);
     char here;
     uintptr_t sp = (uintptr_t)&here;
     size_t used = sp < ev->stack_base ? ev->stack_base - sp : sp - ev->stack_base;
@@ -1198,11 +1205,13 @@ struct entry {
 };
 
 #define ENTER(ev, e)                                                                               \
-    ((e)->saved = (ev)->jb, (e)->m = mark(ev), (e)->nbusy = (ev)->nbusy,                           \
+    ((ev)->steps = (ev)->depth++ ? (ev)->steps : 0,                                                \
+     (e)->saved = (ev)->jb, (e)->m = mark(ev), (e)->nbusy = (ev)->nbusy,                           \
      (e)->nbusy_refs = (ev)->nbusy_refs, (ev)->jb = &(e)->jb, setjmp((e)->jb))
 
 static void leave(struct evaluator *ev, struct entry *e, bool failed)
 {
+    ev->depth--;
     if (failed) {
         while (ev->nbusy > e->nbusy) ev->busy[--ev->nbusy]->state = 0;
         while (ev->nbusy_refs > e->nbusy_refs) {

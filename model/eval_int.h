@@ -150,7 +150,9 @@ struct evaluator {
     struct code lazyseq_code;      /* <n..>: a CLOSURE holding n */
     struct code buffer_code;       /* marks BUFFER state thunks */
     const value *stop, *skip;
-    long steps;                    /* evaluation steps since the last API entry */
+    long steps;                    /* evaluation steps since the outermost API entry */
+    long budget;                   /* eval_set_budget; 0 for none */
+    int depth;                     /* API entries in progress */
 };
 
 /* ---- eval.c ---- */
