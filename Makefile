@@ -109,7 +109,7 @@ FUZZ_CC   ?= clang
 FUZZ_TIME ?= 600
 FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c \
              model/value.c model/proc.c model/eval.c model/eval_expr.c model/eval_proc.c \
-             model/pattern.c model/dot.c model/builtins.c
+             model/pattern.c model/dot.c model/builtins.c model/namecheck.c model/eval_explore.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
 
 $(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)
