@@ -109,8 +109,15 @@ void ev_fail(struct evaluator *ev, struct cspm_loc loc, const char *fmt, ...)
     longjmp(*ev->jb, 1);
 }
 
+void eval_set_budget(struct evaluator *ev, long steps)
+{
+    ev->budget = steps;
+}
+
 void ev_check_stack(struct evaluator *ev, struct cspm_loc loc)
 {
+    if (ev->budget && ++ev->steps > ev->budget)
+        ev_fail(ev, loc, "evaluation step budget exhausted (%ld steps)", ev->budget);
     char here;
     uintptr_t sp = (uintptr_t)&here;
     size_t used = sp < ev->stack_base ? ev->stack_base - sp : sp - ev->stack_base;
@@ -178,8 +185,8 @@ static void number(struct evaluator *ev, const struct ast_node *n)
 }
 
 /* Declarations of an ITEMS list with Timed sections spliced in. */
-static const struct ast_node *const *flat_decls(struct evaluator *ev, const struct ast_node *items,
-                                                uint32_t *n)
+const struct ast_node *const *ev_flat_decls(struct evaluator *ev, const struct ast_node *items,
+                                            uint32_t *n)
 {
     struct node_info *x = info(ev, items);
     if (!x->flat_done) {
@@ -222,19 +229,14 @@ static const struct ast_node *const *flat_decls(struct evaluator *ev, const stru
 
 /* ---- free variables ---- */
 
-struct names {
-    const char **v;
-    size_t n, cap;
-};
-
-static bool names_has(const struct names *s, const char *name)
+bool ev_names_has(const struct names *s, const char *name)
 {
     for (size_t i = s->n; i-- > 0;)
         if (strcmp(s->v[i], name) == 0) return true;
     return false;
 }
 
-static void names_add(struct names *s, const char *name)
+void ev_names_add(struct names *s, const char *name)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 16;
@@ -245,14 +247,14 @@ static void names_add(struct names *s, const char *name)
     s->v[s->n++] = name;
 }
 
-static void pat_names(const struct ast_node *p, struct names *bound)
+void ev_pat_names(const struct ast_node *p, struct names *bound)
 {
     if (!p) return;
     if (p->kind == AST_P_VAR) {
-        names_add(bound, p->name);
+        ev_names_add(bound, p->name);
         return;
     }
-    for (uint32_t i = 0; i < p->nkids; i++) pat_names(p->kids[i], bound);
+    for (uint32_t i = 0; i < p->nkids; i++) ev_pat_names(p->kids[i], bound);
 }
 
 static void fv_walk(struct evaluator *ev, const struct ast_node *n, struct names *bound,
@@ -267,7 +269,7 @@ static void fv_stmts(struct evaluator *ev, const struct ast_node *stmts, struct 
         const struct ast_node *s = stmts->kids[i];
         if (s->kind == AST_GEN) {
             fv_walk(ev, s->kids[1], bound, out);
-            pat_names(s->kids[0], bound);
+            ev_pat_names(s->kids[0], bound);
         } else {
             fv_walk(ev, s->kids[0], bound, out);
         }
@@ -275,14 +277,14 @@ static void fv_stmts(struct evaluator *ev, const struct ast_node *stmts, struct 
 }
 
 /* The names a declaration list binds. */
-static void decl_names(struct evaluator *ev, const struct ast_node *items, struct names *bound)
+void ev_decl_names(struct evaluator *ev, const struct ast_node *items, struct names *bound)
 {
     uint32_t nd;
-    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    const struct ast_node *const *ds = ev_flat_decls(ev, items, &nd);
     for (uint32_t i = 0; i < nd; i++) {
         const struct ast_node *d = ds[i];
-        if (d->kind == AST_D_FUN) names_add(bound, d->name);
-        else if (d->kind == AST_D_PAT) pat_names(d->kids[0], bound);
+        if (d->kind == AST_D_FUN) ev_names_add(bound, d->name);
+        else if (d->kind == AST_D_PAT) ev_pat_names(d->kids[0], bound);
     }
 }
 
@@ -290,14 +292,14 @@ static void fv_decls(struct evaluator *ev, const struct ast_node *items, struct 
                      struct names *out)
 {
     uint32_t nd;
-    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    const struct ast_node *const *ds = ev_flat_decls(ev, items, &nd);
     for (uint32_t i = 0; i < nd; i++) {
         const struct ast_node *d = ds[i];
         if (d->kind == AST_D_FUN) {
             for (uint32_t c = 0; c < d->nkids; c++) {
                 const struct ast_node *cl = d->kids[c];
                 size_t save = bound->n;
-                for (uint32_t g = 0; g + 1 < cl->nkids; g++) pat_names(cl->kids[g], bound);
+                for (uint32_t g = 0; g + 1 < cl->nkids; g++) ev_pat_names(cl->kids[g], bound);
                 fv_walk(ev, cl->kids[cl->nkids - 1], bound, out);
                 bound->n = save;
             }
@@ -314,16 +316,16 @@ static void fv_walk(struct evaluator *ev, const struct ast_node *n, struct names
     size_t save = bound->n;
     switch (n->kind) {
     case AST_VAR:
-        if (!strstr(n->name, "::") && !names_has(bound, n->name) && !names_has(out, n->name))
-            names_add(out, n->name);
+        if (!strstr(n->name, "::") && !ev_names_has(bound, n->name) && !ev_names_has(out, n->name))
+            ev_names_add(out, n->name);
         return;
     case AST_LET:
-        decl_names(ev, n->kids[0], bound);
+        ev_decl_names(ev, n->kids[0], bound);
         fv_decls(ev, n->kids[0], bound, out);
         fv_walk(ev, n->kids[1], bound, out);
         break;
     case AST_LAMBDA:
-        pat_names(n->kids[0], bound);
+        ev_pat_names(n->kids[0], bound);
         fv_walk(ev, n->kids[1], bound, out);
         break;
     case AST_LIST_COMP:
@@ -352,7 +354,7 @@ static void fv_walk(struct evaluator *ev, const struct ast_node *n, struct names
                 fv_walk(ev, f->kids[0], bound, out);
             } else {
                 if (f->nkids > 1) fv_walk(ev, f->kids[1], bound, out);
-                pat_names(f->kids[0], bound);
+                ev_pat_names(f->kids[0], bound);
             }
         }
         fv_walk(ev, n->kids[2], bound, out);
@@ -407,16 +409,16 @@ static struct node_info *free_vars(struct evaluator *ev, const struct ast_node *
     if (!x->fv_done) {
         struct names bound = {0}, out = {0};
         if (n->kind == AST_ITEMS) {   /* a let group: its own names are not free */
-            decl_names(ev, n, &bound);
+            ev_decl_names(ev, n, &bound);
             fv_decls(ev, n, &bound, &out);
         } else if (n->kind == AST_D_FUN) {
-            names_add(&bound, n->name);
+            ev_names_add(&bound, n->name);
             struct node_info *unused = NULL;
             (void)unused;
             for (uint32_t c = 0; c < n->nkids; c++) {
                 const struct ast_node *cl = n->kids[c];
                 size_t save = bound.n;
-                for (uint32_t g = 0; g + 1 < cl->nkids; g++) pat_names(cl->kids[g], &bound);
+                for (uint32_t g = 0; g + 1 < cl->nkids; g++) ev_pat_names(cl->kids[g], &bound);
                 fv_walk(ev, cl->kids[cl->nkids - 1], &bound, &out);
                 bound.n = save;
             }
@@ -530,7 +532,7 @@ static struct code *ref_code(struct evaluator *ev, const struct ast_node *d, uin
     struct node_info *x = info(ev, d);
     if (!x->refs) {
         struct names vars = {0};
-        pat_names(d->kids[0], &vars);
+        ev_pat_names(d->kids[0], &vars);
         x->nrefs = (uint32_t)vars.n;
         x->refs = ev_alloc(ev, (vars.n ? vars.n : 1) * sizeof *x->refs);
         for (uint32_t i = 0; i < x->nrefs; i++) {
@@ -557,7 +559,7 @@ static const struct env *group_env(struct evaluator *ev, const struct ast_node *
     struct node_info *gx = info(ev, group);
     env = bind_captures(ev, gx->caps, gx->ncaps, vals + 1, env);
     uint32_t nd;
-    const struct ast_node *const *ds = flat_decls(ev, group, &nd);
+    const struct ast_node *const *ds = ev_flat_decls(ev, group, &nd);
     for (uint32_t i = 0; i < nd; i++) {
         const struct ast_node *d = ds[i];
         if (d->kind == AST_D_FUN) {
@@ -566,7 +568,7 @@ static const struct env *group_env(struct evaluator *ev, const struct ast_node *
             env = ev_bind(ev, env, d->name, f);
         } else if (d->kind == AST_D_PAT) {
             struct names vars = {0};
-            pat_names(d->kids[0], &vars);
+            ev_pat_names(d->kids[0], &vars);
             for (uint32_t k = 0; k < vars.n; k++) {
                 if (ev_is_ctor_name(ev, sc, vars.v[k])) continue;
                 struct code *c = ref_code(ev, d, k, group, gx);
@@ -632,7 +634,7 @@ static const value *bind_pattern_var(struct evaluator *ev, const struct ast_node
     if (pat->kind == AST_P_TUPLE && rhs->kind == AST_TUPLE && pat->nkids == rhs->nkids) {
         for (uint32_t i = 0; i < pat->nkids; i++) {
             struct names vars = {0};
-            pat_names(pat->kids[i], &vars);
+            ev_pat_names(pat->kids[i], &vars);
             size_t nv = vars.n;
             free(vars.v);
             if (index < nv) return bind_pattern_var(ev, pat->kids[i], rhs->kids[i], index, env, sc);
@@ -644,7 +646,7 @@ static const value *bind_pattern_var(struct evaluator *ev, const struct ast_node
     if (!ev_match(ev, pat, v, &bound, sc))
         ev_fail(ev, pat->loc, "the value does not match the pattern of this definition");
     struct names vars = {0};
-    pat_names(pat, &vars);
+    ev_pat_names(pat, &vars);
     const char *want = index < vars.n ? vars.v[index] : "";
     free(vars.v);
     const struct env *e = env_find(bound, want);
@@ -688,7 +690,7 @@ static uint32_t str_hash(const char *s)
     return h;
 }
 
-static struct scope *scope_new(struct evaluator *ev, struct scope *parent, const char *prefix)
+struct scope *ev_scope_new(struct evaluator *ev, struct scope *parent, const char *prefix)
 {
     struct scope *s = ev_alloc(ev, sizeof *s);
     s->parent = parent;
@@ -706,7 +708,7 @@ static struct scope *scope_new(struct evaluator *ev, struct scope *parent, const
     return s;
 }
 
-static struct global *scope_get(struct scope *s, const char *name)
+struct global *ev_scope_get(struct scope *s, const char *name)
 {
     for (struct global *g = s->table[str_hash(name) & (s->cap - 1)]; g; g = g->next)
         if (strcmp(g->name, name) == 0) return g;
@@ -729,7 +731,7 @@ static void scope_grow(struct evaluator *ev, struct scope *s)
 static struct global *declare(struct evaluator *ev, struct scope *s, const char *name,
                               enum global_kind kind, const struct ast_node *node)
 {
-    struct global *old = scope_get(s, name);
+    struct global *old = ev_scope_get(s, name);
     if (old) {
         if (old->kind == G_EXTERNAL) return old;
         diag_error(&ev->m->diags, node->loc, "'%s' is defined more than once (also at %u:%u)",
@@ -783,7 +785,6 @@ static struct nameinfo *new_nameinfo(struct evaluator *ev, struct scope *s, cons
     return ni;
 }
 
-static void declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items);
 
 static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_node *d)
 {
@@ -794,7 +795,7 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
         break;
     case AST_D_PAT: {
         struct names vars = {0};
-        pat_names(d->kids[0], &vars);
+        ev_pat_names(d->kids[0], &vars);
         for (uint32_t k = 0; k < vars.n; k++) {
             /* A channel or constructor in a pattern is a constant, not a new name. */
             if (ev_is_ctor_name(ev, s, vars.v[k])) continue;
@@ -844,9 +845,9 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
             size_t n = strlen(s->prefix) + strlen(d->name) + 3;
             char *prefix = ev_alloc(ev, n);
             snprintf(prefix, n, "%s%s::", s->prefix, d->name);
-            g->sub = scope_new(ev, s, prefix);
-            declare_list(ev, g->sub, d->kids[1]);
-            declare_list(ev, g->sub, d->kids[2]);
+            g->sub = ev_scope_new(ev, s, prefix);
+            ev_declare_list(ev, g->sub, d->kids[1]);
+            ev_declare_list(ev, g->sub, d->kids[2]);
         }
         break;
     }
@@ -860,12 +861,12 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
             if (!ev_is_builtin_name(name))
                 diag_error(&ev->m->diags, d->kids[i]->loc, "unknown %s function '%s'",
                            d->kind == AST_D_EXTERNAL ? "external" : "transparent", name);
-            else if (!scope_get(s, name))
+            else if (!ev_scope_get(s, name))
                 declare(ev, s, name, G_EXTERNAL, d->kids[i]);
         }
         break;
     case AST_D_TIMED:
-        declare_list(ev, s, d->kids[0]);
+        ev_declare_list(ev, s, d->kids[0]);
         break;
     default:
         break;   /* assert, print, annotations */
@@ -874,10 +875,10 @@ static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_
 
 /* Pattern bindings last: whether a name in a pattern is a constructor depends on the
  * other declarations of the list. */
-static void declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items)
+void ev_declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items)
 {
     uint32_t nd;
-    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
+    const struct ast_node *const *ds = ev_flat_decls(ev, items, &nd);
     for (uint32_t i = 0; i < nd; i++)
         if (ds[i]->kind != AST_D_PAT) declare_one(ev, s, ds[i]);
     for (uint32_t i = 0; i < nd; i++)
@@ -885,7 +886,6 @@ static void declare_list(struct evaluator *ev, struct scope *s, const struct ast
 }
 
 /* The module or instance a (possibly qualified) module name refers to, seen from `from`. */
-static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod);
 static struct scope *instance_scope(struct evaluator *ev, struct global *g);
 
 static struct scope *scope_of_module(struct evaluator *ev, struct global *g)
@@ -895,7 +895,7 @@ static struct scope *scope_of_module(struct evaluator *ev, struct global *g)
     return g->sub;   /* NULL for a parameterised module: only its instances have scopes */
 }
 
-static struct global *find_module(struct evaluator *ev, struct scope *from, const char *mod)
+struct global *ev_find_module(struct evaluator *ev, struct scope *from, const char *mod)
 {
     const char *sep = strstr(mod, "::");
     struct global *g = NULL;
@@ -904,14 +904,14 @@ static struct global *find_module(struct evaluator *ev, struct scope *from, cons
         char *head = scratch(ev, hl + 1);
         memcpy(head, mod, hl);
         head[hl] = '\0';
-        struct scope *s = scope_of_module(ev, find_module(ev, from, head));
+        struct scope *s = scope_of_module(ev, ev_find_module(ev, from, head));
         if (!s) return NULL;
         const char *rest = sep + 2;
-        if (strstr(rest, "::")) return find_module(ev, s, rest);
-        g = scope_get(s, rest);
+        if (strstr(rest, "::")) return ev_find_module(ev, s, rest);
+        g = ev_scope_get(s, rest);
     } else {
         for (struct scope *s = from; s && !g; s = s->parent) {
-            g = scope_get(s, mod);
+            g = ev_scope_get(s, mod);
             if (g && g->kind != G_MODULE && g->kind != G_INSTANCE) g = NULL;
         }
     }
@@ -926,7 +926,7 @@ static struct scope *instance_scope(struct evaluator *ev, struct global *g)
     if (g->state == 1) return NULL;
     g->state = 1;
     const struct ast_node *d = g->node;
-    struct global *mg = find_module(ev, g->scope, d->kids[0]->name);
+    struct global *mg = ev_find_module(ev, g->scope, d->kids[0]->name);
     g->state = 0;
     if (!mg) return NULL;
     if (mg->kind == G_INSTANCE) return instance_scope(ev, mg);
@@ -934,7 +934,7 @@ static struct scope *instance_scope(struct evaluator *ev, struct global *g)
     size_t n = strlen(g->scope->prefix) + strlen(g->name) + 3;
     char *prefix = ev_alloc(ev, n);
     snprintf(prefix, n, "%s%s::", g->scope->prefix, g->name);
-    struct scope *s = scope_new(ev, mg->scope, prefix);
+    struct scope *s = ev_scope_new(ev, mg->scope, prefix);
     if (mnode->kids[0]->nkids) {
         s->params = mnode->kids[0];
         s->args = d->kids[1];
@@ -944,8 +944,8 @@ static struct scope *instance_scope(struct evaluator *ev, struct global *g)
         diag_error(&ev->m->diags, d->loc, "module '%s' takes %u arguments, given %u",
                    mnode->name, mnode->kids[0]->nkids, d->kids[1]->nkids);
     g->sub = s;
-    declare_list(ev, s, mnode->kids[1]);
-    declare_list(ev, s, mnode->kids[2]);
+    ev_declare_list(ev, s, mnode->kids[1]);
+    ev_declare_list(ev, s, mnode->kids[2]);
     return s;
 }
 
@@ -958,11 +958,11 @@ struct global *ev_lookup_global(struct evaluator *ev, struct scope *sc, const ch
         char *mod = scratch(ev, ml + 1);
         memcpy(mod, name, ml);
         mod[ml] = '\0';
-        struct scope *s = scope_of_module(ev, find_module(ev, sc, mod));
-        return s ? scope_get(s, sep + 1) : NULL;
+        struct scope *s = scope_of_module(ev, ev_find_module(ev, sc, mod));
+        return s ? ev_scope_get(s, sep + 1) : NULL;
     }
     for (struct scope *s = sc; s; s = s->parent) {
-        struct global *g = scope_get(s, name);
+        struct global *g = ev_scope_get(s, name);
         if (g && g->kind != G_EXTERNAL) return g;
     }
     return NULL;   /* unqualified externals are the built-ins themselves */
@@ -1198,11 +1198,13 @@ struct entry {
 };
 
 #define ENTER(ev, e)                                                                               \
-    ((e)->saved = (ev)->jb, (e)->m = mark(ev), (e)->nbusy = (ev)->nbusy,                           \
+    ((ev)->steps = (ev)->depth++ ? (ev)->steps : 0,                                                \
+     (e)->saved = (ev)->jb, (e)->m = mark(ev), (e)->nbusy = (ev)->nbusy,                           \
      (e)->nbusy_refs = (ev)->nbusy_refs, (ev)->jb = &(e)->jb, setjmp((e)->jb))
 
 static void leave(struct evaluator *ev, struct entry *e, bool failed)
 {
+    ev->depth--;
     if (failed) {
         while (ev->nbusy > e->nbusy) ev->busy[--ev->nbusy]->state = 0;
         while (ev->nbusy_refs > e->nbusy_refs) {
@@ -1289,237 +1291,8 @@ const char *const *eval_global_names(struct evaluator *ev, size_t *n)
 
 struct cspm_loc eval_global_loc(struct evaluator *ev, const char *name)
 {
-    struct global *g = scope_get(ev->top, name);
+    struct global *g = ev_scope_get(ev->top, name);
     return g ? g->node->loc : (struct cspm_loc){0};
-}
-
-/* ---- the static check: every name resolves ---- */
-
-static void check_names(struct evaluator *ev, const struct ast_node *n, struct names *bound,
-                        struct scope *sc);
-
-static void check_pattern(struct evaluator *ev, const struct ast_node *p, struct scope *sc)
-{
-    if (!p) return;
-    if (p->kind == AST_P_VAR && strstr(p->name, "::") && !ev_lookup_global(ev, sc, p->name))
-        diag_error(&ev->m->diags, p->loc, "unknown name '%s'", p->name);
-    for (uint32_t i = 0; i < p->nkids; i++) check_pattern(ev, p->kids[i], sc);
-}
-
-static void check_stmts(struct evaluator *ev, const struct ast_node *stmts, struct names *bound,
-                        struct scope *sc)
-{
-    if (!stmts) return;
-    for (uint32_t i = 0; i < stmts->nkids; i++) {
-        const struct ast_node *s = stmts->kids[i];
-        if (s->kind == AST_GEN) {
-            check_names(ev, s->kids[1], bound, sc);
-            check_pattern(ev, s->kids[0], sc);
-            pat_names(s->kids[0], bound);
-        } else {
-            check_names(ev, s->kids[0], bound, sc);
-        }
-    }
-}
-
-static void check_decls(struct evaluator *ev, const struct ast_node *items, struct names *bound,
-                        struct scope *sc)
-{
-    uint32_t nd;
-    const struct ast_node *const *ds = flat_decls(ev, items, &nd);
-    for (uint32_t i = 0; i < nd; i++) {
-        const struct ast_node *d = ds[i];
-        size_t save = bound->n;
-        switch (d->kind) {
-        case AST_D_FUN:
-            for (uint32_t c = 0; c < d->nkids; c++) {
-                const struct ast_node *cl = d->kids[c], *c0 = d->kids[0];
-                bool same = cl->nkids == c0->nkids;
-                for (uint32_t g = 0; same && g + 1 < cl->nkids; g++)
-                    same = cl->kids[g]->nkids == c0->kids[g]->nkids;
-                if (!same)
-                    diag_error(&ev->m->diags, cl->loc,
-                               "this clause of '%s' takes other arguments than its first clause",
-                               d->name);
-                size_t s2 = bound->n;
-                for (uint32_t g = 0; g + 1 < cl->nkids; g++) {
-                    check_pattern(ev, cl->kids[g], sc);
-                    pat_names(cl->kids[g], bound);
-                }
-                check_names(ev, cl->kids[cl->nkids - 1], bound, sc);
-                bound->n = s2;
-            }
-            break;
-        case AST_D_PAT:
-            check_pattern(ev, d->kids[0], sc);
-            check_names(ev, d->kids[1], bound, sc);
-            break;
-        case AST_D_CHANNEL:
-            if (d->nkids > 1) check_names(ev, d->kids[1], bound, sc);
-            break;
-        case AST_D_DATATYPE:
-        case AST_D_SUBTYPE:
-            for (uint32_t k = 0; k < d->nkids; k++)
-                if (d->kids[k]->nkids) check_names(ev, d->kids[k]->kids[0], bound, sc);
-            break;
-        case AST_D_NAMETYPE:
-        case AST_D_PRINT:
-            check_names(ev, d->kids[0], bound, sc);
-            break;
-        case AST_D_ASSERT:
-            check_names(ev, d->kids[0], bound, sc);
-            break;
-        case AST_D_MODULE: {
-            if (!sc) break;
-            struct global *g = scope_get(sc, d->name);
-            if (g && g->sub) {
-                check_decls(ev, d->kids[1], bound, g->sub);
-                check_decls(ev, d->kids[2], bound, g->sub);
-            } else if (g && g->node == d) {
-                /* Parameterised: check against a scratch scope with the parameters bound. */
-                for (uint32_t k = 0; k < d->kids[0]->nkids; k++) pat_names(d->kids[0]->kids[k], bound);
-                struct scope *tmp = scope_new(ev, sc, "");
-                declare_list(ev, tmp, d->kids[1]);
-                declare_list(ev, tmp, d->kids[2]);
-                check_decls(ev, d->kids[1], bound, tmp);
-                check_decls(ev, d->kids[2], bound, tmp);
-            }
-            break;
-        }
-        case AST_D_INSTANCE: {
-            const char *mod = d->kids[0]->name;
-            struct global *mg = find_module(ev, sc, mod);
-            if (!mg)
-                diag_error(&ev->m->diags, d->kids[0]->loc, "unknown module '%s'", mod);
-            check_names(ev, d->kids[1], bound, sc);
-            break;
-        }
-        default:
-            break;
-        }
-        bound->n = save;
-    }
-}
-
-static bool known_name(struct evaluator *ev, const char *name, struct names *bound,
-                       struct scope *sc)
-{
-    if (!strstr(name, "::") && names_has(bound, name)) return true;
-    if (ev_lookup_global(ev, sc, name)) return true;
-    return ev_is_builtin_name(name);
-}
-
-static void check_names(struct evaluator *ev, const struct ast_node *n, struct names *bound,
-                        struct scope *sc)
-{
-    if (!n) return;
-    size_t save = bound->n;
-    switch (n->kind) {
-    case AST_VAR:
-        if (!known_name(ev, n->name, bound, sc))
-            diag_error(&ev->m->diags, n->loc, "unknown name '%s'", n->name);
-        return;
-    case AST_APP: {
-        /* Arity: a call of a top-level function (not shadowed) with the wrong number of
-         * arguments in its first group. */
-        const struct ast_node *f = n->kids[0];
-        if (f->kind == AST_VAR && (strstr(f->name, "::") || !names_has(bound, f->name))) {
-            struct global *g = ev_lookup_global(ev, sc, f->name);
-            if (g && g->kind == G_FUN && g->node->kids[0]->nkids > 1) {
-                uint32_t want = g->node->kids[0]->kids[0]->nkids;
-                if (want != n->nkids - 1)
-                    diag_error(&ev->m->diags, n->loc, "'%s' takes %u argument%s, given %u",
-                               f->name, want, want == 1 ? "" : "s", n->nkids - 1);
-            }
-        }
-        for (uint32_t i = 0; i < n->nkids; i++) check_names(ev, n->kids[i], bound, sc);
-        break;
-    }
-    case AST_LET:
-        decl_names(ev, n->kids[0], bound);
-        check_decls(ev, n->kids[0], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_LAMBDA:
-        check_pattern(ev, n->kids[0], sc);
-        pat_names(n->kids[0], bound);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_LIST_COMP:
-    case AST_SET_COMP:
-    case AST_ENUM_SET_COMP:
-        check_stmts(ev, n->kids[1], bound, sc);
-        check_names(ev, n->kids[0], bound, sc);
-        break;
-    case AST_LIST_RANGE:
-    case AST_SET_RANGE:
-        if (n->nkids > 2) check_stmts(ev, n->kids[2], bound, sc);
-        check_names(ev, n->kids[0], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_LIST_FROM:
-    case AST_SET_FROM:
-        if (n->nkids > 1) check_stmts(ev, n->kids[1], bound, sc);
-        check_names(ev, n->kids[0], bound, sc);
-        break;
-    case AST_PREFIX: {
-        check_names(ev, n->kids[0], bound, sc);
-        const struct ast_node *fs = n->kids[1];
-        for (uint32_t i = 0; i < fs->nkids; i++) {
-            const struct ast_node *f = fs->kids[i];
-            if (f->kind == AST_FIELD_OUT) {
-                check_names(ev, f->kids[0], bound, sc);
-            } else {
-                if (f->nkids > 1) check_names(ev, f->kids[1], bound, sc);
-                check_pattern(ev, f->kids[0], sc);
-                pat_names(f->kids[0], bound);
-            }
-        }
-        check_names(ev, n->kids[2], bound, sc);
-        break;
-    }
-    case AST_RENAME:
-        check_names(ev, n->kids[0], bound, sc);
-        check_stmts(ev, n->kids[2], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_LINK_PAR:
-        check_names(ev, n->kids[0], bound, sc);
-        check_names(ev, n->kids[3], bound, sc);
-        check_stmts(ev, n->kids[2], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_REP_EXT_CHOICE:
-    case AST_REP_INT_CHOICE:
-    case AST_REP_INTERLEAVE:
-    case AST_REP_SEQ_COMP:
-        check_stmts(ev, n->kids[0], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        break;
-    case AST_REP_GEN_PAR:
-    case AST_REP_SYNC_EXT_CHOICE:
-        check_names(ev, n->kids[0], bound, sc);
-        check_stmts(ev, n->kids[1], bound, sc);
-        check_names(ev, n->kids[2], bound, sc);
-        break;
-    case AST_REP_ALPHA_PAR:
-        check_stmts(ev, n->kids[0], bound, sc);
-        check_names(ev, n->kids[1], bound, sc);
-        check_names(ev, n->kids[2], bound, sc);
-        break;
-    case AST_REP_LINK_PAR:
-        check_stmts(ev, n->kids[2], bound, sc);
-        check_names(ev, n->kids[3], bound, sc);
-        check_stmts(ev, n->kids[1], bound, sc);
-        check_names(ev, n->kids[0], bound, sc);
-        break;
-    default:
-        if (n->kind >= AST_P_VAR && n->kind <= AST_P_DOUBLE) return;
-        if (n->kind >= AST_T_SCHEME) return;
-        for (uint32_t i = 0; i < n->nkids; i++) check_names(ev, n->kids[i], bound, sc);
-        break;
-    }
-    bound->n = save;
 }
 
 /* ---- printing values (processes and closures) ---- */
@@ -1572,12 +1345,10 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     ev->stop = ev_proc(ev, PROC_STOP, NULL, 0);
     ev->skip = ev_proc(ev, PROC_SKIP, NULL, 0);
     ev_builtins_init(ev);
-    ev->top = scope_new(ev, NULL, "");
+    ev->top = ev_scope_new(ev, NULL, "");
     number(ev, m->decls);
-    declare_list(ev, ev->top, m->decls);
-    struct names bound = {0};
-    check_decls(ev, m->decls, &bound, ev->top);
-    free(bound.v);
+    ev_declare_list(ev, ev->top, m->decls);
+    ev_check_names(ev);
     for (struct global *g = ev->top->first; g; g = g->order) {
         if (g->kind != G_VALUE) continue;
         if (ev->nnames == ev->cap_names) {
@@ -1609,126 +1380,6 @@ void eval_free(struct evaluator *ev)
     free(ev->channels);
     free(ev->names);
     free(ev);
-}
-
-/* ---- exploring ---- */
-
-/* States found so far: an open-addressing table from term to its number (order of
- * discovery, which is breadth-first). */
-struct seen {
-    const value **key;
-    size_t *num;
-    size_t cap, n;
-};
-
-/* The number of state p, adding it when new (*fresh tells which). */
-static size_t seen_add(struct seen *s, const value *p, bool *fresh)
-{
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 1024;
-        const value **k = calloc(cap, sizeof *k);
-        size_t *v = calloc(cap, sizeof *v);
-        if (!k || !v) oom();
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->key[i]) continue;
-            size_t j = s->key[i]->hash & (cap - 1);
-            while (k[j]) j = (j + 1) & (cap - 1);
-            k[j] = s->key[i];
-            v[j] = s->num[i];
-        }
-        free(s->key);
-        free(s->num);
-        s->key = k;
-        s->num = v;
-        s->cap = cap;
-    }
-    size_t j = p->hash & (s->cap - 1);
-    while (s->key[j]) {
-        if (s->key[j] == p) {
-            *fresh = false;
-            return s->num[j];
-        }
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->key[j] = p;
-    s->num[j] = s->n;
-    *fresh = true;
-    return s->n++;
-}
-
-static void print_term(FILE *out, const value *p)
-{
-    char small[512];
-    size_t n = proc_format(p, small, sizeof small);
-    if (n < sizeof small) {
-        fputs(small, out);
-        return;
-    }
-    char *big = malloc(n + 1);
-    if (!big) oom();
-    proc_format(p, big, n + 1);
-    fputs(big, out);
-    free(big);
-}
-
-long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out)
-{
-    struct proc_sem *sem = &ev->sem;
-    size_t errors = diag_count(&ev->m->diags);
-    const value *root = proc_canon(sem, p);
-    if (!root) return -1;
-    struct seen seen = {0};
-    const value **queue = malloc(1024 * sizeof *queue);
-    size_t qn = 0, qcap = 1024, head = 0;
-    bool fresh;
-    if (!queue) oom();
-    seen_add(&seen, root, &fresh);
-    queue[qn++] = root;
-    struct proc_trans *tr = NULL;
-    size_t ntr = 0, cap = 0;
-    long result = 0;
-    while (head < qn) {
-        const value *s = queue[head++];
-        ntr = 0;
-        if (proc_transitions(sem, s, &tr, &ntr, &cap) < 0) {
-            if (diag_count(&ev->m->diags) == errors)
-                diag_error(&ev->m->diags, (struct cspm_loc){0}, "could not compute the transitions of a process");
-            result = -1;
-            break;
-        }
-        if (out) {
-            fprintf(out, "state %zu: ", head - 1);
-            print_term(out, s);
-            fputc('\n', out);
-        }
-        for (size_t i = 0; i < ntr; i++) {
-            size_t k = seen_add(&seen, tr[i].target, &fresh);
-            if (out) {
-                fputs("  ", out);
-                val_print(out, tr[i].event);
-                fprintf(out, " -> %zu\n", k);
-            }
-            if (fresh) {
-                if (qn == qcap) {
-                    qcap *= 2;
-                    const value **q = realloc(queue, qcap * sizeof *q);
-                    if (!q) oom();
-                    queue = q;
-                }
-                queue[qn++] = tr[i].target;
-            }
-        }
-        if ((long)seen.n > max_states) {
-            result = max_states + 1;
-            break;
-        }
-    }
-    if (result == 0) result = (long)seen.n;
-    free(tr);
-    free(queue);
-    free(seen.key);
-    free(seen.num);
-    return result;
 }
 
 /* ---- lazy sequences ---- */

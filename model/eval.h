@@ -48,6 +48,10 @@ const char *const *eval_global_names(struct evaluator *ev, size_t *n);
 /* Where the top-level name is defined (for messages); {NULL, 0, 0} if unknown. */
 struct cspm_loc eval_global_loc(struct evaluator *ev, const char *name);
 
+/* Limits every later API call to about `steps` evaluation steps (0: no limit); past it the
+ * call fails with a located "evaluation step budget exhausted".  For fuzzing. */
+void eval_set_budget(struct evaluator *ev, long steps);
+
 /* Explores the process p breadth-first up to max_states states, forcing thunks as it goes.
  * Returns the number of states found (max_states + 1 when it stopped at the bound), or -1
  * after a diagnostic.  When out is not NULL, prints every state and transition. */

@@ -23,6 +23,8 @@ const value *ev_seq_of(struct evaluator *ev, struct vec *items)
     return ok(ev, val_seq(ev->vs, items->v, items->n));
 }
 
+enum { RANGE_MAX = 10000000 };   /* the most elements a range {a..b} may have */
+
 /* ---- statements ---- */
 
 void ev_stmts(struct evaluator *ev, const struct ast_node *stmts, uint32_t i,
@@ -60,6 +62,9 @@ static void collect_one(struct evaluator *ev, const struct env *env, void *data)
     if (c->mode == 2) {
         int64_t lo = ev_int(ev, ev_eval(ev, c->from, env, c->sc), c->from->loc);
         int64_t hi = ev_int(ev, ev_eval(ev, c->to, env, c->sc), c->to->loc);
+        if (hi - lo >= RANGE_MAX)
+            ev_fail(ev, c->from->loc, "the range %lld..%lld has more than %d elements",
+                    (long long)lo, (long long)hi, RANGE_MAX);
         for (int64_t k = lo; k <= hi; k++) vec_push(ev, &c->out, ok(ev, val_int(ev->vs, k)));
         return;
     }

@@ -1,6 +1,6 @@
 /* eval_int.h — what the evaluator's files share (model/eval.c, pattern.c, dot.c,
  * builtins.c): the evaluator's state, scopes, local environments and error unwinding.
- * Nothing outside model/eval*.c, pattern.c, dot.c and builtins.c includes it.
+ * Nothing outside model/eval*.c, namecheck.c, pattern.c, dot.c and builtins.c includes it.
  * Ownership: the evaluator owns scopes, globals, code records and the scratch memory;
  * values live in the store. */
 #ifndef BATON_MODEL_EVAL_INT_H
@@ -150,10 +150,29 @@ struct evaluator {
     struct code lazyseq_code;      /* <n..>: a CLOSURE holding n */
     struct code buffer_code;       /* marks BUFFER state thunks */
     const value *stop, *skip;
-    long steps;                    /* evaluation steps since the last API entry */
+    long steps;                    /* evaluation steps since the outermost API entry */
+    long budget;                   /* eval_set_budget; 0 for none */
+    int depth;                     /* API entries in progress */
+};
+
+/* A list of names (malloc'd array of borrowed strings). */
+struct names {
+    const char **v;
+    size_t n, cap;
 };
 
 /* ---- eval.c ---- */
+bool ev_names_has(const struct names *s, const char *name);
+void ev_names_add(struct names *s, const char *name);
+void ev_pat_names(const struct ast_node *p, struct names *bound);   /* pattern variables */
+/* A declaration list with Timed sections spliced in (memoised per list). */
+const struct ast_node *const *ev_flat_decls(struct evaluator *ev, const struct ast_node *items,
+                                            uint32_t *n);
+void ev_decl_names(struct evaluator *ev, const struct ast_node *items, struct names *bound);
+struct scope *ev_scope_new(struct evaluator *ev, struct scope *parent, const char *prefix);
+struct global *ev_scope_get(struct scope *s, const char *name);
+void ev_declare_list(struct evaluator *ev, struct scope *s, const struct ast_node *items);
+struct global *ev_find_module(struct evaluator *ev, struct scope *from, const char *mod);
 _Noreturn void ev_fail(struct evaluator *ev, struct cspm_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void *ev_alloc(struct evaluator *ev, size_t n);           /* lives until eval_free */
@@ -202,6 +221,9 @@ bool ev_lazy_uncons(struct evaluator *ev, const value *v, const value **head,
 const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *R,
                              const value *q, const value *explode);
 const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_loc loc);
+
+/* ---- namecheck.c ---- */
+void ev_check_names(struct evaluator *ev);
 
 /* ---- eval_expr.c ---- */
 /* Runs the statements (generators and predicates) of a comprehension from index i, calling

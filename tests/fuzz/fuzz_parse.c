@@ -1,13 +1,17 @@
-/* libFuzzer target for the CSPm front end (lexer, parser, diagnostics, printer, renamer and
- * typechecker).  Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined; never
- * part of the normal build.  Besides "no crash, no hang, no leak", it checks an oracle: a
- * file that loads prints (with every operator parenthesised) to text that loads again and
- * prints the same.  Files that parse are then typechecked. */
+/* libFuzzer target for the CSPm front end (lexer, parser, diagnostics, printer, renamer,
+ * typechecker, evaluator).  Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined;
+ * never part of the normal build.  Besides "no crash, no hang, no leak", it checks an oracle:
+ * a file that loads prints (with every operator parenthesised) to text that loads again and
+ * prints the same.  A file that parses is typechecked; one that also typechecks is evaluated:
+ * every top-level value binding, with a step budget, and every process among them explored a
+ * few states deep. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/eval.h"
 #include "model/parser.h"
 #include "model/types.h"
 
@@ -25,6 +29,30 @@ static char *print_decls(const struct cspm_module *m)
     }
     fclose(f);
     return buf;
+}
+
+enum { FUZZ_STEPS = 20000, FUZZ_STATES = 20, FUZZ_EVENTS = 200 };
+
+static void evaluate(struct cspm_module *m)
+{
+    val_store *vs = val_store_new();
+    struct evaluator *ev = vs ? eval_new(m, vs) : NULL;
+    if (!ev) abort();
+    eval_set_budget(ev, FUZZ_STEPS);
+    if (diag_count(&m->diags) == 0) {
+        size_t n;
+        const char *const *names = eval_global_names(ev, &n);
+        /* Exploring costs the square of a state's branching (proc_canon of every target), so
+         * only small alphabets are explored. */
+        const value *events = eval_events(ev);
+        bool explore = events && events->n <= FUZZ_EVENTS;
+        for (size_t i = 0; i < n && i < 50; i++) {
+            const value *v = eval_global(ev, names[i]);
+            if (v && v->kind == VAL_PROC && explore) eval_explore(ev, v, FUZZ_STATES, NULL);
+        }
+    }
+    eval_free(ev);
+    val_store_free(vs);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -52,11 +80,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(a);
         free(b);
         cspm_module_free(m2);
-        types_check(m);
-        FILE *null = fopen("/dev/null", "w");
-        if (null) {
-            diag_print(&m->diags, null);
-            fclose(null);
+        if (types_check(m) == 0) {
+            evaluate(m);
+        } else {
+            FILE *null = fopen("/dev/null", "w");
+            if (null) {
+                diag_print(&m->diags, null);
+                fclose(null);
+            }
         }
     }
     cspm_module_free(m);
