@@ -1365,6 +1365,7 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
 void eval_free(struct evaluator *ev)
 {
     if (!ev) return;
+    proc_sem_free(&ev->sem);
     for (size_t i = 0; i < ev->nowned; i++) free(ev->owned[i]);
     free(ev->owned);
     for (struct scratch_chunk *c = ev->chunks, *next; c; c = next) {

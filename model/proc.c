@@ -31,6 +31,14 @@ int proc_sem_init(struct proc_sem *sem, val_store *vs, proc_force_fn *force, voi
     return sem->tau && sem->tick ? 0 : -1;
 }
 
+void proc_sem_free(struct proc_sem *sem)
+{
+    free(sem->canon_k);
+    free(sem->canon_v);
+    sem->canon_k = sem->canon_v = NULL;
+    sem->canon_cap = sem->canon_n = 0;
+}
+
 const value *proc_whnf(struct proc_sem *sem, const value *p)
 {
     while (p && p->kind == VAL_PROC && p->num == PROC_THUNK)
@@ -65,7 +73,61 @@ static bool active(int op, uint32_t k, uint32_t n)
     }
 }
 
+static size_t canon_slot(const struct proc_sem *sem, const value *p)
+{
+    size_t mask = sem->canon_cap - 1, i = ((size_t)p->hash * 0x9E3779B97F4A7C15ull >> 7) & mask;
+    while (sem->canon_k[i] && sem->canon_k[i] != p) i = (i + 1) & mask;
+    return i;
+}
+
+/* Remembers that p's canonical form is c (and that c is its own); best effort. */
+static void canon_remember(struct proc_sem *sem, const value *p, const value *c)
+{
+    if ((sem->canon_n + 2) * 2 > sem->canon_cap) {
+        size_t cap = sem->canon_cap ? 2 * sem->canon_cap : 1024;
+        const value **k = calloc(cap, sizeof *k), **v = malloc(cap * sizeof *v);
+        if (!k || !v) {
+            free(k);
+            free(v);
+            return;
+        }
+        const value **ok = sem->canon_k, **ov = sem->canon_v;
+        size_t ocap = sem->canon_cap;
+        sem->canon_k = k;
+        sem->canon_v = v;
+        sem->canon_cap = cap;
+        for (size_t i = 0; i < ocap; i++)
+            if (ok[i]) {
+                size_t j = canon_slot(sem, ok[i]);
+                k[j] = ok[i];
+                v[j] = ov[i];
+            }
+        free(ok);
+        free(ov);
+    }
+    const value *pairs[2][2] = {{p, c}, {c, c}};
+    for (int i = 0; i < 2; i++) {
+        size_t j = canon_slot(sem, pairs[i][0]);
+        if (!sem->canon_k[j]) sem->canon_n++;
+        sem->canon_k[j] = pairs[i][0];
+        sem->canon_v[j] = pairs[i][1];
+    }
+}
+
+static const value *canon_walk(struct proc_sem *sem, const value *p, int depth);
+
 static const value *canon(struct proc_sem *sem, const value *p, int depth)
+{
+    if (p && sem->canon_cap) {
+        size_t j = canon_slot(sem, p);
+        if (sem->canon_k[j]) return sem->canon_v[j];
+    }
+    const value *orig = p, *c = canon_walk(sem, p, depth);
+    if (orig && c) canon_remember(sem, orig, c);
+    return c;
+}
+
+static const value *canon_walk(struct proc_sem *sem, const value *p, int depth)
 {
     p = proc_whnf(sem, p);
     if (!p || p->kind != VAL_PROC || depth > 10000) return depth > 10000 ? NULL : p;
@@ -93,9 +155,11 @@ fail:
     return NULL;
 }
 
+/* Canonical forms are cached: a term reached again (the common case in a search, and every
+ * branch of a wide choice sharing one continuation) costs one lookup, not a walk. */
 const value *proc_canon(struct proc_sem *sem, const value *p)
 {
-    return canon(sem, p, 0);
+    return p ? canon(sem, p, 0) : NULL;
 }
 
 /* ---- transition lists ---- */

@@ -68,10 +68,15 @@ struct proc_sem {
     proc_force_fn *force;
     void *evaluator;
     const value *tau, *tick;      /* the special events, made by proc_sem_init */
+    /* term -> its canonical form, so each term is made canonical once (open addressing) */
+    const value **canon_k, **canon_v;
+    size_t canon_cap, canon_n;
 };
 
 /* Sets up the semantics for a store and an evaluator.  0, or -1 when out of memory. */
 int proc_sem_init(struct proc_sem *sem, val_store *vs, proc_force_fn *force, void *evaluator);
+/* Frees what the semantics keeps (its caches); the terms are the store's. */
+void proc_sem_free(struct proc_sem *sem);
 
 struct proc_trans {
     const value *event;           /* a visible event, sem->tau or sem->tick */

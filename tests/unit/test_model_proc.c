@@ -29,6 +29,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+    proc_sem_free(&sem);
     val_store_free(vs);
 }
 
