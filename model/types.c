@@ -4,6 +4,7 @@
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
  * the fields is certain, and get a fresh type otherwise (see docs/cspm-types.md). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1149,7 +1150,7 @@ static void check_ambiguous(struct tc *c, uint32_t id, struct ast_node *texpr)
         if (x->kind == AST_VAR && x->aux && c->t->b[x->aux].kind == RS_PARAM && c->t->b[x->aux].owner &&
             c->t->b[x->aux].owner->kind == AST_D_MODULE)
             push_id(c, &c->field_params, &c->nfield_params, &c->cap_field_params, (uint32_t)x->aux);
-        else if (!c->t->b[id].in_module && ambiguous_source(c, x) && ty_ambiguous(f->f[i]))
+        else if (!c->t->b[id].in_module && ambiguous_source(c, x) && ty_ambiguous(c, f->f[i]))
             ty_error(c, x->loc, "the type of this field of '%s' is ambiguous", c->t->b[id].name);
     }
 }

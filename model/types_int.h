@@ -38,6 +38,12 @@ enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_YIELD = 8,
 
 enum { LEVEL_GENERIC = 1 << 30 };
 
+/* Types can grow exponentially (f1(x) = (x, x), f2(x) = f1(f1(x)), …): past this many steps
+ * of unification, copying or class checking the checker stops and accepts what is left,
+ * rather than hang.  Real specifications stay far below it (docs/cspm-types.md). */
+#define TY_BUDGET 20000000u
+
+
 struct ty {
     uint8_t kind;               /* enum ty_kind */
     uint8_t cls;                /* VAR, SKOLEM: classes required (VAR) or granted (SKOLEM) */
@@ -69,6 +75,8 @@ struct tc {
     struct fields *bfields;     /* per binding: channel / constructor fields */
     uint8_t *dt_eq;             /* per datatype binding: 0 unknown, 1 checking, 2 Eq, 3 not */
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
+    uint64_t steps;             /* work done on type terms, against TY_BUDGET */
+    int exhausted;              /* the budget ran out: stop checking, accept (see unify.c) */
     char why[256];              /* why the last unification failed, when not a plain mismatch */
     struct ty *prim[TY_EVENT + 1];
     struct ast_node **instances;    /* every D_INSTANCE, for check_module_ambiguity */
@@ -78,6 +86,13 @@ struct tc {
     struct ty *scoped[64];      /* skolems of the annotations being checked, innermost last */
     int nscoped;
 };
+
+/* Counts one step; true once the budget is spent. */
+static inline int ty_spent(struct tc *c)
+{
+    if (++c->steps > TY_BUDGET) c->exhausted = 1;
+    return c->exhausted;
+}
 
 struct ty *ty_prune(struct ty *t);
 struct ty *ty_new(struct tc *c, enum ty_kind k, uint16_t n);
@@ -101,7 +116,7 @@ void ty_generalise(struct tc *c, struct ty *t);
 struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem);
 
 /* Does T still contain an unbound variable or a skolem? */
-int ty_ambiguous(struct ty *t);
+int ty_ambiguous(struct tc *c, struct ty *t);
 
 /* T printed in CSPm's type syntax into BUF. */
 void ty_print(struct tc *c, struct ty *t, char *buf, size_t n);

@@ -83,6 +83,7 @@ static void put(char **p, char *end, const char *s)
 static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct names *nm, int depth)
 {
     t = ty_prune(t);
+    if (*p >= end - 1) return;      /* full: shared subterms must not be walked again */
     if (depth > 40) { put(p, end, "…"); return; }
     char tmp[64];
     switch ((enum ty_kind)t->kind) {
@@ -204,7 +205,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
 {
     t = ty_prune(t);
     cls = closure(cls);
-    if (!cls || depth > 200) return 1;
+    if (!cls || depth > 200 || ty_spent(c)) return 1;
     if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM) {
         char buf[128];
         ty_print(c, t, buf, sizeof buf);
@@ -270,17 +271,17 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
 /* ---- unification ---- */
 
 /* Occurs check, lowering the levels of T's variables to LEVEL on the way. */
-static int occurs(struct ty *v, struct ty *t, int level, int depth)
+static int occurs(struct tc *c, struct ty *v, struct ty *t, int level, int depth)
 {
     t = ty_prune(t);
     if (t == v) return 1;
-    if (depth > 5000) return 0;
+    if (depth > 5000 || ty_spent(c)) return 0;
     if (t->kind == TY_VAR) {
         if (t->level > level) t->level = level;
         return 0;
     }
     for (uint16_t i = 0; i < t->n; i++)
-        if (occurs(v, t->a[i], level, depth + 1)) return 1;
+        if (occurs(c, v, t->a[i], level, depth + 1)) return 1;
     return 0;
 }
 
@@ -289,10 +290,10 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
     a = ty_prune(a);
     b = ty_prune(b);
     if (a == b) return 1;
-    if (depth > 5000) return 1;
+    if (depth > 5000 || ty_spent(c)) return 1;
     if (a->kind == TY_VAR || b->kind == TY_VAR) {
         struct ty *v = a->kind == TY_VAR ? a : b, *t = v == a ? b : a;
-        if (occurs(v, t, v->level, 0)) {
+        if (occurs(c, v, t, v->level, 0)) {
             snprintf(c->why, sizeof c->why, "this would need an infinite type");
             return 0;
         }
@@ -327,7 +328,7 @@ int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_lo
              const char *context)
 {
     c->why[0] = '\0';
-    if (uni(c, expected, found, 0)) return 1;
+    if (uni(c, expected, found, 0) || c->exhausted) return 1;
     struct names nm = {{0}, 0};
     char e[256], f[256];
     shared_names = &nm;
@@ -345,7 +346,7 @@ int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_lo
 int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, const char *context)
 {
     c->why[0] = '\0';
-    if (has_class(c, t, cls, 0)) return 1;
+    if (has_class(c, t, cls, 0) || c->exhausted) return 1;
     if (!c->why[0]) why_not(c, t, cls);
     if (context) ty_error(c, loc, "%s: %s", context, c->why);
     else ty_error(c, loc, "%s", c->why);
@@ -357,7 +358,7 @@ int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, con
 static void gen_rec(struct tc *c, struct ty *t, int depth)
 {
     t = ty_prune(t);
-    if (depth > 5000) return;
+    if (depth > 5000 || ty_spent(c)) return;
     if (t->kind == TY_VAR) {
         if (t->level > c->level) t->level = LEVEL_GENERIC;
         return;
@@ -375,7 +376,7 @@ struct inst {
 static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skolem, int depth)
 {
     t = ty_prune(t);
-    if (depth > 5000) return t;
+    if (depth > 5000 || ty_spent(c)) return t;
     if (t->kind == TY_VAR) {
         if (t->level != LEVEL_GENERIC && skolem != 2) return t;
         for (uint32_t i = 0; i < m->n; i++)
@@ -425,11 +426,12 @@ struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem)
     return inst_rec(c, t, &m, skolem, 0);
 }
 
-int ty_ambiguous(struct ty *t)
+int ty_ambiguous(struct tc *c, struct ty *t)
 {
     t = ty_prune(t);
+    if (ty_spent(c)) return 0;
     if (t->kind == TY_VAR || t->kind == TY_SKOLEM) return 1;
     for (uint16_t i = 0; i < t->n; i++)
-        if (ty_ambiguous(t->a[i])) return 1;
+        if (ty_ambiguous(c, t->a[i])) return 1;
     return 0;
 }
