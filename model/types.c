@@ -781,7 +781,18 @@ NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
     ty_unify(c, l, infer(c, t->kids[1]), t->kids[1]->loc, what);
 }
 
+static struct ty *infer_node(struct tc *c, struct ast_node *e);
+
+/* Counts the nesting of expressions being inferred, which bounds on-demand inference. */
 static struct ty *infer(struct tc *c, struct ast_node *e)
+{
+    c->edepth++;
+    struct ty *t = infer_node(c, e);
+    c->edepth--;
+    return t;
+}
+
+static struct ty *infer_node(struct tc *c, struct ast_node *e)
 {
     struct ty *t;
     struct ast_node **k = e->kids;
@@ -995,7 +1006,9 @@ static void push_skolems(struct tc *c, struct ty *t)
 static void infer_value(struct tc *c, uint32_t id)
 {
     if (c->bstate[id]) return;
-    if (c->depth > 200) return;     /* deep chains of definitions: inferred later, in order */
+    /* Deep chains of definitions, or a use deep inside an expression: inferred later, in
+     * order, so that the C stack holds at most one deep expression. */
+    if (c->depth > 200 || c->edepth > 1000) return;
     struct rs_binding *b = &c->t->b[id];
     struct ast_node *d = b->decl;
     if (!d) return;

@@ -69,6 +69,7 @@ struct tc {
     int nerr;
     int level;                  /* current let-nesting level for generalisation */
     int depth;                  /* demand-driven inference depth */
+    int edepth;                 /* nesting of expressions being inferred */
     uint32_t serial;
     struct ty **btype;          /* per binding: its type (scheme when bpoly) */
     uint8_t *bpoly, *bstate;    /* per binding: generalised; 0 new, 1 inferring, 2 done */
