@@ -47,10 +47,13 @@ struct rs {
     struct scope *top;
 };
 
-/* A group of pattern variables that must be distinct (one clause, one comprehension, …). */
+/* A group of pattern variables that must be distinct (one clause, one comprehension, …);
+ * hashed once it grows, so that wide patterns stay linear. */
 struct group {
     uint32_t *ids;
     uint32_t n, cap;
+    uint32_t *hash;             /* open addressing over ids, capacity hcap (a power of 2) */
+    uint32_t hcap;
 };
 
 static const struct {
@@ -305,6 +308,14 @@ static struct rs_module *instance_target(struct rs *r, uint32_t id)
 
 /* ---- patterns ---- */
 
+static void group_hash_insert(struct rs *r, struct group *g, uint32_t id)
+{
+    const struct rs_binding *b = &r->t->b[id];
+    uint32_t h = hash_name(b->name, b->len) & (g->hcap - 1);
+    while (g->hash[h]) h = (h + 1) & (g->hcap - 1);
+    g->hash[h] = id;
+}
+
 static void group_add(struct rs *r, struct group *g, uint32_t id)
 {
     if (g->n == g->cap) {
@@ -315,6 +326,25 @@ static void group_add(struct rs *r, struct group *g, uint32_t id)
         g->cap = cap;
     }
     g->ids[g->n++] = id;
+    if (g->n > 16 && 2 * g->n >= g->hcap) {
+        g->hcap = 4 * g->cap;
+        g->hash = arena_alloc(r->a, g->hcap * sizeof *g->hash);
+        for (uint32_t i = 0; i < g->n; i++) group_hash_insert(r, g, g->ids[i]);
+    } else if (g->hash) {
+        group_hash_insert(r, g, id);
+    }
+}
+
+static int group_has(struct rs *r, const struct group *g, const char *name, uint32_t len)
+{
+    if (g->hash) {
+        for (uint32_t h = hash_name(name, len) & (g->hcap - 1); g->hash[h]; h = (h + 1) & (g->hcap - 1))
+            if (same(&r->t->b[g->hash[h]], name, len)) return 1;
+        return 0;
+    }
+    for (uint32_t i = 0; i < g->n; i++)
+        if (same(&r->t->b[g->ids[i]], name, len)) return 1;
+    return 0;
 }
 
 static int is_constant_name(const struct rs_binding *b)
@@ -344,12 +374,8 @@ static void bind_pattern(struct rs *r, struct scope *s, struct ast_node *p, stru
             p->aux = (int32_t)id;
             return;
         }
-        int twice = 0;
-        for (uint32_t i = 0; g && i < g->n && !twice; i++)
-            if (same(&r->t->b[g->ids[i]], p->name, p->len)) {
-                error(r, p->loc, "the variable '%s' is bound more than once in this pattern", p->name);
-                twice = 1;
-            }
+        int twice = g && group_has(r, g, p->name, p->len);
+        if (twice) error(r, p->loc, "the variable '%s' is bound more than once in this pattern", p->name);
         if (twice) {
             id = new_binding(r, kind, p->name, p->len, owner, p);
             scope_add(r, s, id);

@@ -47,12 +47,14 @@ enum { LEVEL_GENERIC = 1 << 30 };
 struct ty {
     uint8_t kind;               /* enum ty_kind */
     uint8_t cls;                /* VAR, SKOLEM: classes required (VAR) or granted (SKOLEM) */
-    uint16_t n;                 /* number of a[] */
+    uint32_t n;                 /* number of a[] */
     int32_t level;              /* VAR: binding level (LEVEL_GENERIC in a scheme) */
     struct ty *link;            /* VAR: what it was unified with */
     struct ty **a;
     uint32_t id;                /* DATA: datatype binding; VAR: serial */
     uint32_t inst;              /* DATA: the instance it was reached through (0: any) */
+    uint32_t stamp;             /* VAR: the instantiation that made `copy` */
+    struct ty *copy;            /* VAR: its copy in that instantiation */
     const char *name;           /* SKOLEM: the annotation's name; DATA: the datatype's */
 };
 
@@ -76,6 +78,7 @@ struct tc {
     struct fields *bfields;     /* per binding: channel / constructor fields */
     uint8_t *dt_eq;             /* per datatype binding: 0 unknown, 1 checking, 2 Eq, 3 not */
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
+    uint32_t inst_stamp;        /* counts instantiations (struct ty's stamp) */
     uint64_t steps;             /* work done on type terms, against TY_BUDGET */
     int exhausted;              /* the budget ran out: stop checking, accept (see unify.c) */
     char why[256];              /* why the last unification failed, when not a plain mismatch */
@@ -96,7 +99,7 @@ static inline int ty_spent(struct tc *c)
 }
 
 struct ty *ty_prune(struct ty *t);
-struct ty *ty_new(struct tc *c, enum ty_kind k, uint16_t n);
+struct ty *ty_new(struct tc *c, enum ty_kind k, uint32_t n);
 struct ty *ty_var(struct tc *c, uint8_t cls);
 struct ty *ty_prim(struct tc *c, enum ty_kind k);
 struct ty *ty_un(struct tc *c, enum ty_kind k, struct ty *x);     /* SEQ, SET */
