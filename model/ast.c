@@ -318,7 +318,17 @@ static void print_node(struct printer *p, const struct ast_node *n)
         }
         break;
     case AST_CLAUSE: put(p, "<clause>"); break;
-    case AST_D_PAT: print_node(p, k[0]); put(p, " = "); print_node(p, k[1]); break;
+    case AST_D_PAT:
+        /* `(1) = 0`: a line may not start with a literal (it would continue the previous
+         * one), so patterns other than names and tuples keep their parentheses */
+        if (k[0]->kind != AST_P_VAR && k[0]->kind != AST_P_TUPLE) {
+            put(p, "(");
+            print_node(p, k[0]);
+            put(p, ")");
+        } else {
+            print_node(p, k[0]);
+        }
+        put(p, " = "); print_node(p, k[1]); break;
     case AST_D_CHANNEL:
         put(p, "channel "); print_list(p, k[0], ", ");
         if (n->nkids > 1) { put(p, " : "); print_node(p, k[1]); }

@@ -47,10 +47,13 @@ struct rs {
     struct scope *top;
 };
 
-/* A group of pattern variables that must be distinct (one clause, one comprehension, …). */
+/* A group of pattern variables that must be distinct (one clause, one comprehension, …);
+ * hashed once it grows, so that wide patterns stay linear. */
 struct group {
     uint32_t *ids;
     uint32_t n, cap;
+    uint32_t *hash;             /* open addressing over ids, capacity hcap (a power of 2) */
+    uint32_t hcap;
 };
 
 static const struct {
@@ -305,6 +308,14 @@ static struct rs_module *instance_target(struct rs *r, uint32_t id)
 
 /* ---- patterns ---- */
 
+static void group_hash_insert(struct rs *r, struct group *g, uint32_t id)
+{
+    const struct rs_binding *b = &r->t->b[id];
+    uint32_t h = hash_name(b->name, b->len) & (g->hcap - 1);
+    while (g->hash[h]) h = (h + 1) & (g->hcap - 1);
+    g->hash[h] = id;
+}
+
 static void group_add(struct rs *r, struct group *g, uint32_t id)
 {
     if (g->n == g->cap) {
@@ -315,6 +326,25 @@ static void group_add(struct rs *r, struct group *g, uint32_t id)
         g->cap = cap;
     }
     g->ids[g->n++] = id;
+    if (g->n > 16 && 2 * g->n >= g->hcap) {
+        g->hcap = 4 * g->cap;
+        g->hash = arena_alloc(r->a, g->hcap * sizeof *g->hash);
+        for (uint32_t i = 0; i < g->n; i++) group_hash_insert(r, g, g->ids[i]);
+    } else if (g->hash) {
+        group_hash_insert(r, g, id);
+    }
+}
+
+static int group_has(struct rs *r, const struct group *g, const char *name, uint32_t len)
+{
+    if (g->hash) {
+        for (uint32_t h = hash_name(name, len) & (g->hcap - 1); g->hash[h]; h = (h + 1) & (g->hcap - 1))
+            if (same(&r->t->b[g->hash[h]], name, len)) return 1;
+        return 0;
+    }
+    for (uint32_t i = 0; i < g->n; i++)
+        if (same(&r->t->b[g->ids[i]], name, len)) return 1;
+    return 0;
 }
 
 static int is_constant_name(const struct rs_binding *b)
@@ -344,12 +374,8 @@ static void bind_pattern(struct rs *r, struct scope *s, struct ast_node *p, stru
             p->aux = (int32_t)id;
             return;
         }
-        int twice = 0;
-        for (uint32_t i = 0; g && i < g->n && !twice; i++)
-            if (same(&r->t->b[g->ids[i]], p->name, p->len)) {
-                error(r, p->loc, "the variable '%s' is bound more than once in this pattern", p->name);
-                twice = 1;
-            }
+        int twice = g && group_has(r, g, p->name, p->len);
+        if (twice) error(r, p->loc, "the variable '%s' is bound more than once in this pattern", p->name);
         if (twice) {
             id = new_binding(r, kind, p->name, p->len, owner, p);
             scope_add(r, s, id);
@@ -806,8 +832,8 @@ static void check_tock(struct rs *r)
  *
  * `instance M1 = M` and, inside M, `y = M1::y`: the member refers to itself through an
  * instance of its own module, which libcspm rejects; so does a module whose instances
- * contain instances of it again.  A graph over value definitions (and one over modules)
- * and a search from each edge that goes through an instance. */
+ * contain instances of it again.  A graph over value definitions, instances and modules; an
+ * edge through an instance inside a strongly connected component closes such a cycle. */
 
 struct edge {
     uint32_t from, to;
@@ -861,25 +887,59 @@ static void number_list(struct rs *r, struct graph *g, struct ast_node *items, s
     }
 }
 
-/* Can node TO reach node FROM?  Iterative search with a stamp per node. */
-static int reaches(struct graph *g, uint32_t start, uint32_t goal, uint32_t *seen, uint32_t stamp,
-                   uint32_t *stack, const size_t *first)
+/* Strongly connected components of the graph (Tarjan, iterative: the graph can be as deep
+ * as the specification is long).  comp[u] numbers u's component. */
+static void components(const struct graph *g, const size_t *first, uint32_t *comp)
 {
-    size_t sp = 0;
-    stack[sp++] = start;
-    seen[start] = stamp;
-    while (sp) {
-        uint32_t u = stack[--sp];
-        if (u == goal) return 1;
-        for (size_t k = first[u]; k < first[u + 1]; k++) {
-            uint32_t v = g->e[k].to;
-            if (seen[v] != stamp) {
-                seen[v] = stamp;
-                stack[sp++] = v;
+    uint32_t n = g->nnodes, counter = 0, ncomp = 0;
+    uint32_t *index = malloc((n + 1) * sizeof *index), *low = malloc((n + 1) * sizeof *low);
+    uint32_t *stack = malloc((n + 1) * sizeof *stack), *call = malloc((n + 1) * sizeof *call);
+    size_t *next = malloc((n + 1) * sizeof *next);
+    uint8_t *on = calloc(n + 1, 1);
+    if (!index || !low || !stack || !call || !next || !on) abort();
+    for (uint32_t u = 0; u < n; u++) index[u] = UINT32_MAX;
+    uint32_t sp = 0, cp = 0;
+    for (uint32_t root = 0; root < n; root++) {
+        if (index[root] != UINT32_MAX) continue;
+        call[cp++] = root;
+        index[root] = low[root] = counter++;
+        next[root] = first[root];
+        stack[sp++] = root;
+        on[root] = 1;
+        while (cp) {
+            uint32_t u = call[cp - 1];
+            if (next[u] < first[u + 1]) {
+                uint32_t v = g->e[next[u]++].to;
+                if (index[v] == UINT32_MAX) {
+                    index[v] = low[v] = counter++;
+                    next[v] = first[v];
+                    stack[sp++] = v;
+                    on[v] = 1;
+                    call[cp++] = v;
+                } else if (on[v] && index[v] < low[u]) {
+                    low[u] = index[v];
+                }
+                continue;
+            }
+            cp--;
+            if (cp && low[u] < low[call[cp - 1]]) low[call[cp - 1]] = low[u];
+            if (low[u] == index[u]) {
+                uint32_t v;
+                do {
+                    v = stack[--sp];
+                    on[v] = 0;
+                    comp[v] = ncomp;
+                } while (v != u);
+                ncomp++;
             }
         }
     }
-    return 0;
+    free(index);
+    free(low);
+    free(stack);
+    free(call);
+    free(next);
+    free(on);
 }
 
 static int by_from(const void *a, const void *b)
@@ -913,17 +973,17 @@ static void check_instance_cycles(struct rs *r)
     }
     if (g.n) qsort(g.e, g.n, sizeof *g.e, by_from);
     size_t *first = calloc(g.nnodes + 1, sizeof *first);
-    uint32_t *seen = calloc(g.nnodes + 1, sizeof *seen), *stack = malloc((g.n + 1) * sizeof *stack);
-    if (!first || !seen || !stack) abort();
+    uint32_t *comp = calloc(g.nnodes + 1, sizeof *comp);
+    if (!first || !comp) abort();
     for (size_t k = 0; k < g.n; k++) first[g.e[k].from + 1]++;
     for (uint32_t u = 0; u < g.nnodes; u++) first[u + 1] += first[u];
-    uint32_t stamp = 0;
+    components(&g, first, comp);
     for (size_t k = 0; k < g.n; k++) {
         struct edge *e = &g.e[k];
         int through = (e->site->kind == AST_VAR && e->site->aux2 != 0) ||
                       decls[e->from]->kind == AST_D_INSTANCE;
         if (!through) continue;
-        if (reaches(&g, e->to, e->from, seen, ++stamp, stack, first)) {
+        if (comp[e->to] == comp[e->from]) {   /* the edge closes a cycle */
             if (decls[e->from]->kind == AST_D_INSTANCE)
                 error(r, e->site->loc, "instance '%s' of module '%s' contains an instance of itself",
                       decls[e->from]->name, e->site->name);
@@ -934,8 +994,7 @@ static void check_instance_cycles(struct rs *r)
         }
     }
     free(first);
-    free(seen);
-    free(stack);
+    free(comp);
     free(g.e);
     free(g.node_of);
     free(decls);

@@ -4,6 +4,7 @@
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
  * the fields is certain, and get a fresh type otherwise (see docs/cspm-types.md). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,10 +22,10 @@ static void infer_value(struct tc *c, uint32_t id);
 
 static struct ty *prim(struct tc *c, enum ty_kind k) { return ty_prim(c, k); }
 
-static struct ty *fun(struct tc *c, struct ty **args, uint16_t n, struct ty *res)
+static struct ty *fun(struct tc *c, struct ty **args, uint32_t n, struct ty *res)
 {
-    struct ty *t = ty_new(c, TY_FUN, (uint16_t)(n + 1));
-    for (uint16_t i = 0; i < n; i++) t->a[i] = args[i];
+    struct ty *t = ty_new(c, TY_FUN, (uint32_t)(n + 1));
+    for (uint32_t i = 0; i < n; i++) t->a[i] = args[i];
     t->a[n] = res;
     return t;
 }
@@ -85,7 +86,7 @@ static struct ty *ptype(struct tparse *p)
     }
     if (*p->s == '(') {
         struct ty *args[8];
-        uint16_t n = 0;
+        uint32_t n = 0;
         p->s++;
         for (;;) {
             args[n++] = ptype(p);
@@ -99,7 +100,7 @@ static struct ty *ptype(struct tparse *p)
         }
         if (n == 1) return args[0];
         struct ty *t = ty_new(c, TY_TUPLE, n);
-        for (uint16_t i = 0; i < n; i++) t->a[i] = args[i];
+        for (uint32_t i = 0; i < n; i++) t->a[i] = args[i];
         return t;
     }
     return tvar(p, *p->s++);
@@ -144,7 +145,7 @@ static struct ty *elem_of_set(struct tc *c, struct ty *set, struct cspm_loc loc,
 static struct ty *field_elem(struct tc *c, struct ast_node *e)
 {
     if (e->kind == AST_TUPLE) {
-        struct ty *t = ty_new(c, TY_TUPLE, (uint16_t)e->nkids);
+        struct ty *t = ty_new(c, TY_TUPLE, (uint32_t)e->nkids);
         for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = field_elem(c, e->kids[i]);
         return t;
     }
@@ -153,10 +154,12 @@ static struct ty *field_elem(struct tc *c, struct ast_node *e)
 
 static void push_field(struct tc *c, struct fields *f, struct ty *t)
 {
-    struct ty **nf = arena_alloc(c->a, (f->n + 1) * sizeof *nf);
-    if (f->n) memcpy(nf, f->f, f->n * sizeof *nf);
-    nf[f->n++] = t;
-    f->f = nf;
+    if ((f->n & (f->n - 1)) == 0) {     /* n is 0 or a power of two: grow */
+        struct ty **nf = arena_alloc(c->a, (f->n ? 2 * f->n : 1) * sizeof *nf);
+        if (f->n) memcpy(nf, f->f, f->n * sizeof *nf);
+        f->f = nf;
+    }
+    f->f[f->n++] = t;
 }
 
 /* Flattens a field type expression `A.B.C` (through dotted nametypes) into F. */
@@ -214,7 +217,7 @@ static struct ty *ctor_type(struct tc *c, uint32_t id, uint32_t skip_fields)
     if (f->state != 2) return ty_var(c, 0);
     struct ty *res = c->t->b[id].kind == RS_CHANNEL ? prim(c, TY_EVENT) : ty_data(c, ctor_datatype(c, id));
     if (skip_fields >= f->n) return res;
-    struct ty *t = ty_new(c, TY_YIELD, (uint16_t)(f->n - skip_fields + 1));
+    struct ty *t = ty_new(c, TY_YIELD, (uint32_t)(f->n - skip_fields + 1));
     for (uint32_t i = skip_fields; i < f->n; i++) t->a[i - skip_fields] = f->f[i];
     t->a[t->n - 1] = res;
     return t;
@@ -232,7 +235,7 @@ static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
     }
     if (p->kind == TY_YIELD || (p->kind == TY_SET && ty_prune(p->a[0])->kind == TY_DATA)) {
         struct ty *u = ty_new(c, (enum ty_kind)p->kind, p->n);
-        for (uint16_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
+        for (uint32_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
         u->a[p->n - 1] = tag_instance(c, p->a[p->n - 1], inst);
         return u;
     }
@@ -325,7 +328,7 @@ static struct ty *ann_fields_yield(struct tc *c, struct ast_node *left, struct t
         left = left->kids[1];
     }
     parts[n++] = left;
-    struct ty *y = ty_new(c, TY_YIELD, (uint16_t)(n + 1));
+    struct ty *y = ty_new(c, TY_YIELD, (uint32_t)(n + 1));
     for (int i = 0; i < n; i++) y->a[i] = ann_type(c, parts[i], av);
     y->a[n] = res;
     return y;
@@ -364,13 +367,13 @@ static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
     }
     case AST_T_FUN: {
         struct ast_node *args = t->kids[0];
-        struct ty *f = ty_new(c, TY_FUN, (uint16_t)(args->nkids + 1));
+        struct ty *f = ty_new(c, TY_FUN, (uint32_t)(args->nkids + 1));
         for (uint32_t i = 0; i < args->nkids; i++) f->a[i] = ann_type(c, args->kids[i], av);
         f->a[args->nkids] = ann_type(c, t->kids[1], av);
         return f;
     }
     case AST_T_TUPLE: {
-        struct ty *u = ty_new(c, TY_TUPLE, (uint16_t)t->nkids);
+        struct ty *u = ty_new(c, TY_TUPLE, (uint32_t)t->nkids);
         for (uint32_t i = 0; i < t->nkids; i++) u->a[i] = ann_type(c, t->kids[i], av);
         return u;
     }
@@ -507,7 +510,7 @@ static struct ty *pattern(struct tc *c, struct ast_node *p)
     case AST_P_BOOL: return prim(c, TY_BOOL);
     case AST_P_STRING: return ty_un(c, TY_SEQ, prim(c, TY_CHAR));
     case AST_P_TUPLE:
-        t = ty_new(c, TY_TUPLE, (uint16_t)p->nkids);
+        t = ty_new(c, TY_TUPLE, (uint32_t)p->nkids);
         for (uint32_t i = 0; i < p->nkids; i++) t->a[i] = pattern(c, p->kids[i]);
         return t;
     case AST_P_LIST:
@@ -754,7 +757,7 @@ NOINLINE static struct ty *app(struct tc *c, struct ast_node *e)
         }
         return f->a[f->n - 1];
     }
-    struct ty *want = ty_new(c, TY_FUN, (uint16_t)(nargs + 1));
+    struct ty *want = ty_new(c, TY_FUN, (uint32_t)(nargs + 1));
     for (uint32_t i = 0; i < nargs; i++) want->a[i] = infer(c, e->kids[i + 1]);
     want->a[nargs] = ty_var(c, 0);
     ty_unify(c, want, f, e->kids[0]->loc, NULL);
@@ -780,7 +783,18 @@ NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
     ty_unify(c, l, infer(c, t->kids[1]), t->kids[1]->loc, what);
 }
 
+static struct ty *infer_node(struct tc *c, struct ast_node *e);
+
+/* Counts the nesting of expressions being inferred, which bounds on-demand inference. */
 static struct ty *infer(struct tc *c, struct ast_node *e)
+{
+    c->edepth++;
+    struct ty *t = infer_node(c, e);
+    c->edepth--;
+    return t;
+}
+
+static struct ty *infer_node(struct tc *c, struct ast_node *e)
 {
     struct ty *t;
     struct ast_node **k = e->kids;
@@ -791,7 +805,7 @@ static struct ty *infer(struct tc *c, struct ast_node *e)
     case AST_STRING: return ty_un(c, TY_SEQ, prim(c, TY_CHAR));
     case AST_VAR: return e->aux ? name_type(c, e) : ty_var(c, 0);
     case AST_TUPLE:
-        t = ty_new(c, TY_TUPLE, (uint16_t)e->nkids);
+        t = ty_new(c, TY_TUPLE, (uint32_t)e->nkids);
         for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = infer(c, k[i]);
         return t;
     case AST_LIST:
@@ -853,7 +867,7 @@ static struct ty *infer(struct tc *c, struct ast_node *e)
         return infer(c, k[1]);
     case AST_LAMBDA: {
         struct ast_node *ps = k[0];
-        t = ty_new(c, TY_FUN, (uint16_t)(ps->nkids + 1));
+        t = ty_new(c, TY_FUN, (uint32_t)(ps->nkids + 1));
         for (uint32_t i = 0; i < ps->nkids; i++) t->a[i] = pattern(c, ps->kids[i]);
         t->a[ps->nkids] = infer(c, k[1]);
         return t;
@@ -953,7 +967,7 @@ static struct ty *clause(struct tc *c, struct ast_node *cl, uint32_t group)
 {
     if (group + 1 >= cl->nkids) return infer(c, cl->kids[cl->nkids - 1]);
     struct ast_node *ps = cl->kids[group];
-    struct ty *t = ty_new(c, TY_FUN, (uint16_t)(ps->nkids + 1));
+    struct ty *t = ty_new(c, TY_FUN, (uint32_t)(ps->nkids + 1));
     for (uint32_t i = 0; i < ps->nkids; i++) t->a[i] = pattern(c, ps->kids[i]);
     t->a[ps->nkids] = clause(c, cl, group + 1);
     return t;
@@ -987,14 +1001,16 @@ static void push_skolems(struct tc *c, struct ty *t)
         if (c->nscoped < (int)(sizeof c->scoped / sizeof c->scoped[0])) c->scoped[c->nscoped++] = t;
         return;
     }
-    for (uint16_t i = 0; i < t->n; i++) push_skolems(c, t->a[i]);
+    for (uint32_t i = 0; i < t->n; i++) push_skolems(c, t->a[i]);
 }
 
 /* Infers the definition of VALUE binding ID (a D_FUN, or the D_PAT that binds it). */
 static void infer_value(struct tc *c, uint32_t id)
 {
     if (c->bstate[id]) return;
-    if (c->depth > 200) return;     /* deep chains of definitions: inferred later, in order */
+    /* Deep chains of definitions, or a use deep inside an expression: inferred later, in
+     * order, so that the C stack holds at most one deep expression. */
+    if (c->depth > 200 || c->edepth > 1000) return;
     struct rs_binding *b = &c->t->b[id];
     struct ast_node *d = b->decl;
     if (!d) return;
@@ -1149,7 +1165,7 @@ static void check_ambiguous(struct tc *c, uint32_t id, struct ast_node *texpr)
         if (x->kind == AST_VAR && x->aux && c->t->b[x->aux].kind == RS_PARAM && c->t->b[x->aux].owner &&
             c->t->b[x->aux].owner->kind == AST_D_MODULE)
             push_id(c, &c->field_params, &c->nfield_params, &c->cap_field_params, (uint32_t)x->aux);
-        else if (!c->t->b[id].in_module && ambiguous_source(c, x) && ty_ambiguous(f->f[i]))
+        else if (!c->t->b[id].in_module && ambiguous_source(c, x) && ty_ambiguous(c, f->f[i]))
             ty_error(c, x->loc, "the type of this field of '%s' is ambiguous", c->t->b[id].name);
     }
 }

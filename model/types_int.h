@@ -38,15 +38,23 @@ enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_YIELD = 8,
 
 enum { LEVEL_GENERIC = 1 << 30 };
 
+/* Types can grow exponentially (f1(x) = (x, x), f2(x) = f1(f1(x)), …): past this many steps
+ * of unification, copying or class checking the checker stops and accepts what is left,
+ * rather than hang.  Real specifications stay far below it (docs/cspm-types.md). */
+#define TY_BUDGET 20000000u
+
+
 struct ty {
     uint8_t kind;               /* enum ty_kind */
     uint8_t cls;                /* VAR, SKOLEM: classes required (VAR) or granted (SKOLEM) */
-    uint16_t n;                 /* number of a[] */
+    uint32_t n;                 /* number of a[] */
     int32_t level;              /* VAR: binding level (LEVEL_GENERIC in a scheme) */
     struct ty *link;            /* VAR: what it was unified with */
     struct ty **a;
     uint32_t id;                /* DATA: datatype binding; VAR: serial */
     uint32_t inst;              /* DATA: the instance it was reached through (0: any) */
+    uint32_t stamp;             /* VAR: the instantiation that made `copy` */
+    struct ty *copy;            /* VAR: its copy in that instantiation */
     const char *name;           /* SKOLEM: the annotation's name; DATA: the datatype's */
 };
 
@@ -63,12 +71,16 @@ struct tc {
     int nerr;
     int level;                  /* current let-nesting level for generalisation */
     int depth;                  /* demand-driven inference depth */
+    int edepth;                 /* nesting of expressions being inferred */
     uint32_t serial;
     struct ty **btype;          /* per binding: its type (scheme when bpoly) */
     uint8_t *bpoly, *bstate;    /* per binding: generalised; 0 new, 1 inferring, 2 done */
     struct fields *bfields;     /* per binding: channel / constructor fields */
     uint8_t *dt_eq;             /* per datatype binding: 0 unknown, 1 checking, 2 Eq, 3 not */
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
+    uint32_t inst_stamp;        /* counts instantiations (struct ty's stamp) */
+    uint64_t steps;             /* work done on type terms, against TY_BUDGET */
+    int exhausted;              /* the budget ran out: stop checking, accept (see unify.c) */
     char why[256];              /* why the last unification failed, when not a plain mismatch */
     struct ty *prim[TY_EVENT + 1];
     struct ast_node **instances;    /* every D_INSTANCE, for check_module_ambiguity */
@@ -79,8 +91,15 @@ struct tc {
     int nscoped;
 };
 
+/* Counts one step; true once the budget is spent. */
+static inline int ty_spent(struct tc *c)
+{
+    if (++c->steps > TY_BUDGET) c->exhausted = 1;
+    return c->exhausted;
+}
+
 struct ty *ty_prune(struct ty *t);
-struct ty *ty_new(struct tc *c, enum ty_kind k, uint16_t n);
+struct ty *ty_new(struct tc *c, enum ty_kind k, uint32_t n);
 struct ty *ty_var(struct tc *c, uint8_t cls);
 struct ty *ty_prim(struct tc *c, enum ty_kind k);
 struct ty *ty_un(struct tc *c, enum ty_kind k, struct ty *x);     /* SEQ, SET */
@@ -101,7 +120,7 @@ void ty_generalise(struct tc *c, struct ty *t);
 struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem);
 
 /* Does T still contain an unbound variable or a skolem? */
-int ty_ambiguous(struct ty *t);
+int ty_ambiguous(struct tc *c, struct ty *t);
 
 /* T printed in CSPm's type syntax into BUF. */
 void ty_print(struct tc *c, struct ty *t, char *buf, size_t n);

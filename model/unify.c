@@ -28,7 +28,7 @@ struct ty *ty_prune(struct ty *t)
     return t;
 }
 
-struct ty *ty_new(struct tc *c, enum ty_kind k, uint16_t n)
+struct ty *ty_new(struct tc *c, enum ty_kind k, uint32_t n)
 {
     struct ty *t = arena_alloc(c->a, sizeof *t);
     t->kind = (uint8_t)k;
@@ -83,6 +83,7 @@ static void put(char **p, char *end, const char *s)
 static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct names *nm, int depth)
 {
     t = ty_prune(t);
+    if (*p >= end - 1) return;      /* full: shared subterms must not be walked again */
     if (depth > 40) { put(p, end, "…"); return; }
     char tmp[64];
     switch ((enum ty_kind)t->kind) {
@@ -119,7 +120,7 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
         return;
     case TY_TUPLE:
         put(p, end, "(");
-        for (uint16_t i = 0; i < t->n; i++) {
+        for (uint32_t i = 0; i < t->n; i++) {
             if (i) put(p, end, ", ");
             print_rec(c, t->a[i], p, end, nm, depth + 1);
         }
@@ -127,7 +128,7 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
         return;
     case TY_FUN:
         put(p, end, "(");
-        for (uint16_t i = 0; i + 1 < t->n; i++) {
+        for (uint32_t i = 0; i + 1 < t->n; i++) {
             if (i) put(p, end, ", ");
             print_rec(c, t->a[i], p, end, nm, depth + 1);
         }
@@ -135,7 +136,7 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
         print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
         return;
     case TY_YIELD:
-        for (uint16_t i = 0; i + 1 < t->n; i++) {
+        for (uint32_t i = 0; i + 1 < t->n; i++) {
             if (i) put(p, end, ".");
             print_rec(c, t->a[i], p, end, nm, depth + 1);
         }
@@ -204,7 +205,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
 {
     t = ty_prune(t);
     cls = closure(cls);
-    if (!cls || depth > 200) return 1;
+    if (!cls || depth > 200 || ty_spent(c)) return 1;
     if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM) {
         char buf[128];
         ty_print(c, t, buf, sizeof buf);
@@ -245,7 +246,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         return has_class(c, t->a[0], C_EQ, depth + 1) && has_class(c, t->a[1], C_EQ, depth + 1);
     case TY_TUPLE:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
-        for (uint16_t i = 0; i < t->n; i++)
+        for (uint32_t i = 0; i < t->n; i++)
             if (!has_class(c, t->a[i], cls, depth + 1)) return 0;
         return 1;
     case TY_DATA:
@@ -260,7 +261,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         }
         return 1;
     case TY_YIELD:
-        for (uint16_t i = 0; i < t->n; i++)
+        for (uint32_t i = 0; i < t->n; i++)
             if (!has_class(c, t->a[i], cls & C_EQ, depth + 1)) return 0;
         return 1;
     }
@@ -270,17 +271,17 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
 /* ---- unification ---- */
 
 /* Occurs check, lowering the levels of T's variables to LEVEL on the way. */
-static int occurs(struct ty *v, struct ty *t, int level, int depth)
+static int occurs(struct tc *c, struct ty *v, struct ty *t, int level, int depth)
 {
     t = ty_prune(t);
     if (t == v) return 1;
-    if (depth > 5000) return 0;
+    if (depth > 5000 || ty_spent(c)) return 0;
     if (t->kind == TY_VAR) {
         if (t->level > level) t->level = level;
         return 0;
     }
-    for (uint16_t i = 0; i < t->n; i++)
-        if (occurs(v, t->a[i], level, depth + 1)) return 1;
+    for (uint32_t i = 0; i < t->n; i++)
+        if (occurs(c, v, t->a[i], level, depth + 1)) return 1;
     return 0;
 }
 
@@ -289,10 +290,10 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
     a = ty_prune(a);
     b = ty_prune(b);
     if (a == b) return 1;
-    if (depth > 5000) return 1;
+    if (depth > 5000 || ty_spent(c)) return 1;
     if (a->kind == TY_VAR || b->kind == TY_VAR) {
         struct ty *v = a->kind == TY_VAR ? a : b, *t = v == a ? b : a;
-        if (occurs(v, t, v->level, 0)) {
+        if (occurs(c, v, t, v->level, 0)) {
             snprintf(c->why, sizeof c->why, "this would need an infinite type");
             return 0;
         }
@@ -317,7 +318,7 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
         if (a->n != b->n) return 0;
         /* fall through */
     default:
-        for (uint16_t i = 0; i < a->n; i++)
+        for (uint32_t i = 0; i < a->n; i++)
             if (!uni(c, a->a[i], b->a[i], depth + 1)) return 0;
         return 1;
     }
@@ -327,7 +328,7 @@ int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_lo
              const char *context)
 {
     c->why[0] = '\0';
-    if (uni(c, expected, found, 0)) return 1;
+    if (uni(c, expected, found, 0) || c->exhausted) return 1;
     struct names nm = {{0}, 0};
     char e[256], f[256];
     shared_names = &nm;
@@ -345,7 +346,7 @@ int ty_unify(struct tc *c, struct ty *expected, struct ty *found, struct cspm_lo
 int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, const char *context)
 {
     c->why[0] = '\0';
-    if (has_class(c, t, cls, 0)) return 1;
+    if (has_class(c, t, cls, 0) || c->exhausted) return 1;
     if (!c->why[0]) why_not(c, t, cls);
     if (context) ty_error(c, loc, "%s: %s", context, c->why);
     else ty_error(c, loc, "%s", c->why);
@@ -357,29 +358,25 @@ int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, con
 static void gen_rec(struct tc *c, struct ty *t, int depth)
 {
     t = ty_prune(t);
-    if (depth > 5000) return;
+    if (depth > 5000 || ty_spent(c)) return;
     if (t->kind == TY_VAR) {
         if (t->level > c->level) t->level = LEVEL_GENERIC;
         return;
     }
-    for (uint16_t i = 0; i < t->n; i++) gen_rec(c, t->a[i], depth + 1);
+    for (uint32_t i = 0; i < t->n; i++) gen_rec(c, t->a[i], depth + 1);
 }
 
 void ty_generalise(struct tc *c, struct ty *t) { gen_rec(c, t, 0); }
 
-struct inst {
-    struct ty **from, **to;
-    uint32_t n, cap;
-};
-
-static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skolem, int depth)
+/* Copies T's generic variables (every unbound one when SKOLEM is 2); a variable's copy is
+ * remembered on the variable itself, stamped with this instantiation. */
+static struct ty *inst_rec(struct tc *c, struct ty *t, int skolem, int depth)
 {
     t = ty_prune(t);
-    if (depth > 5000) return t;
+    if (depth > 5000 || ty_spent(c)) return t;
     if (t->kind == TY_VAR) {
         if (t->level != LEVEL_GENERIC && skolem != 2) return t;
-        for (uint32_t i = 0; i < m->n; i++)
-            if (m->from[i] == t) return m->to[i];
+        if (t->stamp == c->inst_stamp) return t->copy;
         struct ty *v;
         if (skolem == 1) {
             v = ty_new(c, TY_SKOLEM, 0);
@@ -388,31 +385,20 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skole
         } else {
             v = ty_var(c, t->cls);
         }
-        if (m->n == m->cap) {
-            uint32_t cap = m->cap ? 2 * m->cap : 8;
-            struct ty **f = arena_alloc_raw(c->a, cap * sizeof *f), **g = arena_alloc_raw(c->a, cap * sizeof *g);
-            if (m->n) {
-                memcpy(f, m->from, m->n * sizeof *f);
-                memcpy(g, m->to, m->n * sizeof *g);
-            }
-            m->from = f;
-            m->to = g;
-            m->cap = cap;
-        }
-        m->from[m->n] = t;
-        m->to[m->n++] = v;
+        t->stamp = c->inst_stamp;
+        t->copy = v;
         return v;
     }
     if (!t->n) return t;
     struct ty *u = NULL;
-    for (uint16_t i = 0; i < t->n; i++) {
-        struct ty *k = inst_rec(c, t->a[i], m, skolem, depth + 1);
+    for (uint32_t i = 0; i < t->n; i++) {
+        struct ty *k = inst_rec(c, t->a[i], skolem, depth + 1);
         if (k != ty_prune(t->a[i]) && !u) {
             u = ty_new(c, (enum ty_kind)t->kind, t->n);
             u->id = t->id;
             u->inst = t->inst;
             u->name = t->name;
-            for (uint16_t j = 0; j < i; j++) u->a[j] = t->a[j];
+            for (uint32_t j = 0; j < i; j++) u->a[j] = t->a[j];
         }
         if (u) u->a[i] = k;
     }
@@ -421,15 +407,16 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, struct inst *m, int skole
 
 struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem)
 {
-    struct inst m = {0};
-    return inst_rec(c, t, &m, skolem, 0);
+    c->inst_stamp++;
+    return inst_rec(c, t, skolem, 0);
 }
 
-int ty_ambiguous(struct ty *t)
+int ty_ambiguous(struct tc *c, struct ty *t)
 {
     t = ty_prune(t);
+    if (ty_spent(c)) return 0;
     if (t->kind == TY_VAR || t->kind == TY_SKOLEM) return 1;
-    for (uint16_t i = 0; i < t->n; i++)
-        if (ty_ambiguous(t->a[i])) return 1;
+    for (uint32_t i = 0; i < t->n; i++)
+        if (ty_ambiguous(c, t->a[i])) return 1;
     return 0;
 }

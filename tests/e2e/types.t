@@ -32,3 +32,7 @@ exit 0
 $ awk 'BEGIN { print "channel a"; for (i = 0; i < 3000; i++) printf "P%d = a -> P%d\n", i, i + 1; print "P3000 = STOP" }' > "$BUILD/chain.csp" && baton eval "$BUILD/chain.csp"
 exit 0
 !stderr error
+
+# Types that double at each definition: the checker stops at its work budget, never hangs.
+$ printf 'pair(x) = (x, x)\nf1(x) = pair(pair(x))\nf2(x) = f1(f1(x))\nf3(x) = f2(f2(x))\nf4(x) = f3(f3(x))\nf5(x) = f4(f4(x))\ny = f5(1)\n' > "$BUILD/expo.csp" && baton eval "$BUILD/expo.csp"
+exit 0
