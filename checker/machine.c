@@ -510,7 +510,7 @@ struct machine *mach_build(struct mach_builder *b, int root)
         for (int pass = 0; pass < 2; pass++)
             for (size_t i = 0; i < rl.n; i++)
                 if (rl.r[i].done == (pass == 1)) tmp[k++] = rl.r[i];
-        memcpy(rl.r, tmp, rl.n * sizeof *tmp);
+        if (rl.n) memcpy(rl.r, tmp, rl.n * sizeof *tmp);
         nnormal = rl.n - m->ndone;
         stable_sort(rl.r, nnormal, tmp);
         free(tmp);
