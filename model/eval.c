@@ -1324,12 +1324,17 @@ size_t ev_format(const value *v, char *buf, size_t len)
 
 /* ---- construction and teardown ---- */
 
+static struct evaluator *naming;
+static size_t describe_thunk(const value *t, char *buf, size_t len);
+
 struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
 {
     struct evaluator *ev = calloc(1, sizeof *ev);
     if (!ev) return NULL;
     ev->m = m;
     ev->vs = vs;
+    naming = ev;
+    proc_set_thunk_printer(describe_thunk);
     if (proc_sem_init(&ev->sem, vs, force, ev) < 0) {
         free(ev);
         return NULL;
@@ -1362,9 +1367,38 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     return ev;
 }
 
+/* ---- naming thunks in reports ---- */
+
+/* naming (declared above eval_new) is the evaluator whose thunks proc_format names. */
+
+/* A thunk as its expression, with the local values it captured: "PHIL(i) [i=3]". */
+static size_t describe_thunk(const value *t, char *buf, size_t len)
+{
+    struct evaluator *ev = naming;
+    if (!ev || t->n < 2 || t->items[0]->num < 0 || !t->code) return (size_t)snprintf(buf, len, "…");
+    const struct ast_node *n = t->code;
+    char *text = ast_to_string(n);
+    size_t at = (size_t)snprintf(buf, len, "%s", text ? text : "…");
+    free(text);
+    struct node_info *x = info(ev, n);
+    if (x && x->caps_done && x->ncaps == t->n - 2) {
+        for (uint32_t i = 0; i < x->ncaps; i++) {
+            at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "%s%s=",
+                                   i ? ", " : " [", x->caps[i]);
+            at += val_format(t->items[2 + i], at < len ? buf + at : NULL, at < len ? len - at : 0);
+        }
+        if (x->ncaps) at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "]");
+    }
+    return at;
+}
+
 void eval_free(struct evaluator *ev)
 {
     if (!ev) return;
+    if (naming == ev) {
+        naming = NULL;
+        proc_set_thunk_printer(NULL);
+    }
     proc_sem_free(&ev->sem);
     for (size_t i = 0; i < ev->nowned; i++) free(ev->owned[i]);
     free(ev->owned);

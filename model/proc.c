@@ -545,6 +545,13 @@ int proc_transitions(struct proc_sem *sem, const value *p, struct proc_trans **o
 
 /* ---- printing ---- */
 
+static proc_thunk_printer *thunk_printer;
+
+void proc_set_thunk_printer(proc_thunk_printer *p)
+{
+    thunk_printer = p;
+}
+
 struct out {
     char *buf;
     size_t len, at;
@@ -593,7 +600,13 @@ static void format(struct out *o, const value *p, int depth)
         format(o, p->items[1], depth + 1);
         return;
     case PROC_THUNK:
-        put(o, "…");
+        if (thunk_printer) {
+            size_t room = o->at < o->len ? o->len - o->at : 0;
+            o->at += thunk_printer(p, room ? o->buf + o->at : NULL, room);
+            if (o->len && o->at >= o->len) o->buf[o->len - 1] = '\0';
+        } else {
+            put(o, "…");
+        }
         return;
     default:
         break;

@@ -97,7 +97,10 @@ const value *proc_whnf(struct proc_sem *sem, const value *p);
  * Transition targets are already in this form; a search starts from proc_canon(root). */
 const value *proc_canon(struct proc_sem *sem, const value *p);
 
-/* Writes p in CSPm-like syntax, snprintf-style (for reports and `baton lts`). */
+/* Writes p in CSPm-like syntax, snprintf-style (for reports and `baton lts`).  A THUNK is
+ * written by the printer the evaluator sets (its expression and captured values), or "…". */
 size_t proc_format(const value *p, char *buf, size_t len);
+typedef size_t proc_thunk_printer(const value *thunk, char *buf, size_t len);
+void proc_set_thunk_printer(proc_thunk_printer *p);  /* process-wide; NULL for "…" */
 
 #endif
