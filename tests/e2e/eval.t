@@ -72,7 +72,7 @@ $ baton eval tests/e2e/data/eval.csp 'member(c.1, {| c |})'
 stdout true
 
 $ baton eval tests/e2e/data/eval.csp 'P'
-stdout a -> …
+stdout a -> P
 
 $ baton eval tests/e2e/data/eval.csp '(1, "ab", {})'
 stdout (1, "ab", {})
@@ -114,8 +114,8 @@ stderr eval_fail.csp:2:12: error: head of the empty sequence
 
 # baton lts: states and transitions, and a polite refusal past the limit.
 $ baton lts tests/e2e/data/eval.csp 'Q'
-stdout state 0: (a -> … ; …)
-stdout state 1: (SKIP ; …)
+stdout state 0: (a -> SKIP ; Q)
+stdout state 1: (SKIP ; Q)
 stdout   a -> 1
 stdout   τ -> 0
 stdout 2 states
