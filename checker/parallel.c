@@ -49,8 +49,13 @@ struct shared {
     struct worker *w;
 };
 
+enum { PENDING = 256 };
+
 struct worker {
     struct shared *s;
+    uint64_t pend[PENDING];       /* successors waiting to be inserted, a batch at a time */
+    uint64_t hash[PENDING];
+    size_t npend;
     uint64_t *out;                /* new states for the next level */
     size_t nout, cap;
     uint64_t transitions;
@@ -69,9 +74,9 @@ static uint64_t hash1(uint64_t v)
 }
 
 /* 1 new, 0 already there.  The table has room (it is never more than 3/4 + a chunk full). */
-static int insert(struct shared *s, uint64_t v)
+static int insert_hashed(struct shared *s, uint64_t v, uint64_t h)
 {
-    size_t mask = s->cap - 1, i = hash1(v) & mask;
+    size_t mask = s->cap - 1, i = h & mask;
     uint64_t want = v | USED;
     for (;;) {
         uint64_t cur = atomic_load_explicit(&s->table[i], memory_order_relaxed);
@@ -85,14 +90,24 @@ static int insert(struct shared *s, uint64_t v)
     }
 }
 
-static void emit(void *ctx, uint32_t event, const uint64_t *target)
+static int insert(struct shared *s, uint64_t v)
 {
-    struct worker *w = ctx;
-    w->transitions++;
-    w->successors++;
-    if (event == EV_TICK) return;
-    if (!insert(w->s, target[0])) return;
-    if (w->nout == w->cap) {
+    return insert_hashed(s, v, hash1(v));
+}
+
+/* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
+ * batch overlap instead of following one another. */
+static void flush(struct worker *w)
+{
+    struct shared *s = w->s;
+    size_t mask = s->cap - 1;
+    for (size_t i = 0; i < w->npend; i++) {
+        w->hash[i] = hash1(w->pend[i]);
+        __builtin_prefetch((const void *)&s->table[w->hash[i] & mask]);
+    }
+    for (size_t i = 0; i < w->npend; i++) {
+        if (!insert_hashed(s, w->pend[i], w->hash[i])) continue;
+        if (w->nout == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 4096;
         uint64_t *o = realloc(w->out, cap * sizeof *o);
         if (!o) {
@@ -101,10 +116,22 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
         }
         w->out = o;
         w->cap = cap;
+        }
+        w->out[w->nout++] = w->pend[i];
+        size_t n = atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed) + 1;
+        if (n * 4 > s->cap * 3) atomic_store(&s->grow, true);
     }
-    w->out[w->nout++] = target[0];
-    size_t n = atomic_fetch_add_explicit(&w->s->count, 1, memory_order_relaxed) + 1;
-    if (n * 4 > w->s->cap * 3) atomic_store(&w->s->grow, true);
+    w->npend = 0;
+}
+
+static void emit(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct worker *w = ctx;
+    w->transitions++;
+    w->successors++;
+    if (event == EV_TICK) return;
+    if (w->npend == PENDING) flush(w);
+    w->pend[w->npend++] = target[0];
 }
 
 /* Doubles the table; run by one thread while the others wait at the barrier. */
@@ -114,12 +141,24 @@ static bool grow(struct shared *s)
     if (s->lim && s->lim->memory && cap * sizeof(uint64_t) > s->lim->memory) return false;
     _Atomic(uint64_t) *t = calloc(cap, sizeof *t);
     if (!t) return false;
-    for (size_t i = 0; i < s->cap; i++) {
-        uint64_t v = atomic_load_explicit(&s->table[i], memory_order_relaxed);
-        if (!v) continue;
-        size_t j = hash1(v & ~USED) & (cap - 1);
-        while (atomic_load_explicit(&t[j], memory_order_relaxed)) j = (j + 1) & (cap - 1);
-        atomic_store_explicit(&t[j], v, memory_order_relaxed);
+    /* Rehash a block at a time, prefetching each block's new slots first. */
+    enum { REHASH = 64 };
+    uint64_t vs[REHASH], hs[REHASH];
+    for (size_t base = 0; base < s->cap; base += REHASH) {
+        size_t n = 0;
+        for (size_t i = base; i < base + REHASH && i < s->cap; i++) {
+            uint64_t v = atomic_load_explicit(&s->table[i], memory_order_relaxed);
+            if (!v) continue;
+            vs[n] = v;
+            hs[n] = hash1(v & ~USED);
+            __builtin_prefetch((const void *)&t[hs[n] & (cap - 1)]);
+            n++;
+        }
+        for (size_t k = 0; k < n; k++) {
+            size_t j = hs[k] & (cap - 1);
+            while (atomic_load_explicit(&t[j], memory_order_relaxed)) j = (j + 1) & (cap - 1);
+            atomic_store_explicit(&t[j], vs[k], memory_order_relaxed);
+        }
     }
     free((void *)s->table);
     s->table = t;
@@ -151,7 +190,9 @@ static void *run(void *arg)
                     atomic_store(&s->deadlock, true);
                     atomic_store(&s->stop, true);
                 }
+                if (w->npend >= PENDING / 2) flush(w);
             }
+            flush(w);
             if (w->oom) atomic_store(&s->oom, true);
         }
         pthread_barrier_wait(&s->barrier);
