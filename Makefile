@@ -90,8 +90,11 @@ $(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
 # unit tests, end-to-end command tests and .csp corpora — ending with Check's summary line.
 check: all $(CHECKER)
 	@if [ -d $(SHARED)/conformance ]; then $(MAKE) --no-print-directory conformance; fi
-	@if [ -z "$(SANITIZE)" ] && command -v $(FUZZ_CC) >/dev/null; then \
-		$(MAKE) --no-print-directory fuzz-short; fi
+	@if [ -n "$(SANITIZE)" ]; then :; \
+	elif command -v $(FUZZ_CC) >/dev/null && \
+	    [ -e "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then \
+		$(MAKE) --no-print-directory fuzz-short; \
+	else echo "fuzz: skipped (no clang with libFuzzer here)"; fi
 	@$(MAKE) --no-print-directory check-unit
 
 check-unit: all $(CHECKER)
