@@ -130,6 +130,20 @@ uint32_t events_count(const struct events *ev)
     return ev->count;
 }
 
+char *events_text(const struct events *ev, uint32_t id)
+{
+    const value *v = events_value(ev, id);
+    size_t n = v ? val_format(v, NULL, 0) : 1;
+    char *s = malloc(n + 1);
+    if (s) {
+        if (v)
+            val_format(v, s, n + 1);
+        else
+            strcpy(s, "?");
+    }
+    return s;
+}
+
 /* ---- leaves ---- */
 
 static void fail(struct compile_error *err, int limit, const char *fmt, const char *what)

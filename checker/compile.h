@@ -26,6 +26,9 @@ uint32_t events_id(struct events *ev, const value *event);
 /* The value of id, or NULL. */
 const value *events_value(const struct events *ev, uint32_t id);
 uint32_t events_count(const struct events *ev);
+/* The event's CSPm text, malloc'd (the caller frees): "left.3", or "?" for an unknown id;
+ * NULL when out of memory. */
+char *events_text(const struct events *ev, uint32_t id);
 
 /* Why a compilation failed (when compile_process returns NULL). */
 struct compile_error {

@@ -53,6 +53,9 @@ struct chk_result {
 
 void chk_result_free(struct chk_result *r);
 
+/* Seconds on a monotonic clock (for the figures searches report). */
+double chk_now(void);
+
 /* Deadlock freedom: a reachable state with no transitions at all (a state that can still
  * terminate is not deadlocked; ✓ ends the run).  With `divergence` also divergence freedom
  * (the FD form): a reachable cycle of tau transitions. */

@@ -5,9 +5,6 @@
 #include "checker/explore.h"
 #include "checker/store.h"
 
-/* Seconds on a monotonic clock. */
-double chk_now(void);
-
 /* The name of the limit hit ("states", "time"), or NULL. */
 const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double start);
 

@@ -8,7 +8,6 @@
  * skipped when it is in --hide, and stepped through the specification's normal form. */
 #include <dirent.h>
 #include <stdarg.h>
-#include <time.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,13 +153,6 @@ static struct comm_key *comm_slot(struct comm_cache *cc, uint32_t chan, uint32_t
     return &cc->v[i];
 }
 
-static double chk_now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- one run ---- */
 
 struct run {
@@ -197,14 +189,7 @@ static void blocked_add(struct run *r, const char *text)
 
 static char *text_of(struct replay_ctx *c, uint32_t id)
 {
-    const value *v = events_value(c->events, id);
-    size_t n = v ? val_format(v, NULL, 0) : 1;
-    char *s = malloc(n + 1);
-    if (s) {
-        if (v) val_format(v, s, n + 1);
-        else strcpy(s, "?");
-    }
-    return s;
+    return events_text(c->events, id);
 }
 
 static void keep(struct run *r, uint32_t id)
@@ -502,7 +487,7 @@ static bool is_binary(const char *path)
 static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
                           struct rpt_trace_check *out)
 {
-    double start = chk_now_seconds();
+    double start = chk_now();
     out->trace_file = strdup(path);
     out->process = strdup(c->o->process);
     out->result = RPT_ERROR;
@@ -529,7 +514,7 @@ static void check_one_run(struct replay_ctx *c, const struct machine *spec, cons
     out->events = r.index;
     out->result = st == STEP_ON ? RPT_PASS : st == STEP_FAIL ? RPT_FAIL
                                            : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
-    out->seconds = chk_now_seconds() - start;
+    out->seconds = chk_now() - start;
     free(r.kept);
     free(r.blocked);
     replay_free(r.rp);

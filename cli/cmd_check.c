@@ -150,14 +150,7 @@ struct context {
 
 static char *event_text(const struct context *c, uint32_t id)
 {
-    const value *v = events_value(c->events, id);
-    size_t n = v ? val_format(v, NULL, 0) : 0;
-    char *s = malloc(n + 1);
-    if (s) {
-        if (v) val_format(v, s, n + 1);
-        else s[0] = '\0';
-    }
-    return s;
+    return events_text(c->events, id);
 }
 
 static char *term_text(const value *t)
