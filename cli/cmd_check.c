@@ -13,11 +13,11 @@
 #include "checker/refine.h"
 #include "cli/check.h"
 #include "cli/cli.h"
+#include "cli/spec.h"
 #include "cli/commands.h"
 #include "model/eval.h"
 #include "model/lexer.h"
 #include "model/parser.h"
-#include "model/types.h"
 #include "reports/report.h"
 
 const char cmd_check_usage[] =
@@ -460,22 +460,13 @@ int cmd_check(int argc, char **argv)
         free(o.traces);
         return status;
     }
-    struct cspm_module *m = load(&o);
-    val_store *vs = val_store_new();
-    struct evaluator *ev = NULL;
+    struct cli_spec spec;
     struct events *events = NULL;
     struct rpt_file report = {0};
-    if (!m || !vs) {
-        fprintf(stderr, "baton: out of memory\n");
-        status = EXIT_INPUT;
-        goto out;
-    }
-    if (!diag_count(&m->diags)) types_check(m);
-    if (diag_count(&m->diags) || !(ev = eval_new(m, vs)) || diag_count(&m->diags)) {
-        diag_print(&m->diags, stderr);
-        status = EXIT_INPUT;
-        goto out;
-    }
+    status = cli_spec_open(load(&o), &spec);
+    if (status != EXIT_HOLDS) goto out;
+    struct cspm_module *m = spec.m;
+    struct evaluator *ev = spec.ev;
     struct context c = {m, ev, eval_sem(ev), NULL, &o};
     c.events = events = events_new(c.sem);
     if (o.ntraces) {
@@ -508,9 +499,7 @@ int cmd_check(int argc, char **argv)
 out:
     rpt_file_free(&report);
     events_free(events);
-    eval_free(ev);
-    val_store_free(vs);
-    if (m) cspm_module_free(m);
+    cli_spec_close(&spec);
     free(o.asserts);
     free(o.traces);
     return status;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/spec.h"
 #include "cli/commands.h"
 #include "model/eval.h"
 #include "model/parser.h"
@@ -37,21 +38,14 @@ int cmd_lts(int argc, char **argv)
         }
     }
     if (!file || !proc) return cli_usage_error("lts", "lts needs a FILE.csp and a PROC");
-    struct cspm_module *m = cspm_load_file(file);
-    if (diag_count(&m->diags)) {
-        diag_print(&m->diags, stderr);
-        cspm_module_free(m);
-        return EXIT_INPUT;
+    struct cli_spec spec;
+    int status = cli_spec_open(cspm_load_file(file), &spec);
+    if (status != EXIT_HOLDS) {
+        cli_spec_close(&spec);
+        return status;
     }
-    val_store *vs = val_store_new();
-    struct evaluator *ev = vs ? eval_new(m, vs) : NULL;
-    if (!ev) {
-        fputs("baton: out of memory\n", stderr);
-        val_store_free(vs);
-        cspm_module_free(m);
-        return EXIT_LIMIT;
-    }
-    int status = EXIT_HOLDS;
+    struct cspm_module *m = spec.m;
+    struct evaluator *ev = spec.ev;
     if (diag_count(&m->diags) == 0) {
         struct ast_node *e = cspm_parse_expression(m, proc, strlen(proc));
         const value *v = e ? eval_expr(ev, e) : NULL;
@@ -73,8 +67,6 @@ int cmd_lts(int argc, char **argv)
         diag_print(&m->diags, stderr);
         status = EXIT_INPUT;
     }
-    eval_free(ev);
-    val_store_free(vs);
-    cspm_module_free(m);
+    cli_spec_close(&spec);
     return status;
 }
