@@ -730,21 +730,7 @@ __attribute__((noinline)) static void resolve_scoped(struct rs *r, struct scope 
 {
     struct group g = {0};
     struct scope *in;
-    switch (e->kind) {
-    case AST_VAR: {
-        uint32_t id = lookup(r, s, e->name, e);
-        if (!id) {
-            if (!strstr(e->name, "::")) error(r, e->loc, "unknown name '%s'", e->name);
-            return;
-        }
-        enum rs_kind k = (enum rs_kind)r->t->b[id].kind;
-        if (k == RS_MODULE || k == RS_INSTANCE) {
-            error(r, e->loc, "'%s' is a %s, not a value", e->name, rs_kind_name(k));
-            return;
-        }
-        e->aux = (int32_t)id;
-        return;
-    }
+    switch (e->kind) {  /* only the kinds resolve_expr sends here */
     case AST_LET:
         resolve_let(r, s, e);
         return;
