@@ -15,13 +15,7 @@
 #include "tracer/trace.h"
 #include "tracer/trace_format.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TRC_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TRC_ASAN 1
-#endif
-#endif
+#include "tracer/asan.h"
 #ifdef TRC_ASAN
 #include <pthread.h>
 #include <sanitizer/common_interface_defs.h>

@@ -7,13 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TRC_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TRC_ASAN 1
-#endif
-#endif
+#include "tracer/asan.h"
 #ifdef TRC_ASAN
 #include <sanitizer/asan_interface.h>
 #endif
