@@ -411,19 +411,35 @@ struct firing {
     uint32_t rule, lo, hi;
 };
 
+/* The run of a leaf's transitions on one event in one state, [lo, hi). */
+struct run {
+    uint32_t lo, hi;
+};
+
 struct leafinfo {
     const struct lts *lts;
+    const struct lts_trans *trans;  /* lts->trans, one load nearer */
     uint32_t word, shift;
     uint64_t mask;                /* of the leaf's field, before shifting */
     uint32_t *first;              /* per state: its firings, firings[first[s] .. first[s+1]) */
     struct firing *firings;
+    /* The leaf's events numbered densely (its alphabet: `nlocal` of them), and per state and
+     * local event the run of transitions, runs[s * nlocal + local] — so a rule finds whether
+     * a participant can take part with one load instead of a search.  NULL for a leaf too big
+     * for the table (see RUNS_MAX), which searches instead. */
+    uint32_t nlocal;
+    struct run *runs;
 };
+
+/* At most this many entries in a leaf's run table (8 bytes each). */
+#define RUNS_MAX ((size_t)1 << 21)
 
 struct machine {
     uint32_t nleaves, words, maxparts;
     struct lts **leaves;
     struct leafinfo *info;
     struct part *parts;
+    uint32_t *local;              /* per part: its event's number in its leaf's alphabet */
     struct rule *rules;
     size_t nrules;
     struct rule *done;            /* the ✓ rules, checked on every state */
@@ -459,6 +475,65 @@ static void stable_sort(struct brule *v, size_t n, struct brule *tmp)
     memcpy(v, tmp, n * sizeof *v);
 }
 
+static int by_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The number of event e in a leaf's sorted alphabet, or `n` (an index whose runs are all
+ * empty) when the leaf never performs e. */
+static uint32_t local_of(const uint32_t *alpha, uint32_t n, uint32_t e)
+{
+    uint32_t a = 0, z = n;
+    while (a < z) {
+        uint32_t mid = a + (z - a) / 2;
+        if (alpha[mid] < e)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return a < n && alpha[a] == e ? a : n;
+}
+
+/* The leaves' run tables and every part's local event number (see struct leafinfo). */
+static bool build_runs(struct machine *m, size_t nparts)
+{
+    m->local = malloc((nparts ? nparts : 1) * sizeof *m->local);
+    if (!m->local) return false;
+    for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
+        struct leafinfo *li = &m->info[leaf];
+        const struct lts *l = li->lts;
+        /* The alphabet: the distinct events of the leaf's transitions, sorted. */
+        uint32_t *alpha = malloc(((size_t)l->ntrans + 1) * sizeof *alpha);
+        if (!alpha) return false;
+        uint32_t n = 0;
+        for (uint32_t t = 0; t < l->ntrans; t++) alpha[n++] = l->trans[t].event;
+        qsort(alpha, n, sizeof *alpha, by_u32);
+        uint32_t k = 0;
+        for (uint32_t i = 0; i < n; i++)
+            if (k == 0 || alpha[k - 1] != alpha[i]) alpha[k++] = alpha[i];
+        n = k;
+        for (size_t p = 0; p < nparts; p++)
+            if (m->parts[p].leaf == leaf) m->local[p] = local_of(alpha, n, m->parts[p].event);
+        /* One more column than the alphabet: the "never" event's, always empty. */
+        size_t cells = (size_t)l->nstates * (n + 1);
+        li->nlocal = n + 1;
+        if (cells <= RUNS_MAX) li->runs = calloc(cells ? cells : 1, sizeof *li->runs);
+        if (li->runs) {
+            for (uint32_t st = 0; st < l->nstates; st++)
+                for (uint32_t t = l->first[st], end = l->first[st + 1]; t < end;) {
+                    uint32_t e = l->trans[t].event, run = t;
+                    while (run < end && l->trans[run].event == e) run++;
+                    li->runs[(size_t)st * li->nlocal + local_of(alpha, n, e)] = (struct run){t, run};
+                    t = run;
+                }
+        }
+        free(alpha);
+    }
+    return true;
+}
+
 struct machine *mach_build(struct mach_builder *b, int root)
 {
     struct machine *m = NULL;
@@ -485,6 +560,7 @@ struct machine *mach_build(struct mach_builder *b, int root)
             used = 0;
         }
         m->info[i].lts = m->leaves[i];
+        m->info[i].trans = m->leaves[i]->trans;
         m->info[i].word = word;
         m->info[i].shift = used;
         m->info[i].mask = bits == 64 ? ~0ull : (1ull << bits) - 1;
@@ -574,6 +650,7 @@ struct machine *mach_build(struct mach_builder *b, int root)
         }
         li->first[l->nstates] = (uint32_t)n;
     }
+    if (!build_runs(m, nparts)) goto fail;
     /* A ✓ rule over a leaf that can never terminate never fires. */
     size_t kept = 0;
     for (size_t d = 0; d < m->ndone; d++) {
@@ -601,11 +678,13 @@ void mach_free(struct machine *m)
         if (m->info) {
             free(m->info[i].first);
             free(m->info[i].firings);
+            free(m->info[i].runs);
         }
     }
     free(m->leaves);
     free(m->info);
     free(m->parts);
+    free(m->local);
     free(m->rules);
     free(m->done);
     free(m->init);
@@ -672,27 +751,39 @@ static void fire(const struct machine *m, const struct rule *r, const uint64_t *
                  uint32_t *pos, mach_emit *emit, void *ctx)
 {
     const struct part *p = m->parts + r->first;
+    const uint32_t *local = m->local + r->first;
     lo[0] = lo0;
     hi[0] = hi0;
     bool single = hi0 - lo0 == 1;
     for (uint32_t k = 1; k < r->n; k++) {
         const struct leafinfo *li = &m->info[p[k].leaf];
-        on_event(li->lts, get(li, state), p[k].event, &lo[k], &hi[k]);
+        uint32_t s = get(li, state);
+        if (li->runs) {
+            struct run run = li->runs[(size_t)s * li->nlocal + local[k]];
+            lo[k] = run.lo;
+            hi[k] = run.hi;
+        } else {
+            on_event(li->lts, s, p[k].event, &lo[k], &hi[k]);
+        }
         if (lo[k] == hi[k]) return;
         single &= hi[k] - lo[k] == 1;
     }
     for (uint32_t w = 0; w < m->words; w++) target[w] = state[w];
     if (single) {
         /* The usual case: every participant has one way to do its part. */
-        for (uint32_t k = 0; k < r->n; k++)
-            set(&m->info[p[k].leaf], target, m->info[p[k].leaf].lts->trans[lo[k]].target);
+        for (uint32_t k = 0; k < r->n; k++) {
+            const struct leafinfo *li = &m->info[p[k].leaf];
+            set(li, target, li->trans[lo[k]].target);
+        }
         emit(ctx, r->result, target);
         return;
     }
     for (uint32_t k = 0; k < r->n; k++) pos[k] = lo[k];
     for (;;) {
-        for (uint32_t k = 0; k < r->n; k++)
-            set(&m->info[p[k].leaf], target, m->info[p[k].leaf].lts->trans[pos[k]].target);
+        for (uint32_t k = 0; k < r->n; k++) {
+            const struct leafinfo *li = &m->info[p[k].leaf];
+            set(li, target, li->trans[pos[k]].target);
+        }
         emit(ctx, r->result, target);
         /* Next combination, odometer style, last participant fastest. */
         uint32_t k = r->n;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checker/bigmem.h"
 #include "checker/search.h"
 
 #define USED (1ull << 63)
@@ -40,7 +41,9 @@ struct shared {
     atomic_bool oom;
     const char *limit;
     uint64_t *frontier;           /* this level's states */
-    size_t nfrontier;
+    size_t nfrontier, frontier_cap;
+    uint64_t *spare;              /* the last level's array, reused for the next one */
+    size_t spare_cap;
     atomic_size_t next;           /* the next chunk of the frontier to take */
     pthread_barrier_t barrier;
     pthread_mutex_t gate;         /* workers start once every one of them exists */
@@ -108,14 +111,14 @@ static void flush(struct worker *w)
     for (size_t i = 0; i < w->npend; i++) {
         if (!insert_hashed(s, w->pend[i], w->hash[i])) continue;
         if (w->nout == w->cap) {
-        size_t cap = w->cap ? 2 * w->cap : 4096;
-        uint64_t *o = realloc(w->out, cap * sizeof *o);
-        if (!o) {
-            w->oom = true;
-            return;
-        }
-        w->out = o;
-        w->cap = cap;
+            size_t cap = w->cap ? 2 * w->cap : 4096;
+            uint64_t *o = big_realloc(w->out, w->cap * sizeof *o, cap * sizeof *o);
+            if (!o) {
+                w->oom = true;
+                return;
+            }
+            w->out = o;
+            w->cap = cap;
         }
         w->out[w->nout++] = w->pend[i];
         size_t n = atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed) + 1;
@@ -139,7 +142,7 @@ static bool grow(struct shared *s)
 {
     size_t cap = s->cap * 2;
     if (s->lim && s->lim->memory && cap * sizeof(uint64_t) > s->lim->memory) return false;
-    _Atomic(uint64_t) *t = calloc(cap, sizeof *t);
+    _Atomic(uint64_t) *t = big_calloc(cap * sizeof *t);
     if (!t) return false;
     /* Rehash a block at a time, prefetching each block's new slots first. */
     enum { REHASH = 64 };
@@ -160,7 +163,7 @@ static bool grow(struct shared *s)
             atomic_store_explicit(&t[j], vs[k], memory_order_relaxed);
         }
     }
-    free((void *)s->table);
+    big_free((void *)s->table, s->cap * sizeof *s->table);
     s->table = t;
     s->cap = cap;
     return true;
@@ -208,19 +211,29 @@ static void *run(void *arg)
                 /* The level is done: gather the next one. */
                 size_t total = 0;
                 for (int k = 0; k < s->nthreads; k++) total += s->w[k].nout;
-                uint64_t *next = malloc((total ? total : 1) * sizeof *next);
-                if (!next) {
+                if (total >= s->spare_cap) {
+                    /* Room to grow, so that the next levels reuse the array. */
+                    big_free(s->spare, s->spare_cap * sizeof *s->spare);
+                    s->spare_cap = total + total / 2 + 1;
+                    s->spare = big_calloc(s->spare_cap * sizeof *s->spare);
+                    if (!s->spare) s->spare_cap = 0;
+                }
+                if (!s->spare) {
                     atomic_store(&s->oom, true);
                     atomic_store(&s->stop, true);
                 } else {
+                    uint64_t *next = s->spare;
                     size_t at = 0;
                     for (int k = 0; k < s->nthreads; k++) {
                         if (s->w[k].nout) memcpy(next + at, s->w[k].out, s->w[k].nout * sizeof *next);
                         at += s->w[k].nout;
                         s->w[k].nout = 0;
                     }
-                    free(s->frontier);
+                    size_t next_cap = s->spare_cap;
+                    s->spare = s->frontier;
+                    s->spare_cap = s->frontier_cap;
                     s->frontier = next;
+                    s->frontier_cap = next_cap;
                     s->nfrontier = total;
                     atomic_store(&s->next, 0);
                     if (total == 0) atomic_store(&s->stop, true);
@@ -257,14 +270,15 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     memset(r, 0, sizeof *r);
     struct shared s = {.m = m, .lim = lim, .start = chk_now(), .nthreads = threads};
     s.cap = 1 << 16;
-    s.table = calloc(s.cap, sizeof *s.table);
-    s.frontier = malloc(sizeof *s.frontier);
+    s.table = big_calloc(s.cap * sizeof *s.table);
+    s.frontier = big_calloc(sizeof *s.frontier);
+    s.frontier_cap = 1;
     s.w = calloc((size_t)threads, sizeof *s.w);
     bool ok = s.table && s.frontier && s.w &&
               pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
-        free((void *)s.table);
-        free(s.frontier);
+        big_free((void *)s.table, s.cap * sizeof *s.table);
+        big_free(s.frontier, sizeof *s.frontier);
         free(s.w);
         return false;
     }
@@ -306,9 +320,10 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     pthread_barrier_destroy(&s.barrier);
     pthread_mutex_destroy(&s.gate);
     pthread_cond_destroy(&s.open);
-    for (int k = 0; k < threads; k++) free(s.w[k].out);
+    for (int k = 0; k < threads; k++) big_free(s.w[k].out, s.w[k].cap * sizeof *s.w[k].out);
     free(s.w);
-    free(s.frontier);
-    free((void *)s.table);
+    big_free(s.frontier, s.frontier_cap * sizeof *s.frontier);
+    big_free(s.spare, s.spare_cap * sizeof *s.spare);
+    big_free((void *)s.table, s.cap * sizeof *s.table);
     return done;
 }

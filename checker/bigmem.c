@@ -1,0 +1,67 @@
+/* bigmem.c — see bigmem.h. */
+#include "checker/bigmem.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* Below this, malloc's own pages are as good and a 2 MiB mapping would waste memory. */
+static int is_big(size_t n)
+{
+    return n >= HUGE_PAGE;
+}
+
+static size_t round_up(size_t n)
+{
+    return (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+}
+
+void *big_calloc(size_t n)
+{
+    if (!is_big(n)) return calloc(1, n ? n : 1);
+    size_t len = round_up(n);
+    if (len < n) return NULL;
+    /* Map one huge page more than needed and trim, so the block starts on a 2 MiB boundary
+     * (the kernel can back only aligned 2 MiB ranges with huge pages). */
+    uint8_t *raw = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+    if (raw == MAP_FAILED) return NULL;
+    uint8_t *p = (uint8_t *)(((uintptr_t)raw + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (p > raw) munmap(raw, (size_t)(p - raw));
+    size_t tail = (size_t)(raw + len + HUGE_PAGE - (p + len));
+    if (tail) munmap(p + len, tail);
+#ifdef MADV_HUGEPAGE
+    madvise(p, len, MADV_HUGEPAGE);  /* advice only: without THP the pages are small */
+#endif
+    return p;
+}
+
+void big_free(void *p, size_t n)
+{
+    if (!p) return;
+    if (!is_big(n)) {
+        free(p);
+        return;
+    }
+    munmap(p, round_up(n));
+}
+
+void *big_realloc(void *p, size_t n, size_t m)
+{
+    if (!is_big(m)) {
+        uint8_t *q = realloc(p, m ? m : 1);
+        if (q && m > n) memset(q + n, 0, m - n);
+        return q;
+    }
+    if (is_big(n) && round_up(n) == round_up(m)) {
+        return p;  /* the mapping already has room, and mmap's pages are zero */
+    }
+    uint8_t *q = big_calloc(m);
+    if (!q) return NULL;
+    if (n) memcpy(q, p, n);
+    big_free(p, n);
+    return q;
+}
