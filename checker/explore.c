@@ -53,6 +53,7 @@ struct bfs {
     uint32_t current;             /* the state being expanded */
     uint64_t transitions;
     uint32_t successors;          /* of the current state */
+    uint64_t taus;                /* tau transitions seen: with none, nothing can diverge */
     bool full;                    /* the store refused a state */
     uint64_t *batch;              /* successors waiting to be inserted, one after another */
     size_t nbatch, batch_cap;     /* in vectors */
@@ -71,6 +72,7 @@ static void visit(void *ctx, uint32_t event, const uint64_t *target)
     struct bfs *b = ctx;
     b->transitions++;
     b->successors++;
+    b->taus += event == EV_TAU;
     if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
     if (b->nbatch == b->batch_cap) flush(b);
     uint64_t *to = b->batch + b->nbatch++ * b->words;
@@ -286,7 +288,7 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
     struct space sp = chk_machine_space(m);
     struct store *st = store_new(mach_words(m), lim ? lim->memory : 0, false);
     uint64_t *cur = malloc(mach_words(m) * sizeof *cur);
-    struct bfs b = {m, st, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
+    struct bfs b = {m, st, 0, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
     b.batch = malloc(b.batch_cap * b.words * sizeof *b.batch);
     if (!st || !cur || !b.batch) {
         r->verdict = CHK_ERROR;
@@ -318,7 +320,9 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
     }
     uint32_t bad = dead;
     r->kind = CHK_DEADLOCK;
-    if (divergence) {
+    /* A divergence is a cycle of taus: a search that saw every state (it does when divergence
+     * is asked for) and met no tau has nothing for Tarjan to find. */
+    if (divergence && b.taus > 0) {
         bool ok;
         uint32_t div = chk_first_divergent(&sp, st, dead == STORE_NONE ? store_count(st) : dead, &ok);
         if (!ok) {

@@ -107,20 +107,41 @@ static int cmp_pair(const void *a, const void *b)
     return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
+/* Sorts n (event, target) pairs: by insertion when there are few (a state's transitions
+ * usually are), where qsort's calls through a pointer would cost more than the sorting. */
+static void sort_pairs(uint32_t *v, size_t n)
+{
+    if (n > 24) {
+        qsort(v, n, 2 * sizeof *v, cmp_pair);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t e = v[2 * i], t = v[2 * i + 1];
+        size_t j = i;
+        for (; j > 0 && (v[2 * j - 2] > e || (v[2 * j - 2] == e && v[2 * j - 1] > t)); j--) {
+            v[2 * j] = v[2 * j - 2];
+            v[2 * j + 1] = v[2 * j - 1];
+        }
+        v[2 * j] = e;
+        v[2 * j + 1] = t;
+    }
+}
+
 
 /* The number of spec vector vec, adding it if new; NORM_ERROR past the limit. */
 static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 {
-    int r = store_insert(n->states, vec, STORE_ROOT);
-    if (r < 0 || (n->max_states && store_count(n->states) > n->max_states)) {
+    bool added;
+    uint32_t id = store_intern(n->states, vec, STORE_ROOT, &added);
+    if (id == STORE_NONE || (n->max_states && store_count(n->states) > n->max_states)) {
         n->failed = true;
         return NORM_ERROR;
     }
-    if (r == 1 && (!push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0))) {
+    if (added && (!push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0))) {
         n->failed = true;
         return NORM_ERROR;
     }
-    return r == 1 ? store_count(n->states) - 1 : store_id(n->states, vec);
+    return id;
 }
 
 struct collect {
@@ -146,8 +167,7 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         if (n->failed) return NULL;
         /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
          * exactly when its first transition is not tau. */
-        if (n->scratch2.n / 2 > 1)
-            qsort(n->scratch2.v, n->scratch2.n / 2, 2 * sizeof *n->scratch2.v, cmp_pair);
+        sort_pairs(n->scratch2.v, n->scratch2.n / 2);
         uint32_t first = (uint32_t)n->trans.n, kept = 0;
         for (size_t i = 0; i < n->scratch2.n; i += 2) {
             if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
@@ -273,41 +293,71 @@ uint32_t norm_root(struct normal *n)
     return node_of(n, &s, 1);
 }
 
+/* The position of spec state x among a node's sorted members (x is one of them). */
+static uint32_t position(const uint32_t *members, uint32_t m, uint32_t x)
+{
+    uint32_t lo = 0, hi = m;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (members[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Does the tau graph restricted to the node's members have a cycle?  (Every tau successor of
- * a member is a member, so this is "can some member diverge".) */
+ * a member is a member, so this is "can some member diverge".)  Kahn's algorithm: remove
+ * members with no tau successors left, over and over; a cycle is what cannot be removed.  The
+ * reverse edges are laid out once (counting sort), so this is linear in the closure. */
 static bool has_tau_cycle(struct normal *n, const uint32_t *members, uint32_t m)
 {
-    /* Kahn's algorithm: repeatedly remove members with no tau successors left; a cycle is
-     * what cannot be removed.  Members are sorted, so a successor's position is a search. */
-    uint32_t *outdeg = calloc(m ? m : 1, sizeof *outdeg);
-    uint32_t *queue = malloc((m ? m : 1) * sizeof *queue);
-    bool cycle = false;
-    if (!outdeg || !queue) {
-        n->failed = true;
-        goto out;
-    }
-    size_t qn = 0;
+    size_t edges = 0;
     for (uint32_t i = 0; i < m; i++) {
         uint32_t nt;
         const uint32_t *t = spec_trans(n, members[i], &nt);
-        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) outdeg[i]++;
-        if (outdeg[i] == 0) queue[qn++] = i;
+        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) edges++;
     }
-    /* Reverse edges are found by scanning: fine for the small closures specs have. */
-    size_t removed = 0;
-    while (removed < qn) {
-        uint32_t x = members[queue[removed++]];
-        for (uint32_t i = 0; i < m; i++) {
-            if (outdeg[i] == 0) continue;
-            uint32_t nt;
-            const uint32_t *t = spec_trans(n, members[i], &nt);
-            for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
-                if (t[2 * k + 1] == x && --outdeg[i] == 0) queue[qn++] = i;
+    if (edges == 0) return false;
+    uint32_t *outdeg = calloc(m, sizeof *outdeg);
+    uint32_t *rfirst = calloc((size_t)m + 1, sizeof *rfirst);   /* reverse edges by target */
+    uint32_t *rsrc = malloc(edges * sizeof *rsrc);
+    uint32_t *queue = malloc((size_t)m * sizeof *queue);
+    bool cycle = false;
+    if (!outdeg || !rfirst || !rsrc || !queue) {
+        n->failed = true;
+        goto out;
+    }
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t nt;
+        const uint32_t *t = spec_trans(n, members[i], &nt);
+        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) {
+            outdeg[i]++;
+            rfirst[position(members, m, t[2 * k + 1]) + 1]++;
         }
+    }
+    for (uint32_t j = 0; j < m; j++) rfirst[j + 1] += rfirst[j];
+    for (uint32_t i = 0; i < m; i++) {
+        uint32_t nt;
+        const uint32_t *t = spec_trans(n, members[i], &nt);
+        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
+            rsrc[rfirst[position(members, m, t[2 * k + 1])]++] = i;
+    }
+    /* rfirst[j] now ends j's run; runs start at rfirst[j - 1] (0 for j = 0). */
+    size_t qn = 0, removed = 0;
+    for (uint32_t i = 0; i < m; i++)
+        if (outdeg[i] == 0) queue[qn++] = i;
+    while (removed < qn) {
+        uint32_t j = queue[removed++];
+        for (uint32_t e = j ? rfirst[j - 1] : 0; e < rfirst[j]; e++)
+            if (--outdeg[rsrc[e]] == 0) queue[qn++] = rsrc[e];
     }
     cycle = qn < m;
 out:
     free(outdeg);
+    free(rfirst);
+    free(rsrc);
     free(queue);
     return cycle;
 }
@@ -337,7 +387,7 @@ static bool expand(struct normal *n, uint32_t node)
         }
     }
     if (n->failed) goto fail;
-    if (pairs.n / 2 > 1) qsort(pairs.v, pairs.n / 2, 2 * sizeof *pairs.v, cmp_pair);
+    sort_pairs(pairs.v, pairs.n / 2);
 
     /* One successor node per event: the closure of all its targets. */
     struct vec32 succ = {0}, targets = {0};

@@ -65,12 +65,21 @@ struct search {
     enum mode mode;
     uint32_t current, node;
     uint64_t *pair;               /* scratch: one pair vector */
+    uint64_t *batch;              /* the current state's successor pairs, inserted together */
+    size_t nbatch, batch_cap;     /* in pairs */
     uint64_t transitions;
     bool stable, full;
     uint32_t bad_event;           /* an event the spec cannot do here, or NORM_NONE */
     uint32_t *offered;            /* the implementation state's visible events and ✓ */
     size_t noffered, offered_cap;
 };
+
+/* Inserts the waiting successor pairs, in order (so numbering stays breadth-first). */
+static void flush(struct search *s)
+{
+    if (s->nbatch && store_insert_batch(s->st, s->batch, s->nbatch, s->current) < 0) s->full = true;
+    s->nbatch = 0;
+}
 
 static void visit(void *ctx, uint32_t event, const uint64_t *target)
 {
@@ -103,9 +112,10 @@ static void visit(void *ctx, uint32_t event, const uint64_t *target)
         }
         if (event == EV_TICK) return;  /* ✓ ends the run */
     }
-    s->pair[0] = node;
-    memcpy(s->pair + 1, target, (p->words - 1) * sizeof *target);
-    if (store_insert(s->st, s->pair, s->current) < 0) s->full = true;
+    if (s->nbatch == s->batch_cap) flush(s);
+    uint64_t *to = s->batch + s->nbatch++ * p->words;
+    to[0] = node;
+    memcpy(to + 1, target, (p->words - 1) * sizeof *target);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -144,8 +154,10 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     struct search s = {.p = &p, .mode = mode, .bad_event = NORM_NONE};
     s.st = store_new(p.words, lim ? lim->memory : 0, false);
     s.pair = malloc(p.words * sizeof *s.pair);
+    s.batch_cap = 64;
+    s.batch = malloc(s.batch_cap * p.words * sizeof *s.batch);
     uint32_t root = p.norm ? norm_root(p.norm) : NORM_ERROR;
-    if (!p.norm || !s.st || !s.pair || root == NORM_ERROR) {
+    if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR) {
         r->verdict = CHK_ERROR;
         goto out;
     }
@@ -160,6 +172,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         if ((s.current & 1023) == 0 &&
             (r->limit = chk_over_limit(lim, store_count(s.st), start)))
             break;
+        if (s.current + 8 < store_count(s.st)) store_prefetch(s.st, s.current + 8);
         store_copy(s.st, s.current, cur);
         s.node = (uint32_t)cur[0];
         if (p.chaos_after_divergence && norm_divergent(p.norm, s.node)) continue;
@@ -167,6 +180,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         s.noffered = 0;
         s.bad_event = NORM_NONE;
         mach_successors(impl, cur + 1, visit, &s);
+        flush(&s);
         if (p.error || s.full) break;
         if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
         if (s.bad_event != NORM_NONE) {
@@ -233,6 +247,7 @@ out:
     r->seconds = chk_now() - start;
     free(s.offered);
     free(s.pair);
+    free(s.batch);
     store_free(s.st);
     norm_free(p.norm);
 }

@@ -6,6 +6,8 @@
  * 3/4. */
 #include "checker/store.h"
 
+#include "checker/bigmem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,8 +49,8 @@ struct store *store_new(uint32_t words, size_t budget, bool ids)
     s->words = words ? words : 1;
     s->budget = budget;
     s->cap = 1024;
-    s->table = calloc(s->cap, s->words * sizeof *s->table);
-    if (ids) s->ids = malloc(s->cap * sizeof *s->ids);
+    s->table = big_calloc(table_bytes(s->cap, s->words));
+    if (ids) s->ids = big_calloc(s->cap * sizeof *s->ids);
     if (!s->table || (ids && !s->ids)) {
         store_free(s);
         return NULL;
@@ -60,10 +62,10 @@ struct store *store_new(uint32_t words, size_t budget, bool ids)
 void store_free(struct store *s)
 {
     if (!s) return;
-    free(s->table);
-    free(s->order);
-    free(s->parent);
-    free(s->ids);
+    big_free(s->table, table_bytes(s->cap, s->words));
+    big_free(s->order, s->order_cap * sizeof *s->order);
+    big_free(s->parent, s->order_cap * sizeof *s->parent);
+    if (s->ids) big_free(s->ids, s->cap * sizeof *s->ids);
     free(s);
 }
 
@@ -96,43 +98,59 @@ static bool fits(const struct store *s, size_t more)
     return s->budget == 0 || s->bytes + more <= s->budget;
 }
 
-/* Doubles the table.  Slots move, so `order` is rebuilt from the new positions. */
+/* Doubles the table.  Slots move, so `order` (and `ids`) follow them. */
 static bool grow_table(struct store *s)
 {
-    size_t cap = s->cap * 2, more = table_bytes(cap, s->words);
+    size_t old_cap = s->cap, cap = 2 * old_cap, more = table_bytes(cap, s->words);
     if (s->ids) more += cap * sizeof *s->ids;
-    if (!fits(s, more)) return false;
-    if (s->ids) {
-        uint32_t *ids = realloc(s->ids, cap * sizeof *ids);
-        if (!ids) return false;
-        s->ids = ids;
-    }
-    uint64_t *old = s->table;
-    size_t old_cap = s->cap;
-    s->table = calloc(cap, s->words * sizeof *s->table);
-    if (!s->table) {
-        s->table = old;
+    /* Without ids, a map from old slots to new ones for the moment of the move. */
+    size_t remap_bytes = s->ids ? 0 : old_cap * sizeof(uint32_t);
+    if (!fits(s, more + remap_bytes)) return false;
+    uint64_t *table = big_calloc(table_bytes(cap, s->words));
+    uint32_t *ids = s->ids ? big_calloc(cap * sizeof *ids) : NULL;
+    uint32_t *remap = s->ids ? NULL : big_calloc(remap_bytes);
+    if (!table || (s->ids ? !ids : !remap)) {
+        big_free(table, table_bytes(cap, s->words));
+        if (ids) big_free(ids, cap * sizeof *ids);
+        if (remap) big_free(remap, remap_bytes);
         return false;
     }
-    s->cap = cap;
+    /* Move in slot order: the reads stream through the old table and, as an entry's new home
+     * is its old one or that plus old_cap, the writes nearly stream too. */
+    uint64_t *old = s->table;
+    size_t mask = cap - 1;
     uint64_t tmp[64], *vec = s->words <= 64 ? tmp : malloc(s->words * sizeof *vec);
     if (!vec) {
-        free(s->table);
-        s->table = old;
-        s->cap = old_cap;
+        big_free(table, table_bytes(cap, s->words));
+        if (ids) big_free(ids, cap * sizeof *ids);
+        if (remap) big_free(remap, remap_bytes);
         return false;
     }
-    for (uint32_t id = 0; id < s->count; id++) {
-        const uint64_t *p = old + (size_t)s->order[id] * s->words;
+    for (size_t i = 0; i < old_cap; i++) {
+        const uint64_t *p = old + i * s->words;
+        if (!(p[0] & USED)) continue;
         memcpy(vec, p, s->words * sizeof *vec);
         vec[0] &= ~USED;
-        size_t slot = probe(s, vec, hash_vec(vec, s->words));
-        memcpy(slot_at(s, slot), p, s->words * sizeof *p);
-        s->order[id] = (uint32_t)slot;
-        if (s->ids) s->ids[slot] = id;
+        size_t slot = hash_vec(vec, s->words) & mask;
+        while (table[slot * s->words] & USED) slot = (slot + 1) & mask;
+        memcpy(table + slot * s->words, p, s->words * sizeof *p);
+        if (ids) {
+            uint32_t id = s->ids[i];
+            ids[slot] = id;
+            s->order[id] = (uint32_t)slot;
+        } else {
+            remap[i] = (uint32_t)slot;
+        }
     }
+    if (remap)
+        for (uint32_t id = 0; id < s->count; id++) s->order[id] = remap[s->order[id]];
     if (vec != tmp) free(vec);
-    free(old);
+    big_free(old, table_bytes(old_cap, s->words));
+    if (s->ids) big_free(s->ids, old_cap * sizeof *s->ids);
+    if (remap) big_free(remap, remap_bytes);
+    s->table = table;
+    s->ids = ids;
+    s->cap = cap;
     s->bytes += more - table_bytes(old_cap, s->words) - (s->ids ? old_cap * sizeof *s->ids : 0);
     return true;
 }
@@ -142,11 +160,19 @@ static bool grow_order(struct store *s)
     size_t cap = s->order_cap ? 2 * s->order_cap : 1024;
     size_t more = (cap - s->order_cap) * 2 * sizeof(uint32_t);
     if (!fits(s, more)) return false;
-    uint32_t *o = realloc(s->order, cap * sizeof *o);
-    if (!o) return false;
+    uint32_t *o = big_calloc(cap * sizeof *o), *p = big_calloc(cap * sizeof *p);
+    if (!o || !p) {
+        big_free(o, cap * sizeof *o);
+        big_free(p, cap * sizeof *p);
+        return false;
+    }
+    if (s->count) {
+        memcpy(o, s->order, s->count * sizeof *o);
+        memcpy(p, s->parent, s->count * sizeof *p);
+    }
+    big_free(s->order, s->order_cap * sizeof *o);
+    big_free(s->parent, s->order_cap * sizeof *p);
     s->order = o;
-    uint32_t *p = realloc(s->parent, cap * sizeof *p);
-    if (!p) return false;
     s->parent = p;
     s->order_cap = cap;
     s->bytes += more;
@@ -206,10 +232,15 @@ uint32_t store_lookup(const struct store *s, const uint64_t *vec)
     return slot_at(s, slot)[0] & USED ? (uint32_t)slot : STORE_NONE;
 }
 
-uint32_t store_id(const struct store *s, const uint64_t *vec)
+uint32_t store_intern(struct store *s, const uint64_t *vec, uint32_t parent, bool *added)
 {
-    uint32_t slot = store_lookup(s, vec);
-    return slot == STORE_NONE ? STORE_NONE : s->ids[slot];
+    uint64_t h = hash_vec(vec, s->words);
+    size_t slot = probe(s, vec, h);
+    *added = false;
+    if (slot_at(s, slot)[0] & USED) return s->ids[slot];
+    if (insert_hashed(s, vec, h, parent) < 0) return STORE_NONE;
+    *added = true;
+    return s->count - 1;
 }
 
 uint32_t store_slots(const struct store *s)

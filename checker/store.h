@@ -38,8 +38,10 @@ int store_insert_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t
 
 /* The slot holding vec, or STORE_NONE.  Slots are stable while nothing is inserted. */
 uint32_t store_lookup(const struct store *s, const uint64_t *vec);
-/* The number of the state vec, or STORE_NONE (only for a store made with ids). */
-uint32_t store_id(const struct store *s, const uint64_t *vec);
+/* The number of vec, adding it (reached from `parent`) when it is new, which sets *added;
+ * STORE_NONE when there is no room.  Only for a store made with ids: one probe where
+ * store_insert + store_id take two. */
+uint32_t store_intern(struct store *s, const uint64_t *vec, uint32_t parent, bool *added);
 /* How many slots there are (every slot number is below this). */
 uint32_t store_slots(const struct store *s);
 
