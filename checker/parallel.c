@@ -1,13 +1,14 @@
 /* parallel.c — breadth-first exploration on several cores, for the searches whose answer does
  * not depend on the order states are found in (see parallel.h).
  *
- * Level by level: the frontier is an array of state vectors; threads take chunks of it,
- * generate successors and insert them into one shared open-addressing table with a
- * compare-and-swap per slot (a slot is the state vector itself, bit 63 marking it used), and
- * append the new ones to their own part of the next frontier.  When the table passes 3/4 full,
- * the threads stop at the end of their chunk, one of them doubles the table, and they go on.
- * No parents are kept: a failure found here is replayed by the deterministic one-core search,
- * which gives the shortest, repeatable counterexample. */
+ * Level by level: threads take chunks of the frontier, generate successors and insert them
+ * into one shared open-addressing table with a compare-and-swap per slot (a slot is the state
+ * vector itself, bit 63 marking it used), and append the new ones to their own output array.
+ * The outputs are the next frontier as they stand — a frontier is one segment per thread,
+ * never copied together.  When the table passes 3/4 full, the threads stop at the end of
+ * their chunk, one allocates a table twice the size, all of them move the old slots across in
+ * blocks, and they go on.  No parents are kept: a failure found here is replayed by the
+ * deterministic one-core search, which gives the shortest, repeatable counterexample. */
 #include "checker/parallel.h"
 
 #include <pthread.h>
@@ -21,7 +22,10 @@
 
 #define USED (1ull << 63)
 
-enum { CHUNK = 256 };
+enum { CHUNK = 256, REHASH = 4096, PENDING = 256 };
+
+/* What the threads do after a barrier, as thread 0 decided. */
+enum phase { EXPAND, GROW, HALT };
 
 struct worker;
 
@@ -32,19 +36,21 @@ struct shared {
     int nthreads;
     _Atomic(uint64_t) *table;
     size_t cap;
+    _Atomic(uint64_t) *old;       /* while growing: the table being moved from */
+    size_t old_cap;
     atomic_size_t count;          /* states in the table */
     atomic_bool grow;             /* someone saw the table too full */
     atomic_bool stop;             /* a deadlock or a limit: finish the level and stop */
-    bool halt;                    /* thread 0's decision, read by all after the barrier (stop
-                                     itself may already change in the next level) */
+    enum phase phase;             /* thread 0's decision, read by all after a barrier */
     atomic_bool deadlock;
     atomic_bool oom;
     const char *limit;
-    uint64_t *frontier;           /* this level's states */
-    size_t nfrontier, frontier_cap;
-    uint64_t *spare;              /* the last level's array, reused for the next one */
-    size_t spare_cap;
-    atomic_size_t next;           /* the next chunk of the frontier to take */
+    /* The frontier: segment k is worker k's input array, states [seg[k], seg[k + 1]) of the
+     * level in a virtual concatenation. */
+    size_t *seg;
+    size_t nfrontier;
+    atomic_size_t next;           /* the next chunk of the frontier (or of the old table) */
+    size_t resume;                /* while growing: where the frontier's chunks go on */
     pthread_barrier_t barrier;
     pthread_mutex_t gate;         /* workers start once every one of them exists */
     pthread_cond_t open;
@@ -52,15 +58,18 @@ struct shared {
     struct worker *w;
 };
 
-enum { PENDING = 256 };
+/* A growable array of states. */
+struct states {
+    uint64_t *v;
+    size_t n, cap;
+};
 
 struct worker {
     struct shared *s;
     uint64_t pend[PENDING];       /* successors waiting to be inserted, a batch at a time */
     uint64_t hash[PENDING];
     size_t npend;
-    uint64_t *out;                /* new states for the next level */
-    size_t nout, cap;
+    struct states in, out;        /* this level's segment, and the new states for the next */
     uint64_t transitions;
     uint32_t successors;
     bool oom;
@@ -76,15 +85,15 @@ static uint64_t hash1(uint64_t v)
     return v ^ v >> 32;
 }
 
-/* 1 new, 0 already there.  The table has room (it is never more than 3/4 + a chunk full). */
-static int insert_hashed(struct shared *s, uint64_t v, uint64_t h)
+/* Puts `want` (a used slot) in the table unless it is there: 1 new, 0 already there.  The
+ * table has room (it is never more than 3/4 + a chunk full). */
+static int place(_Atomic(uint64_t) *table, size_t cap, uint64_t want, uint64_t h)
 {
-    size_t mask = s->cap - 1, i = h & mask;
-    uint64_t want = v | USED;
+    size_t mask = cap - 1, i = h & mask;
     for (;;) {
-        uint64_t cur = atomic_load_explicit(&s->table[i], memory_order_relaxed);
+        uint64_t cur = atomic_load_explicit(&table[i], memory_order_relaxed);
         if (cur == 0) {
-            if (atomic_compare_exchange_strong_explicit(&s->table[i], &cur, want,
+            if (atomic_compare_exchange_strong_explicit(&table[i], &cur, want,
                                                         memory_order_relaxed, memory_order_relaxed))
                 return 1;
         }
@@ -93,9 +102,17 @@ static int insert_hashed(struct shared *s, uint64_t v, uint64_t h)
     }
 }
 
-static int insert(struct shared *s, uint64_t v)
+static bool push_state(struct states *a, uint64_t v)
 {
-    return insert_hashed(s, v, hash1(v));
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 4096;
+        uint64_t *o = big_realloc(a->v, a->cap * sizeof *o, cap * sizeof *o);
+        if (!o) return false;
+        a->v = o;
+        a->cap = cap;
+    }
+    a->v[a->n++] = v;
+    return true;
 }
 
 /* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
@@ -109,18 +126,11 @@ static void flush(struct worker *w)
         __builtin_prefetch((const void *)&s->table[w->hash[i] & mask]);
     }
     for (size_t i = 0; i < w->npend; i++) {
-        if (!insert_hashed(s, w->pend[i], w->hash[i])) continue;
-        if (w->nout == w->cap) {
-            size_t cap = w->cap ? 2 * w->cap : 4096;
-            uint64_t *o = big_realloc(w->out, w->cap * sizeof *o, cap * sizeof *o);
-            if (!o) {
-                w->oom = true;
-                return;
-            }
-            w->out = o;
-            w->cap = cap;
+        if (!place(s->table, s->cap, w->pend[i] | USED, w->hash[i])) continue;
+        if (!push_state(&w->out, w->pend[i])) {
+            w->oom = true;
+            break;
         }
-        w->out[w->nout++] = w->pend[i];
         size_t n = atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed) + 1;
         if (n * 4 > s->cap * 3) atomic_store(&s->grow, true);
     }
@@ -137,118 +147,123 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     w->pend[w->npend++] = target[0];
 }
 
-/* Doubles the table; run by one thread while the others wait at the barrier. */
-static bool grow(struct shared *s)
+static void expand(struct worker *w, uint64_t vec)
 {
-    size_t cap = s->cap * 2;
-    if (s->lim && s->lim->memory && cap * sizeof(uint64_t) > s->lim->memory) return false;
-    _Atomic(uint64_t) *t = big_calloc(cap * sizeof *t);
-    if (!t) return false;
-    /* Rehash a block at a time, prefetching each block's new slots first. */
-    enum { REHASH = 64 };
-    uint64_t vs[REHASH], hs[REHASH];
-    for (size_t base = 0; base < s->cap; base += REHASH) {
-        size_t n = 0;
-        for (size_t i = base; i < base + REHASH && i < s->cap; i++) {
-            uint64_t v = atomic_load_explicit(&s->table[i], memory_order_relaxed);
-            if (!v) continue;
-            vs[n] = v;
-            hs[n] = hash1(v & ~USED);
-            __builtin_prefetch((const void *)&t[hs[n] & (cap - 1)]);
-            n++;
+    struct shared *s = w->s;
+    w->successors = 0;
+    mach_successors(s->m, &vec, emit, w);
+    if (w->successors == 0) {
+        atomic_store(&s->deadlock, true);
+        atomic_store(&s->stop, true);
+    }
+    if (w->npend >= PENDING / 2) flush(w);
+}
+
+/* Expands chunks of the frontier until it is done or the table must grow. */
+static void expand_level(struct worker *w)
+{
+    struct shared *s = w->s;
+    while (!atomic_load(&s->grow)) {
+        size_t at = atomic_fetch_add(&s->next, CHUNK);
+        if (at >= s->nfrontier) break;
+        size_t end = at + CHUNK < s->nfrontier ? at + CHUNK : s->nfrontier;
+        /* The chunk may span segments. */
+        for (int k = 0; k < s->nthreads && at < end; k++) {
+            if (at >= s->seg[k + 1]) continue;
+            size_t stop = end < s->seg[k + 1] ? end : s->seg[k + 1];
+            const uint64_t *v = s->w[k].in.v - s->seg[k];
+            for (; at < stop; at++) expand(w, v[at]);
         }
-        for (size_t k = 0; k < n; k++) {
-            size_t j = hs[k] & (cap - 1);
-            while (atomic_load_explicit(&t[j], memory_order_relaxed)) j = (j + 1) & (cap - 1);
-            atomic_store_explicit(&t[j], vs[k], memory_order_relaxed);
+        flush(w);
+        if (w->oom) atomic_store(&s->oom, true);
+    }
+}
+
+/* Moves blocks of the old table into the new one, with the others. */
+static void rehash(struct shared *s)
+{
+    for (;;) {
+        size_t base = atomic_fetch_add(&s->next, REHASH);
+        if (base >= s->old_cap) return;
+        size_t end = base + REHASH < s->old_cap ? base + REHASH : s->old_cap;
+        for (size_t i = base; i < end; i++) {
+            uint64_t v = atomic_load_explicit(&s->old[i], memory_order_relaxed);
+            if (v) place(s->table, s->cap, v, hash1(v & ~USED));
         }
     }
-    big_free((void *)s->table, s->cap * sizeof *s->table);
-    s->table = t;
-    s->cap = cap;
-    return true;
+}
+
+/* Thread 0, between barriers: what comes next.  The others wait. */
+static void decide(struct shared *s)
+{
+    if (atomic_load(&s->grow)) {
+        size_t cap = s->cap * 2;
+        _Atomic(uint64_t) *t = NULL;
+        if (!s->lim || !s->lim->memory || cap * sizeof(uint64_t) <= s->lim->memory)
+            t = big_calloc(cap * sizeof *t);
+        if (!t) {
+            s->limit = "memory";
+            s->phase = HALT;
+            return;
+        }
+        s->old = s->table;
+        s->old_cap = s->cap;
+        s->table = t;
+        s->cap = cap;
+        /* The move borrows the chunk counter; the frontier's place is kept for after. */
+        s->resume = atomic_load(&s->next);
+        atomic_store(&s->next, 0);
+        s->phase = GROW;
+        return;
+    }
+    if (atomic_load(&s->oom) || atomic_load(&s->stop)) {
+        s->phase = HALT;
+        return;
+    }
+    /* The level is done: every worker's output becomes its segment of the next. */
+    size_t total = 0;
+    for (int k = 0; k < s->nthreads; k++) {
+        struct worker *w = &s->w[k];
+        struct states t = w->in;
+        w->in = w->out;
+        w->out = t;
+        w->out.n = 0;
+        s->seg[k] = total;
+        total += w->in.n;
+    }
+    s->seg[s->nthreads] = total;
+    s->nfrontier = total;
+    atomic_store(&s->next, 0);
+    s->limit = chk_over_limit(s->lim, atomic_load(&s->count), s->start);
+    s->phase = total == 0 || s->limit ? HALT : EXPAND;
 }
 
 static void *run(void *arg)
 {
     struct worker *w = arg;
     struct shared *s = w->s;
-    uint64_t vec;
     pthread_mutex_lock(&s->gate);
     while (s->go == 0) pthread_cond_wait(&s->open, &s->gate);
     int go = s->go;
     pthread_mutex_unlock(&s->gate);
     if (go < 0) return NULL;
     for (;;) {
-        /* Expand chunks of the frontier until it is done or the table must grow. */
-        while (!atomic_load(&s->grow)) {
-            size_t at = atomic_fetch_add(&s->next, CHUNK);
-            if (at >= s->nfrontier) break;
-            size_t end = at + CHUNK < s->nfrontier ? at + CHUNK : s->nfrontier;
-            for (size_t i = at; i < end; i++) {
-                vec = s->frontier[i];
-                w->successors = 0;
-                mach_successors(s->m, &vec, emit, w);
-                if (w->successors == 0) {
-                    atomic_store(&s->deadlock, true);
-                    atomic_store(&s->stop, true);
-                }
-                if (w->npend >= PENDING / 2) flush(w);
-            }
-            flush(w);
-            if (w->oom) atomic_store(&s->oom, true);
-        }
+        expand_level(w);
         pthread_barrier_wait(&s->barrier);
-        if (w == &s->w[0]) {
-            /* One thread decides what happens next, the others wait for it. */
-            if (atomic_load(&s->grow)) {
-                if (!grow(s)) {
-                    s->limit = "memory";
-                    atomic_store(&s->stop, true);
-                }
+        if (w == &s->w[0]) decide(s);
+        pthread_barrier_wait(&s->barrier);
+        if (s->phase == HALT) return NULL;
+        if (s->phase == GROW) {
+            rehash(s);
+            pthread_barrier_wait(&s->barrier);
+            if (w == &s->w[0]) {
+                big_free((void *)s->old, s->old_cap * sizeof *s->old);
+                s->old = NULL;
                 atomic_store(&s->grow, false);
-            } else if (!atomic_load(&s->stop)) {
-                /* The level is done: gather the next one. */
-                size_t total = 0;
-                for (int k = 0; k < s->nthreads; k++) total += s->w[k].nout;
-                if (total >= s->spare_cap) {
-                    /* Room to grow, so that the next levels reuse the array. */
-                    big_free(s->spare, s->spare_cap * sizeof *s->spare);
-                    s->spare_cap = total + total / 2 + 1;
-                    s->spare = big_calloc(s->spare_cap * sizeof *s->spare);
-                    if (!s->spare) s->spare_cap = 0;
-                }
-                if (!s->spare) {
-                    atomic_store(&s->oom, true);
-                    atomic_store(&s->stop, true);
-                } else {
-                    uint64_t *next = s->spare;
-                    size_t at = 0;
-                    for (int k = 0; k < s->nthreads; k++) {
-                        if (s->w[k].nout) memcpy(next + at, s->w[k].out, s->w[k].nout * sizeof *next);
-                        at += s->w[k].nout;
-                        s->w[k].nout = 0;
-                    }
-                    size_t next_cap = s->spare_cap;
-                    s->spare = s->frontier;
-                    s->spare_cap = s->frontier_cap;
-                    s->frontier = next;
-                    s->frontier_cap = next_cap;
-                    s->nfrontier = total;
-                    atomic_store(&s->next, 0);
-                    if (total == 0) atomic_store(&s->stop, true);
-                    const char *l = chk_over_limit(s->lim, atomic_load(&s->count), s->start);
-                    if (l) {
-                        s->limit = l;
-                        atomic_store(&s->stop, true);
-                    }
-                }
+                atomic_store(&s->next, s->resume);
             }
-            if (atomic_load(&s->oom)) atomic_store(&s->stop, true);
-            s->halt = atomic_load(&s->stop);
+            pthread_barrier_wait(&s->barrier);
         }
-        pthread_barrier_wait(&s->barrier);
-        if (s->halt) return NULL;
     }
 }
 
@@ -271,23 +286,25 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     struct shared s = {.m = m, .lim = lim, .start = chk_now(), .nthreads = threads};
     s.cap = 1 << 16;
     s.table = big_calloc(s.cap * sizeof *s.table);
-    s.frontier = big_calloc(sizeof *s.frontier);
-    s.frontier_cap = 1;
+    s.seg = calloc((size_t)threads + 1, sizeof *s.seg);
     s.w = calloc((size_t)threads, sizeof *s.w);
-    bool ok = s.table && s.frontier && s.w &&
+    uint64_t init;
+    mach_initial(m, &init);
+    bool ok = s.table && s.seg && s.w && push_state(&s.w[0].in, init) &&
               pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
         big_free((void *)s.table, s.cap * sizeof *s.table);
-        big_free(s.frontier, sizeof *s.frontier);
+        if (s.w) big_free(s.w[0].in.v, s.w[0].in.cap * sizeof *s.w[0].in.v);
+        free(s.seg);
         free(s.w);
         return false;
     }
     pthread_mutex_init(&s.gate, NULL);
     pthread_cond_init(&s.open, NULL);
-    mach_initial(m, s.frontier);
-    insert(&s, s.frontier[0]);
+    place(s.table, s.cap, init | USED, hash1(init));
     s.count = 1;
     s.nfrontier = 1;
+    for (int k = 1; k <= threads; k++) s.seg[k] = 1;  /* all of it is worker 0's */
     int started = 0;
     for (int k = 0; k < threads; k++) {
         s.w[k].s = &s;
@@ -320,10 +337,12 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     pthread_barrier_destroy(&s.barrier);
     pthread_mutex_destroy(&s.gate);
     pthread_cond_destroy(&s.open);
-    for (int k = 0; k < threads; k++) big_free(s.w[k].out, s.w[k].cap * sizeof *s.w[k].out);
+    for (int k = 0; k < threads; k++) {
+        big_free(s.w[k].in.v, s.w[k].in.cap * sizeof *s.w[k].in.v);
+        big_free(s.w[k].out.v, s.w[k].out.cap * sizeof *s.w[k].out.v);
+    }
     free(s.w);
-    big_free(s.frontier, s.frontier_cap * sizeof *s.frontier);
-    big_free(s.spare, s.spare_cap * sizeof *s.spare);
+    free(s.seg);
     big_free((void *)s.table, s.cap * sizeof *s.table);
     return done;
 }
