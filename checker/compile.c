@@ -239,8 +239,7 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* The ids of a set of events, sorted; NULL when out of memory.  *n is set. */
-static uint32_t *ids_of(struct events *ev, const value *set, size_t *n)
+uint32_t *events_ids(struct events *ev, const value *set, size_t *n)
 {
     uint32_t *v = malloc((set->n ? set->n : 1) * sizeof *v);
     if (!v) return NULL;
@@ -295,13 +294,13 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
     switch ((enum proc_op)p->num) {
     case PROC_PAR:
     case PROC_INTERLEAVE:
-        if (p->num == PROC_PAR && !(a = ids_of(ev, p->items[1], &na))) goto oom;
+        if (p->num == PROC_PAR && !(a = events_ids(ev, p->items[1], &na))) goto oom;
         if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
         if ((r = node(b, sem, ev, p->items[p->n - 1], max, err, depth + 1, lt)) < 0) break;
         result = mach_par(b, (struct evset){a, na}, l, r);
         break;
     case PROC_APAR:
-        if (!(a = ids_of(ev, p->items[1], &na)) || !(c = ids_of(ev, p->items[2], &nc))) goto oom;
+        if (!(a = events_ids(ev, p->items[1], &na)) || !(c = events_ids(ev, p->items[2], &nc))) goto oom;
         if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
         if ((r = node(b, sem, ev, p->items[3], max, err, depth + 1, lt)) < 0) break;
         result = mach_apar(b, (struct evset){a, na}, (struct evset){c, nc}, l, r);
@@ -313,7 +312,7 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
         result = mach_link(b, a, c, na, l, r);
         break;
     case PROC_HIDE:
-        if (!(a = ids_of(ev, p->items[1], &na))) goto oom;
+        if (!(a = events_ids(ev, p->items[1], &na))) goto oom;
         if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
         result = mach_hide(b, (struct evset){a, na}, l);
         break;

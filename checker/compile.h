@@ -26,6 +26,8 @@ uint32_t events_id(struct events *ev, const value *event);
 /* The value of id, or NULL. */
 const value *events_value(const struct events *ev, uint32_t id);
 uint32_t events_count(const struct events *ev);
+/* The ids of a set of events (a VAL_SET), sorted; NULL when out of memory.  *n is set. */
+uint32_t *events_ids(struct events *ev, const value *set, size_t *n);
 /* The event's CSPm text, malloc'd (the caller frees): "left.3", or "?" for an unknown id;
  * NULL when out of memory. */
 char *events_text(const struct events *ev, uint32_t id);

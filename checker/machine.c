@@ -440,6 +440,8 @@ struct machine {
     struct leafinfo *info;
     struct part *parts;
     uint32_t *local;              /* per part: its event's number in its leaf's alphabet */
+    uint32_t *prio;               /* events tau has priority over, sorted (mach_tau_priority) */
+    size_t nprio;
     struct rule *rules;
     size_t nrules;
     struct rule *done;            /* the ✓ rules, checked on every state */
@@ -685,6 +687,7 @@ void mach_free(struct machine *m)
     free(m->info);
     free(m->parts);
     free(m->local);
+    free(m->prio);
     free(m->rules);
     free(m->done);
     free(m->init);
@@ -795,7 +798,67 @@ static void fire(const struct machine *m, const struct rule *r, const uint64_t *
     }
 }
 
+int mach_tau_priority(struct machine *m, struct evset over)
+{
+    uint32_t *v = malloc((over.n ? over.n : 1) * sizeof *v);
+    if (!v) return -1;
+    if (over.n) memcpy(v, over.ev, over.n * sizeof *v);
+    free(m->prio);
+    m->prio = v;
+    m->nprio = over.n;
+    return 0;
+}
+
+/* The transitions of a state, held back until it is known whether one of them is a tau. */
+struct held {
+    uint32_t words;
+    size_t n, cap;
+    uint32_t *events;
+    uint64_t *targets;
+    bool tau, oom;
+};
+
+static void hold(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct held *h = ctx;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        uint32_t *e = realloc(h->events, cap * sizeof *e);
+        if (e) h->events = e;
+        uint64_t *t = realloc(h->targets, cap * h->words * sizeof *t);
+        if (t) h->targets = t;
+        if (!e || !t) {
+            h->oom = true;
+            return;
+        }
+        h->cap = cap;
+    }
+    h->events[h->n] = event;
+    memcpy(h->targets + h->n * h->words, target, h->words * sizeof *target);
+    h->n++;
+    h->tau |= event == EV_TAU;
+}
+
+static void all_successors(const struct machine *m, const uint64_t *state, mach_emit *emit,
+                           void *ctx);
+
 void mach_successors(const struct machine *m, const uint64_t *state, mach_emit *emit, void *ctx)
+{
+    if (!m->nprio) {
+        all_successors(m, state, emit, ctx);
+        return;
+    }
+    struct held h = {.words = m->words};
+    all_successors(m, state, hold, &h);
+    for (size_t i = 0; i < h.n && !h.oom; i++)
+        if (!h.tau || !in_set(m->prio, m->nprio, h.events[i]))
+            emit(ctx, h.events[i], h.targets + i * m->words);
+    free(h.events);
+    free(h.targets);
+}
+
+static void all_successors(const struct machine *m, const uint64_t *state, mach_emit *emit,
+                           void *ctx)
 {
     uint64_t tstack[STACK_WORDS];
     uint32_t sl[STACK_PARTS], sh[STACK_PARTS], sp[STACK_PARTS];

@@ -61,6 +61,11 @@ void mach_initial(const struct machine *m, uint64_t *state);
 typedef void mach_emit(void *ctx, uint32_t event, const uint64_t *target);
 void mach_successors(const struct machine *m, const uint64_t *state, mach_emit *emit, void *ctx);
 
+/* Gives tau priority over the events in `over` (FDR's `:[tau priority over]:`): from then on,
+ * in a state that can perform tau, mach_successors leaves out the transitions on those
+ * events.  0, or -1 when out of memory. */
+int mach_tau_priority(struct machine *m, struct evset over);
+
 /* The leaves, and the state of leaf i in a vector. */
 uint32_t mach_nleaves(const struct machine *m);
 const struct lts *mach_leaf_lts(const struct machine *m, uint32_t i);

@@ -338,6 +338,33 @@ static enum chk_model model_of(int aux, enum chk_model dflt)
     }
 }
 
+/* `:[tau priority over]: A` among an assertion's options: in the implementation (the process
+ * checked, or the right side of a refinement), a state that can perform tau does not offer
+ * the events of A — the maximal progress of tock-CSP, where time (tock) cannot pass while
+ * something internal is still to happen.  The specification is left as written.  False, with
+ * the message set, when A is not a set. */
+static bool tau_priority(struct context *c, const struct ast_node *options, struct system *impl,
+                         struct rpt_assertion *a)
+{
+    for (uint32_t i = 0; i < options->nkids; i++) {
+        if (options->kids[i]->kind != AST_O_TAU_PRIORITY) continue;
+        const value *set = eval_expr(c->ev, options->kids[i]->kids[0]);
+        if (!set || set->kind != VAL_SET) {
+            set_message(a, "%s", ":[tau priority over]: needs a set of events");
+            return false;
+        }
+        size_t n;
+        uint32_t *ids = events_ids(c->events, set, &n);
+        if (!ids || mach_tau_priority(impl->m, (struct evset){ids, n}) < 0) {
+            free(ids);
+            set_message(a, "%s", "out of memory");
+            return false;
+        }
+        free(ids);
+    }
+    return true;
+}
+
 static void check_one(struct context *c, const struct ast_node *decl, struct rpt_assertion *a)
 {
     a->line = (int)decl->loc.line;
@@ -350,11 +377,6 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         as = as->kids[0];
     }
     const struct ast_node *options = as->kids[as->nkids - 1];
-    for (uint32_t i = 0; i < options->nkids; i++)
-        if (options->kids[i]->kind == AST_O_TAU_PRIORITY) {
-            set_message(a, "%s", ":[tau priority over]: is not supported yet");
-            return;
-        }
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
     if (as->aux == MODEL_R || as->aux == MODEL_RD || as->aux == MODEL_V || as->aux == MODEL_VD) {
         set_message(a, "%s", "the refusal-testing and revivals models are not supported yet");
@@ -366,11 +388,12 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     switch (as->kind) {
     case AST_A_REFINE:
         if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) break;
+        if (!tau_priority(c, options, impl, a)) break;
         chk_refines(spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->o->lim, &r);
         fill(c, &r, impl, negated, a);
         break;
     case AST_A_PROP: {
-        if (!(impl = process(c, as->kids[0], a))) break;
+        if (!(impl = process(c, as->kids[0], a)) || !tau_priority(c, options, impl, a)) break;
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
         switch (as->aux2) {
         case PROP_DEADLOCK_FREE:
@@ -388,7 +411,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         break;
     }
     case AST_A_HAS_TRACE: {
-        if (!(impl = process(c, as->kids[0], a))) break;
+        if (!(impl = process(c, as->kids[0], a)) || !tau_priority(c, options, impl, a)) break;
         const value *t = eval_expr(c->ev, as->kids[1]);
         if (!t || t->kind != VAL_SEQ) {
             set_message(a, "%s", "has trace needs a sequence of events");
