@@ -353,7 +353,9 @@ void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int div
 {
     /* Without divergence the answer is "is any reachable state stuck", which several cores
      * can settle; a deadlock they find is searched again on one core for the shortest,
-     * repeatable counterexample. */
+     * repeatable counterexample.  A machine that has no tau at all cannot diverge, so FD
+     * asks the same of it as F. */
+    if (divergence && !mach_has_tau(m)) divergence = 0;
     if (!divergence && lim && lim->threads >= 1 && chk_parallel_explore(m, lim, lim->threads, r)) {
         if (r->verdict != CHK_FAILS) return;
         double first = r->seconds;

@@ -714,6 +714,13 @@ const struct lts *mach_leaf_lts(const struct machine *m, uint32_t i)
     return m->leaves[i];
 }
 
+bool mach_has_tau(const struct machine *m)
+{
+    for (size_t i = 0; i < m->nrules; i++)
+        if (m->rules[i].result == EV_TAU) return true;
+    return false;
+}
+
 size_t mach_nrules(const struct machine *m)
 {
     return m->nrules + m->ndone;

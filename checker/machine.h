@@ -71,6 +71,10 @@ uint32_t mach_nleaves(const struct machine *m);
 const struct lts *mach_leaf_lts(const struct machine *m, uint32_t i);
 uint32_t mach_leaf_state(const struct machine *m, const uint64_t *state, uint32_t i);
 
+/* True when some rule can produce tau (hidden or linked events, or a leaf's own taus): a
+ * machine without can never diverge. */
+bool mach_has_tau(const struct machine *m);
+
 /* The number of rules, for reports and tests. */
 size_t mach_nrules(const struct machine *m);
 
