@@ -129,6 +129,37 @@ START_TEST(hiding_makes_taus_and_divergence)
 }
 END_TEST
 
+START_TEST(tau_rules_are_known_statically)
+{
+    /* a -> b -> P has no tau anywhere: it cannot diverge, whatever the search. */
+    struct machine *m = one(LTS(LTS_NONE, {0, A, 1}, {1, B, 0}));
+    ck_assert(!mach_has_tau(m));
+    mach_free(m);
+    /* Hiding b turns its rule into a tau. */
+    struct mach_builder *b = mach_builder_new();
+    m = mach_build(b, mach_hide(b, SET(B), mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 0}))));
+    ck_assert(mach_has_tau(m));
+    mach_free(m);
+    /* A leaf's own tau (an internal choice inside it) is a tau rule too. */
+    m = one(LTS(LTS_NONE, {0, EV_TAU, 1}, {1, A, 1}));
+    ck_assert(mach_has_tau(m));
+    mach_free(m);
+}
+END_TEST
+
+START_TEST(tau_priority_drops_events_beside_a_tau)
+{
+    /* State 0 offers tau (to 1) and a (to 2); state 1 offers a (to 1).  With tau priority over
+     * {a}, state 0 loses its a: states 0 and 1 are reachable, 2 is not. */
+    struct machine *m = one(LTS(LTS_NONE, {0, EV_TAU, 1}, {0, A, 2}, {1, A, 1}, {2, B, 2}));
+    ck_assert_int_eq(mach_tau_priority(m, SET(A)), 0);
+    check(m, 1, CHK_HOLDS, CHK_NONE, 0, 2);
+    /* Without the priority all three are. */
+    check(one(LTS(LTS_NONE, {0, EV_TAU, 1}, {0, A, 2}, {1, A, 1}, {2, B, 2})), 1, CHK_HOLDS,
+          CHK_NONE, 0, 3);
+}
+END_TEST
+
 START_TEST(divergence_that_is_only_reachable)
 {
     /* P = a -> P [] b -> R, R = c -> R' , R' = d -> R'  hidden {d}: a loops visibly, b leads
@@ -356,6 +387,8 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, philosophers_match_brute_force);
     tcase_add_test(tc, limits_stop_cleanly);
     tcase_add_test(tc, two_cores_agree_with_one);
+    tcase_add_test(tc, tau_rules_are_known_statically);
+    tcase_add_test(tc, tau_priority_drops_events_beside_a_tau);
     suite_add_tcase(s, tc);
     return s;
 }
