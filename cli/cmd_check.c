@@ -162,6 +162,20 @@ static char *term_text(const value *t)
     return s;
 }
 
+/* A term as a report shows it: the name of the definition that made it ("PHIL(0)"), else
+ * the term itself.  With `where`, also the definition's place, "file:line" (or NULL). */
+static char *named_text(const struct context *c, const value *t, char **where)
+{
+    struct cspm_loc loc;
+    const char *name = eval_proc_name(c->ev, t, &loc);
+    if (where) {
+        *where = NULL;
+        if (name && loc.file && asprintf(where, "%s:%u", loc.file->path, loc.line) < 0)
+            *where = NULL;
+    }
+    return name ? strdup(name) : term_text(t);
+}
+
 /* The assertion as written: its first line from where it starts, comments trimmed. */
 static char *assertion_text(const struct ast_node *d)
 {
@@ -229,8 +243,8 @@ static void components(struct context *c, const struct system *sys, const struct
     const uint64_t *last = r->path + (r->npath - 1) * r->words + r->offset;
     for (uint32_t i = 0; i < sys->nleaves; i++) {
         struct rpt_component *k = &a->components[i];
-        k->name = term_text(sys->terms[i][0]);
-        k->state = term_text(sys->terms[i][mach_leaf_state(sys->m, last, i)]);
+        k->name = named_text(c, sys->terms[i][0], &k->where);
+        k->state = named_text(c, sys->terms[i][mach_leaf_state(sys->m, last, i)], NULL);
         for (size_t step = 0; step + 1 < r->npath; step++) {
             const uint64_t *from = r->path + step * r->words + r->offset;
             const uint64_t *to = r->path + (step + 1) * r->words + r->offset;

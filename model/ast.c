@@ -79,6 +79,8 @@ struct ast_node *ast_new3(struct arena *a, enum ast_kind kind, struct cspm_loc l
 struct printer {
     FILE *out;
     int indent;
+    ast_var_printer *var;         /* optional: prints a variable instead of its name */
+    void *ctx;
 };
 
 static void print_node(struct printer *p, const struct ast_node *n);
@@ -219,7 +221,10 @@ static void print_node(struct printer *p, const struct ast_node *n)
     case AST_CHAR: case AST_P_CHAR: print_char(p, n->num); break;
     case AST_STRING: case AST_P_STRING: print_escaped(p, n->name, n->len, '"'); break;
     case AST_BOOL: case AST_P_BOOL: put(p, n->num ? "true" : "false"); break;
-    case AST_VAR: case AST_P_VAR: case AST_T_NAME: put(p, n->name); break;
+    case AST_VAR:
+        if (!p->var || !p->var(p->ctx, p->out, n->name)) put(p, n->name);
+        break;
+    case AST_P_VAR: case AST_T_NAME: put(p, n->name); break;
     case AST_WILDCARD: case AST_P_WILD: put(p, "_"); break;
     case AST_TUPLE: case AST_P_TUPLE: case AST_T_TUPLE:
         put(p, "("); print_range(p, n, 0, n->nkids, ", "); put(p, ")"); break;
@@ -383,8 +388,23 @@ static void print_node(struct printer *p, const struct ast_node *n)
 
 void ast_print(FILE *out, const struct ast_node *n)
 {
-    struct printer p = {out, 0};
+    struct printer p = {out, 0, NULL, NULL};
     print_node(&p, n);
+}
+
+char *ast_to_string_with(const struct ast_node *n, ast_var_printer *var, void *ctx)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return NULL;
+    struct printer p = {f, 0, var, ctx};
+    print_node(&p, n);
+    if (fclose(f) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }
 
 char *ast_to_string(const struct ast_node *n)

@@ -72,4 +72,9 @@ void ast_print(FILE *out, const struct ast_node *n);
 /* The same into a malloc'd string (caller frees); NULL without memory. */
 char *ast_to_string(const struct ast_node *n);
 
+/* The same, asking var first for each variable (not pattern) occurrence: it prints what
+ * should stand there and returns 1, or returns 0 for the name itself. */
+typedef int ast_var_printer(void *ctx, FILE *out, const char *name);
+char *ast_to_string_with(const struct ast_node *n, ast_var_printer *var, void *ctx);
+
 #endif

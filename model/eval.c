@@ -1054,6 +1054,7 @@ const value *ev_global_value(struct evaluator *ev, struct global *g, struct cspm
     switch (g->kind) {
     case G_VALUE:
         v = bind_pattern_var(ev, g->node->kids[0], g->node->kids[1], g->index, env, g->scope);
+        ev_name_proc(ev, v, g->name, g->node->loc);
         break;
     case G_DATATYPE:
         v = ev_datatype_set(ev, g, loc);
@@ -1367,28 +1368,140 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     return ev;
 }
 
+/* ---- naming processes in reports ---- */
+
+static uint32_t pname_slot(const struct evaluator *ev, const value *p)
+{
+    uint32_t j = ptr_hash(p) & (ev->pname_cap - 1);
+    while (ev->pname_k[j] && ev->pname_k[j] != p) j = (j + 1) & (ev->pname_cap - 1);
+    return j;
+}
+
+static bool nameable(const value *p)
+{
+    return p && p->kind == VAL_PROC && p->num != PROC_STOP && p->num != PROC_SKIP &&
+           p->num != PROC_THUNK;
+}
+
+void ev_name_proc(struct evaluator *ev, const value *p, const char *name, struct cspm_loc loc)
+{
+    if (!nameable(p)) return;
+    if (ev->pname_cap == 0 || (ev->pname_count + 1) * 2 > ev->pname_cap) {
+        uint32_t cap = ev->pname_cap ? 2 * ev->pname_cap : 256;
+        const value **nk = calloc(cap, sizeof *nk);
+        char **nv = malloc(cap * sizeof *nv);
+        struct cspm_loc *nl = malloc(cap * sizeof *nl);
+        if (!nk || !nv || !nl) oom();
+        for (uint32_t i = 0; i < ev->pname_cap; i++) {
+            if (!ev->pname_k[i]) continue;
+            uint32_t j = ptr_hash(ev->pname_k[i]) & (cap - 1);
+            while (nk[j]) j = (j + 1) & (cap - 1);
+            nk[j] = ev->pname_k[i];
+            nv[j] = ev->pname_v[i];
+            nl[j] = ev->pname_loc[i];
+        }
+        free(ev->pname_k);
+        free(ev->pname_v);
+        free(ev->pname_loc);
+        ev->pname_k = nk;
+        ev->pname_v = nv;
+        ev->pname_loc = nl;
+        ev->pname_cap = cap;
+    }
+    uint32_t j = pname_slot(ev, p);
+    if (ev->pname_k[j]) return;  /* the first name stays */
+    char *copy = strdup(name);
+    if (!copy) oom();
+    ev->pname_k[j] = p;
+    ev->pname_v[j] = copy;
+    ev->pname_loc[j] = loc;
+    ev->pname_count++;
+}
+
+const char *eval_proc_name(const struct evaluator *ev, const value *p, struct cspm_loc *where)
+{
+    if (!ev->pname_cap) return NULL;
+    uint32_t j = pname_slot(ev, p);
+    if (!ev->pname_k[j]) return NULL;
+    if (where) *where = ev->pname_loc[j];
+    return ev->pname_v[j];
+}
+
+/* A call's name for reports: "PHIL(0)", arguments in CSPm syntax (cut short when long). */
+static void name_call(struct evaluator *ev, const value *r, const char *fun,
+                      const value *const *argv, size_t n, struct cspm_loc loc)
+{
+    if (!nameable(r) || eval_proc_name(ev, r, NULL)) return;
+    char buf[256];
+    size_t at = (size_t)snprintf(buf, sizeof buf, "%s(", fun);
+    for (size_t i = 0; i < n && at < sizeof buf - 1; i++) {
+        if (i) at += (size_t)snprintf(buf + at, sizeof buf - at, ", ");
+        if (at < sizeof buf - 1) at += val_format(argv[i], buf + at, sizeof buf - at);
+    }
+    if (at < sizeof buf - 1) snprintf(buf + at, sizeof buf - at, ")");
+    ev_name_proc(ev, r, buf, loc);
+}
+
 /* ---- naming thunks in reports ---- */
 
 /* naming (declared above eval_new) is the evaluator whose thunks proc_format names. */
 
-/* A thunk as its expression, with the local values it captured: "PHIL(i) [i=3]". */
+/* Does `name` occur in n other than as a variable use — bound by a pattern or a definition
+ * inside n?  Then substituting its captured value could change what n says. */
+static bool bound_inside(const struct ast_node *n, const char *name)
+{
+    if (!n) return false;
+    if (n->kind != AST_VAR && n->name && strcmp(n->name, name) == 0) return true;
+    for (uint32_t i = 0; i < n->nkids; i++)
+        if (bound_inside(n->kids[i], name)) return true;
+    return false;
+}
+
+struct subst {
+    const struct node_info *x;
+    const value *const *vals;     /* the captured values, x->caps[i]'s at vals[i] */
+    const bool *safe;             /* which of them may be printed in place */
+};
+
+static int print_captured(void *ctx, FILE *out, const char *name)
+{
+    const struct subst *s = ctx;
+    for (uint32_t i = 0; i < s->x->ncaps; i++) {
+        if (!s->safe[i] || strcmp(s->x->caps[i], name) != 0) continue;
+        char buf[256];
+        val_format(s->vals[i], buf, sizeof buf);
+        fputs(buf, out);
+        return 1;
+    }
+    return 0;
+}
+
+/* A thunk as its expression with the local values it captured put in place: "PHIL(3)".  A
+ * value that cannot go in place (its name is also bound inside) is listed after: "… [x=1]". */
 static size_t describe_thunk(const value *t, char *buf, size_t len)
 {
     struct evaluator *ev = naming;
     if (!ev || t->n < 2 || t->items[0]->num < 0 || !t->code) return (size_t)snprintf(buf, len, "…");
     const struct ast_node *n = t->code;
-    char *text = ast_to_string(n);
+    struct node_info *x = info(ev, n);
+    bool known = x && x->caps_done && x->ncaps == t->n - 2;
+    bool safe[64] = {false};
+    if (known && x->ncaps <= 64)
+        for (uint32_t i = 0; i < x->ncaps; i++) safe[i] = !bound_inside(n, x->caps[i]);
+    struct subst sub = {x, t->items + 2, safe};
+    char *text = known ? ast_to_string_with(n, print_captured, &sub) : ast_to_string(n);
     size_t at = (size_t)snprintf(buf, len, "%s", text ? text : "…");
     free(text);
-    struct node_info *x = info(ev, n);
-    if (x && x->caps_done && x->ncaps == t->n - 2) {
-        for (uint32_t i = 0; i < x->ncaps; i++) {
-            at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "%s%s=",
-                                   i ? ", " : " [", x->caps[i]);
-            at += val_format(t->items[2 + i], at < len ? buf + at : NULL, at < len ? len - at : 0);
-        }
-        if (x->ncaps) at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "]");
+    if (!known) return at;
+    bool first = true;
+    for (uint32_t i = 0; i < x->ncaps; i++) {
+        if (safe[i]) continue;
+        at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "%s%s=",
+                               first ? " [" : ", ", x->caps[i]);
+        at += val_format(t->items[2 + i], at < len ? buf + at : NULL, at < len ? len - at : 0);
+        first = false;
     }
+    if (!first) at += (size_t)snprintf(at < len ? buf + at : NULL, at < len ? len - at : 0, "]");
     return at;
 }
 
@@ -1409,6 +1522,11 @@ void eval_free(struct evaluator *ev)
     free(ev->ninfo);
     free(ev->memo_k);
     free(ev->memo_v);
+    for (uint32_t i = 0; i < ev->pname_cap; i++)
+        if (ev->pname_k[i]) free(ev->pname_v[i]);
+    free(ev->pname_k);
+    free(ev->pname_v);
+    free(ev->pname_loc);
     free(ev->busy);
     free(ev->busy_refs);
     free(ev->scopes);
@@ -1608,7 +1726,11 @@ const value *ev_apply(struct evaluator *ev, const value *f, const value *const *
         for (uint32_t g = 0; g + 1 < cl->nkids && ok; g++)
             for (uint32_t i = 0; i < cl->kids[g]->nkids && ok; i++)
                 ok = ev_match(ev, cl->kids[g]->kids[i], argv[pos++], &e2, sc);
-        if (ok) return ev_eval(ev, cl->kids[cl->nkids - 1], e2, sc);
+        if (ok) {
+            const value *r = ev_eval(ev, cl->kids[cl->nkids - 1], e2, sc);
+            if (d->kind == AST_D_FUN) name_call(ev, r, d->name, argv, have + n - 1 - c->ncaps, cl->loc);
+            return r;
+        }
     }
     char buf[300];
     size_t at = 0, total = have + n - 1 - c->ncaps;

@@ -57,4 +57,9 @@ void eval_set_budget(struct evaluator *ev, long steps);
  * after a diagnostic.  When out is not NULL, prints every state and transition. */
 long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out);
 
+/* The name a process value was first made under — a definition "SYSTEM" or a call with its
+ * arguments "PHIL(0)" — and where that definition is; NULL when it has none (STOP and SKIP
+ * are never named: many definitions share them). */
+const char *eval_proc_name(const struct evaluator *ev, const value *p, struct cspm_loc *where);
+
 #endif

@@ -124,6 +124,11 @@ struct evaluator {
     /* LETREF memo: value -> value */
     const value **memo_k, **memo_v;
     uint32_t memo_cap, memo_count;
+    /* Processes by the name that made them, for reports: "PHIL(0)" (eval_proc_name). */
+    const value **pname_k;
+    char **pname_v;
+    struct cspm_loc *pname_loc;
+    uint32_t pname_cap, pname_count;
     /* scratch */
     struct scratch_chunk *chunks;
     struct scratch_chunk *cur;
@@ -179,6 +184,8 @@ void *ev_alloc(struct evaluator *ev, size_t n);           /* lives until eval_fr
 void *scratch(struct evaluator *ev, size_t n);            /* lives until the API call ends */
 const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struct env *env,
                      struct scope *sc);
+/* Remembers that process p is what `name` (defined at loc) stands for, unless p has a name. */
+void ev_name_proc(struct evaluator *ev, const value *p, const char *name, struct cspm_loc loc);
 const value *ev_apply(struct evaluator *ev, const value *f, const value *const *args,
                       size_t n, struct cspm_loc loc);
 struct global *ev_lookup_global(struct evaluator *ev, struct scope *sc, const char *name);

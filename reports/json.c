@@ -38,6 +38,8 @@ static json_t *assertion(const struct rpt_assertion *a)
             for (size_t i = 0; i < a->ncomponents; i++) {
                 json_t *k = json_object();
                 json_object_set_new(k, "component", json_string(a->components[i].name));
+                if (a->components[i].where)
+                    json_object_set_new(k, "where", json_string(a->components[i].where));
                 json_object_set_new(k, "state", json_string(a->components[i].state));
                 json_object_set_new(k, "last_events", strings(&a->components[i].last));
                 json_array_append_new(comps, k);

@@ -52,6 +52,7 @@ void rpt_file_free(struct rpt_file *f)
         strings_free(&a->refusal);
         for (size_t k = 0; k < a->ncomponents; k++) {
             free(a->components[k].name);
+            free(a->components[k].where);
             free(a->components[k].state);
             strings_free(&a->components[k].last);
         }

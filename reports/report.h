@@ -20,8 +20,9 @@ struct rpt_strings {
 
 /* One parallel component at the point of failure (FDR's debugger table). */
 struct rpt_component {
-    char *name;                   /* how the spec names it, or its initial state */
-    char *state;                  /* its state as a process term */
+    char *name;                   /* how the spec names it ("PHIL(0)"), or its initial state */
+    char *where;                  /* "file:line" of the definition that names it, or NULL */
+    char *state;                  /* its state: a name when one fits, else a process term */
     struct rpt_strings last;      /* its own last events, oldest first (hidden ones too) */
 };
 

@@ -27,6 +27,8 @@ static void tail(FILE *out, const struct rpt_strings *l, size_t keep)
     list(out, l, from);
 }
 
+static void components(FILE *out, const struct rpt_assertion *a);
+
 static void counterexample(FILE *out, const struct rpt_assertion *a)
 {
     const char *kind = a->kind ? a->kind : "failure";
@@ -47,18 +49,37 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
         list(out, &a->refusal, 0);
         fprintf(out, "}, which the specification must offer\n");
     }
-    if (a->ncomponents) {
-        size_t w = strlen("component");
-        for (size_t i = 0; i < a->ncomponents; i++)
-            if (strlen(a->components[i].name) > w) w = strlen(a->components[i].name);
-        if (w > 40) w = 40;
-        fprintf(out, "    %-*s  %-40s  %s\n", (int)w, "component", "state", "last events");
-        for (size_t i = 0; i < a->ncomponents; i++) {
-            const struct rpt_component *c = &a->components[i];
-            fprintf(out, "    %-*.*s  %-40.200s  ", (int)w, (int)w, c->name, c->state);
-            tail(out, &c->last, 4);
-            fputc('\n', out);
-        }
+    if (a->ncomponents) components(out, a);
+}
+
+static size_t width(const char *s, size_t w, size_t most)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n > w) w = n;
+    return w > most ? most : w;
+}
+
+/* FDR's debugger table: each component, where the spec defines it, its state, its last
+ * events.  Columns fit their contents, up to a limit. */
+static void components(FILE *out, const struct rpt_assertion *a)
+{
+    size_t wn = strlen("component"), ww = 0, ws = strlen("state");
+    for (size_t i = 0; i < a->ncomponents; i++) {
+        wn = width(a->components[i].name, wn, 40);
+        ww = width(a->components[i].where, ww, 80);
+        ws = width(a->components[i].state, ws, 60);
+    }
+    if (ww && ww < strlen("defined at")) ww = strlen("defined at");
+    fprintf(out, "    %-*s  ", (int)wn, "component");
+    if (ww) fprintf(out, "%-*s  ", (int)ww, "defined at");
+    fprintf(out, "%-*s  %s\n", (int)ws, "state", "last events");
+    for (size_t i = 0; i < a->ncomponents; i++) {
+        const struct rpt_component *c = &a->components[i];
+        fprintf(out, "    %-*.*s  ", (int)wn, (int)wn, c->name);
+        if (ww) fprintf(out, "%-*.*s  ", (int)ww, (int)ww, c->where ? c->where : "");
+        fprintf(out, "%-*.*s  ", (int)ws, (int)ws, c->state);
+        tail(out, &c->last, 4);
+        fputc('\n', out);
     }
 }
 

@@ -81,3 +81,16 @@ stderr unknown option '--frobnicate'
 $ baton check tests/e2e/data/check_small.csp --assert 'P :[deadlock free'
 exit 2
 stderr error:
+
+# The debugger table names each component by the definition that made it, with its place in
+# the spec, and shows a state by name when it is one (FORK(4) is back where it started).
+$ baton check examples/philosophers/philosophers.csp --assert 'SYSTEM :[deadlock free]'
+exit 1
+stdout component  defined at
+stdout PHIL(0)    examples/philosophers/philosophers.csp:10  picks.0.1 -> ((putsdown.(0.((0 + 1) % N)))
+stdout FORK(4)    examples/philosophers/philosophers.csp:11  putsdown.4.4 -> FORK(4)
+
+$ baton check --format json examples/philosophers/philosophers.csp --assert 'SYSTEM :[deadlock free]'
+exit 1
+stdout "component": "PHIL(3)"
+stdout "where": "examples/philosophers/philosophers.csp:10"
