@@ -127,7 +127,17 @@ static int cmp_u32(const void *a, const void *b)
 /* Sorts and deduplicates the offered events. */
 static void tidy(struct search *s)
 {
-    if (s->noffered > 1) qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
+    if (s->noffered > 24) {
+        qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
+    } else {
+        /* A state offers a few events: insertion sort beats qsort's calls. */
+        for (size_t i = 1; i < s->noffered; i++) {
+            uint32_t x = s->offered[i];
+            size_t j = i;
+            for (; j > 0 && s->offered[j - 1] > x; j--) s->offered[j] = s->offered[j - 1];
+            s->offered[j] = x;
+        }
+    }
     size_t k = 0;
     for (size_t i = 0; i < s->noffered; i++)
         if (k == 0 || s->offered[k - 1] != s->offered[i]) s->offered[k++] = s->offered[i];
@@ -220,7 +230,8 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         r->verdict = CHK_LIMIT;
         goto out;
     }
-    if (model == CHK_MODEL_FD) {
+    /* Divergence is a cycle of the implementation's taus: none without a tau rule. */
+    if (model == CHK_MODEL_FD && mach_has_tau(impl)) {
         bool ok;
         uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
         if (!ok || p.error) {
