@@ -375,12 +375,16 @@ static bool expand(struct normal *n, uint32_t node)
         const uint32_t *t = spec_trans(n, s, &nt);
         if (!t) break;
         bool stable = nt == 0 || t[0] != EV_TAU;
+        /* A stable state that can terminate can refuse every other event (termination is
+         * not the environment's to refuse: Roscoe, TPC's failures of P [] SKIP), so its only
+         * acceptance is {✓}.  Events sort tau, ✓, visible: ✓ would be first. */
+        bool ticks = stable && nt > 0 && t[0] == EV_TICK;
         size_t at = accs.n;
         if (stable && !push(&accs, 0)) n->failed = true;
         for (uint32_t k = 0; k < nt; k++) {
             if (t[2 * k] == EV_TAU) continue;
             if (!push(&pairs, t[2 * k]) || !push(&pairs, t[2 * k + 1])) n->failed = true;
-            if (stable && (k == 0 || t[2 * k - 2] != t[2 * k])) {
+            if (stable && (!ticks || k == 0) && (k == 0 || t[2 * k - 2] != t[2 * k])) {
                 if (!push(&accs, t[2 * k])) n->failed = true;
                 else accs.v[at]++;
             }

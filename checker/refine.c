@@ -199,6 +199,9 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
             r->event = s.bad_event;
         } else if (s.stable && model != CHK_MODEL_T) {
             tidy(&s);
+            /* Offering ✓, a stable state can refuse every other event (see normal.c): what it
+             * must be allowed to refuse is everything but ✓. */
+            if (s.noffered && s.offered[0] == EV_TICK) s.noffered = 1;
             if (mode == REFINE && !norm_accepts(p.norm, s.node, s.offered, s.noffered)) {
                 size_t nm;
                 const uint32_t *m = norm_missing(p.norm, s.node, s.offered, s.noffered, &nm);
