@@ -622,9 +622,13 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
             }
         }
         if (a->kind == TY_YIELD || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
-        if (want->kind == TY_VAR) return ty_var(c, 0);
+        if (want->kind == TY_VAR && !complete) return ty_var(c, 0);
     }
     for (uint32_t i = 1; i < n; i++) {
+        /* A field whose type nothing fixed (a module parameter's elements, say) is left
+         * alone: unifying it here would tie the parameter to one instance's argument.  The
+         * value is still complete, so its type is known. */
+        if (ty_prune(f->f[i - 1])->kind == TY_VAR) continue;
         char ctx[160];
         snprintf(ctx, sizeof ctx, "field %u of %s '%s'", i, c->t->b[id].kind == RS_CHANNEL ? "channel" : "constructor",
                  it[0]->name);

@@ -94,6 +94,15 @@ START_TEST(module_instances)
     CHECK_ERRORS("module M(X)\nexports\n  datatype T = A | B.X\nendmodule\n"
                  "instance I1 = M({0})\ninstance I2 = M({1})\nx = I1::A == I2::A",
                  "7:14: type mismatch: expected I1::T, found I2::T\n");
+    /* a value built through an instance is of that instance's datatype, even when the
+     * constructor's field is typed by the parameter: I1::Z.0 is an I1::T, never an I2::T */
+    CHECK_ERRORS("module M(X)\nexports\n  datatype T = Z.X\nendmodule\n"
+                 "instance I1 = M({0})\ninstance I2 = M({1})\nx = (I1::Z.0) == (I2::Z.1)",
+                 "7:19: type mismatch: expected I1::T, found I2::T\n");
+    /* …and the parameter is not tied to one instance's argument: {0} and {true} both fit */
+    CHECK_OK("module M(X)\nexports\n  datatype T = Z.X\nendmodule\n"
+             "instance I1 = M({0})\ninstance I2 = M({true})\nx = (I1::Z.0) == (I1::Z.1)\n"
+             "y = (I2::Z.true) == (I2::Z.false)");
     CHECK_ERRORS("module M(X)\nexports\n  channel c : X\nendmodule\ninstance N = M({})",
                  "5:16: the type of this argument is ambiguous: module 'M' uses it as a field type\n");
 }
