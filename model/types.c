@@ -223,32 +223,56 @@ static struct ty *ctor_type(struct tc *c, uint32_t id, uint32_t skip_fields)
     return t;
 }
 
-/* T with the datatype it yields (or is) reached through instance INST. */
-static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+/* The instance of INST's chain (INST, the instance INST's module was reached through, …)
+ * whose module declares datatype DT, or 0: `X2 = X1::N` with N inside M reaches M's
+ * datatypes through X1. */
+static uint32_t owning_instance(struct tc *c, uint32_t dt, uint32_t inst)
 {
-    struct ty *p = ty_prune(t);
-    if (!inst) return t;
-    if (p->kind == TY_DATA) {
-        struct ty *u = ty_data(c, p->id);
-        u->inst = inst;
-        return u;
+    uint32_t owner = c->dt_module[dt];
+    for (int k = 0; owner && inst && k < 64; k++) {
+        struct ast_node *ref = c->t->b[inst].decl->kids[0];
+        if ((uint32_t)ref->aux == owner) return inst;
+        inst = (uint32_t)ref->aux2;
     }
-    if (p->kind == TY_YIELD || (p->kind == TY_SET && ty_prune(p->a[0])->kind == TY_DATA)) {
-        struct ty *u = ty_new(c, (enum ty_kind)p->kind, p->n);
-        for (uint32_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
-        u->a[p->n - 1] = tag_instance(c, p->a[p->n - 1], inst);
-        return u;
-    }
-    return t;
+    return 0;
 }
 
-/* The type of name node N: its binding's, tagged with the instance it went through. */
+/* T with every datatype of a module reached through instance INST tagged with the instance
+ * that owns it: each instance of a parameterised module has its own datatypes.  Datatypes
+ * already tagged, and those of the top level, stay as they are. */
+static struct ty *tag_instance_rec(struct tc *c, struct ty *t, uint32_t inst, int depth)
+{
+    t = ty_prune(t);
+    if (depth > 100 || ty_spent(c)) return t;
+    if (t->kind == TY_DATA) {
+        uint32_t owner = t->inst ? 0 : owning_instance(c, t->id, inst);
+        if (!owner) return t;
+        struct ty *u = ty_data(c, t->id);
+        u->inst = owner;
+        return u;
+    }
+    struct ty *u = NULL;
+    for (uint32_t i = 0; i < t->n; i++) {
+        struct ty *k = tag_instance_rec(c, t->a[i], inst, depth + 1);
+        if (k != ty_prune(t->a[i]) && !u) {
+            u = ty_new(c, (enum ty_kind)t->kind, t->n);
+            for (uint32_t j = 0; j < i; j++) u->a[j] = t->a[j];
+        }
+        if (u) u->a[i] = k;
+    }
+    return u ? u : t;
+}
+
+static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+{
+    return inst ? tag_instance_rec(c, t, inst, 0) : t;
+}
+
+/* The type of name node N: its binding's, with the datatypes of the instance it went
+ * through. */
 static struct ty *name_type(struct tc *c, struct ast_node *n)
 {
-    struct ty *t = binding_type(c, (uint32_t)n->aux);
-    int k = c->t->b[n->aux].kind;
-    if (n->aux2 && (k == RS_CTOR || k == RS_DATATYPE || k == RS_SUBTYPE)) t = tag_instance(c, t, (uint32_t)n->aux2);
-    return t;
+    return tag_instance(c, binding_type(c, (uint32_t)n->aux), (uint32_t)n->aux2);
 }
 
 static struct ty *binding_type(struct tc *c, uint32_t id)
@@ -1318,6 +1342,21 @@ static void check_list(struct tc *c, struct ast_node *items)
     for (uint32_t i = 0; i < items->nkids; i++) check_decl(c, items->kids[i]);
 }
 
+/* Records, for every datatype of ITEMS, the module that declares it (MOD; 0 at the top). */
+static void note_datatype_modules(struct tc *c, struct ast_node *items, uint32_t mod)
+{
+    for (uint32_t i = 0; i < items->nkids; i++) {
+        struct ast_node *d = items->kids[i];
+        if (d->kind == AST_D_DATATYPE && d->aux) c->dt_module[d->aux] = mod;
+        else if (d->kind == AST_D_MODULE) {
+            note_datatype_modules(c, d->kids[1], (uint32_t)d->aux);
+            note_datatype_modules(c, d->kids[2], (uint32_t)d->aux);
+        } else if (d->kind == AST_D_TIMED) {
+            note_datatype_modules(c, d->kids[0], mod);
+        }
+    }
+}
+
 int types_check(struct cspm_module *m)
 {
     int nerr = 0;
@@ -1332,6 +1371,8 @@ int types_check(struct cspm_module *m)
     c.bfields = arena_alloc(c.a, t->n * sizeof *c.bfields);
     c.dt_eq = arena_alloc(c.a, t->n);
     c.builtin = arena_alloc(c.a, t->n * sizeof *c.builtin);
+    c.dt_module = arena_alloc(c.a, t->n * sizeof *c.dt_module);
+    note_datatype_modules(&c, m->decls, 0);
     check_list(&c, m->decls);
     check_module_ambiguity(&c);
     return nerr + c.nerr;

@@ -77,6 +77,7 @@ struct tc {
     uint8_t *bpoly, *bstate;    /* per binding: generalised; 0 new, 1 inferring, 2 done */
     struct fields *bfields;     /* per binding: channel / constructor fields */
     uint8_t *dt_eq;             /* per datatype binding: 0 unknown, 1 checking, 2 Eq, 3 not */
+    uint32_t *dt_module;        /* per datatype binding: the module declaring it (0: top level) */
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
     uint32_t inst_stamp;        /* counts instantiations (struct ty's stamp) */
     uint64_t steps;             /* work done on type terms, against TY_BUDGET */

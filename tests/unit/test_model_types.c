@@ -103,6 +103,14 @@ START_TEST(module_instances)
     CHECK_OK("module M(X)\nexports\n  datatype T = Z.X\nendmodule\n"
              "instance I1 = M({0})\ninstance I2 = M({true})\nx = (I1::Z.0) == (I1::Z.1)\n"
              "y = (I2::Z.true) == (I2::Z.false)");
+    /* a function reached through an instance works on that instance's datatypes — also
+     * those of an enclosing module's instance (X2 = X1::N reaches M's T through X1) */
+    CHECK_ERRORS("module M(x)\nexports\n  datatype T = A\n  module N(y)\n  exports\n    f(z) = z == A\n"
+                 "  endmodule\nendmodule\ninstance X1 = M(0)\ninstance X2 = X1::N(0)\n"
+                 "instance Y1 = M(0)\nb = X2::f(Y1::A)",
+                 "12:11: argument 1 of 'X2::f': type mismatch: expected X1::T, found Y1::T\n");
+    CHECK_OK("module M(x)\nexports\n  datatype T = A\n  module N(y)\n  exports\n    f(z) = z == A\n"
+             "  endmodule\nendmodule\ninstance X1 = M(0)\ninstance X2 = X1::N(0)\nb = X2::f(X1::A)");
     CHECK_ERRORS("module M(X)\nexports\n  channel c : X\nendmodule\ninstance N = M({})",
                  "5:16: the type of this argument is ambiguous: module 'M' uses it as a field type\n");
 }
