@@ -358,13 +358,22 @@ static struct ty *ann_fields_yield(struct tc *c, struct ast_node *left, struct t
     return y;
 }
 
+static const struct { const char *w; enum ty_kind k; } prim_names[] = {
+    {"Int", TY_INT}, {"Bool", TY_BOOL}, {"Char", TY_CHAR}, {"Proc", TY_PROC}, {"Event", TY_EVENT},
+};
+
+/* The built-in type NAME names (Int, Bool, …), or NULL. */
+static const char *prim_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof prim_names / sizeof prim_names[0]; i++)
+        if (strcmp(name, prim_names[i].w) == 0) return prim_names[i].w;
+    return NULL;
+}
+
 static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
 {
     switch (t->kind) {
     case AST_T_NAME: {
-        static const struct { const char *w; enum ty_kind k; } names[] = {
-            {"Int", TY_INT}, {"Bool", TY_BOOL}, {"Char", TY_CHAR}, {"Proc", TY_PROC}, {"Event", TY_EVENT},
-        };
         if (t->aux) {
             struct rs_binding *b = &c->t->b[t->aux];
             if (b->kind == RS_DATATYPE) return ty_data(c, (uint32_t)t->aux);
@@ -372,8 +381,8 @@ static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
             return elem_of_set(c, s, t->loc, NULL);
         }
         if (strstr(t->name, "::")) { av->bad = 1; return ty_var(c, 0); }
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strcmp(t->name, names[i].w) == 0) return prim(c, names[i].k);
+        for (size_t i = 0; i < sizeof prim_names / sizeof prim_names[0]; i++)
+            if (strcmp(t->name, prim_names[i].w) == 0) return prim(c, prim_names[i].k);
         for (int i = 0; i < av->n; i++)
             if (strcmp(av->name[i], t->name) == 0) return av->v[i];
         for (int i = c->nscoped; i-- > 0;)      /* a variable of an enclosing annotation */
@@ -411,7 +420,19 @@ static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
     }
     case AST_T_YIELD:
         return ann_fields_yield(c, t->kids[0], ann_type(c, t->kids[1], av), av);
-    default:    /* T_DOT, T_YIELD_STAR */
+    case AST_T_YIELD_STAR: {
+        /* `a =>* t`: something that some fields (a, unknown) turn into a t; the fields are
+         * only ever a variable (libcspm's extendable types) */
+        struct ast_node *l = t->kids[0];
+        int is_var = l->kind == AST_T_NAME && !l->aux && !strstr(l->name, "::") && !prim_name(l->name);
+        if (!is_var)
+            ty_error(c, l->loc, "the left of '=>*' must be a type variable (the fields still to come)");
+        ann_type(c, l, av);
+        ann_type(c, t->kids[1], av);
+        av->bad = 1;
+        return ty_var(c, 0);
+    }
+    default:    /* T_DOT */
         av->bad = 1;
         return ty_var(c, 0);
     }

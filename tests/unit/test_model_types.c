@@ -80,6 +80,10 @@ START_TEST(annotations)
                  "1:10: the type variable 'b' of this constraint does not appear in the type\n");
     CHECK_ERRORS("c :: Bool => Event\nchannel c : Int",
                  "2:9: the annotation of 'c': type mismatch: expected Bool => Event, found Int => Event\n");
+    /* `a =>* t` stands for the fields still to come, which only a type variable can */
+    CHECK_OK("f :: (b => Event, a =>* b) -> a =>* Event\nf(x, y) = x");
+    CHECK_ERRORS("f :: (Event =>* b) -> Int\nf(x) = 0",
+                 "1:7: the left of '=>*' must be a type variable (the fields still to come)\n");
     CHECK_ERRORS("g :: Eq a => (a, a) -> Bool\ng(x, y) = x == y\nh = g(STOP, STOP)",
                  "3:7: argument 1 of 'g': Proc is not in class Eq\n");
 }
