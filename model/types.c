@@ -256,6 +256,7 @@ static struct ty *tag_instance_rec(struct tc *c, struct ty *t, uint32_t inst, in
         struct ty *k = tag_instance_rec(c, t->a[i], inst, depth + 1);
         if (k != ty_prune(t->a[i]) && !u) {
             u = ty_new(c, (enum ty_kind)t->kind, t->n);
+            u->cls = t->cls;
             for (uint32_t j = 0; j < i; j++) u->a[j] = t->a[j];
         }
         if (u) u->a[i] = k;
@@ -523,11 +524,24 @@ NOINLINE static struct ty *dot_pattern(struct tc *c, struct ast_node *p)
         if ((a && has_fields(c, a)) || it[i]->kind == AST_P_DOT) exact = 0;
     }
     if (!exact) {
-        for (uint32_t i = 0; i < n; i++) pattern(c, it[i]);
-        /* x.y splits a dotted value: never an event, a datatype value or a simple value */
+        struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+        int plain = 1;      /* no part takes fields of its own */
+        for (uint32_t i = 0; i < n; i++) {
+            ts[i] = pattern(c, it[i]);
+            uint32_t a = i ? head_ctor(c, it[i]) : 0;
+            if ((a && has_fields(c, a)) || (i && it[i]->kind == AST_P_DOT)) plain = 0;
+        }
+        /* x.y splits a dotted value: never an event, a datatype value or a simple value.
+         * Its parts are whole values, the last taking what is left (x.y against 1.2.3
+         * binds y to 2.3). */
         int binder = it[0]->kind == AST_P_WILD ||
                      (it[0]->kind == AST_P_VAR && it[0]->aux && c->t->b[it[0]->aux].kind != RS_CHANNEL &&
                       c->t->b[it[0]->aux].kind != RS_CTOR && c->t->b[it[0]->aux].kind != RS_BUILTIN);
+        if (binder && plain && n <= 64) {
+            struct ty *d = ty_dot(c, ts, n);
+            d->cls = C_SPLIT;
+            return d;
+        }
         return ty_var(c, binder ? C_SPLIT : 0);
     }
     for (uint32_t i = 1; i < n; i++) {
@@ -608,9 +622,18 @@ NOINLINE static void stmts(struct tc *c, struct ast_node *items, enum container 
     }
 }
 
+/* A type the split of fields cannot rely on: unknown, or dotted (how many fields a dotted
+ * value covers depends on what it meets). */
+static int unsure(struct ty *t)
+{
+    t = ty_prune(t);
+    return t->kind == TY_VAR || t->kind == TY_DOT;
+}
+
 /* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
  * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
- * not certain (a variable or partial value among the items, items left over or too few). */
+ * not certain (a variable, partial or dotted value among the items, items left over or too
+ * few). */
 NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
                    uint32_t *pos, uint32_t n, const char *name, int depth)
 {
@@ -629,7 +652,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
             continue;
         }
         struct ty *t = ty_prune(ts[*pos]);
-        if (t->kind == TY_YIELD || t->kind == TY_VAR || ty_prune(f->f[j])->kind == TY_VAR) return 0;
+        if (t->kind == TY_YIELD || unsure(t) || unsure(f->f[j])) return 0;
         char ctx[160];
         snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
         ty_unify(c, f->f[j], t, x->loc, ctx);
@@ -638,26 +661,69 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
     return 1;
 }
 
-NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
+/* The dotted type FIRST.it[pos].….it[n-1]: a constructor among the items takes its own
+ * fields first; a constructor that is the last item is a part of its own, still short of
+ * fields (A.1.A is T.(Int => T)).  NULL when the parts are not certain: a partial value
+ * before the last part might take the parts after it, and a variable might be anything
+ * (libcspm lets FF.y with FF a constant and y unknown be an FF). */
+NOINLINE static struct ty *dot_value(struct tc *c, struct ty *first, struct ast_node **it, struct ty **ts,
+                                     uint32_t pos, uint32_t n)
 {
-    struct ast_node **it;
-    uint32_t n;
-    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty *parts[64];
+    uint32_t np = ty_dot_parts(first, parts, 64);
+    while (pos < n && np <= 64) {
+        struct ast_node *x = it[pos];
+        uint32_t id = head_ctor(c, x);
+        struct ty *t = ts[pos++];
+        if (id && x->kind == AST_VAR && has_fields(c, id) && pos < n) {
+            struct fields *g = ty_fields(c, id);
+            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0)) return NULL;
+            t = tag_instance(c, ctor_type(c, id, g->n), (uint32_t)x->aux2);
+        }
+        np += ty_dot_parts(t, parts + (np < 64 ? np : 64), np < 64 ? 64 - np : 0);
+    }
+    if (np > 64 || np < 2) return NULL;
+    for (uint32_t i = 0; i < np; i++) {
+        struct ty *p = ty_prune(parts[i]);
+        if (p->kind == TY_VAR || p->kind == TY_SKOLEM || (p->kind == TY_YIELD && i + 1 < np)) return NULL;
+    }
+    return ty_dot(c, parts, np);
+}
+
+/* Types that are whole values, which a dot can only follow: the head of a dotted value. */
+static int whole_value(struct ty *t)
+{
+    switch (ty_prune(t)->kind) {
+    case TY_INT: case TY_BOOL: case TY_CHAR: case TY_TUPLE: case TY_SEQ: case TY_SET: case TY_MAP:
+    case TY_DATA: case TY_EVENT: case TY_DOT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The type of dot expression it[0].….it[n-1], whose items have types TS. */
+NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct ty **ts, uint32_t n)
+{
     uint32_t id = head_ctor(c, it[0]);
-    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
-    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
-    struct fields *f = id ? ty_fields(c, id) : NULL;
-    if (!f || f->state != 2) return ty_var(c, 0);
+    if (!id) {
+        struct ty *d = whole_value(ts[0]) ? dot_value(c, ts[0], it, ts, 1, n) : NULL;
+        return d ? d : ty_var(c, 0);
+    }
+    struct fields *f = ty_fields(c, id);
+    if (f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n)
-            return tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
-        return ty_var(c, 0);
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0)) return ty_var(c, 0);
+        struct ty *whole = tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
+        if (pos == n) return whole;
+        struct ty *d = dot_value(c, whole, it, ts, pos, n);   /* c.1.2 with c : Int */
+        return d ? d : ty_var(c, 0);
     }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {
         struct ty *a = ty_prune(ts[i]), *want = ty_prune(f->f[i - 1]);
-        if (a->kind == TY_YIELD && want->kind != TY_VAR) {
+        if (a->kind == TY_YIELD && !unsure(want)) {
             /* a partial value whose eventual type cannot be the field's */
             struct ty *res = ty_prune(a->a[a->n - 1]);
             if (res->kind != want->kind || (res->kind == TY_DATA && res->id != want->id)) {
@@ -666,8 +732,8 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
                 ty_unify(c, want, res, it[i]->loc, ctx);
             }
         }
-        if (a->kind == TY_YIELD || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
-        if (want->kind == TY_VAR && !complete) return ty_var(c, 0);
+        if (a->kind == TY_YIELD || a->kind == TY_DOT || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
+        if (want->kind == TY_DOT || (want->kind == TY_VAR && !complete)) return ty_var(c, 0);
     }
     for (uint32_t i = 1; i < n; i++) {
         /* A field whose type nothing fixed (a module parameter's elements, say) is left
@@ -682,6 +748,49 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
     return tag_instance(c, ctor_type(c, id, n - 1), (uint32_t)it[0]->aux2);
 }
 
+NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
+{
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    return dot_typed(c, it, ts, n);
+}
+
+/* An event c.e1.….en (a prefix's event): when the items are whole values or variables and
+ * no more than c's fields, each variable before the last takes one field and the last
+ * item all that remain (libcspm's shortest and longest match).  Otherwise as any dot. */
+NOINLINE static void event_dot(struct tc *c, struct ast_node *e)
+{
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    uint32_t id = head_ctor(c, it[0]);
+    struct fields *f = id && c->t->b[id].kind == RS_CHANNEL ? ty_fields(c, id) : NULL;
+    int plain = f && f->state == 2 && n - 1 <= f->n && n > 1, vars = 0;
+    for (uint32_t j = 0; plain && j < f->n; j++)
+        if (unsure(f->f[j]) || ty_prune(f->f[j])->kind == TY_YIELD) plain = 0;
+    for (uint32_t i = 1; plain && i < n; i++) {
+        uint32_t a = head_ctor(c, it[i]);
+        struct ty *t = ty_prune(ts[i]);
+        if ((a && has_fields(c, a)) || t->kind == TY_YIELD || t->kind == TY_DOT || t->kind == TY_SKOLEM) plain = 0;
+        if (t->kind == TY_VAR) vars = 1;
+    }
+    if (!plain || !vars) {
+        ty_unify(c, prim(c, TY_EVENT), dot_typed(c, it, ts, n), e->loc, "a prefix needs an event");
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of channel '%s'", i, it[0]->name);
+        struct ty *want = i + 1 < n ? f->f[i - 1] : ty_dot(c, f->f + i - 1, f->n - (i - 1));
+        ty_unify(c, want, ts[i], it[i]->loc, ctx);
+    }
+}
+
 NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
 {
     struct ty *t = pattern(c, fld->kids[0]);
@@ -691,13 +800,43 @@ NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *
                  "the restriction of an input");
 }
 
+/* A restricted input ?x:S before the last item, taking fields of F from J on: one field,
+ * or K when S holds dotted values of K certain parts (`{true.B.0}` covers two fields).
+ * Returns the number of fields taken, or UINT32_MAX when S holds dotted values whose split
+ * is not certain (the prefix is then left unchecked from here on). */
+NOINLINE static uint32_t restricted_input(struct tc *c, struct ast_node *fld, struct fields *f, uint32_t j,
+                                          const char *name)
+{
+    struct ast_node *r = fld->kids[1];
+    struct ty *e = ty_prune(elem_of_set(c, infer(c, r), r->loc, "the restriction of an input"));
+    struct ty *t = pattern(c, fld->kids[0]);
+    ty_unify(c, e, t, fld->kids[0]->loc, "the restriction of an input");
+    if (e->kind != TY_DOT) {
+        ty_unify(c, f->f[j], t, fld->kids[0]->loc, NULL);
+        return 1;
+    }
+    struct ty *parts[64];
+    uint32_t k = ty_dot_parts(e, parts, 64);
+    int ok = k <= 64 && j + k <= f->n;
+    for (uint32_t i = 0; ok && i < k; i++)
+        if (unsure(parts[i]) || ty_prune(parts[i])->kind == TY_YIELD || unsure(f->f[j + i])) ok = 0;
+    if (!ok) return UINT32_MAX;
+    for (uint32_t i = 0; i < k; i++) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of channel '%s'", j + i + 1, name);
+        ty_unify(c, f->f[j + i], parts[i], r->loc, ctx);
+    }
+    return k;
+}
+
 /* A prefix c.e?x!y -> P: the fields of c are consumed left to right while their split is
  * certain; the last input takes all remaining fields. */
 NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
 {
     struct ast_node *fields = e->kids[1];
     if (!fields->nkids) {
-        expect(c, e->kids[0], prim(c, TY_EVENT), "a prefix needs an event");
+        if (e->kids[0]->kind == AST_DOT) event_dot(c, e->kids[0]);
+        else expect(c, e->kids[0], prim(c, TY_EVENT), "a prefix needs an event");
         expect(c, e->kids[2], prim(c, TY_PROC), NULL);
         return prim(c, TY_PROC);
     }
@@ -735,7 +874,7 @@ NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
         }
         if (!is_input) {
             struct ty *t = ty_prune(infer(c, x));
-            if (t->kind == TY_YIELD || (t->kind == TY_VAR && items_left != fields_left)) {
+            if (t->kind == TY_YIELD || t->kind == TY_DOT || (t->kind == TY_VAR && items_left != fields_left)) {
                 bail = 1;
                 continue;
             }
@@ -754,6 +893,12 @@ NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
         if (idx == total - 1 && fields_left > 1 && (p->kind == AST_P_VAR || p->kind == AST_P_WILD)) {
             input_field(c, item, NULL);    /* takes the remaining fields, a dotted value */
             j = k;
+            continue;
+        }
+        if (item->nkids > 1) {
+            uint32_t took = restricted_input(c, item, f, j, it[0]->name);
+            if (took == UINT32_MAX) bail = 1;
+            else j += took;
             continue;
         }
         input_field(c, item, f->f[j++]);
