@@ -3,7 +3,8 @@
  * inferred on demand — a use infers its definition first — and generalised; `let`
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
- * the fields is certain, and get a fresh type otherwise (see docs/cspm-types.md). */
+ * the fields is certain, dotted values that no channel or constructor heads get a dotted
+ * type, and what is not certain gets a fresh type (see docs/cspm-types.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
