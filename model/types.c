@@ -3,7 +3,8 @@
  * inferred on demand — a use infers its definition first — and generalised; `let`
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
- * the fields is certain, and get a fresh type otherwise (see docs/cspm-types.md). */
+ * the fields is certain, dotted values that no channel or constructor heads get a dotted
+ * type, and what is not certain gets a fresh type (see docs/cspm-types.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,32 +224,57 @@ static struct ty *ctor_type(struct tc *c, uint32_t id, uint32_t skip_fields)
     return t;
 }
 
-/* T with the datatype it yields (or is) reached through instance INST. */
-static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+/* The instance of INST's chain (INST, the instance INST's module was reached through, …)
+ * whose module declares datatype DT, or 0: `X2 = X1::N` with N inside M reaches M's
+ * datatypes through X1. */
+static uint32_t owning_instance(struct tc *c, uint32_t dt, uint32_t inst)
 {
-    struct ty *p = ty_prune(t);
-    if (!inst) return t;
-    if (p->kind == TY_DATA) {
-        struct ty *u = ty_data(c, p->id);
-        u->inst = inst;
-        return u;
+    uint32_t owner = c->dt_module[dt];
+    for (int k = 0; owner && inst && k < 64; k++) {
+        struct ast_node *ref = c->t->b[inst].decl->kids[0];
+        if ((uint32_t)ref->aux == owner) return inst;
+        inst = (uint32_t)ref->aux2;
     }
-    if (p->kind == TY_YIELD || (p->kind == TY_SET && ty_prune(p->a[0])->kind == TY_DATA)) {
-        struct ty *u = ty_new(c, (enum ty_kind)p->kind, p->n);
-        for (uint32_t i = 0; i < p->n; i++) u->a[i] = p->a[i];
-        u->a[p->n - 1] = tag_instance(c, p->a[p->n - 1], inst);
-        return u;
-    }
-    return t;
+    return 0;
 }
 
-/* The type of name node N: its binding's, tagged with the instance it went through. */
+/* T with every datatype of a module reached through instance INST tagged with the instance
+ * that owns it: each instance of a parameterised module has its own datatypes.  Datatypes
+ * already tagged, and those of the top level, stay as they are. */
+static struct ty *tag_instance_rec(struct tc *c, struct ty *t, uint32_t inst, int depth)
+{
+    t = ty_prune(t);
+    if (depth > 100 || ty_spent(c)) return t;
+    if (t->kind == TY_DATA) {
+        uint32_t owner = t->inst ? 0 : owning_instance(c, t->id, inst);
+        if (!owner) return t;
+        struct ty *u = ty_data(c, t->id);
+        u->inst = owner;
+        return u;
+    }
+    struct ty *u = NULL;
+    for (uint32_t i = 0; i < t->n; i++) {
+        struct ty *k = tag_instance_rec(c, t->a[i], inst, depth + 1);
+        if (k != ty_prune(t->a[i]) && !u) {
+            u = ty_new(c, (enum ty_kind)t->kind, t->n);
+            u->cls = t->cls;
+            for (uint32_t j = 0; j < i; j++) u->a[j] = t->a[j];
+        }
+        if (u) u->a[i] = k;
+    }
+    return u ? u : t;
+}
+
+static struct ty *tag_instance(struct tc *c, struct ty *t, uint32_t inst)
+{
+    return inst ? tag_instance_rec(c, t, inst, 0) : t;
+}
+
+/* The type of name node N: its binding's, with the datatypes of the instance it went
+ * through. */
 static struct ty *name_type(struct tc *c, struct ast_node *n)
 {
-    struct ty *t = binding_type(c, (uint32_t)n->aux);
-    int k = c->t->b[n->aux].kind;
-    if (n->aux2 && (k == RS_CTOR || k == RS_DATATYPE || k == RS_SUBTYPE)) t = tag_instance(c, t, (uint32_t)n->aux2);
-    return t;
+    return tag_instance(c, binding_type(c, (uint32_t)n->aux), (uint32_t)n->aux2);
 }
 
 static struct ty *binding_type(struct tc *c, uint32_t id)
@@ -334,13 +360,22 @@ static struct ty *ann_fields_yield(struct tc *c, struct ast_node *left, struct t
     return y;
 }
 
+static const struct { const char *w; enum ty_kind k; } prim_names[] = {
+    {"Int", TY_INT}, {"Bool", TY_BOOL}, {"Char", TY_CHAR}, {"Proc", TY_PROC}, {"Event", TY_EVENT},
+};
+
+/* The built-in type NAME names (Int, Bool, …), or NULL. */
+static const char *prim_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof prim_names / sizeof prim_names[0]; i++)
+        if (strcmp(name, prim_names[i].w) == 0) return prim_names[i].w;
+    return NULL;
+}
+
 static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
 {
     switch (t->kind) {
     case AST_T_NAME: {
-        static const struct { const char *w; enum ty_kind k; } names[] = {
-            {"Int", TY_INT}, {"Bool", TY_BOOL}, {"Char", TY_CHAR}, {"Proc", TY_PROC}, {"Event", TY_EVENT},
-        };
         if (t->aux) {
             struct rs_binding *b = &c->t->b[t->aux];
             if (b->kind == RS_DATATYPE) return ty_data(c, (uint32_t)t->aux);
@@ -348,8 +383,8 @@ static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
             return elem_of_set(c, s, t->loc, NULL);
         }
         if (strstr(t->name, "::")) { av->bad = 1; return ty_var(c, 0); }
-        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-            if (strcmp(t->name, names[i].w) == 0) return prim(c, names[i].k);
+        for (size_t i = 0; i < sizeof prim_names / sizeof prim_names[0]; i++)
+            if (strcmp(t->name, prim_names[i].w) == 0) return prim(c, prim_names[i].k);
         for (int i = 0; i < av->n; i++)
             if (strcmp(av->name[i], t->name) == 0) return av->v[i];
         for (int i = c->nscoped; i-- > 0;)      /* a variable of an enclosing annotation */
@@ -387,7 +422,19 @@ static struct ty *ann_type(struct tc *c, struct ast_node *t, struct avars *av)
     }
     case AST_T_YIELD:
         return ann_fields_yield(c, t->kids[0], ann_type(c, t->kids[1], av), av);
-    default:    /* T_DOT, T_YIELD_STAR */
+    case AST_T_YIELD_STAR: {
+        /* `a =>* t`: something that some fields (a, unknown) turn into a t; the fields are
+         * only ever a variable (libcspm's extendable types) */
+        struct ast_node *l = t->kids[0];
+        int is_var = l->kind == AST_T_NAME && !l->aux && !strstr(l->name, "::") && !prim_name(l->name);
+        if (!is_var)
+            ty_error(c, l->loc, "the left of '=>*' must be a type variable (the fields still to come)");
+        ann_type(c, l, av);
+        ann_type(c, t->kids[1], av);
+        av->bad = 1;
+        return ty_var(c, 0);
+    }
+    default:    /* T_DOT */
         av->bad = 1;
         return ty_var(c, 0);
     }
@@ -478,11 +525,24 @@ NOINLINE static struct ty *dot_pattern(struct tc *c, struct ast_node *p)
         if ((a && has_fields(c, a)) || it[i]->kind == AST_P_DOT) exact = 0;
     }
     if (!exact) {
-        for (uint32_t i = 0; i < n; i++) pattern(c, it[i]);
-        /* x.y splits a dotted value: never an event, a datatype value or a simple value */
+        struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+        int plain = 1;      /* no part takes fields of its own */
+        for (uint32_t i = 0; i < n; i++) {
+            ts[i] = pattern(c, it[i]);
+            uint32_t a = i ? head_ctor(c, it[i]) : 0;
+            if ((a && has_fields(c, a)) || (i && it[i]->kind == AST_P_DOT)) plain = 0;
+        }
+        /* x.y splits a dotted value: never an event, a datatype value or a simple value.
+         * Its parts are whole values, the last taking what is left (x.y against 1.2.3
+         * binds y to 2.3). */
         int binder = it[0]->kind == AST_P_WILD ||
                      (it[0]->kind == AST_P_VAR && it[0]->aux && c->t->b[it[0]->aux].kind != RS_CHANNEL &&
                       c->t->b[it[0]->aux].kind != RS_CTOR && c->t->b[it[0]->aux].kind != RS_BUILTIN);
+        if (binder && plain && n <= 64) {
+            struct ty *d = ty_dot(c, ts, n);
+            d->cls = C_SPLIT;
+            return d;
+        }
         return ty_var(c, binder ? C_SPLIT : 0);
     }
     for (uint32_t i = 1; i < n; i++) {
@@ -563,9 +623,18 @@ NOINLINE static void stmts(struct tc *c, struct ast_node *items, enum container 
     }
 }
 
+/* A type the split of fields cannot rely on: unknown, or dotted (how many fields a dotted
+ * value covers depends on what it meets). */
+static int unsure(struct ty *t)
+{
+    t = ty_prune(t);
+    return t->kind == TY_VAR || t->kind == TY_DOT;
+}
+
 /* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
  * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
- * not certain (a variable or partial value among the items, items left over or too few). */
+ * not certain (a variable, partial or dotted value among the items, items left over or too
+ * few). */
 NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
                    uint32_t *pos, uint32_t n, const char *name, int depth)
 {
@@ -584,7 +653,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
             continue;
         }
         struct ty *t = ty_prune(ts[*pos]);
-        if (t->kind == TY_YIELD || t->kind == TY_VAR || ty_prune(f->f[j])->kind == TY_VAR) return 0;
+        if (t->kind == TY_YIELD || unsure(t) || unsure(f->f[j])) return 0;
         char ctx[160];
         snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
         ty_unify(c, f->f[j], t, x->loc, ctx);
@@ -593,26 +662,69 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
     return 1;
 }
 
-NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
+/* The dotted type FIRST.it[pos].….it[n-1]: a constructor among the items takes its own
+ * fields first; a constructor that is the last item is a part of its own, still short of
+ * fields (A.1.A is T.(Int => T)).  NULL when the parts are not certain: a partial value
+ * before the last part might take the parts after it, and a variable might be anything
+ * (libcspm lets FF.y with FF a constant and y unknown be an FF). */
+NOINLINE static struct ty *dot_value(struct tc *c, struct ty *first, struct ast_node **it, struct ty **ts,
+                                     uint32_t pos, uint32_t n)
 {
-    struct ast_node **it;
-    uint32_t n;
-    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty *parts[64];
+    uint32_t np = ty_dot_parts(first, parts, 64);
+    while (pos < n && np <= 64) {
+        struct ast_node *x = it[pos];
+        uint32_t id = head_ctor(c, x);
+        struct ty *t = ts[pos++];
+        if (id && x->kind == AST_VAR && has_fields(c, id) && pos < n) {
+            struct fields *g = ty_fields(c, id);
+            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0)) return NULL;
+            t = tag_instance(c, ctor_type(c, id, g->n), (uint32_t)x->aux2);
+        }
+        np += ty_dot_parts(t, parts + (np < 64 ? np : 64), np < 64 ? 64 - np : 0);
+    }
+    if (np > 64 || np < 2) return NULL;
+    for (uint32_t i = 0; i < np; i++) {
+        struct ty *p = ty_prune(parts[i]);
+        if (p->kind == TY_VAR || p->kind == TY_SKOLEM || (p->kind == TY_YIELD && i + 1 < np)) return NULL;
+    }
+    return ty_dot(c, parts, np);
+}
+
+/* Types that are whole values, which a dot can only follow: the head of a dotted value. */
+static int whole_value(struct ty *t)
+{
+    switch (ty_prune(t)->kind) {
+    case TY_INT: case TY_BOOL: case TY_CHAR: case TY_TUPLE: case TY_SEQ: case TY_SET: case TY_MAP:
+    case TY_DATA: case TY_EVENT: case TY_DOT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The type of dot expression it[0].….it[n-1], whose items have types TS. */
+NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct ty **ts, uint32_t n)
+{
     uint32_t id = head_ctor(c, it[0]);
-    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
-    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
-    struct fields *f = id ? ty_fields(c, id) : NULL;
-    if (!f || f->state != 2) return ty_var(c, 0);
+    if (!id) {
+        struct ty *d = whole_value(ts[0]) ? dot_value(c, ts[0], it, ts, 1, n) : NULL;
+        return d ? d : ty_var(c, 0);
+    }
+    struct fields *f = ty_fields(c, id);
+    if (f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (consume(c, f, it, ts, &pos, n, it[0]->name, 0) && pos == n)
-            return tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
-        return ty_var(c, 0);
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0)) return ty_var(c, 0);
+        struct ty *whole = tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
+        if (pos == n) return whole;
+        struct ty *d = dot_value(c, whole, it, ts, pos, n);   /* c.1.2 with c : Int */
+        return d ? d : ty_var(c, 0);
     }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {
         struct ty *a = ty_prune(ts[i]), *want = ty_prune(f->f[i - 1]);
-        if (a->kind == TY_YIELD && want->kind != TY_VAR) {
+        if (a->kind == TY_YIELD && !unsure(want)) {
             /* a partial value whose eventual type cannot be the field's */
             struct ty *res = ty_prune(a->a[a->n - 1]);
             if (res->kind != want->kind || (res->kind == TY_DATA && res->id != want->id)) {
@@ -621,16 +733,63 @@ NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
                 ty_unify(c, want, res, it[i]->loc, ctx);
             }
         }
-        if (a->kind == TY_YIELD || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
-        if (want->kind == TY_VAR) return ty_var(c, 0);
+        if (a->kind == TY_YIELD || a->kind == TY_DOT || (a->kind == TY_VAR && !complete)) return ty_var(c, 0);
+        if (want->kind == TY_DOT || (want->kind == TY_VAR && !complete)) return ty_var(c, 0);
     }
     for (uint32_t i = 1; i < n; i++) {
+        /* A field whose type nothing fixed (a module parameter's elements, say) is left
+         * alone: unifying it here would tie the parameter to one instance's argument.  The
+         * value is still complete, so its type is known. */
+        if (ty_prune(f->f[i - 1])->kind == TY_VAR) continue;
         char ctx[160];
         snprintf(ctx, sizeof ctx, "field %u of %s '%s'", i, c->t->b[id].kind == RS_CHANNEL ? "channel" : "constructor",
                  it[0]->name);
         ty_unify(c, f->f[i - 1], ts[i], it[i]->loc, ctx);
     }
     return tag_instance(c, ctor_type(c, id, n - 1), (uint32_t)it[0]->aux2);
+}
+
+NOINLINE static struct ty *dot_expr(struct tc *c, struct ast_node *e)
+{
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    return dot_typed(c, it, ts, n);
+}
+
+/* An event c.e1.….en (a prefix's event): when the items are whole values or variables and
+ * no more than c's fields, each variable before the last takes one field and the last
+ * item all that remain (libcspm's shortest and longest match).  Otherwise as any dot. */
+NOINLINE static void event_dot(struct tc *c, struct ast_node *e)
+{
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    uint32_t id = head_ctor(c, it[0]);
+    struct fields *f = id && c->t->b[id].kind == RS_CHANNEL ? ty_fields(c, id) : NULL;
+    int plain = f && f->state == 2 && n - 1 <= f->n && n > 1, vars = 0;
+    for (uint32_t j = 0; plain && j < f->n; j++)
+        if (unsure(f->f[j]) || ty_prune(f->f[j])->kind == TY_YIELD) plain = 0;
+    for (uint32_t i = 1; plain && i < n; i++) {
+        uint32_t a = head_ctor(c, it[i]);
+        struct ty *t = ty_prune(ts[i]);
+        if ((a && has_fields(c, a)) || t->kind == TY_YIELD || t->kind == TY_DOT || t->kind == TY_SKOLEM) plain = 0;
+        if (t->kind == TY_VAR) vars = 1;
+    }
+    if (!plain || !vars) {
+        ty_unify(c, prim(c, TY_EVENT), dot_typed(c, it, ts, n), e->loc, "a prefix needs an event");
+        return;
+    }
+    for (uint32_t i = 1; i < n; i++) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of channel '%s'", i, it[0]->name);
+        struct ty *want = i + 1 < n ? f->f[i - 1] : ty_dot(c, f->f + i - 1, f->n - (i - 1));
+        ty_unify(c, want, ts[i], it[i]->loc, ctx);
+    }
 }
 
 NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *want)
@@ -642,13 +801,43 @@ NOINLINE static void input_field(struct tc *c, struct ast_node *fld, struct ty *
                  "the restriction of an input");
 }
 
+/* A restricted input ?x:S before the last item, taking fields of F from J on: one field,
+ * or K when S holds dotted values of K certain parts (`{true.B.0}` covers two fields).
+ * Returns the number of fields taken, or UINT32_MAX when S holds dotted values whose split
+ * is not certain (the prefix is then left unchecked from here on). */
+NOINLINE static uint32_t restricted_input(struct tc *c, struct ast_node *fld, struct fields *f, uint32_t j,
+                                          const char *name)
+{
+    struct ast_node *r = fld->kids[1];
+    struct ty *e = ty_prune(elem_of_set(c, infer(c, r), r->loc, "the restriction of an input"));
+    struct ty *t = pattern(c, fld->kids[0]);
+    ty_unify(c, e, t, fld->kids[0]->loc, "the restriction of an input");
+    if (e->kind != TY_DOT) {
+        ty_unify(c, f->f[j], t, fld->kids[0]->loc, NULL);
+        return 1;
+    }
+    struct ty *parts[64];
+    uint32_t k = ty_dot_parts(e, parts, 64);
+    int ok = k <= 64 && j + k <= f->n;
+    for (uint32_t i = 0; ok && i < k; i++)
+        if (unsure(parts[i]) || ty_prune(parts[i])->kind == TY_YIELD || unsure(f->f[j + i])) ok = 0;
+    if (!ok) return UINT32_MAX;
+    for (uint32_t i = 0; i < k; i++) {
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of channel '%s'", j + i + 1, name);
+        ty_unify(c, f->f[j + i], parts[i], r->loc, ctx);
+    }
+    return k;
+}
+
 /* A prefix c.e?x!y -> P: the fields of c are consumed left to right while their split is
  * certain; the last input takes all remaining fields. */
 NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
 {
     struct ast_node *fields = e->kids[1];
     if (!fields->nkids) {
-        expect(c, e->kids[0], prim(c, TY_EVENT), "a prefix needs an event");
+        if (e->kids[0]->kind == AST_DOT) event_dot(c, e->kids[0]);
+        else expect(c, e->kids[0], prim(c, TY_EVENT), "a prefix needs an event");
         expect(c, e->kids[2], prim(c, TY_PROC), NULL);
         return prim(c, TY_PROC);
     }
@@ -686,7 +875,7 @@ NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
         }
         if (!is_input) {
             struct ty *t = ty_prune(infer(c, x));
-            if (t->kind == TY_YIELD || (t->kind == TY_VAR && items_left != fields_left)) {
+            if (t->kind == TY_YIELD || t->kind == TY_DOT || (t->kind == TY_VAR && items_left != fields_left)) {
                 bail = 1;
                 continue;
             }
@@ -705,6 +894,12 @@ NOINLINE static struct ty *prefix(struct tc *c, struct ast_node *e)
         if (idx == total - 1 && fields_left > 1 && (p->kind == AST_P_VAR || p->kind == AST_P_WILD)) {
             input_field(c, item, NULL);    /* takes the remaining fields, a dotted value */
             j = k;
+            continue;
+        }
+        if (item->nkids > 1) {
+            uint32_t took = restricted_input(c, item, f, j, it[0]->name);
+            if (took == UINT32_MAX) bail = 1;
+            else j += took;
             continue;
         }
         input_field(c, item, f->f[j++]);
@@ -1314,6 +1509,21 @@ static void check_list(struct tc *c, struct ast_node *items)
     for (uint32_t i = 0; i < items->nkids; i++) check_decl(c, items->kids[i]);
 }
 
+/* Records, for every datatype of ITEMS, the module that declares it (MOD; 0 at the top). */
+static void note_datatype_modules(struct tc *c, struct ast_node *items, uint32_t mod)
+{
+    for (uint32_t i = 0; i < items->nkids; i++) {
+        struct ast_node *d = items->kids[i];
+        if (d->kind == AST_D_DATATYPE && d->aux) c->dt_module[d->aux] = mod;
+        else if (d->kind == AST_D_MODULE) {
+            note_datatype_modules(c, d->kids[1], (uint32_t)d->aux);
+            note_datatype_modules(c, d->kids[2], (uint32_t)d->aux);
+        } else if (d->kind == AST_D_TIMED) {
+            note_datatype_modules(c, d->kids[0], mod);
+        }
+    }
+}
+
 int types_check(struct cspm_module *m)
 {
     int nerr = 0;
@@ -1328,6 +1538,8 @@ int types_check(struct cspm_module *m)
     c.bfields = arena_alloc(c.a, t->n * sizeof *c.bfields);
     c.dt_eq = arena_alloc(c.a, t->n);
     c.builtin = arena_alloc(c.a, t->n * sizeof *c.builtin);
+    c.dt_module = arena_alloc(c.a, t->n * sizeof *c.dt_module);
+    note_datatype_modules(&c, m->decls, 0);
     check_list(&c, m->decls);
     check_module_ambiguity(&c);
     return nerr + c.nerr;

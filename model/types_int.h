@@ -24,7 +24,9 @@
     X(MAP, "map")               /* a[0] => a[1] */                                                 \
     X(FUN, "function")          /* a[0..n-2] -> a[n-1] */                                          \
     X(DATA, "datatype")         /* id = the datatype's binding */                                  \
-    X(YIELD, "yield")           /* a[0].….a[n-2] => a[n-1]: a channel or constructor short of fields */
+    X(YIELD, "yield")           /* a[0].….a[n-2] => a[n-1]: a channel or constructor short of fields */ \
+    X(DOT, "dotted type")       /* a[0].….a[n-1], n >= 2: a dotted value that no channel or      \
+                                   constructor heads (0.1, true.B.0, A.1.A, a dot pattern x.y) */
 
 enum ty_kind {
 #define X(k, text) TY_##k,
@@ -77,6 +79,7 @@ struct tc {
     uint8_t *bpoly, *bstate;    /* per binding: generalised; 0 new, 1 inferring, 2 done */
     struct fields *bfields;     /* per binding: channel / constructor fields */
     uint8_t *dt_eq;             /* per datatype binding: 0 unknown, 1 checking, 2 Eq, 3 not */
+    uint32_t *dt_module;        /* per datatype binding: the module declaring it (0: top level) */
     struct ty **builtin;        /* per built-in: its scheme, parsed once */
     uint32_t inst_stamp;        /* counts instantiations (struct ty's stamp) */
     uint64_t steps;             /* work done on type terms, against TY_BUDGET */
@@ -104,6 +107,14 @@ struct ty *ty_var(struct tc *c, uint8_t cls);
 struct ty *ty_prim(struct tc *c, enum ty_kind k);
 struct ty *ty_un(struct tc *c, enum ty_kind k, struct ty *x);     /* SEQ, SET */
 struct ty *ty_data(struct tc *c, uint32_t id);
+
+/* The dotted type of the N types TS (a component that is itself dotted is spliced in);
+ * TS[0] alone when N is 1. */
+struct ty *ty_dot(struct tc *c, struct ty **ts, uint32_t n);
+
+/* The components of T, flattened (a bound variable or component that is dotted is spliced
+ * in), into OUT (at most MAX); returns how many there are (1 when T is not dotted). */
+uint32_t ty_dot_parts(struct ty *t, struct ty **out, uint32_t max);
 
 /* Unifies EXPECTED with FOUND; on failure reports "type mismatch: expected …, found …"
  * (or the class that failed) at LOC, prefixed by CONTEXT when not NULL; returns 0 then. */

@@ -67,6 +67,30 @@ struct ty *ty_data(struct tc *c, uint32_t id)
     return t;
 }
 
+static uint32_t parts_rec(struct ty *t, struct ty **out, uint32_t n, uint32_t max, int depth)
+{
+    t = ty_prune(t);
+    if (t->kind != TY_DOT || depth > 50) {
+        if (n < max) out[n] = t;
+        return n + 1;
+    }
+    for (uint32_t i = 0; i < t->n; i++) n = parts_rec(t->a[i], out, n, max, depth + 1);
+    return n;
+}
+
+uint32_t ty_dot_parts(struct ty *t, struct ty **out, uint32_t max)
+{
+    return parts_rec(t, out, 0, max, 0);
+}
+
+struct ty *ty_dot(struct tc *c, struct ty **ts, uint32_t n)
+{
+    if (n == 1) return ts[0];
+    struct ty *t = ty_new(c, TY_DOT, n);
+    for (uint32_t i = 0; i < n; i++) t->a[i] = ts[i];
+    return t;
+}
+
 /* ---- printing ---- */
 
 struct names {
@@ -143,6 +167,15 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
         put(p, end, " => ");
         print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
         return;
+    case TY_DOT:
+        for (uint32_t i = 0; i < t->n; i++) {
+            int paren = ty_prune(t->a[i])->kind == TY_YIELD;
+            if (i) put(p, end, ".");
+            if (paren) put(p, end, "(");
+            print_rec(c, t->a[i], p, end, nm, depth + 1);
+            if (paren) put(p, end, ")");
+        }
+        return;
     }
 }
 
@@ -206,7 +239,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
     t = ty_prune(t);
     cls = closure(cls);
     if (!cls || depth > 200 || ty_spent(c)) return 1;
-    if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM) {
+    if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM && t->kind != TY_DOT) {
         char buf[128];
         ty_print(c, t, buf, sizeof buf);
         snprintf(c->why, sizeof c->why,
@@ -245,7 +278,9 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
         return has_class(c, t->a[0], C_EQ, depth + 1) && has_class(c, t->a[1], C_EQ, depth + 1);
     case TY_TUPLE:
+    case TY_DOT:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        cls &= (uint8_t)~C_SPLIT;
         for (uint32_t i = 0; i < t->n; i++)
             if (!has_class(c, t->a[i], cls, depth + 1)) return 0;
         return 1;
@@ -285,6 +320,41 @@ static int occurs(struct tc *c, struct ty *v, struct ty *t, int level, int depth
     return 0;
 }
 
+static int uni(struct tc *c, struct ty *a, struct ty *b, int depth);
+
+/* Does T stand for a channel or constructor still short of fields? */
+static int partial(struct ty *t)
+{
+    return ty_prune(t)->kind == TY_YIELD;
+}
+
+/* Unifies two dotted types (or a dotted type with a variable's binding, flattened) part by
+ * part from the left.  When one side is down to its last part and the other has more,
+ * that last part takes them all if it is a variable (libcspm's longest match) and the
+ * two differ otherwise: every part is a whole value.  A partial value before the last part
+ * may take the parts after it (libcspm combines them), which this does not model: such
+ * dotted types are accepted as they are. */
+static int uni_dots(struct tc *c, struct ty *a, struct ty *b, int depth)
+{
+    struct ty *pa[64], *pb[64];
+    uint32_t na = ty_dot_parts(a, pa, 64), nb = ty_dot_parts(b, pb, 64);
+    if (na > 64 || nb > 64) return 1;
+    for (uint32_t i = 0; i + 1 < na; i++)
+        if (partial(pa[i])) return 1;
+    for (uint32_t i = 0; i + 1 < nb; i++)
+        if (partial(pb[i])) return 1;
+    uint32_t i = 0;
+    for (; i + 1 < na && i + 1 < nb; i++)
+        if (!uni(c, pa[i], pb[i], depth + 1)) return 0;
+    if (na == nb) return uni(c, pa[i], pb[i], depth + 1);
+    /* one side has a single part left for several of the other's */
+    struct ty **shortp = na < nb ? pa : pb, **longp = na < nb ? pb : pa;
+    uint32_t nlong = na < nb ? nb : na;
+    struct ty *last = ty_prune(shortp[i]);
+    if (last->kind != TY_VAR) return 0;
+    return uni(c, last, ty_dot(c, longp + i, nlong - i), depth + 1);
+}
+
 static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
 {
     a = ty_prune(a);
@@ -305,6 +375,25 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
         }
         v->link = t;
         return has_class(c, t, v->cls, 0);
+    }
+    if (a->kind == TY_DOT || b->kind == TY_DOT) {
+        if (a->kind == b->kind) return uni_dots(c, a, b, depth);
+        /* A dotted value is none of the other types, unless its first part may still be
+         * a channel or constructor taking the parts after it (not modelled: accepted).  A
+         * dot pattern with a variable head never splits an event, a datatype value or a
+         * simple value (cls C_SPLIT). */
+        struct ty *d = a->kind == TY_DOT ? a : b, *o = d == a ? b : a, *ps[1];
+        if (o->kind == TY_SKOLEM) return 1;
+        if (d->cls & C_SPLIT) {
+            char buf[128];
+            ty_print(c, o, buf, sizeof buf);
+            snprintf(c->why, sizeof c->why,
+                     "a dot pattern with a variable at its head cannot split a value of type %s", buf);
+            return 0;
+        }
+        ty_dot_parts(d, ps, 1);
+        struct ty *head = ty_prune(ps[0]);
+        return head->kind == TY_VAR || head->kind == TY_YIELD;
     }
     if (a->kind != b->kind) return 0;
     switch ((enum ty_kind)a->kind) {
@@ -395,6 +484,7 @@ static struct ty *inst_rec(struct tc *c, struct ty *t, int skolem, int depth)
         struct ty *k = inst_rec(c, t->a[i], skolem, depth + 1);
         if (k != ty_prune(t->a[i]) && !u) {
             u = ty_new(c, (enum ty_kind)t->kind, t->n);
+            u->cls = t->cls;
             u->id = t->id;
             u->inst = t->inst;
             u->name = t->name;

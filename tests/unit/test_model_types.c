@@ -68,6 +68,40 @@ START_TEST(fields)
 }
 END_TEST
 
+START_TEST(dotted_types)
+{
+    /* A dotted value no channel or constructor heads has a dotted type: two integers dotted
+     * are never one integer. */
+    CHECK_ERRORS("x = (0.1) == 0", "1:14: type mismatch: expected Int.Int, found Int\n");
+    /* A channel without fields dotted with a value is no event. */
+    CHECK_ERRORS("channel c\nP = c.1 -> STOP",
+                 "2:5: a prefix needs an event: type mismatch: expected Event, found Event.Int\n");
+    /* A dot pattern's parts are whole values and its last part takes what is left: x.y
+     * against 1.2.3 binds y to 2.3. */
+    CHECK_OK("f(x.y) = y\nz = f(1.2.3) == (2.3)");
+    /* A.1.A is the value A.1 dotted with the constructor A still short of its field: two
+     * parts, which x.y.z cannot split into three (libcspm's empty_dot_sequence)… */
+    CHECK_ERRORS("datatype T = A.Int\nf(x.y.z) = (x, y, z)\nx = f(A.1.A)",
+                 "3:7: argument 1 of 'f': type mismatch: expected T.a.b, found T.(Int => T)\n");
+    /* …but x.y can. */
+    CHECK_OK("datatype T = A.Int\ng(x.y) = y\nw = g(A.1.A)");
+    /* An input restricted to dotted values takes as many fields as they have parts (x is
+     * Bool.A, y the last Bool); in an event, a variable before the last item takes one
+     * field and the last all that remain (R's x is Bool, y is A.Bool), so R(x, y) mixes
+     * the two splits (libcspm's dot_operator_longest_match). */
+    CHECK_OK("datatype A = B.{0..1} | X.{0..1}.{0..1}\nchannel e : Bool.A.Bool\n"
+             "P = e?x:{true.B.0}?y -> e.x.y -> STOP");
+    CHECK_ERRORS("datatype A = B.{0..1} | X.{0..1}.{0..1}\nchannel e : Bool.A.Bool\n"
+                 "Q = e?x:{true.B.0}?y -> R(x, y)\nR(x, y) = e.x.y -> STOP",
+                 "3:27: argument 1 of 'R': type mismatch: expected Bool, found Bool.A\n"
+                 "3:30: argument 2 of 'R': type mismatch: expected A.Bool, found Bool\n");
+    /* What might still be a constructor taking the parts after it is not judged: FF.y with
+     * y unknown (libcspm accepts it as an A), c!x with x a dotted value for two fields. */
+    CHECK_OK("datatype A = EE.{0..1} | FF\ng(x, y) = if true then EE.x else FF.y");
+    CHECK_OK("channel c : Int.Int\nf(x) = c!x -> STOP\nP = f(0.1)");
+}
+END_TEST
+
 START_TEST(annotations)
 {
     CHECK_OK("f :: (Int) -> Int\nf(x) = x + 1\ng :: Eq a => (a, a) -> Bool\ng(x, y) = x == y");
@@ -80,6 +114,10 @@ START_TEST(annotations)
                  "1:10: the type variable 'b' of this constraint does not appear in the type\n");
     CHECK_ERRORS("c :: Bool => Event\nchannel c : Int",
                  "2:9: the annotation of 'c': type mismatch: expected Bool => Event, found Int => Event\n");
+    /* `a =>* t` stands for the fields still to come, which only a type variable can */
+    CHECK_OK("f :: (b => Event, a =>* b) -> a =>* Event\nf(x, y) = x");
+    CHECK_ERRORS("f :: (Event =>* b) -> Int\nf(x) = 0",
+                 "1:7: the left of '=>*' must be a type variable (the fields still to come)\n");
     CHECK_ERRORS("g :: Eq a => (a, a) -> Bool\ng(x, y) = x == y\nh = g(STOP, STOP)",
                  "3:7: argument 1 of 'g': Proc is not in class Eq\n");
 }
@@ -94,6 +132,23 @@ START_TEST(module_instances)
     CHECK_ERRORS("module M(X)\nexports\n  datatype T = A | B.X\nendmodule\n"
                  "instance I1 = M({0})\ninstance I2 = M({1})\nx = I1::A == I2::A",
                  "7:14: type mismatch: expected I1::T, found I2::T\n");
+    /* a value built through an instance is of that instance's datatype, even when the
+     * constructor's field is typed by the parameter: I1::Z.0 is an I1::T, never an I2::T */
+    CHECK_ERRORS("module M(X)\nexports\n  datatype T = Z.X\nendmodule\n"
+                 "instance I1 = M({0})\ninstance I2 = M({1})\nx = (I1::Z.0) == (I2::Z.1)",
+                 "7:19: type mismatch: expected I1::T, found I2::T\n");
+    /* …and the parameter is not tied to one instance's argument: {0} and {true} both fit */
+    CHECK_OK("module M(X)\nexports\n  datatype T = Z.X\nendmodule\n"
+             "instance I1 = M({0})\ninstance I2 = M({true})\nx = (I1::Z.0) == (I1::Z.1)\n"
+             "y = (I2::Z.true) == (I2::Z.false)");
+    /* a function reached through an instance works on that instance's datatypes — also
+     * those of an enclosing module's instance (X2 = X1::N reaches M's T through X1) */
+    CHECK_ERRORS("module M(x)\nexports\n  datatype T = A\n  module N(y)\n  exports\n    f(z) = z == A\n"
+                 "  endmodule\nendmodule\ninstance X1 = M(0)\ninstance X2 = X1::N(0)\n"
+                 "instance Y1 = M(0)\nb = X2::f(Y1::A)",
+                 "12:11: argument 1 of 'X2::f': type mismatch: expected X1::T, found Y1::T\n");
+    CHECK_OK("module M(x)\nexports\n  datatype T = A\n  module N(y)\n  exports\n    f(z) = z == A\n"
+             "  endmodule\nendmodule\ninstance X1 = M(0)\ninstance X2 = X1::N(0)\nb = X2::f(X1::A)");
     CHECK_ERRORS("module M(X)\nexports\n  channel c : X\nendmodule\ninstance N = M({})",
                  "5:16: the type of this argument is ambiguous: module 'M' uses it as a field type\n");
 }
@@ -147,6 +202,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, polymorphism);
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
+    tcase_add_test(tc, dotted_types);
     tcase_add_test(tc, annotations);
     tcase_add_test(tc, module_instances);
     tcase_add_test(tc, processes);
