@@ -25,7 +25,9 @@
 #ifndef MADV_GUARD_INSTALL
 #define MADV_GUARD_INSTALL 102 /* Linux 6.13 */
 #endif
+#ifndef PIDFD_SELF_PROCESS
 #define PIDFD_SELF_PROCESS (-10001) /* PIDFD_SELF_THREAD_GROUP, Linux 6.15 */
+#endif
 
 #define TRC_REGION ((size_t)64 << 20)
 #define TRC_CLASSES 16
