@@ -20,7 +20,7 @@ endif
 # place: $(BUILD)/config.mk, made after `make deps` has installed them, then read back.
 # Make re-reads itself once that file exists, so a fresh machine needs no extra step.
 PKGS     := libxml-2.0 libgvc jansson
-ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifeq ($(filter clean,$(MAKECMDGOALS))$(CROSS),)
 -include $(BUILD)/config.mk
 endif
 
@@ -28,8 +28,12 @@ CPPFLAGS := -Iinclude -I. -DBATON_VERSION='"$(VERSION)"'
 CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) -MMD -MP
 LDLIBS_LIB := -lpthread -lm
 
+# The context switch is the one machine-dependent source: tracer/ctx_$(ARCH).S for the
+# compiler's target machine (x86_64, aarch64); a machine without one gets ucontext (ctx.h).
+ARCH     := $(patsubst arm64,aarch64,$(firstword $(subst -, ,$(shell $(CC) -dumpmachine))))
+
 # Sources are found by folder: a new file in a component folder is built with no Makefile edit.
-LIB_SRC  := $(wildcard tracer/*.c) $(wildcard tracer/*.S)
+LIB_SRC  := $(wildcard tracer/*.c) $(wildcard tracer/ctx_$(ARCH).S)
 CORE_SRC := $(wildcard model/*.c checker/*.c reports/*.c)
 CLI_SRC  := $(wildcard cli/*.c)
 TEST_SRC := $(wildcard tests/unit/*.c)
@@ -43,7 +47,7 @@ TEST_OBJ := $(call obj,$(TEST_SRC))
 BATON    := $(BUILD)/baton
 CHECKER  := $(BUILD)/check_baton
 
-.PHONY: all deps check check-unit check-sanitize conformance fuzz fuzz-short demo bench install clean
+.PHONY: all deps check check-unit check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
@@ -102,6 +106,22 @@ check-unit: all $(CHECKER)
 
 check-sanitize:
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZE=1 CC=$(CC) check
+
+# check-aarch64: cross-builds libbaton and tests/unit/cross/runtime_smoke.c for AArch64 and
+# runs the test under qemu-user (Debian: gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+# qemu-user).  Not part of `make check`.  CROSS=1 keeps the host's config.mk out of it.
+AARCH64_CC   ?= aarch64-linux-gnu-gcc
+QEMU_AARCH64 ?= qemu-aarch64
+AARCH64_ROOT ?= /usr/aarch64-linux-gnu
+check-aarch64:
+	@command -v $(AARCH64_CC) >/dev/null && command -v $(QEMU_AARCH64) >/dev/null || { \
+		echo "check-aarch64 needs: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user" >&2; \
+		exit 1; }
+	@$(MAKE) --no-print-directory CROSS=1 BUILD=build/aarch64 CC=$(AARCH64_CC) build/aarch64/runtime_smoke
+	$(QEMU_AARCH64) -L $(AARCH64_ROOT) build/aarch64/runtime_smoke
+
+$(BUILD)/runtime_smoke: tests/unit/cross/runtime_smoke.c $(BUILD)/libbaton.a
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libbaton.a $(LDLIBS_LIB)
 
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifdef TRC_CTX_ASM
+#if defined(TRC_CTX_ASM) && defined(__x86_64__)
 
 /* The first swap into c pops six zeroed registers and returns into entry, with a zero
  * return address above it so that entry starts with the stack aligned as after a call
@@ -17,6 +17,20 @@ void trc_ctx_init(struct trc_ctx *c, void *lo, size_t size, void (*entry)(void))
     memset(sp, 0, 8 * sizeof *sp);
     sp[6] = (void *)entry; /* popped by ret */
     sp[7] = NULL;          /* entry's return address: none */
+    c->sp = sp;
+}
+
+#elif defined(TRC_CTX_ASM) && defined(__aarch64__)
+
+/* The first swap into c loads a zeroed 160-byte frame (ctx_aarch64.S's layout: x19-x28,
+ * x29, x30, d8-d15) except for x30, so its `ret` goes to entry with sp at the 16-aligned top
+ * and a zero frame pointer, where backtraces stop. */
+void trc_ctx_init(struct trc_ctx *c, void *lo, size_t size, void (*entry)(void))
+{
+    uintptr_t top = ((uintptr_t)lo + size) & ~(uintptr_t)15;
+    void **sp = (void **)top - 20;
+    memset(sp, 0, 20 * sizeof *sp);
+    sp[11] = (void *)entry; /* x30, the link register: where ret goes */
     c->sp = sp;
 }
 

@@ -1,8 +1,11 @@
 /* stack.h — process stacks, carved from large pooled mmap regions so that a million of them
- * fit under vm.max_map_count.  The first TRC_GUARDED_MAX stacks made get a PROT_NONE guard
- * page below them (each costs two kernel mappings); the rest rely on a canary word just
- * below their low end, checked at every switch.  The pool owns every region and never unmaps
- * one: freed stacks go to a free list per size and are reused, guard and all.
+ * fit under vm.max_map_count.  Each stack has a guard page below it: a guard marker
+ * (madvise MADV_GUARD_INSTALL, Linux 6.13), which lives in the page table and splits no
+ * mapping, so every stack gets one.  Where the kernel has no guard markers, the first
+ * TRC_GUARDED_MAX stacks get a PROT_NONE page instead (each costs two kernel mappings) and
+ * the rest rely on a canary word just below their low end, checked at every switch.  The
+ * pool owns every region and never unmaps one: freed stacks go to a free list per size and
+ * are reused, guard and all.
  *
  * Slot layout, low to high: [guard page or spare page][stack ... | record | reserve], where
  * the top TRC_RESERVE bytes hold the free-list link and, in their last word, the canary of
@@ -11,8 +14,10 @@
  * top page is resident anyway), whereas touching a stack's own bottom page would cost every
  * process a second page of memory.
  *
- * Stacks of at most one page get compact slots: one page each, no guard page, populated 64
- * at a time — the fastest way to start a million small processes (see docs/runtime.md). */
+ * New slots are prepared in batches: guard markers installed and top pages (where the
+ * process record and the first frames go) populated, a batch per system call.  Stacks of at
+ * most one page get compact slots: one page each, no guard page, populated 64 at a time —
+ * the fastest way to start a million small processes (see docs/runtime.md). */
 #ifndef BATON_TRACER_STACK_H
 #define BATON_TRACER_STACK_H
 
@@ -20,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRC_GUARDED_MAX 8192
+#define TRC_GUARDED_MAX 8192 /* PROT_NONE guard pages, where there are no guard markers */
 #define TRC_CANARY 0xba7047ac5eedf00dULL
 #define TRC_RESERVE 32
 
@@ -29,7 +34,7 @@ struct trc_stack {
     char *lo;       /* the lowest usable byte */
     uint64_t *canary; /* just below lo, in the slot below; NULL when guarded or first in its region */
     size_t size;    /* bytes of the slot */
-    bool guarded;   /* its first page is PROT_NONE */
+    bool guarded;   /* its first page is a guard (marker or PROT_NONE) */
 };
 
 /* A stack slot with room for at least size bytes of stack above the guard page.  0, or -1

@@ -1,10 +1,14 @@
 /* libbaton at scale and at its limits: 100 000 live processes in one daisy chain, and stack
- * overflows reported with the process's name (guard page, and canary past the guarded
- * stacks), after which the program aborts. */
+ * overflows reported with the process's name (guard page — on every stack where the kernel has
+ * guard markers, on the first 8 192 elsewhere — and canary past the guarded stacks and on
+ * compact one-page stacks), after which the program aborts. */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "baton.h"
 #include "tests/unit/tracer_harness.h"
@@ -123,10 +127,22 @@ static void blocked(void *arg)
     baton_recv_int(hold, &v);
 }
 
+/* True when this kernel installs guard markers (MADV_GUARD_INSTALL, Linux 6.13): then every
+ * stack has a guard page, however many there are. */
+static bool kernel_has_guard_markers(void)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    void *p = mmap(NULL, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return false;
+    bool ok = madvise(p, (size_t)page, 102 /* MADV_GUARD_INSTALL */) == 0;
+    munmap(p, (size_t)page);
+    return ok;
+}
+
 static void unguarded_main(void *arg)
 {
     (void)arg;
-    /* use up the guarded stacks (TRC_GUARDED_MAX is 8192) so the next one has only a canary */
+    /* past the 8 192 stacks that get a PROT_NONE page where there are no guard markers */
     for (int i = 0; i < 8300; i++) baton_go("holder", blocked, NULL);
     baton_yield();
     baton_go("canary.victim", recurse, NULL);
@@ -160,6 +176,40 @@ START_TEST(overflow_past_the_guarded_stacks_is_caught)
 #endif
     ck_assert_int_eq(status, 128 + SIGABRT);
     ck_assert_has(err, "baton: stack overflow in process 'canary.victim'");
+    if (kernel_has_guard_markers()) ck_assert_has(err, "it touched its guard page");
+    free(err);
+}
+END_TEST
+
+static void compact_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 4; i++) baton_go_stack("holder", blocked, NULL, 4096);
+    baton_yield();
+    baton_go_stack("small.victim", recurse, NULL, 4096);
+}
+
+static int overflow_compact(void)
+{
+    hold = baton_chan_int("hold", 0);
+    return baton_run(compact_main, NULL);
+}
+
+/* A compact one-page stack has no guard page: its overflow runs into the slot below and is
+ * caught by the canary there, or by the stack pointer at the fault. */
+START_TEST(overflow_of_a_compact_stack_is_caught)
+{
+    char *err = NULL;
+    int status = in_child(overflow_compact, &err);
+#ifdef UNDER_ASAN
+    if (status == 1) {
+        ck_assert_has(err, "AddressSanitizer");
+        free(err);
+        return;
+    }
+#endif
+    ck_assert_int_eq(status, 128 + SIGABRT);
+    ck_assert_has(err, "baton: stack overflow in process 'small.victim'");
     free(err);
 }
 END_TEST
@@ -172,6 +222,7 @@ Suite *tracer_proc_suite(void)
     tcase_add_test(tc, hundred_thousand_live_processes);
     tcase_add_test(tc, guard_page_overflow_names_the_process);
     tcase_add_test(tc, overflow_past_the_guarded_stacks_is_caught);
+    tcase_add_test(tc, overflow_of_a_compact_stack_is_caught);
     suite_add_tcase(s, tc);
     return s;
 }
