@@ -121,7 +121,40 @@ struct comm_key {
 struct comm_cache {
     struct comm_key *v;
     size_t cap, count;
+    /* In front of the table, for small values (most traces'): row[chan * 8 + (aux & 7)][value]
+     * is the event id + 1, 0 when not known yet.  Rows are made as channels are first seen,
+     * so their memory grows with the file's channels, not with its length. */
+    uint32_t **row;
+    size_t nrow;
 };
+enum { ROW_VALUES = 64, ROW_CHANS = 1 << 16 };
+
+/* The direct slot of (chan, aux, v), or NULL when the value or the channel is too large
+ * (or memory is short): then the hash table answers. */
+static inline uint32_t *comm_direct(struct comm_cache *cc, uint32_t chan, uint32_t aux, int64_t v)
+{
+    if ((uint64_t)v >= ROW_VALUES || chan >= ROW_CHANS) return NULL;
+    size_t i = (size_t)chan * 8 + (aux & 7);
+    if (__builtin_expect(i < cc->nrow && cc->row[i], 1)) return &cc->row[i][v];
+    if (i >= cc->nrow) {
+        size_t n = cc->nrow ? cc->nrow : 64;
+        while (n <= i) n *= 2;
+        uint32_t **rows = realloc(cc->row, n * sizeof *rows);
+        if (!rows) return NULL;
+        memset(rows + cc->nrow, 0, (n - cc->nrow) * sizeof *rows);
+        cc->row = rows;
+        cc->nrow = n;
+    }
+    cc->row[i] = calloc(ROW_VALUES, sizeof **cc->row);
+    return cc->row[i] ? &cc->row[i][v] : NULL;
+}
+
+static void comm_cache_free(struct comm_cache *cc)
+{
+    for (size_t i = 0; i < cc->nrow; i++) free(cc->row[i]);
+    free(cc->row);
+    free(cc->v);
+}
 
 static size_t comm_hash(uint32_t chan, uint32_t aux, int64_t v)
 {
@@ -428,7 +461,17 @@ static int run_binary(struct run *r, const char *path)
             if (--offers_due) blocked_add(r, " or ");
         }
         if (rec.kind != TRC_COMM) continue;
-        struct comm_key *slot = comm_slot(&cc, rec.chan, rec.aux, rec.value);
+        uint32_t *direct = comm_direct(&cc, rec.chan, rec.aux, rec.value);
+        if (direct && *direct) {
+            struct place pl = {path, 0, rec.offset, rec.seq};
+            st = step_id(r, *direct - 1, "", 0, &pl);
+            if (st == STEP_FAIL)
+                set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
+                        trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
+                        rec.time_ns / 1e6, (unsigned long long)rec.seq);
+            continue;
+        }
+        struct comm_key *slot = direct ? NULL : comm_slot(&cc, rec.chan, rec.aux, rec.value);
         if (slot && slot->used && slot->id < EV_BAD) {
             /* A known, allowed-to-look-up event: no spelling needed unless it fails. */
             struct place pl = {path, 0, rec.offset, rec.seq};
@@ -448,6 +491,7 @@ static int run_binary(struct run *r, const char *path)
         }
         struct place pl = {path, 0, rec.offset, rec.seq};
         uint32_t id = lookup(r->c, ev, (size_t)n);
+        if (direct && id < EV_BAD) *direct = id + 1;
         if (slot && id < EV_BAD) *slot = (struct comm_key){rec.chan, rec.aux, rec.value, id, true},
                                  cc.count++;
         st = step_id(r, id, ev, (size_t)n, &pl);
@@ -460,7 +504,7 @@ static int run_binary(struct run *r, const char *path)
         set_str(&r->out->message, "%s", trf_error(t));
         st = STEP_BAD;
     }
-    free(cc.v);
+    comm_cache_free(&cc);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
     trf_close(t);
     if (st != STEP_ON) return st;
