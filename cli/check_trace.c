@@ -3,7 +3,7 @@
  *
  * A run is a binary libbaton trace (docs/trace-format.md) or a text trace — one CSPm event a
  * line, `#` comments, blank lines ignored, a final `@deadlock` for a run that ended
- * deadlocked — told apart by the binary magic.  Each event is read, mapped to the
+ * deadlocked or `@livelock` for one stopped while busy — told apart by the binary magic.  Each event is read, mapped to the
  * specification's event (parsed and evaluated once per distinct spelling, then cached),
  * skipped when it is in --hide, and stepped through the specification's normal form. */
 #include <dirent.h>
@@ -344,9 +344,11 @@ static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const st
     return STEP_ON;
 }
 
-/* The end of a run: a deadlock must be one the specification allows; a long run of hidden
- * events at the end is a livelock unless the specification may diverge. */
-static int finish(struct run *r, bool deadlocked)
+/* The end of a run: a deadlock must be one the specification allows; a livelock is
+ * suspected when the run ends in hidden events only — a long run of them, or any run when the
+ * runtime marked the program as stopped while busy (`mark`: the signal, or -1 for a text
+ * trace's @livelock) — and is a failure unless the specification may diverge there. */
+static int finish(struct run *r, bool deadlocked, int mark)
 {
     const uint32_t *must;
     size_t n;
@@ -358,15 +360,27 @@ static int finish(struct run *r, bool deadlocked)
         if (r->blocked) set_str(&r->out->detail, "blocked: %s", r->blocked);
         return STEP_FAIL;
     }
-    if (r->hidden_run >= LIVELOCK_RUN && !replay_may_diverge(r->rp)) {
+    char stopped[80] = "the runtime marked a livelock suspicion (@livelock)";
+    if (mark > 0)
+        snprintf(stopped, sizeof stopped, "the program was stopped by signal %d while busy", mark);
+    bool suspect = r->hidden_run >= LIVELOCK_RUN || (mark && r->hidden_run > 0);
+    if (suspect && !replay_may_diverge(r->rp)) {
         set_str(&r->out->kind, "livelock");
         r->out->index = r->index;
         report_kept(r);
-        set_str(&r->out->detail, "the run ends with %llu hidden events in a row, a suspected "
-                "livelock, where the specification cannot diverge",
-                (unsigned long long)r->hidden_run);
+        if (mark)
+            set_str(&r->out->detail, "%s after %llu hidden events in a row, a suspected livelock, "
+                    "where the specification cannot diverge", stopped, (unsigned long long)r->hidden_run);
+        else
+            set_str(&r->out->detail, "the run ends with %llu hidden events in a row, a suspected "
+                    "livelock, where the specification cannot diverge",
+                    (unsigned long long)r->hidden_run);
         return STEP_FAIL;
     }
+    if (mark && !r->out->message)
+        set_str(&r->out->message, "%s; %s", stopped,
+                suspect ? "the specification may diverge there"
+                        : "its last event was visible, so no livelock is suspected");
     return STEP_ON;
 }
 
@@ -380,7 +394,7 @@ static int run_text(struct run *r, FILE *f, const char *path)
         return STEP_LIMIT;
     }
     struct place pl = {path, 0, 0, 0};
-    bool deadlocked = false;
+    bool deadlocked = false, livelocked = false;
     int st = STEP_ON;
     size_t have = 0;
     char where[4200];
@@ -402,16 +416,19 @@ static int run_text(struct run *r, FILE *f, const char *path)
             while (z > q && (z[-1] == '\r' || z[-1] == ' ' || z[-1] == '\t')) z--;
             p = nl ? nl + 1 : end;
             if (q == z || *q == '#') continue;
-            if (deadlocked) {
+            if (deadlocked || livelocked) {
                 place_text(&pl, where, sizeof where);
-                set_str(&r->out->message, "%s: nothing may follow @deadlock", where);
+                set_str(&r->out->message, "%s: nothing may follow %s", where,
+                        deadlocked ? "@deadlock" : "@livelock");
                 st = STEP_BAD;
             } else if ((size_t)(z - q) == 9 && strncmp(q, "@deadlock", 9) == 0) {
                 deadlocked = true;
+            } else if ((size_t)(z - q) == 9 && strncmp(q, "@livelock", 9) == 0) {
+                livelocked = true;
             } else if (*q == '@') {
                 place_text(&pl, where, sizeof where);
-                set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock)", where,
-                        (int)(z - q < 100 ? z - q : 100), q);
+                set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock and @livelock)",
+                        where, (int)(z - q < 100 ? z - q : 100), q);
                 st = STEP_BAD;
             } else {
                 st = step(r, q, (size_t)(z - q), &pl);
@@ -433,7 +450,7 @@ static int run_text(struct run *r, FILE *f, const char *path)
         set_str(&r->out->message, "%s: %s", path, strerror(errno));
         st = STEP_BAD;
     }
-    return st == STEP_ON ? finish(r, deadlocked) : st;
+    return st == STEP_ON ? finish(r, deadlocked, livelocked ? -1 : 0) : st;
 }
 
 static int run_binary(struct run *r, const char *path)
@@ -506,12 +523,13 @@ static int run_binary(struct run *r, const char *path)
     }
     comm_cache_free(&cc);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
+    int mark = trf_livelock(t);
     trf_close(t);
     if (st != STEP_ON) return st;
-    st = finish(r, deadlocked);
+    st = finish(r, deadlocked, mark);
     if (truncated && !r->out->message)
         set_str(&r->out->message, "the trace is truncated: read up to its last complete record");
-    else if (!complete && !r->out->message)
+    else if (!complete && !mark && !r->out->message)
         set_str(&r->out->message, "the trace stops before the end of the run (the program was "
                                   "killed, or the file was cut at a record boundary)");
     return st;
