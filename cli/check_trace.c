@@ -122,7 +122,7 @@ struct comm_cache {
     struct comm_key *v;
     size_t cap, count;
     /* In front of the table, for small values (most traces'): row[chan * 8 + (aux & 7)][value]
-     * is the event id + 1, 0 when not known yet.  Rows are made as channels are first seen,
+     * is the event id + 1, UINT32_MAX for a hidden event, 0 when not known yet.  Rows are made as channels are first seen,
      * so their memory grows with the file's channels, not with its length. */
     uint32_t **row;
     size_t nrow;
@@ -481,7 +481,7 @@ static int run_binary(struct run *r, const char *path)
         uint32_t *direct = comm_direct(&cc, rec.chan, rec.aux, rec.value);
         if (direct && *direct) {
             struct place pl = {path, 0, rec.offset, rec.seq};
-            st = step_id(r, *direct - 1, "", 0, &pl);
+            st = step_id(r, *direct == UINT32_MAX ? EV_HIDDEN : *direct - 1, "", 0, &pl);
             if (st == STEP_FAIL)
                 set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
                         trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
@@ -508,7 +508,7 @@ static int run_binary(struct run *r, const char *path)
         }
         struct place pl = {path, 0, rec.offset, rec.seq};
         uint32_t id = lookup(r->c, ev, (size_t)n);
-        if (direct && id < EV_BAD) *direct = id + 1;
+        if (direct && (id < EV_BAD || id == EV_HIDDEN)) *direct = id == EV_HIDDEN ? UINT32_MAX : id + 1;
         if (slot && id < EV_BAD) *slot = (struct comm_key){rec.chan, rec.aux, rec.value, id, true},
                                  cc.count++;
         st = step_id(r, id, ev, (size_t)n, &pl);
