@@ -1,19 +1,24 @@
-/* tracefile.c — the streaming trace reader (see tracefile.h).  Reads through stdio's buffer,
- * one record at a time; keeps only the tables of strings, channels and processes. */
+/* tracefile.c — the streaming trace reader (see tracefile.h).  Reads the file in 1 MiB
+ * blocks with read(2) and decodes records straight from the block (communications, nearly
+ * every record of a long trace, on a fast path first); keeps only the tables of strings,
+ * channels and processes. */
 #include "checker/tracefile.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define STR_BLOCK ((size_t)64 << 10)
 
 struct chan_def {
     uint32_t name, capacity, fields;
     uint8_t vkind;
+    uint32_t snd, rcv, put; /* the last COMM's sender and receiver, the last PUT's sender (COMM8) */
 };
 
 /* Strings live in blocks that never move, so pointers handed out stay valid. */
@@ -23,16 +28,20 @@ struct str_block {
     char data[STR_BLOCK];
 };
 
-enum { INBUF = 1 << 18 };
+enum { INBUF = 1 << 20, MAXFIXED = 32 /* no fixed part is longer */ };
 
 struct trf {
-    FILE *f;
-    unsigned char *in;     /* our own read buffer: a record costs a copy, not a stdio call */
+    int fd;
+    bool eof, rerr;        /* read(2) returned 0 / failed */
+    int rerrno;
+    unsigned char *in;     /* the block being decoded: records are read in place */
     size_t in_pos, in_len;
     char *path;
     uint64_t off;
     char err[512];
     bool truncated, complete, failed;
+    bool livelock;         /* a LIVELOCK record was read (it ends the file, like RUN_END) */
+    unsigned livelock_sig;
     struct trc_header hdr;
     uint64_t clock, seq;
     uint32_t expect_offers, expect_waits;
@@ -87,25 +96,45 @@ static int fail(trf *r, uint64_t at, const char *fmt, ...)
     return -1;
 }
 
-/* Up to n bytes from the file through the read buffer: how many there were. */
-static inline size_t take(trf *r, void *buf, size_t n)
+/* Makes at least n bytes (n <= INBUF) available at r->in + r->in_pos unless the file ends
+ * first: how many are. */
+static size_t fill(trf *r, size_t n)
 {
-    if (r->in_len - r->in_pos >= n) {  /* the usual case: the bytes are buffered */
-        memcpy(buf, r->in + r->in_pos, n);
-        r->in_pos += n;
-        return n;
+    size_t have = r->in_len - r->in_pos;
+    if (have >= n || r->eof || r->rerr) return have;
+    memmove(r->in, r->in + r->in_pos, have);
+    r->in_pos = 0;
+    r->in_len = have;
+    while (r->in_len < n) {
+        ssize_t got = read(r->fd, r->in + r->in_len, INBUF - r->in_len);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            r->rerr = true;
+            r->rerrno = errno;
+            break;
+        }
+        if (got == 0) {
+            r->eof = true;
+            break;
+        }
+        r->in_len += (size_t)got;
     }
+    return r->in_len;
+}
+
+/* Up to n bytes from the file: how many there were. */
+static size_t take(trf *r, void *buf, size_t n)
+{
     size_t done = 0;
     while (done < n) {
-        if (r->in_pos == r->in_len) {
-            r->in_len = fread(r->in, 1, INBUF, r->f);
-            r->in_pos = 0;
-            if (r->in_len == 0) break;
-        }
-        size_t k = n - done < r->in_len - r->in_pos ? n - done : r->in_len - r->in_pos;
+        size_t want = n - done < INBUF ? n - done : INBUF;
+        size_t have = fill(r, want);
+        if (have == 0) break;
+        size_t k = want < have ? want : have;
         memcpy((unsigned char *)buf + done, r->in + r->in_pos, k);
         r->in_pos += k;
         done += k;
+        if (k < want) break;
     }
     return done;
 }
@@ -153,15 +182,16 @@ trf *trf_open(const char *path, char *err, size_t errlen)
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
     }
+    r->fd = -1;
     r->path = strdup(path);
-    r->f = fopen(path, "rb");
+    r->fd = open(path, O_RDONLY | O_CLOEXEC);
     r->in = malloc(INBUF);
-    if (!r->path || !r->f || !r->in) {
+    if (!r->path || r->fd < 0 || !r->in) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         goto error;
     }
     unsigned char h[sizeof(struct trc_header)];
-    size_t got = fread(h, 1, sizeof h, r->f);
+    size_t got = take(r, h, sizeof h);
     if (got < TRC_MAGIC_LEN || memcmp(h, TRC_MAGIC, TRC_MAGIC_LEN) != 0) {
         snprintf(err, errlen, "%s: not a baton trace file (no trace magic at byte 0)", path);
         goto error;
@@ -187,12 +217,15 @@ trf *trf_open(const char *path, char *err, size_t errlen)
         goto error;
     }
     r->off = sizeof h;
-    for (unsigned skip = r->hdr.header_size - (unsigned)sizeof h; skip; skip--) {
-        if (fgetc(r->f) == EOF) {
+    unsigned skip = r->hdr.header_size - (unsigned)sizeof h;
+    if (skip) {
+        unsigned char extra[4096];
+        size_t n = take(r, extra, skip);
+        r->off += n;
+        if (n < skip) {
             snprintf(err, errlen, "%s: byte %" PRIu64 ": truncated trace header", path, r->off);
             goto error;
         }
-        r->off++;
     }
     return r;
 error:
@@ -204,6 +237,72 @@ static bool valid_proc(const trf *r, uint32_t id) { return id >= 1 && id <= r->n
 static bool valid_chan(const trf *r, uint32_t id) { return id >= 1 && id <= r->nchan; }
 static bool valid_str(const trf *r, uint32_t id) { return id >= 1 && id <= r->nstr; }
 
+/* Bit f of flags_ok[buffered]: COMM flags f are consistent on a rendezvous (0) or a buffered
+ * (1) channel: a put or a take exactly on buffered ones, never both, at most one folded
+ * BLOCK, and not the sender's on a take nor the receiver's on a put. */
+#define FLAG_OK(f, buf)                                                                            \
+    (!((f) & TRC_F_PUT && (f) & TRC_F_TAKE) && (buf) == !!((f) & (TRC_F_PUT | TRC_F_TAKE)) &&      \
+     ((f) & (TRC_F_SBLOCKED | TRC_F_RBLOCKED)) != (TRC_F_SBLOCKED | TRC_F_RBLOCKED) &&             \
+     !((f) & TRC_F_SBLOCKED && (f) & TRC_F_TAKE) && !((f) & TRC_F_RBLOCKED && (f) & TRC_F_PUT))
+#define FLAG_BIT(f, buf) ((uint32_t)FLAG_OK(f, buf) << (f))
+#define FLAG_MASK(buf)                                                                             \
+    (FLAG_BIT(0, buf) | FLAG_BIT(1, buf) | FLAG_BIT(2, buf) | FLAG_BIT(3, buf) | FLAG_BIT(4, buf) | \
+     FLAG_BIT(5, buf) | FLAG_BIT(6, buf) | FLAG_BIT(7, buf) | FLAG_BIT(8, buf) | FLAG_BIT(9, buf) | \
+     FLAG_BIT(10, buf) | FLAG_BIT(11, buf) | FLAG_BIT(12, buf) | FLAG_BIT(13, buf) |               \
+     FLAG_BIT(14, buf) | FLAG_BIT(15, buf) | FLAG_BIT(16, buf) | FLAG_BIT(17, buf) |               \
+     FLAG_BIT(18, buf) | FLAG_BIT(19, buf) | FLAG_BIT(20, buf) | FLAG_BIT(21, buf) |               \
+     FLAG_BIT(22, buf) | FLAG_BIT(23, buf) | FLAG_BIT(24, buf) | FLAG_BIT(25, buf) |               \
+     FLAG_BIT(26, buf) | FLAG_BIT(27, buf) | FLAG_BIT(28, buf) | FLAG_BIT(29, buf) |               \
+     FLAG_BIT(30, buf) | FLAG_BIT(31, buf))
+static const uint32_t flags_ok[2] = {FLAG_MASK(0), FLAG_MASK(1)};
+
+static inline uint16_t ld16(const unsigned char *p) { uint16_t v; memcpy(&v, p, 2); return v; }
+static inline uint32_t ld32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+
+/* A communication decoded into rec (chan, sender, receiver, value, aux): checks it against
+ * the file's definitions, remembers its processes for COMM8, and when it folds a BLOCK
+ * hands that out first (the communication waits in the stash).  1, or -1 when damaged. */
+__attribute__((always_inline)) static inline int comm_done(trf *r, struct trf_record *rec, uint64_t at)
+{
+    rec->kind = TRC_COMM;
+    rec->offset = at;
+    rec->seq = ++r->seq;
+    rec->time_ns = r->clock;
+    if (__builtin_expect(rec->chan - 1 >= r->nchan, 0))
+        return fail(r, at, "communication on undefined channel %u", rec->chan);
+    if (__builtin_expect(rec->sender > r->nproc || rec->receiver > r->nproc, 0))
+        return fail(r, at, "communication names an undefined process");
+    unsigned f = rec->aux;
+    struct chan_def *d = &r->chans[rec->chan - 1];
+    if (__builtin_expect(f > 31 || !(flags_ok[d->capacity > 0] >> f & 1) ||
+                             (f & TRC_F_SBLOCKED && !rec->sender) || (f & TRC_F_RBLOCKED && !rec->receiver),
+                         0))
+        return fail(r, at, "communication has inconsistent flags 0x%x", f);
+    if (f & TRC_F_VSTR && (rec->value < 1 || rec->value > r->nstr))
+        return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
+    unsigned blocked = f & (TRC_F_SBLOCKED | TRC_F_RBLOCKED);
+    if (f & TRC_F_PUT) {
+        d->put = rec->sender;
+    } else {
+        d->snd = rec->sender;
+        d->rcv = rec->receiver;
+    }
+    if (blocked) { /* hand out the folded BLOCK first, then this record */
+        rec->aux = f & ~blocked;
+        r->stash = *rec;
+        r->stashed = true;
+        memset(rec, 0, sizeof *rec);
+        rec->kind = TRC_BLOCK;
+        rec->offset = at;
+        rec->aux = blocked == TRC_F_SBLOCKED ? TRC_OP_SEND : TRC_OP_RECV;
+        rec->proc = blocked == TRC_F_SBLOCKED ? r->stash.sender : r->stash.receiver;
+        rec->chan = r->stash.chan;
+        rec->seq = r->seq - 1;
+        rec->time_ns = r->clock;
+    }
+    return 1;
+}
+
 int trf_next(trf *r, struct trf_record *rec)
 {
     if (r->failed) return -1;
@@ -212,17 +311,68 @@ int trf_next(trf *r, struct trf_record *rec)
         r->stashed = false;
         return 1;
     }
-    unsigned char b[32];
     uint64_t at = r->off;
+    /* The fast path: a communication in short form, whole in the block, after the run. */
+    if (r->in_len - r->in_pos >= MAXFIXED || fill(r, MAXFIXED) >= 8) {
+        const unsigned char *p = r->in + r->in_pos;
+        if (p[0] == TRC_COMM8 && !r->complete && !r->expect_offers && !r->expect_waits) {
+            r->in_pos += 8;
+            r->off += 8;
+            memset(rec, 0, sizeof *rec);
+            rec->aux = p[1];
+            rec->chan = ld16(p + 2);
+            rec->value = (int32_t)ld32(p + 4);
+            if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
+            const struct chan_def *d = &r->chans[rec->chan - 1];
+            if (rec->aux & TRC_F_PUT) {
+                rec->sender = d->put;
+            } else {
+                rec->sender = d->snd;
+                rec->receiver = d->rcv;
+            }
+            return comm_done(r, rec, at);
+        }
+        if (p[0] == TRC_BLOCK16 && !r->complete && !r->expect_offers && !r->expect_waits &&
+            (p[1] == TRC_OP_SEND || p[1] == TRC_OP_RECV)) {
+            memset(rec, 0, sizeof *rec);
+            rec->kind = TRC_BLOCK;
+            rec->offset = at;
+            rec->aux = p[1];
+            r->clock += ld16(p + 2);
+            rec->proc = ld16(p + 4);
+            rec->chan = ld16(p + 6);
+            if (!valid_proc(r, rec->proc)) return fail(r, at, "BLOCK names undefined process %u", rec->proc);
+            if (!valid_chan(r, rec->chan)) return fail(r, at, "BLOCK on undefined channel %u", rec->chan);
+            r->in_pos += 8;
+            r->off += 8;
+            rec->time_ns = r->clock;
+            rec->seq = r->seq;
+            return 1;
+        }
+        if (p[0] == TRC_COMM16 && r->in_len - r->in_pos >= 16 && !r->complete && !r->expect_offers &&
+            !r->expect_waits) {
+            r->in_pos += 16;
+            r->off += 16;
+            memset(rec, 0, sizeof *rec);
+            rec->aux = p[1];
+            r->clock += ld16(p + 2);
+            rec->chan = ld32(p + 4);
+            rec->sender = ld16(p + 8);
+            rec->receiver = ld16(p + 10);
+            rec->value = (int32_t)ld32(p + 12);
+            return comm_done(r, rec, at);
+        }
+    }
+    unsigned char b[32];
     memset(rec, 0, sizeof *rec);
-    size_t got = take(r, b, 4);
+    size_t got = take(r, b, 2);
     r->off += got;
     if (got == 0) {
-        if (ferror(r->f)) return fail(r, at, "read error: %s", strerror(errno));
+        if (r->rerr) return fail(r, at, "read error: %s", strerror(r->rerrno));
         if (r->expect_offers || r->expect_waits) r->truncated = true;
         return 0;
     }
-    if (got < 4) {
+    if (got < 2) {
         r->truncated = true;
         return 0;
     }
@@ -230,14 +380,14 @@ int trf_next(trf *r, struct trf_record *rec)
     if (kind == 0 || kind >= TRC_KIND_MAX || !kinds[kind].name)
         return fail(r, at, "unknown record kind %u (the file is corrupt)", kind);
     if (r->complete) return fail(r, at, "%s record after the end of the run", kinds[kind].name);
-    if (!read_n(r, b + 4, kinds[kind].size - 4)) {
+    if (!read_n(r, b + 2, kinds[kind].size - 2)) {
         r->truncated = true;
         return 0;
     }
     rec->kind = (enum trc_kind)kind;
     rec->offset = at;
     rec->aux = b[1];
-    r->clock += rd16(b + 2);
+    if (kind != TRC_COMM8) r->clock += rd16(b + 2); /* COMM8 has no dt */
     bool definition = kind == TRC_STR || kind == TRC_CHAN || kind == TRC_PROC || kind == TRC_TIME;
     if (!definition) {
         if (r->expect_offers && kind != TRC_OFFER)
@@ -267,7 +417,7 @@ int trf_next(trf *r, struct trf_record *rec)
     }
     case TRC_CHAN: {
         rec->id = rd32(b + 4);
-        struct chan_def d = {rd32(b + 8), rd32(b + 12), rd32(b + 16), b[1]};
+        struct chan_def d = {rd32(b + 8), rd32(b + 12), rd32(b + 16), b[1], 0, 0, 0};
         if (rec->id != r->nchan + 1) return fail(r, at, "channel id %u out of order (expected %u)", rec->id, r->nchan + 1);
         if (!valid_str(r, d.name)) return fail(r, at, "channel %u names undefined string %u", rec->id, d.name);
         if (d.vkind > TRC_V_OPAQUE) return fail(r, at, "channel %u has unknown value kind %u", rec->id, d.vkind);
@@ -295,47 +445,29 @@ int trf_next(trf *r, struct trf_record *rec)
         if (kind == TRC_UNBLOCK && (rec->aux < TRC_WAKE_TIMEOUT || rec->aux > TRC_WAKE_PAR))
             return fail(r, at, "UNBLOCK has unknown reason %u", rec->aux);
         break;
+    case TRC_COMM8:
     case TRC_COMM16:
-    case TRC_COMM: {
-        rec->kind = TRC_COMM;
-        rec->chan = rd32(b + 4);
-        if (kind == TRC_COMM16) {
+    case TRC_COMM:
+        if (kind == TRC_COMM8) {
+            rec->chan = rd16(b + 2);
+            rec->value = (int32_t)rd32(b + 4);
+            if (valid_chan(r, rec->chan)) {
+                const struct chan_def *d = &r->chans[rec->chan - 1];
+                rec->sender = rec->aux & TRC_F_PUT ? d->put : d->snd;
+                rec->receiver = rec->aux & TRC_F_PUT ? 0 : d->rcv;
+            }
+        } else if (kind == TRC_COMM16) {
+            rec->chan = rd32(b + 4);
             rec->sender = rd16(b + 8);
             rec->receiver = rd16(b + 10);
             rec->value = (int32_t)rd32(b + 12);
         } else {
+            rec->chan = rd32(b + 4);
             rec->sender = rd32(b + 8);
             rec->receiver = rd32(b + 12);
             rec->value = (int64_t)rd64(b + 16);
         }
-        rec->seq = ++r->seq;
-        if (!valid_chan(r, rec->chan)) return fail(r, at, "communication on undefined channel %u", rec->chan);
-        if ((rec->sender && !valid_proc(r, rec->sender)) || (rec->receiver && !valid_proc(r, rec->receiver)))
-            return fail(r, at, "communication names an undefined process");
-        unsigned f = rec->aux;
-        bool buffered = r->chans[rec->chan - 1].capacity > 0;
-        unsigned blocked = f & (TRC_F_SBLOCKED | TRC_F_RBLOCKED);
-        if (f & ~31u || (f & TRC_F_PUT && f & TRC_F_TAKE) || buffered != !!(f & (TRC_F_PUT | TRC_F_TAKE)) ||
-            blocked == (TRC_F_SBLOCKED | TRC_F_RBLOCKED) || (f & TRC_F_SBLOCKED && (!rec->sender || f & TRC_F_TAKE)) ||
-            (f & TRC_F_RBLOCKED && (!rec->receiver || f & TRC_F_PUT)))
-            return fail(r, at, "communication has inconsistent flags 0x%x", f);
-        if (f & TRC_F_VSTR && (rec->value < 1 || rec->value > r->nstr))
-            return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
-        if (blocked) { /* hand out the folded BLOCK first, then this record */
-            rec->aux = f & ~blocked;
-            rec->time_ns = r->clock;
-            r->stash = *rec;
-            r->stashed = true;
-            memset(rec, 0, sizeof *rec);
-            rec->kind = TRC_BLOCK;
-            rec->offset = at;
-            rec->aux = blocked == TRC_F_SBLOCKED ? TRC_OP_SEND : TRC_OP_RECV;
-            rec->proc = blocked == TRC_F_SBLOCKED ? r->stash.sender : r->stash.receiver;
-            rec->chan = r->stash.chan;
-            rec->seq = r->seq - 1;
-        }
-        break;
-    }
+        return comm_done(r, rec, at);
     case TRC_BLOCK16:
     case TRC_BLOCK:
         rec->kind = TRC_BLOCK;
@@ -413,15 +545,21 @@ int trf_next(trf *r, struct trf_record *rec)
         if (rec->aux > TRC_END_DEADLOCK) return fail(r, at, "RUN_END has unknown status %u", rec->aux);
         r->complete = true;
         break;
+    case TRC_LIVELOCK:
+        if (rec->aux == 0 || rec->aux >= 65) return fail(r, at, "LIVELOCK names no signal (%u)", rec->aux);
+        r->complete = r->livelock = true;
+        r->livelock_sig = rec->aux;
+        break;
     }
     rec->time_ns = r->clock;
-    if (rec->kind != TRC_COMM && !r->stashed) rec->seq = r->seq;
+    rec->seq = r->seq;
     return 1;
 }
 
 const char *trf_error(const trf *r) { return r->err; }
 bool trf_truncated(const trf *r) { return r->truncated; }
-bool trf_complete(const trf *r) { return r->complete; }
+bool trf_complete(const trf *r) { return r->complete && !r->livelock; }
+int trf_livelock(const trf *r) { return r->livelock ? (int)r->livelock_sig : 0; }
 uint64_t trf_offset(const trf *r) { return r->off; }
 uint64_t trf_seed(const trf *r) { return r->hdr.seed; }
 uint64_t trf_start_ns(const trf *r) { return r->hdr.start_ns; }
@@ -475,7 +613,7 @@ int trf_event(const trf *r, const struct trf_record *rec, char *buf, size_t len)
 void trf_close(trf *r)
 {
     if (!r) return;
-    if (r->f) fclose(r->f);
+    if (r->fd >= 0) close(r->fd);
     free(r->in);
     while (r->blocks) {
         struct str_block *b = r->blocks;

@@ -18,7 +18,8 @@
 
 typedef struct trf trf;
 
-/* One record, decoded.  Which fields mean something depends on kind (see trace_format.h). */
+/* One record, decoded.  COMM16 and COMM8 come out as COMM, BLOCK16 as BLOCK; a COMM that
+ * folds a BLOCK comes out as that BLOCK, then the COMM.  Which fields mean something depends on kind (see trace_format.h). */
 struct trf_record {
     enum trc_kind kind;
     uint64_t offset;    /* where the record starts in the file */
@@ -53,6 +54,7 @@ int trf_next(trf *r, struct trf_record *rec);
 const char *trf_error(const trf *r);
 bool trf_truncated(const trf *r);      /* the last record was cut short: dropped */
 bool trf_complete(const trf *r);       /* a RUN_END record was read */
+int trf_livelock(const trf *r);        /* a LIVELOCK record was read: its signal, else 0 */
 uint64_t trf_offset(const trf *r);     /* bytes consumed so far */
 uint64_t trf_seed(const trf *r);
 uint64_t trf_start_ns(const trf *r);   /* wall clock at the start, ns since the epoch */

@@ -3,7 +3,7 @@
  *
  * A run is a binary libbaton trace (docs/trace-format.md) or a text trace — one CSPm event a
  * line, `#` comments, blank lines ignored, a final `@deadlock` for a run that ended
- * deadlocked — told apart by the binary magic.  Each event is read, mapped to the
+ * deadlocked or `@livelock` for one stopped while busy — told apart by the binary magic.  Each event is read, mapped to the
  * specification's event (parsed and evaluated once per distinct spelling, then cached),
  * skipped when it is in --hide, and stepped through the specification's normal form. */
 #include <dirent.h>
@@ -121,7 +121,40 @@ struct comm_key {
 struct comm_cache {
     struct comm_key *v;
     size_t cap, count;
+    /* In front of the table, for small values (most traces'): row[chan * 8 + (aux & 7)][value]
+     * is the event id + 1, UINT32_MAX for a hidden event, 0 when not known yet.  Rows are made as channels are first seen,
+     * so their memory grows with the file's channels, not with its length. */
+    uint32_t **row;
+    size_t nrow;
 };
+enum { ROW_VALUES = 64, ROW_CHANS = 1 << 16 };
+
+/* The direct slot of (chan, aux, v), or NULL when the value or the channel is too large
+ * (or memory is short): then the hash table answers. */
+static inline uint32_t *comm_direct(struct comm_cache *cc, uint32_t chan, uint32_t aux, int64_t v)
+{
+    if ((uint64_t)v >= ROW_VALUES || chan >= ROW_CHANS) return NULL;
+    size_t i = (size_t)chan * 8 + (aux & 7);
+    if (__builtin_expect(i < cc->nrow && cc->row[i], 1)) return &cc->row[i][v];
+    if (i >= cc->nrow) {
+        size_t n = cc->nrow ? cc->nrow : 64;
+        while (n <= i) n *= 2;
+        uint32_t **rows = realloc(cc->row, n * sizeof *rows);
+        if (!rows) return NULL;
+        memset(rows + cc->nrow, 0, (n - cc->nrow) * sizeof *rows);
+        cc->row = rows;
+        cc->nrow = n;
+    }
+    cc->row[i] = calloc(ROW_VALUES, sizeof **cc->row);
+    return cc->row[i] ? &cc->row[i][v] : NULL;
+}
+
+static void comm_cache_free(struct comm_cache *cc)
+{
+    for (size_t i = 0; i < cc->nrow; i++) free(cc->row[i]);
+    free(cc->row);
+    free(cc->v);
+}
 
 static size_t comm_hash(uint32_t chan, uint32_t aux, int64_t v)
 {
@@ -311,9 +344,11 @@ static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const st
     return STEP_ON;
 }
 
-/* The end of a run: a deadlock must be one the specification allows; a long run of hidden
- * events at the end is a livelock unless the specification may diverge. */
-static int finish(struct run *r, bool deadlocked)
+/* The end of a run: a deadlock must be one the specification allows; a livelock is
+ * suspected when the run ends in hidden events only — a long run of them, or any run when the
+ * runtime marked the program as stopped while busy (`mark`: the signal, or -1 for a text
+ * trace's @livelock) — and is a failure unless the specification may diverge there. */
+static int finish(struct run *r, bool deadlocked, int mark)
 {
     const uint32_t *must;
     size_t n;
@@ -325,15 +360,27 @@ static int finish(struct run *r, bool deadlocked)
         if (r->blocked) set_str(&r->out->detail, "blocked: %s", r->blocked);
         return STEP_FAIL;
     }
-    if (r->hidden_run >= LIVELOCK_RUN && !replay_may_diverge(r->rp)) {
+    char stopped[80] = "the runtime marked a livelock suspicion (@livelock)";
+    if (mark > 0)
+        snprintf(stopped, sizeof stopped, "the program was stopped by signal %d while busy", mark);
+    bool suspect = r->hidden_run >= LIVELOCK_RUN || (mark && r->hidden_run > 0);
+    if (suspect && !replay_may_diverge(r->rp)) {
         set_str(&r->out->kind, "livelock");
         r->out->index = r->index;
         report_kept(r);
-        set_str(&r->out->detail, "the run ends with %llu hidden events in a row, a suspected "
-                "livelock, where the specification cannot diverge",
-                (unsigned long long)r->hidden_run);
+        if (mark)
+            set_str(&r->out->detail, "%s after %llu hidden events in a row, a suspected livelock, "
+                    "where the specification cannot diverge", stopped, (unsigned long long)r->hidden_run);
+        else
+            set_str(&r->out->detail, "the run ends with %llu hidden events in a row, a suspected "
+                    "livelock, where the specification cannot diverge",
+                    (unsigned long long)r->hidden_run);
         return STEP_FAIL;
     }
+    if (mark && !r->out->message)
+        set_str(&r->out->message, "%s; %s", stopped,
+                suspect ? "the specification may diverge there"
+                        : "its last event was visible, so no livelock is suspected");
     return STEP_ON;
 }
 
@@ -347,7 +394,7 @@ static int run_text(struct run *r, FILE *f, const char *path)
         return STEP_LIMIT;
     }
     struct place pl = {path, 0, 0, 0};
-    bool deadlocked = false;
+    bool deadlocked = false, livelocked = false;
     int st = STEP_ON;
     size_t have = 0;
     char where[4200];
@@ -369,16 +416,19 @@ static int run_text(struct run *r, FILE *f, const char *path)
             while (z > q && (z[-1] == '\r' || z[-1] == ' ' || z[-1] == '\t')) z--;
             p = nl ? nl + 1 : end;
             if (q == z || *q == '#') continue;
-            if (deadlocked) {
+            if (deadlocked || livelocked) {
                 place_text(&pl, where, sizeof where);
-                set_str(&r->out->message, "%s: nothing may follow @deadlock", where);
+                set_str(&r->out->message, "%s: nothing may follow %s", where,
+                        deadlocked ? "@deadlock" : "@livelock");
                 st = STEP_BAD;
             } else if ((size_t)(z - q) == 9 && strncmp(q, "@deadlock", 9) == 0) {
                 deadlocked = true;
+            } else if ((size_t)(z - q) == 9 && strncmp(q, "@livelock", 9) == 0) {
+                livelocked = true;
             } else if (*q == '@') {
                 place_text(&pl, where, sizeof where);
-                set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock)", where,
-                        (int)(z - q < 100 ? z - q : 100), q);
+                set_str(&r->out->message, "%s: unknown directive '%.*s' (only @deadlock and @livelock)",
+                        where, (int)(z - q < 100 ? z - q : 100), q);
                 st = STEP_BAD;
             } else {
                 st = step(r, q, (size_t)(z - q), &pl);
@@ -400,7 +450,7 @@ static int run_text(struct run *r, FILE *f, const char *path)
         set_str(&r->out->message, "%s: %s", path, strerror(errno));
         st = STEP_BAD;
     }
-    return st == STEP_ON ? finish(r, deadlocked) : st;
+    return st == STEP_ON ? finish(r, deadlocked, livelocked ? -1 : 0) : st;
 }
 
 static int run_binary(struct run *r, const char *path)
@@ -428,7 +478,17 @@ static int run_binary(struct run *r, const char *path)
             if (--offers_due) blocked_add(r, " or ");
         }
         if (rec.kind != TRC_COMM) continue;
-        struct comm_key *slot = comm_slot(&cc, rec.chan, rec.aux, rec.value);
+        uint32_t *direct = comm_direct(&cc, rec.chan, rec.aux, rec.value);
+        if (direct && *direct) {
+            struct place pl = {path, 0, rec.offset, rec.seq};
+            st = step_id(r, *direct == UINT32_MAX ? EV_HIDDEN : *direct - 1, "", 0, &pl);
+            if (st == STEP_FAIL)
+                set_str(&r->out->detail, "%s sent it to %s at %.3f ms (communication %llu)",
+                        trf_proc_name(t, rec.sender), trf_proc_name(t, rec.receiver),
+                        rec.time_ns / 1e6, (unsigned long long)rec.seq);
+            continue;
+        }
+        struct comm_key *slot = direct ? NULL : comm_slot(&cc, rec.chan, rec.aux, rec.value);
         if (slot && slot->used && slot->id < EV_BAD) {
             /* A known, allowed-to-look-up event: no spelling needed unless it fails. */
             struct place pl = {path, 0, rec.offset, rec.seq};
@@ -448,6 +508,7 @@ static int run_binary(struct run *r, const char *path)
         }
         struct place pl = {path, 0, rec.offset, rec.seq};
         uint32_t id = lookup(r->c, ev, (size_t)n);
+        if (direct && (id < EV_BAD || id == EV_HIDDEN)) *direct = id == EV_HIDDEN ? UINT32_MAX : id + 1;
         if (slot && id < EV_BAD) *slot = (struct comm_key){rec.chan, rec.aux, rec.value, id, true},
                                  cc.count++;
         st = step_id(r, id, ev, (size_t)n, &pl);
@@ -460,14 +521,15 @@ static int run_binary(struct run *r, const char *path)
         set_str(&r->out->message, "%s", trf_error(t));
         st = STEP_BAD;
     }
-    free(cc.v);
+    comm_cache_free(&cc);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
+    int mark = trf_livelock(t);
     trf_close(t);
     if (st != STEP_ON) return st;
-    st = finish(r, deadlocked);
+    st = finish(r, deadlocked, mark);
     if (truncated && !r->out->message)
         set_str(&r->out->message, "the trace is truncated: read up to its last complete record");
-    else if (!complete && !r->out->message)
+    else if (!complete && !mark && !r->out->message)
         set_str(&r->out->message, "the trace stops before the end of the run (the program was "
                                   "killed, or the file was cut at a record boundary)");
     return st;

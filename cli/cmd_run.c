@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,19 +14,22 @@
 #include "cli/commands.h"
 
 const char cmd_run_usage[] =
-    "usage: baton run [--trace FILE] [--spec SPEC.csp --process NAME [--hide SET]\n"
-    "                 [--format text|json]] -- PROGRAM [ARGS…]\n"
+    "usage: baton run [--trace FILE] [--timeout SECONDS] [--spec SPEC.csp --process NAME\n"
+    "                 [--hide SET] [--format text|json]] -- PROGRAM [ARGS…]\n"
     "\n"
     "Runs PROGRAM (linked with libbaton) with its trace written to FILE (default: a new file\n"
     "in $TMPDIR or /tmp, named on stderr), passing its output through.  With --spec, checks\n"
     "the trace against the process NAME of SPEC.csp right after, as `baton check --trace`.\n"
+    "With --timeout, PROGRAM gets SIGTERM after SECONDS (and SIGKILL 5 s later): libbaton\n"
+    "then ends the trace with a livelock mark if its processes were still busy.\n"
     "\n"
     "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
     "1 when the trace does not conform, 2 for bad input, else PROGRAM's exit status.\n";
 
 int cmd_run(int argc, char **argv)
 {
-    const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *format = NULL;
+    const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *format = NULL,
+               *timeout = NULL;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *a = argv[i], **to = NULL;
@@ -34,6 +38,7 @@ int cmd_run(int argc, char **argv)
         else if (strcmp(a, "--process") == 0) to = &process;
         else if (strcmp(a, "--hide") == 0) to = &hide;
         else if (strcmp(a, "--format") == 0) to = &format;
+        else if (strcmp(a, "--timeout") == 0) to = &timeout;
         else if (a[0] == '-') return cli_usage_error("run", "unknown option '%s'", a);
         else return cli_usage_error("run", "put '--' before the program: baton run -- %s", a);
         if (i + 1 >= argc) return cli_usage_error("run", "%s needs a value", a);
@@ -43,6 +48,13 @@ int cmd_run(int argc, char **argv)
     if ((spec == NULL) != (process == NULL))
         return cli_usage_error("run", "--spec and --process go together");
     char **program = argv + i + 1;
+    double limit = 0;
+    if (timeout) {
+        char *end;
+        limit = strtod(timeout, &end);
+        if (end == timeout || *end || !(limit > 0) || limit > 1e9)
+            return cli_usage_error("run", "--timeout wants a number of seconds, not '%s'", timeout);
+    }
 
     char made[4096];
     if (!trace) {
@@ -67,8 +79,23 @@ int cmd_run(int argc, char **argv)
         _exit(127);
     }
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR) return cli_usage_error("run", "lost %s: %s", program[0], strerror(errno));
+    if (timeout) { /* poll every 10 ms: SIGTERM at the limit, SIGKILL 5 s after */
+        struct timespec tick = {0, 10000000};
+        double waited = 0;
+        for (;;) {
+            pid_t got = waitpid(pid, &st, WNOHANG);
+            if (got == pid) break;
+            if (got < 0 && errno != EINTR) return cli_usage_error("run", "lost %s: %s", program[0], strerror(errno));
+            nanosleep(&tick, NULL);
+            double before = waited;
+            waited += 0.01;
+            if (before < limit && waited >= limit) kill(pid, SIGTERM);
+            if (before < limit + 5 && waited >= limit + 5) kill(pid, SIGKILL);
+        }
+    } else {
+        while (waitpid(pid, &st, 0) < 0)
+            if (errno != EINTR) return cli_usage_error("run", "lost %s: %s", program[0], strerror(errno));
+    }
     int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) return EXIT_INPUT;
     if (!spec) return status;

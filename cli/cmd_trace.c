@@ -1,6 +1,6 @@
 /* `baton trace show [--verbose] FILE`: prints a libbaton trace as the text form the checker
  * reads — one CSPm event per line, `#` lines for comments, a last line `@deadlock` when the run
- * ended deadlocked (its details as comments just before).  --verbose adds, as comments before
+ * ended deadlocked (`@livelock` when it was stopped while busy) (its details as comments just before).  --verbose adds, as comments before
  * each event, its sequence number, time, processes and channel, plus process starts and ends,
  * blocks, wake-ups and closes, so the output stays a valid text trace. */
 #include <inttypes.h>
@@ -19,7 +19,8 @@ const char cmd_trace_usage[] =
     "baton_trace_open), as CSPm events, one per line: `left.3`, `picks.0.1`; a buffered\n"
     "channel c shows its puts as c_in.V and its takes as c_out.V.  Lines starting with `#`\n"
     "are comments; a run that ended deadlocked ends with the line `@deadlock`, after\n"
-    "comments naming each blocked process and what it waits on.\n"
+    "comments naming each blocked process and what it waits on; a run stopped by SIGTERM,\n"
+    "SIGINT or SIGHUP while its processes were busy ends with `@livelock`.\n"
     "\n"
     "  -v, --verbose   before each event, a comment with its sequence number, time,\n"
     "                  sending and receiving process and channel; also process starts and\n"
@@ -175,6 +176,11 @@ static void record(struct show *s, const struct trf_record *rec)
     case TRC_OVERFLOW:
         fprintf(s->out, "# stack overflow in process %s: the program aborted\n", pname(s, rec->proc, a, sizeof a));
         break;
+    case TRC_LIVELOCK:
+        fprintf(s->out, "# the program was stopped by signal %u (%s) while processes were busy: "
+                        "a suspected livelock\n@livelock\n",
+                rec->aux, rec->aux == 15 ? "SIGTERM" : rec->aux == 2 ? "SIGINT" : rec->aux == 1 ? "SIGHUP" : "?");
+        break;
     case TRC_RUN_END:
         if (rec->aux == TRC_END_DEADLOCK) fprintf(s->out, "@deadlock\n");
         else fprintf(s->out, "# the run ended: every process finished\n");
@@ -208,7 +214,7 @@ static int show(const char *path, bool verbose)
         fflush(s.out);
         fprintf(stderr, "baton: %s: byte %" PRIu64 ": truncated record; printed the complete records before it\n",
                 path, trf_offset(r));
-    } else if (!trf_complete(r)) {
+    } else if (!trf_complete(r) && !trf_livelock(r)) {
         fprintf(s.out, "# the trace ends before the run did: the program crashed, was killed or is still running\n");
     }
     trf_close(r);

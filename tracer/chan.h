@@ -36,6 +36,8 @@ struct baton_chan {
     uint32_t fields;                /* int64 fields per message, for ints channels */
     uint32_t last_send, last_recv;  /* ids of the last processes to use or wait at each end */
     uint32_t tid, tgen;             /* trace id, valid while tgen is the trace's generation */
+    uint32_t tpair, tput;           /* trace ids of the last COMM's sender | receiver << 16 and
+                                       of the last put's sender: when they repeat, a COMM8 */
     int (*fmt)(const void *msg, char *buf, size_t len);
     char *name;                     /* owned */
 };

@@ -1,11 +1,13 @@
 /* trace.c — the trace writer (see trace.h; layout in trace_format.h and
- * docs/trace-format.md).  Records are copied into one of two 64 KiB buffers; a full buffer
- * goes to a writer thread, which write(2)s it while the scheduler fills the other, so the
- * kernel's copy into the page cache (about 1.4 ns a byte on this kind of machine) does not
- * stall the processes.  A crash loses at most the buffer being filled and what the writer
- * had not yet written of the one before; a buffer's length grows only after a record is
- * complete, so a flush from a signal handler never writes half a record.  Where no thread
- * can be started the scheduler writes full buffers itself.
+ * docs/trace-format.md).  Records are copied into one 64 KiB buffer, which the scheduler
+ * write(2)s itself when it is full: the kernel's copy into the page cache costs about
+ * 0.2 ns a byte, 3 ns per ping-pong round trip, less than handing buffers to a writer thread
+ * did on a loaded 2-core machine (a wake-up, and a thread competing for the processes' core).
+ * A crash loses at most the buffer being filled; its length grows only after a record is
+ * complete, so a flush from a signal handler never writes half a record.
+ * A stopping signal (SIGTERM, SIGINT, SIGHUP, when the program has not set a handler of its
+ * own) flushes the trace, adds a LIVELOCK record when processes were busy, and then takes
+ * its default action.
  * Time stamps come from the TSC, calibrated against CLOCK_MONOTONIC once per file, and are
  * taken on each of the first TRC_STAMP_ALL records, then on every TRC_STAMP_EVERY-th record
  * and on the first after the scheduler idled; the records between carry dt = 0 (their order
@@ -15,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +58,8 @@ _Static_assert(sizeof(struct trc_cycle_rec) == 8, "CYCLE");
 _Static_assert(sizeof(struct trc_run_end_rec) == 8, "RUN_END");
 _Static_assert(sizeof(struct trc_comm16_rec) == 16, "COMM16");
 _Static_assert(sizeof(struct trc_block16_rec) == 8, "BLOCK16");
+_Static_assert(sizeof(struct trc_comm8_rec) == 8, "COMM8");
+_Static_assert(sizeof(struct trc_livelock_rec) == 8, "LIVELOCK");
 
 struct trc_writer trc_w;
 
@@ -65,19 +70,19 @@ struct interned {
     uint32_t id;  /* 0: empty slot */
 };
 
+static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
+#define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
+
 static struct {
     int fd;
-    unsigned char *bufs[2]; /* trc_w.buf is one of them */
-    uint64_t written;    /* bytes handed on for writing */
-    /* the writer thread and the buffer it holds */
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    bool threaded, stop;
-    unsigned char *pending;
-    size_t pending_len;
-    atomic_bool busy;    /* pending is set: for the signal handler, which cannot lock */
+    uint64_t written;    /* bytes written to the file */
+    volatile sig_atomic_t writing;  /* flush() is writing the buffer: a signal waits for it */
+    volatile sig_atomic_t stop_sig; /* a stopping signal that came during a flush */
+    volatile sig_atomic_t stop_busy;
     atomic_bool failed;
+    pthread_t sched;     /* the thread running baton_run: signals are handled there */
+    bool handling[NSTOP];          /* our handler is installed for stop_signals[i] */
+    struct sigaction old[NSTOP];
     uint32_t nstr, nchan, nproc;
     uint64_t last_ns;    /* time of the last stamp, ns since open */
     bool use_tsc;
@@ -87,7 +92,7 @@ static struct {
     size_t ntab, captab;
     bool atexit_done;
     uint64_t stamps;     /* time stamps taken in this file */
-} w = {.fd = -1, .mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+} w = {.fd = -1};
 
 /* ---- the clock ------------------------------------------------------------------------------- */
 
@@ -151,61 +156,28 @@ static void write_failed(int err)
         fprintf(stderr, "baton: writing the trace failed (%s); tracing stops here\n", strerror(err));
 }
 
-static void *writer(void *arg)
-{
-    (void)arg;
-    pthread_mutex_lock(&w.mu);
-    for (;;) {
-        while (!w.pending && !w.stop) pthread_cond_wait(&w.cv, &w.mu);
-        if (!w.pending) break;
-        unsigned char *buf = w.pending;
-        size_t len = w.pending_len;
-        pthread_mutex_unlock(&w.mu);
-        if (!atomic_load(&w.failed) && !write_all(buf, len)) write_failed(errno);
-        pthread_mutex_lock(&w.mu);
-        w.pending = NULL;
-        atomic_store(&w.busy, false);
-        pthread_cond_broadcast(&w.cv);
-    }
-    pthread_mutex_unlock(&w.mu);
-    return NULL;
-}
+static void stop_now(int sig, bool busy);
 
-/* Waits until the writer holds no buffer. */
-static void writer_idle(void)
-{
-    if (!w.threaded) return;
-    pthread_mutex_lock(&w.mu);
-    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
-    pthread_mutex_unlock(&w.mu);
-}
-
-/* The buffer is full: hand it to the writer and fill the other one. */
+/* The buffer is full, or must reach the file: write it.  A stopping signal that arrives
+ * meanwhile is acted on once the write is done (the handler cannot know how much of the
+ * buffer is in the file). */
 static void flush(void)
 {
+    w.writing = 1;
+    atomic_signal_fence(memory_order_seq_cst);
+    if (!atomic_load(&w.failed) && !write_all(trc_w.buf, trc_w.len)) write_failed(errno);
     w.written += trc_w.len;
-    if (!w.threaded) {
-        if (!atomic_load(&w.failed) && !write_all(trc_w.buf, trc_w.len)) write_failed(errno);
-        trc_w.len = 0;
-        return;
-    }
-    pthread_mutex_lock(&w.mu);
-    while (w.pending) pthread_cond_wait(&w.cv, &w.mu);
-    w.pending = trc_w.buf;
-    w.pending_len = trc_w.len;
-    atomic_store(&w.busy, true);
-    pthread_cond_signal(&w.cv);
-    pthread_mutex_unlock(&w.mu);
-    trc_w.buf = trc_w.buf == w.bufs[0] ? w.bufs[1] : w.bufs[0];
     trc_w.len = 0;
+    atomic_signal_fence(memory_order_seq_cst);
+    w.writing = 0;
+    if (w.stop_sig) stop_now(w.stop_sig, w.stop_busy);
 }
 
 /* Everything recorded so far reaches the file before this returns. */
 static void flush_sync(void)
 {
-    if (trc_w.pending) trc_unpend();
+    if (trc_w.pend) trc_unpend();
     flush();
-    writer_idle();
 }
 
 void trc_flush_full(void)
@@ -215,8 +187,9 @@ void trc_flush_full(void)
 
 void trc_unpend(void)
 {
-    trc_w.pending = false;
-    trc_put(&trc_w.pend, sizeof trc_w.pend);
+    uint64_t p = trc_w.pend;
+    trc_w.pend = 0;
+    trc_put(&p, sizeof p);
 }
 
 #define put trc_put
@@ -250,7 +223,7 @@ static uint64_t hash_of(const char *s, size_t n)
 
 static uint32_t emit_str(const char *s, size_t n)
 {
-    if (trc_w.pending) trc_unpend();
+    if (trc_w.pend) trc_unpend();
     if (n > TRC_STR_MAX) n = TRC_STR_MAX;
     struct trc_str_rec r = {{TRC_STR, 0, 0}, ++w.nstr, (uint32_t)n};
     if (trc_w.len + sizeof r + n > BUF_SIZE) flush();
@@ -327,6 +300,7 @@ uint32_t trc_cid_define(baton_chan *c)
     uint32_t name = intern(c->name, strlen(c->name));
     c->tid = ++w.nchan;
     c->tgen = trc_w.gen;
+    c->tpair = c->tput = 0; /* as a reader starts: no communication yet */
     uint32_t fields = c->vkind == TRC_V_INTS ? c->fields : (uint32_t)c->msg_size;
     struct trc_chan_rec r = {{TRC_CHAN, c->vkind, 0}, c->tid, name, (uint32_t)c->cap, fields};
     put(&r, sizeof r);
@@ -354,6 +328,12 @@ void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t recei
 {
     uint32_t cid = chan_id(c);
     int64_t v = c->vkind == TRC_V_INT ? *(const int64_t *)msg : value_of(c, msg, &flags, TRC_F_VSTR);
+    /* What the reader will remember of this one (trc_rec_comm's COMM8); ids that do not fit
+     * 16 bits leave a pair no short communication can match. */
+    uint32_t *last = flags & TRC_F_PUT ? &c->tput : &c->tpair;
+    *last = (sender | receiver) > 0xffff ? UINT32_MAX
+            : flags & TRC_F_PUT         ? sender
+                                        : sender | receiver << 16;
     if ((sender | receiver) <= 0xffff && v >= INT32_MIN && v <= INT32_MAX) {
         struct trc_comm16_rec r = {{TRC_COMM16, (uint8_t)flags, stamp()}, cid, (uint16_t)sender,
                                    (uint16_t)receiver, (int32_t)v};
@@ -460,19 +440,94 @@ static void at_exit(void)
     if (trc_w.on) flush_sync();
 }
 
-/* A child of fork(2) has no writer thread and shares the parent's file: it stops tracing
- * (its buffer is the parent's, which the parent writes). */
+/* A child of fork(2) shares the parent's file: it stops tracing (its buffer is a copy of
+ * the parent's, which the parent writes). */
 static void in_child_after_fork(void)
 {
     trc_w.on = false;
-    trc_w.pending = false;
-    w.threaded = false;
-    w.pending = NULL;
-    atomic_store(&w.busy, false);
-    pthread_mutex_init(&w.mu, NULL);
-    pthread_cond_init(&w.cv, NULL);
+    trc_w.pend = 0;
     if (w.fd >= 0) close(w.fd);
     w.fd = -1;
+}
+
+/* Appends n bytes in the signal handler: no allocation, no lock, a write when full. */
+static void put_raw(const void *rec, size_t n)
+{
+    if (trc_w.len + n > BUF_SIZE) {
+        write_all(trc_w.buf, trc_w.len);
+        trc_w.len = 0;
+    }
+    memcpy(trc_w.buf + trc_w.len, rec, n);
+    trc_w.len += n;
+}
+
+/* A stopping signal: the held-back BLOCK, a LIVELOCK record when processes were busy, and
+ * the buffer go to the file; then the signal takes its default action (the process ends as
+ * it would have without tracing).  Async-signal-safe. */
+static void stop_now(int sig, bool busy)
+{
+    if (trc_w.on) {
+        trc_w.on = false;
+        if (trc_w.pend) put_raw(&trc_w.pend, sizeof trc_w.pend);
+        trc_w.pend = 0;
+        if (busy) {
+            uint64_t now = now_ns(), dt = now > w.last_ns ? now - w.last_ns : 0;
+            if (dt > 0xffff) {
+                struct trc_time_rec t = {{TRC_TIME, 0, 0}, 0, now};
+                put_raw(&t, sizeof t);
+                dt = 0;
+            }
+            struct trc_livelock_rec r = {{TRC_LIVELOCK, (uint8_t)sig, (uint16_t)dt}, 0};
+            put_raw(&r, sizeof r);
+        }
+        write_all(trc_w.buf, trc_w.len);
+        trc_w.len = 0;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig); /* delivered when the handler returns (or at once outside one) */
+}
+
+static void on_stop(int sig)
+{
+    int saved = errno;
+    if (!pthread_equal(pthread_self(), w.sched)) {
+        pthread_kill(w.sched, sig); /* the buffer belongs to the scheduler's thread */
+    } else {
+        /* Busy: a process is running or ready.  Idle (waiting for a timer) is no livelock. */
+        bool busy = trc_sched.cur != NULL || trc_sched.ready_head != NULL;
+        if (w.writing) {
+            w.stop_busy = busy;
+            w.stop_sig = sig;
+        } else {
+            stop_now(sig, busy);
+        }
+    }
+    errno = saved;
+}
+
+/* Stopping signals are ours during a traced run, unless the program handles them itself. */
+static void signals_take(void)
+{
+    w.sched = pthread_self();
+    w.stop_sig = 0;
+    for (size_t i = 0; i < NSTOP; i++) {
+        struct sigaction sa;
+        w.handling[i] = false;
+        if (sigaction(stop_signals[i], NULL, &w.old[i]) != 0 || w.old[i].sa_handler != SIG_DFL ||
+            (w.old[i].sa_flags & SA_SIGINFO))
+            continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_stop;
+        sigfillset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        w.handling[i] = sigaction(stop_signals[i], &sa, NULL) == 0;
+    }
+}
+
+static void signals_give_back(void)
+{
+    for (size_t i = 0; i < NSTOP; i++)
+        if (w.handling[i]) sigaction(stop_signals[i], &w.old[i], NULL);
 }
 
 int baton_trace_open(const char *path)
@@ -485,30 +540,20 @@ int baton_trace_open(const char *path)
         errno = EINVAL;
         return -1;
     }
-    if (!w.bufs[0]) {
-        w.bufs[0] = malloc(BUF_SIZE);
-        w.bufs[1] = malloc(BUF_SIZE);
-        if (!w.bufs[0] || !w.bufs[1]) {
-            free(w.bufs[0]);
-            free(w.bufs[1]);
-            w.bufs[0] = w.bufs[1] = NULL;
-            errno = ENOMEM;
-            return -1;
-        }
+    if (!trc_w.buf && !(trc_w.buf = malloc(BUF_SIZE))) {
+        errno = ENOMEM;
+        return -1;
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return -1;
     w.fd = fd;
-    trc_w.buf = w.bufs[0];
     trc_w.len = 0;
     atomic_store(&w.failed, false);
-    w.stop = false;
-    w.threaded = pthread_create(&w.thread, NULL, writer, NULL) == 0;
     w.written = 0;
     w.nstr = w.nchan = w.nproc = 0;
     w.last_ns = 0;
     trc_w.countdown = 1; /* stamp the next record */
-    trc_w.pending = false;
+    trc_w.pend = 0;
     w.stamps = 0;
     clock_start();
     struct trc_header h;
@@ -550,6 +595,7 @@ void trc_trace_run_begin(uint64_t seed)
             return;
         }
     }
+    signals_take();
     /* The file may have been opened before baton_set_seed: put the run's seed in. */
     if (w.written == 0) {
         memcpy(trc_w.buf + offsetof(struct trc_header, seed), &seed, sizeof seed);
@@ -563,14 +609,7 @@ void trc_trace_run_end(int status)
     if (!trc_w.on) return;
     trc_rec_run_end(status);
     flush_sync();
-    if (w.threaded) {
-        pthread_mutex_lock(&w.mu);
-        w.stop = true;
-        pthread_cond_signal(&w.cv);
-        pthread_mutex_unlock(&w.mu);
-        pthread_join(w.thread, NULL);
-        w.threaded = false;
-    }
+    signals_give_back();
     close(w.fd);
     w.fd = -1;
     trc_w.on = false;
@@ -585,23 +624,16 @@ void trc_trace_idle(void)
 void trc_trace_overflow(struct trc_proc *p)
 {
     if (!trc_w.on) return;
-    if (trc_w.pending && trc_w.len + sizeof trc_w.pend <= BUF_SIZE) {
-        memcpy(trc_w.buf + trc_w.len, &trc_w.pend, sizeof trc_w.pend);
-        trc_w.len += sizeof trc_w.pend;
-        trc_w.pending = false;
-    }
-    if (p->tgen == trc_w.gen && p->tid && trc_w.len + sizeof(struct trc_end_rec) <= BUF_SIZE) {
-        struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
-        memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
-        trc_w.len += sizeof r;
-    }
-    /* The writer may still hold the previous buffer: give it up to two seconds, so that the
-     * file keeps its order.  Only atomics and nanosleep here: this runs in a signal handler. */
-    for (int i = 0; i < 2000 && atomic_load(&w.busy); i++) {
-        struct timespec ms = {0, 1000000};
-        nanosleep(&ms, NULL);
-    }
-    if (!atomic_load(&w.busy)) write_all(trc_w.buf, trc_w.len);
-    trc_w.len = 0;
     trc_w.on = false;
+    /* Overflowing inside flush(): part of the buffer may be in the file already; writing it
+     * again would break the file, so it is lost (as a crash's would be). */
+    if (w.writing) return;
+    if (trc_w.pend) put_raw(&trc_w.pend, sizeof trc_w.pend);
+    trc_w.pend = 0;
+    if (p->tgen == trc_w.gen && p->tid) {
+        struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
+        put_raw(&r, sizeof r);
+    }
+    write_all(trc_w.buf, trc_w.len);
+    trc_w.len = 0;
 }

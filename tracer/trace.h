@@ -1,7 +1,7 @@
-/* trace.h — the trace writer inside libbaton: records go into a buffer that a writer thread
- * writes to the trace file when full; the run's end, exit(3) and a stack-overflow report
- * flush it.  The on-disk layout is tracer/trace_format.h.  The writer owns the file, its
- * buffers and its thread.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
+/* trace.h — the trace writer inside libbaton: records go into a buffer that is written to
+ * the trace file when full; the run's end, exit(3), a stack-overflow report and a stopping
+ * signal (SIGTERM, SIGINT, SIGHUP) flush it.  The on-disk layout is tracer/trace_format.h.  The writer owns the file and its
+ * buffer.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
  * the one branch tracing costs when it is off.  The hot paths (a communication on an int
  * channel, a block on a send or receive) are inline here; the rest is in trace.c. */
 #ifndef BATON_TRACER_TRACE_H
@@ -17,7 +17,7 @@
 #include "tracer/trace_format.h"
 
 #define TRC_BUF_SIZE ((size_t)64 << 10)
-#define TRC_STAMP_EVERY 32
+#define TRC_STAMP_EVERY 256
 
 /* The writer's hot state; the rest is private to trace.c. */
 struct trc_writer {
@@ -26,8 +26,8 @@ struct trc_writer {
     unsigned countdown;   /* records until the next time stamp; 1: stamp the next one */
     unsigned char *buf;   /* the buffer being filled */
     size_t len;           /* bytes of complete records in it */
-    bool pending;         /* `pend` is written before any other record, or folded into a COMM */
-    struct trc_block16_rec pend;
+    uint64_t pend;        /* a BLOCK16 held back, as its little-endian word (0: none): written
+                             before any other record, or folded into a COMM */
 };
 extern struct trc_writer trc_w;
 
@@ -41,7 +41,7 @@ void trc_unpend(void);
  * from a signal handler never writes half a record.  A pending BLOCK goes first. */
 static inline void trc_put(const void *rec, size_t n)
 {
-    if (__builtin_expect(trc_w.pending, 0)) trc_unpend();
+    if (__builtin_expect(trc_w.pend != 0, 0)) trc_unpend();
     if (__builtin_expect(trc_w.len + n > TRC_BUF_SIZE, 0)) trc_flush_full();
     memcpy(trc_w.buf + trc_w.len, rec, n);
     atomic_signal_fence(memory_order_release);
@@ -73,10 +73,11 @@ static inline uint32_t trc_pid(struct trc_proc *p)
 
 /* One communication on c: flags TRC_F_PUT / TRC_F_TAKE or 0 for a rendezvous; sender and
  * receiver are trace ids (0 for none); msg is the message (read for its value).  The common
- * case, an int that fits the short form, is written inline. */
+ * case, an int between the channel's usual two processes with no time stamp due, is one
+ * 8-byte COMM8 written inline; an int that fits the 16-byte COMM16 is inline too. */
 void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
-__attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender, uint32_t receiver,
-                                const void *msg)
+__attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender,
+                                                               uint32_t receiver, const void *msg)
 {
     int64_t v;
     if (c->vkind == TRC_V_INT && (sender | receiver) <= 0xffff) {
@@ -86,18 +87,30 @@ __attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, in
             uint16_t dt = 0;
             /* Fold the BLOCK just held back into this record when it is that process waking
              * on that channel, and no time stamp (maybe a TIME record) is due in between. */
-            if (trc_w.pending && trc_w.pend.chan == cid && trc_w.countdown > 1) {
-                const struct trc_block16_rec *b = &trc_w.pend;
-                if (b->h.aux == TRC_OP_RECV && b->proc == receiver && !(flags & TRC_F_PUT))
+            uint64_t p = trc_w.pend;
+            if (p && cid <= 0xffff && trc_w.countdown > 1) {
+                /* the BLOCK16 word without its dt, against the two that fold */
+                uint64_t key = p & ~(uint64_t)0xffff0000, on = TRC_BLOCK16 | (uint64_t)cid << 48;
+                if (key == (on | TRC_OP_RECV << 8 | (uint64_t)receiver << 32) && !(flags & TRC_F_PUT))
                     flags |= TRC_F_RBLOCKED;
-                else if (b->h.aux == TRC_OP_SEND && b->proc == sender && !(flags & TRC_F_TAKE))
+                else if (key == (on | TRC_OP_SEND << 8 | (uint64_t)sender << 32) && !(flags & TRC_F_TAKE))
                     flags |= TRC_F_SBLOCKED;
                 if (flags & (TRC_F_RBLOCKED | TRC_F_SBLOCKED)) {
-                    dt = b->h.dt; /* the stamp below is 0: not due */
-                    trc_w.pending = false;
+                    dt = (uint16_t)(p >> 16); /* the stamp below is 0: not due */
+                    trc_w.pend = 0;
                 }
             }
             dt += trc_stamp();
+            uint32_t pair = flags & TRC_F_PUT ? sender : sender | receiver << 16;
+            uint32_t *last = flags & TRC_F_PUT ? &c->tput : &c->tpair;
+            if (__builtin_expect(dt == 0 && *last == pair && cid <= 0xffff, 1)) {
+                /* struct trc_comm8_rec as one little-endian word */
+                uint64_t w = TRC_COMM8 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)cid << 16 |
+                             (uint64_t)(uint32_t)(int32_t)v << 32;
+                trc_put(&w, sizeof w);
+                return;
+            }
+            *last = pair;
             /* struct trc_comm16_rec as two little-endian words: cheaper than building the
              * struct on the stack and copying it */
             uint64_t w[2] = {TRC_COMM16 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)dt << 16 |
@@ -118,13 +131,10 @@ static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint
     if (c) {
         uint32_t id = trc_pid(p), cid = trc_cid(c);
         if ((id | cid) <= 0xffff) {
-            if (trc_w.pending) trc_unpend();
-            trc_w.pend.h.kind = TRC_BLOCK16; /* held back: the next record may fold it in */
-            trc_w.pend.h.aux = (uint8_t)op;
-            trc_w.pend.h.dt = trc_stamp();
-            trc_w.pend.proc = (uint16_t)id;
-            trc_w.pend.chan = (uint16_t)cid;
-            trc_w.pending = true;
+            if (trc_w.pend) trc_unpend();
+            /* struct trc_block16_rec as one word, held back: the next record may fold it in */
+            trc_w.pend = TRC_BLOCK16 | (uint64_t)(op & 0xff) << 8 | (uint64_t)trc_stamp() << 16 |
+                         (uint64_t)id << 32 | (uint64_t)cid << 48;
             return;
         }
     }

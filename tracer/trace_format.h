@@ -2,8 +2,9 @@
  * thing the runtime (tracer/trace.c writes) and the checker (checker/tracefile.c reads) share.
  * Definitions only: no code, no allocation.
  *
- * A file is a 32-byte header followed by records.  Every record starts with the same 4 bytes
- * (kind, aux, dt) and has a size fixed by its kind (STR and CYCLE add a counted tail).
+ * A file is a 32-byte header followed by records.  Every record starts with the same 2 bytes
+ * (kind, aux), all but COMM8 with a third field dt, and has a size fixed by its kind (STR and
+ * CYCLE add a counted tail).
  * All integers are little-endian; records are packed back to back with no alignment. */
 #ifndef BATON_TRACE_FORMAT_H
 #define BATON_TRACE_FORMAT_H
@@ -12,7 +13,7 @@
 
 #define TRC_MAGIC "\x89" "BTRACE\n" /* 8 bytes; the 0x89 catches 7-bit and text-mode damage */
 #define TRC_MAGIC_LEN 8
-#define TRC_VERSION 1
+#define TRC_VERSION 2 /* 2: COMM8 and LIVELOCK; a reader of 2 rejects 1 (docs/trace-format.md) */
 
 struct trc_header {
     char magic[TRC_MAGIC_LEN];
@@ -43,13 +44,15 @@ struct trc_header {
     X(OVERFLOW, 14, 8, "a process overflowed its stack; the program dies")                        \
     X(RUN_END, 15, 8, "the run ended: all processes done, or deadlock")                            \
     X(COMM16, 16, 16, "COMM in short form: 16-bit process ids, 32-bit value")                      \
-    X(BLOCK16, 17, 8, "BLOCK on a send or a receive in short form: 16-bit ids")
+    X(BLOCK16, 17, 8, "BLOCK on a send or a receive in short form: 16-bit ids")                   \
+    X(COMM8, 18, 8, "COMM in shortest form: the channel's last processes, 32-bit value, no dt")    \
+    X(LIVELOCK, 19, 8, "the run was stopped by a signal while its processes were busy")
 
 enum trc_kind {
 #define X(name, code, size, desc) TRC_##name = code,
     TRC_RECORDS(X)
 #undef X
-    TRC_KIND_MAX = 18 /* one past the largest code */
+    TRC_KIND_MAX = 20 /* one past the largest code */
 };
 
 /* The 4 bytes every record starts with.  dt: nanoseconds since the previous record's time
@@ -79,6 +82,17 @@ enum {
     TRC_F_VSTR = 4,     /* value is a string id (INTS and FMT channels) */
     TRC_F_SBLOCKED = 8, /* BLOCK(SEND, sender, chan) comes just before */
     TRC_F_RBLOCKED = 16 /* BLOCK(RECV, receiver, chan) comes just before */
+};
+
+/* The shortest form, for a communication between the same processes as the channel's
+ * previous one of its sort (the reader and the writer both remember, per channel, the sender
+ * of the last PUT and the sender and receiver of the last rendezvous or TAKE, from every
+ * COMM, COMM16 or COMM8): one 64-bit store per communication, 16 bytes per ping-pong round
+ * trip.  It has no dt: its time is the previous record's.  Readers treat it as COMM. */
+struct trc_comm8_rec {    /* 8 bytes; aux = TRC_F_* */
+    uint8_t kind, aux;
+    uint16_t chan;
+    int32_t value;
 };
 
 /* BLOCK.aux, WAIT.aux and the low nibble of OFFER.aux: what a process waits on. */
@@ -190,6 +204,14 @@ struct trc_cycle_rec {    /* 8 + 4 * n bytes: n process ids, each waiting for th
     uint32_t n;
 };
 #define TRC_CYCLE_MAX 65536
+
+/* The program was stopped by signal `aux` (SIGTERM, SIGINT or SIGHUP) while some process
+ * was running or ready: it had neither ended, deadlocked nor gone idle waiting for a timer.
+ * A suspicion of livelock; nothing follows it (docs/replay.md says how it is judged). */
+struct trc_livelock_rec { /* 8 bytes; h.aux = the signal number */
+    struct trc_head h;
+    uint32_t pad;
+};
 
 struct trc_run_end_rec {  /* 8 bytes; h.aux = TRC_END_* */
     struct trc_head h;

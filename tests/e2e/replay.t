@@ -80,3 +80,47 @@ stdout the program deadlocked after 5 events
 stdout where the specification must still offer picks.0.1, picks.1.2, picks.2.3, picks.3.4, picks.4.0
 stdout blocked: fork0 offers putsdown.0.0;
 stdout philosopher4 offers picks.4.0
+
+# Livelock: a run that ends in hidden events after the runtime's mark (@livelock: the program
+# was stopped while busy) is a livelock where the specification cannot diverge.
+$ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_livelock.trace --process 'BUFF(2)' --hide '{|mid|}'
+exit 1
+stdout livelock after 3 events: left.0, right.0, left.1
+stdout @livelock) after 2 hidden events in a row, a suspected livelock, where the specification cannot diverge
+
+$ baton check --format json tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_livelock.trace --process 'BUFF(2)' --hide '{|mid|}'
+exit 1
+stdout "kind": "livelock"
+stdout "index": 5
+
+# … not where the specification may diverge there,
+$ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_livelock.trace --process '(BUFF(2) ||| COPY(mid, mid)) \ {|mid|}' --hide '{|mid|}'
+exit 0
+stdout the specification may diverge there
+
+# … nor when the run's last event is visible, nor without the mark (2 hidden events are no
+# long run).
+$ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_stopped.trace --process 'BUFF(1)' --hide '{|mid|}'
+exit 0
+stdout its last event was visible, so no livelock is suspected
+
+$ sed '/@livelock/d' tests/e2e/data/buffer_livelock.trace > /tmp/baton-e2e-nomark.trace && baton check tests/corpus/pipelines.csp --trace /tmp/baton-e2e-nomark.trace --process 'BUFF(2)' --hide '{|mid|}'; s=$?; rm -f /tmp/baton-e2e-nomark.trace; exit $s
+exit 0
+
+$ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_after_livelock.trace --process 'BUFF(2)'
+exit 2
+stdout buffer_after_livelock.trace:3: nothing may follow @livelock
+
+# A real program stopped by `baton run --timeout` while its processes pass a token forever:
+# libbaton marks the trace on SIGTERM, the check reports the livelock, and the program's
+# status is the signal's when there is no spec.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && { baton run --timeout 0.2 --trace $d/run.btr --spec tests/e2e/data/spin.csp --process OUT --hide '{|mid|}' -- $d/spin; s=$?; baton trace show $d/run.btr | tail -1; baton check tests/e2e/data/spin.csp --trace $d/run.btr --process 'SPIN \ {|mid|}' --hide '{|mid|}' >/dev/null || s=98; baton run --timeout 0.1 --trace $d/run2.btr -- $d/spin; echo "status $?"; }; rm -rf $d; exit $s
+exit 1
+stdout livelock after 3 events: out.0, out.1, out.2
+stdout the program was stopped by signal 15 while busy after
+stdout @livelock
+stdout status 143
+
+$ baton run --timeout soon -- true
+exit 2
+stderr --timeout wants a number of seconds
