@@ -436,6 +436,7 @@ struct leafinfo {
 
 struct machine {
     uint32_t nleaves, words, maxparts;
+    uint32_t bits;                /* of a one-word state, the low bits in use (else 63) */
     struct lts **leaves;
     struct leafinfo *info;
     struct part *parts;
@@ -569,6 +570,7 @@ struct machine *mach_build(struct mach_builder *b, int root)
         used += bits;
     }
     m->words = word + 1;
+    m->bits = word == 0 ? used : 63;
     m->init = calloc(m->words, sizeof *m->init);
     if (!m->init) goto fail;
     for (uint32_t i = 0; i < m->nleaves; i++)
@@ -697,6 +699,11 @@ void mach_free(struct machine *m)
 uint32_t mach_words(const struct machine *m)
 {
     return m->words;
+}
+
+uint32_t mach_bits(const struct machine *m)
+{
+    return m->bits;
 }
 
 void mach_initial(const struct machine *m, uint64_t *state)

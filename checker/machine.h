@@ -54,6 +54,9 @@ void mach_free(struct machine *m);
 /* The size of a state vector in 64-bit words, and the initial state. */
 uint32_t mach_words(const struct machine *m);
 void mach_initial(const struct machine *m, uint64_t *state);
+/* For a one-word state: how many low bits it uses (the rest are 0), so a search can pack
+ * more beside it.  63 for longer states. */
+uint32_t mach_bits(const struct machine *m);
 
 /* Calls emit once for every transition of `state` (tau ones included, ✓ as EV_TICK).  The
  * target vector is valid only during the call.  Transitions come in a fixed order, so every

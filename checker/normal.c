@@ -52,7 +52,13 @@ struct normal {
     uint32_t generation;
     uint64_t *vec;                /* one spec vector */
     bool failed;
+    /* Once complete (norm_complete): the successor of every node on every event below
+     * `width`, dense[node * width + event], when that fits in DENSE_MAX entries. */
+    uint32_t *dense;
+    uint32_t width;
 };
+
+#define DENSE_MAX ((size_t)1 << 22)
 
 struct normal *norm_new(const struct machine *spec, uint64_t max_states)
 {
@@ -85,6 +91,7 @@ void norm_free(struct normal *n)
     free(n->scratch2.v);
     free(n->mark);
     free(n->vec);
+    free(n->dense);
     free(n);
 }
 
@@ -466,8 +473,39 @@ fail:
     return false;
 }
 
+bool norm_complete(struct normal *n, uint32_t max_nodes)
+{
+    if (norm_root(n) == NORM_ERROR) return false;
+    /* Nodes are numbered as made, so expanding them in order reaches them all. */
+    for (uint32_t k = 0; k < n->nnodes; k++)
+        if (n->nnodes > max_nodes || !expand(n, k)) return false;
+    if (n->nnodes > max_nodes) return false;
+    /* A dense successor table, when small enough: one load instead of a binary search. */
+    uint32_t width = 0;
+    for (uint32_t k = 0; k < n->nnodes; k++) {
+        const struct node *nd = &n->nodes[k];
+        for (uint32_t i = 0; i < nd->nsucc; i++)
+            if (n->pool.v[nd->succ + 2 * i] + 1 > width) width = n->pool.v[nd->succ + 2 * i] + 1;
+    }
+    if (width && (size_t)n->nnodes * width <= DENSE_MAX) {
+        uint32_t *d = malloc((size_t)n->nnodes * width * sizeof *d);
+        if (d) {
+            for (size_t i = 0; i < (size_t)n->nnodes * width; i++) d[i] = NORM_NONE;
+            for (uint32_t k = 0; k < n->nnodes; k++) {
+                const struct node *nd = &n->nodes[k];
+                for (uint32_t i = 0; i < nd->nsucc; i++)
+                    d[(size_t)k * width + n->pool.v[nd->succ + 2 * i]] = n->pool.v[nd->succ + 2 * i + 1];
+            }
+            n->dense = d;
+            n->width = width;
+        }
+    }
+    return true;
+}
+
 uint32_t norm_after(struct normal *n, uint32_t node, uint32_t event)
 {
+    if (n->dense) return event < n->width ? n->dense[(size_t)node * n->width + event] : NORM_NONE;
     if (!expand(n, node)) return NORM_ERROR;
     const struct node *nd = &n->nodes[node];
     const uint32_t *s = n->pool.v + nd->succ;

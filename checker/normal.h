@@ -52,6 +52,12 @@ bool norm_accepts(struct normal *n, uint32_t node, const uint32_t *offered, size
 const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *offered,
                              size_t count, size_t *missing);
 
+/* Makes every node reachable from the root, unless there are more than max_nodes: true when
+ * the normal form is then complete.  A complete normal form is never changed again, so
+ * several threads may call norm_after, norm_accepts and norm_divergent on it at once (not
+ * norm_initials or norm_missing, which share scratch space). */
+bool norm_complete(struct normal *n, uint32_t max_nodes);
+
 /* How many nodes and specification states have been made so far. */
 uint32_t norm_nodes(const struct normal *n);
 uint32_t norm_spec_states(const struct normal *n);

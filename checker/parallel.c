@@ -30,7 +30,7 @@ enum phase { EXPAND, GROW, HALT };
 struct worker;
 
 struct shared {
-    const struct machine *m;
+    const struct par_space *ps;
     const struct chk_limits *lim;
     double start;
     int nthreads;
@@ -151,8 +151,8 @@ static void expand(struct worker *w, uint64_t vec)
 {
     struct shared *s = w->s;
     w->successors = 0;
-    mach_successors(s->m, &vec, emit, w);
-    if (w->successors == 0) {
+    bool bad = s->ps->expand(s->ps->data, vec, emit, w);
+    if (bad || (s->ps->stuck_is_bad && w->successors == 0)) {
         atomic_store(&s->deadlock, true);
         atomic_store(&s->stop, true);
     }
@@ -278,18 +278,32 @@ int chk_default_threads(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+static bool successors(void *data, uint64_t state, mach_emit *out, void *ctx)
+{
+    mach_successors(data, &state, out, ctx);
+    return false;
+}
+
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
                           struct chk_result *r)
 {
     if (threads < 1 || mach_words(m) != 1) return false;
+    struct par_space ps = {0, successors, (void *)m, true};
+    mach_initial(m, &ps.initial);
+    return chk_parallel_search(&ps, lim, threads, r);
+}
+
+bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,
+                         struct chk_result *r)
+{
+    if (threads < 1) return false;
     memset(r, 0, sizeof *r);
-    struct shared s = {.m = m, .lim = lim, .start = chk_now(), .nthreads = threads};
+    struct shared s = {.ps = ps, .lim = lim, .start = chk_now(), .nthreads = threads};
     s.cap = 1 << 16;
     s.table = big_calloc(s.cap * sizeof *s.table);
     s.seg = calloc((size_t)threads + 1, sizeof *s.seg);
     s.w = calloc((size_t)threads, sizeof *s.w);
-    uint64_t init;
-    mach_initial(m, &init);
+    uint64_t init = ps->initial;
     bool ok = s.table && s.seg && s.w && push_state(&s.w[0].in, init) &&
               pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {

@@ -18,6 +18,23 @@
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
                           struct chk_result *r);
 
+/* A search for a bad state over one-word states, for chk_parallel_search: from `initial`,
+ * `expand` emits a state's successors (EV_TICK ones are counted, never explored) and says
+ * whether the state itself is bad; with `stuck_is_bad`, so is a state with no transition. */
+struct par_space {
+    uint64_t initial;
+    bool (*expand)(void *data, uint64_t state, mach_emit *emit, void *ctx);
+    void *data;
+    bool stuck_is_bad;
+};
+
+/* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)
+ * when a bad state is reachable, else CHK_HOLDS, or CHK_LIMIT; states, transitions, seconds.
+ * expand must be safe to call from several threads at once.  False when the threads cannot
+ * start (r is then untouched). */
+bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,
+                         struct chk_result *r);
+
 /* $BATON_THREADS, or the number of processors online. */
 int chk_default_threads(void);
 

@@ -22,17 +22,27 @@ static struct machine *proc(const uint32_t (*t)[3], size_t n, uint32_t omega)
 #define NONE LTS_NONE
 
 /* Checks SPEC [model= IMPL and frees both. */
+/* Checks SPEC [model= IMPL on one core (no limits) and through the parallel search (one and
+ * two threads, which hands a failure to the one-core search for its counterexample): the
+ * same verdict, counterexample and state count every way.  Frees both machines. */
 static void refines(struct machine *spec, struct machine *impl, enum chk_model model,
                     enum chk_verdict want, enum chk_kind kind, int len)
 {
-    struct chk_result r;
-    chk_refines(spec, impl, model, NULL, &r);
-    ck_assert_int_eq(r.verdict, want);
-    if (want == CHK_FAILS) {
-        ck_assert_int_eq(r.kind, kind);
-        ck_assert_int_eq((int)r.ntrace, len);
+    uint64_t states = 0;
+    for (int threads = 0; threads <= 2; threads++) {
+        struct chk_limits lim = {0};
+        lim.threads = threads;
+        struct chk_result r;
+        chk_refines(spec, impl, model, threads ? &lim : NULL, &r);
+        ck_assert_int_eq(r.verdict, want);
+        if (want == CHK_FAILS) {
+            ck_assert_int_eq(r.kind, kind);
+            ck_assert_int_eq((int)r.ntrace, len);
+        }
+        if (threads == 0) states = r.states;
+        ck_assert_uint_eq(r.states, states);
+        chk_result_free(&r);
     }
-    chk_result_free(&r);
     mach_free(spec);
     mach_free(impl);
 }
