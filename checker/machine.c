@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/sorted.h"
+
 /* ---- the operator tree, as built ---- */
 
 enum node_kind { N_LEAF, N_PAR, N_APAR, N_HIDE, N_RENAME, N_LINK };
@@ -182,16 +184,7 @@ static void rl_free(struct rlist *l)
 
 static bool in_set(const uint32_t *v, size_t n, uint32_t x)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] == x) return true;
-        if (v[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return false;
+    return sorted_has(v, n, x);
 }
 
 static bool visible(uint32_t e)
@@ -488,15 +481,7 @@ static int by_u32(const void *a, const void *b)
  * empty) when the leaf never performs e. */
 static uint32_t local_of(const uint32_t *alpha, uint32_t n, uint32_t e)
 {
-    uint32_t a = 0, z = n;
-    while (a < z) {
-        uint32_t mid = a + (z - a) / 2;
-        if (alpha[mid] < e)
-            a = mid + 1;
-        else
-            z = mid;
-    }
-    return a < n && alpha[a] == e ? a : n;
+    return sorted_has(alpha, n, e) ? (uint32_t)sorted_lower_bound(alpha, n, e) : n;
 }
 
 /* The leaves' run tables and every part's local event number (see struct leafinfo). */

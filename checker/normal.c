@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/sorted.h"
 #include "checker/store.h"
 
 /* A growable array of uint32_t. */
@@ -303,15 +304,7 @@ uint32_t norm_root(struct normal *n)
 /* The position of spec state x among a node's sorted members (x is one of them). */
 static uint32_t position(const uint32_t *members, uint32_t m, uint32_t x)
 {
-    uint32_t lo = 0, hi = m;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (members[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return (uint32_t)sorted_lower_bound(members, m, x);
 }
 
 /* Does the tau graph restricted to the node's members have a cycle?  (Every tau successor of
