@@ -47,7 +47,7 @@ TEST_OBJ := $(call obj,$(TEST_SRC))
 BATON    := $(BUILD)/baton
 CHECKER  := $(BUILD)/check_baton
 
-.PHONY: all deps check check-unit check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
+.PHONY: all deps check check-unit differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
@@ -99,7 +99,15 @@ check: all $(CHECKER)
 	    [ -e "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then \
 		$(MAKE) --no-print-directory fuzz-short; \
 	else echo "fuzz: skipped (no clang with libFuzzer here)"; fi
+	@$(MAKE) --no-print-directory differential
 	@$(MAKE) --no-print-directory check-unit
+
+# differential: baton's verdicts on random small processes against an independent oracle that
+# follows the models' definitions (tests/differential.py); DIFF_CASES pairs.
+DIFF_CASES ?= 300
+differential: all
+	@if command -v python3 >/dev/null; then python3 tests/differential.py $(BATON) $(DIFF_CASES); \
+	else echo "differential: skipped (no python3 here)"; fi
 
 check-unit: all $(CHECKER)
 	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) BATON_LDFLAGS="$(LDSAN)" $(CHECKER)

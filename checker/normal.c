@@ -373,7 +373,7 @@ static bool expand(struct normal *n, uint32_t node)
     for (uint32_t i = 0; i < nm && !n->failed; i++) {
         uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
         const uint32_t *t = spec_trans(n, s, &nt);
-        if (!t) break;
+        if (n->failed) break;  /* (t is NULL also for no transitions at all) */
         bool stable = nt == 0 || t[0] != EV_TAU;
         /* A stable state that can terminate can refuse every other event (termination is
          * not the environment's to refuse: Roscoe, TPC's failures of P [] SKIP), so its only
