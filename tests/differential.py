@@ -2,7 +2,8 @@
 """Differential test of baton's refinement verdicts against an independent oracle.
 
 Random small labelled transition systems (events a, b, tau and termination) are written as
-CSPm processes; every pair is checked by `baton check` in T, F and FD, and every
+CSPm processes — every other implementation two of them under a parallel operator, perhaps
+with hiding, which the oracle composes by the operational semantics; every pair is checked by `baton check` in T, F and FD, and every
 implementation for deadlock freedom, divergence freedom and determinism (F and FD).  The oracle here
 does not normalise or search pairs as baton does: it follows the definitions of the three
 models (Roscoe, "Understanding Concurrent Systems"), enumerating every trace up to a depth
@@ -161,6 +162,56 @@ def oracle(spec, impl, model):
     return True, None
 
 
+def compose(left, right, sync, hidden):
+    """(left [| sync |] right) \\ hidden as one LTS, by Roscoe's operational semantics: a side's
+    ✓ becomes a tau into Ω, and the whole terminates (✓) once both sides are Ω; hidden
+    events become taus."""
+    index, order, lts = {}, [], []
+
+    def state(p):
+        if p not in index:
+            index[p] = len(order)
+            order.append(p)
+            lts.append(None)
+        return index[p]
+
+    state((0, 0))
+    k = 0
+    while k < len(order):
+        p, q = order[k]
+        moves = []
+        if p == OMEGA and q == OMEGA:
+            moves.append((TICK, OMEGA))
+        for side, here, other in ((0, p, q), (1, q, p)):
+            if here == OMEGA:
+                continue
+            lts_here = left if side == 0 else right
+            for e, t in lts_here[here]:
+                if e == TICK:
+                    nxt = (OMEGA, other) if side == 0 else (other, OMEGA)
+                    moves.append((TAU, state(nxt)))
+                elif e == TAU or e not in sync:
+                    nxt = (t, other) if side == 0 else (other, t)
+                    moves.append((TAU if e in hidden else e, state(nxt)))
+                elif side == 0 and q != OMEGA:
+                    for e2, t2 in right[q]:
+                        if e2 == e:
+                            moves.append((TAU if e in hidden else e, state((t, t2))))
+        lts[k] = sorted(set(moves), key=str)
+        k += 1
+    return lts
+
+
+# The operators a composed implementation may use: (sync set, hidden set, CSPm).
+OPERATORS = [
+    (set(), set(), "({l} ||| {r})"),
+    ({"a"}, set(), "({l} [| {{a}} |] {r})"),
+    ({"a", "b"}, set(), "({l} [| {{a, b}} |] {r})"),
+    ({"a"}, {"b"}, "({l} [| {{a}} |] {r}) \\ {{b}}"),
+    (set(), {"a"}, "({l} ||| {r}) \\ {{a}}"),
+]
+
+
 PROPERTIES = {
     "deadlock free [F]": "DF",
     "deadlock free [FD]": "DFD",
@@ -207,7 +258,18 @@ def main():
     asserts = []
     for k, (spec, impl) in enumerate(pairs):
         text.append(cspm(f"S{k}", spec))
-        text.append(cspm(f"I{k}", impl))
+        if k % 2:
+            # every other implementation is two processes under a parallel operator (and
+            # perhaps hiding): the oracle composes them itself
+            other = random_lts(rng)
+            sync, hidden, form = OPERATORS[rng.randrange(len(OPERATORS))]
+            text.append(cspm(f"L{k}", impl))
+            text.append(cspm(f"R{k}", other))
+            text.append(f"I{k}_0 = " + form.format(l=f"L{k}_0", r=f"R{k}_0"))
+            impl = compose(impl, other, sync, hidden)
+            pairs[k] = (spec, impl)
+        else:
+            text.append(cspm(f"I{k}", impl))
         for model in ("T", "F", "FD"):
             text.append(f"assert S{k}_0 [{model}= I{k}_0")
             asserts.append((k, model))
@@ -250,7 +312,7 @@ def main():
             print(f"case {k} {model}: oracle {'holds' if holds else f'fails at {length}'}, "
                   f"baton {'holds' if baton_holds else f'fails at {blen}'}")
             print(cspm(f"S{k}", pairs[k][0]))
-            print(cspm(f"I{k}", pairs[k][1]))
+            print(f"implementation LTS: {pairs[k][1]}")
     print(f"differential: {compared} verdicts (refinement in T, F, FD; deadlock, divergence, "
           f"determinism) compared with the oracle, "
           f"{bad} disagree")
