@@ -17,7 +17,6 @@ for form in btr trace; do
 	best="" kb=""
 	i=0
 	while [ $i -lt "$reps" ]; do
-		# text output: JSON keeps every event for a possible failure report (docs/replay.md)
 		# timed as the whole command (spec loading included): the report's seconds have two digits
 		t0=$(date +%s%N)
 		/usr/bin/time -f "%M" -o "$tmp.time" "$build/baton" check \

@@ -546,19 +546,16 @@ static bool is_binary(const char *path)
     return yes;
 }
 
-static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
-                          struct rpt_trace_check *out)
+/* One pass over the trace: `all` keeps every visible event for the report (else the last
+ * KEEP_TEXT).  The result as a STEP_ code; out->events is set. */
+static int one_pass(struct replay_ctx *c, const struct machine *spec, const char *path,
+                    struct rpt_trace_check *out, bool all)
 {
-    double start = chk_now();
-    out->trace_file = strdup(path);
-    out->process = strdup(c->o->process);
-    out->result = RPT_ERROR;
-    struct run r = {.c = c, .out = out, .all = c->o->json};
+    struct run r = {.c = c, .out = out, .all = all};
     r.rp = replay_new(spec, c->o->lim.max_states);
     if (!r.rp) {
         set_str(&out->message, "the specification could not be normalised within the limits");
-        out->result = RPT_LIMIT;
-        return;
+        return STEP_LIMIT;
     }
     int st;
     if (is_binary(path)) {
@@ -574,12 +571,29 @@ static void check_one_run(struct replay_ctx *c, const struct machine *spec, cons
         }
     }
     out->events = r.index;
-    out->result = st == STEP_ON ? RPT_PASS : st == STEP_FAIL ? RPT_FAIL
-                                           : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
-    out->seconds = chk_now() - start;
     free(r.kept);
     free(r.blocked);
     replay_free(r.rp);
+    return st;
+}
+
+static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
+                          struct rpt_trace_check *out)
+{
+    double start = chk_now();
+    out->trace_file = strdup(path);
+    out->process = strdup(c->o->process);
+    /* Memory must not grow with the trace, yet JSON reports every event before a failure:
+     * the first pass keeps only the last few, and a failure is replayed once more keeping
+     * them all (the run is deterministic, so it fails at the same place). */
+    int st = one_pass(c, spec, path, out, false);
+    if (st == STEP_FAIL && c->o->json) {
+        rpt_trace_forget(out);
+        st = one_pass(c, spec, path, out, true);
+    }
+    out->result = st == STEP_ON ? RPT_PASS : st == STEP_FAIL ? RPT_FAIL
+                                           : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
+    out->seconds = chk_now() - start;
 }
 
 /* --trace FOLDER means every regular file in it, sorted by name. */

@@ -86,6 +86,8 @@ struct rpt_traces {
 };
 
 struct rpt_trace_check *rpt_trace_add(struct rpt_traces *t);
+/* Empties a check's verdict and counterexample (not its file and process names). */
+void rpt_trace_forget(struct rpt_trace_check *c);
 void rpt_traces_free(struct rpt_traces *t);
 void rpt_traces_text(FILE *out, const struct rpt_traces *t);
 int rpt_traces_json(FILE *out, const struct rpt_traces *t);

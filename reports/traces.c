@@ -26,18 +26,27 @@ static void strings_free(struct rpt_strings *l)
     free(l->v);
 }
 
+void rpt_trace_forget(struct rpt_trace_check *c)
+{
+    free(c->kind);
+    free(c->event);
+    free(c->detail);
+    free(c->message);
+    strings_free(&c->trace);
+    strings_free(&c->allowed);
+    c->kind = c->event = c->detail = c->message = NULL;
+    memset(&c->trace, 0, sizeof c->trace);
+    memset(&c->allowed, 0, sizeof c->allowed);
+    c->index = c->elided = 0;
+}
+
 void rpt_traces_free(struct rpt_traces *t)
 {
     for (size_t i = 0; i < t->n; i++) {
         struct rpt_trace_check *c = &t->c[i];
         free(c->trace_file);
         free(c->process);
-        free(c->kind);
-        free(c->event);
-        free(c->detail);
-        free(c->message);
-        strings_free(&c->trace);
-        strings_free(&c->allowed);
+        rpt_trace_forget(c);
     }
     free(t->c);
     free(t->file);
