@@ -124,3 +124,18 @@ stdout status 143
 $ baton run --timeout soon -- true
 exit 2
 stderr --timeout wants a number of seconds
+
+# JSON lists every event before the failure, not only the last few (the failing trace is read
+# a second time for them); text shows the last 8.
+$ baton check --format json tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_long_wrong.trace --process 'BUFF(2)'
+exit 1
+stdout "index": 14
+
+# all six right.1 before the failure are listed (the last 8 alone hold four)
+$ baton check --format json tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_long_wrong.trace --process 'BUFF(2)' | grep -c '^ *"right.1",$'
+exit 0
+stdout 6
+
+$ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_long_wrong.trace --process 'BUFF(2)'
+exit 1
+stdout event 14
