@@ -144,6 +144,15 @@ static const value *canon_walk(struct proc_sem *sem, const value *p, int depth)
         }
         items[k] = c;
     }
+    /* (P \ A) \ B is P \ (A ∪ B) (a law of every model): one operator for both keeps
+     * recursion through hiding, P = (a -> P) \ B, from nesting without end. */
+    const value *child = items ? items[0] : p->items[0];
+    if (p->num == PROC_HIDE && child && child->kind == VAL_PROC && child->num == PROC_HIDE) {
+        const value *set = val_set_union(sem->vs, child->items[1], p->items[1]);
+        const value *both[2] = {child->items[0], set};
+        if (items && items != small) free(items);
+        return set ? canon(sem, val_proc(sem->vs, PROC_HIDE, p->code, both, 2), depth + 1) : NULL;
+    }
     if (items) {
         const value *r = val_proc(sem->vs, (int)p->num, p->code, items, p->n);
         if (items != small) free(items);

@@ -212,6 +212,156 @@ OPERATORS = [
 ]
 
 
+# ---- random process terms, with the operators' firing rules (Roscoe, UCS ch. 9) ----
+#
+# A term is a tuple: ("stop",), ("skip",), ("omega",) (terminated), ("prefix", e, P),
+# ("ext", P, Q), ("int", P, Q), ("seq", P, Q), ("intr", P, Q) (P /\ Q), ("slide", P, Q)
+# (P [> Q), ("hide", P, e), ("par", P, A, Q) with A a tuple of events, ("call", n).  Calls
+# appear only after a prefix, so every recursion is guarded.
+
+BINARY = ["ext", "int", "seq", "intr", "slide", "par"]
+
+
+def random_term(rng, names, depth):
+    r = rng.random()
+    if depth == 0 or r < 0.25:
+        return ("stop",) if rng.random() < 0.5 else ("skip",)
+    if r < 0.55:
+        e = rng.choice(EVENTS)
+        if rng.random() < 0.4:
+            return ("prefix", e, ("call", rng.randrange(names)))
+        return ("prefix", e, random_term(rng, names, depth - 1))
+    if r < 0.65:
+        return ("hide", random_term(rng, names, depth - 1), rng.choice(EVENTS))
+    op = rng.choice(BINARY)
+    left, right = random_term(rng, names, depth - 1), random_term(rng, names, depth - 1)
+    if op == "par":
+        return ("par", left, tuple(sorted(rng.sample(EVENTS, rng.randint(0, 2)))), right)
+    return (op, left, right)
+
+
+def fire(t, defs):
+    """The transitions of term t: a list of (event, term)."""
+    k = t[0]
+    if k in ("stop", "omega"):
+        return []
+    if k == "skip":
+        return [(TICK, ("omega",))]
+    if k == "prefix":
+        return [(t[1], t[2])]
+    if k == "call":
+        return fire(defs[t[1]], defs)
+    if k == "int":
+        return [(TAU, t[1]), (TAU, t[2])]
+    if k == "ext":
+        out = []
+        for side in (0, 1):
+            for e, u in fire(t[1 + side], defs):
+                if e == TAU:  # a tau on one side does not resolve the choice
+                    out.append((TAU, ("ext", u, t[2]) if side == 0 else ("ext", t[1], u)))
+                else:
+                    out.append((e, u))
+        return out
+    if k == "seq":
+        out = []
+        for e, u in fire(t[1], defs):
+            out.append((TAU, t[2]) if e == TICK else (e, ("seq", u, t[2])))
+        return out
+    if k == "intr":
+        out = []
+        for e, u in fire(t[1], defs):
+            out.append((e, u) if e == TICK else (e, ("intr", u, t[2])))
+        for e, u in fire(t[2], defs):
+            out.append((TAU, ("intr", t[1], u)) if e == TAU else (e, u))
+        return out
+    if k == "slide":
+        out = [(TAU, t[2])]
+        for e, u in fire(t[1], defs):
+            out.append((TAU, ("slide", u, t[2])) if e == TAU else (e, u))
+        return out
+    if k == "hide":
+        out = []
+        for e, u in fire(t[1], defs):
+            if e == TICK:
+                out.append((TICK, ("omega",)))
+            else:
+                out.append((TAU if e == t[2] else e, ("hide", u, t[2])))
+        return out
+    if k == "par":
+        p, sync, q = t[1], t[2], t[3]
+        if p == ("omega",) and q == ("omega",):
+            return [(TICK, ("omega",))]
+        out = []
+        lp, lq = fire(p, defs), fire(q, defs)
+        for e, u in lp:
+            if e == TICK:
+                out.append((TAU, ("par", ("omega",), sync, q)))
+            elif e == TAU or e not in sync:
+                out.append((e, ("par", u, sync, q)))
+            else:
+                out.extend((e, ("par", u, sync, v)) for e2, v in lq if e2 == e)
+        for e, v in lq:
+            if e == TICK:
+                out.append((TAU, ("par", p, sync, ("omega",))))
+            elif e == TAU or e not in sync:
+                out.append((e, ("par", p, sync, v)))
+        return out
+    raise ValueError(k)
+
+
+def term_lts(root, defs, limit=300):
+    """The LTS of a term (OMEGA for the terminated state), or None past `limit` states."""
+    index, order = {root: 0}, [root]
+    lts = []
+    while len(lts) < len(order):
+        t = order[len(lts)]
+        moves = []
+        for e, u in fire(t, defs):
+            if u == ("omega",) and e == TICK:
+                moves.append((TICK, OMEGA))
+                continue
+            if u not in index:
+                # a bound on states and on a term's size: recursion under a parallel
+                # operator can double a term at every step
+                if len(order) >= limit or len(repr(u)) > 4000:
+                    return None
+                index[u] = len(order)
+                order.append(u)
+            moves.append((e, index[u]))
+        lts.append(sorted(set(moves), key=str))
+    return lts
+
+
+def term_cspm(t, prefix):
+    k = t[0]
+    if k == "stop":
+        return "STOP"
+    if k == "skip":
+        return "SKIP"
+    if k == "prefix":  # parenthesised: hiding binds tighter than -> (a -> P \\ A is a -> (P \\ A))
+        return f"({t[1]} -> {term_cspm(t[2], prefix)})"
+    if k == "call":
+        return f"{prefix}_{t[1]}"
+    if k == "hide":
+        return f"({term_cspm(t[1], prefix)} \\ {{{t[2]}}})"
+    if k == "par":
+        return f"({term_cspm(t[1], prefix)} [| {{{', '.join(t[2])}}} |] {term_cspm(t[3], prefix)})"
+    op = {"ext": "[]", "int": "|~|", "seq": ";", "intr": "/\\", "slide": "[>"}[k]
+    return f"({term_cspm(t[1], prefix)} {op} {term_cspm(t[2], prefix)})"
+
+
+def random_system(rng, prefix):
+    """A few mutually recursive definitions: (CSPm text, LTS of the first), or None when the
+    process has too many states to enumerate."""
+    names = rng.randint(1, 3)
+    defs = [random_term(rng, names, 3) for _ in range(names)]
+    lts = term_lts(("call", 0), defs)
+    if lts is None:
+        return None
+    text = "\n".join(f"{prefix}_{i} = {term_cspm(d, prefix)}" for i, d in enumerate(defs))
+    return text, lts
+
+
 PROPERTIES = {
     "deadlock free [F]": "DF",
     "deadlock free [FD]": "DFD",
@@ -258,7 +408,15 @@ def main():
     asserts = []
     for k, (spec, impl) in enumerate(pairs):
         text.append(cspm(f"S{k}", spec))
-        if k % 2:
+        if k % 3 == 2:
+            # every third implementation is a random term over the process operators, whose
+            # firing rules the oracle applies itself
+            made = None
+            while made is None:
+                made = random_system(rng, f"I{k}")
+            text.append(made[0])
+            pairs[k] = (spec, made[1])
+        elif k % 3 == 1:
             # every other implementation is two processes under a parallel operator (and
             # perhaps hiding): the oracle composes them itself
             other = random_lts(rng)
@@ -283,8 +441,10 @@ def main():
         out = subprocess.run([baton, "check", "--format", "json", path], capture_output=True,
                              text=True)
         if out.returncode not in (0, 1):
-            print(out.stderr)
-            print(f"differential: baton exited {out.returncode} on {path}")
+            print(out.stderr[-4000:])
+            keep = path + ".kept"
+            os.link(path, keep)
+            print(f"differential: baton exited {out.returncode} on {keep} (kept)")
             return 1
         results = json.loads(out.stdout)["assertions"]
     finally:
