@@ -323,6 +323,16 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
             c->level = 0;
             struct ty *t = infer(c, b->decl->kids[0]);
             c->level = level;
+            /* libcspm requires a nametype's values to be complete (class Complete): a
+             * set of values still short of fields names no type. */
+            struct ty *s = ty_prune(t);
+            if (s->kind == TY_SET && ty_prune(s->a[0])->kind == TY_YIELD) {
+                char buf[160];
+                ty_print(c, s->a[0], buf, sizeof buf);
+                ty_error(c, b->decl->kids[0]->loc,
+                         "the values of nametype '%s' are incomplete: they still need fields (%s)",
+                         b->name, buf);
+            }
             if (!c->btype[id]) c->btype[id] = t;
             else ty_unify(c, c->btype[id], t, b->decl->loc, NULL);
             c->bstate[id] = 2;
@@ -634,11 +644,16 @@ static int unsure(struct ty *t)
 /* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
  * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
  * not certain (a variable, partial or dotted value among the items, items left over or too
- * few). */
+ * few).  With TAKEN, the items may run out at a field boundary: *TAKEN is then the number
+ * of fields they filled (a value still short of the others). */
 NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
-                   uint32_t *pos, uint32_t n, const char *name, int depth)
+                   uint32_t *pos, uint32_t n, const char *name, int depth, uint32_t *taken)
 {
     for (uint32_t j = 0; j < f->n; j++) {
+        if (*pos >= n && taken) {
+            *taken = j;
+            return 1;
+        }
         if (*pos >= n || depth > 50) return 0;
         struct ast_node *x = it[*pos];
         uint32_t id = head_ctor(c, x);
@@ -646,7 +661,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
             struct fields *g = ty_fields(c, id);
             if (g->state != 2) return 0;
             (*pos)++;
-            if (!consume(c, g, it, ts, pos, n, x->name, depth + 1)) return 0;
+            if (!consume(c, g, it, ts, pos, n, x->name, depth + 1, NULL)) return 0;
             char ctx[160];
             snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
             ty_unify(c, f->f[j], ctor_type(c, id, g->n), x->loc, ctx);
@@ -659,6 +674,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
         ty_unify(c, f->f[j], t, x->loc, ctx);
         (*pos)++;
     }
+    if (taken) *taken = f->n;
     return 1;
 }
 
@@ -678,7 +694,7 @@ NOINLINE static struct ty *dot_value(struct tc *c, struct ty *first, struct ast_
         struct ty *t = ts[pos++];
         if (id && x->kind == AST_VAR && has_fields(c, id) && pos < n) {
             struct fields *g = ty_fields(c, id);
-            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0)) return NULL;
+            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0, NULL)) return NULL;
             t = tag_instance(c, ctor_type(c, id, g->n), (uint32_t)x->aux2);
         }
         np += ty_dot_parts(t, parts + (np < 64 ? np : 64), np < 64 ? 64 - np : 0);
@@ -715,11 +731,21 @@ NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct 
     if (f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0)) return ty_var(c, 0);
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0, NULL)) return ty_var(c, 0);
         struct ty *whole = tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
         if (pos == n) return whole;
         struct ty *d = dot_value(c, whole, it, ts, pos, n);   /* c.1.2 with c : Int */
         return d ? d : ty_var(c, 0);
+    }
+    /* A constructor among the items (not the last) takes its own fields first: D_A.B_A.d
+     * with D_A : B.A and B_A : A fills D_A's first field and is still short of the second
+     * (A => D).  The split is certain when every item is. */
+    for (uint32_t i = 1; i + 1 < n; i++) {
+        uint32_t a = head_ctor(c, it[i]);
+        if (!a || it[i]->kind != AST_VAR || !has_fields(c, a)) continue;
+        uint32_t pos = 1, taken = 0;
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0, &taken) || pos != n) return ty_var(c, 0);
+        return tag_instance(c, ctor_type(c, id, taken), (uint32_t)it[0]->aux2);
     }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {

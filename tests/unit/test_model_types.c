@@ -102,6 +102,33 @@ START_TEST(dotted_types)
 }
 END_TEST
 
+START_TEST(partial_values)
+{
+    /* A constructor among the items takes its own fields first, and a value whose items
+     * run out at a field boundary is still short of the fields after it: D_A.B_A.d fills
+     * D_A's first field with B_A.d and still needs an A. */
+    const char *decls = "datatype A = A_A\ndatatype B = B_A.A\ndatatype D = D_A.B.A\n";
+    char text[512];
+    snprintf(text, sizeof text, "%sx = (D_A.B_A.A_A) == (D_A.B_A.A_A.A_A)", decls);
+    CHECK_ERRORS(text, "4:23: type mismatch: expected A => D, found D\n");
+    /* ... so a field of the inner constructor is checked as well */
+    snprintf(text, sizeof text, "%sx = {| D_A.B_A.0 |}", decls);
+    CHECK_ERRORS(text, "4:16: field 1 of 'B_A': type mismatch: expected A, found Int\n");
+    /* libcspm's class Complete: a nametype names a set of whole values, never of values
+     * still short of fields (nametypes1.csp). */
+    snprintf(text, sizeof text, "%snametype E = {D_A.B_A.d | d <- A}\ntest1 = not empty(E)", decls);
+    CHECK_ERRORS(text, "4:14: the values of nametype 'E' are incomplete: they still need fields (A => D)\n");
+    /* Complete values are fine, and so are sets of partial values outside nametypes
+     * (libcspm's class Set allows them: {| |} and productions build such sets). */
+    snprintf(text, sizeof text, "%snametype E = {D_A.B_A.d.a | d <- A, a <- A}\n"
+             "S = {D_A.B_A.d | d <- A}\nT = {| D_A.B_A.A_A |}", decls);
+    CHECK_OK(text);
+    /* a partial value as an item keeps the split uncertain: accepted as before */
+    snprintf(text, sizeof text, "%sf(y) = D_A.y.A_A", decls);
+    CHECK_OK(text);
+}
+END_TEST
+
 START_TEST(annotations)
 {
     CHECK_OK("f :: (Int) -> Int\nf(x) = x + 1\ng :: Eq a => (a, a) -> Bool\ng(x, y) = x == y");
@@ -203,6 +230,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
     tcase_add_test(tc, dotted_types);
+    tcase_add_test(tc, partial_values);
     tcase_add_test(tc, annotations);
     tcase_add_test(tc, module_instances);
     tcase_add_test(tc, processes);
