@@ -719,11 +719,89 @@ static int whole_value(struct ty *t)
     }
 }
 
+/* Is item X of type T certainly one whole field?  A value of a known type that is not
+ * partial (a constructor still short of fields takes items of its own), not dotted (how
+ * many fields it covers depends on what it meets) and not rigid.  With LAST_VAR, an
+ * unknown value that is the last item counts too. */
+static int plain_item(struct tc *c, struct ast_node *x, struct ty *t, int last_var)
+{
+    uint32_t a = head_ctor(c, x);
+    t = ty_prune(t);
+    if (t->kind == TY_VAR) return last_var;
+    return !(a && x->kind == AST_VAR && has_fields(c, a)) && t->kind != TY_YIELD &&
+           t->kind != TY_DOT && t->kind != TY_SKOLEM;
+}
+
+/* A dot whose head H is a variable that must be a channel or constructor (libcspm's
+ * extendable types): the head takes exactly the items given, one field each, and the dot
+ * is what it yields then, a fresh variable of classes CLS (C_EXT when that may still need
+ * more fields, as in a renaming).  An unknown item is allowed last when LAST_VAR (a head
+ * named in {| |}, whose fields libcspm closes with the items of its first dot).  NULL
+ * when an item is not certainly one field. */
+NOINLINE static struct ty *unknown_head(struct tc *c, struct ty *h, struct ast_node **it, struct ty **ts,
+                                        uint32_t n, uint8_t cls, int last_var)
+{
+    if (n < 2 || n > 65) return NULL;
+    for (uint32_t i = 1; i < n; i++)
+        if (!plain_item(c, it[i], ts[i], last_var && i + 1 == n)) return NULL;
+    struct ty *r = ty_var(c, cls);
+    ty_unify(c, h, ty_yield(c, ts + 1, n - 1, r), it[0]->loc, NULL);
+    return r;
+}
+
+/* Is field type T unknown and local to a definition?  A variable of level 0 belongs to a
+ * module parameter or a channel's declaration, shared by every instance: a use must not
+ * fix it. */
+static int unknown_field(struct ty *t)
+{
+    t = ty_prune(t);
+    return t->kind == TY_VAR && t->level > 0;
+}
+
+/* A dot whose head is a value still short of fields (a parameter bound to a channel, a
+ * let-bound c.1, …): each item fills one field, and a remainder (C_EXT) yields the items
+ * beyond the fields.  An unknown item may be last when it meets a field as unknown as
+ * itself (libcspm's longest match then makes them one type: with x : Y => r, x.z makes z
+ * a Y); an unknown item against a known field is not split (it may be a partial value or
+ * a dotted one, which baton often cannot tell yet where libcspm can).  A field nothing
+ * fixed (say a module parameter's elements) is not tied to a known item.  NULL when the
+ * split is not certain. */
+NOINLINE static struct ty *partial_head(struct tc *c, struct ty *h, struct ast_node **it, struct ty **ts,
+                                        uint32_t n)
+{
+    struct ty *args[64], *res;
+    uint32_t k = ty_yield_args(h, args, 64, &res), j = 0;
+    if (k > 64 || n > 65 || n < 2) return NULL;
+    for (uint32_t i = 1; i < n; i++)
+        if (!plain_item(c, it[i], ts[i], i + 1 == n && n - 1 == k && unknown_field(args[k - 1])))
+            return NULL;
+    if (n - 1 > k && !(res->kind == TY_VAR && (res->cls & C_EXT))) return NULL;
+    const char *name = it[0]->kind == AST_VAR ? it[0]->name : "the value";
+    for (uint32_t i = 1; i < n; i++) {
+        struct ty *t = ty_prune(ts[i]);
+        if (j == k) {       /* a remainder takes the items left */
+            struct ty *r = ty_var(c, res->cls);
+            ty_unify(c, res, ty_yield(c, ts + i, n - i, r), it[i]->loc, NULL);
+            return r;
+        }
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
+        struct ty *want = ty_prune(args[j++]);
+        if (want->kind != TY_VAR || (t->kind == TY_VAR && unknown_field(want)))
+            ty_unify(c, want, t, it[i]->loc, ctx);
+    }
+    return ty_yield(c, args + j, k - j, res);
+}
+
 /* The type of dot expression it[0].….it[n-1], whose items have types TS. */
 NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct ty **ts, uint32_t n)
 {
     uint32_t id = head_ctor(c, it[0]);
     if (!id) {
+        struct ty *h = ty_prune(ts[0]), *r = NULL;
+        if (h->kind == TY_VAR && (h->cls & C_ENUM)) r = unknown_head(c, h, it, ts, n, C_YIELD | C_EXT, 1);
+        else if (h->kind == TY_YIELD) r = partial_head(c, h, it, ts, n);
+        if (r) return r;
         struct ty *d = whole_value(ts[0]) ? dot_value(c, ts[0], it, ts, 1, n) : NULL;
         return d ? d : ty_var(c, 0);
     }
@@ -943,6 +1021,7 @@ NOINLINE static struct ty *enum_elem(struct tc *c, struct ast_node *e)
 {
     struct ty *t = infer(c, e);
     ty_require(c, t, C_YIELD, e->loc, "'{| |}' needs channels or constructors");
+    if (ty_prune(t)->kind == TY_VAR) ty_prune(t)->cls |= C_ENUM;
     struct ast_node *h = e;
     while (h->kind == AST_DOT) h = h->kids[0];
     uint32_t id = head_ctor(c, h);
@@ -997,11 +1076,31 @@ static struct ty *events(struct tc *c)
     return ty_un(c, TY_SET, prim(c, TY_EVENT));
 }
 
+/* One side of a renaming or link: an event or a channel short of fields.  A dot whose
+ * head is a variable makes that variable a channel taking the items given and yielding
+ * what may need more fields (libcspm's ensureIsChannel): `x.0 <- y.1` gives x and y
+ * the types Int => r, for one r. */
+NOINLINE static struct ty *tie_side(struct tc *c, struct ast_node *e)
+{
+    if (e->kind != AST_DOT) return infer(c, e);
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    struct ty *h = ty_prune(ts[0]);
+    if (!head_ctor(c, it[0]) && h->kind == TY_VAR) {
+        struct ty *r = unknown_head(c, h, it, ts, n, C_YIELD | C_EXT, 0);
+        if (r) return r;
+    }
+    return dot_typed(c, it, ts, n);
+}
+
 NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
 {
-    struct ty *l = infer(c, t->kids[0]);
+    struct ty *l = tie_side(c, t->kids[0]);
     ty_require(c, l, C_YIELD, t->kids[0]->loc, what);
-    ty_unify(c, l, infer(c, t->kids[1]), t->kids[1]->loc, what);
+    ty_unify(c, l, tie_side(c, t->kids[1]), t->kids[1]->loc, what);
 }
 
 static struct ty *infer_node(struct tc *c, struct ast_node *e);
