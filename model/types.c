@@ -722,12 +722,13 @@ static int whole_value(struct ty *t)
 /* Is item X of type T certainly one whole field?  A value of a known type that is not
  * partial (a constructor still short of fields takes items of its own), not dotted (how
  * many fields it covers depends on what it meets) and not rigid.  With LAST_VAR, an
- * unknown value that is the last item counts too. */
+ * unknown value that is the last item counts too, unless it is used as a channel or
+ * constructor somewhere (then it may be one still short of fields). */
 static int plain_item(struct tc *c, struct ast_node *x, struct ty *t, int last_var)
 {
     uint32_t a = head_ctor(c, x);
     t = ty_prune(t);
-    if (t->kind == TY_VAR) return last_var;
+    if (t->kind == TY_VAR) return last_var && !(t->cls & (C_YIELD | C_EXT | C_ENUM));
     return !(a && x->kind == AST_VAR && has_fields(c, a)) && t->kind != TY_YIELD &&
            t->kind != TY_DOT && t->kind != TY_SKOLEM;
 }
@@ -749,13 +750,13 @@ NOINLINE static struct ty *unknown_head(struct tc *c, struct ty *h, struct ast_n
     return r;
 }
 
-/* Is field type T unknown and local to a definition?  A variable of level 0 belongs to a
- * module parameter or a channel's declaration, shared by every instance: a use must not
- * fix it. */
+/* Is field type T unknown, local to a definition, and not known to be a channel or
+ * constructor?  A variable of level 0 belongs to a module parameter or a channel's
+ * declaration, shared by every instance: a use must not fix it. */
 static int unknown_field(struct ty *t)
 {
     t = ty_prune(t);
-    return t->kind == TY_VAR && t->level > 0;
+    return t->kind == TY_VAR && t->level > 0 && !(t->cls & (C_YIELD | C_EXT | C_ENUM));
 }
 
 /* A dot whose head is a value still short of fields (a parameter bound to a channel, a
