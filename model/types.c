@@ -4,7 +4,9 @@
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
  * the fields is certain, dotted values that no channel or constructor heads get a dotted
- * type, and what is not certain gets a fresh type (see docs/cspm-types.md). */
+ * type, a variable that must be a channel (in a renaming or link, after {| x |}) takes the
+ * items of its dots as fields, and what is not certain gets a fresh type (see
+ * docs/cspm-types.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
