@@ -4,7 +4,9 @@
  * definitions stay monomorphic unless annotated, as in libcspm.  Dot expressions are typed
  * from the declared fields of the channel or constructor at their head when the split of
  * the fields is certain, dotted values that no channel or constructor heads get a dotted
- * type, and what is not certain gets a fresh type (see docs/cspm-types.md). */
+ * type, a variable that must be a channel (in a renaming or link, after {| x |}) takes the
+ * items of its dots as fields, and what is not certain gets a fresh type (see
+ * docs/cspm-types.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,6 +325,16 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
             c->level = 0;
             struct ty *t = infer(c, b->decl->kids[0]);
             c->level = level;
+            /* libcspm requires a nametype's values to be complete (class Complete): a
+             * set of values still short of fields names no type. */
+            struct ty *s = ty_prune(t);
+            if (s->kind == TY_SET && ty_prune(s->a[0])->kind == TY_YIELD) {
+                char buf[160];
+                ty_print(c, s->a[0], buf, sizeof buf);
+                ty_error(c, b->decl->kids[0]->loc,
+                         "the values of nametype '%s' are incomplete: they still need fields (%s)",
+                         b->name, buf);
+            }
             if (!c->btype[id]) c->btype[id] = t;
             else ty_unify(c, c->btype[id], t, b->decl->loc, NULL);
             c->bstate[id] = 2;
@@ -634,11 +646,16 @@ static int unsure(struct ty *t)
 /* Consumes fields F[0..k) from items it[*pos..n) left to right, a constructor among the
  * items taking its own fields first (FDR's dot semantics).  Returns 0 when the split is
  * not certain (a variable, partial or dotted value among the items, items left over or too
- * few). */
+ * few).  With TAKEN, the items may run out at a field boundary: *TAKEN is then the number
+ * of fields they filled (a value still short of the others). */
 NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it, struct ty **ts,
-                   uint32_t *pos, uint32_t n, const char *name, int depth)
+                   uint32_t *pos, uint32_t n, const char *name, int depth, uint32_t *taken)
 {
     for (uint32_t j = 0; j < f->n; j++) {
+        if (*pos >= n && taken) {
+            *taken = j;
+            return 1;
+        }
         if (*pos >= n || depth > 50) return 0;
         struct ast_node *x = it[*pos];
         uint32_t id = head_ctor(c, x);
@@ -646,7 +663,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
             struct fields *g = ty_fields(c, id);
             if (g->state != 2) return 0;
             (*pos)++;
-            if (!consume(c, g, it, ts, pos, n, x->name, depth + 1)) return 0;
+            if (!consume(c, g, it, ts, pos, n, x->name, depth + 1, NULL)) return 0;
             char ctx[160];
             snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
             ty_unify(c, f->f[j], ctor_type(c, id, g->n), x->loc, ctx);
@@ -659,6 +676,7 @@ NOINLINE static int consume(struct tc *c, struct fields *f, struct ast_node **it
         ty_unify(c, f->f[j], t, x->loc, ctx);
         (*pos)++;
     }
+    if (taken) *taken = f->n;
     return 1;
 }
 
@@ -678,7 +696,7 @@ NOINLINE static struct ty *dot_value(struct tc *c, struct ty *first, struct ast_
         struct ty *t = ts[pos++];
         if (id && x->kind == AST_VAR && has_fields(c, id) && pos < n) {
             struct fields *g = ty_fields(c, id);
-            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0)) return NULL;
+            if (g->state != 2 || !consume(c, g, it, ts, &pos, n, x->name, 0, NULL)) return NULL;
             t = tag_instance(c, ctor_type(c, id, g->n), (uint32_t)x->aux2);
         }
         np += ty_dot_parts(t, parts + (np < 64 ? np : 64), np < 64 ? 64 - np : 0);
@@ -703,11 +721,90 @@ static int whole_value(struct ty *t)
     }
 }
 
+/* Is item X of type T certainly one whole field?  A value of a known type that is not
+ * partial (a constructor still short of fields takes items of its own), not dotted (how
+ * many fields it covers depends on what it meets) and not rigid.  With LAST_VAR, an
+ * unknown value that is the last item counts too, unless it is used as a channel or
+ * constructor somewhere (then it may be one still short of fields). */
+static int plain_item(struct tc *c, struct ast_node *x, struct ty *t, int last_var)
+{
+    uint32_t a = head_ctor(c, x);
+    t = ty_prune(t);
+    if (t->kind == TY_VAR) return last_var && !(t->cls & (C_YIELD | C_EXT | C_ENUM));
+    return !(a && x->kind == AST_VAR && has_fields(c, a)) && t->kind != TY_YIELD &&
+           t->kind != TY_DOT && t->kind != TY_SKOLEM;
+}
+
+/* A dot whose head H is a variable that must be a channel or constructor (libcspm's
+ * extendable types): the head takes exactly the items given, one field each, and the dot
+ * is what it yields then, a fresh variable of classes CLS (C_EXT when that may still need
+ * more fields, as in a renaming).  An unknown item is allowed last when LAST_VAR (a head
+ * named in {| |}, whose fields libcspm closes with the items of its first dot).  NULL
+ * when an item is not certainly one field. */
+NOINLINE static struct ty *unknown_head(struct tc *c, struct ty *h, struct ast_node **it, struct ty **ts,
+                                        uint32_t n, uint8_t cls, int last_var)
+{
+    if (n < 2 || n > 65) return NULL;
+    for (uint32_t i = 1; i < n; i++)
+        if (!plain_item(c, it[i], ts[i], last_var && i + 1 == n)) return NULL;
+    struct ty *r = ty_var(c, cls);
+    ty_unify(c, h, ty_yield(c, ts + 1, n - 1, r), it[0]->loc, NULL);
+    return r;
+}
+
+/* Is field type T unknown, local to a definition, and not known to be a channel or
+ * constructor?  A variable of level 0 belongs to a module parameter or a channel's
+ * declaration, shared by every instance: a use must not fix it. */
+static int unknown_field(struct ty *t)
+{
+    t = ty_prune(t);
+    return t->kind == TY_VAR && t->level > 0 && !(t->cls & (C_YIELD | C_EXT | C_ENUM));
+}
+
+/* A dot whose head is a value still short of fields (a parameter bound to a channel, a
+ * let-bound c.1, …): each item fills one field, and a remainder (C_EXT) yields the items
+ * beyond the fields.  An unknown item may be last when it meets a field as unknown as
+ * itself (libcspm's longest match then makes them one type: with x : Y => r, x.z makes z
+ * a Y); an unknown item against a known field is not split (it may be a partial value or
+ * a dotted one, which baton often cannot tell yet where libcspm can).  A field nothing
+ * fixed (say a module parameter's elements) is not tied to a known item.  NULL when the
+ * split is not certain. */
+NOINLINE static struct ty *partial_head(struct tc *c, struct ty *h, struct ast_node **it, struct ty **ts,
+                                        uint32_t n)
+{
+    struct ty *args[64], *res;
+    uint32_t k = ty_yield_args(h, args, 64, &res), j = 0;
+    if (k > 64 || n > 65 || n < 2) return NULL;
+    for (uint32_t i = 1; i < n; i++)
+        if (!plain_item(c, it[i], ts[i], i + 1 == n && n - 1 == k && unknown_field(args[k - 1])))
+            return NULL;
+    if (n - 1 > k && !(res->kind == TY_VAR && (res->cls & C_EXT))) return NULL;
+    const char *name = it[0]->kind == AST_VAR ? it[0]->name : "the value";
+    for (uint32_t i = 1; i < n; i++) {
+        struct ty *t = ty_prune(ts[i]);
+        if (j == k) {       /* a remainder takes the items left */
+            struct ty *r = ty_var(c, res->cls);
+            ty_unify(c, res, ty_yield(c, ts + i, n - i, r), it[i]->loc, NULL);
+            return r;
+        }
+        char ctx[160];
+        snprintf(ctx, sizeof ctx, "field %u of '%s'", j + 1, name);
+        struct ty *want = ty_prune(args[j++]);
+        if (want->kind != TY_VAR || (t->kind == TY_VAR && unknown_field(want)))
+            ty_unify(c, want, t, it[i]->loc, ctx);
+    }
+    return ty_yield(c, args + j, k - j, res);
+}
+
 /* The type of dot expression it[0].….it[n-1], whose items have types TS. */
 NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct ty **ts, uint32_t n)
 {
     uint32_t id = head_ctor(c, it[0]);
     if (!id) {
+        struct ty *h = ty_prune(ts[0]), *r = NULL;
+        if (h->kind == TY_VAR && (h->cls & C_ENUM)) r = unknown_head(c, h, it, ts, n, C_YIELD | C_EXT, 1);
+        else if (h->kind == TY_YIELD) r = partial_head(c, h, it, ts, n);
+        if (r) return r;
         struct ty *d = whole_value(ts[0]) ? dot_value(c, ts[0], it, ts, 1, n) : NULL;
         return d ? d : ty_var(c, 0);
     }
@@ -715,11 +812,21 @@ NOINLINE static struct ty *dot_typed(struct tc *c, struct ast_node **it, struct 
     if (f->state != 2) return ty_var(c, 0);
     if (n - 1 > f->n) {
         uint32_t pos = 1;
-        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0)) return ty_var(c, 0);
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0, NULL)) return ty_var(c, 0);
         struct ty *whole = tag_instance(c, ctor_type(c, id, f->n), (uint32_t)it[0]->aux2);
         if (pos == n) return whole;
         struct ty *d = dot_value(c, whole, it, ts, pos, n);   /* c.1.2 with c : Int */
         return d ? d : ty_var(c, 0);
+    }
+    /* A constructor among the items (not the last) takes its own fields first: D_A.B_A.d
+     * with D_A : B.A and B_A : A fills D_A's first field and is still short of the second
+     * (A => D).  The split is certain when every item is. */
+    for (uint32_t i = 1; i + 1 < n; i++) {
+        uint32_t a = head_ctor(c, it[i]);
+        if (!a || it[i]->kind != AST_VAR || !has_fields(c, a)) continue;
+        uint32_t pos = 1, taken = 0;
+        if (!consume(c, f, it, ts, &pos, n, it[0]->name, 0, &taken) || pos != n) return ty_var(c, 0);
+        return tag_instance(c, ctor_type(c, id, taken), (uint32_t)it[0]->aux2);
     }
     int complete = n - 1 == f->n;
     for (uint32_t i = 1; i < n; i++) {
@@ -917,6 +1024,7 @@ NOINLINE static struct ty *enum_elem(struct tc *c, struct ast_node *e)
 {
     struct ty *t = infer(c, e);
     ty_require(c, t, C_YIELD, e->loc, "'{| |}' needs channels or constructors");
+    if (ty_prune(t)->kind == TY_VAR) ty_prune(t)->cls |= C_ENUM;
     struct ast_node *h = e;
     while (h->kind == AST_DOT) h = h->kids[0];
     uint32_t id = head_ctor(c, h);
@@ -971,11 +1079,31 @@ static struct ty *events(struct tc *c)
     return ty_un(c, TY_SET, prim(c, TY_EVENT));
 }
 
+/* One side of a renaming or link: an event or a channel short of fields.  A dot whose
+ * head is a variable makes that variable a channel taking the items given and yielding
+ * what may need more fields (libcspm's ensureIsChannel): `x.0 <- y.1` gives x and y
+ * the types Int => r, for one r. */
+NOINLINE static struct ty *tie_side(struct tc *c, struct ast_node *e)
+{
+    if (e->kind != AST_DOT) return infer(c, e);
+    struct ast_node **it;
+    uint32_t n;
+    flatten_dot(e, AST_DOT, &it, &n, c->a);
+    struct ty **ts = arena_alloc_raw(c->a, n * sizeof *ts);
+    for (uint32_t i = 0; i < n; i++) ts[i] = infer(c, it[i]);
+    struct ty *h = ty_prune(ts[0]);
+    if (!head_ctor(c, it[0]) && h->kind == TY_VAR) {
+        struct ty *r = unknown_head(c, h, it, ts, n, C_YIELD | C_EXT, 0);
+        if (r) return r;
+    }
+    return dot_typed(c, it, ts, n);
+}
+
 NOINLINE static void tie(struct tc *c, struct ast_node *t, const char *what)
 {
-    struct ty *l = infer(c, t->kids[0]);
+    struct ty *l = tie_side(c, t->kids[0]);
     ty_require(c, l, C_YIELD, t->kids[0]->loc, what);
-    ty_unify(c, l, infer(c, t->kids[1]), t->kids[1]->loc, what);
+    ty_unify(c, l, tie_side(c, t->kids[1]), t->kids[1]->loc, what);
 }
 
 static struct ty *infer_node(struct tc *c, struct ast_node *e);

@@ -24,7 +24,9 @@
     X(MAP, "map")               /* a[0] => a[1] */                                                 \
     X(FUN, "function")          /* a[0..n-2] -> a[n-1] */                                          \
     X(DATA, "datatype")         /* id = the datatype's binding */                                  \
-    X(YIELD, "yield")           /* a[0].….a[n-2] => a[n-1]: a channel or constructor short of fields */ \
+    X(YIELD, "yield")           /* a[0].….a[n-2] => a[n-1]: a channel or constructor short of \
+                                   fields; a yield of a yield is one yield, and a dotted field \
+                                   is as many fields as it has parts (libcspm's normal form) */ \
     X(DOT, "dotted type")       /* a[0].….a[n-1], n >= 2: a dotted value that no channel or      \
                                    constructor heads (0.1, true.B.0, A.1.A, a dot pattern x.y) */
 
@@ -36,7 +38,12 @@ enum ty_kind {
 
 /* Type classes, as bits on variables and skolems. */
 enum { C_EQ = 1, C_ORD = 2, C_SET = 4, C_YIELD = 8,
-       C_SPLIT = 16 };  /* matched by a dot pattern with a variable head: a dotted value */
+       C_SPLIT = 16,    /* matched by a dot pattern with a variable head: a dotted value */
+       C_EXT = 32,      /* VAR: what a channel or constructor of unknown fields yields after
+                           the fields it was given — an event, a datatype value, or a yield
+                           for more fields (libcspm's extendable types); not a class */
+       C_ENUM = 64 };   /* VAR: named in {| |}, so a channel or constructor whose fields are
+                           the items a dot gives it (libcspm's TExtendable); not a class */
 
 enum { LEVEL_GENERIC = 1 << 30 };
 
@@ -129,6 +136,14 @@ int ty_require(struct tc *c, struct ty *t, uint8_t cls, struct cspm_loc loc, con
  * annotation; SKOLEM = 2: every unbound variable, for a module's parameters). */
 void ty_generalise(struct tc *c, struct ty *t);
 struct ty *ty_instantiate(struct tc *c, struct ty *t, int skolem);
+
+/* The fields a yield T still needs, flattened (a result that is itself a yield continues
+ * the list; a dotted field counts its parts) into OUT (at most MAX), and its final result
+ * into *RES; returns how many there are. */
+uint32_t ty_yield_args(struct ty *t, struct ty **out, uint32_t max, struct ty **res);
+
+/* The yield ARGS[0..N) => RES (RES itself when N is 0). */
+struct ty *ty_yield(struct tc *c, struct ty **args, uint32_t n, struct ty *res);
 
 /* Does T still contain an unbound variable or a skolem? */
 int ty_ambiguous(struct tc *c, struct ty *t);

@@ -159,14 +159,17 @@ static void print_rec(struct tc *c, struct ty *t, char **p, char *end, struct na
         put(p, end, ") -> ");
         print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
         return;
-    case TY_YIELD:
-        for (uint32_t i = 0; i + 1 < t->n; i++) {
+    case TY_YIELD: {     /* in normal form: a yield of a yield is one yield */
+        struct ty *args[64], *res;
+        uint32_t k = ty_yield_args(t, args, 64, &res);
+        for (uint32_t i = 0; i < k && i < 64; i++) {
             if (i) put(p, end, ".");
-            print_rec(c, t->a[i], p, end, nm, depth + 1);
+            print_rec(c, args[i], p, end, nm, depth + 1);
         }
         put(p, end, " => ");
-        print_rec(c, t->a[t->n - 1], p, end, nm, depth + 1);
+        print_rec(c, res, p, end, nm, depth + 1);
         return;
+    }
     case TY_DOT:
         for (uint32_t i = 0; i < t->n; i++) {
             int paren = ty_prune(t->a[i])->kind == TY_YIELD;
@@ -237,7 +240,7 @@ static void why_not(struct tc *c, struct ty *t, uint8_t cls)
 static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
 {
     t = ty_prune(t);
-    cls = closure(cls);
+    cls = closure(cls) & (uint8_t)~(C_EXT | C_ENUM);
     if (!cls || depth > 200 || ty_spent(c)) return 1;
     if ((cls & C_SPLIT) && t->kind != TY_VAR && t->kind != TY_SKOLEM && t->kind != TY_DOT) {
         char buf[128];
@@ -355,6 +358,60 @@ static int uni_dots(struct tc *c, struct ty *a, struct ty *b, int depth)
     return uni(c, last, ty_dot(c, longp + i, nlong - i), depth + 1);
 }
 
+uint32_t ty_yield_args(struct ty *t, struct ty **out, uint32_t max, struct ty **res)
+{
+    uint32_t n = 0;
+    t = ty_prune(t);
+    for (int depth = 0; t->kind == TY_YIELD && depth < 64; depth++) {
+        for (uint32_t i = 0; i + 1 < t->n; i++)
+            n += ty_dot_parts(t->a[i], out + (n < max ? n : max), n < max ? max - n : 0);
+        t = ty_prune(t->a[t->n - 1]);
+    }
+    *res = t;
+    return n;
+}
+
+struct ty *ty_yield(struct tc *c, struct ty **args, uint32_t n, struct ty *res)
+{
+    if (!n) return res;
+    struct ty *y = ty_new(c, TY_YIELD, n + 1);
+    for (uint32_t i = 0; i < n; i++) y->a[i] = args[i];
+    y->a[n] = res;
+    return y;
+}
+
+/* Unifies two yields field by field, in libcspm's normal form.  When one needs fewer
+ * fields, either its result is a remainder (C_EXT: the fields of a channel or
+ * constructor given as unknown), which then yields the other's extra fields, or its last
+ * field takes the other's remaining fields as one dotted value (libcspm's
+ * combineTypeLists: c : Int.Int passed where X => Event is wanted makes X an Int.Int). */
+static int uni_yields(struct tc *c, struct ty *a, struct ty *b, int depth)
+{
+    struct ty *pa[64], *pb[64], *ra, *rb;
+    uint32_t na = ty_yield_args(a, pa, 64, &ra), nb = ty_yield_args(b, pb, 64, &rb);
+    if (na > 64 || nb > 64) return 1;
+    if (na == nb) {
+        for (uint32_t i = 0; i < na; i++)
+            if (!uni(c, pa[i], pb[i], depth + 1)) return 0;
+        return uni(c, ra, rb, depth + 1);
+    }
+    struct ty **ps = na < nb ? pa : pb, **pl = na < nb ? pb : pa;
+    struct ty *rs = na < nb ? ra : rb, *rl = na < nb ? rb : ra;
+    uint32_t ns = na < nb ? na : nb, nl = na < nb ? nb : na;
+    if (rs->kind == TY_VAR && (rs->cls & C_EXT)) {
+        /* When the shorter side's last field is unknown too, either reading may hold:
+         * fix neither (accepted rather than risk a false error). */
+        int open = ns && ty_prune(ps[ns - 1])->kind == TY_VAR;
+        for (uint32_t i = 0; i + open < ns; i++)
+            if (!uni(c, ps[i], pl[i], depth + 1)) return 0;
+        return open || uni(c, rs, ty_yield(c, pl + ns, nl - ns, rl), depth + 1);
+    }
+    if (!ns || !uni(c, rs, rl, depth + 1)) return 0;
+    for (uint32_t i = 0; i + 1 < ns; i++)
+        if (!uni(c, ps[i], pl[i], depth + 1)) return 0;
+    return uni(c, ps[ns - 1], ty_dot(c, pl + ns - 1, nl - ns + 1), depth + 1);
+}
+
 static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
 {
     a = ty_prune(a);
@@ -401,9 +458,10 @@ static int uni(struct tc *c, struct ty *a, struct ty *b, int depth)
         return 0;   /* distinct skolems (the same one was caught by a == b) */
     case TY_DATA:   /* each instance of a module has its own datatypes */
         return a->id == b->id && (!a->inst || !b->inst || a->inst == b->inst);
+    case TY_YIELD:
+        return uni_yields(c, a, b, depth);
     case TY_TUPLE:
     case TY_FUN:
-    case TY_YIELD:
         if (a->n != b->n) return 0;
         /* fall through */
     default:

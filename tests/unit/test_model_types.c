@@ -102,6 +102,90 @@ START_TEST(dotted_types)
 }
 END_TEST
 
+START_TEST(partial_values)
+{
+    /* A constructor among the items takes its own fields first, and a value whose items
+     * run out at a field boundary is still short of the fields after it: D_A.B_A.d fills
+     * D_A's first field with B_A.d and still needs an A. */
+    const char *decls = "datatype A = A_A\ndatatype B = B_A.A\ndatatype D = D_A.B.A\n";
+    char text[512];
+    snprintf(text, sizeof text, "%sx = (D_A.B_A.A_A) == (D_A.B_A.A_A.A_A)", decls);
+    CHECK_ERRORS(text, "4:23: type mismatch: expected A => D, found D\n");
+    /* ... so a field of the inner constructor is checked as well */
+    snprintf(text, sizeof text, "%sx = {| D_A.B_A.0 |}", decls);
+    CHECK_ERRORS(text, "4:16: field 1 of 'B_A': type mismatch: expected A, found Int\n");
+    /* libcspm's class Complete: a nametype names a set of whole values, never of values
+     * still short of fields (nametypes1.csp). */
+    snprintf(text, sizeof text, "%snametype E = {D_A.B_A.d | d <- A}\ntest1 = not empty(E)", decls);
+    CHECK_ERRORS(text, "4:14: the values of nametype 'E' are incomplete: they still need fields (A => D)\n");
+    /* Complete values are fine, and so are sets of partial values outside nametypes
+     * (libcspm's class Set allows them: {| |} and productions build such sets). */
+    snprintf(text, sizeof text, "%snametype E = {D_A.B_A.d.a | d <- A, a <- A}\n"
+             "S = {D_A.B_A.d | d <- A}\nT = {| D_A.B_A.A_A |}", decls);
+    CHECK_OK(text);
+    /* a partial value as an item keeps the split uncertain: accepted as before */
+    snprintf(text, sizeof text, "%sf(y) = D_A.y.A_A", decls);
+    CHECK_OK(text);
+}
+END_TEST
+
+START_TEST(unknown_channels)
+{
+    /* A dot whose head is a parameter, in a renaming, makes the parameter a channel taking
+     * the items given and yielding what may still need fields (libcspm's ensureIsChannel):
+     * x.0 <- y.1 gives x and y the types Int => r for one r, so x and y must take the same
+     * fields (rename_5.csp). */
+    CHECK_ERRORS("channel c : Int.Int\nchannel d : Int.Bool\ntest(x, y) = STOP[[x.0 <- y.1]]\n"
+                 "test2 = test(c, d)",
+                 "4:17: argument 2 of 'test': type mismatch: expected Int.Int => Event, found Int.Bool => Event\n");
+    /* The first fields may differ; what is left must agree.  A channel of one field makes
+     * the remainder an event; links follow the same rule. */
+    CHECK_OK("channel c : Int.Int\nchannel d : Bool.Int\nchannel e : Int.Bool\nchannel g : Int\n"
+             "f1(x, y) = STOP[[x.0 <- y.true]]\nT1 = f1(c, d)\n"
+             "f2(x) = STOP[[x.0 <- x.1]]\nT2 = f2(e)\nT3 = f2(g)\n"
+             "f3(x, y) = STOP [x.0 <-> y.0] STOP\nT4 = f3(c, c)\n"
+             "K(x) = STOP[[x.0 <- x.1]][[x.2 <- x.3]]\nT5 = K(c)");
+    /* one channel cannot take an Int and a Bool as its first field */
+    CHECK_ERRORS("channel c : Int.Int\nf(x) = STOP [x.0 <-> x.true] STOP\nT = f(c)",
+                 "2:24: field 1 of 'x': type mismatch: expected Int, found Bool\n");
+    /* Named in {| |}, x is a channel or constructor whose fields are the items of its dots:
+     * (x.y, x.z) makes y and z one type (divergent_extendable.csp). */
+    CHECK_ERRORS("channel c : Int.Int\nF(x, y, z) = let a = {|x|} within (x.y, x.z)\nG = F(c, 1, true)",
+                 "3:13: argument 3 of 'F': type mismatch: expected Int, found Bool\n");
+    /* Whether y is one field or all that are left is not known before a call: both are
+     * accepted (F2(c, 1.2) and F2(g, 1)), and x.1 leaves the rest to the channel. */
+    CHECK_OK("channel c : Int.Int\nchannel g : Int\ndatatype DT = Ctor.Int.Bool\n"
+             "F2(x, y) = let a = {|x|} within x.y\nT1 = F2(c, 1.2)\nT2 = F2(g, 1)\n"
+             "G(x, y, z) = let a = {|x|} within (x.y, x.z)\nT3 = G(c, 1.2, 3.4)\nT4 = G(g, 1, 2)\n"
+             "L(x) = {| x |}\nL2(x) = (L(x), x.1)\nT5 = L2(Ctor)");
+    /* A value short of fields (here let-bound) takes its items as fields. */
+    CHECK_OK("channel c : Int.Int\npp = c.1\nP1 = pp.2 -> STOP");
+    CHECK_ERRORS("channel c : Int.Int\npp = c.1\nP1 = pp.true -> STOP",
+                 "3:9: field 1 of 'pp': type mismatch: expected Int, found Bool\n");
+    /* A field typed by a module parameter is shared by every instance: a use inside the
+     * module does not fix it (J's {true} is as good as I's {0..1}). */
+    CHECK_OK("module M(S)\n  channel c : S\n  p = c\n  P(v) = p.v -> STOP\nexports\n  Q = P(1)\n"
+             "  Q2(x) = p.x -> STOP\nendmodule\ninstance I = M({0..1})\ninstance J = M({true})\n"
+             "X = I::Q\nY = J::Q2(true)");
+    /* A yield of a yield is one yield (libcspm's normal form): Int.Int => Event is what an
+     * annotation's x.1.2 needs; Int => Event cannot take c's two fields. */
+    CHECK_OK("channel c : Int.Int\nh :: (Int.Int => Event) -> Proc\nh(x) = x.1.2 -> STOP\nT = h(c)");
+    CHECK_ERRORS("channel c : Int.Int\nq :: (Int => Event) -> Proc\nq(x) = x.1 -> STOP\nT = q(c)",
+                 "4:7: argument 1 of 'q': type mismatch: expected Int => Event, found Int.Int => Event\n");
+    /* A channel passed around and dotted with another channel's partial value, as in
+     * generic_rename.csp, is accepted when called. */
+    CHECK_OK("channel a, b : Int\nchannel p : {| a, b |}\ngeneric(in, out, pass) =\n  let\n"
+             "    R = in?x -> in.x -> out.x -> let z = out.x within pass.z -> R\n"
+             "    P = pass.in?x -> pass.out.x -> R\n    Z = P[[pass.out <- out]]\n  within Z\n"
+             "Q = generic(a, b, p)");
+    /* An item known to be a channel (named in {| |}) may be one still short of fields:
+     * pass.out is p.b, short of an Int, not a field of its own, so nothing is fixed. */
+    CHECK_OK("channel a, b : Int\nchannel p : {| a, b |}\n"
+             "generic(in, out, pass) = ({| pass, in, out |}, pass.out, pass.in.1, STOP[[pass.out <- pass.in]])\n"
+             "Q = generic(a, b, p)");
+}
+END_TEST
+
 START_TEST(annotations)
 {
     CHECK_OK("f :: (Int) -> Int\nf(x) = x + 1\ng :: Eq a => (a, a) -> Bool\ng(x, y) = x == y");
@@ -203,6 +287,8 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
     tcase_add_test(tc, dotted_types);
+    tcase_add_test(tc, partial_values);
+    tcase_add_test(tc, unknown_channels);
     tcase_add_test(tc, annotations);
     tcase_add_test(tc, module_instances);
     tcase_add_test(tc, processes);
