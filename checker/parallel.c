@@ -66,9 +66,10 @@ struct states {
 
 struct worker {
     struct shared *s;
-    uint64_t pend[PENDING];       /* successors waiting to be inserted, a batch at a time */
-    uint64_t hash[PENDING];
-    size_t npend;
+    uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time; */
+    size_t npend, pend_cap;       /* more wait here while the table is too full to take them */
+    size_t left_at, left_end;     /* frontier states of a chunk left when the table had to grow */
+    size_t unadded;               /* new states not yet added to the shared count */
     struct states in, out;        /* this level's segment, and the new states for the next */
     uint64_t transitions;
     uint32_t successors;
@@ -115,26 +116,48 @@ static bool push_state(struct states *a, uint64_t v)
     return true;
 }
 
+/* States are counted in the shared total a few at a time, so the cores do not fight over one
+ * cache line; the total lags by less than COUNT_LAG a thread. */
+enum { COUNT_LAG = 64 };
+
 /* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
- * batch overlap instead of following one another. */
+ * batch overlap instead of following one another.  The table never passes 7/8 full: past it,
+ * the rest stay pending and the table grows first (a state can have any number of new
+ * successors, far more than a table's slack). */
 static void flush(struct worker *w)
 {
     struct shared *s = w->s;
-    size_t mask = s->cap - 1;
+    size_t mask = s->cap - 1, room = s->cap / 8 * 7;
     for (size_t i = 0; i < w->npend; i++) {
         w->hash[i] = hash1(w->pend[i]);
-        __builtin_prefetch((const void *)&s->table[w->hash[i] & mask]);
+        if (i < PENDING) __builtin_prefetch((const void *)&s->table[w->hash[i] & mask]);
     }
-    for (size_t i = 0; i < w->npend; i++) {
+    size_t i = 0;
+    for (; i < w->npend; i++) {
+        if (atomic_load_explicit(&s->count, memory_order_relaxed) + w->unadded + (size_t)s->nthreads * COUNT_LAG >= room) {
+            atomic_store(&s->grow, true);
+            break;
+        }
         if (!place(s->table, s->cap, w->pend[i] | USED, w->hash[i])) continue;
         if (!push_state(&w->out, w->pend[i])) {
             w->oom = true;
             break;
         }
-        size_t n = atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed) + 1;
-        if (n * 4 > s->cap * 3) atomic_store(&s->grow, true);
+        if (++w->unadded == COUNT_LAG) {
+            size_t n = atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
+            w->unadded = 0;
+            if (n * 4 > s->cap * 3) atomic_store(&s->grow, true);
+        }
     }
-    w->npend = 0;
+    if (i < w->npend) memmove(w->pend, w->pend + i, (w->npend - i) * sizeof *w->pend);
+    w->npend -= i;
+}
+
+/* The rest of the worker's count into the shared one (before anyone reads the total). */
+static void settle(struct worker *w)
+{
+    if (w->unadded) atomic_fetch_add_explicit(&w->s->count, w->unadded, memory_order_relaxed);
+    w->unadded = 0;
 }
 
 static void emit(void *ctx, uint32_t event, const uint64_t *target)
@@ -143,7 +166,18 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     w->transitions++;
     w->successors++;
     if (event == EV_TICK) return;
-    if (w->npend == PENDING) flush(w);
+    if (w->npend >= PENDING && !atomic_load_explicit(&w->s->grow, memory_order_relaxed)) flush(w);
+    if (w->npend == w->pend_cap) {
+        size_t cap = 2 * w->pend_cap;
+        uint64_t *p = realloc(w->pend, cap * sizeof *p), *h = p ? realloc(w->hash, cap * sizeof *h) : NULL;
+        if (p) w->pend = p;
+        if (h) w->hash = h;
+        if (!p || !h) {
+            w->oom = true;
+            return;
+        }
+        w->pend_cap = cap;
+    }
     w->pend[w->npend++] = target[0];
 }
 
@@ -156,27 +190,49 @@ static void expand(struct worker *w, uint64_t vec)
         atomic_store(&s->deadlock, true);
         atomic_store(&s->stop, true);
     }
-    if (w->npend >= PENDING / 2) flush(w);
+    if (w->npend >= PENDING / 2 && !atomic_load_explicit(&s->grow, memory_order_relaxed)) flush(w);
 }
 
-/* Expands chunks of the frontier until it is done or the table must grow. */
+/* Expands frontier states [at, end) — which may span segments — until done or until the table
+ * must grow; then the rest is kept as the worker's leftover. */
+static void expand_range(struct worker *w, size_t at, size_t end)
+{
+    struct shared *s = w->s;
+    int k = 0;
+    while (at >= s->seg[k + 1]) k++;
+    for (; at < end; at++) {
+        if (atomic_load_explicit(&s->grow, memory_order_relaxed)) {
+            w->left_at = at;
+            w->left_end = end;
+            return;
+        }
+        while (at >= s->seg[k + 1]) k++;
+        expand(w, s->w[k].in.v[at - s->seg[k]]);
+    }
+}
+
+/* Expands chunks of the frontier until it is done or the table must grow: first what waits
+ * from before a growth (pending successors, a chunk's leftover), then new chunks. */
 static void expand_level(struct worker *w)
 {
     struct shared *s = w->s;
-    while (!atomic_load(&s->grow)) {
-        size_t at = atomic_fetch_add(&s->next, CHUNK);
-        if (at >= s->nfrontier) break;
-        size_t end = at + CHUNK < s->nfrontier ? at + CHUNK : s->nfrontier;
-        /* The chunk may span segments. */
-        for (int k = 0; k < s->nthreads && at < end; k++) {
-            if (at >= s->seg[k + 1]) continue;
-            size_t stop = end < s->seg[k + 1] ? end : s->seg[k + 1];
-            const uint64_t *v = s->w[k].in.v - s->seg[k];
-            for (; at < stop; at++) expand(w, v[at]);
+    if (w->npend) flush(w);
+    while (!atomic_load(&s->grow) && !w->oom) {
+        size_t at, end;
+        if (w->left_at < w->left_end) {
+            at = w->left_at;
+            end = w->left_end;
+            w->left_at = w->left_end = 0;
+        } else {
+            at = atomic_fetch_add(&s->next, CHUNK);
+            if (at >= s->nfrontier) break;
+            end = at + CHUNK < s->nfrontier ? at + CHUNK : s->nfrontier;
         }
+        expand_range(w, at, end);
         flush(w);
-        if (w->oom) atomic_store(&s->oom, true);
     }
+    if (w->oom) atomic_store(&s->oom, true);
+    settle(w);
 }
 
 /* Moves blocks of the old table into the new one, with the others. */
@@ -293,24 +349,45 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     return chk_parallel_search(&ps, lim, threads, r);
 }
 
+static void free_workers(struct shared *s)
+{
+    for (int k = 0; s->w && k < s->nthreads; k++) {
+        struct worker *w = &s->w[k];
+        big_free(w->in.v, w->in.cap * sizeof *w->in.v);
+        big_free(w->out.v, w->out.cap * sizeof *w->out.v);
+        free(w->pend);
+        free(w->hash);
+    }
+    free(s->w);
+    s->w = NULL;
+}
+
 bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,
                          struct chk_result *r)
 {
     if (threads < 1) return false;
     memset(r, 0, sizeof *r);
     struct shared s = {.ps = ps, .lim = lim, .start = chk_now(), .nthreads = threads};
+    /* Room for every thread's count lag in the last eighth (see flush). */
     s.cap = 1 << 16;
+    while (s.cap / 8 < (size_t)threads * COUNT_LAG * 2) s.cap *= 2;
     s.table = big_calloc(s.cap * sizeof *s.table);
     s.seg = calloc((size_t)threads + 1, sizeof *s.seg);
     s.w = calloc((size_t)threads, sizeof *s.w);
+    bool ok = s.table && s.seg && s.w;
+    for (int k = 0; s.w && k < threads; k++) {
+        s.w[k].pend_cap = 2 * PENDING;
+        s.w[k].pend = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend);
+        s.w[k].hash = malloc(s.w[k].pend_cap * sizeof *s.w[k].hash);
+        ok &= s.w[k].pend && s.w[k].hash;
+    }
     uint64_t init = ps->initial;
-    bool ok = s.table && s.seg && s.w && push_state(&s.w[0].in, init) &&
-              pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
+    ok = ok && push_state(&s.w[0].in, init) &&
+         pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
+        free_workers(&s);
         big_free((void *)s.table, s.cap * sizeof *s.table);
-        if (s.w) big_free(s.w[0].in.v, s.w[0].in.cap * sizeof *s.w[0].in.v);
         free(s.seg);
-        free(s.w);
         return false;
     }
     pthread_mutex_init(&s.gate, NULL);
@@ -351,11 +428,7 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     pthread_barrier_destroy(&s.barrier);
     pthread_mutex_destroy(&s.gate);
     pthread_cond_destroy(&s.open);
-    for (int k = 0; k < threads; k++) {
-        big_free(s.w[k].in.v, s.w[k].in.cap * sizeof *s.w[k].in.v);
-        big_free(s.w[k].out.v, s.w[k].out.cap * sizeof *s.w[k].out.v);
-    }
-    free(s.w);
+    free_workers(&s);
     free(s.seg);
     big_free((void *)s.table, s.cap * sizeof *s.table);
     return done;

@@ -129,6 +129,33 @@ START_TEST(hiding_makes_taus_and_divergence)
 }
 END_TEST
 
+START_TEST(a_state_wider_than_the_table)
+{
+    /* State 0 has 200 000 successors (a to each i), each going back with b: far more new
+     * states at once than the parallel search's first table holds.  It must grow the table in
+     * the middle of one state's successors, not fill it (a full table would never end a
+     * probe): 200 001 states, 400 000 transitions, no deadlock, on every core count. */
+    enum { WIDE = 200000 };
+    for (int threads = 1; threads <= 3; threads++) {
+        struct lts_builder *lb = lts_builder_new();
+        lts_builder_reserve(lb, WIDE + 1);
+        for (uint32_t i = 1; i <= WIDE; i++) {
+            lts_builder_add(lb, 0, A, i);
+            lts_builder_add(lb, i, B, 0);
+        }
+        struct machine *m = one(lts_build(lb, 0, LTS_NONE));
+        struct chk_limits lim = {.threads = threads};
+        struct chk_result r;
+        chk_deadlock(m, &lim, 0, &r);
+        ck_assert_int_eq(r.verdict, CHK_HOLDS);
+        ck_assert_uint_eq(r.states, WIDE + 1);
+        ck_assert_uint_eq(r.transitions, 2 * WIDE);
+        chk_result_free(&r);
+        mach_free(m);
+    }
+}
+END_TEST
+
 START_TEST(tau_rules_are_known_statically)
 {
     /* a -> b -> P has no tau anywhere: it cannot diverge, whatever the search. */
@@ -387,6 +414,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, philosophers_match_brute_force);
     tcase_add_test(tc, limits_stop_cleanly);
     tcase_add_test(tc, two_cores_agree_with_one);
+    tcase_add_test(tc, a_state_wider_than_the_table);
     tcase_add_test(tc, tau_rules_are_known_statically);
     tcase_add_test(tc, tau_priority_drops_events_beside_a_tau);
     suite_add_tcase(s, tc);
