@@ -38,7 +38,11 @@ struct shared {
     size_t cap;
     _Atomic(uint64_t) *old;       /* while growing: the table being moved from */
     size_t old_cap;
-    atomic_size_t count;          /* states in the table */
+    /* The fields every core writes each sit on a cache line of their own: a shared line
+     * would bounce between the cores on every write. */
+    _Alignas(128) atomic_size_t count;  /* states in the table */
+    _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or of the old table) */
+    _Alignas(128) char read_mostly[1];  /* below: written between barriers only */
     atomic_bool grow;             /* someone saw the table too full */
     atomic_bool stop;             /* a deadlock or a limit: finish the level and stop */
     enum phase phase;             /* thread 0's decision, read by all after a barrier */
@@ -49,7 +53,6 @@ struct shared {
      * level in a virtual concatenation. */
     size_t *seg;
     size_t nfrontier;
-    atomic_size_t next;           /* the next chunk of the frontier (or of the old table) */
     size_t resume;                /* while growing: where the frontier's chunks go on */
     pthread_barrier_t barrier;
     pthread_mutex_t gate;         /* workers start once every one of them exists */
@@ -64,8 +67,10 @@ struct states {
     size_t n, cap;
 };
 
+/* Each worker on cache lines of its own (workers are an array, written by their cores all the
+ * time). */
 struct worker {
-    struct shared *s;
+    _Alignas(128) struct shared *s;
     uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time; */
     size_t npend, pend_cap;       /* more wait here while the table is too full to take them */
     size_t left_at, left_end;     /* frontier states of a chunk left when the table had to grow */
@@ -373,7 +378,8 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     while (s.cap / 8 < (size_t)threads * COUNT_LAG * 2) s.cap *= 2;
     s.table = big_calloc(s.cap * sizeof *s.table);
     s.seg = calloc((size_t)threads + 1, sizeof *s.seg);
-    s.w = calloc((size_t)threads, sizeof *s.w);
+    s.w = aligned_alloc(_Alignof(struct worker), (size_t)threads * sizeof *s.w);
+    if (s.w) memset(s.w, 0, (size_t)threads * sizeof *s.w);
     bool ok = s.table && s.seg && s.w;
     for (int k = 0; s.w && k < threads; k++) {
         s.w[k].pend_cap = 2 * PENDING;
