@@ -437,6 +437,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         chk_has_trace(impl->m, ids, t->n, &c->o->lim, &r);
         free(ids);
         fill(c, &r, NULL, negated, a);
+        a->event_missing = true;
         break;
     }
     default:

@@ -6,6 +6,7 @@
 #ifndef BATON_REPORTS_REPORT_H
 #define BATON_REPORTS_REPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ struct rpt_assertion {
     char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
     struct rpt_strings trace;     /* events before the violation */
     char *event;                  /* the offending event, if any */
+    bool event_missing;           /* has trace: the process cannot perform it (no spec) */
     struct rpt_strings refusal;   /* events the implementation refused, if any */
     struct rpt_component *components;
     size_t ncomponents;

@@ -41,6 +41,8 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
     if (a->event) {
         if (strcmp(kind, "nondeterminism") == 0)
             fprintf(out, "    then %s can both happen and be refused\n", a->event);
+        else if (a->event_missing)
+            fprintf(out, "    then %s, which the process cannot perform\n", a->event);
         else
             fprintf(out, "    then %s, which the specification does not allow\n", a->event);
     }

@@ -94,3 +94,8 @@ $ baton check --format json examples/philosophers/philosophers.csp --assert 'SYS
 exit 1
 stdout "component": "PHIL(3)"
 stdout "where": "examples/philosophers/philosophers.csp:10"
+
+# has trace: the event the process cannot perform (there is no specification here).
+$ baton check tests/corpus/priority.csp --assert 'BOTH :[has trace]: <done> :[tau priority over]: {done}'
+exit 1
+stdout then done, which the process cannot perform
