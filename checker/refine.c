@@ -389,10 +389,27 @@ static bool refines_parallel(const struct machine *spec, const struct machine *i
     return done;
 }
 
+/* How far the one-core search goes before the parallel one takes over: most checks end (or
+ * fail) within it, and it needs no normal form built in full — which for a large
+ * specification could cost more than the whole check. */
+enum { QUICK_STATES = 20000 };
+
 void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,
                  const struct chk_limits *lim, struct chk_result *r)
 {
+    double quick_seconds = 0;
+    if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES)) {
+        struct chk_limits quick = *lim;
+        quick.max_states = QUICK_STATES;
+        search(spec, impl, model, REFINE, &quick, r);
+        /* Only the quick search's own bound sends the check on; any other limit is the
+         * user's, and final. */
+        if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
+        quick_seconds = r->seconds;
+        chk_result_free(r);
+    }
     if (refines_parallel(spec, impl, model, lim, r)) {
+        r->seconds += quick_seconds;
         if (r->verdict != CHK_FAILS) {
             r->kind = CHK_NONE;
             return;

@@ -164,6 +164,41 @@ START_TEST(determinism)
 }
 END_TEST
 
+/* Three counters of 30 states each, interleaved on a, b and c, synchronising on d, which
+ * each offers only in its last state: 27 000 states, more than the one-core search does
+ * before the parallel search takes over. */
+static struct machine *counters(void)
+{
+    struct mach_builder *b = mach_builder_new();
+    int node = -1;
+    for (uint32_t k = 0; k < 3; k++) {
+        struct lts_builder *lb = lts_builder_new();
+        lts_builder_reserve(lb, 30);
+        for (uint32_t i = 0; i < 30; i++) lts_builder_add(lb, i, A + k, (i + 1) % 30);
+        lts_builder_add(lb, 29, C + 1, 29);
+        int leaf = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+        node = node < 0 ? leaf : mach_par(b, (struct evset){(const uint32_t[]){C + 1}, 1}, node, leaf);
+    }
+    return mach_build(b, node);
+}
+
+START_TEST(big_checks_on_several_cores)
+{
+    /* RUN({a, b, c, d}) [T= the counters: every trace is allowed (the whole space is
+     * searched, 27 000 states, on one core and on two alike). */
+    refines(PROC(NONE, {0, A, 0}, {0, B, 0}, {0, C, 0}, {0, C + 1, 0}), counters(), CHK_MODEL_T,
+            CHK_HOLDS, CHK_NONE, 0);
+    /* RUN({a, b, c}) [T= the counters fails at d, which needs all three counters at 29:
+     * 87 events first (29 of each). */
+    refines(PROC(NONE, {0, A, 0}, {0, B, 0}, {0, C, 0}), counters(), CHK_MODEL_T, CHK_FAILS,
+            CHK_TRACE, 87);
+    /* In F, RUN({a, b, c, d}) cannot refuse anything while the counters refuse d: a refusal at
+     * once (0 events). */
+    refines(PROC(NONE, {0, A, 0}, {0, B, 0}, {0, C, 0}, {0, C + 1, 0}), counters(), CHK_MODEL_F,
+            CHK_FAILS, CHK_REFUSAL, 0);
+}
+END_TEST
+
 START_TEST(has_trace)
 {
     struct machine *m = PROC(NONE, {0, A, 1}, {1, B, 2}, {0, EV_TAU, 3}, {3, C, 3});
@@ -195,6 +230,7 @@ Suite *checker_refine_suite(void)
     tcase_add_test(tc, divergence_in_fd);
     tcase_add_test(tc, determinism);
     tcase_add_test(tc, has_trace);
+    tcase_add_test(tc, big_checks_on_several_cores);
     suite_add_tcase(s, tc);
     return s;
 }
