@@ -138,6 +138,7 @@ struct node_info {
     struct code **refs;             /* D_PAT: one LETREF code per variable */
     uint32_t nrefs;
     const struct ast_node **flat;   /* ITEMS of declarations: Timed sections spliced */
+    const struct ast_node *timed;   /* the innermost Timed section around the node, or NULL */
     uint32_t nflat;
     bool flat_done;
 };
@@ -176,12 +177,29 @@ static struct node_info *info(struct evaluator *ev, const struct ast_node *n)
     return x;
 }
 
-/* Numbers every node in pre-order, so ids follow the source and never depend on addresses. */
-static void number(struct evaluator *ev, const struct ast_node *n)
+/* Numbers every node in pre-order, so ids follow the source and never depend on addresses;
+ * records the innermost Timed section around each node (its time function is not inside). */
+static void number_in(struct evaluator *ev, const struct ast_node *n, const struct ast_node *timed)
 {
     if (!n) return;
-    info(ev, n);
-    for (uint32_t i = 0; i < n->nkids; i++) number(ev, n->kids[i]);
+    info(ev, n)->timed = timed;
+    if (n->kind == AST_D_TIMED) {
+        ev->timed = true;
+        number_in(ev, n->kids[0], n);
+        for (uint32_t i = 1; i < n->nkids; i++) number_in(ev, n->kids[i], timed);
+        return;
+    }
+    for (uint32_t i = 0; i < n->nkids; i++) number_in(ev, n->kids[i], timed);
+}
+
+static void number(struct evaluator *ev, const struct ast_node *n)
+{
+    number_in(ev, n, NULL);
+}
+
+const struct ast_node *ev_timed_section(struct evaluator *ev, const struct ast_node *n)
+{
+    return ev->timed ? info(ev, n)->timed : NULL;
 }
 
 /* Declarations of an ITEMS list with Timed sections spliced in. */
