@@ -184,7 +184,7 @@ static void number_in(struct evaluator *ev, const struct ast_node *n, const stru
     if (!n) return;
     info(ev, n)->timed = timed;
     if (n->kind == AST_D_TIMED) {
-        ev->timed = true;
+        if (!ev->timed) ev->timed = n;
         number_in(ev, n->kids[0], n);
         for (uint32_t i = 1; i < n->nkids; i++) number_in(ev, n->kids[i], timed);
         return;
@@ -804,6 +804,15 @@ static struct nameinfo *new_nameinfo(struct evaluator *ev, struct scope *s, cons
 }
 
 
+/* A specification with a Timed section has the event tock even without `channel tock`
+ * (as in FDR); it is declared at the first section. */
+static void implicit_tock(struct evaluator *ev)
+{
+    if (ev_scope_get(ev->top, "tock")) return;
+    struct global *g = declare(ev, ev->top, "tock", G_CHANNEL, ev->timed);
+    if (g) g->info = new_nameinfo(ev, ev->top, "tock", NK_CHANNEL, ev->timed, NULL);
+}
+
 static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_node *d)
 {
     struct global *g;
@@ -1372,6 +1381,7 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     ev->top = ev_scope_new(ev, NULL, "");
     number(ev, m->decls);
     ev_declare_list(ev, ev->top, m->decls);
+    if (ev->timed) implicit_tock(ev);
     ev_check_names(ev);
     for (struct global *g = ev->top->first; g; g = g->order) {
         if (g->kind != G_VALUE) continue;

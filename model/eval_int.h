@@ -155,7 +155,7 @@ struct evaluator {
     struct code lazyseq_code;      /* <n..>: a CLOSURE holding n */
     struct code buffer_code;       /* marks BUFFER state thunks */
     const value *stop, *skip;
-    bool timed;                    /* the specification has a Timed section */
+    const struct ast_node *timed;  /* the first Timed section (D_TIMED), or NULL */
     const value *tstop, *tskip;    /* STOP and SKIP of the Timed sections (once made) */
     long steps;                    /* evaluation steps since the outermost API entry */
     long budget;                   /* eval_set_budget; 0 for none */
