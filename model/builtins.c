@@ -299,11 +299,6 @@ static const value *map_of_list(struct evaluator *ev, const value *base, const v
     return ok(ev, val_map(ev->vs, keys, vals, n));
 }
 
-static const value *tock_event(struct evaluator *ev)
-{
-    struct global *g = ev_lookup_global(ev, ev->top, "tock");
-    return g && g->kind == G_CHANNEL ? g->info->value : NULL;
-}
 
 /* Is R (a set of pairs) acyclic? Depth-first search with colours, quadratic but small. */
 static bool reaches(const value *R, const value *from, const value *to, int depth)
@@ -483,9 +478,9 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     }
     case B_WAIT: {
         int64_t k = ev_int(ev, a[0], loc);
-        const value *tock = tock_event(ev), *p = ev->skip;
+        /* WAIT exists only inside Timed sections: n tocks, then SKIP(tock). */
         if (k < 0) ev_fail(ev, loc, "WAIT of a negative time");
-        if (!tock) return p;
+        const value *tock = ev_tock(ev, loc), *p = ev_timed_skip(ev, loc);
         if (k > 100000) ev_fail(ev, loc, "WAIT(%lld) is too long", (long long)k);
         for (int64_t i = 0; i < k; i++) {
             const value *items[2] = {tock, p};
@@ -591,8 +586,14 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     case B_lazynorm:
     case B_normalize:
     case B_deter:
-    case B_timed_priority:
         return ev_expect_proc(ev, a[0], loc);
+    case B_timed_priority: {
+        /* prioritise(P, <{}, {tock}>): tau and ✓ before tock (maximal progress). */
+        const value *tock = ev_tock(ev, loc);
+        const value *sets[2] = {ok(ev, val_set(vs, NULL, 0)), ok(ev, val_set(vs, &tock, 1))};
+        const value *items[2] = {ev_expect_proc(ev, a[0], loc), ok(ev, val_seq(vs, sets, 2))};
+        return ev_proc(ev, PROC_PRIORITISE, items, 2);
+    }
     case B_failure_watchdog:
     case B_trace_watchdog:
         ev_event_set(ev, a[1], loc);

@@ -138,6 +138,7 @@ struct node_info {
     struct code **refs;             /* D_PAT: one LETREF code per variable */
     uint32_t nrefs;
     const struct ast_node **flat;   /* ITEMS of declarations: Timed sections spliced */
+    const struct ast_node *timed;   /* the innermost Timed section around the node, or NULL */
     uint32_t nflat;
     bool flat_done;
 };
@@ -176,12 +177,29 @@ static struct node_info *info(struct evaluator *ev, const struct ast_node *n)
     return x;
 }
 
-/* Numbers every node in pre-order, so ids follow the source and never depend on addresses. */
-static void number(struct evaluator *ev, const struct ast_node *n)
+/* Numbers every node in pre-order, so ids follow the source and never depend on addresses;
+ * records the innermost Timed section around each node (its time function is not inside). */
+static void number_in(struct evaluator *ev, const struct ast_node *n, const struct ast_node *timed)
 {
     if (!n) return;
-    info(ev, n);
-    for (uint32_t i = 0; i < n->nkids; i++) number(ev, n->kids[i]);
+    info(ev, n)->timed = timed;
+    if (n->kind == AST_D_TIMED) {
+        if (!ev->timed) ev->timed = n;
+        number_in(ev, n->kids[0], n);
+        for (uint32_t i = 1; i < n->nkids; i++) number_in(ev, n->kids[i], timed);
+        return;
+    }
+    for (uint32_t i = 0; i < n->nkids; i++) number_in(ev, n->kids[i], timed);
+}
+
+static void number(struct evaluator *ev, const struct ast_node *n)
+{
+    number_in(ev, n, NULL);
+}
+
+const struct ast_node *ev_timed_section(struct evaluator *ev, const struct ast_node *n)
+{
+    return ev->timed ? info(ev, n)->timed : NULL;
 }
 
 /* Declarations of an ITEMS list with Timed sections spliced in. */
@@ -786,6 +804,15 @@ static struct nameinfo *new_nameinfo(struct evaluator *ev, struct scope *s, cons
 }
 
 
+/* A specification with a Timed section has the event tock even without `channel tock`
+ * (as in FDR); it is declared at the first section. */
+static void implicit_tock(struct evaluator *ev)
+{
+    if (ev_scope_get(ev->top, "tock")) return;
+    struct global *g = declare(ev, ev->top, "tock", G_CHANNEL, ev->timed);
+    if (g) g->info = new_nameinfo(ev, ev->top, "tock", NK_CHANNEL, ev->timed, NULL);
+}
+
 static void declare_one(struct evaluator *ev, struct scope *s, const struct ast_node *d)
 {
     struct global *g;
@@ -1354,6 +1381,7 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     ev->top = ev_scope_new(ev, NULL, "");
     number(ev, m->decls);
     ev_declare_list(ev, ev->top, m->decls);
+    if (ev->timed) implicit_tock(ev);
     ev_check_names(ev);
     for (struct global *g = ev->top->first; g; g = g->order) {
         if (g->kind != G_VALUE) continue;

@@ -160,7 +160,12 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
     case AST_CHAR: return ok(ev, val_char(vs, n->num));
     case AST_BOOL: return ok(ev, val_bool(vs, n->num != 0));
     case AST_STRING: return ok(ev, val_string(vs, n->name, n->len));
-    case AST_VAR: return ev_lookup(ev, n->name, env, sc, n->loc);
+    case AST_VAR:
+        /* Inside a Timed section STOP and SKIP let time pass (docs/cspm-frontend.md). */
+        if (ev->timed && n->name[0] == 'S' && (!strcmp(n->name, "STOP") || !strcmp(n->name, "SKIP")) &&
+            ev_timed_section(ev, n) && ev_means_builtin(ev, n->name, env, sc))
+            return n->name[1] == 'T' ? ev_timed_stop(ev, n->loc) : ev_timed_skip(ev, n->loc);
+        return ev_lookup(ev, n->name, env, sc, n->loc);
     case AST_TUPLE:
     case AST_LIST: {
         const value **v = scratch(ev, (n->nkids + 1) * sizeof *v);

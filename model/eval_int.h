@@ -155,6 +155,8 @@ struct evaluator {
     struct code lazyseq_code;      /* <n..>: a CLOSURE holding n */
     struct code buffer_code;       /* marks BUFFER state thunks */
     const value *stop, *skip;
+    const struct ast_node *timed;  /* the first Timed section (D_TIMED), or NULL */
+    const value *tstop, *tskip;    /* STOP and SKIP of the Timed sections (once made) */
     long steps;                    /* evaluation steps since the outermost API entry */
     long budget;                   /* eval_set_budget; 0 for none */
     int depth;                     /* API entries in progress */
@@ -229,6 +231,9 @@ const value *ev_buffer_state(struct evaluator *ev, const value *n, const value *
                              const value *q, const value *explode);
 const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_loc loc);
 
+/* The innermost Timed section (D_TIMED) lexically around node n, or NULL. */
+const struct ast_node *ev_timed_section(struct evaluator *ev, const struct ast_node *n);
+
 /* ---- namecheck.c ---- */
 void ev_check_names(struct evaluator *ev);
 
@@ -242,6 +247,11 @@ const value *ev_set_of(struct evaluator *ev, struct vec *items);
 const value *ev_seq_of(struct evaluator *ev, struct vec *items);
 
 /* ---- eval_proc.c ---- */
+/* The event tock (error at loc when there is no `channel tock`). */
+const value *ev_tock(struct evaluator *ev, struct cspm_loc loc);
+/* Timed STOP: tock for ever (STOP(tock)); timed SKIP: tock for ever or ✓ (SKIP(tock)). */
+const value *ev_timed_stop(struct evaluator *ev, struct cspm_loc loc);
+const value *ev_timed_skip(struct evaluator *ev, struct cspm_loc loc);
 const value *ev_process(struct evaluator *ev, const struct ast_node *n, const struct env *env,
                         struct scope *sc);
 const value *ev_event_set(struct evaluator *ev, const value *s, struct cspm_loc loc);

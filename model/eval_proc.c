@@ -52,6 +52,66 @@ static const value *ternary(struct evaluator *ev, int op, const value *p, const 
     return ev_proc(ev, op, items, 3);
 }
 
+/* ---- Timed sections ----
+ *
+ * Inside `Timed(f) { … }` the operators take FDR's tock-CSP meaning (libcspm's translation):
+ * `e -> P` is `μX. tock -> X [] e -> tock^f(e) -> P`, written here as the strongly bisimilar
+ * `RUN({tock}) /\ (e -> tock^f(e) -> P)`; STOP lets time pass for ever, SKIP may also
+ * terminate; choice and parallel operators synchronise on tock. */
+
+const value *ev_tock(struct evaluator *ev, struct cspm_loc loc)
+{
+    struct global *g = ev_lookup_global(ev, ev->top, "tock");
+    if (!g || g->kind != G_CHANNEL)
+        ev_fail(ev, loc, "a Timed section needs a channel 'tock' (declare `channel tock`)");
+    ev_fields(ev, g->info, loc);
+    return g->info->value;
+}
+
+static const value *tock_set(struct evaluator *ev, struct cspm_loc loc)
+{
+    const value *t = ev_tock(ev, loc);
+    const value *s = val_set(ev->vs, &t, 1);
+    if (!s) ev_fail(ev, loc, "out of memory");
+    return s;
+}
+
+/* A ∪ {tock}. */
+static const value *with_tock(struct evaluator *ev, const value *A, struct cspm_loc loc)
+{
+    return ev_set_op(ev, SETOP_UNION, A, tock_set(ev, loc), loc);
+}
+
+const value *ev_timed_stop(struct evaluator *ev, struct cspm_loc loc)
+{
+    if (!ev->tstop) {
+        const value *A = tock_set(ev, loc);
+        ev->tstop = ev_proc(ev, PROC_RUN, &A, 1);
+    }
+    return ev->tstop;
+}
+
+const value *ev_timed_skip(struct evaluator *ev, struct cspm_loc loc)
+{
+    if (!ev->tskip) {
+        const value *items[2] = {ev_timed_stop(ev, loc), ev->skip};
+        ev->tskip = ev_proc(ev, PROC_INTERRUPT, items, 2);
+    }
+    return ev->tskip;
+}
+
+/* f(e) for the time function of Timed section T (1 when it has none). */
+static int64_t event_time(struct evaluator *ev, const struct ast_node *T, const value *e,
+                          const struct env *env, struct scope *sc, struct cspm_loc loc)
+{
+    if (T->nkids < 2) return 1;
+    const value *f = ev_eval(ev, T->kids[1], env, sc);
+    int64_t k = ev_int(ev, ev_apply(ev, f, &e, 1, loc), loc);
+    if (k < 0) ev_fail(ev, loc, "the time function of the Timed section gave a negative time");
+    if (k > 100000) ev_fail(ev, loc, "the time function gave %lld tocks, too many", (long long)k);
+    return k;
+}
+
 /* ---- prefix ---- */
 
 static bool is_event(const value *v)
@@ -63,7 +123,7 @@ static bool is_event(const value *v)
 
 static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32_t i,
                           const value *v, const struct env *env, struct scope *sc,
-                          struct vec *out)
+                          struct vec *out, const struct ast_node *T)
 {
     const struct ast_node *fields = n->kids[1];
     if (i == fields->nkids) {
@@ -73,13 +133,20 @@ static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32
             ev_fail(ev, n->kids[0]->loc, "%s is not a complete event", buf);
         }
         const value *items[2] = {v, ev_thunk(ev, n->kids[2], env, sc)};
+        if (T) {
+            const value *tock = ev_tock(ev, n->loc);
+            for (int64_t t = event_time(ev, T, v, env, sc, n->loc); t > 0; t--) {
+                const value *step[2] = {tock, items[1]};
+                items[1] = ev_proc(ev, PROC_PREFIX, step, 2);
+            }
+        }
         vec_push(ev, out, ev_proc(ev, PROC_PREFIX, items, 2));
         return;
     }
     const struct ast_node *f = fields->kids[i];
     if (f->kind == AST_FIELD_OUT) {
         const value *x = ev_eval(ev, f->kids[0], env, sc);
-        prefix_fields(ev, n, i + 1, ev_dot(ev, v, x, f->loc), env, sc, out);
+        prefix_fields(ev, n, i + 1, ev_dot(ev, v, x, f->loc), env, sc, out, T);
         return;
     }
     bool last = i + 1 == fields->nkids;
@@ -93,10 +160,10 @@ static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32
         if (!ev_match(ev, f->kids[0], x, &e2, sc)) continue;
         const value *next = ev_dot(ev, v, x, f->loc);
         if (f->kind == AST_FIELD_IN) {
-            prefix_fields(ev, n, i + 1, next, e2, sc, out);
+            prefix_fields(ev, n, i + 1, next, e2, sc, out, T);
         } else {
             struct vec sub = {0};
-            prefix_fields(ev, n, i + 1, next, e2, sc, &sub);
+            prefix_fields(ev, n, i + 1, next, e2, sc, &sub, T);
             vec_push(ev, &alts, nary(ev, PROC_EXT, &sub));
         }
     }
@@ -107,12 +174,14 @@ static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32
 }
 
 static const value *prefix(struct evaluator *ev, const struct ast_node *n, const struct env *env,
-                           struct scope *sc)
+                           struct scope *sc, const struct ast_node *T)
 {
     const value *v = ev_eval(ev, n->kids[0], env, sc);
     struct vec out = {0};
-    prefix_fields(ev, n, 0, v, env, sc, &out);
-    return nary(ev, PROC_EXT, &out);
+    prefix_fields(ev, n, 0, v, env, sc, &out, T);
+    if (!T) return nary(ev, PROC_EXT, &out);
+    if (out.n == 0) return ev_timed_stop(ev, n->loc);
+    return binary(ev, PROC_INTERRUPT, ev_timed_stop(ev, n->loc), nary(ev, PROC_EXT, &out));
 }
 
 /* ---- relations: renaming and linked parallel ---- */
@@ -192,6 +261,41 @@ static void rep_one(struct evaluator *ev, const struct env *env, void *data)
     }
 }
 
+/* A replicated operator inside a Timed section (not |~| or linked parallel, which keep
+ * their meaning): over nothing it is STOP(tock) (SKIP(tock) for `;`), and the operands
+ * synchronise on tock — `[]` becomes `[+{tock}+]`, `|||` becomes `[| {tock} |]`. */
+static const value *timed_replicated(struct evaluator *ev, const struct ast_node *n,
+                                     struct rep *r, const value *A)
+{
+    size_t m = r->procs.n;
+    const value *const *P = r->procs.v;
+    if (m == 0)
+        return n->kind == AST_REP_SEQ_COMP ? ev_timed_skip(ev, n->loc) : ev_timed_stop(ev, n->loc);
+    const value *tock = tock_set(ev, n->loc);
+    if (A) A = with_tock(ev, A, n->loc);
+    if (n->kind == AST_REP_ALPHA_PAR) {
+        const value *acc = P[m - 1], *accA = with_tock(ev, r->alphas.v[m - 1], n->loc);
+        for (size_t i = m - 1; i-- > 0;) {
+            const value *Ai = with_tock(ev, r->alphas.v[i], n->loc);
+            const value *items[4] = {P[i], Ai, accA, acc};
+            acc = ev_proc(ev, PROC_APAR, items, 4);
+            accA = ev_set_op(ev, SETOP_UNION, accA, Ai, n->loc);
+        }
+        return acc;
+    }
+    const value *acc = P[m - 1];
+    for (size_t i = m - 1; i-- > 0;) {
+        switch (n->kind) {
+        case AST_REP_SEQ_COMP: acc = binary(ev, PROC_SEQ, P[i], acc); break;
+        case AST_REP_EXT_CHOICE: acc = ternary(ev, PROC_SYNC_EXT, P[i], tock, acc); break;
+        case AST_REP_INTERLEAVE: acc = ternary(ev, PROC_PAR, P[i], tock, acc); break;
+        case AST_REP_GEN_PAR: acc = ternary(ev, PROC_PAR, P[i], A, acc); break;
+        default: acc = ternary(ev, PROC_SYNC_EXT, P[i], A, acc); break;
+        }
+    }
+    return acc;
+}
+
 static const value *replicated(struct evaluator *ev, const struct ast_node *n,
                                const struct env *env, struct scope *sc)
 {
@@ -225,6 +329,9 @@ static const value *replicated(struct evaluator *ev, const struct ast_node *n,
     ev_stmts(ev, stmts, 0, env, sc, rep_one, &r);
     size_t m = r.procs.n;
     const value *const *P = r.procs.v;
+    const struct ast_node *T = ev_timed_section(ev, n);
+    if (T && n->kind != AST_REP_INT_CHOICE && n->kind != AST_REP_LINK_PAR)
+        return timed_replicated(ev, n, &r, A);
     switch (n->kind) {
     case AST_REP_EXT_CHOICE: {
         struct vec v = {0};
@@ -280,13 +387,18 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
                         struct scope *sc)
 {
     const struct ast_node *const *k = (const struct ast_node *const *)n->kids;
+    const struct ast_node *T = ev_timed_section(ev, n);
     switch ((enum ast_kind)n->kind) {
     case AST_PREFIX:
-        return prefix(ev, n, env, sc);
+        return prefix(ev, n, env, sc, T);
     case AST_GUARD:
         if (ev_bool(ev, ev_eval(ev, k[0], env, sc), k[0]->loc)) return proc_of(ev, k[1], env, sc);
-        return ev->stop;
+        return T ? ev_timed_stop(ev, n->loc) : ev->stop;
     case AST_EXT_CHOICE:
+        if (T)
+            return ternary(ev, PROC_SYNC_EXT, proc_of(ev, k[0], env, sc), tock_set(ev, n->loc),
+                           proc_of(ev, k[1], env, sc));
+        /* fall through */
     case AST_INT_CHOICE: {
         int op = n->kind == AST_EXT_CHOICE ? PROC_EXT : PROC_INT;
         struct vec v = {0};
@@ -295,8 +407,14 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
         return ev_proc(ev, op, v.v, v.n);
     }
     case AST_INTERLEAVE:
+        if (T)
+            return ternary(ev, PROC_PAR, proc_of(ev, k[0], env, sc), tock_set(ev, n->loc),
+                           proc_of(ev, k[1], env, sc));
         return binary(ev, PROC_INTERLEAVE, proc_of(ev, k[0], env, sc), proc_of(ev, k[1], env, sc));
     case AST_INTERRUPT:
+        if (T)
+            return ternary(ev, PROC_SYNC_INTERRUPT, proc_of(ev, k[0], env, sc),
+                           tock_set(ev, n->loc), proc_of(ev, k[1], env, sc));
         return binary(ev, PROC_INTERRUPT, proc_of(ev, k[0], env, sc), proc_of(ev, k[1], env, sc));
     case AST_SEQ_COMP:
     case AST_SLIDING:
@@ -313,15 +431,19 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
     case AST_SYNC_EXT_CHOICE: {
         const value *P = proc_of(ev, k[0], env, sc);
         const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        if (T) A = with_tock(ev, A, n->loc);
         return ternary(ev, n->kind == AST_GEN_PAR ? PROC_PAR : PROC_SYNC_EXT, P, A,
                        proc_of(ev, k[2], env, sc));
     }
     case AST_SYNC_INTERRUPT: {
-        /* Approximation: `P /+ A +\ Q` as `P /\ Q` (model/proc.h has no synchronising
-         * interrupt yet); A is still evaluated and checked. */
         const value *P = proc_of(ev, k[0], env, sc);
-        ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
-        return binary(ev, PROC_INTERRUPT, P, proc_of(ev, k[2], env, sc));
+        const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
+        if (!T) {
+            /* Untimed: approximated as `P /\ Q`, as before (A is still checked). */
+            return binary(ev, PROC_INTERRUPT, P, proc_of(ev, k[2], env, sc));
+        }
+        return ternary(ev, PROC_SYNC_INTERRUPT, P, with_tock(ev, A, n->loc),
+                       proc_of(ev, k[2], env, sc));
     }
     case AST_EXCEPTION: {
         const value *P = proc_of(ev, k[0], env, sc);
@@ -335,6 +457,10 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
             ev_event_set(ev, ev_eval(ev, k[2], env, sc), k[2]->loc),
             proc_of(ev, k[3], env, sc),
         };
+        if (T) {
+            items[1] = with_tock(ev, items[1], n->loc);
+            items[2] = with_tock(ev, items[2], n->loc);
+        }
         return ev_proc(ev, PROC_APAR, items, 4);
     }
     case AST_LINK_PAR: {

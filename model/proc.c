@@ -59,6 +59,7 @@ static bool active(int op, uint32_t k, uint32_t n)
     case PROC_PAR:
     case PROC_LINK:
     case PROC_SYNC_EXT:
+    case PROC_SYNC_INTERRUPT:
     case PROC_APAR:
         return k == 0 || k == n - 1;
     case PROC_SEQ:
@@ -490,6 +491,40 @@ static int trans(struct proc_sem *sem, const value *p, struct list *out, int dep
         free(b.v);
         return 0;
     }
+    case PROC_SYNC_INTERRUPT: {
+        /* /+ A +\: P runs until Q does an event outside A (or ✓), which interrupts it;
+         * events of A are performed by both together and interrupt nothing. */
+        if (sub(sem, p->items[0], &a, depth) < 0) return -1;
+        if (sub(sem, p->items[2], &b, depth) < 0) {
+            free(a.v);
+            return -1;
+        }
+        const value *A = p->items[1];
+        for (size_t i = 0; i < a.n; i++) {
+            const value *e = a.v[i].event;
+            if (is_tick(sem, e))
+                add(out, e, omega(sem));
+            else if (is_tau(sem, e) || !in(A, e))
+                add(out, e, with(sem, p, 0, a.v[i].target));
+        }
+        for (size_t j = 0; j < b.n; j++) {
+            const value *e = b.v[j].event;
+            if (is_tau(sem, e))
+                add(out, e, with(sem, p, 2, b.v[j].target));
+            else if (is_tick(sem, e) || !in(A, e))
+                add(out, e, b.v[j].target);
+        }
+        for (size_t i = 0; i < a.n; i++)
+            for (size_t j = 0; j < b.n; j++)
+                if (a.v[i].event == b.v[j].event && !is_tau(sem, a.v[i].event) &&
+                    !is_tick(sem, a.v[i].event) && in(A, a.v[i].event)) {
+                    const value *items[3] = {a.v[i].target, A, b.v[j].target};
+                    add(out, a.v[i].event, mk(sem, PROC_SYNC_INTERRUPT, items, 3));
+                }
+        free(a.v);
+        free(b.v);
+        return 0;
+    }
     case PROC_PRIORITISE: {
         /* An event of the set at position i is possible only when no event of an earlier
          * set is; tau and ✓ rank with the first set; events in no set are unaffected. */
@@ -634,10 +669,17 @@ static void format(struct out *o, const value *p, int depth)
     case PROC_PAR:
     case PROC_EXCEPTION:
     case PROC_SYNC_EXT:
+    case PROC_SYNC_INTERRUPT:
         format(o, p->items[0], depth + 1);
-        put(o, p->num == PROC_PAR ? " [| " : p->num == PROC_EXCEPTION ? " [| " : " [+ ");
+        put(o, p->num == PROC_PAR         ? " [| "
+               : p->num == PROC_EXCEPTION ? " [| "
+               : p->num == PROC_SYNC_EXT  ? " [+ "
+                                          : " /+ ");
         put_value(o, p->items[1]);
-        put(o, p->num == PROC_PAR ? " |] " : p->num == PROC_EXCEPTION ? " |> " : " +] ");
+        put(o, p->num == PROC_PAR         ? " |] "
+               : p->num == PROC_EXCEPTION ? " |> "
+               : p->num == PROC_SYNC_EXT  ? " +] "
+                                          : " +\\ ");
         format(o, p->items[2], depth + 1);
         break;
     case PROC_APAR:

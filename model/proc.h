@@ -49,7 +49,9 @@
     X(SYNC_EXT, "[+ +]", "P, A, Q")                                                               \
     X(PRIORITISE, "prioritise", "P, S: S a sequence of event sets, highest priority first")       \
     X(THUNK, "thunk", "id, captured values…: id an INT naming the expression stably (so terms \
-                       order the same on every run); code: the expression")
+                       order the same on every run); code: the expression")                    \
+    X(SYNC_INTERRUPT, "/+ +\\", "P, A, Q: Q interrupts P, but events of A are both sides' \
+                       together and interrupt nothing (after THUNK so older terms keep their order)")
 
 enum proc_op {
 #define X(op, text, layout) PROC_##op,

@@ -215,6 +215,23 @@ static const value *seated(int n)
     return P(PROC_PAR, system, val_set(vs, sg, nsg), thunk(2 * n));
 }
 
+/* P /+ A +\ Q: events of A together (no interrupt), Q's others interrupt, P's ✓ ends it. */
+START_TEST(synchronising_interrupt)
+{
+    const value *a = ev("a"), *b = ev("b"), *t = ev("t");
+    const value *A = set2(t, NULL), *skip = P(PROC_SKIP, NULL, NULL, NULL);
+    const value *pt = P(PROC_PREFIX, t, STOP(), NULL);
+    /* (t -> STOP [] a -> STOP) /+ {t} +\ (t -> STOP [] b -> STOP) */
+    const value *lhs = P(PROC_EXT, pt, P(PROC_PREFIX, a, STOP(), NULL), NULL);
+    const value *rhs = P(PROC_EXT, pt, P(PROC_PREFIX, b, STOP(), NULL), NULL);
+    ck_assert_str_eq(steps(P(PROC_SYNC_INTERRUPT, lhs, A, rhs)),
+                     "a>(STOP /+ {t} +\\ (t -> STOP [] b -> STOP)); b>STOP; t>(STOP /+ {t} +\\ STOP)");
+    /* t alone on one side is blocked; SKIP's ✓ ends the whole. */
+    ck_assert_str_eq(steps(P(PROC_SYNC_INTERRUPT, pt, A, STOP())), "");
+    ck_assert_str_eq(steps(P(PROC_SYNC_INTERRUPT, skip, A, pt)), "✓>Ω");
+}
+END_TEST
+
 START_TEST(philosophers_through_both_paths)
 {
     const value *sys = seated(3);
@@ -273,6 +290,7 @@ Suite *model_proc_suite(void)
     tcase_add_test(tc, prefix_choice_and_termination);
     tcase_add_test(tc, parallel_terminates_together);
     tcase_add_test(tc, interrupt_timeout_exception_rename);
+    tcase_add_test(tc, synchronising_interrupt);
     tcase_add_test(tc, philosophers_through_both_paths);
     tcase_add_test(tc, events_are_numbered_in_order_seen);
     suite_add_tcase(s, tc);
