@@ -438,11 +438,7 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
     case AST_SYNC_INTERRUPT: {
         const value *P = proc_of(ev, k[0], env, sc);
         const value *A = ev_event_set(ev, ev_eval(ev, k[1], env, sc), k[1]->loc);
-        if (!T) {
-            /* Untimed: approximated as `P /\ Q`, as before (A is still checked). */
-            return binary(ev, PROC_INTERRUPT, P, proc_of(ev, k[2], env, sc));
-        }
-        return ternary(ev, PROC_SYNC_INTERRUPT, P, with_tock(ev, A, n->loc),
+        return ternary(ev, PROC_SYNC_INTERRUPT, P, T ? with_tock(ev, A, n->loc) : A,
                        proc_of(ev, k[2], env, sc));
     }
     case AST_EXCEPTION: {
