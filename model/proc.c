@@ -128,6 +128,11 @@ static const value *canon(struct proc_sem *sem, const value *p, int depth)
     return c;
 }
 
+static bool is_stop(const value *p)
+{
+    return p && p->kind == VAL_PROC && p->num == PROC_STOP;
+}
+
 static const value *canon_walk(struct proc_sem *sem, const value *p, int depth)
 {
     p = proc_whnf(sem, p);
@@ -144,6 +149,17 @@ static const value *canon_walk(struct proc_sem *sem, const value *p, int depth)
             memcpy(items, p->items, p->n * sizeof *items);
         }
         items[k] = c;
+    }
+    /* P /\ STOP is P, and STOP /\ Q is Q (the same transitions, so the same process in
+     * every model): recursion through an interrupt by STOP, P = (a -> P) /\ STOP, then stays
+     * finite instead of nesting without end. */
+    if (p->num == PROC_INTERRUPT && p->n == 2) {
+        const value *l = items ? items[0] : p->items[0], *r = items ? items[1] : p->items[1];
+        const value *keep = is_stop(r) ? l : is_stop(l) ? r : NULL;
+        if (keep) {
+            if (items && items != small) free(items);
+            return keep;
+        }
     }
     /* (P \ A) \ B is P \ (A ∪ B) (a law of every model): one operator for both keeps
      * recursion through hiding, P = (a -> P) \ B, from nesting without end. */
