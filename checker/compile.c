@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/sorted.h"
+
 /* ---- a table keyed by interned values (pointer identity) ---- */
 
 struct ptrmap {
@@ -233,11 +235,6 @@ error:
 
 /* ---- the operator tree ---- */
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 uint32_t *events_ids(struct events *ev, const value *set, size_t *n)
 {
@@ -250,7 +247,7 @@ uint32_t *events_ids(struct events *ev, const value *set, size_t *n)
             return NULL;
         }
     }
-    if (set->n > 1) qsort(v, set->n, sizeof *v, cmp_u32);
+    sorted_sort(v, set->n);
     *n = set->n;
     return v;
 }

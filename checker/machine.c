@@ -471,17 +471,12 @@ static void stable_sort(struct brule *v, size_t n, struct brule *tmp)
     memcpy(v, tmp, n * sizeof *v);
 }
 
-static int by_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* The number of event e in a leaf's sorted alphabet, or `n` (an index whose runs are all
  * empty) when the leaf never performs e. */
 static uint32_t local_of(const uint32_t *alpha, uint32_t n, uint32_t e)
 {
-    return sorted_has(alpha, n, e) ? (uint32_t)sorted_lower_bound(alpha, n, e) : n;
+    size_t i = sorted_lower_bound(alpha, n, e);
+    return i < n && alpha[i] == e ? (uint32_t)i : n;
 }
 
 /* The leaves' run tables and every part's local event number (see struct leafinfo). */
@@ -495,13 +490,8 @@ static bool build_runs(struct machine *m, size_t nparts)
         /* The alphabet: the distinct events of the leaf's transitions, sorted. */
         uint32_t *alpha = malloc(((size_t)l->ntrans + 1) * sizeof *alpha);
         if (!alpha) return false;
-        uint32_t n = 0;
-        for (uint32_t t = 0; t < l->ntrans; t++) alpha[n++] = l->trans[t].event;
-        qsort(alpha, n, sizeof *alpha, by_u32);
-        uint32_t k = 0;
-        for (uint32_t i = 0; i < n; i++)
-            if (k == 0 || alpha[k - 1] != alpha[i]) alpha[k++] = alpha[i];
-        n = k;
+        for (uint32_t t = 0; t < l->ntrans; t++) alpha[t] = l->trans[t].event;
+        uint32_t n = (uint32_t)sorted_unique(alpha, l->ntrans);
         for (size_t p = 0; p < nparts; p++)
             if (m->parts[p].leaf == leaf) m->local[p] = local_of(alpha, n, m->parts[p].event);
         /* One more column than the alphabet: the "never" event's, always empty. */

@@ -213,11 +213,6 @@ static bool marked(struct normal *n, uint32_t s)
     return false;
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
 
 static uint32_t hash_ids(const uint32_t *v, size_t n)
 {
@@ -260,7 +255,7 @@ static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
             if (!marked(n, t[2 * k + 1]) && !push(&n->scratch, t[2 * k + 1])) n->failed = true;
     }
     if (n->failed) return NORM_ERROR;
-    if (n->scratch.n > 1) qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
+    sorted_sort(n->scratch.v, n->scratch.n);
     const uint32_t *members = n->scratch.v;
     size_t m = n->scratch.n;
     uint32_t h = hash_ids(members, m);
@@ -563,10 +558,6 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
         for (uint32_t i = 0; i < a[0]; i++)
             if (!subset(a + 1 + i, 1, offered, count) && !push(&n->scratch, a[1 + i]))
                 return NULL;
-    if (n->scratch.n > 1) qsort(n->scratch.v, n->scratch.n, sizeof *n->scratch.v, cmp_u32);
-    size_t m = 0;
-    for (size_t i = 0; i < n->scratch.n; i++)
-        if (m == 0 || n->scratch.v[m - 1] != n->scratch.v[i]) n->scratch.v[m++] = n->scratch.v[i];
-    *missing = m;
+    *missing = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
 }

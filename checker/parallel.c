@@ -92,7 +92,7 @@ static uint64_t hash1(uint64_t v)
 }
 
 /* Puts `want` (a used slot) in the table unless it is there: 1 new, 0 already there.  The
- * table has room (it is never more than 3/4 + a chunk full). */
+ * table has room: it is never more than 7/8 full (see flush). */
 static int place(_Atomic(uint64_t) *table, size_t cap, uint64_t want, uint64_t h)
 {
     size_t mask = cap - 1, i = h & mask;

@@ -8,6 +8,7 @@
 #include "checker/normal.h"
 #include "checker/parallel.h"
 #include "checker/search.h"
+#include "checker/sorted.h"
 
 struct product {
     struct normal *norm;
@@ -119,30 +120,10 @@ static void visit(void *ctx, uint32_t event, const uint64_t *target)
     memcpy(to + 1, target, (p->words - 1) * sizeof *target);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Sorts and deduplicates the offered events. */
 static void tidy(struct search *s)
 {
-    if (s->noffered > 24) {
-        qsort(s->offered, s->noffered, sizeof *s->offered, cmp_u32);
-    } else {
-        /* A state offers a few events: insertion sort beats qsort's calls. */
-        for (size_t i = 1; i < s->noffered; i++) {
-            uint32_t x = s->offered[i];
-            size_t j = i;
-            for (; j > 0 && s->offered[j - 1] > x; j--) s->offered[j] = s->offered[j - 1];
-            s->offered[j] = x;
-        }
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < s->noffered; i++)
-        if (k == 0 || s->offered[k - 1] != s->offered[i]) s->offered[k++] = s->offered[i];
-    s->noffered = k;
+    s->noffered = sorted_unique(s->offered, s->noffered);
 }
 
 static bool copy_set(uint32_t **to, size_t *n, const uint32_t *from, size_t count)
@@ -341,15 +322,7 @@ static bool pair_expand(void *data, uint64_t state, mach_emit *emit, void *ctx)
     mach_successors(ps->impl, &impl, pair_visit, &x);
     bool bad = x.bad;
     if (!bad && x.stable && ps->model != CHK_MODEL_T) {
-        for (size_t i = 1; i < x.noffered; i++) {
-            uint32_t e = x.offered[i];
-            size_t j = i;
-            for (; j > 0 && x.offered[j - 1] > e; j--) x.offered[j] = x.offered[j - 1];
-            x.offered[j] = e;
-        }
-        size_t k = 0;
-        for (size_t i = 0; i < x.noffered; i++)
-            if (k == 0 || x.offered[k - 1] != x.offered[i]) x.offered[k++] = x.offered[i];
+        size_t k = sorted_unique(x.offered, x.noffered);
         if (k && x.offered[0] == EV_TICK) k = 1;  /* offering ✓: may refuse the rest */
         bad = !norm_accepts(ps->norm, x.node, x.offered, k);
     }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 /* The first position in v[0..n) whose id is not below x (n when there is none). */
 static inline size_t sorted_lower_bound(const uint32_t *v, size_t n, uint32_t x)
@@ -25,6 +26,38 @@ static inline bool sorted_has(const uint32_t *v, size_t n, uint32_t x)
 {
     size_t i = sorted_lower_bound(v, n, x);
     return i < n && v[i] == x;
+}
+
+static inline int sorted_cmp(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts v[0..n): by insertion when there are few (a state's events usually are), where
+ * qsort's calls through a pointer would cost more than the sorting. */
+static inline void sorted_sort(uint32_t *v, size_t n)
+{
+    if (n > 24) {
+        qsort(v, n, sizeof *v, sorted_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* Sorts v[0..n) and drops duplicates: the new count. */
+static inline size_t sorted_unique(uint32_t *v, size_t n)
+{
+    sorted_sort(v, n);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[k - 1] != v[i]) v[k++] = v[i];
+    return k;
 }
 
 #endif
