@@ -109,23 +109,18 @@ static bool grow_table(struct store *s)
     uint64_t *table = big_calloc(table_bytes(cap, s->words));
     uint32_t *ids = s->ids ? big_calloc(cap * sizeof *ids) : NULL;
     uint32_t *remap = s->ids ? NULL : big_calloc(remap_bytes);
-    if (!table || (s->ids ? !ids : !remap)) {
+    uint64_t tmp[64], *vec = s->words <= 64 ? tmp : malloc(s->words * sizeof *vec);
+    if (!table || (s->ids ? !ids : !remap) || !vec) {
         big_free(table, table_bytes(cap, s->words));
         if (ids) big_free(ids, cap * sizeof *ids);
         if (remap) big_free(remap, remap_bytes);
+        if (vec != tmp) free(vec);
         return false;
     }
     /* Move in slot order: the reads stream through the old table and, as an entry's new home
      * is its old one or that plus old_cap, the writes nearly stream too. */
     uint64_t *old = s->table;
     size_t mask = cap - 1;
-    uint64_t tmp[64], *vec = s->words <= 64 ? tmp : malloc(s->words * sizeof *vec);
-    if (!vec) {
-        big_free(table, table_bytes(cap, s->words));
-        if (ids) big_free(ids, cap * sizeof *ids);
-        if (remap) big_free(remap, remap_bytes);
-        return false;
-    }
     for (size_t i = 0; i < old_cap; i++) {
         const uint64_t *p = old + i * s->words;
         if (!(p[0] & USED)) continue;
