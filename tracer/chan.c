@@ -21,10 +21,11 @@ static baton_chan *chan_make(const char *name, size_t msg_size, size_t cap, int 
         errno = EINVAL;
         return NULL;
     }
-    baton_chan *c = calloc(1, sizeof *c);
+    /* the name is stored after the record: one allocation, not two */
+    size_t len = strlen(name) + 1;
+    baton_chan *c = calloc(1, sizeof *c + len);
     if (!c) goto error1;
-    c->name = strdup(name);
-    if (!c->name) goto error2;
+    c->name = memcpy(c + 1, name, len);
     if (cap) {
         c->buf = malloc(cap * (msg_size ? msg_size : 1));
         c->buf_sender = calloc(cap, sizeof *c->buf_sender);
@@ -38,8 +39,6 @@ static baton_chan *chan_make(const char *name, size_t msg_size, size_t cap, int 
 error3:
     free(c->buf);
     free(c->buf_sender);
-    free(c->name);
-error2:
     free(c);
 error1:
     errno = ENOMEM;
@@ -79,7 +78,6 @@ void baton_chan_free(baton_chan *c)
     baton_close(c);
     free(c->buf);
     free(c->buf_sender);
-    free(c->name);
     free(c);
 }
 

@@ -39,7 +39,7 @@ struct baton_chan {
     uint32_t tpair, tput;           /* trace ids of the last COMM's sender | receiver << 16 and
                                        of the last put's sender: when they repeat, a COMM8 */
     int (*fmt)(const void *msg, char *buf, size_t len);
-    char *name;                     /* owned */
+    char *name;                     /* a copy, stored just after the record */
 };
 
 /* True when op on c would complete (or fail with EPIPE) without blocking. */

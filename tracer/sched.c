@@ -503,6 +503,7 @@ int baton_run(baton_fn *fn, void *arg)
         rc = loop();
     }
     int saved = errno;
+    trc_stack_rest();
     trc_overflow_uninstall();
     trc_trace_run_end(rc == BATON_DEADLOCK ? TRC_END_DEADLOCK : TRC_END_DONE);
     trc_sched.running = false;

@@ -2,13 +2,27 @@
  * of at least TRC_REGION bytes mapped with MAP_NORESERVE, so untouched stack pages cost
  * neither memory nor commit charge; only the pages a process touches become resident.
  *
- * New slots are prepared in batches: their guard pages become guard markers and their top
- * pages (the process record and the first frames) are populated, a batch at a time, through
- * one process_madvise(2) each.  A page fault costs far more than a populated page, and
- * a guard marker, unlike mprotect, splits no mapping. */
+ * Slots are cut and prepared a span at a time: their guard pages become guard markers and
+ * their top pages (the process record and the first frames) are populated, through one
+ * process_madvise(2) each.  A page fault costs far more than a populated page, and a guard
+ * marker, unlike mprotect, splits no mapping.
+ *
+ * Even a populated page is slow the first time a process writes it: under a hypervisor that
+ * keeps shadow page tables (as here) that first write costs about 5 us, more than everything
+ * else a short-lived process does.  So once a program has made TRC_HELP_AFTER stacks of one
+ * size, a helper thread on another core prepares spans ahead of the scheduler and writes one
+ * word of each top page, and hands them over through a ring of TRC_RING spans.  The
+ * scheduler takes ready spans first; when the ring is empty it cuts and prepares a small span
+ * itself rather than wait, so the two cores share the work.  The helper touches only slots
+ * no process has yet, it never runs program code, and it stops at the end of baton_run. */
 #include "tracer/stack.h"
 
 #include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -31,7 +45,10 @@
 
 #define TRC_REGION ((size_t)64 << 20)
 #define TRC_CLASSES 16
-#define TRC_BATCH 64 /* slots prepared at once, at most (fewer while a class is young) */
+#define TRC_BATCH 64        /* slots in a span, at most */
+#define TRC_OWN_SPAN 16     /* slots the scheduler prepares itself while the helper is behind */
+#define TRC_RING 8          /* spans the helper may have ready ahead (2 MiB of top pages) */
+#define TRC_HELP_AFTER 1024 /* stacks of one size made before the helper starts */
 
 /* A free slot keeps its list link in its reserve (the canary of the slot above is the
  * reserve's last word, which the link leaves alone). */
@@ -40,21 +57,47 @@ struct free_slot {
     bool guarded, has_canary;
 };
 
-/* Slots of one size: a free list and the unused rest of the newest region. */
+/* Consecutive slots of one size, prepared together. */
+struct span {
+    char *lo;      /* the first slot */
+    size_t n;      /* how many */
+    bool guarded;  /* their first pages hold guard markers */
+    bool at_base;  /* lo starts its region: no slot below it to hold a canary */
+};
+
+/* Slots of one size. */
 struct size_class {
     size_t size;
+    bool compact;
+    /* the scheduler's own */
     struct free_slot *free;
-    char *base, *cur, *end; /* the newest region, and where its unused part starts */
-    char *prepared;         /* slots below here are prepared (populated, perhaps guarded) */
-    char *marked;           /* slots below here have a guard marker */
-    size_t made;            /* slots cut so far: sets the batch size */
+    struct span cur; /* the span being handed out: cur.lo is its next slot */
+    /* under cut_lock: the newest region, where its uncut part starts, slots cut so far */
+    char *base, *cut, *end;
+    size_t made;
+    /* spans the helper prepared: it fills ring[head % TRC_RING] and then moves head; the
+     * scheduler takes ring[tail % TRC_RING] and then moves tail */
+    struct span ring[TRC_RING];
+    _Atomic unsigned head, tail;
 };
 
 static struct size_class classes[TRC_CLASSES];
 static size_t nclasses;
 static size_t guarded_made;
+/* Probed by the scheduler before any helper starts, and never written after. */
 static signed char has_markers = -1; /* MADV_GUARD_INSTALL works: -1 not known yet */
 static signed char has_batch = -1;   /* process_madvise on ourselves works: -1 not known yet */
+static pthread_mutex_t cut_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The helper thread.  `wake` counts the scheduler's nudges; the helper sleeps on it (a futex)
+ * while its class's ring is full. */
+static struct {
+    pthread_t thread;
+    bool running, failed, atfork;
+    struct size_class *_Atomic cls;
+    _Atomic unsigned wake;
+    _Atomic bool sleeping, stop;
+} helper;
 
 size_t trc_page_size(void)
 {
@@ -69,6 +112,7 @@ static struct size_class *class_for(size_t size)
         if (classes[i].size == size) return &classes[i];
     if (nclasses == TRC_CLASSES) return NULL;
     classes[nclasses].size = size;
+    classes[nclasses].compact = size == trc_page_size();
     return &classes[nclasses++];
 }
 
@@ -92,7 +136,7 @@ static bool advise_pages(char *at, size_t n, size_t step, int advice)
         for (size_t i = 0; i < n; i++) iov[i] = (struct iovec){at + i * step, page};
         long r = syscall(SYS_process_madvise, PIDFD_SELF_PROCESS, iov, n, advice, 0);
         if (r == (long)(n * page)) {
-            has_batch = 1;
+            if (has_batch < 0) has_batch = 1;
             return true;
         }
         batch_failed = true;
@@ -106,21 +150,162 @@ static bool advise_pages(char *at, size_t n, size_t step, int advice)
     return true;
 }
 
-/* Prepares the next slots of k from k->cur on: guard markers on their first pages and their
- * top pages populated.  Whatever fails is left to the per-slot path and to page faults. */
-static void prepare(struct size_class *k)
+/* Cuts up to `want` fresh slots of k, all from one region, into *sp; want 0 asks for few at
+ * first (a small program should not pay for 64), doubling up to TRC_BATCH.  The number of slots
+ * cut so far, or 0 when no region can be mapped.  Either thread. */
+static size_t cut(struct size_class *k, size_t want, struct span *sp)
+{
+    size_t size = k->size;
+    pthread_mutex_lock(&cut_lock);
+    if (!want) want = k->made < TRC_BATCH ? k->made + 1 : TRC_BATCH;
+    if (k->cut == k->end) {
+        size_t len = size > TRC_REGION / 16 ? size * 16 : TRC_REGION / size * size;
+        void *r = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (r == MAP_FAILED) {
+            pthread_mutex_unlock(&cut_lock);
+            return 0;
+        }
+        k->cut = k->base = r;
+        k->end = k->cut + len;
+    }
+    size_t left = (size_t)(k->end - k->cut) / size;
+    *sp = (struct span){.lo = k->cut, .n = want < left ? want : left, .at_base = k->cut == k->base};
+    k->cut += sp->n * size;
+    size_t made = k->made += sp->n;
+    pthread_mutex_unlock(&cut_lock);
+    return made;
+}
+
+/* Prepares sp: guard markers on its slots' first pages, their top pages populated, and with
+ * `touch` one word of each top page written.  Whatever fails is left to the per-slot path
+ * and to page faults.  Either thread. */
+static void prepare(const struct size_class *k, struct span *sp, bool touch)
 {
     size_t page = trc_page_size(), size = k->size;
-    size_t n = k->made < TRC_BATCH ? k->made + 1 : TRC_BATCH;
-    size_t left = (size_t)(k->end - k->cur) / size;
-    if (n > left) n = left;
-    if (has_markers != 0) {
-        bool ok = advise_pages(k->cur, n, size, MADV_GUARD_INSTALL);
-        if (has_markers < 0) has_markers = ok;
-        if (ok) k->marked = k->cur + n * size;
+    if (k->compact) {
+        madvise(sp->lo, sp->n * size, MADV_POPULATE_WRITE); /* where unsupported: faults instead */
+    } else {
+        if (has_markers != 0) {
+            bool ok = advise_pages(sp->lo, sp->n, size, MADV_GUARD_INSTALL);
+            if (has_markers < 0) has_markers = ok;
+            sp->guarded = ok;
+        }
+        advise_pages(sp->lo + size - page, sp->n, size, MADV_POPULATE_WRITE);
     }
-    advise_pages(k->cur + size - page, n, size, MADV_POPULATE_WRITE);
-    k->prepared = k->cur + n * size;
+    if (touch) /* the free-list link: nobody else writes it before the slot is handed out */
+        for (size_t i = 0; i < sp->n; i++)
+            *(volatile uintptr_t *)(void *)link_of(sp->lo + i * size, size) = 0;
+}
+
+/* ---- the helper thread ---------------------------------------------------------------------- */
+
+static void *helper_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        unsigned seen = atomic_load(&helper.wake);
+        if (atomic_load(&helper.stop)) return NULL;
+        struct size_class *k = atomic_load(&helper.cls);
+        unsigned head = atomic_load_explicit(&k->head, memory_order_relaxed);
+        if (head - atomic_load(&k->tail) < TRC_RING) {
+            struct span sp;
+            if (cut(k, TRC_BATCH, &sp)) {
+                prepare(k, &sp, true);
+                k->ring[head % TRC_RING] = sp;
+                atomic_store_explicit(&k->head, head + 1, memory_order_release);
+                continue;
+            }
+        }
+        /* the ring is full (or no memory): sleep until the scheduler takes a span or stops us */
+        atomic_store(&helper.sleeping, true);
+        if (atomic_load(&helper.wake) == seen)
+            syscall(SYS_futex, &helper.wake, FUTEX_WAIT_PRIVATE, seen, NULL, NULL, 0);
+        atomic_store(&helper.sleeping, false);
+    }
+}
+
+/* Tells a sleeping helper that something changed. */
+static void helper_nudge(void)
+{
+    atomic_fetch_add(&helper.wake, 1);
+    if (atomic_load(&helper.sleeping))
+        syscall(SYS_futex, &helper.wake, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* fork(2) copies only the calling thread: the child has no helper, and must not inherit the
+ * lock held by one. */
+static void before_fork(void) { pthread_mutex_lock(&cut_lock); }
+static void after_fork_parent(void) { pthread_mutex_unlock(&cut_lock); }
+static void after_fork_child(void)
+{
+    pthread_mutex_unlock(&cut_lock);
+    helper.running = false;
+    atomic_store(&helper.sleeping, false);
+    atomic_store(&helper.stop, false);
+}
+
+/* Sets the helper to work for k, starting it first where there is a core for it. */
+static void helper_serve(struct size_class *k)
+{
+    if (helper.running) {
+        if (atomic_load(&helper.cls) != k) {
+            atomic_store(&helper.cls, k);
+            helper_nudge();
+        }
+        return;
+    }
+    cpu_set_t cpus;
+    if (helper.failed || sched_getaffinity(0, sizeof cpus, &cpus) != 0 || CPU_COUNT(&cpus) < 2) {
+        helper.failed = true; /* one core: the helper would only take turns with the scheduler */
+        return;
+    }
+    if (!helper.atfork) helper.atfork = pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
+    atomic_store(&helper.cls, k);
+    atomic_store(&helper.stop, false);
+    /* Signals (SIGTERM's trace flush, a stack overflow's report) belong to the scheduler's
+     * thread: the helper blocks them all. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, (size_t)256 << 10);
+    helper.running = pthread_create(&helper.thread, &attr, helper_main, NULL) == 0;
+    helper.failed = !helper.running;
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void trc_stack_rest(void)
+{
+    if (!helper.running) return;
+    atomic_store(&helper.stop, true);
+    helper_nudge();
+    pthread_join(helper.thread, NULL);
+    helper.running = false;
+}
+
+/* ---- getting and putting slots -------------------------------------------------------------- */
+
+/* Makes k->cur a span with slots in it: one the helper prepared, else one cut and prepared
+ * here.  0, or -1 when no region can be mapped. */
+static int refill(struct size_class *k)
+{
+    unsigned tail = atomic_load_explicit(&k->tail, memory_order_relaxed);
+    if (atomic_load_explicit(&k->head, memory_order_acquire) != tail) {
+        k->cur = k->ring[tail % TRC_RING];
+        atomic_store(&k->tail, tail + 1);
+        helper_nudge();
+        return 0;
+    }
+    struct span sp;
+    size_t made = cut(k, helper.running && atomic_load(&helper.cls) == k ? TRC_OWN_SPAN : 0, &sp);
+    if (!made) return -1;
+    prepare(k, &sp, false);
+    k->cur = sp;
+    if (made >= TRC_HELP_AFTER) helper_serve(k);
+    return 0;
 }
 
 int trc_stack_get(size_t size, struct trc_stack *st)
@@ -128,53 +313,32 @@ int trc_stack_get(size_t size, struct trc_stack *st)
     size_t page = trc_page_size();
     /* A stack of at most a page gets a compact slot: that one page, no guard (its canary
      * still stands in the slot below). */
-    bool compact = size <= page;
-    size = compact ? page : (size + page - 1) / page * page + page;
+    size = size <= page ? page : (size + page - 1) / page * page + page;
     struct size_class *k = class_for(size);
     if (!k) goto error1;
+    st->size = size;
     if (k->free) {
         struct free_slot *f = k->free;
         k->free = f->next;
         st->guarded = f->guarded;
         st->slot = (char *)f + TRC_RESERVE - size;
-        st->size = size;
         st->canary = f->has_canary ? (uint64_t *)(void *)(st->slot - sizeof(uint64_t)) : NULL;
         goto done;
     }
-    if (k->cur == k->end) {
-        size_t len = size > TRC_REGION / 16 ? size * 16 : TRC_REGION / size * size;
-        void *r = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-        if (r == MAP_FAILED) goto error1;
-        k->cur = k->base = k->prepared = k->marked = r;
-        k->end = k->cur + len;
+    if (k->cur.n == 0 && refill(k) < 0) goto error1;
+    st->slot = k->cur.lo;
+    st->guarded = k->cur.guarded;
+    bool below = !k->cur.at_base; /* a slot of ours lies below: it can hold the canary */
+    k->cur.lo += size;
+    k->cur.n--;
+    k->cur.at_base = false;
+    if (!k->compact && !st->guarded && guarded_made < TRC_GUARDED_MAX &&
+        mprotect(st->slot, page, PROT_NONE) == 0) {
+        /* no guard markers (before Linux 6.13): a PROT_NONE page costs two mappings */
+        st->guarded = true;
+        guarded_made++;
     }
-    st->slot = k->cur;
-    st->size = size;
-    st->guarded = false;
-    st->canary = NULL;
-    if (compact) {
-        /* One page per process, slots back to back: ask for the pages 64 at a time. */
-        if (k->cur >= k->prepared) {
-            size_t len = (size_t)(k->end - k->cur) < 64 * page ? (size_t)(k->end - k->cur) : 64 * page;
-            madvise(k->cur, len, MADV_POPULATE_WRITE); /* where unsupported: faults instead */
-            k->prepared = k->cur + len;
-        }
-        if (k->cur != k->base) st->canary = (uint64_t *)(void *)(st->slot - sizeof(uint64_t));
-    } else {
-        if (k->cur >= k->prepared) prepare(k);
-        if (k->cur < k->marked) {
-            st->guarded = true;
-        } else if (guarded_made < TRC_GUARDED_MAX && mprotect(st->slot, page, PROT_NONE) == 0) {
-            /* no guard markers (before Linux 6.13): a PROT_NONE page costs two mappings */
-            st->guarded = true;
-            guarded_made++;
-        } else if (k->cur != k->base) {
-            st->canary = (uint64_t *)(void *)(st->slot - sizeof(uint64_t));
-        }
-    }
-    k->cur += size;
-    k->made++;
+    st->canary = !st->guarded && below ? (uint64_t *)(void *)(st->slot - sizeof(uint64_t)) : NULL;
 done:
     st->lo = st->guarded ? st->slot + page : st->slot;
     if (st->canary) *st->canary = TRC_CANARY;
@@ -183,6 +347,7 @@ error1:
     errno = ENOMEM;
     return -1;
 }
+
 void trc_stack_put(const struct trc_stack *st)
 {
     struct size_class *k = class_for(st->size);

@@ -15,7 +15,8 @@
  * process a second page of memory.
  *
  * New slots are prepared in batches: guard markers installed and top pages (where the
- * process record and the first frames go) populated, a batch per system call.  Stacks of at
+ * process record and the first frames go) populated, a batch per system call; in a program
+ * that makes many, a helper thread prepares them ahead on another core.  Stacks of at
  * most one page get compact slots: one page each, no guard page, populated 64 at a time —
  * the fastest way to start a million small processes (see docs/runtime.md). */
 #ifndef BATON_TRACER_STACK_H
@@ -60,6 +61,11 @@ static inline bool trc_stack_canary_ok(const struct trc_stack *st)
 /* True when a fault at addr means st overflowed: addr lies in its guard page, or in the 64
  * KiB below its usable bottom (a large frame can jump past a guard page).  Async-signal-safe. */
 bool trc_stack_fault_is_overflow(const struct trc_stack *st, const void *addr);
+
+/* Stops the helper thread that prepares stacks ahead (stack.c), if one runs: baton_run calls
+ * it before it returns, so no thread of the library outlives a run.  What the helper has
+ * prepared stays in the pool. */
+void trc_stack_rest(void);
 
 /* The page size, read once. */
 size_t trc_page_size(void);

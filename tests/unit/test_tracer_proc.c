@@ -1,14 +1,17 @@
 /* libbaton at scale and at its limits: 100 000 live processes in one daisy chain, and stack
  * overflows reported with the process's name (guard page — on every stack where the kernel has
  * guard markers, on the first 8 192 elsewhere — and canary past the guarded stacks and on
- * compact one-page stacks), after which the program aborts. */
+ * compact one-page stacks), after which the program aborts; the helper thread that prepares
+ * stacks ahead ends with its run and survives fork(2). */
 #include <check.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "baton.h"
@@ -79,6 +82,100 @@ START_TEST(hundred_thousand_live_processes)
 }
 END_TEST
 
+/* ---- the stack helper thread ---------------------------------------------------------------- */
+
+/* Threads of this process, from /proc/self/task. */
+static int threads_now(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int n = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &n) == 1) break;
+    if (f) fclose(f);
+    return n;
+}
+
+static bool two_cores(void)
+{
+    cpu_set_t cpus;
+    return sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) >= 2;
+}
+
+static int threads_during, holders;
+static baton_chan *hold;
+
+static void holder(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    while (baton_recv_int(hold, &v) == 0) {}
+}
+
+/* `holders` stacks alive at once: past the point where a helper thread starts preparing them. */
+static void many_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < holders; i++) ck_assert_int_eq(baton_go("holder", holder, NULL), 0);
+    baton_yield();
+    threads_during = threads_now();
+    baton_close(hold);
+}
+
+/* The helper that prepares stacks ahead (tracer/stack.c) works during a run that makes many
+ * processes, where there is a second core, and is gone when baton_run returns.  Each round
+ * needs more stacks than the pool kept from the last, so the helper starts again. */
+START_TEST(stack_helper_ends_with_the_run)
+{
+    int before = threads_now();
+    for (int round = 1; round <= 3; round++) {
+        hold = baton_chan_int("hold", 0);
+        holders = 5000 * round;
+        ck_assert_int_eq(baton_run(many_main, NULL), 0);
+        baton_chan_free(hold);
+        if (two_cores()) ck_assert_int_eq(threads_during, before + 1);
+        ck_assert_int_eq(threads_now(), before);
+    }
+}
+END_TEST
+
+static bool forked_child;
+
+static void forking_main(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3000; i++) baton_go("holder", holder, NULL);
+    baton_yield();
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* the child has no helper (fork copies one thread): it cuts its own stacks, may
+         * start a helper of its own, and ends its run as usual */
+        forked_child = true;
+        for (int i = 0; i < 3000; i++)
+            if (baton_go("child.holder", holder, NULL) != 0) _exit(3);
+        baton_yield();
+        baton_close(hold);
+        return;
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    baton_close(hold);
+}
+
+/* fork(2) in the middle of a run with a helper at work: the child neither hangs on the
+ * helper's lock nor waits for a thread it does not have. */
+START_TEST(fork_while_the_stack_helper_works)
+{
+    int before = threads_now();
+    hold = baton_chan_int("hold", 0);
+    int rc = baton_run(forking_main, NULL);
+    if (forked_child) _exit(rc == 0 && threads_now() == before ? 0 : 4);
+    ck_assert_int_eq(rc, 0);
+    baton_chan_free(hold);
+}
+END_TEST
+
 /* ---- stack overflow ------------------------------------------------------------------------ */
 
 static volatile int limit = 1 << 30; /* never reached: keeps the compiler from calling it infinite */
@@ -118,8 +215,6 @@ START_TEST(guard_page_overflow_names_the_process)
     free(err);
 }
 END_TEST
-
-static baton_chan *hold;
 
 static void blocked(void *arg)
 {
@@ -220,6 +315,8 @@ Suite *tracer_proc_suite(void)
     TCase *tc = tcase_create("proc");
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, hundred_thousand_live_processes);
+    tcase_add_test(tc, stack_helper_ends_with_the_run);
+    tcase_add_test(tc, fork_while_the_stack_helper_works);
     tcase_add_test(tc, guard_page_overflow_names_the_process);
     tcase_add_test(tc, overflow_past_the_guarded_stacks_is_caught);
     tcase_add_test(tc, overflow_of_a_compact_stack_is_caught);
