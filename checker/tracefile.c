@@ -19,6 +19,7 @@ struct chan_def {
     uint32_t name, capacity, fields;
     uint8_t vkind;
     uint32_t snd, rcv, put; /* the last COMM's sender and receiver, the last PUT's sender (COMM8) */
+    int64_t last;           /* the last COMM's value (COMM4) */
 };
 
 /* Strings live in blocks that never move, so pointers handed out stay valid. */
@@ -207,9 +208,10 @@ trf *trf_open(const char *path, char *err, size_t errlen)
     r->hdr.flags = rd32(h + 12);
     r->hdr.seed = rd64(h + 16);
     r->hdr.start_ns = rd64(h + 24);
-    if (r->hdr.version != TRC_VERSION) {
-        snprintf(err, errlen, "%s: byte 8: trace format version %u is not supported (this baton reads version %d)",
-                 path, r->hdr.version, TRC_VERSION);
+    if (r->hdr.version < TRC_VERSION_MIN || r->hdr.version > TRC_VERSION) {
+        snprintf(err, errlen,
+                 "%s: byte 8: trace format version %u is not supported (this baton reads versions %d to %d)",
+                 path, r->hdr.version, TRC_VERSION_MIN, TRC_VERSION);
         goto error;
     }
     if (r->hdr.header_size < sizeof h || r->hdr.header_size > 4096) {
@@ -281,6 +283,7 @@ __attribute__((always_inline)) static inline int comm_done(trf *r, struct trf_re
     if (f & TRC_F_VSTR && (rec->value < 1 || rec->value > r->nstr))
         return fail(r, at, "communication value names undefined string %" PRId64, rec->value);
     unsigned blocked = f & (TRC_F_SBLOCKED | TRC_F_RBLOCKED);
+    d->last = rec->value;
     if (f & TRC_F_PUT) {
         d->put = rec->sender;
     } else {
@@ -324,6 +327,23 @@ int trf_next(trf *r, struct trf_record *rec)
             rec->value = (int32_t)ld32(p + 4);
             if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
             const struct chan_def *d = &r->chans[rec->chan - 1];
+            if (rec->aux & TRC_F_PUT) {
+                rec->sender = d->put;
+            } else {
+                rec->sender = d->snd;
+                rec->receiver = d->rcv;
+            }
+            return comm_done(r, rec, at);
+        }
+        if (p[0] == TRC_COMM4 && !r->complete && !r->expect_offers && !r->expect_waits) {
+            r->in_pos += 4;
+            r->off += 4;
+            memset(rec, 0, sizeof *rec);
+            rec->aux = p[1];
+            rec->chan = p[2];
+            if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
+            const struct chan_def *d = &r->chans[rec->chan - 1];
+            rec->value = (int64_t)((uint64_t)d->last + (uint64_t)(int64_t)(int8_t)p[3]); /* wraps, never UB */
             if (rec->aux & TRC_F_PUT) {
                 rec->sender = d->put;
             } else {
@@ -387,7 +407,7 @@ int trf_next(trf *r, struct trf_record *rec)
     rec->kind = (enum trc_kind)kind;
     rec->offset = at;
     rec->aux = b[1];
-    if (kind != TRC_COMM8) r->clock += rd16(b + 2); /* COMM8 has no dt */
+    if (kind != TRC_COMM8 && kind != TRC_COMM4) r->clock += rd16(b + 2); /* they have no dt */
     bool definition = kind == TRC_STR || kind == TRC_CHAN || kind == TRC_PROC || kind == TRC_TIME;
     if (!definition) {
         if (r->expect_offers && kind != TRC_OFFER)
@@ -417,7 +437,7 @@ int trf_next(trf *r, struct trf_record *rec)
     }
     case TRC_CHAN: {
         rec->id = rd32(b + 4);
-        struct chan_def d = {rd32(b + 8), rd32(b + 12), rd32(b + 16), b[1], 0, 0, 0};
+        struct chan_def d = {rd32(b + 8), rd32(b + 12), rd32(b + 16), b[1], 0, 0, 0, 0};
         if (rec->id != r->nchan + 1) return fail(r, at, "channel id %u out of order (expected %u)", rec->id, r->nchan + 1);
         if (!valid_str(r, d.name)) return fail(r, at, "channel %u names undefined string %u", rec->id, d.name);
         if (d.vkind > TRC_V_OPAQUE) return fail(r, at, "channel %u has unknown value kind %u", rec->id, d.vkind);
@@ -445,10 +465,19 @@ int trf_next(trf *r, struct trf_record *rec)
         if (kind == TRC_UNBLOCK && (rec->aux < TRC_WAKE_TIMEOUT || rec->aux > TRC_WAKE_PAR))
             return fail(r, at, "UNBLOCK has unknown reason %u", rec->aux);
         break;
+    case TRC_COMM4:
     case TRC_COMM8:
     case TRC_COMM16:
     case TRC_COMM:
-        if (kind == TRC_COMM8) {
+        if (kind == TRC_COMM4) {
+            rec->chan = b[2];
+            if (valid_chan(r, rec->chan)) {
+                const struct chan_def *d = &r->chans[rec->chan - 1];
+                rec->value = (int64_t)((uint64_t)d->last + (uint64_t)(int64_t)(int8_t)b[3]);
+                rec->sender = rec->aux & TRC_F_PUT ? d->put : d->snd;
+                rec->receiver = rec->aux & TRC_F_PUT ? 0 : d->rcv;
+            }
+        } else if (kind == TRC_COMM8) {
             rec->chan = rd16(b + 2);
             rec->value = (int32_t)rd32(b + 4);
             if (valid_chan(r, rec->chan)) {

@@ -38,6 +38,7 @@ struct baton_chan {
     uint32_t tid, tgen;             /* trace id, valid while tgen is the trace's generation */
     uint32_t tpair, tput;           /* trace ids of the last COMM's sender | receiver << 16 and
                                        of the last put's sender: when they repeat, a COMM8 */
+    int64_t tval;                   /* the value of the last COMM: a small step from it, a COMM4 */
     int (*fmt)(const void *msg, char *buf, size_t len);
     char *name;                     /* a copy, stored just after the record */
 };

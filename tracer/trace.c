@@ -59,6 +59,7 @@ _Static_assert(sizeof(struct trc_run_end_rec) == 8, "RUN_END");
 _Static_assert(sizeof(struct trc_comm16_rec) == 16, "COMM16");
 _Static_assert(sizeof(struct trc_block16_rec) == 8, "BLOCK16");
 _Static_assert(sizeof(struct trc_comm8_rec) == 8, "COMM8");
+_Static_assert(sizeof(struct trc_comm4_rec) == 4, "COMM4");
 _Static_assert(sizeof(struct trc_livelock_rec) == 8, "LIVELOCK");
 
 struct trc_writer trc_w;
@@ -301,6 +302,7 @@ uint32_t trc_cid_define(baton_chan *c)
     c->tid = ++w.nchan;
     c->tgen = trc_w.gen;
     c->tpair = c->tput = 0; /* as a reader starts: no communication yet */
+    c->tval = 0;
     uint32_t fields = c->vkind == TRC_V_INTS ? c->fields : (uint32_t)c->msg_size;
     struct trc_chan_rec r = {{TRC_CHAN, c->vkind, 0}, c->tid, name, (uint32_t)c->cap, fields};
     put(&r, sizeof r);
@@ -328,6 +330,7 @@ void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t recei
 {
     uint32_t cid = chan_id(c);
     int64_t v = c->vkind == TRC_V_INT ? *(const int64_t *)msg : value_of(c, msg, &flags, TRC_F_VSTR);
+    c->tval = v; /* as the reader will remember it (trc_rec_comm's COMM4) */
     /* What the reader will remember of this one (trc_rec_comm's COMM8); ids that do not fit
      * 16 bits leave a pair no short communication can match. */
     uint32_t *last = flags & TRC_F_PUT ? &c->tput : &c->tpair;

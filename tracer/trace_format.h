@@ -3,8 +3,8 @@
  * Definitions only: no code, no allocation.
  *
  * A file is a 32-byte header followed by records.  Every record starts with the same 2 bytes
- * (kind, aux), all but COMM8 with a third field dt, and has a size fixed by its kind (STR and
- * CYCLE add a counted tail).
+ * (kind, aux), all but COMM8 and COMM4 with a third field dt, and has a size fixed by its kind
+ * (STR and CYCLE add a counted tail).
  * All integers are little-endian; records are packed back to back with no alignment. */
 #ifndef BATON_TRACE_FORMAT_H
 #define BATON_TRACE_FORMAT_H
@@ -13,7 +13,8 @@
 
 #define TRC_MAGIC "\x89" "BTRACE\n" /* 8 bytes; the 0x89 catches 7-bit and text-mode damage */
 #define TRC_MAGIC_LEN 8
-#define TRC_VERSION 2 /* 2: COMM8 and LIVELOCK; a reader of 2 rejects 1 (docs/trace-format.md) */
+#define TRC_VERSION 3 /* 2: COMM8 and LIVELOCK; 3: COMM4 (docs/trace-format.md) */
+#define TRC_VERSION_MIN 2 /* the oldest version a reader of TRC_VERSION still reads */
 
 struct trc_header {
     char magic[TRC_MAGIC_LEN];
@@ -46,13 +47,14 @@ struct trc_header {
     X(COMM16, 16, 16, "COMM in short form: 16-bit process ids, 32-bit value")                      \
     X(BLOCK16, 17, 8, "BLOCK on a send or a receive in short form: 16-bit ids")                   \
     X(COMM8, 18, 8, "COMM in shortest form: the channel's last processes, 32-bit value, no dt")    \
-    X(LIVELOCK, 19, 8, "the run was stopped by a signal while its processes were busy")
+    X(LIVELOCK, 19, 8, "the run was stopped by a signal while its processes were busy")           \
+    X(COMM4, 20, 4, "COMM8 whose value is a small step from the channel's last: 8-bit channel id")
 
 enum trc_kind {
 #define X(name, code, size, desc) TRC_##name = code,
     TRC_RECORDS(X)
 #undef X
-    TRC_KIND_MAX = 20 /* one past the largest code */
+    TRC_KIND_MAX = 21 /* one past the largest code */
 };
 
 /* The 4 bytes every record starts with.  dt: nanoseconds since the previous record's time
@@ -84,15 +86,25 @@ enum {
     TRC_F_RBLOCKED = 16 /* BLOCK(RECV, receiver, chan) comes just before */
 };
 
-/* The shortest form, for a communication between the same processes as the channel's
+/* The 8-byte form, for a communication between the same processes as the channel's
  * previous one of its sort (the reader and the writer both remember, per channel, the sender
  * of the last PUT and the sender and receiver of the last rendezvous or TAKE, from every
- * COMM, COMM16 or COMM8): one 64-bit store per communication, 16 bytes per ping-pong round
- * trip.  It has no dt: its time is the previous record's.  Readers treat it as COMM. */
+ * COMM, COMM16, COMM8 or COMM4): one 64-bit store per communication.  It has no dt: its
+ * time is the previous record's.  Readers treat it as COMM. */
 struct trc_comm8_rec {    /* 8 bytes; aux = TRC_F_* */
     uint8_t kind, aux;
     uint16_t chan;
     int32_t value;
+};
+
+/* Shorter still, for a COMM8 on a channel whose id fits a byte and whose value differs from
+ * the channel's previous communication's (any COMM kind; 0 before the first) by -128..127:
+ * a counter, an echo, a flag.  Both sides remember each channel's last value.  4 bytes, no
+ * dt; 8 bytes a ping-pong round trip. */
+struct trc_comm4_rec {    /* 4 bytes; aux = TRC_F_* */
+    uint8_t kind, aux;
+    uint8_t chan;
+    int8_t step;
 };
 
 /* BLOCK.aux, WAIT.aux and the low nibble of OFFER.aux: what a process waits on. */

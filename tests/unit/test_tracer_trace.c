@@ -158,7 +158,7 @@ START_TEST(show_prints_the_text_trace)
     ck_assert_int_eq(o.status, 0);
     char expect[1024];
     snprintf(expect, sizeof expect,
-             "# baton trace %s (format 2, seed 24301)\n"
+             "# baton trace %s (format 3, seed 24301)\n"
              "left.3\npicks.0.1\npair.2.5\npt.7.-1\nbuf_in.10\nbuf_in.11\nbuf_out.10\nbuf_out.11\n"
              "# deadlock: 1 process blocked forever\n"
              "#   'main' (#1) waits to receive: never\n"
@@ -454,9 +454,9 @@ START_TEST(a_crash_loses_at_most_the_last_buffer)
     ck_assert_int_eq(in_child(crash_run, NULL), 128 + SIGABRT);
     bool truncated;
     int n = read_all(trace_path, &truncated);
-    /* 40 000 communications, nearly all 8-byte COMM8 records; a 64 KiB buffer holds 8192,
-     * and a crash loses at most the buffer being filled */
-    ck_assert_int_ge(n, 40000 - 8192);
+    /* 40 000 communications, nearly all 4-byte COMM4 records (the value steps by one); a
+     * 64 KiB buffer holds 16 384, and a crash loses at most the buffer being filled */
+    ck_assert_int_ge(n, 40000 - 16384);
     ck_assert_int_lt(n, 40000);
     char *err = NULL;
     int status = in_child(exit_run, &err);
@@ -618,14 +618,15 @@ static int pp_run(void)
     return baton_run(pp_main, NULL);
 }
 
-START_TEST(ping_pong_costs_16_bytes_a_round_trip)
+START_TEST(ping_pong_costs_8_bytes_a_round_trip)
 {
     temp_name(trace_path, sizeof trace_path, "pp");
     ck_assert_int_eq(in_child(pp_run, NULL), 0);
     size_t len;
     free(slurp(trace_path, &len));
-    /* 8 bytes a communication, but 16 for the first 4096 records, which are all stamped */
-    ck_assert_uint_lt(len, 20000 * 8 + 4096 * 8 + 4096);
+    /* 4 bytes a communication (each value is one more than the channel's last), but 16 for
+     * the first 4096 records, which are all stamped */
+    ck_assert_uint_lt(len, 20000 * 4 + 4096 * 12 + 4096);
     char err[600];
     trf *r = trf_open(trace_path, err, sizeof err);
     ck_assert_ptr_nonnull(r);
@@ -642,6 +643,98 @@ START_TEST(ping_pong_costs_16_bytes_a_round_trip)
     }
     ck_assert_int_eq(n, 20000);
     ck_assert_int_ge(blocks, 19999); /* each wait folded into the communication that ends it */
+    ck_assert(trf_complete(r));
+    trf_close(r);
+    unlink(trace_path);
+}
+END_TEST
+
+/* The short forms (COMM4: a step of -128..127 from the channel's last value, on a channel
+ * whose id fits a byte; COMM8; COMM16) carry every value exactly: steps at and past their
+ * bounds, int32 and int64 extremes, more than 255 channels, pure events, buffered channels.
+ * SF_WARM communications come first: the first 4096 records of a file are all stamped, and
+ * stamped records are never short. */
+enum { SF_CHANS = 300, SF_WARM = 4200 };
+static baton_chan *sf_chans[SF_CHANS], *sf_events, *sf_buf;
+static const int64_t sf_values[] = {0, 1, 2, 129, 1, 130, 0, -128, -256, 2147483647, -2147483648LL,
+                                    INT64_MAX, INT64_MAX - 127, INT64_MIN, -2147483647, 5, -5, 122, 250, 250};
+#define SF_NVALUES (int)(sizeof sf_values / sizeof sf_values[0])
+
+static void sf_sink(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    for (int k = 0; k < SF_CHANS; k++) baton_recv_int(sf_chans[k], &v);
+    for (int k = 0; k < SF_WARM; k++) baton_recv_int(sf_chans[0], &v);
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < SF_NVALUES; i++) {
+            baton_recv_int(sf_chans[round == 2 ? SF_CHANS - 1 : 0], &v);
+            baton_recv(sf_events, NULL);
+        }
+}
+
+static void sf_main(void *arg)
+{
+    (void)arg;
+    baton_go("sink", sf_sink, NULL);
+    for (int k = 0; k < SF_CHANS; k++) baton_send_int(sf_chans[k], k);
+    for (int k = 0; k < SF_WARM; k++) baton_send_int(sf_chans[0], k);
+    for (int round = 0; round < 3; round++)
+        for (int i = 0; i < SF_NVALUES; i++) {
+            baton_send_int(sf_chans[round == 2 ? SF_CHANS - 1 : 0], sf_values[i]);
+            baton_send(sf_events, NULL);
+        }
+    for (int i = 0; i < SF_NVALUES; i++) baton_send_int(sf_buf, sf_values[i]);
+    int64_t v;
+    for (int i = 0; i < SF_NVALUES; i++) baton_recv_int(sf_buf, &v);
+}
+
+static int sf_run(void)
+{
+    for (int k = 0; k < SF_CHANS; k++) sf_chans[k] = baton_chan_int("c", 0);
+    sf_events = baton_chan_new("tick", 0, 0);
+    sf_buf = baton_chan_int("b", SF_NVALUES);
+    baton_trace_open(trace_path);
+    return baton_run(sf_main, NULL);
+}
+
+START_TEST(short_forms_keep_every_value)
+{
+    temp_name(trace_path, sizeof trace_path, "sf");
+    ck_assert_int_eq(in_child(sf_run, NULL), 0);
+    char err[600];
+    trf *r = trf_open(trace_path, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    struct trf_record rec;
+    int n = 0, ints = 0;
+    while (trf_next(r, &rec) == 1) {
+        if (rec.kind != TRC_COMM) continue;
+        n++;
+        if (n <= SF_CHANS) { /* one on each channel, ids 1..300 */
+            ck_assert_int_eq(rec.value, n - 1);
+            ck_assert_uint_eq(rec.chan, (unsigned)n);
+            continue;
+        }
+        if (n <= SF_CHANS + SF_WARM) {
+            ck_assert_int_eq(rec.value, n - SF_CHANS - 1);
+            continue;
+        }
+        int i = ints % SF_NVALUES;
+        if (n - SF_CHANS - SF_WARM <= 6 * SF_NVALUES && (n - SF_CHANS - SF_WARM) % 2 == 0) { /* a tick after each int */
+            char ev[64];
+            ck_assert_int_gt(trf_event(r, &rec, ev, sizeof ev), 0);
+            ck_assert_str_eq(ev, "tick");
+            ck_assert_str_eq(trf_proc_name(r, rec.sender), "main");
+            ck_assert_str_eq(trf_proc_name(r, rec.receiver), "sink");
+            continue;
+        }
+        ck_assert_msg(rec.value == sf_values[i], "communication %d: value %lld, expected %lld", n,
+                      (long long)rec.value, (long long)sf_values[i]);
+        if (ints < 2 * SF_NVALUES) ck_assert_uint_eq(rec.chan, 1);
+        else if (ints < 3 * SF_NVALUES) ck_assert_uint_eq(rec.chan, SF_CHANS);
+        ints++;
+    }
+    ck_assert_int_eq(ints, 3 * SF_NVALUES + 2 * SF_NVALUES); /* a put and a take each on b */
     ck_assert(trf_complete(r));
     trf_close(r);
     unlink(trace_path);
@@ -704,7 +797,8 @@ Suite *tracer_trace_suite(void)
     tcase_add_test(tc, a_crash_loses_at_most_the_last_buffer);
     tcase_add_test(tc, a_stopping_signal_flushes_and_marks_a_busy_run);
     tcase_add_test(tc, a_programs_own_handler_is_left_alone);
-    tcase_add_test(tc, ping_pong_costs_16_bytes_a_round_trip);
+    tcase_add_test(tc, ping_pong_costs_8_bytes_a_round_trip);
+    tcase_add_test(tc, short_forms_keep_every_value);
     tcase_add_test(tc, an_overflow_is_in_the_trace);
     tcase_add_test(tc, a_forked_child_leaves_the_trace_alone);
     suite_add_tcase(s, tc);
