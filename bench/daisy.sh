@@ -1,8 +1,9 @@
 #!/bin/sh
 # Pike's daisy chain of 100 000 and 1 000 000 processes, all alive at once: elapsed time and
 # peak RSS, baton against Go's goroutines ($SHARED/peers/daisy.go), with baton's default
-# 16 KiB stacks (guard page each, slots prepared in batches) and with compact one-page
-# (4 KiB) stacks.  Goal: <= 0.5 x Go's time.
+# 16 KiB stacks (guard page each, slots prepared in batches, by a helper thread on the second
+# core once a program has made 1 024) and with compact one-page (4 KiB) stacks.
+# Goal: <= 0.5 x Go's time.
 set -eu
 . bench/lib.sh
 bench_init "$1" "$2"
