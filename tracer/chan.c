@@ -164,10 +164,10 @@ static inline int try_send(baton_chan *c, const void *msg, struct trc_proc *self
         if (TRC_ON()) {
             uint32_t s = trc_pid(self), t = trc_pid(r->proc);
             if (c->cap == 0) {
-                trc_rec_comm(c, 0, s, t, msg, TRC_OP_RECV);
+                trc_rec_comm(c, 0, s, t, msg, TRC_OP_RECV, r->proc);
             } else { /* straight through an empty buffer: in, then out */
-                trc_rec_comm(c, TRC_F_PUT, s, 0, msg, 0);
-                trc_rec_comm(c, TRC_F_TAKE, s, t, msg, TRC_OP_RECV);
+                trc_rec_comm(c, TRC_F_PUT, s, 0, msg, 0, NULL);
+                trc_rec_comm(c, TRC_F_TAKE, s, t, msg, TRC_OP_RECV, r->proc);
             }
         }
         trc_clause_fire(r, 0);
@@ -181,7 +181,7 @@ static inline int try_send(baton_chan *c, const void *msg, struct trc_proc *self
         if (TRC_ON()) {
             uint32_t s = trc_pid(self);
             c->buf_sender[wrap(c, c->count - 1)] = s;
-            trc_rec_comm(c, TRC_F_PUT, s, 0, msg, 0);
+            trc_rec_comm(c, TRC_F_PUT, s, 0, msg, 0, NULL);
         }
         return 1;
     }
@@ -195,7 +195,7 @@ static inline int try_recv(baton_chan *c, void *msg, struct trc_proc *self)
         char *first = slot(c, 0);
         copy_msg(msg, first, c->msg_size);
         c->last_recv = self->id;
-        if (TRC_ON()) trc_rec_comm(c, TRC_F_TAKE, c->buf_sender[c->head], trc_pid(self), first, 0);
+        if (TRC_ON()) trc_rec_comm(c, TRC_F_TAKE, c->buf_sender[c->head], trc_pid(self), first, 0, NULL);
         c->head = wrap(c, 1);
         c->count--;
         struct trc_clause *s = c->sendq.head;
@@ -207,7 +207,7 @@ static inline int try_recv(baton_chan *c, void *msg, struct trc_proc *self)
             c->buf_sender[at] = 0;
             if (TRC_ON()) {
                 c->buf_sender[at] = trc_pid(s->proc);
-                trc_rec_comm(c, TRC_F_PUT, c->buf_sender[at], 0, s->msg, TRC_OP_SEND);
+                trc_rec_comm(c, TRC_F_PUT, c->buf_sender[at], 0, s->msg, TRC_OP_SEND, s->proc);
             }
             trc_clause_fire(s, 0);
         }
@@ -220,7 +220,7 @@ static inline int try_recv(baton_chan *c, void *msg, struct trc_proc *self)
         c->last_recv = self->id;
         self->partner = s->proc->id;
         s->proc->partner = self->id;
-        if (TRC_ON()) trc_rec_comm(c, 0, trc_pid(s->proc), trc_pid(self), s->msg, TRC_OP_SEND);
+        if (TRC_ON()) trc_rec_comm(c, 0, trc_pid(s->proc), trc_pid(self), s->msg, TRC_OP_SEND, s->proc);
         trc_clause_fire(s, 0);
         return 1;
     }

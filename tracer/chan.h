@@ -39,6 +39,7 @@ struct baton_chan {
     uint32_t tpair, tput;           /* trace ids of the last COMM's sender | receiver << 16 and
                                        of the last put's sender: when they repeat, a COMM8 */
     int64_t tval;                   /* the value of the last COMM: a small step from it, a COMM4 */
+    uint32_t t4;                    /* COMM4's first bytes for c in this file, 0 when c has none */
     int (*fmt)(const void *msg, char *buf, size_t len);
     char *name;                     /* a copy, stored just after the record */
 };

@@ -303,6 +303,10 @@ uint32_t trc_cid_define(baton_chan *c)
     c->tgen = trc_w.gen;
     c->tpair = c->tput = 0; /* as a reader starts: no communication yet */
     c->tval = 0;
+    /* a COMM4 needs a channel id that fits a byte and values the writer handles inline */
+    c->t4 = c->tid <= 0xff && c->vkind != TRC_V_INTS && c->vkind != TRC_V_FMT
+                ? TRC_COMM4 | c->tid << 16
+                : 0;
     uint32_t fields = c->vkind == TRC_V_INTS ? c->fields : (uint32_t)c->msg_size;
     struct trc_chan_rec r = {{TRC_CHAN, c->vkind, 0}, c->tid, name, (uint32_t)c->cap, fields};
     put(&r, sizeof r);

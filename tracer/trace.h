@@ -28,6 +28,7 @@ struct trc_writer {
     size_t len;           /* bytes of complete records in it */
     uint64_t pend;        /* a BLOCK16 held back, as its little-endian word (0: none): written
                              before any other record, or folded into a COMM */
+    const struct trc_proc *pend_proc; /* whose BLOCK that is (meaningful while pend is set) */
 };
 extern struct trc_writer trc_w;
 
@@ -73,16 +74,17 @@ static inline uint32_t trc_pid(struct trc_proc *p)
 
 /* One communication on c: flags TRC_F_PUT / TRC_F_TAKE or 0 for a rendezvous; sender and
  * receiver are trace ids (0 for none); msg is the message (read for its value); waiter is
- * the side that was blocked waiting for it (TRC_OP_SEND or TRC_OP_RECV), 0 for neither.
- * Every caller passes a constant waiter, so the test whether its held-back BLOCK folds in
- * is one compare.  Ints, pure events and opaque messages (whose value is 0) are written
- * inline: between the channel's usual processes with no time stamp due, a 4-byte COMM4
- * when the value is a small step from the channel's last one and the channel id fits a
- * byte, else an 8-byte COMM8; a 16-byte COMM16 when the processes change. */
+ * the side that was blocked waiting for it (TRC_OP_SEND or TRC_OP_RECV, a constant at every
+ * call), wp that process, or 0 and NULL.  A process waits on one channel at a time, so when
+ * the BLOCK held back is wp's, it is its wait for this very communication and folds in.
+ * Ints, pure events and opaque messages (whose value is 0) are written inline: between the
+ * channel's usual processes with no time stamp due, a 4-byte COMM4 when the value is a small
+ * step from the channel's last one and the channel id fits a byte, else an 8-byte COMM8; a
+ * 16-byte COMM16 when the processes change. */
 void trc_rec_comm_slow(baton_chan *c, int flags, uint32_t sender, uint32_t receiver, const void *msg);
 __attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, int flags, uint32_t sender,
                                                                uint32_t receiver, const void *msg,
-                                                               int waiter)
+                                                               int waiter, const struct trc_proc *wp)
 {
     int64_t v = 0;
     if (__builtin_expect(c->vkind == TRC_V_INT, 1)) memcpy(&v, msg, sizeof v);
@@ -90,36 +92,32 @@ __attribute__((always_inline)) static inline void trc_rec_comm(baton_chan *c, in
     if ((sender | receiver) > 0xffff || v < INT32_MIN || v > INT32_MAX) goto slow;
     uint32_t cid = trc_cid(c);
     uint16_t dt = 0;
-    /* Fold the BLOCK just held back into this record when it is the waiter's on this
-     * channel, and no time stamp (maybe a TIME record) is due in between. */
-    uint64_t p = trc_w.pend;
-    if (waiter && p && cid <= 0xffff && trc_w.countdown > 1) {
-        uint32_t who = waiter == TRC_OP_RECV ? receiver : sender;
-        /* the BLOCK16 word without its dt */
-        uint64_t want = TRC_BLOCK16 | (uint64_t)waiter << 8 | (uint64_t)who << 32 | (uint64_t)cid << 48;
-        if ((p & ~(uint64_t)0xffff0000) == want) {
-            flags |= waiter == TRC_OP_RECV ? TRC_F_RBLOCKED : TRC_F_SBLOCKED;
-            dt = (uint16_t)(p >> 16); /* the stamp below is 0: not due */
-            trc_w.pend = 0;
-        }
+    /* Fold the held-back BLOCK in when it is the waiter's, and no time stamp (maybe a TIME
+     * record) is due in between. */
+    if (waiter && trc_w.pend && trc_w.pend_proc == wp && trc_w.countdown > 1) {
+        flags |= waiter == TRC_OP_RECV ? TRC_F_RBLOCKED : TRC_F_SBLOCKED;
+        dt = (uint16_t)(trc_w.pend >> 16); /* the stamp below is 0: not due */
+        trc_w.pend = 0;
     }
     dt += trc_stamp();
     uint64_t step = (uint64_t)v - (uint64_t)c->tval; /* -128..127 iff step + 128 < 256 */
     c->tval = v;
     uint32_t pair = flags & TRC_F_PUT ? sender : sender | receiver << 16;
     uint32_t *last = flags & TRC_F_PUT ? &c->tput : &c->tpair;
-    if (__builtin_expect(dt == 0 && *last == pair && cid <= 0xffff, 1)) {
-        if (__builtin_expect(cid <= 0xff && step + 128 < 256, 1)) {
+    if (__builtin_expect(dt == 0 && *last == pair, 1)) {
+        if (__builtin_expect(c->t4 && step + 128 < 256, 1)) {
             /* struct trc_comm4_rec as one little-endian word */
-            uint32_t w = TRC_COMM4 | (uint32_t)(flags & 0xff) << 8 | cid << 16 | (uint32_t)(uint8_t)step << 24;
+            uint32_t w = c->t4 | (uint32_t)(flags & 0xff) << 8 | (uint32_t)(uint8_t)step << 24;
             trc_put(&w, sizeof w);
             return;
         }
-        /* struct trc_comm8_rec as one little-endian word */
-        uint64_t w = TRC_COMM8 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)cid << 16 |
-                     (uint64_t)(uint32_t)(int32_t)v << 32;
-        trc_put(&w, sizeof w);
-        return;
+        if (cid <= 0xffff) {
+            /* struct trc_comm8_rec as one little-endian word */
+            uint64_t w = TRC_COMM8 | (uint64_t)(flags & 0xff) << 8 | (uint64_t)cid << 16 |
+                         (uint64_t)(uint32_t)(int32_t)v << 32;
+            trc_put(&w, sizeof w);
+            return;
+        }
     }
     *last = pair;
     /* struct trc_comm16_rec as two little-endian words: cheaper than building the struct on
@@ -144,6 +142,7 @@ static inline void trc_rec_block(struct trc_proc *p, int op, baton_chan *c, uint
             /* struct trc_block16_rec as one word, held back: the next record may fold it in */
             trc_w.pend = TRC_BLOCK16 | (uint64_t)(op & 0xff) << 8 | (uint64_t)trc_stamp() << 16 |
                          (uint64_t)id << 32 | (uint64_t)cid << 48;
+            trc_w.pend_proc = p;
             return;
         }
     }
