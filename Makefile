@@ -78,8 +78,10 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/config.mk
 $(BUILD)/libbaton.a: $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+# -z now: the library's calls into libc are bound at load time, not at their first call,
+# which would save the vector state on a (small) process stack (docs/runtime.md, Stacks).
 $(BUILD)/libbaton.so: $(LIB_OBJ)
-	$(CC) -shared $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
+	$(CC) -shared -Wl,-z,now -Wl,-z,relro $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
 $(BUILD)/libbatoncore.a: $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -178,6 +178,29 @@ static void timers_fire(void)
     }
 }
 
+/* ---- work for baton_run's stack -------------------------------------------------------------- */
+
+static void (*service_fn)(void);
+
+/* Runs fn on baton_run's own stack, for work too deep for a small process stack: the running
+ * process steps out to the scheduler's loop, which calls fn and resumes it at once (it goes
+ * first in the ready queue, so nothing else runs and the schedule is unchanged). */
+static void on_scheduler_stack(void (*fn)(void))
+{
+    struct trc_proc *self = trc_sched.cur;
+    if (!self) { /* on baton_run's stack already */
+        fn();
+        return;
+    }
+    service_fn = fn;
+    self->next = trc_sched.ready_head;
+    trc_sched.ready_head = self;
+    if (!trc_sched.ready_tail) trc_sched.ready_tail = self;
+    trc_sched.cur = NULL;
+    switch_to(&self->ctx, &trc_sched.main_ctx, NULL, 0, false);
+    trc_sched.cur = self;
+}
+
 /* ---- blocking ------------------------------------------------------------------------------ */
 
 void trc_suspend(void)
@@ -301,6 +324,7 @@ static struct trc_proc *spawn(const char *name, baton_fn *fn, void *arg, size_t 
     trc_sched.live++;
     if (TRC_ON()) trc_pid(p);
     ready_push(p);
+    if (__builtin_expect(trc_stack_helper_wanted(), 0)) on_scheduler_stack(trc_stack_helper_start);
     return p;
 }
 
@@ -440,6 +464,11 @@ static int loop(void)
         if (trc_sched.zombie) {
             proc_free(trc_sched.zombie);
             trc_sched.zombie = NULL;
+        }
+        if (service_fn) {
+            void (*fn)(void) = service_fn;
+            service_fn = NULL;
+            fn();
         }
         struct trc_proc *p = ready_pop();
         if (p) {

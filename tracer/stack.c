@@ -94,6 +94,7 @@ static pthread_mutex_t cut_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
     pthread_t thread;
     bool running, failed, atfork;
+    struct size_class *wanted; /* to be started for this class, from baton_run's stack */
     struct size_class *_Atomic cls;
     _Atomic unsigned wake;
     _Atomic bool sleeping, stop;
@@ -241,20 +242,35 @@ static void after_fork_child(void)
 {
     pthread_mutex_unlock(&cut_lock);
     helper.running = false;
+    helper.wanted = NULL;
     atomic_store(&helper.sleeping, false);
     atomic_store(&helper.stop, false);
 }
 
-/* Sets the helper to work for k, starting it first where there is a core for it. */
-static void helper_serve(struct size_class *k)
+/* Sets a running helper to work for k; else asks for one (trc_stack_helper_start). */
+static void helper_want(struct size_class *k)
 {
     if (helper.running) {
         if (atomic_load(&helper.cls) != k) {
             atomic_store(&helper.cls, k);
             helper_nudge();
         }
-        return;
+    } else if (!helper.failed) {
+        helper.wanted = k;
     }
+}
+
+bool trc_stack_helper_wanted(void)
+{
+    return helper.wanted != NULL;
+}
+
+/* Starts the helper for the class that wants it, where there is a core for it. */
+void trc_stack_helper_start(void)
+{
+    struct size_class *k = helper.wanted;
+    helper.wanted = NULL;
+    if (!k || helper.running) return;
     cpu_set_t cpus;
     if (helper.failed || sched_getaffinity(0, sizeof cpus, &cpus) != 0 || CPU_COUNT(&cpus) < 2) {
         helper.failed = true; /* one core: the helper would only take turns with the scheduler */
@@ -279,6 +295,7 @@ static void helper_serve(struct size_class *k)
 
 void trc_stack_rest(void)
 {
+    helper.wanted = NULL;
     if (!helper.running) return;
     atomic_store(&helper.stop, true);
     helper_nudge();
@@ -304,7 +321,7 @@ static int refill(struct size_class *k)
     if (!made) return -1;
     prepare(k, &sp, false);
     k->cur = sp;
-    if (made >= TRC_HELP_AFTER) helper_serve(k);
+    if (made >= TRC_HELP_AFTER) helper_want(k);
     return 0;
 }
 

@@ -62,6 +62,13 @@ static inline bool trc_stack_canary_ok(const struct trc_stack *st)
  * KiB below its usable bottom (a large frame can jump past a guard page).  Async-signal-safe. */
 bool trc_stack_fault_is_overflow(const struct trc_stack *st, const void *addr);
 
+/* True when the pool wants its helper thread started.  Starting a thread takes more stack
+ * than a small process has (the dynamic linker alone saves the whole vector state on its
+ * first call of a function), so the scheduler calls trc_stack_helper_start on baton_run's
+ * own stack. */
+bool trc_stack_helper_wanted(void);
+void trc_stack_helper_start(void);
+
 /* Stops the helper thread that prepares stacks ahead (stack.c), if one runs: baton_run calls
  * it before it returns, so no thread of the library outlives a run.  What the helper has
  * prepared stays in the pool. */

@@ -19,6 +19,17 @@
 
 Suite *tracer_proc_suite(void);
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN_OR(a, b) (a)
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN_OR(a, b) (a)
+#endif
+#endif
+#ifndef UNDER_ASAN_OR
+#define UNDER_ASAN_OR(a, b) (b)
+#endif
+
 #define ck_assert_has(hay, needle)                                                                 \
     ck_assert_msg(hay && strstr(hay, needle), "expected \"%s\" in:\n%s", needle, hay ? hay : "(null)")
 
@@ -135,6 +146,39 @@ START_TEST(stack_helper_ends_with_the_run)
         baton_chan_free(hold);
         if (two_cores()) ck_assert_int_eq(threads_during, before + 1);
         ck_assert_int_eq(threads_now(), before);
+    }
+}
+END_TEST
+
+/* A process on a compact one-page stack that spawns past the point where the helper starts,
+ * with most of its stack in use: starting a thread there (the dynamic linker alone saves the
+ * whole vector state on the stack at a first call) would overflow it, so the start happens
+ * on baton_run's stack. */
+static void compact_spawner(void *arg)
+{
+    (void)arg;
+    volatile char used[UNDER_ASAN_OR(512, 1536)];
+    used[0] = 1;
+    for (int i = 0; i < 3000; i++)
+        if (baton_go_stack("holder", holder, NULL, 4096) != 0) abort();
+    baton_close(hold);
+    (void)used[0];
+}
+
+static int compact_spawn_run(void)
+{
+    hold = baton_chan_int("hold", 0);
+    baton_set_stack_size(4096);
+    return baton_run(compact_spawner, NULL);
+}
+
+START_TEST(the_helper_starts_off_a_small_stack)
+{
+    for (int round = 0; round < 8; round++) {
+        char *err = NULL;
+        int status = in_child(compact_spawn_run, &err);
+        ck_assert_msg(status == 0, "round %d: status %d, stderr:\n%s", round, status, err ? err : "");
+        free(err);
     }
 }
 END_TEST
@@ -317,6 +361,7 @@ Suite *tracer_proc_suite(void)
     tcase_add_test(tc, hundred_thousand_live_processes);
     tcase_add_test(tc, stack_helper_ends_with_the_run);
     tcase_add_test(tc, fork_while_the_stack_helper_works);
+    tcase_add_test(tc, the_helper_starts_off_a_small_stack);
     tcase_add_test(tc, guard_page_overflow_names_the_process);
     tcase_add_test(tc, overflow_past_the_guarded_stacks_is_caught);
     tcase_add_test(tc, overflow_of_a_compact_stack_is_caught);
