@@ -1,8 +1,8 @@
 /* trace.c — the trace writer (see trace.h; layout in trace_format.h and
  * docs/trace-format.md).  Records are copied into one 64 KiB buffer, which the scheduler
  * write(2)s itself when it is full: the kernel's copy into the page cache costs about
- * 0.2 ns a byte, 3 ns per ping-pong round trip, less than handing buffers to a writer thread
- * did on a loaded 2-core machine (a wake-up, and a thread competing for the processes' core).
+ * 0.25 ns a byte, 2 ns per ping-pong round trip (8 bytes), less than handing buffers to a
+ * writer thread did, woken by a futex, polling or spinning (docs/runtime.md, Performance).
  * A crash loses at most the buffer being filled; its length grows only after a record is
  * complete, so a flush from a signal handler never writes half a record.
  * A stopping signal (SIGTERM, SIGINT, SIGHUP, when the program has not set a handler of its
