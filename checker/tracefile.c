@@ -306,6 +306,27 @@ __attribute__((always_inline)) static inline int comm_done(trf *r, struct trf_re
     return 1;
 }
 
+/* A COMM8 or COMM4 whose bytes are at p (p[0] its kind): the channel's remembered processes
+ * (its last put's sender, or its last pair), and for a COMM4 the value as a step from the
+ * channel's last one, added modulo 2^64 so that a damaged file cannot overflow. */
+static int short_comm(trf *r, struct trf_record *rec, const unsigned char *p, uint64_t at)
+{
+    memset(rec, 0, sizeof *rec);
+    rec->aux = p[1];
+    rec->chan = p[0] == TRC_COMM8 ? ld16(p + 2) : p[2];
+    if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
+    const struct chan_def *d = &r->chans[rec->chan - 1];
+    rec->value = p[0] == TRC_COMM8 ? (int32_t)ld32(p + 4)
+                                   : (int64_t)((uint64_t)d->last + (uint64_t)(int64_t)(int8_t)p[3]);
+    if (rec->aux & TRC_F_PUT) {
+        rec->sender = d->put;
+    } else {
+        rec->sender = d->snd;
+        rec->receiver = d->rcv;
+    }
+    return comm_done(r, rec, at);
+}
+
 int trf_next(trf *r, struct trf_record *rec)
 {
     if (r->failed) return -1;
@@ -318,39 +339,12 @@ int trf_next(trf *r, struct trf_record *rec)
     /* The fast path: a communication in short form, whole in the block, after the run. */
     if (r->in_len - r->in_pos >= MAXFIXED || fill(r, MAXFIXED) >= 8) {
         const unsigned char *p = r->in + r->in_pos;
-        if (p[0] == TRC_COMM8 && !r->complete && !r->expect_offers && !r->expect_waits) {
-            r->in_pos += 8;
-            r->off += 8;
-            memset(rec, 0, sizeof *rec);
-            rec->aux = p[1];
-            rec->chan = ld16(p + 2);
-            rec->value = (int32_t)ld32(p + 4);
-            if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
-            const struct chan_def *d = &r->chans[rec->chan - 1];
-            if (rec->aux & TRC_F_PUT) {
-                rec->sender = d->put;
-            } else {
-                rec->sender = d->snd;
-                rec->receiver = d->rcv;
-            }
-            return comm_done(r, rec, at);
-        }
-        if (p[0] == TRC_COMM4 && !r->complete && !r->expect_offers && !r->expect_waits) {
-            r->in_pos += 4;
-            r->off += 4;
-            memset(rec, 0, sizeof *rec);
-            rec->aux = p[1];
-            rec->chan = p[2];
-            if (rec->chan - 1 >= r->nchan) return fail(r, at, "communication on undefined channel %u", rec->chan);
-            const struct chan_def *d = &r->chans[rec->chan - 1];
-            rec->value = (int64_t)((uint64_t)d->last + (uint64_t)(int64_t)(int8_t)p[3]); /* wraps, never UB */
-            if (rec->aux & TRC_F_PUT) {
-                rec->sender = d->put;
-            } else {
-                rec->sender = d->snd;
-                rec->receiver = d->rcv;
-            }
-            return comm_done(r, rec, at);
+        if ((p[0] == TRC_COMM8 || p[0] == TRC_COMM4) && !r->complete && !r->expect_offers &&
+            !r->expect_waits) {
+            size_t n = p[0] == TRC_COMM8 ? 8 : 4;
+            r->in_pos += n;
+            r->off += n;
+            return short_comm(r, rec, p, at);
         }
         if (p[0] == TRC_BLOCK16 && !r->complete && !r->expect_offers && !r->expect_waits &&
             (p[1] == TRC_OP_SEND || p[1] == TRC_OP_RECV)) {
@@ -469,23 +463,8 @@ int trf_next(trf *r, struct trf_record *rec)
     case TRC_COMM8:
     case TRC_COMM16:
     case TRC_COMM:
-        if (kind == TRC_COMM4) {
-            rec->chan = b[2];
-            if (valid_chan(r, rec->chan)) {
-                const struct chan_def *d = &r->chans[rec->chan - 1];
-                rec->value = (int64_t)((uint64_t)d->last + (uint64_t)(int64_t)(int8_t)b[3]);
-                rec->sender = rec->aux & TRC_F_PUT ? d->put : d->snd;
-                rec->receiver = rec->aux & TRC_F_PUT ? 0 : d->rcv;
-            }
-        } else if (kind == TRC_COMM8) {
-            rec->chan = rd16(b + 2);
-            rec->value = (int32_t)rd32(b + 4);
-            if (valid_chan(r, rec->chan)) {
-                const struct chan_def *d = &r->chans[rec->chan - 1];
-                rec->sender = rec->aux & TRC_F_PUT ? d->put : d->snd;
-                rec->receiver = rec->aux & TRC_F_PUT ? 0 : d->rcv;
-            }
-        } else if (kind == TRC_COMM16) {
+        if (kind == TRC_COMM4 || kind == TRC_COMM8) return short_comm(r, rec, b, at);
+        if (kind == TRC_COMM16) {
             rec->chan = rd32(b + 4);
             rec->sender = rd16(b + 8);
             rec->receiver = rd16(b + 10);

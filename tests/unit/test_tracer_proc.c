@@ -208,7 +208,7 @@ static void forking_main(void *arg)
 }
 
 /* fork(2) in the middle of a run with a helper at work: the child neither hangs on the
- * helper's lock nor waits for a thread it does not have. */
+ * helper's lock nor has a thread left when its run ends, and the parent's run goes on. */
 START_TEST(fork_while_the_stack_helper_works)
 {
     int before = threads_now();
