@@ -15,8 +15,8 @@
 
 /* Binding powers, loosest first; see parser.h. */
 enum prec {
-    L_LOWEST, L_DOUBLEAT, L_INTERLEAVE, L_PAR, L_INTCHOICE, L_EXTCHOICE, L_INTERRUPT,
-    L_SLIDING, L_SEQ, L_PREFIX, L_HIDE, L_FIELDS, L_DOT, L_OR, L_AND, L_NOT, L_CMP, L_ADD,
+    L_LOWEST, L_DOUBLEAT, L_HIDE, L_INTERLEAVE, L_PAR, L_INTCHOICE, L_EXTCHOICE, L_INTERRUPT,
+    L_SLIDING, L_SEQ, L_PREFIX, L_FIELDS, L_DOT, L_OR, L_AND, L_NOT, L_CMP, L_ADD,
     L_MUL, L_HASH, L_CONCAT, L_APP,
 };
 
@@ -608,7 +608,11 @@ static struct ast_node *expr(struct parser *P, int min)
         if (binop(t, &b)) {
             if (b.prec < min) break;
             advance(P);
-            struct ast_node *right = expr(P, b.right ? b.prec : b.prec + 1);
+            /* The hidden set ends at the next process operator: `P \ A [] Q` is
+             * `(P \ A) [] Q`, while L_HIDE, the loosest process level, makes the hidden
+             * process everything before the `\`: `P [] Q \ A` is `(P [] Q) \ A`. */
+            int rmin = b.prec == L_HIDE ? L_DOT : b.right ? b.prec : b.prec + 1;
+            struct ast_node *right = expr(P, rmin);
             left = tall(P, ast_new2(P->a, (enum ast_kind)b.node, loc, left, right));
             if (b.prec == L_CMP || b.prec == L_DOUBLEAT) {
                 struct binop c;

@@ -3,13 +3,15 @@
  * collecting every syntax error it can recover from.
  *
  * Precedence, loosest first (all left-associative unless noted):
- *   if/let/lambda/replicated operators (extend as far right as possible), `@@`, `|||`,
- *   `[| |]` `[ || ]` `[ <-> ]` `[| |>`, `|~|`, `[]` `[+ +]`, `/\` `/+ +\`, `[>`, `;`,
- *   `->` `&` (right), `\` `|\` (hiding binds tighter than every binary process operator, as
- *   in FDR 3/4: `P \ A [] Q` is `(P \ A) [] Q`), `?` `!` `$` fields, `.` (right), `or`, `and`,
- *   `not`, comparisons (non-associative), `+` `-`, `*` `/` `%`, `#`, `^`, application and
- *   renaming `[[ ]]`.
- *
+ *   if/let/lambda/replicated operators (extend as far right as possible), `@@`, `\` `|\`,
+ *   `|||`, `[| |]` `[ || ]` `[ <-> ]` `[| |>`, `|~|`, `[]` `[+ +]`, `/\` `/+ +\`, `[>`, `;`,
+ *   `->` `&` (right), `?` `!` `$` fields, `.` (right), `or`, `and`, `not`, comparisons
+ *   (non-associative), `+` `-`, `*` `/` `%`, `#`, `^`, application and renaming `[[ ]]`.
+ *   Hiding is the loosest process operator on its left (libcspm's `%left "\\"` below `|||`):
+ *   `P [| A |] Q \ H` is `(P [| A |] Q) \ H` and `a -> P \ H` is `(a -> P) \ H`; its set
+ *   ends at the next process operator (libcspm's hide_parsing.csp): `P \ H ||| Q` is
+ *   `(P \ H) ||| Q`.
+
  * Ownership: cspm_load_* return a module owning its arena (files, tokens, AST) and its
  * diagnostics; cspm_module_free releases everything at once. */
 #ifndef BATON_MODEL_PARSER_H

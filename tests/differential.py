@@ -17,7 +17,9 @@ and comparing the sets of states reachable after it:
               implementation must not diverge, and traces and failures are compared.
 
 A verdict is compared only when the oracle's depth can see it: baton's counterexample must be
-shorter than the depth, and a failure the oracle finds must be within it.  A counterexample
+shorter than the depth, and a failure the oracle finds must be within it.  Half of the random
+terms are printed with the fewest parentheses the precedence rules allow (term_bare), hiding
+mixed with every other operator, so a parser that groups differently changes verdicts.  A counterexample
 may be longer than the oracle's shortest (baton's breadth-first search counts taus as steps)
 but never shorter.  The run is
 deterministic (a fixed seed), so a mismatch reproduces.
@@ -231,7 +233,7 @@ def random_term(rng, names, depth):
         if rng.random() < 0.4:
             return ("prefix", e, ("call", rng.randrange(names)))
         return ("prefix", e, random_term(rng, names, depth - 1))
-    if r < 0.65:
+    if r < 0.72:  # often, so that hiding meets every other operator unparenthesised
         return ("hide", random_term(rng, names, depth - 1), rng.choice(EVENTS))
     op = rng.choice(BINARY)
     left, right = random_term(rng, names, depth - 1), random_term(rng, names, depth - 1)
@@ -355,7 +357,7 @@ def term_cspm(t, prefix):
         return "STOP"
     if k == "skip":
         return "SKIP"
-    if k == "prefix":  # parenthesised: hiding binds tighter than -> (a -> P \\ A is a -> (P \\ A))
+    if k == "prefix":
         return f"({t[1]} -> {term_cspm(t[2], prefix)})"
     if k == "call":
         return f"{prefix}_{t[1]}"
@@ -369,7 +371,41 @@ def term_cspm(t, prefix):
     return f"({term_cspm(t[1], prefix)} {op} {term_cspm(t[2], prefix)})"
 
 
-def random_system(rng, prefix):
+# Binding levels of the printed operators, as baton's parser and libcspm's grammar have them
+# (loosest first): hiding 0 on its left, then [| |], |~|, [] , /\ and /+ +\, [>, ;, ->.
+LEVEL = {"hide": 0, "par": 2, "int": 3, "ext": 4, "intr": 5, "sintr": 5, "slide": 6, "seq": 7,
+         "prefix": 8}
+
+
+def term_bare(t, prefix, lo=0):
+    """t in CSPm with the fewest parentheses the precedence rules allow, so that the verdicts
+    also test the parser: lo is the loosest operator that may stand bare here.  Hiding may
+    stand bare only where nothing looser is being parsed (lo 0): a `\\` ends the right
+    operand of every other operator and the body of a prefix, and then hides everything
+    before it."""
+    k = t[0]
+    if k in ("stop", "skip", "call"):
+        return term_cspm(t, prefix)
+    level = LEVEL[k]
+    if level < lo:
+        return "(" + term_bare(t, prefix, 0) + ")"
+    if k == "hide":
+        return f"{term_bare(t[1], prefix, 0)} \\ {{{t[2]}}}"
+    if k == "prefix":
+        return f"{t[1]} -> {term_bare(t[2], prefix, level)}"
+    left = t[1]
+    # a hidden left operand stays bare at the top: `P \\ {a} [] Q` is `(P \\ {a}) [] Q`
+    lside = term_bare(left, prefix, 0 if left[0] == "hide" and lo == 0 else level)
+    right = term_bare(t[-1], prefix, level + 1)
+    if k in ("par", "sintr"):
+        sync = ", ".join(t[2])
+        op = f"[| {{{sync}}} |]" if k == "par" else f"/+ {{{sync}}} +\\"
+    else:
+        op = {"ext": "[]", "int": "|~|", "seq": ";", "intr": "/\\", "slide": "[>"}[k]
+    return f"{lside} {op} {right}"
+
+
+def random_system(rng, prefix, bare=False):
     """A few mutually recursive definitions: (CSPm text, LTS of the first), or None when the
     process has too many states to enumerate."""
     names = rng.randint(1, 3)
@@ -377,7 +413,8 @@ def random_system(rng, prefix):
     lts = term_lts(("call", 0), defs)
     if lts is None:
         return None
-    text = "\n".join(f"{prefix}_{i} = {term_cspm(d, prefix)}" for i, d in enumerate(defs))
+    show = term_bare if bare else term_cspm
+    text = "\n".join(f"{prefix}_{i} = {show(d, prefix)}" for i, d in enumerate(defs))
     return text, lts
 
 
@@ -432,7 +469,7 @@ def main():
             # firing rules the oracle applies itself
             made = None
             while made is None:
-                made = random_system(rng, f"I{k}")
+                made = random_system(rng, f"I{k}", bare=k % 6 == 5)
             text.append(made[0])
             pairs[k] = (spec, made[1])
         elif k % 3 == 1:

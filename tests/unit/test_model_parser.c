@@ -93,6 +93,92 @@ START_TEST(process_precedence)
 }
 END_TEST
 
+/* Every pair of binary process operators, printed without parentheses, parses as its
+ * parenthesised form.  Levels are libcspm's (Parser.ppy, loosest first): `|||`; the parallel
+ * operators; `|~|`; `[]` `[+ +]`; `/\` `/+ +\`; `[>`; `;`; then `->` and `&` (right).  All
+ * are left-associative (libcspm makes the parallels non-associative; baton reads them left).
+ * Hiding is loosest of all on its left and ends at the next process operator on its right:
+ * `P [| A |] Q \ H` is `(P [| A |] Q) \ H` and `P \ H ||| Q` is `(P \ H) ||| Q` (libcspm's
+ * hide_parsing.csp pins the second; FDR's protocols, written `SND [|…|] RCV \ {|…|}`, rely
+ * on the first). */
+static const struct {
+    const char *fmt;   /* the operator between two processes */
+    int level;
+} proc_ops[] = {
+    {"%s ||| %s", 1},      {"%s [| A |] %s", 2}, {"%s [A || B] %s", 2}, {"%s [c <-> d] %s", 2},
+    {"%s [| A |> %s", 2},  {"%s |~| %s", 3},     {"%s [] %s", 4},       {"%s [+ A +] %s", 4},
+    {"%s /\\ %s", 5},      {"%s /+ A +\\ %s", 5}, {"%s [> %s", 6},       {"%s ; %s", 7},
+};
+enum { NPROC_OPS = sizeof proc_ops / sizeof proc_ops[0] };
+
+static char *apply(int op, const char *l, const char *r, int paren)
+{
+    char *body = NULL, *out = NULL;
+    ck_assert_int_ge(asprintf(&body, proc_ops[op].fmt, l, r), 0);
+    if (!paren) return body;
+    ck_assert_int_ge(asprintf(&out, "(%s)", body), 0);
+    free(body);
+    return out;
+}
+
+START_TEST(operator_pairs)
+{
+    int x = _i / NPROC_OPS, y = _i % NPROC_OPS;
+    /* P x Q y R */
+    char *plain_l = apply(x, "P", "Q", 0), *plain = apply(y, plain_l, "R", 0);
+    char *want;
+    if (proc_ops[x].level >= proc_ops[y].level) {
+        char *in = apply(x, "P", "Q", 1);
+        want = apply(y, in, "R", 1);
+        free(in);
+    } else {
+        char *in = apply(y, "Q", "R", 1);
+        want = apply(x, "P", in, 1);
+        free(in);
+    }
+    CHECK_EXPR(plain, want);
+    free(plain_l), free(plain), free(want);
+
+    /* hiding after the pair's first operator, and before it */
+    char *pq = apply(x, "P", "Q", 0), *text = NULL, *w = NULL, *pqp = apply(x, "P", "Q", 1);
+    ck_assert_int_ge(asprintf(&text, "%s \\ H", pq), 0);
+    ck_assert_int_ge(asprintf(&w, "(%s \\ H)", pqp), 0);
+    CHECK_EXPR(text, w);
+    free(text), free(w);
+    char *hq = apply(x, "P \\ H", "Q", 0), *hqp = apply(x, "(P \\ H)", "Q", 1);
+    CHECK_EXPR(hq, hqp);
+    free(pq), free(pqp), free(hq), free(hqp);
+
+    /* a prefix and a guard bind tighter than every binary operator, on either side */
+    char *l1 = apply(x, "a -> P", "Q", 0), *l1p = apply(x, "(a -> P)", "Q", 1);
+    CHECK_EXPR(l1, l1p);
+    char *r1 = apply(x, "P", "a -> Q", 0), *r1p = apply(x, "P", "(a -> Q)", 1);
+    CHECK_EXPR(r1, r1p);
+    char *g1 = apply(x, "g & P", "Q", 0), *g1p = apply(x, "(g & P)", "Q", 1);
+    CHECK_EXPR(g1, g1p);
+    char *g2 = apply(x, "P", "g & Q", 0), *g2p = apply(x, "P", "(g & Q)", 1);
+    CHECK_EXPR(g2, g2p);
+    free(l1), free(l1p), free(r1), free(r1p), free(g1), free(g1p), free(g2), free(g2p);
+}
+END_TEST
+
+START_TEST(hiding_precedence)
+{
+    CHECK_EXPR("a -> P \\ {a}", "((a -> P) \\ {a})");
+    CHECK_EXPR("c?x -> d!x -> P \\ {|c|}", "((c?x -> (d!x -> P)) \\ {|c|})");
+    CHECK_EXPR("g & P \\ H", "((g & P) \\ H)");
+    CHECK_EXPR("P \\ H \\ K", "((P \\ H) \\ K)");
+    CHECK_EXPR("P \\ H ||| Q \\ K", "(((P \\ H) ||| Q) \\ K)");
+    CHECK_EXPR("SND [| {|a, d|} |] (C1 ||| C2) [| {|b, c|} |] RCV \\ {|a, b, c, d|}",
+               "(((SND [| {|a, d|} |] (C1 ||| C2)) [| {|b, c|} |] RCV) \\ {|a, b, c, d|})");
+    CHECK_EXPR("P \\ diff(Events, {a}) [] Q", "((P \\ diff(Events, {a})) [] Q)");
+    CHECK_EXPR("P \\ A[[a <- b]]", "(P \\ (A[[a <- b]]))");
+    CHECK_EXPR("if b then P else Q \\ H", "(if b then P else (Q \\ H))");
+    CHECK_EXPR("[] x : S @ P(x) \\ H", "([] x <- S @ (P(x) \\ H))");
+    CHECK_EXPR("let Q = P within Q \\ H", "(let\n    Q = P\nwithin (Q \\ H))");
+}
+END_TEST
+
 START_TEST(replicated_operators)
 {
     CHECK_EXPR("[] x : S @ a -> P [] Q", "([] x <- S @ ((a -> P) [] Q))");
@@ -304,6 +390,8 @@ Suite *model_parser_suite(void)
     TCase *tc = tcase_create("parser");
     tcase_add_test(tc, arithmetic_precedence);
     tcase_add_test(tc, process_precedence);
+    tcase_add_loop_test(tc, operator_pairs, 0, NPROC_OPS * NPROC_OPS);
+    tcase_add_test(tc, hiding_precedence);
     tcase_add_test(tc, replicated_operators);
     tcase_add_test(tc, values);
     tcase_add_test(tc, declarations);
