@@ -55,12 +55,16 @@ static size_t str_hash(const char *s, size_t n)
  * (its diagnostics are dropped: the caller reports the trace's line instead). */
 static const value *eval_text(struct replay_ctx *c, const char *text, size_t len)
 {
-    size_t before = c->m->diags.count;
+    struct diag_list *d = &c->m->diags;
+    size_t before = d->count, dropped = d->dropped, repeated = d->repeated, total = diag_count(d);
     struct ast_node *e = cspm_parse_expression(c->m, text, len);
-    const value *v = e && c->m->diags.count == before ? eval_expr(c->ev, e) : NULL;
-    if (c->m->diags.count != before) {
-        for (size_t i = before; i < c->m->diags.count; i++) free(c->m->diags.items[i].msg);
-        c->m->diags.count = before;
+    const value *v = e && diag_count(d) == total ? eval_expr(c->ev, e) : NULL;
+    if (diag_count(d) != total) {
+        for (size_t i = before; i < d->count; i++) free(d->items[i].msg);
+        d->count = before;
+        d->dropped = dropped;
+        d->repeated = repeated;
+        d->last = NULL;
         v = NULL;
     }
     return v;

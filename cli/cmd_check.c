@@ -449,6 +449,30 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     system_free(impl);
 }
 
+/* Any evaluation error met while checking an assertion makes it an ERROR, whatever the
+ * search concluded: a branch that could not be evaluated is not a branch that is absent, so
+ * neither PASS nor FAIL can be trusted.  The message is the first error, located; each
+ * distinct error prints on stderr once (the diagnostics list keeps repeats once). */
+static void evaluation_errors(struct cspm_module *m, size_t kept, size_t total,
+                              struct rpt_assertion *a)
+{
+    for (size_t k = kept; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
+    if (diag_count(&m->diags) == total) return;
+    const struct diag *first = kept < m->diags.count ? &m->diags.items[kept] : m->diags.last;
+    a->result = RPT_ERROR;
+    rpt_forget_counterexample(a);
+    if (!first) {
+        set_message(a, "%s", "an evaluation error (not shown: too many errors)");
+        return;
+    }
+    char where[512];
+    snprintf(where, sizeof where, "%s:%u:%u", first->loc.file ? first->loc.file->path : "?",
+             first->loc.line, first->loc.col);
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s: evaluation error: %s", where, first->msg);
+    set_message(a, "%s", buf);
+}
+
 /* ---- the command ---- */
 
 /* FILE's text with each --assert appended as an assertion of its own. */
@@ -522,9 +546,9 @@ int cmd_check(int argc, char **argv)
         if (seen++ < skip) continue;
         struct rpt_assertion *a = rpt_add(&report);
         if (!a) break;
-        size_t before = m->diags.count;
+        size_t kept = m->diags.count, errors = diag_count(&m->diags);
         check_one(&c, d, a);
-        for (size_t k = before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
+        evaluation_errors(m, kept, errors, a);
     }
     if (o.json)
         rpt_json(stdout, &report);

@@ -2,36 +2,60 @@
 #include "model/diag.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+static bool same_place(struct cspm_loc a, struct cspm_loc b)
+{
+    return a.file == b.file && a.line == b.line && a.col == b.col;
+}
+
 void diag_error(struct diag_list *d, struct cspm_loc loc, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = NULL;
+    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
+    va_end(ap);
+    d->last = NULL;
+    if (!msg) {
+        d->dropped++;
+        return;
+    }
+    /* The same error met again (a search meets one bad term from many states) is counted,
+     * not kept twice, so it prints once. */
+    for (size_t i = 0; i < d->count; i++)
+        if (same_place(d->items[i].loc, loc) && strcmp(d->items[i].msg, msg) == 0) {
+            free(msg);
+            d->repeated++;
+            d->last = &d->items[i];
+            return;
+        }
     if (d->count >= DIAG_MAX) {
+        free(msg);
         d->dropped++;
         return;
     }
     if (d->count == d->cap) {
         size_t cap = d->cap ? 2 * d->cap : 8;
         struct diag *items = realloc(d->items, cap * sizeof *items);
-        if (!items) { d->dropped++; return; }
+        if (!items) {
+            free(msg);
+            d->dropped++;
+            return;
+        }
         d->items = items;
         d->cap = cap;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = NULL;
-    if (vasprintf(&msg, fmt, ap) < 0) msg = NULL;
-    va_end(ap);
-    if (!msg) { d->dropped++; return; }
     d->items[d->count].loc = loc;
     d->items[d->count].msg = msg;
-    d->count++;
+    d->last = &d->items[d->count++];
 }
 
 size_t diag_count(const struct diag_list *d)
 {
-    return d->count + d->dropped;
+    return d->count + d->dropped + d->repeated;
 }
 
 /* The bytes of line LINE of F (without its newline) in *start / *len; 0 if there is none. */

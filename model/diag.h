@@ -39,13 +39,16 @@ struct diag_list {
     struct diag *items;
     size_t count, cap;
     size_t dropped;         /* errors past DIAG_MAX */
+    size_t repeated;        /* errors equal to a kept one (place and message): kept once */
+    const struct diag *last;  /* the kept diagnostic the latest error is, or NULL */
 };
 
-/* Records an error at LOC.  Never fails: without memory the message is dropped. */
+/* Records an error at LOC, once: an error with the place and message of one already kept is
+ * only counted.  Never fails: without memory the message is dropped. */
 void diag_error(struct diag_list *d, struct cspm_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Total number of errors recorded, kept or dropped. */
+/* Total number of errors recorded, kept, repeated or dropped: it grows with every error. */
 size_t diag_count(const struct diag_list *d);
 
 /* Prints every diagnostic as shown above, in the order they were found. */

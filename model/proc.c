@@ -217,11 +217,17 @@ static void add(struct list *l, const value *event, const value *target)
 
 static int trans(struct proc_sem *sem, const value *p, struct list *out, int depth);
 
-/* The transitions of an operand, into a fresh list the caller frees. */
+/* The transitions of an operand, into a fresh list the caller frees.  A transition that could
+ * not be made (its target failed to evaluate, or memory ran out) fails the whole list: a
+ * dropped branch would silently change the verdict. */
 static int sub(struct proc_sem *sem, const value *p, struct list *l, int depth)
 {
     memset(l, 0, sizeof *l);
-    return trans(sem, p, l, depth + 1);
+    int r = trans(sem, p, l, depth + 1);
+    if (r == 0 && !l->oom) return 0;
+    free(l->v);
+    memset(l, 0, sizeof *l);
+    return -1;
 }
 
 static const value *mk(struct proc_sem *sem, int op, const value *const *items, size_t n)

@@ -40,23 +40,32 @@ struct rpt_assertion *rpt_add(struct rpt_file *f)
     return a;
 }
 
+void rpt_forget_counterexample(struct rpt_assertion *a)
+{
+    free(a->kind);
+    free(a->event);
+    a->kind = a->event = NULL;
+    a->event_missing = false;
+    strings_free(&a->trace);
+    strings_free(&a->refusal);
+    for (size_t k = 0; k < a->ncomponents; k++) {
+        free(a->components[k].name);
+        free(a->components[k].where);
+        free(a->components[k].state);
+        strings_free(&a->components[k].last);
+    }
+    free(a->components);
+    a->components = NULL;
+    a->ncomponents = 0;
+}
+
 void rpt_file_free(struct rpt_file *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         struct rpt_assertion *a = &f->a[i];
         free(a->text);
-        free(a->kind);
-        free(a->event);
         free(a->message);
-        strings_free(&a->trace);
-        strings_free(&a->refusal);
-        for (size_t k = 0; k < a->ncomponents; k++) {
-            free(a->components[k].name);
-            free(a->components[k].where);
-            free(a->components[k].state);
-            strings_free(&a->components[k].last);
-        }
-        free(a->components);
+        rpt_forget_counterexample(a);
     }
     free(f->a);
     free(f->file);

@@ -54,6 +54,8 @@ int rpt_push(struct rpt_strings *l, const char *s);
 /* A new zeroed assertion at the end of f, or NULL. */
 struct rpt_assertion *rpt_add(struct rpt_file *f);
 void rpt_file_free(struct rpt_file *f);
+/* Frees and clears a's counterexample (kind, trace, event, refusal, components). */
+void rpt_forget_counterexample(struct rpt_assertion *a);
 
 /* Counts of results. */
 void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *error, size_t *limit);

@@ -99,3 +99,17 @@ stdout "where": "examples/philosophers/philosophers.csp:10"
 $ baton check tests/corpus/priority.csp --assert 'BOTH :[has trace]: <done> :[tau priority over]: {done}'
 exit 1
 stdout then done, which the process cannot perform
+
+# An evaluation error met while exploring is an ERROR (exit 2) with its place, never a changed
+# verdict, and each error prints once on stderr however often the search meets it (five
+# assertions meet the division by zero; the file has four distinct errors).
+$ baton check tests/corpus/evaluation_errors.csp 2>&1 >/dev/null | grep -c ': error: '
+exit 0
+stdout 4
+
+$ baton check tests/corpus/evaluation_errors.csp --assert 'a -> STOP [T= P5'
+exit 2
+stdout ERROR assert a -> STOP [T= P5
+stdout evaluation_errors.csp:11:25: evaluation error: head of the empty sequence
+stdout 1 assertion: 0 passed, 0 failed, 1 error
+stderr evaluation_errors.csp:11:25: error: head of the empty sequence

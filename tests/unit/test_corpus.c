@@ -5,6 +5,8 @@
  *     assert SYSTEM :[deadlock free]
  *     -- expect: fail len=4          (4 = events before the violation in the counterexample)
  *     assert SPEC [T= IMPL
+ *     -- expect: error "3:17: evaluation error: value 9"   (the message contains the text)
+ *     assert SYSTEM :[deadlock free]
  *
  * Each file is one Check test: `baton check --format json FILE` must give every assertion its
  * expected result and, where a length is given, a counterexample of exactly that length. */
@@ -18,9 +20,12 @@
 
 struct expectation {
     int line;      /* line of the assert it precedes */
-    int fails;     /* 1: expect fail, 0: expect pass */
+    int fails;     /* 1: expect fail, 0: expect pass, 2: expect error */
     int len;       /* counterexample length, or -1 when not given */
+    char message[160];  /* error: text the message must contain ("" for any) */
 };
+
+static const char *const result_words[] = {"pass", "fail", "error"};
 
 enum { MAX_ASSERTS = 512 };
 
@@ -30,7 +35,7 @@ static int parse_expectations(const char *text, struct expectation *v, int max, 
                               int *why_line)
 {
     int n = 0, lineno = 0, pending = 0;
-    struct expectation cur = {0, 0, -1};
+    struct expectation cur = {0, 0, -1, ""};
     for (const char *line = text; line && *line; ) {
         const char *end = strchr(line, '\n');
         size_t len = end ? (size_t)(end - line) : strlen(line);
@@ -41,14 +46,21 @@ static int parse_expectations(const char *text, struct expectation *v, int max, 
             p += 10;
             while (*p == ' ') p++;
             cur.len = -1;
-            if (strncmp(p, "pass", 4) == 0) {
+            cur.message[0] = 0;
+            if (strncmp(p, "error", 5) == 0) {
+                cur.fails = 2;
+                const char *q = memchr(p, '"', (size_t)(line + len - p)), *e = NULL;
+                if (q) e = memchr(q + 1, '"', (size_t)(line + len - q - 1));
+                if (q && e && (size_t)(e - q - 1) < sizeof cur.message)
+                    snprintf(cur.message, sizeof cur.message, "%.*s", (int)(e - q - 1), q + 1);
+            } else if (strncmp(p, "pass", 4) == 0) {
                 cur.fails = 0;
             } else if (strncmp(p, "fail", 4) == 0) {
                 cur.fails = 1;
                 const char *l = strstr(p, "len=");
                 if (l && l < line + len) cur.len = atoi(l + 4);
             } else {
-                *why = "an expectation must be 'pass' or 'fail [len=N]'";
+                *why = "an expectation must be 'pass', 'fail [len=N]' or 'error [\"text\"]'";
                 *why_line = lineno;
                 return -1;
             }
@@ -121,8 +133,10 @@ START_TEST(corpus_file)
     snprintf(cmd, sizeof cmd, "baton check --format json '%s'", path);
     struct outcome o;
     ck_assert_int_eq(run_command(cmd, &o), 0);
-    ck_assert_msg(o.status == 0 || o.status == 1, "%s: baton check exited %d\n%.2000s", path,
-                  o.status, o.err);
+    int errors = 0;
+    for (int i = 0; i < n; i++) errors += want[i].fails == 2;
+    ck_assert_msg(o.status == 0 || o.status == 1 || (errors && o.status == 2),
+                  "%s: baton check exited %d\n%.2000s", path, o.status, o.err);
     json_error_t jerr;
     json_t *doc = json_loads(o.out, 0, &jerr);
     ck_assert_msg(doc != NULL, "%s: output is not JSON (%s)\n%.2000s", path, jerr.text, o.out);
@@ -136,11 +150,14 @@ START_TEST(corpus_file)
         const char *result = json_string_value(json_object_get(a, "result"));
         ck_assert_msg(line == want[i].line, "%s: assertion %d is on line %d, expected line %d",
                       path, i + 1, line, want[i].line);
-        ck_assert_msg(result && strcmp(result, want[i].fails ? "fail" : "pass") == 0,
+        const char *message = json_string_value(json_object_get(a, "message"));
+        ck_assert_msg(result && strcmp(result, result_words[want[i].fails]) == 0,
                       "%s:%d: %s, expected %s (%s)", path, line, result ? result : "no result",
-                      want[i].fails ? "fail" : "pass",
-                      json_string_value(json_object_get(a, "message")) ?: "");
-        if (want[i].fails && want[i].len >= 0) {
+                      result_words[want[i].fails], message ?: "");
+        ck_assert_msg(!want[i].message[0] || (message && strstr(message, want[i].message)),
+                      "%s:%d: message \"%s\" does not contain \"%s\"", path, line,
+                      message ?: "", want[i].message);
+        if (want[i].fails == 1 && want[i].len >= 0) {
             json_t *trace = json_object_get(json_object_get(a, "counterexample"), "trace");
             ck_assert_msg(json_is_array(trace), "%s:%d: no counterexample trace", path, line);
             ck_assert_msg((int)json_array_size(trace) == want[i].len,

@@ -41,7 +41,8 @@ static const char *show(const char *expr)
     const value *v = eval_expr(ev, e);
     if (!v) {
         ck_assert_uint_gt(diag_count(&m->diags), before);
-        const struct diag *d = &m->diags.items[m->diags.count - 1];
+        const struct diag *d = m->diags.last;
+        ck_assert_ptr_nonnull(d);
         snprintf(out, sizeof out, "ERROR %u:%u: %s", d->loc.line, d->loc.col, d->msg);
         return out;
     }
