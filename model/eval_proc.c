@@ -32,6 +32,29 @@ static void splice(struct evaluator *ev, struct vec *out, const value *p, int op
     }
 }
 
+/* An operand of |~|, which the semantics reaches only by a tau: evaluated when that tau is
+ * taken (a THUNK), so recursion through internal choice is well founded — DIV = DIV |~| DIV
+ * is the process whose only move is a tau to itself, as in FDR.  A prefix is cheap and its
+ * continuation already waits, so it is built at once. */
+static const value *passive(struct evaluator *ev, const struct ast_node *n,
+                            const struct env *env, struct scope *sc)
+{
+    if (n->kind == AST_PREFIX) return proc_of(ev, n, env, sc);
+    return ev_thunk(ev, n, env, sc);
+}
+
+/* The operands of a nest of binary |~| (P |~| Q |~| R is one three-way choice). */
+static void int_choice_operands(struct evaluator *ev, const struct ast_node *n,
+                                const struct env *env, struct scope *sc, struct vec *out)
+{
+    if (n->kind == AST_INT_CHOICE) {
+        int_choice_operands(ev, n->kids[0], env, sc, out);
+        int_choice_operands(ev, n->kids[1], env, sc, out);
+    } else {
+        vec_push(ev, out, passive(ev, n, env, sc));
+    }
+}
+
 static const value *nary(struct evaluator *ev, int op, struct vec *v)
 {
     if (op == PROC_EXT && v->n == 1) return v->v[0];
@@ -246,12 +269,14 @@ struct rep {
     const struct ast_node *body, *alpha, *ties, *tie_stmts;
     struct scope *sc;
     struct vec procs, alphas;
+    bool passive;                 /* |~|: the operands wait for their tau */
 };
 
 static void rep_one(struct evaluator *ev, const struct env *env, void *data)
 {
     struct rep *r = data;
-    vec_push(ev, &r->procs, proc_of(ev, r->body, env, r->sc));
+    vec_push(ev, &r->procs, r->passive ? passive(ev, r->body, env, r->sc)
+                                       : proc_of(ev, r->body, env, r->sc));
     if (r->alpha)
         vec_push(ev, &r->alphas, ev_event_set(ev, ev_eval(ev, r->alpha, env, r->sc), r->alpha->loc));
     if (r->ties) {
@@ -326,6 +351,7 @@ static const value *replicated(struct evaluator *ev, const struct ast_node *n,
         r.body = k[1];
         break;
     }
+    r.passive = n->kind == AST_REP_INT_CHOICE;
     ev_stmts(ev, stmts, 0, env, sc, rep_one, &r);
     size_t m = r.procs.n;
     const value *const *P = r.procs.v;
@@ -400,11 +426,14 @@ const value *ev_process(struct evaluator *ev, const struct ast_node *n, const st
                            proc_of(ev, k[1], env, sc));
         /* fall through */
     case AST_INT_CHOICE: {
-        int op = n->kind == AST_EXT_CHOICE ? PROC_EXT : PROC_INT;
         struct vec v = {0};
-        splice(ev, &v, proc_of(ev, k[0], env, sc), op);
-        splice(ev, &v, proc_of(ev, k[1], env, sc), op);
-        return ev_proc(ev, op, v.v, v.n);
+        if (n->kind == AST_INT_CHOICE) {
+            int_choice_operands(ev, n, env, sc, &v);
+            return ev_proc(ev, PROC_INT, v.v, v.n);
+        }
+        splice(ev, &v, proc_of(ev, k[0], env, sc), PROC_EXT);
+        splice(ev, &v, proc_of(ev, k[1], env, sc), PROC_EXT);
+        return ev_proc(ev, PROC_EXT, v.v, v.n);
     }
     case AST_INTERLEAVE:
         if (T)

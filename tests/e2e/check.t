@@ -113,3 +113,18 @@ stdout ERROR assert a -> STOP [T= P5
 stdout evaluation_errors.csp:11:25: evaluation error: head of the empty sequence
 stdout 1 assertion: 0 passed, 0 failed, 1 error
 stderr evaluation_errors.csp:11:25: error: head of the empty sequence
+
+# Recursion through |~|, a prefix, or the right of ; [> [| |> is well founded (DIV = DIV |~|
+# DIV diverges, tests/corpus/unguarded_recursion.csp); recursion a term needs for its own
+# first moves is an error at its place.
+$ baton check tests/e2e/data/ill_founded.csp
+exit 2
+stdout 8 assertions: 1 passed, 0 failed, 7 errors
+stdout PASS  assert OK :[deadlock free [F]]
+stderr ill_founded.csp:4:6: error: 'P1' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:5:20: error: 'P2' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:6:6: error: 'P3' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:7:6: error: 'P4' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:8:13: error: 'P5' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:9:21: error: 'P6' is defined in terms of itself (unguarded recursion)
+stderr ill_founded.csp:10:6: error: 'P7' is defined in terms of itself (unguarded recursion)
