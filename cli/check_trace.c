@@ -663,9 +663,17 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
         }
     }
     struct compile_error err;
+    size_t kept = m->diags.count, errors = diag_count(&m->diags);
     spec = compile_system(eval_sem(ev), events, p, o->lim.max_states, &err);
+    /* An evaluation error met while compiling is the answer, printed once with its place. */
+    for (size_t k = kept; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
+    if (spec && diag_count(&m->diags) != errors) {
+        system_free(spec);
+        spec = NULL;
+        goto out;
+    }
     if (!spec) {
-        fprintf(stderr, "baton: %s\n", err.message);
+        if (diag_count(&m->diags) == errors) fprintf(stderr, "baton: %s\n", err.message);
         status = err.limit ? EXIT_LIMIT : EXIT_INPUT;
         goto out;
     }

@@ -139,3 +139,10 @@ stdout right.1 listed 6 times
 $ baton check tests/corpus/pipelines.csp --trace tests/e2e/data/buffer_long_wrong.trace --process 'BUFF(2)'
 exit 1
 stdout event 14
+
+# An evaluation error met while compiling the specification process is an error with its
+# place (exit 2), not a replay against the part that evaluated.
+$ t=$(mktemp) && printf 'a\n' >$t && baton check tests/corpus/evaluation_errors.csp --trace $t --process P5; s=$?; rm -f $t; exit $s
+exit 2
+stderr evaluation_errors.csp:11:25: error: head of the empty sequence
+!stdout PASS
