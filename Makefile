@@ -2,6 +2,7 @@
 # Objects go under $(BUILD); `make check-sanitize` reuses every rule with another BUILD.
 
 VERSION  := 0.1.0
+SOVERSION := 0
 PREFIX   ?= /usr/local
 BUILD    ?= build
 SHARED   ?= ../shared
@@ -80,8 +81,13 @@ $(BUILD)/libbaton.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 # -z now: the library's calls into libc are bound at load time, not at their first call,
 # which would save the vector state on a (small) process stack (docs/runtime.md, Stacks).
-$(BUILD)/libbaton.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-z,now -Wl,-z,relro $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
+# The shared library is libbaton.so.VERSION with the soname libbaton.so.SOVERSION (bumped when
+# the ABI changes); libbaton.so and libbaton.so.SOVERSION are links to it.
+$(BUILD)/libbaton.so.$(VERSION): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libbaton.so.$(SOVERSION) -Wl,-z,now -Wl,-z,relro $(LDSAN) -o $@ $^ $(LDLIBS_LIB)
+$(BUILD)/libbaton.so: $(BUILD)/libbaton.so.$(VERSION)
+	ln -sf libbaton.so.$(VERSION) $(BUILD)/libbaton.so.$(SOVERSION)
+	ln -sf libbaton.so.$(VERSION) $@
 $(BUILD)/libbatoncore.a: $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -180,14 +186,24 @@ bench: all
 	@sh tools/deps.sh bench
 	@sh bench/run.sh $(BUILD) $(SHARED)
 
+# install: a program built with `pkg-config --cflags --libs baton` runs without
+# LD_LIBRARY_PATH: baton.pc carries an rpath to PREFIX/lib (none for PREFIX=/usr, whose lib
+# is the loader's own), and a system install (no DESTDIR, as root) refreshes the loader's
+# cache with ldconfig.  `pkg-config --static --cflags --libs baton` links libbaton.a instead.
+RPATH = $(if $(filter /usr /usr/,$(PREFIX)),,-Wl$(comma)-rpath$(comma)$${libdir} )
+comma := ,
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
 	install -m 755 $(BATON) $(DESTDIR)$(PREFIX)/bin/baton
 	install -m 644 $(BUILD)/libbaton.a $(DESTDIR)$(PREFIX)/lib/libbaton.a
-	install -m 755 $(BUILD)/libbaton.so $(DESTDIR)$(PREFIX)/lib/libbaton.so
+	install -m 755 $(BUILD)/libbaton.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so.$(VERSION)
+	ln -sf libbaton.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so.$(SOVERSION)
+	ln -sf libbaton.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so
 	install -m 644 include/baton.h $(DESTDIR)$(PREFIX)/include/baton.h
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/baton.pc.in \
-		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/baton.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@RPATH@|$(RPATH)|' \
+		tools/baton.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/baton.pc
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
+		ldconfig $(PREFIX)/lib 2>/dev/null || ldconfig 2>/dev/null || :; fi
 	@if ls docs/man/*.1 >/dev/null 2>&1; then \
 		install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
 		install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
