@@ -101,7 +101,12 @@ $(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
 # check: the conformance corpus (when ../shared is there), then every Check suite —
 # unit tests, end-to-end command tests and .csp corpora — ending with Check's summary line.
 check: all $(CHECKER)
-	@if [ -d $(SHARED)/conformance ]; then $(MAKE) --no-print-directory conformance; fi
+	@if [ -d $(SHARED)/conformance/libcspm ]; then $(MAKE) --no-print-directory conformance; \
+	else echo "################################################################################"; \
+	     echo "conformance: SKIPPED: $(SHARED)/conformance/libcspm is not there, so FDR's libcspm"; \
+	     echo "suite (427 files) and the parser's round trip over it are NOT checked.  Put the"; \
+	     echo "shared folder beside this clone (see README), or pass SHARED=DIR."; \
+	     echo "################################################################################"; fi
 	@if [ -n "$(SANITIZE)" ]; then :; \
 	elif command -v $(FUZZ_CC) >/dev/null && \
 	    [ -e "$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then \
@@ -120,7 +125,11 @@ differential: all
 check-unit: all $(CHECKER)
 	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) BATON_LDFLAGS="$(LDSAN)" $(CHECKER)
 
+# The sanitizer build is made in parallel (one job per usable CPU) unless -j was given.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check-sanitize:
+	@$(MAKE) --no-print-directory $(if $(findstring j,$(filter-out --%,$(MAKEFLAGS))),,-j$(JOBS)) \
+		BUILD=build/san SANITIZE=1 CC=$(CC) all $(BUILD)/san/check_baton
 	@$(MAKE) --no-print-directory BUILD=build/san SANITIZE=1 CC=$(CC) check
 
 # check-aarch64: cross-builds libbaton and tests/unit/cross/runtime_smoke.c for AArch64 and

@@ -15,8 +15,17 @@ bench_cc() {
 	${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iinclude "bench/$1.c" "$build/libbaton.a" -lpthread -o "$out/$1"
 }
 
+# bench_peer FILE: true when the peer program FILE (in ../shared/peers) is there; otherwise
+# says it is skipped and returns 1.
+bench_peer() {
+	[ -e "$1" ] && return 0
+	echo "  ($1 not found: that peer is skipped)"
+	return 1
+}
+
 # bench_go NAME FILE: builds a Go program, or says why not and returns 1.
 bench_go() {
+	bench_peer "$2" || return 1
 	if ! command -v go >/dev/null 2>&1; then
 		echo "  (go is not installed: no Go figures)"
 		return 1

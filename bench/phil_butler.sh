@@ -7,6 +7,7 @@
 set -eu
 . bench/lib.sh
 bench_init "$1" "$2"
+bench_peer "$shared/peers/phil_butler.csp" || exit 0
 shared_abs=$(cd "$shared" && pwd)
 baton=$build/baton
 have_spin=1

@@ -32,10 +32,13 @@ if bench_go pingpong_go "$shared/peers/pingpong.go"; then
 	go=$("$out/pingpong_go" "$n" | sed 's/.*, \([0-9.]*\) ns.*/\1/')
 	go1=$(GOMAXPROCS=1 "$out/pingpong_go" "$n" | sed 's/.*, \([0-9.]*\) ns.*/\1/')
 fi
-${CC:-cc} -O2 -pthread "$shared/peers/pingpong_condvar.c" -o "$out/pingpong_condvar"
-condvar=$("$out/pingpong_condvar" 200000 | sed 's/.*: \([0-9.]*\) ns.*/\1/')
+condvar=""
+if bench_peer "$shared/peers/pingpong_condvar.c"; then
+	${CC:-cc} -O2 -pthread "$shared/peers/pingpong_condvar.c" -o "$out/pingpong_condvar"
+	condvar=$("$out/pingpong_condvar" 200000 | sed 's/.*: \([0-9.]*\) ns.*/\1/')
+fi
 queue=""
-if command -v python3 >/dev/null 2>&1; then
+if command -v python3 >/dev/null 2>&1 && bench_peer "$shared/peers/pingpong_queue.py"; then
 	queue=$(python3 "$shared/peers/pingpong_queue.py" 50000 | sed 's/.*: \([0-9.]*\) ns.*/\1/')
 fi
 
@@ -51,8 +54,8 @@ if [ -n "$go" ]; then
 	printf "  %-34s %10s ns/round trip  (baton untraced = %s x Go)\n" "Go, GOMAXPROCS=1" "$go1" \
 		"$(ratio "$untraced" "$go1")"
 fi
-printf "  %-34s %10s ns/round trip  (baton untraced = %s x condvar)\n" "pthread condvar" "$condvar" \
-	"$(ratio "$untraced" "$condvar")"
+[ -n "$condvar" ] && printf "  %-34s %10s ns/round trip  (baton untraced = %s x condvar)\n" \
+	"pthread condvar" "$condvar" "$(ratio "$untraced" "$condvar")"
 [ -n "$queue" ] && printf "  %-34s %10s ns/round trip  (baton untraced = %s x queue)\n" \
 	"Python queue.Queue" "$queue" "$(ratio "$untraced" "$queue")"
 exit 0

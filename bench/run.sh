@@ -5,6 +5,7 @@ set -eu
 build=${1:-build}
 shared=${2:-../shared}
 found=0
+[ -d "$shared/peers" ] || echo "bench: $shared/peers not found: the peers (Go, SPIN, Python, pthread condvar) and the benchmarks built on their specifications are skipped; baton's own figures still run"
 for b in bench/*.sh; do
 	[ "$b" = bench/run.sh ] && continue
 	[ "$b" = bench/lib.sh ] && continue
