@@ -998,15 +998,19 @@ static void check_allowed(struct parser *P, const struct token *kw, int flags)
     }
 }
 
-/* Reads the whole file PATH into the module's arena; NULL with errno set on failure. */
+enum { MAX_SPEC_BYTES = 64 << 20 };  /* a specification is text: 64 MiB is far past any */
+
+/* Reads the whole file PATH into the module's arena, by streaming, so a pipe (`<(…)`),
+ * /dev/stdin or /dev/null reads like a file; past MAX_SPEC_BYTES (/dev/zero) it stops with
+ * EFBIG.  NULL with errno set on failure. */
 static struct cspm_file *read_file(struct cspm_module *m, const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {    /* not /dev/zero, a FIFO … */
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
-        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        errno = EISDIR;
         return NULL;
     }
     size_t cap = 1 << 16, n = 0;
@@ -1016,7 +1020,7 @@ static struct cspm_file *read_file(struct cspm_module *m, const char *path)
         n += got;
         if (got == 0) break;
         if (n + 1 == cap) {
-            if (cap > (size_t)1 << 30) { free(buf); buf = NULL; errno = EFBIG; break; }
+            if (cap >= MAX_SPEC_BYTES) { free(buf); buf = NULL; errno = EFBIG; break; }
             char *nb = realloc(buf, cap * 2);
             if (!nb) { free(buf); buf = NULL; errno = ENOMEM; break; }
             buf = nb;

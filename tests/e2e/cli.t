@@ -39,3 +39,25 @@ stderr baton: unknown command 'frobnicate'
 $ baton version extra
 exit 2
 stderr baton: version takes no arguments
+
+# A specification is read by streaming: a pipe, /dev/stdin, /dev/null (no assertions) work;
+# an endless stream stops at 64 MiB; a directory is named as one.
+$ cat tests/e2e/data/check_small.csp | baton check /dev/stdin
+exit 1
+stdout 2 assertions: 1 passed, 1 failed
+
+$ d=$(mktemp -d) && mkfifo $d/spec && { cat tests/e2e/data/check_small.csp >$d/spec & } && baton check $d/spec; s=$?; rm -rf $d; exit $s
+exit 1
+stdout 2 assertions: 1 passed, 1 failed
+
+$ baton check /dev/null
+exit 0
+stdout 0 assertions
+
+$ baton check /dev/zero
+exit 2
+stderr cannot read '/dev/zero': File too large
+
+$ baton check tests
+exit 2
+stderr cannot read 'tests': Is a directory
