@@ -51,8 +51,8 @@ typedef struct { const char *name; baton_fn *fn; void *arg; } baton_proc;
 int baton_run(baton_fn *fn, void *arg);
 
 /* Starts fn(arg) as a new process called name, runnable after the caller's next block or
- * yield.  0, or -1 and ENOMEM (no memory for its stack) or EINVAL (outside a run).  The
- * process gets the default stack size (baton_set_stack_size). */
+ * yield.  0, or -1 and ENOMEM (no memory for its stack) or EINVAL (outside a run, or fn or
+ * name NULL).  The process gets the default stack size (baton_set_stack_size). */
 int baton_go(const char *name, baton_fn *fn, void *arg);
 
 /* baton_go with a stack of at least stack_size bytes (rounded up to whole pages). */
@@ -60,7 +60,8 @@ int baton_go_stack(const char *name, baton_fn *fn, void *arg, size_t stack_size)
 
 /* CSP's parallel composition: runs the n processes of procs and returns 0 once all of them
  * have ended; the caller is blocked meanwhile.  -1 and ENOMEM when a stack cannot be made
- * (the processes already started are still waited for), -1 and EINVAL outside a run. */
+ * (the processes already started are still waited for); -1 and EINVAL, with nothing started,
+ * outside a run, or when procs is NULL (n > 0) or one of them has no fn or no name. */
 int baton_par(const baton_proc procs[], size_t n);
 
 /* Lets every other runnable process run once before the caller continues. */
@@ -116,11 +117,12 @@ void baton_chan_free(baton_chan *c);
 void baton_chan_set_format(baton_chan *c, int (*fmt)(const void *msg, char *buf, size_t len));
 
 /* Sends *msg (msg_size bytes; NULL for a pure event).  Returns 0 once a receiver has it (or
- * once it is buffered); -1 and EPIPE if c is or gets closed, in which case nothing was sent. */
+ * once it is buffered); -1 and EPIPE if c is or gets closed, in which case nothing was sent;
+ * -1 and EINVAL outside a run, or with msg NULL on a channel that carries data. */
 int baton_send(baton_chan *c, const void *msg);
 
-/* Receives into *msg (NULL for a pure event).  0; -1 and EPIPE once c is closed and its buffer
- * drained. */
+/* Receives into *msg (NULL for a pure event, or to drop the message).  0; -1 and EPIPE once c
+ * is closed and its buffer drained; -1 and EINVAL outside a run. */
 int baton_recv(baton_chan *c, void *msg);
 
 int baton_send_int(baton_chan *c, int64_t v);

@@ -21,7 +21,9 @@ int baton_alt(baton_case cases[], size_t n, int64_t timeout_ns)
     size_t nready = 0, nenabled = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cases[i].enabled) continue;
-        if (!cases[i].chan || (cases[i].op != BATON_SEND && cases[i].op != BATON_RECV)) goto einval;
+        if (!cases[i].chan || (cases[i].op != BATON_SEND && cases[i].op != BATON_RECV) ||
+            (cases[i].op == BATON_SEND && !cases[i].msg && cases[i].chan->msg_size))
+            goto einval;
         cases[i].err = 0;
         nenabled++;
         if (trc_chan_ready(cases[i].chan, cases[i].op)) nready++;

@@ -256,7 +256,7 @@ static int wait_one(baton_chan *c, int op, void *msg, struct trc_proc *self)
 int baton_send(baton_chan *c, const void *msg)
 {
     struct trc_proc *self = trc_sched.cur;
-    if (__builtin_expect(!self || !c, 0)) {
+    if (__builtin_expect(!self || !c || (!msg && c->msg_size), 0)) {
         errno = EINVAL;
         return -1;
     }

@@ -330,7 +330,7 @@ static struct trc_proc *spawn(const char *name, baton_fn *fn, void *arg, size_t 
 
 int baton_go_stack(const char *name, baton_fn *fn, void *arg, size_t size)
 {
-    if (!trc_sched.running || !fn) {
+    if (!trc_sched.running || !fn || !name) {
         errno = EINVAL;
         return -1;
     }
@@ -352,10 +352,15 @@ size_t baton_set_stack_size(size_t size)
 int baton_par(const baton_proc procs[], size_t n)
 {
     struct trc_proc *self = trc_sched.cur;
-    if (!self) {
+    if (!self || (n && !procs)) {
         errno = EINVAL;
         return -1;
     }
+    for (size_t i = 0; i < n; i++)
+        if (!procs[i].fn || !procs[i].name) {   /* checked first: nothing starts */
+            errno = EINVAL;
+            return -1;
+        }
     struct trc_par par = {.parent = self, .left = 0};
     int err = 0;
     for (size_t i = 0; i < n; i++) {

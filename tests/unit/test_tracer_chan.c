@@ -351,6 +351,37 @@ START_TEST(calls_outside_a_run_fail)
 }
 END_TEST
 
+static void null_arguments_main(void *arg)
+{
+    (void)arg;
+    baton_chan *c = baton_chan_int("c", 1), *e = baton_chan_new("e", 0, 1);
+    errno = 0;
+    ck_assert_int_eq(baton_par(NULL, 2), -1);          /* was a crash */
+    ck_assert_int_eq(errno, EINVAL);
+    baton_proc unnamed[] = {{"ok", names, "ok"}, {NULL, names, NULL}};
+    ck_assert_int_eq(baton_par(unnamed, 2), -1);       /* nothing starts */
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(baton_go(NULL, names, NULL), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(baton_send(c, NULL), -1);          /* a channel with data needs it */
+    ck_assert_int_eq(errno, EINVAL);
+    baton_case sc[] = {{c, BATON_SEND, NULL, true, 0}};
+    ck_assert_int_eq(baton_alt(sc, 1, 0), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(baton_send(e, NULL), 0);           /* a pure event has none */
+    ck_assert_int_eq(baton_recv(e, NULL), 0);
+    ck_assert_int_eq(baton_send_int(c, 7), 0);
+    ck_assert_int_eq(baton_recv(c, NULL), 0);           /* drops the message */
+    baton_chan_free(c);
+    baton_chan_free(e);
+}
+
+START_TEST(null_arguments_are_einval)
+{
+    ck_assert_int_eq(baton_run(null_arguments_main, NULL), 0);
+}
+END_TEST
+
 Suite *tracer_chan_suite(void)
 {
     Suite *s = suite_create("tracer_chan");
@@ -366,6 +397,7 @@ Suite *tracer_chan_suite(void)
     tcase_add_test(tc, sleepers_wake_in_deadline_order);
     tcase_add_test(tc, go_names_stacks_and_nesting);
     tcase_add_test(tc, calls_outside_a_run_fail);
+    tcase_add_test(tc, null_arguments_are_einval);
     suite_add_tcase(s, tc);
     return s;
 }
