@@ -105,7 +105,7 @@ void ev_fail(struct evaluator *ev, struct cspm_loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    diag_error(&ev->m->diags, loc, "%s", buf);
+    if (!ev->quiet) diag_error(&ev->m->diags, loc, "%s", buf);
     longjmp(*ev->jb, 1);
 }
 
@@ -1354,6 +1354,7 @@ size_t ev_format(const value *v, char *buf, size_t len)
 
 static struct evaluator *naming;
 static size_t describe_thunk(const value *t, char *buf, size_t len);
+static size_t expression_of_thunk(const value *t, char *buf, size_t len);
 
 struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
 {
@@ -1504,9 +1505,48 @@ static int print_captured(void *ctx, FILE *out, const char *name)
     return 0;
 }
 
+/* t forced for a report, or NULL: quietly (an error leaves no diagnostic — a report must not
+ * change a verdict) and cheaply (a step budget), and only between evaluations. */
+static const value *force_for_report(struct evaluator *ev, const value *t)
+{
+    if (ev->depth) return NULL;
+    long budget = ev->budget;
+    ev->budget = 20000;
+    ev->quiet++;
+    const value *v = force(ev, t);
+    ev->quiet--;
+    ev->budget = budget;
+    return v;
+}
+
+enum { REPORT_DEPTH = 4 };  /* operators shown past the first before "…" */
+static int describing;      /* describe_thunk's nesting through proc_format */
+
+/* A thunk in a report: its value, so that a state reads as the events it offers with their
+ * values worked out — "picks.0.1 -> eats.0 -> …", a named process by its name, "FORK(0)" —
+ * down to REPORT_DEPTH thunks.  A thunk that cannot be forced cheaply is shown as its
+ * expression with its captured values put in place. */
+static size_t describe_thunk(const value *t, char *buf, size_t len)
+{
+    struct evaluator *ev = naming;
+    if (ev && t->n >= 2 && t->items[0]->num >= 0 && t->code) {
+        const value *v = force_for_report(ev, t);
+        const char *name = v ? eval_proc_name(ev, v, NULL) : NULL;
+        if (name) return (size_t)snprintf(buf, len, "%s", name);
+        if (v && describing >= REPORT_DEPTH) return (size_t)snprintf(buf, len, "…");
+        if (v) {
+            describing++;
+            size_t at = proc_format(v, buf, len);
+            describing--;
+            return at;
+        }
+    }
+    return expression_of_thunk(t, buf, len);
+}
+
 /* A thunk as its expression with the local values it captured put in place: "PHIL(3)".  A
  * value that cannot go in place (its name is also bound inside) is listed after: "… [x=1]". */
-static size_t describe_thunk(const value *t, char *buf, size_t len)
+static size_t expression_of_thunk(const value *t, char *buf, size_t len)
 {
     struct evaluator *ev = naming;
     if (!ev || t->n < 2 || t->items[0]->num < 0 || !t->code) return (size_t)snprintf(buf, len, "…");

@@ -160,6 +160,7 @@ struct evaluator {
     long steps;                    /* evaluation steps since the outermost API entry */
     long budget;                   /* eval_set_budget; 0 for none */
     int depth;                     /* API entries in progress */
+    int quiet;                     /* > 0: errors unwind without a diagnostic (reports) */
 };
 
 /* A list of names (malloc'd array of borrowed strings). */

@@ -54,11 +54,39 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
     if (a->ncomponents) components(out, a);
 }
 
+/* Characters (code points) in the UTF-8 string s. */
+static size_t chars(const char *s)
+{
+    size_t n = 0;
+    for (; s && *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static size_t width(const char *s, size_t w, size_t most)
 {
-    size_t n = s ? strlen(s) : 0;
+    size_t n = chars(s);
     if (n > w) w = n;
     return w > most ? most : w;
+}
+
+/* s in a column of w characters: cut on a character boundary with "…" when longer, padded
+ * with spaces when shorter (printf's %-*.*s counts bytes and can split a character). */
+static void cell(FILE *out, const char *s, size_t w)
+{
+    if (!s) s = "";
+    size_t n = chars(s);
+    if (n <= w) {
+        fputs(s, out);
+        for (; n < w; n++) fputc(' ', out);
+        return;
+    }
+    size_t keep = w ? w - 1 : 0, seen = 0;
+    const char *p = s;
+    for (; *p; p++) {
+        if (((unsigned char)*p & 0xC0) != 0x80 && seen++ == keep) break;
+    }
+    fwrite(s, 1, (size_t)(p - s), out);
+    if (w) fputs("…", out);
 }
 
 /* FDR's debugger table: each component, where the spec defines it, its state, its last
@@ -77,9 +105,15 @@ static void components(FILE *out, const struct rpt_assertion *a)
     fprintf(out, "%-*s  %s\n", (int)ws, "state", "last events");
     for (size_t i = 0; i < a->ncomponents; i++) {
         const struct rpt_component *c = &a->components[i];
-        fprintf(out, "    %-*.*s  ", (int)wn, (int)wn, c->name);
-        if (ww) fprintf(out, "%-*.*s  ", (int)ww, (int)ww, c->where ? c->where : "");
-        fprintf(out, "%-*.*s  ", (int)ws, (int)ws, c->state);
+        fputs("    ", out);
+        cell(out, c->name, wn);
+        fputs("  ", out);
+        if (ww) {
+            cell(out, c->where, ww);
+            fputs("  ", out);
+        }
+        cell(out, c->state, ws);
+        fputs("  ", out);
         tail(out, &c->last, 4);
         fputc('\n', out);
     }

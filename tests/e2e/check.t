@@ -87,7 +87,7 @@ stderr error:
 $ baton check examples/philosophers/philosophers.csp --assert 'SYSTEM :[deadlock free]'
 exit 1
 stdout component  defined at
-stdout PHIL(0)    examples/philosophers/philosophers.csp:10  picks.0.1 -> ((putsdown.(0.((0 + 1) % N)))
+stdout PHIL(0)    examples/philosophers/philosophers.csp:10  picks.0.1 -> putsdown.0.1 -> putsdown.0.0 -> PHIL(0)
 stdout FORK(4)    examples/philosophers/philosophers.csp:11  putsdown.4.4 -> FORK(4)
 
 $ baton check --format json examples/philosophers/philosophers.csp --assert 'SYSTEM :[deadlock free]'
@@ -128,3 +128,12 @@ stderr ill_founded.csp:7:6: error: 'P4' is defined in terms of itself (unguarded
 stderr ill_founded.csp:8:13: error: 'P5' is defined in terms of itself (unguarded recursion)
 stderr ill_founded.csp:9:21: error: 'P6' is defined in terms of itself (unguarded recursion)
 stderr ill_founded.csp:10:6: error: 'P7' is defined in terms of itself (unguarded recursion)
+
+# The debugger table shows each component's state with its values worked out (not the
+# expression `putsdown.(0.((0 + 1) % N))`), a named process by its name, and a long state cut
+# on a character boundary with "…".
+$ baton check tests/corpus/philosophers.csp --assert 'SYSTEM :[deadlock free [F]]'
+exit 1
+stdout PHIL(0)    tests/corpus/philosophers.csp:8   picks.0.1 -> eats.0 -> putsdown.0.1 -> putsdown.0.0 -> gets…  thinks.0, sits.0, picks.0.0
+stdout FORK(0)    tests/corpus/philosophers.csp:12  putsdown.0.0 -> FORK(0)
+!stdout % N
