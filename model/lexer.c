@@ -493,11 +493,18 @@ size_t lex_file(const struct cspm_file *file, struct arena *arena, struct diag_l
         } else if (c == '\'') {
             lex_char(&L);
         } else if (!lex_punct(&L)) {
-            char what[32];
+            /* One error for one character: a UTF-8 sequence is named as its code point
+             * (CSPm's names and operators are ASCII; other characters belong in strings). */
+            char what[128];
+            int64_t cp;
+            int k = c >= 0x80 ? utf8_decode(L.p, L.end, &cp) : 0;
             if (c >= 0x21 && c < 0x7F) snprintf(what, sizeof what, "'%c'", c);
+            else if (k > 1)
+                snprintf(what, sizeof what, "'%.*s' (U+%04X): names are ASCII letters, digits, "
+                         "_ and '", k, L.p, (unsigned)cp);
             else snprintf(what, sizeof what, "byte 0x%02X", (unsigned)c);
             error_at(&L, L.p, "invalid character %s", what);
-            L.p++;
+            L.p += k > 1 ? k : 1;
         }
     }
     push(&L, TOK_EOF, L.p);

@@ -157,6 +157,8 @@ START_TEST(lexical_errors)
                             "character between single quotes, as in 'a' or '\\''");
     CHECK_ERROR("x = 1 ~ 2", "1:7: invalid character '~'");
     CHECK_ERROR("x = \x01", "1:5: invalid character byte 0x01");
+    /* one error for a whole UTF-8 character, not one per byte */
+    CHECK_ERROR("x\xc3\xa9 = 1", "1:2: invalid character '\xc3\xa9' (U+00E9): names are ASCII letters, digits, _ and '");
     CHECK_ERROR("x = 12ab", "1:5: invalid number '12ab': a name cannot start with a digit");
     CHECK_ERROR("assert P :[deadlock free", "1:10: unterminated ':[': expected ']'");
     size_t n;
