@@ -158,4 +158,23 @@ int baton_trace_open(const char *path);
 #ifdef __cplusplus
 }
 #endif
+/* ---- where each process blocks, for the deadlock report ----
+ * Every call below is also a macro that notes the caller's __FILE__ and __LINE__ (two
+ * stores) before calling the function of the same name, so a deadlock report can say where
+ * each blocked process waits ("worker.c:41") and where a process that ended last waited.  The
+ * functions, the library's ABI, are unchanged: `(baton_send)(c, m)` calls one directly.
+ * Define BATON_NO_CALL_SITES before including this header to leave the macros out. */
+extern const char *baton_call_file_;
+extern int baton_call_line_;
+#ifndef BATON_NO_CALL_SITES
+#define BATON_CALL_SITE_(call) (baton_call_file_ = __FILE__, baton_call_line_ = __LINE__, call)
+#define baton_send(c, msg) BATON_CALL_SITE_(baton_send(c, msg))
+#define baton_recv(c, msg) BATON_CALL_SITE_(baton_recv(c, msg))
+#define baton_send_int(c, v) BATON_CALL_SITE_(baton_send_int(c, v))
+#define baton_recv_int(c, v) BATON_CALL_SITE_(baton_recv_int(c, v))
+#define baton_alt(cases, n, timeout_ns) BATON_CALL_SITE_(baton_alt(cases, n, timeout_ns))
+#define baton_par(procs, n) BATON_CALL_SITE_(baton_par(procs, n))
+#define baton_sleep(ns) BATON_CALL_SITE_(baton_sleep(ns))
+#endif
+
 #endif

@@ -134,7 +134,45 @@ done:
     return len;
 }
 
-static void describe(FILE *out, struct trc_proc *p)
+/* Is the process with this id one of the (blocked) live ones? */
+static bool alive(const struct graph *g, uint32_t id)
+{
+    return g->procs ? find(g, id) >= 0 : true;
+}
+
+/* For a wait on c: who was last at c's other end, and what became of them — the runtime cannot
+ * know who would have come next, but a partner that has ended will certainly not. */
+static void other_end(FILE *out, const struct graph *g, const struct trc_proc *p,
+                      const struct trc_clause *cl)
+{
+    const baton_chan *c = cl->chan;
+    uint32_t peer = cl->op == BATON_RECV ? c->last_send : c->last_recv;
+    const char *role = cl->op == BATON_RECV ? "sender" : "receiver";
+    if (!peer) {
+        fprintf(out, "      no process has %s '%s' yet\n",
+                cl->op == BATON_RECV ? "sent on" : "received from", c->name);
+        return;
+    }
+    if (peer == p->id || alive(g, peer)) return;
+    const struct trc_ended *e = trc_ended_find(peer);
+    if (!e) {
+        fprintf(out, "      its last %s (#%u) has ended\n", role, peer);
+    } else if (e->file) {
+        fprintf(out, "      its last %s '%s' (#%u) has ended (its last call: %s:%d)\n", role, e->name,
+                e->id, e->file, e->line);
+    } else {
+        fprintf(out, "      its last %s '%s' (#%u) has ended\n", role, e->name, e->id);
+    }
+}
+
+/* ", at FILE:LINE" where p blocked (baton.h's call sites), then the end of the line. */
+static void where(FILE *out, const struct trc_proc *p)
+{
+    if (p->at_file) fprintf(out, ", at %s:%d", p->at_file, p->at_line);
+    fputc('\n', out);
+}
+
+static void describe(FILE *out, const struct graph *g, struct trc_proc *p)
 {
     char ev[320];
     fprintf(out, "  '%s' (#%u) ", p->name, p->id);
@@ -142,13 +180,16 @@ static void describe(FILE *out, struct trc_proc *p)
     case TRC_W_CHAN: {
         const struct trc_clause *cl = &p->clauses[0];
         trc_event_text(cl->chan, cl->op, cl->msg, ev, sizeof ev);
-        fprintf(out, "waits to %s '%s': offers %s\n", cl->op == BATON_SEND ? "send on" : "receive from",
+        fprintf(out, "waits to %s '%s': offers %s", cl->op == BATON_SEND ? "send on" : "receive from",
                 cl->chan->name, ev);
+        where(out, p);
+        other_end(out, g, p, cl);
         break;
     }
     case TRC_W_ALT:
         if (p->nclauses == 0) {
-            fprintf(out, "waits in an alt with no enabled case (STOP)\n");
+            fprintf(out, "waits in an alt with no enabled case (STOP)");
+            where(out, p);
             break;
         }
         fprintf(out, "waits in an alt: offers");
@@ -158,14 +199,17 @@ static void describe(FILE *out, struct trc_proc *p)
             fprintf(out, "%s %s (%s '%s')", i ? " |" : "", ev,
                     cl->op == BATON_SEND ? "send on" : "receive from", cl->chan->name);
         }
-        fputc('\n', out);
+        where(out, p);
+        for (uint32_t i = 0; i < p->nclauses; i++) other_end(out, g, p, &p->clauses[i]);
         break;
     case TRC_W_PAR:
-        fprintf(out, "waits in par for %zu process%s to end\n", p->waitpar->left,
+        fprintf(out, "waits in par for %zu process%s to end", p->waitpar->left,
                 p->waitpar->left == 1 ? "" : "es");
+        where(out, p);
         break;
     default:
-        fprintf(out, "is blocked\n");
+        fprintf(out, "is blocked");
+        where(out, p);
         break;
     }
 }
@@ -208,7 +252,7 @@ void trc_deadlock_report(void)
             g.n == 1 ? "" : "es", (unsigned long long)trc_sched.seed);
     size_t shown = 0;
     for (struct trc_proc *p = trc_sched.all_head; p && shown < REPORT_MAX; p = p->next_all, shown++)
-        describe(out, p);
+        describe(out, &g, p);
     if (shown < g.n) fprintf(out, "  ... and %zu more (the trace has them all)\n", g.n - shown);
     if (clen) {
         fprintf(out, "  wait-for cycle:");

@@ -30,6 +30,21 @@
 #define TRC_TIMER_CHECK_EVERY 64
 
 struct trc_sched trc_sched;
+
+/* The call site of the running process's latest blocking call (baton.h's macros set them;
+ * trc_suspend saves them in the process and puts them back when it resumes). */
+const char *baton_call_file_;
+int baton_call_line_;
+
+static struct trc_ended ended[TRC_ENDED_MAX];
+static size_t nended;
+
+const struct trc_ended *trc_ended_find(uint32_t id)
+{
+    for (size_t i = 0; i < TRC_ENDED_MAX && i < nended; i++)
+        if (ended[i].id == id) return &ended[i];
+    return NULL;
+}
 static size_t stack_size = TRC_STACK_DEFAULT;
 static bool seed_set;
 static uint64_t seed_value;
@@ -206,6 +221,8 @@ static void on_scheduler_stack(void (*fn)(void))
 void trc_suspend(void)
 {
     struct trc_proc *self = trc_sched.cur;
+    self->at_file = baton_call_file_;
+    self->at_line = baton_call_line_;
     if (__builtin_expect(!trc_stack_canary_ok(&self->stack), 0))
         trc_overflow_die(self, "its stack canary was overwritten");
     if (__builtin_expect(trc_sched.nheap != 0, 0) &&
@@ -221,6 +238,8 @@ void trc_suspend(void)
         switch_to(&self->ctx, &trc_sched.main_ctx, NULL, 0, false);
     }
     trc_sched.cur = self;
+    baton_call_file_ = self->at_file;
+    baton_call_line_ = self->at_line;
 }
 
 void baton_yield(void)
@@ -287,6 +306,8 @@ _Noreturn static void proc_exit(struct trc_proc *p)
     if (p->prev_all) p->prev_all->next_all = p->next_all; else trc_sched.all_head = p->next_all;
     if (p->next_all) p->next_all->prev_all = p->prev_all; else trc_sched.all_tail = p->prev_all;
     trc_sched.live--;
+    ended[nended++ % TRC_ENDED_MAX] =
+        (struct trc_ended){p->id, p->name, baton_call_file_, baton_call_line_};
     trc_sched.zombie = p;
     trc_sched.cur = NULL;
     switch_to(&p->ctx, &trc_sched.main_ctx, NULL, 0, true);
@@ -299,6 +320,8 @@ static void proc_entry(void)
     __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
 #endif
     struct trc_proc *p = trc_sched.cur;
+    baton_call_file_ = NULL;
+    baton_call_line_ = 0;
     p->fn(p->arg);
     proc_exit(p);
 }

@@ -41,6 +41,8 @@ struct trc_proc {
     size_t heap_idx;                /* 1-based place in the timer heap; 0 when none */
     struct trc_par *par;            /* the baton_par it is a child of, or NULL */
     struct trc_par *waitpar;        /* TRC_W_PAR: the par it waits for */
+    const char *at_file;            /* where it last blocked (baton.h's call sites), or NULL */
+    int at_line;
     struct trc_stack stack;
 };
 
@@ -63,6 +65,16 @@ struct trc_sched {
 };
 
 extern struct trc_sched trc_sched;
+
+/* A process that has ended, remembered for the deadlock report (the last TRC_ENDED_MAX). */
+struct trc_ended {
+    uint32_t id;
+    const char *name, *file;        /* file: where it last called libbaton, or NULL */
+    int line;
+};
+enum { TRC_ENDED_MAX = 4096 };
+/* The ended process with this id, if it is still remembered; NULL otherwise. */
+const struct trc_ended *trc_ended_find(uint32_t id);
 
 /* Makes p runnable (at the tail of the ready queue) and cancels its timer. */
 void trc_ready(struct trc_proc *p);

@@ -107,7 +107,7 @@ START_TEST(alts_report_their_offers)
     ck_assert_int_eq(in_child(alts, &err), BATON_DEADLOCK);
     ck_assert_has(err, "3 processes blocked forever");
     ck_assert_has(err, "'stop' (#2) waits in an alt with no enabled case (STOP)");
-    ck_assert_has(err, "'chooser' (#3) waits in an alt: offers a.3 (send on 'a') | b (receive from 'b')\n");
+    ck_assert_has(err, "'chooser' (#3) waits in an alt: offers a.3 (send on 'a') | b (receive from 'b'), at tests/unit/test_tracer_deadlock.c:");
     ck_assert_has(err, "'main' (#1) waits to send on 'picks.0.1': offers picks.0.1_in");
     ck_assert_has(err, "no wait-for cycle found");
     free(err);
@@ -151,6 +151,55 @@ START_TEST(a_pending_timer_is_no_deadlock_and_runs_go_on)
 }
 END_TEST
 
+/* ---- a wait whose only partner has ended: the report says who ended and where ------------- */
+
+enum { worker1_line = __LINE__ + 5, consumer_line = __LINE__ + 14 };  /* the calls below */
+
+static void worker1(void *x)
+{
+    (void)x;
+    baton_send_int(a, 1); enum { here = __LINE__ };  /* its last call */
+    _Static_assert((int)here == (int)worker1_line, "worker1_line names this line");
+}
+
+static void consumer(void *x)
+{
+    (void)x;
+    int64_t v;
+    baton_recv_int(a, &v);
+    baton_recv_int(a, &v); enum { here = __LINE__ };  /* nobody sends again */
+    _Static_assert((int)here == (int)consumer_line, "consumer_line names this line");
+}
+
+static void ended_main(void *x)
+{
+    (void)x;
+    baton_proc ps[] = {{"worker1", worker1, NULL}, {"consumer", consumer, NULL}};
+    baton_par(ps, 2);
+}
+
+static int ended_partner(void)
+{
+    a = baton_chan_int("a", 0);
+    return baton_run(ended_main, NULL);
+}
+
+START_TEST(a_partner_that_ended_is_named_with_its_place)
+{
+    char *err = NULL;
+    ck_assert_int_eq(in_child(ended_partner, &err), BATON_DEADLOCK);
+    char want[200];
+    snprintf(want, sizeof want, "'consumer' (#3) waits to receive from 'a': offers a, at %s:%d",
+             __FILE__, consumer_line);
+    ck_assert_has(err, want);
+    snprintf(want, sizeof want, "its last sender 'worker1' (#2) has ended (its last call: %s:%d)",
+             __FILE__, worker1_line);
+    ck_assert_has(err, want);
+    ck_assert_has(err, "'main' (#1) waits in par for 1 process to end, at ");
+    free(err);
+}
+END_TEST
+
 /* ---- main may end first; big reports are capped on stderr ------------------------------------ */
 
 static void waiter(void *x)
@@ -177,7 +226,7 @@ START_TEST(main_ending_first_and_a_capped_report)
     char *err = NULL;
     ck_assert_int_eq(in_child(many, &err), BATON_DEADLOCK);
     ck_assert_has(err, "1500 processes blocked forever");
-    ck_assert_has(err, "'waiter' (#2) waits to receive from 'a': offers a\n");
+    ck_assert_has(err, "'waiter' (#2) waits to receive from 'a': offers a, at tests/unit/test_tracer_deadlock.c:");
     ck_assert_has(err, "... and 500 more (the trace has them all)");
     ck_assert(!strstr(err, "'main'"));
     free(err);
@@ -245,8 +294,8 @@ START_TEST(philosophers_deadlock_in_a_ring)
     char *err = NULL;
     ck_assert_int_eq(in_child(philosophers, &err), BATON_DEADLOCK);
     ck_assert_has(err, "10 processes blocked forever");
-    ck_assert_has(err, "'phil.0' (#7) waits to send on 'picks.1.0': offers picks.1.0\n");
-    ck_assert_has(err, "'fork.1' (#3) waits to receive from 'putsdown.1.1': offers putsdown.1.1\n");
+    ck_assert_has(err, "'phil.0' (#7) waits to send on 'picks.1.0': offers picks.1.0, at tests/unit/test_tracer_deadlock.c:");
+    ck_assert_has(err, "'fork.1' (#3) waits to receive from 'putsdown.1.1': offers putsdown.1.1, at tests/unit/test_tracer_deadlock.c:");
     /* the ring: each philosopher waits for the next fork, which waits for its holder */
     ck_assert_has(err, "wait-for cycle: ");
     for (int i = 0; i < PHILS; i++) {
@@ -265,6 +314,7 @@ Suite *tracer_deadlock_suite(void)
     TCase *tc = tcase_create("deadlock");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, crossed_sends_are_reported_with_their_cycle);
+    tcase_add_test(tc, a_partner_that_ended_is_named_with_its_place);
     tcase_add_test(tc, alts_report_their_offers);
     tcase_add_test(tc, a_pending_timer_is_no_deadlock_and_runs_go_on);
     tcase_add_test(tc, main_ending_first_and_a_capped_report);
