@@ -23,10 +23,11 @@ void diag_error(struct diag_list *d, struct cspm_loc loc, const char *fmt, ...)
         d->dropped++;
         return;
     }
-    /* The same error met again (a search meets one bad term from many states) is counted,
-     * not kept twice, so it prints once. */
+    /* An error at a place that already has one (a search meets one bad term from many
+     * states, or one expression fails for many values: res!(x*x) for x = 3, 4, …) is
+     * counted, not kept again: the first one tells where, and it prints once. */
     for (size_t i = 0; i < d->count; i++)
-        if (same_place(d->items[i].loc, loc) && strcmp(d->items[i].msg, msg) == 0) {
+        if (d->items[i].loc.file && same_place(d->items[i].loc, loc)) {
             free(msg);
             d->repeated++;
             d->last = &d->items[i];

@@ -39,12 +39,12 @@ struct diag_list {
     struct diag *items;
     size_t count, cap;
     size_t dropped;         /* errors past DIAG_MAX */
-    size_t repeated;        /* errors equal to a kept one (place and message): kept once */
+    size_t repeated;        /* errors at the place of a kept one: not kept again */
     const struct diag *last;  /* the kept diagnostic the latest error is, or NULL */
 };
 
-/* Records an error at LOC, once: an error with the place and message of one already kept is
- * only counted.  Never fails: without memory the message is dropped. */
+/* Records an error at LOC, once a place: an error where one is already kept is only counted
+ * (errors with no place are all kept).  Never fails: without memory the message is dropped. */
 void diag_error(struct diag_list *d, struct cspm_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
