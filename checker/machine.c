@@ -323,37 +323,16 @@ static void rules_of(const struct mach_builder *b, int node, struct rlist *out)
     switch (nd->kind) {
     case N_LEAF: {
         const struct lts *l = b->leaves[nd->leaf];
-        /* One rule per event the leaf ever performs, in event order. */
-        uint32_t *seen = calloc(1, sizeof *seen);
-        size_t nseen = 0, cap = 1;
-        for (uint32_t t = 0; t < l->ntrans && seen; t++) {
-            uint32_t e = l->trans[t].event;
-            bool have = false;
-            for (size_t k = 0; k < nseen && !have; k++) have = seen[k] == e;
-            if (have) continue;
-            if (nseen == cap) {
-                uint32_t *v = realloc(seen, 2 * cap * sizeof *v);
-                if (!v) {
-                    free(seen);
-                    seen = NULL;
-                    break;
-                }
-                seen = v;
-                cap *= 2;
-            }
-            seen[nseen++] = e;
-        }
+        /* One rule per event the leaf ever performs, in event order (sorted, so that rules
+         * come in a fixed order; a leaf may have millions of distinct events). */
+        uint32_t *seen = malloc((l->ntrans ? l->ntrans : 1) * sizeof *seen);
         if (!seen) {
             out->oom = true;
             return;
         }
-        /* Sort the events so that rules come in a fixed order. */
-        for (size_t i = 1; i < nseen; i++)
-            for (size_t j = i; j > 0 && seen[j - 1] > seen[j]; j--) {
-                uint32_t t = seen[j];
-                seen[j] = seen[j - 1];
-                seen[j - 1] = t;
-            }
+        for (uint32_t t = 0; t < l->ntrans; t++) seen[t] = l->trans[t].event;
+        sorted_sort(seen, l->ntrans);
+        size_t nseen = sorted_unique(seen, l->ntrans);
         for (size_t k = 0; k < nseen; k++) {
             struct part p = {nd->leaf, seen[k]};
             rl_push(out, seen[k], false, &p, 1);
