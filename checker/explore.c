@@ -21,20 +21,6 @@ void chk_result_free(struct chk_result *r)
     memset(r, 0, sizeof *r);
 }
 
-double chk_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double start)
-{
-    if (lim && lim->max_states && states > lim->max_states) return "states";
-    if (lim && lim->seconds > 0 && chk_now() - start > lim->seconds) return "time";
-    return NULL;
-}
-
 /* ---- the search over one machine ---- */
 
 static void machine_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)

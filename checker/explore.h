@@ -11,15 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checker/limits.h"
 #include "checker/machine.h"
 
-/* Limits a search may hit; 0 means none. */
-struct chk_limits {
-    uint64_t max_states;
-    size_t memory;                /* bytes for the state store */
-    double seconds;
-    int threads;                  /* cores for searches that can use several (0: one) */
-};
 
 enum chk_verdict {
     CHK_HOLDS,                    /* nothing wrong anywhere */
@@ -52,9 +46,6 @@ struct chk_result {
 };
 
 void chk_result_free(struct chk_result *r);
-
-/* Seconds on a monotonic clock (for the figures searches report). */
-double chk_now(void);
 
 /* Deadlock freedom: a reachable state with no transitions at all (a state that can still
  * terminate is not deadlocked; ✓ ends the run).  With `divergence` also divergence freedom

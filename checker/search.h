@@ -5,9 +5,6 @@
 #include "checker/explore.h"
 #include "checker/store.h"
 
-/* The name of the limit hit ("states", "time"), or NULL. */
-const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double start);
-
 /* A state space a search walks: vectors of `words` words and their transitions — a machine's
  * own, or the pairs (specification node, implementation state) of a refinement check. */
 struct space {
