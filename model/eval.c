@@ -114,8 +114,24 @@ void eval_set_budget(struct evaluator *ev, long steps)
     ev->budget = steps;
 }
 
+void eval_set_poll(struct evaluator *ev, eval_poll_fn *poll, void *ctx)
+{
+    ev->poll = poll;
+    ev->poll_ctx = ctx;
+    ev->interrupted = NULL;
+}
+
+const char *eval_interrupted(const struct evaluator *ev)
+{
+    return ev->interrupted;
+}
+
 void ev_check_stack(struct evaluator *ev, struct cspm_loc loc)
 {
+    if (ev->poll && ((++ev->polls & 1023) == 0 || ev->interrupted)) {
+        if (!ev->interrupted) ev->interrupted = ev->poll(ev->poll_ctx);
+        if (ev->interrupted) longjmp(*ev->jb, 1);
+    }
     if (ev->budget && ++ev->steps > ev->budget)
         ev_fail(ev, loc, "evaluation step budget exhausted (%ld steps)", ev->budget);
     char here;

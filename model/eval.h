@@ -52,6 +52,14 @@ struct cspm_loc eval_global_loc(struct evaluator *ev, const char *name);
  * call fails with a located "evaluation step budget exhausted".  For fuzzing. */
 void eval_set_budget(struct evaluator *ev, long steps);
 
+/* Has every later API call ask poll(ctx) every 1024 evaluation steps whether to go on (the
+ * checker's deadline and memory budget): when it returns a reason ("time", "memory"), the
+ * call fails at once without a diagnostic, and so does every call after it, until the next
+ * eval_set_poll; eval_interrupted then returns the reason (else NULL).  poll NULL: none. */
+typedef const char *eval_poll_fn(void *ctx);
+void eval_set_poll(struct evaluator *ev, eval_poll_fn *poll, void *ctx);
+const char *eval_interrupted(const struct evaluator *ev);
+
 /* Explores the process p breadth-first up to max_states states, forcing thunks as it goes.
  * Returns the number of states found (max_states + 1 when it stopped at the bound), or -1
  * after a diagnostic.  When out is not NULL, prints every state and transition. */

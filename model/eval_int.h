@@ -159,6 +159,10 @@ struct evaluator {
     const value *tstop, *tskip;    /* STOP and SKIP of the Timed sections (once made) */
     long steps;                    /* evaluation steps since the outermost API entry */
     long budget;                   /* eval_set_budget; 0 for none */
+    eval_poll_fn *poll;            /* eval_set_poll */
+    void *poll_ctx;
+    unsigned long polls;           /* steps counted towards the next poll */
+    const char *interrupted;       /* the reason poll gave, sticky */
     int depth;                     /* API entries in progress */
     int quiet;                     /* > 0: errors unwind without a diagnostic (reports) */
 };
