@@ -156,8 +156,9 @@ static void fail(struct compile_error *err, int limit, const char *fmt, const ch
 
 /* Explores p's terms breadth first into an explicit LTS; *terms gets the term of each state
  * (owned by the caller). */
-static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p, uint64_t max,
-                        struct compile_error *err, const value ***terms)
+static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
+                        const struct chk_limits *lim, double start, struct compile_error *err,
+                        const value ***terms)
 {
     struct ptrmap seen = {0};
     const value **queue = NULL;
@@ -166,6 +167,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
     size_t ntr = 0, trcap = 0;
     struct lts_builder *b = lts_builder_new();
     uint32_t omega = LTS_NONE;
+    uint64_t before = err->states;  /* states of the leaves compiled before this one */
     char name[160];
     if (!b) goto oom;
 
@@ -194,11 +196,18 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
     VISIT(p, root);
     (void)root;
     for (size_t i = 0; i < nqueue; i++) {
-        if (max && nqueue > max) {
+        const char *why = (i & 255) == 0 || (lim && lim->max_states && nqueue > lim->max_states)
+                              ? chk_over_limit(lim, nqueue, start) : NULL;
+        if (why) {
             proc_format(p, name, sizeof name);
-            fail(err, 1,
-                 "the process %s has more states than the limit allows (is it infinite-state?)",
-                 name);
+            if (why[0] == 's')
+                fail(err, 1,
+                     "the process %s has more states than the limit allows (is it infinite-state?)",
+                     name);
+            else
+                fail(err, 1, "stopped at a limit while compiling the process %s", name);
+            err->limit = 1;
+            err->which = why;
             goto error;
         }
         const value *t = queue[i];
@@ -215,17 +224,22 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
             if (e == UINT32_MAX) goto oom;
             VISIT(tr[k].target, to);
             if (lts_builder_add(b, (uint32_t)i, e, to) < 0) goto oom;
+            err->transitions++;
         }
     }
 #undef VISIT
+    err->states = before + nqueue;
     *terms = queue;
     free(tr);
     pm_free(&seen);
     /* States are numbered in the order they were found; the root is 0. */
     return lts_build(b, 0, omega);
 oom:
-    fail(err, 0, "%s", "out of memory while compiling a process");
+    /* An allocation that fails under a memory budget is that budget, not bad input. */
+    fail(err, 1, "%s", "out of memory while compiling a process");
+    err->which = "memory";
 error:
+    err->states = before + nqueue;
     free(queue);
     free(tr);
     pm_free(&seen);
@@ -274,7 +288,8 @@ struct leaf_terms {
 };
 
 static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev, const value *p,
-                uint64_t max, struct compile_error *err, int depth, struct leaf_terms *lt)
+                const struct chk_limits *max, double start, struct compile_error *err, int depth,
+                struct leaf_terms *lt)
 {
     p = proc_whnf(sem, p);
     if (!p || p->kind != VAL_PROC) {
@@ -292,30 +307,30 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
     case PROC_PAR:
     case PROC_INTERLEAVE:
         if (p->num == PROC_PAR && !(a = events_ids(ev, p->items[1], &na))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[p->n - 1], max, err, depth + 1, lt)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, start, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[p->n - 1], max, start, err, depth + 1, lt)) < 0) break;
         result = mach_par(b, (struct evset){a, na}, l, r);
         break;
     case PROC_APAR:
         if (!(a = events_ids(ev, p->items[1], &na)) || !(c = events_ids(ev, p->items[2], &nc))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[3], max, err, depth + 1, lt)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, start, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[3], max, start, err, depth + 1, lt)) < 0) break;
         result = mach_apar(b, (struct evset){a, na}, (struct evset){c, nc}, l, r);
         break;
     case PROC_LINK:
         if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
-        if ((r = node(b, sem, ev, p->items[2], max, err, depth + 1, lt)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, start, err, depth + 1, lt)) < 0) break;
+        if ((r = node(b, sem, ev, p->items[2], max, start, err, depth + 1, lt)) < 0) break;
         result = mach_link(b, a, c, na, l, r);
         break;
     case PROC_HIDE:
         if (!(a = events_ids(ev, p->items[1], &na))) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, start, err, depth + 1, lt)) < 0) break;
         result = mach_hide(b, (struct evset){a, na}, l);
         break;
     case PROC_RENAME:
         if (!pairs_of(ev, p->items[1], &a, &c, &na)) goto oom;
-        if ((l = node(b, sem, ev, p->items[0], max, err, depth + 1, lt)) < 0) break;
+        if ((l = node(b, sem, ev, p->items[0], max, start, err, depth + 1, lt)) < 0) break;
         result = mach_rename(b, a, c, na, l);
         break;
     default: {
@@ -327,7 +342,7 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
             lt->cap = cap;
         }
         const value **terms = NULL;
-        struct lts *lts = leaf(sem, ev, p, max, err, &terms);
+        struct lts *lts = leaf(sem, ev, p, max, start, err, &terms);
         if (lts) {
             lt->v[lt->n++] = terms;
             result = mach_leaf(b, lts);
@@ -355,14 +370,14 @@ void system_free(struct system *s)
 }
 
 struct system *compile_system(struct proc_sem *sem, struct events *ev, const value *p,
-                              uint64_t max_leaf_states, struct compile_error *err)
+                              const struct chk_limits *lim, struct compile_error *err)
 {
     memset(err, 0, sizeof *err);
     struct leaf_terms lt = {0};
     struct system *s = calloc(1, sizeof *s);
     struct mach_builder *b = mach_builder_new();
     if (!s || !b) goto oom;
-    int root = node(b, sem, ev, p, max_leaf_states, err, 0, &lt);
+    int root = node(b, sem, ev, p, lim, chk_now(), err, 0, &lt);
     if (root < 0) goto fail;
     s->m = mach_build(b, root);
     b = NULL;
@@ -382,9 +397,9 @@ fail:
 }
 
 struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
-                                uint64_t max_leaf_states, struct compile_error *err)
+                                const struct chk_limits *lim, struct compile_error *err)
 {
-    struct system *s = compile_system(sem, ev, p, max_leaf_states, err);
+    struct system *s = compile_system(sem, ev, p, lim, err);
     if (!s) return NULL;
     struct machine *m = s->m;
     s->m = NULL;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checker/limits.h"
 #include "checker/machine.h"
 #include "model/proc.h"
 
@@ -35,7 +36,10 @@ char *events_text(const struct events *ev, uint32_t id);
 /* Why a compilation failed (when compile_process returns NULL). */
 struct compile_error {
     char message[512];
-    int limit;                    /* 1: a leaf had more states than allowed */
+    int limit;                    /* 1: a limit was hit (a leaf had more states than allowed,
+                                     the deadline passed, memory ran short) */
+    const char *which;            /* then "states", "time" or "memory" */
+    uint64_t states, transitions; /* leaf states and transitions made so far, even on failure */
 };
 
 /* A compiled process: its machine, and for each leaf the process term of each of its states
@@ -46,15 +50,16 @@ struct system {
     const value ***terms;         /* terms[leaf][state] */
 };
 
-/* The system for process p, with leaves of at most max_leaf_states states each (0: no
- * bound); NULL with *err filled in when a leaf is too big, a transition cannot be computed
- * (the evaluator has reported why) or memory runs out. */
+/* The system for process p, with leaves of at most lim->max_states states each, within
+ * lim's deadline and memory budget (lim may be NULL: no limits; polled every 256 leaf
+ * states); NULL with *err filled in when a limit is hit, a transition cannot be computed (the
+ * evaluator has reported why, or was interrupted by its own poll) or memory runs out. */
 struct system *compile_system(struct proc_sem *sem, struct events *ev, const value *p,
-                              uint64_t max_leaf_states, struct compile_error *err);
+                              const struct chk_limits *lim, struct compile_error *err);
 void system_free(struct system *s);
 
 /* The same, keeping only the machine. */
 struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
-                                uint64_t max_leaf_states, struct compile_error *err);
+                                const struct chk_limits *lim, struct compile_error *err);
 
 #endif

@@ -37,7 +37,10 @@ struct node {
 
 struct normal {
     const struct machine *spec;
-    uint64_t max_states;
+    struct chk_limits lim;
+    double start;
+    const char *limit;            /* the limit that stopped it */
+    uint32_t polls;               /* steps towards the next poll */
     struct store *states;         /* the specification states seen, numbered */
     struct vec32 tfirst;          /* per spec state: offset of its transitions in trans, or ~0 */
     struct vec32 tcount;
@@ -61,12 +64,13 @@ struct normal {
 
 #define DENSE_MAX ((size_t)1 << 22)
 
-struct normal *norm_new(const struct machine *spec, uint64_t max_states)
+struct normal *norm_new(const struct machine *spec, const struct chk_limits *lim)
 {
     struct normal *n = calloc(1, sizeof *n);
     if (!n) return NULL;
     n->spec = spec;
-    n->max_states = max_states;
+    if (lim) n->lim = *lim;
+    n->start = chk_now();
     n->states = store_new(mach_words(spec), 0, true);
     n->vec = malloc(mach_words(spec) * sizeof *n->vec);
     n->index_cap = 256;
@@ -94,6 +98,21 @@ void norm_free(struct normal *n)
     free(n->vec);
     free(n->dense);
     free(n);
+}
+
+const char *norm_limit(const struct normal *n)
+{
+    return n->limit;
+}
+
+/* A step of normalisation: every 1024th asks whether a limit has passed.  False (and the
+ * normal form fails) when one has. */
+static bool poll(struct normal *n)
+{
+    if ((++n->polls & 1023) != 0) return true;
+    n->limit = chk_over_limit(&n->lim, 0, n->start);
+    if (n->limit) n->failed = true;
+    return !n->limit;
 }
 
 uint32_t norm_nodes(const struct normal *n)
@@ -141,10 +160,12 @@ static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 {
     bool added;
     uint32_t id = store_intern(n->states, vec, STORE_ROOT, &added);
-    if (id == STORE_NONE || (n->max_states && store_count(n->states) > n->max_states)) {
+    if (id == STORE_NONE || (n->lim.max_states && store_count(n->states) > n->lim.max_states)) {
+        if (id != STORE_NONE) n->limit = "states";
         n->failed = true;
         return NORM_ERROR;
     }
+    if (added && !poll(n)) return NORM_ERROR;
     if (added && (!push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0))) {
         n->failed = true;
         return NORM_ERROR;
@@ -243,6 +264,7 @@ static bool grow_index(struct normal *n)
 /* The node whose members are the tau-closure of seeds[0..count) (which this may reorder). */
 static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
 {
+    if (!poll(n)) return NORM_ERROR;
     /* Tau-closure, depth first, into scratch. */
     n->generation++;
     n->scratch.n = 0;

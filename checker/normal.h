@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checker/limits.h"
 #include "checker/machine.h"
 
 #define NORM_NONE UINT32_MAX   /* the specification cannot perform the event */
@@ -23,9 +24,14 @@
 
 struct normal;
 
-/* A normal form of spec; NULL when out of memory.  max_states bounds the specification
- * states it may explore (0: no bound). */
-struct normal *norm_new(const struct machine *spec, uint64_t max_states);
+/* A normal form of spec; NULL when out of memory.  It explores at most lim->max_states
+ * specification states and polls lim's deadline and memory budget every 1024 steps (a copy
+ * of *lim is kept; NULL: no limits).  Past a limit every call fails (NORM_ERROR, false) and
+ * norm_limit names the limit. */
+struct normal *norm_new(const struct machine *spec, const struct chk_limits *lim);
+
+/* The limit that stopped the normal form ("states", "time", "memory"), or NULL. */
+const char *norm_limit(const struct normal *n);
 void norm_free(struct normal *n);
 
 /* The root node: the specification before any event.  NORM_ERROR when it cannot be made. */

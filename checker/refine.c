@@ -140,7 +140,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
-    struct product p = {norm_new(spec, lim ? lim->max_states : 0), impl, model,
+    struct product p = {norm_new(spec, lim), impl, model,
                         model == CHK_MODEL_FD && mode == REFINE, 1 + mach_words(impl), false};
     struct space sp = {p.words, pair_successors, &p};
     struct search s = {.p = &p, .mode = mode, .bad_event = NORM_NONE};
@@ -149,6 +149,11 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     s.batch_cap = 64;
     s.batch = malloc(s.batch_cap * p.words * sizeof *s.batch);
     uint32_t root = p.norm ? norm_root(p.norm) : NORM_ERROR;
+    if (root == NORM_ERROR && p.norm && norm_limit(p.norm)) {
+        r->verdict = CHK_LIMIT;
+        r->limit = norm_limit(p.norm);
+        goto out;
+    }
     if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR) {
         r->verdict = CHK_ERROR;
         goto out;
@@ -210,7 +215,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     r->states = store_count(s.st);
     r->transitions = s.transitions;
     if (s.full) r->limit = "memory";
-    if (p.error && !r->limit) r->limit = "states";
+    if (p.error && !r->limit) r->limit = norm_limit(p.norm) ? norm_limit(p.norm) : "memory";
     if (r->limit) {
         r->verdict = CHK_LIMIT;
         goto out;
@@ -345,7 +350,7 @@ static bool refines_parallel(const struct machine *spec, const struct machine *i
     if (!lim || lim->threads < 1 || mach_words(impl) != 1) return false;
     if (model == CHK_MODEL_FD && mach_has_tau(impl)) return false;
     double start = chk_now();
-    struct normal *norm = norm_new(spec, lim->max_states);
+    struct normal *norm = norm_new(spec, lim);
     if (!norm || !norm_complete(norm, PARALLEL_MAX_NODES) ||
         mach_bits(impl) + bits_for(norm_nodes(norm)) > 63) {
         norm_free(norm);
@@ -408,7 +413,7 @@ void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
-    struct normal *norm = norm_new(m, lim ? lim->max_states : 0);
+    struct normal *norm = norm_new(m, lim);
     uint32_t node = norm ? norm_root(norm) : NORM_ERROR;
     size_t i = 0;
     for (; node < NORM_ERROR && i < n; i++) {
@@ -421,7 +426,7 @@ void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,
     }
     if (node == NORM_ERROR) {
         r->verdict = CHK_LIMIT;
-        r->limit = "states";
+        r->limit = norm && norm_limit(norm) ? norm_limit(norm) : "memory";
     } else if (node == NORM_NONE) {
         r->verdict = copy_set(&r->trace, &r->ntrace, events, i) ? CHK_FAILS : CHK_ERROR;
         r->kind = CHK_TRACE;

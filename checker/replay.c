@@ -10,17 +10,25 @@ struct replay {
     uint32_t node;
 };
 
-struct replay *replay_new(const struct machine *spec, uint64_t max_states)
+struct replay *replay_new(const struct machine *spec, const struct chk_limits *lim,
+                          const char **limit)
 {
+    if (limit) *limit = NULL;
     struct replay *rp = calloc(1, sizeof *rp);
     if (!rp) return NULL;
-    rp->norm = norm_new(spec, max_states);
+    rp->norm = norm_new(spec, lim);
     rp->node = rp->norm ? norm_root(rp->norm) : NORM_ERROR;
     if (rp->node == NORM_ERROR) {
+        if (limit && rp->norm) *limit = norm_limit(rp->norm);
         replay_free(rp);
         return NULL;
     }
     return rp;
+}
+
+const char *replay_limit(const struct replay *rp)
+{
+    return norm_limit(rp->norm);
 }
 
 void replay_free(struct replay *rp)
@@ -63,4 +71,9 @@ bool replay_may_diverge(struct replay *rp)
 uint32_t replay_nodes(const struct replay *rp)
 {
     return norm_nodes(rp->norm);
+}
+
+uint32_t replay_spec_states(const struct replay *rp)
+{
+    return norm_spec_states(rp->norm);
 }

@@ -11,20 +11,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checker/limits.h"
 #include "checker/machine.h"
 
 struct replay;
 
-/* A replay of spec from its start; NULL when out of memory or when even the start cannot be
- * normalised within max_states specification states (0: no bound). */
-struct replay *replay_new(const struct machine *spec, uint64_t max_states);
+/* A replay of spec from its start, normalising within lim (see norm_new; NULL: no limits).
+ * NULL when out of memory or when even the start cannot be normalised within them; *limit
+ * (when not NULL) then names the limit, or is NULL. */
+struct replay *replay_new(const struct machine *spec, const struct chk_limits *lim,
+                          const char **limit);
+
+/* The limit that stopped the replay's normalisation ("states", "time", "memory"), or NULL. */
+const char *replay_limit(const struct replay *rp);
 void replay_free(struct replay *rp);
 
 enum { REPLAY_OK = 0, REPLAY_REFUSED = 1, REPLAY_LIMIT = -1 };
 
 /* Performs a visible event: REPLAY_OK, REPLAY_REFUSED when the specification cannot perform
  * it after the events so far (the replay stays where it was), REPLAY_LIMIT when out of
- * memory or past max_states. */
+ * memory or past a limit (replay_limit says which). */
 int replay_step(struct replay *rp, uint32_t event);
 
 /* The events the specification allows next (sorted ids, ✓ included); valid until the next
@@ -41,5 +47,6 @@ bool replay_may_diverge(struct replay *rp);
 
 /* How many normal nodes and specification states have been built. */
 uint32_t replay_nodes(const struct replay *rp);
+uint32_t replay_spec_states(const struct replay *rp);
 
 #endif

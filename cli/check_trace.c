@@ -26,6 +26,35 @@ enum { LIVELOCK_RUN = 100000 };  /* hidden events in a row at the end that sugge
 #define EV_HIDDEN UINT32_MAX      /* cache: the event is in --hide */
 #define EV_BAD (UINT32_MAX - 1)   /* cache: not an event of the specification */
 
+/* ---- what a LIMIT report says (check.h; shared with cmd_check.c) ---- */
+
+const char *check_limit_text(const struct check_options *o, const char *which, char *buf,
+                             size_t len)
+{
+    if (!which) which = "";
+    if (strcmp(which, "time") == 0)
+        snprintf(buf, len, "the time limit (%g s)", o->lim.seconds);
+    else if (strcmp(which, "memory") == 0 && o->default_memory)
+        snprintf(buf, len, "the memory limit (%zu MB, the default budget: a share of the "
+                 "machine's memory; --memory sets another)", o->lim.memory >> 20);
+    else if (strcmp(which, "memory") == 0)
+        snprintf(buf, len, "the memory limit (%zu MB)", o->lim.memory >> 20);
+    else if (strcmp(which, "states") == 0)
+        snprintf(buf, len, "the states limit (%llu)", (unsigned long long)o->lim.max_states);
+    else
+        snprintf(buf, len, "the %s limit", which);
+    return buf;
+}
+
+const char *check_figures(uint64_t states, uint64_t transitions, double seconds, char *buf,
+                          size_t len)
+{
+    snprintf(buf, len, "%llu states, %llu transitions, %.2f s, %zu MB resident at the peak",
+             (unsigned long long)states, (unsigned long long)transitions, seconds,
+             chk_peak_resident() >> 20);
+    return buf;
+}
+
 /* ---- spelling -> event id, cached ---- */
 
 struct cache_entry {
@@ -42,7 +71,25 @@ struct replay_ctx {
     struct cache_entry *tab;
     size_t cap, count;
     const struct check_options *o;
+    struct chk_limits lim;        /* the current phase's: o->lim with its own deadline */
+    double start;                 /* when the current phase began */
 };
+
+/* The limits of a new phase (compiling the specification, replaying one trace): the whole
+ * --timeout from now. */
+static void phase_start(struct replay_ctx *c)
+{
+    c->start = chk_now();
+    c->lim = c->o->lim;
+    if (c->lim.seconds > 0) c->lim.deadline = c->start + c->lim.seconds;
+}
+
+/* The evaluator's poll (events spelt in a trace, the process, thunks the semantics forces). */
+static const char *poll_limits(void *ctx)
+{
+    const struct replay_ctx *c = ctx;
+    return chk_over_limit(&c->lim, 0, c->start);
+}
 
 static size_t str_hash(const char *s, size_t n)
 {
@@ -303,6 +350,17 @@ static void place_text(const struct place *pl, char *buf, size_t len)
 
 static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const struct place *pl);
 
+/* The message of a replay stopped by a limit: which, where, and the figures reached. */
+static void limit_message(struct run *r, const char *which, const char *phase)
+{
+    char what[200];
+    check_limit_text(r->c->o, which, what, sizeof what);
+    set_str(&r->out->message, "stopped at %s %s after %llu events: %u normal nodes over %u "
+            "specification states, %.2f s, %zu MB resident at the peak", what, phase,
+            (unsigned long long)r->index, replay_nodes(r->rp), replay_spec_states(r->rp),
+            chk_now() - r->c->start, chk_peak_resident() >> 20);
+}
+
 /* One event of the run, spelt s[0..n), at `pl` in the file. */
 static int step(struct run *r, const char *s, size_t n, const struct place *pl)
 {
@@ -313,6 +371,12 @@ static int step(struct run *r, const char *s, size_t n, const struct place *pl)
 static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const struct place *pl)
 {
     r->index++;
+    /* A long run polls the limits too, every 65 536 events (a clock read, ~20 ns). */
+    const char *why;
+    if ((r->index & 0xFFFF) == 0 && (why = chk_over_limit(&r->c->lim, 0, r->c->start))) {
+        limit_message(r, why, "while replaying the trace");
+        return STEP_LIMIT;
+    }
     if (id == UINT32_MAX - 2) {
         set_str(&r->out->message, "out of memory");
         return STEP_LIMIT;
@@ -331,7 +395,8 @@ static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const st
     r->hidden_run = 0;
     int k = replay_step(r->rp, id);
     if (k == REPLAY_LIMIT) {
-        set_str(&r->out->message, "stopped at the states limit while normalising the specification");
+        const char *which = replay_limit(r->rp);
+        limit_message(r, which ? which : "memory", "while normalising the specification");
         return STEP_LIMIT;
     }
     if (k == REPLAY_REFUSED) {
@@ -556,9 +621,13 @@ static int one_pass(struct replay_ctx *c, const struct machine *spec, const char
                     struct rpt_trace_check *out, bool all)
 {
     struct run r = {.c = c, .out = out, .all = all};
-    r.rp = replay_new(spec, c->o->lim.max_states);
+    const char *which;
+    r.rp = replay_new(spec, &c->lim, &which);
     if (!r.rp) {
-        set_str(&out->message, "the specification could not be normalised within the limits");
+        char what[200], figures[200];
+        set_str(&out->message, "stopped at %s while normalising the specification's start: %s",
+                check_limit_text(c->o, which ? which : "memory", what, sizeof what),
+                check_figures(0, 0, chk_now() - c->start, figures, sizeof figures));
         return STEP_LIMIT;
     }
     int st;
@@ -584,7 +653,9 @@ static int one_pass(struct replay_ctx *c, const struct machine *spec, const char
 static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
                           struct rpt_trace_check *out)
 {
-    double start = chk_now();
+    phase_start(c);
+    chk_peak_reset();
+    double start = c->start;
     out->trace_file = strdup(path);
     out->process = strdup(c->o->process);
     /* Memory must not grow with the trace, yet JSON reports every event before a failure:
@@ -643,6 +714,8 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
                  const struct check_options *o)
 {
     struct replay_ctx c = {.m = m, .ev = ev, .events = events, .o = o};
+    phase_start(&c);
+    eval_set_poll(ev, poll_limits, &c);
     struct rpt_traces report = {0};
     struct system *spec = NULL;
     char **paths = NULL;
@@ -664,7 +737,7 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     }
     struct compile_error err;
     size_t kept = m->diags.count, errors = diag_count(&m->diags);
-    spec = compile_system(eval_sem(ev), events, p, o->lim.max_states, &err);
+    spec = compile_system(eval_sem(ev), events, p, &c.lim, &err);
     /* An evaluation error met while compiling is the answer, printed once with its place. */
     for (size_t k = kept; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
     if (spec && diag_count(&m->diags) != errors) {
@@ -673,8 +746,18 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
         goto out;
     }
     if (!spec) {
-        if (diag_count(&m->diags) == errors) fprintf(stderr, "baton: %s\n", err.message);
-        status = err.limit ? EXIT_LIMIT : EXIT_INPUT;
+        const char *which = eval_interrupted(ev) ? eval_interrupted(ev) : err.which;
+        if (diag_count(&m->diags) != errors) which = NULL;  /* an error, not a limit */
+        char what[200], figures[200];
+        check_figures(err.states, err.transitions, chk_now() - c.start, figures, sizeof figures);
+        if (which && strcmp(which, "states") != 0)
+            fprintf(stderr, "baton: stopped at %s while compiling the specification process: %s\n",
+                    check_limit_text(o, which, what, sizeof what), figures);
+        else if (which)
+            fprintf(stderr, "baton: %s: %s\n", err.message, figures);
+        else if (diag_count(&m->diags) == errors)
+            fprintf(stderr, "baton: %s\n", err.message);
+        status = which ? EXIT_LIMIT : EXIT_INPUT;
         goto out;
     }
     for (size_t i = 0; i < o->ntraces; i++)
@@ -700,6 +783,7 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     }
     status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
 out:
+    eval_set_poll(ev, NULL, NULL);
     for (size_t i = 0; i < npaths; i++) free(paths[i]);
     free(paths);
     rpt_traces_free(&report);

@@ -32,9 +32,13 @@ const char cmd_check_usage[] =
     "  --assert TEXT      check this assertion (in FILE's scope) instead of FILE's own;\n"
     "                     repeatable, e.g. --assert 'SYSTEM :[deadlock free]'\n"
     "  --format text|json how to report (default text)\n"
-    "  --max-states N     stop a search past N states (exit 3)\n"
-    "  --memory SIZE      stop a search whose state store passes SIZE (e.g. 512M, 4G; exit 3)\n"
-    "  --timeout SECONDS  stop a search after SECONDS (exit 3)\n"
+    "  --max-states N     stop a search, or the compilation of a process, past N states\n"
+    "                     (exit 3)\n"
+    "  --memory SIZE      stop when baton's resident memory passes SIZE (e.g. 512M, 4G;\n"
+    "                     exit 3); default: half of the machine's memory, or of the cgroup's\n"
+    "                     limit or `ulimit -v` when lower ($BATON_MEMORY_SHARE percent)\n"
+    "  --timeout SECONDS  stop each assertion (or each trace) after SECONDS of evaluation,\n"
+    "                     compilation and search (exit 3)\n"
     "  --threads N        cores for the searches that can use several (default: all, or\n"
     "                     $BATON_THREADS)\n"
     "  --trace FILE       instead of the assertions, check a recorded run (a binary libbaton\n"
@@ -129,6 +133,10 @@ static int parse_options(int argc, char **argv, struct check_options *o)
     }
     if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
     if (!o->lim.threads) o->lim.threads = chk_default_threads();
+    if (!o->lim.memory) {
+        o->lim.memory = chk_default_memory();
+        o->default_memory = true;
+    }
     if (o->ntraces && !o->process)
         return cli_usage_error("check", "--trace needs --process NAME: the specification process");
     if ((o->process || o->hide) && !o->ntraces)
@@ -146,7 +154,32 @@ struct context {
     struct proc_sem *sem;
     struct events *events;
     const struct check_options *o;
+    struct chk_limits lim;        /* this assertion's: o->lim with its own deadline */
+    double start;                 /* when this assertion began */
+    uint64_t compiled_states, compiled_transitions;  /* leaf states and transitions compiled */
 };
+
+/* The evaluator's poll: this assertion's deadline and the memory budget. */
+static const char *poll_limits(void *ctx)
+{
+    const struct context *c = ctx;
+    return chk_over_limit(&c->lim, 0, c->start);
+}
+
+/* a as a LIMIT report: which limit, in which phase, the figures reached. */
+static void limit_report(struct context *c, struct rpt_assertion *a, const char *which,
+                         const char *phase, uint64_t states, uint64_t transitions)
+{
+    char what[200], figures[200], buf[600];
+    a->result = RPT_LIMIT;
+    a->states = states;
+    a->transitions = transitions;
+    a->seconds = chk_now() - c->start;
+    snprintf(buf, sizeof buf, "stopped at %s %s: %s", check_limit_text(c->o, which, what, sizeof what),
+             phase, check_figures(states, transitions, a->seconds, figures, sizeof figures));
+    free(a->message);
+    a->message = strdup(buf);
+}
 
 static char *event_text(const struct context *c, uint32_t id)
 {
@@ -282,6 +315,10 @@ static void set_message(struct rpt_assertion *a, const char *fmt, const char *ar
 static struct system *process(struct context *c, const struct ast_node *e, struct rpt_assertion *a)
 {
     const value *p = eval_expr(c->ev, e);
+    if (!p && eval_interrupted(c->ev)) {
+        limit_report(c, a, eval_interrupted(c->ev), "while evaluating the process", 0, 0);
+        return NULL;
+    }
     if (!p) {
         set_message(a, "%s", "the process could not be evaluated (see the error above)");
         return NULL;
@@ -291,10 +328,30 @@ static struct system *process(struct context *c, const struct ast_node *e, struc
         return NULL;
     }
     struct compile_error err;
-    struct system *s = compile_system(c->sem, c->events, p, c->o->lim.max_states, &err);
-    if (!s) {
+    struct system *s = compile_system(c->sem, c->events, p, &c->lim, &err);
+    if (!s && (eval_interrupted(c->ev) || err.limit)) {
+        const char *which = eval_interrupted(c->ev) ? eval_interrupted(c->ev) : err.which;
+        if (which && strcmp(which, "states") == 0) {
+            /* The message names the process that is too big (is it infinite-state?). */
+            char figures[200], buf[1024];
+            a->result = RPT_LIMIT;
+            a->states = err.states;
+            a->transitions = err.transitions;
+            a->seconds = chk_now() - c->start;
+            snprintf(buf, sizeof buf, "%s: %s", err.message,
+                     check_figures(err.states, err.transitions, a->seconds, figures, sizeof figures));
+            free(a->message);
+            a->message = strdup(buf);
+        } else {
+            limit_report(c, a, which, "while compiling the process", err.states, err.transitions);
+        }
+    } else if (!s) {
         set_message(a, "%s", err.message);
-        a->result = err.limit ? RPT_LIMIT : RPT_ERROR;
+        a->result = RPT_ERROR;
+    }
+    if (s) {
+        c->compiled_states += err.states;
+        c->compiled_transitions += err.transitions;
     }
     return s;
 }
@@ -304,16 +361,23 @@ static void fill(struct context *c, const struct chk_result *r, const struct sys
 {
     a->states = r->states;
     a->transitions = r->transitions;
-    a->seconds = r->seconds;
+    a->seconds = chk_now() - c->start;  /* evaluation and compilation included */
     switch (r->verdict) {
     case CHK_HOLDS:
         a->result = negated ? RPT_FAIL : RPT_PASS;
         if (negated) set_message(a, "%s", "the assertion under `not` holds");
         return;
-    case CHK_LIMIT:
-        a->result = RPT_LIMIT;
-        set_message(a, "stopped at the %s limit before an answer", r->limit ? r->limit : "");
+    case CHK_LIMIT: {
+        /* The searches poll the evaluator's limits too: what interrupted an evaluation
+         * during the search (a thunk forced by a specification's normalisation) is the
+         * limit. */
+        const char *which = eval_interrupted(c->ev) ? eval_interrupted(c->ev) : r->limit;
+        char phase[200];
+        snprintf(phase, sizeof phase, "before an answer (after compiling %llu leaf states)",
+                 (unsigned long long)c->compiled_states);
+        limit_report(c, a, which, phase, r->states, r->transitions);
         return;
+    }
     case CHK_ERROR:
         a->result = RPT_ERROR;
         set_message(a, "%s", "out of memory");
@@ -381,6 +445,13 @@ static bool tau_priority(struct context *c, const struct ast_node *options, stru
 
 static void check_one(struct context *c, const struct ast_node *decl, struct rpt_assertion *a)
 {
+    /* Each assertion has the whole --timeout; memory is the process's, shared by all. */
+    c->start = chk_now();
+    c->lim = c->o->lim;
+    if (c->lim.seconds > 0) c->lim.deadline = c->start + c->lim.seconds;
+    c->compiled_states = c->compiled_transitions = 0;
+    chk_peak_reset();
+    eval_set_poll(c->ev, poll_limits, c);
     a->line = (int)decl->loc.line;
     a->text = assertion_text(decl);
     a->result = RPT_ERROR;
@@ -403,7 +474,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     case AST_A_REFINE:
         if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) break;
         if (!tau_priority(c, options, impl, a)) break;
-        chk_refines(spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->o->lim, &r);
+        chk_refines(spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->lim, &r);
         fill(c, &r, impl, negated, a);
         break;
     case AST_A_PROP: {
@@ -411,14 +482,14 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
         switch (as->aux2) {
         case PROP_DEADLOCK_FREE:
-            chk_deadlock(impl->m, &c->o->lim, model == CHK_MODEL_FD, &r);
+            chk_deadlock(impl->m, &c->lim, model == CHK_MODEL_FD, &r);
             break;
         case PROP_DIVERGENCE_FREE:
         case PROP_LIVELOCK_FREE:
-            chk_divergence(impl->m, &c->o->lim, &r);
+            chk_divergence(impl->m, &c->lim, &r);
             break;
         default:
-            chk_deterministic(impl->m, model, &c->o->lim, &r);
+            chk_deterministic(impl->m, model, &c->lim, &r);
             break;
         }
         fill(c, &r, impl, negated, a);
@@ -434,7 +505,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         uint32_t *ids = malloc((t->n ? t->n : 1) * sizeof *ids);
         if (!ids) break;
         for (uint32_t i = 0; i < t->n; i++) ids[i] = events_id(c->events, t->items[i]);
-        chk_has_trace(impl->m, ids, t->n, &c->o->lim, &r);
+        chk_has_trace(impl->m, ids, t->n, &c->lim, &r);
         free(ids);
         fill(c, &r, NULL, negated, a);
         a->event_missing = true;
@@ -444,6 +515,9 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         set_message(a, "%s", "unknown assertion");
         break;
     }
+    if (a->result == RPT_ERROR && eval_interrupted(c->ev))
+        limit_report(c, a, eval_interrupted(c->ev), "while evaluating", a->states, a->transitions);
+    eval_set_poll(c->ev, NULL, NULL);
     chk_result_free(&r);
     system_free(spec);
     system_free(impl);
@@ -529,7 +603,7 @@ int cmd_check(int argc, char **argv)
     if (status != EXIT_HOLDS) goto out;
     struct cspm_module *m = spec.m;
     struct evaluator *ev = spec.ev;
-    struct context c = {m, ev, eval_sem(ev), NULL, &o};
+    struct context c = {m, ev, eval_sem(ev), NULL, &o, o.lim, 0, 0, 0};
     c.events = events = events_new(c.sem);
     if (o.ntraces) {
         status = check_traces(m, ev, events, &o);

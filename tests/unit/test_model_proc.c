@@ -237,7 +237,7 @@ START_TEST(philosophers_through_both_paths)
     const value *sys = seated(3);
     struct events *evs = events_new(&sem);
     struct compile_error err;
-    struct machine *m = compile_process(&sem, evs, sys, 0, &err);
+    struct machine *m = compile_process(&sem, evs, sys, NULL, &err);
     ck_assert_msg(m != NULL, "%s", err.message);
     ck_assert_uint_eq(mach_nleaves(m), 7);  /* 3 philosophers, 3 forks, the butler */
     struct chk_result r;
@@ -248,7 +248,7 @@ START_TEST(philosophers_through_both_paths)
     chk_result_free(&r);
     mach_free(m);
     /* SYSTEM ; STOP is one leaf explored by the firing rules alone: the same 248 states. */
-    m = compile_process(&sem, evs, P(PROC_SEQ, sys, STOP(), NULL), 0, &err);
+    m = compile_process(&sem, evs, P(PROC_SEQ, sys, STOP(), NULL), NULL, &err);
     ck_assert_msg(m != NULL, "%s", err.message);
     ck_assert_uint_eq(mach_nleaves(m), 1);
     chk_deadlock(m, NULL, 1, &r);
@@ -258,7 +258,7 @@ START_TEST(philosophers_through_both_paths)
     chk_result_free(&r);
     mach_free(m);
     /* A leaf limit below 248 refuses politely. */
-    m = compile_process(&sem, evs, P(PROC_SEQ, sys, STOP(), NULL), 100, &err);
+    m = compile_process(&sem, evs, P(PROC_SEQ, sys, STOP(), NULL), &(struct chk_limits){.max_states = 100}, &err);
     ck_assert_ptr_null(m);
     ck_assert_int_eq(err.limit, 1);
     ck_assert_msg(strstr(err.message, "more states than the limit") != NULL, "%s", err.message);
