@@ -49,6 +49,7 @@ struct shared {
     atomic_bool deadlock;
     atomic_bool oom;
     const char *limit;
+    _Atomic(const char *) halt;   /* a time or memory limit seen mid-level: stop at once */
     /* The frontier: segment k is worker k's input array, states [seg[k], seg[k + 1]) of the
      * level in a virtual concatenation. */
     size_t *seg;
@@ -222,7 +223,14 @@ static void expand_level(struct worker *w)
 {
     struct shared *s = w->s;
     if (w->npend) flush(w);
-    while (!atomic_load(&s->grow) && !w->oom) {
+    while (!atomic_load(&s->grow) && !w->oom && !atomic_load_explicit(&s->halt, memory_order_relaxed)) {
+        /* A level can be millions of states: thread 0 polls the deadline and the memory
+         * budget after each of its chunks (the clock ~20 ns, memory once a millisecond). */
+        const char *why;
+        if (w == &s->w[0] && (why = chk_over_limit(s->lim, 0, s->start))) {
+            atomic_store(&s->halt, why);
+            break;
+        }
         size_t at, end;
         if (w->left_at < w->left_end) {
             at = w->left_at;
@@ -257,11 +265,15 @@ static void rehash(struct shared *s)
 /* Thread 0, between barriers: what comes next.  The others wait. */
 static void decide(struct shared *s)
 {
+    if (atomic_load(&s->halt)) {
+        s->limit = atomic_load(&s->halt);
+        s->phase = HALT;
+        return;
+    }
     if (atomic_load(&s->grow)) {
         size_t cap = s->cap * 2;
         _Atomic(uint64_t) *t = NULL;
-        if (!s->lim || !s->lim->memory || cap * sizeof(uint64_t) <= s->lim->memory)
-            t = big_calloc(cap * sizeof *t);
+        if (chk_memory_fits(s->lim, cap * sizeof(uint64_t))) t = big_calloc(cap * sizeof *t);
         if (!t) {
             s->limit = "memory";
             s->phase = HALT;

@@ -6,6 +6,8 @@
  * 3/4. */
 #include "checker/store.h"
 
+#include "checker/limits.h"
+
 #include "checker/bigmem.h"
 
 #include <stdlib.h>
@@ -93,9 +95,12 @@ static size_t probe(const struct store *s, const uint64_t *vec, uint64_t h)
     }
 }
 
+/* The budget is the whole process's resident memory (checker/limits.h): a growth must fit
+ * beside everything else, not only beside the store. */
 static bool fits(const struct store *s, size_t more)
 {
-    return s->budget == 0 || s->bytes + more <= s->budget;
+    return s->budget == 0 ||
+           (s->bytes + more <= s->budget && chk_memory_fits(&(struct chk_limits){.memory = s->budget}, more));
 }
 
 /* Doubles the table.  Slots move, so `order` (and `ids`) follow them. */
