@@ -36,7 +36,8 @@ struct node {
 };
 
 struct normal {
-    const struct machine *spec;
+    struct norm_spec spec;
+    bool spec_failed;             /* spec.successors failed */
     struct chk_limits lim;
     double start;
     const char *limit;            /* the limit that stopped it */
@@ -64,15 +65,32 @@ struct normal {
 
 #define DENSE_MAX ((size_t)1 << 22)
 
+static void machine_initial(void *data, uint64_t *vec)
+{
+    mach_initial(data, vec);
+}
+
+static int machine_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    mach_successors(data, vec, emit, ctx);
+    return 0;
+}
+
 struct normal *norm_new(const struct machine *spec, const struct chk_limits *lim)
+{
+    struct norm_spec sp = {mach_words(spec), machine_initial, machine_successors, (void *)spec};
+    return norm_new_spec(&sp, lim);
+}
+
+struct normal *norm_new_spec(const struct norm_spec *sp, const struct chk_limits *lim)
 {
     struct normal *n = calloc(1, sizeof *n);
     if (!n) return NULL;
-    n->spec = spec;
+    n->spec = *sp;
     if (lim) n->lim = *lim;
     n->start = chk_now();
-    n->states = store_new(mach_words(spec), 0, true);
-    n->vec = malloc(mach_words(spec) * sizeof *n->vec);
+    n->states = store_new(sp->words, 0, true);
+    n->vec = malloc(sp->words * sizeof *n->vec);
     n->index_cap = 256;
     n->index = calloc(n->index_cap, sizeof *n->index);
     if (!n->states || !n->vec || !n->index) {
@@ -98,6 +116,11 @@ void norm_free(struct normal *n)
     free(n->vec);
     free(n->dense);
     free(n);
+}
+
+bool norm_error(const struct normal *n)
+{
+    return n->spec_failed;
 }
 
 const char *norm_limit(const struct normal *n)
@@ -192,7 +215,10 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         n->scratch2.n = 0;
         store_copy(n->states, s, n->vec);
         struct collect c = {n, &n->scratch2};
-        mach_successors(n->spec, n->vec, collect, &c);
+        if (n->spec.successors(n->spec.data, n->vec, collect, &c) < 0) {
+            n->spec_failed = n->failed = true;
+            return NULL;
+        }
         if (n->failed) return NULL;
         /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
          * exactly when its first transition is not tau. */
@@ -309,9 +335,9 @@ static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
 
 uint32_t norm_root(struct normal *n)
 {
-    uint64_t *init = malloc(mach_words(n->spec) * sizeof *init);
+    uint64_t *init = malloc(n->spec.words * sizeof *init);
     if (!init) return NORM_ERROR;
-    mach_initial(n->spec, init);
+    n->spec.initial(n->spec.data, init);
     uint32_t s = spec_state(n, init);
     free(init);
     if (s == NORM_ERROR) return NORM_ERROR;

@@ -30,6 +30,24 @@ struct normal;
  * norm_limit names the limit. */
 struct normal *norm_new(const struct machine *spec, const struct chk_limits *lim);
 
+/* A specification given by its transitions rather than a compiled machine (checker/lazy.h:
+ * a process explored only as far as a replay goes): states are vectors of `words` words;
+ * successors returns 0, or -1 when a state's transitions cannot be computed (norm_error
+ * then says so). */
+struct norm_spec {
+    uint32_t words;
+    void (*initial)(void *data, uint64_t *vec);
+    int (*successors)(void *data, const uint64_t *vec, mach_emit *emit, void *ctx);
+    void *data;
+};
+
+/* The same over sp (copied; sp->data must outlive the normal form). */
+struct normal *norm_new_spec(const struct norm_spec *sp, const struct chk_limits *lim);
+
+/* True when the normal form failed because the specification's transitions could not be
+ * computed (an evaluation error, or the evaluator stopped by a limit). */
+bool norm_error(const struct normal *n);
+
 /* The limit that stopped the normal form ("states", "time", "memory"), or NULL. */
 const char *norm_limit(const struct normal *n);
 void norm_free(struct normal *n);

@@ -10,16 +10,38 @@ struct replay {
     uint32_t node;
 };
 
+static struct replay *start(struct normal *norm, const char **limit);
+
 struct replay *replay_new(const struct machine *spec, const struct chk_limits *lim,
                           const char **limit)
 {
     if (limit) *limit = NULL;
+    return start(norm_new(spec, lim), limit);
+}
+
+struct replay *replay_new_spec(const struct norm_spec *spec, const struct chk_limits *lim,
+                               const char **limit)
+{
+    if (limit) *limit = NULL;
+    return start(norm_new_spec(spec, lim), limit);
+}
+
+bool replay_error(const struct replay *rp)
+{
+    return norm_error(rp->norm);
+}
+
+static struct replay *start(struct normal *norm, const char **limit)
+{
     struct replay *rp = calloc(1, sizeof *rp);
-    if (!rp) return NULL;
-    rp->norm = norm_new(spec, lim);
+    if (!rp) {
+        norm_free(norm);
+        return NULL;
+    }
+    rp->norm = norm;
     rp->node = rp->norm ? norm_root(rp->norm) : NORM_ERROR;
     if (rp->node == NORM_ERROR) {
-        if (limit && rp->norm) *limit = norm_limit(rp->norm);
+        if (limit && rp->norm) *limit = norm_error(rp->norm) ? "error" : norm_limit(rp->norm);
         replay_free(rp);
         return NULL;
     }

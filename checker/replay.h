@@ -13,14 +13,25 @@
 
 #include "checker/limits.h"
 #include "checker/machine.h"
+#include "checker/normal.h"
 
 struct replay;
 
 /* A replay of spec from its start, normalising within lim (see norm_new; NULL: no limits).
  * NULL when out of memory or when even the start cannot be normalised within them; *limit
- * (when not NULL) then names the limit, or is NULL. */
+ * (when not NULL) then names the limit, is "error" when the specification's transitions
+ * could not be computed (see replay_error), or NULL when memory ran out. */
 struct replay *replay_new(const struct machine *spec, const struct chk_limits *lim,
                           const char **limit);
+
+/* The same over a specification given by its transitions (a lazily explored process,
+ * checker/lazy.h). */
+struct replay *replay_new_spec(const struct norm_spec *spec, const struct chk_limits *lim,
+                               const char **limit);
+
+/* True when the replay failed because the specification's transitions could not be computed
+ * (an evaluation error: the evaluator has reported it; or the evaluator stopped by a limit). */
+bool replay_error(const struct replay *rp);
 
 /* The limit that stopped the replay's normalisation ("states", "time", "memory"), or NULL. */
 const char *replay_limit(const struct replay *rp);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "checker/lazy.h"
 #include "checker/replay.h"
 #include "checker/tracefile.h"
 #include "cli/check.h"
@@ -98,22 +99,37 @@ static size_t str_hash(const char *s, size_t n)
     return h;
 }
 
+/* The state of a diagnostics list, to forget the errors recorded after it. */
+struct diag_mark {
+    size_t count, dropped, repeated, total;
+};
+
+static struct diag_mark diag_mark(const struct diag_list *d)
+{
+    return (struct diag_mark){d->count, d->dropped, d->repeated, diag_count(d)};
+}
+
+/* Forgets the errors recorded since mark k; true when there were some. */
+static bool diag_rewind(struct diag_list *d, struct diag_mark k)
+{
+    if (diag_count(d) == k.total) return false;
+    for (size_t i = k.count; i < d->count; i++) free(d->items[i].msg);
+    d->count = k.count;
+    d->dropped = k.dropped;
+    d->repeated = k.repeated;
+    d->last = NULL;
+    return true;
+}
+
 /* Evaluates TEXT in the specification's scope; NULL when it does not parse or evaluate
  * (its diagnostics are dropped: the caller reports the trace's line instead). */
 static const value *eval_text(struct replay_ctx *c, const char *text, size_t len)
 {
     struct diag_list *d = &c->m->diags;
-    size_t before = d->count, dropped = d->dropped, repeated = d->repeated, total = diag_count(d);
+    struct diag_mark k = diag_mark(d);
     struct ast_node *e = cspm_parse_expression(c->m, text, len);
-    const value *v = e && diag_count(d) == total ? eval_expr(c->ev, e) : NULL;
-    if (diag_count(d) != total) {
-        for (size_t i = before; i < d->count; i++) free(d->items[i].msg);
-        d->count = before;
-        d->dropped = dropped;
-        d->repeated = repeated;
-        d->last = NULL;
-        v = NULL;
-    }
+    const value *v = e && diag_count(d) == k.total ? eval_expr(c->ev, e) : NULL;
+    if (diag_rewind(d, k)) v = NULL;
     return v;
 }
 
@@ -139,7 +155,10 @@ static uint32_t lookup(struct replay_ctx *c, const char *s, size_t n)
         if (strncmp(c->tab[i].key, s, n) == 0 && c->tab[i].key[n] == '\0') return c->tab[i].id;
     const value *v = eval_text(c, s, n);
     uint32_t id;
-    if (!v || (v->kind != VAL_NAME && v->kind != VAL_DOT) || !val_set_member(c->all_events, v))
+    /* Without Events (a channel of an infinite type), any event value will do: one the
+     * specification cannot perform then fails the trace instead of being bad input. */
+    if (!v || (v->kind != VAL_NAME && v->kind != VAL_DOT) ||
+        (c->all_events && !val_set_member(c->all_events, v)))
         id = EV_BAD;
     else if (c->hidden && val_set_member(c->hidden, v))
         id = EV_HIDDEN;
@@ -396,6 +415,12 @@ static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const st
     int k = replay_step(r->rp, id);
     if (k == REPLAY_LIMIT) {
         const char *which = replay_limit(r->rp);
+        if (replay_error(r->rp)) which = eval_interrupted(r->c->ev);
+        if (!which && replay_error(r->rp)) {
+            set_str(&r->out->message, "the specification's transitions after %llu events could "
+                    "not be computed (see the error above)", (unsigned long long)r->index - 1);
+            return STEP_BAD;
+        }
         limit_message(r, which ? which : "memory", "while normalising the specification");
         return STEP_LIMIT;
     }
@@ -617,12 +642,19 @@ static bool is_binary(const char *path)
 
 /* One pass over the trace: `all` keeps every visible event for the report (else the last
  * KEEP_TEXT).  The result as a STEP_ code; out->events is set. */
-static int one_pass(struct replay_ctx *c, const struct machine *spec, const char *path,
+static int one_pass(struct replay_ctx *c, const struct norm_spec *spec, const char *path,
                     struct rpt_trace_check *out, bool all)
 {
     struct run r = {.c = c, .out = out, .all = all};
     const char *which;
-    r.rp = replay_new(spec, &c->lim, &which);
+    r.rp = replay_new_spec(spec, &c->lim, &which);
+    if (!r.rp && which && strcmp(which, "error") == 0 && eval_interrupted(c->ev))
+        which = eval_interrupted(c->ev);
+    if (!r.rp && which && strcmp(which, "error") == 0) {
+        set_str(&out->message, "the specification process could not be evaluated (see the error "
+                "above)");
+        return STEP_BAD;
+    }
     if (!r.rp) {
         char what[200], figures[200];
         set_str(&out->message, "stopped at %s while normalising the specification's start: %s",
@@ -650,21 +682,31 @@ static int one_pass(struct replay_ctx *c, const struct machine *spec, const char
     return st;
 }
 
-static void check_one_run(struct replay_ctx *c, const struct machine *spec, const char *path,
+static void check_one_run(struct replay_ctx *c, const struct norm_spec *spec, const char *path,
                           struct rpt_trace_check *out)
 {
     phase_start(c);
     chk_peak_reset();
+    eval_set_poll(c->ev, poll_limits, c);  /* (a limit of the trace before is forgotten) */
     double start = c->start;
     out->trace_file = strdup(path);
     out->process = strdup(c->o->process);
     /* Memory must not grow with the trace, yet JSON reports every event before a failure:
      * the first pass keeps only the last few, and a failure is replayed once more keeping
      * them all (the run is deterministic, so it fails at the same place). */
+    size_t errors = diag_count(&c->m->diags);
     int st = one_pass(c, spec, path, out, false);
     if (st == STEP_FAIL && c->o->json) {
         rpt_trace_forget(out);
         st = one_pass(c, spec, path, out, true);
+    }
+    /* An evaluation error met on the way (the specification explored as far as the run
+     * went) is the answer, whatever the replay concluded: a branch that could not be
+     * evaluated is not a branch that is absent. */
+    if (diag_count(&c->m->diags) != errors && st != STEP_BAD) {
+        set_str(&out->message, "an evaluation error in the specification (see above) after %llu "
+                "events", (unsigned long long)out->events);
+        st = STEP_BAD;
     }
     out->result = st == STEP_ON ? RPT_PASS : st == STEP_FAIL ? RPT_FAIL
                                            : st == STEP_LIMIT ? RPT_LIMIT : RPT_ERROR;
@@ -717,17 +759,29 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     phase_start(&c);
     eval_set_poll(ev, poll_limits, &c);
     struct rpt_traces report = {0};
-    struct system *spec = NULL;
+    struct lazy *spec = NULL;
+    size_t diags_before = m->diags.count;
     char **paths = NULL;
     size_t npaths = 0, cap = 0;
     int status = EXIT_INPUT;
 
     const value *p = eval_text(&c, o->process, strlen(o->process));
+    if (!p && eval_interrupted(ev)) {
+        char what[200], figures[200];
+        fprintf(stderr, "baton: stopped at %s while evaluating --process '%s': %s\n",
+                check_limit_text(o, eval_interrupted(ev), what, sizeof what), o->process,
+                check_figures(0, 0, chk_now() - c.start, figures, sizeof figures));
+        status = EXIT_LIMIT;
+        goto out;
+    }
     if (!p || p->kind != VAL_PROC) {
         fprintf(stderr, "baton: --process '%s' is not a process of %s\n", o->process, o->file);
         goto out;
     }
+    struct diag_mark before_events = diag_mark(&m->diags);
     c.all_events = eval_events(ev);
+    /* An infinite channel type: Events is not a finite set.  Not an error for replay. */
+    if (!c.all_events) diag_rewind(&m->diags, before_events);
     if (o->hide) {
         c.hidden = eval_text(&c, o->hide, strlen(o->hide));
         if (!c.hidden || c.hidden->kind != VAL_SET) {
@@ -735,31 +789,14 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
             goto out;
         }
     }
-    struct compile_error err;
-    size_t kept = m->diags.count, errors = diag_count(&m->diags);
-    spec = compile_system(eval_sem(ev), events, p, &c.lim, &err);
-    /* An evaluation error met while compiling is the answer, printed once with its place. */
-    for (size_t k = kept; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
-    if (spec && diag_count(&m->diags) != errors) {
-        system_free(spec);
-        spec = NULL;
-        goto out;
-    }
+    /* Nothing is compiled up front: the specification is explored as far as each trace
+     * goes (checker/lazy.h), so a huge or infinite one costs only the states a run meets. */
+    spec = lazy_new(eval_sem(ev), events, p);
     if (!spec) {
-        const char *which = eval_interrupted(ev) ? eval_interrupted(ev) : err.which;
-        if (diag_count(&m->diags) != errors) which = NULL;  /* an error, not a limit */
-        char what[200], figures[200];
-        check_figures(err.states, err.transitions, chk_now() - c.start, figures, sizeof figures);
-        if (which && strcmp(which, "states") != 0)
-            fprintf(stderr, "baton: stopped at %s while compiling the specification process: %s\n",
-                    check_limit_text(o, which, what, sizeof what), figures);
-        else if (which)
-            fprintf(stderr, "baton: %s: %s\n", err.message, figures);
-        else if (diag_count(&m->diags) == errors)
-            fprintf(stderr, "baton: %s\n", err.message);
-        status = which ? EXIT_LIMIT : EXIT_INPUT;
+        fprintf(stderr, "baton: out of memory\n");
         goto out;
     }
+    struct norm_spec ns = lazy_spec(spec);
     for (size_t i = 0; i < o->ntraces; i++)
         if (add_paths(o->traces[i], &paths, &npaths, &cap) < 0) {
             fprintf(stderr, "baton: cannot read '%s': %s\n", o->traces[i], strerror(errno));
@@ -769,7 +806,7 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     for (size_t i = 0; i < npaths; i++) {
         struct rpt_trace_check *out = rpt_trace_add(&report);
         if (!out) break;
-        check_one_run(&c, spec->m, paths[i], out);
+        check_one_run(&c, &ns, paths[i], out);
     }
     if (o->json)
         rpt_traces_json(stdout, &report);
@@ -783,11 +820,13 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     }
     status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
 out:
+    /* Errors of the specification met while replaying (a thunk that fails to evaluate). */
+    for (size_t k = diags_before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
     eval_set_poll(ev, NULL, NULL);
     for (size_t i = 0; i < npaths; i++) free(paths[i]);
     free(paths);
     rpt_traces_free(&report);
-    system_free(spec);
+    lazy_free(spec);
     cache_free(&c);
     return status;
 }

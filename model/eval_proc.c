@@ -177,6 +177,7 @@ static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32
     const value *restrict_to = f->nkids > 1 ? ev_eval(ev, f->kids[1], env, sc) : NULL;
     struct vec alts = {0};
     for (uint32_t k = 0; k < cands->n; k++) {
+        ev_check_stack(ev, f->loc);  /* an input over millions of values polls the limits */
         const value *x = cands->items[k];
         if (restrict_to && !ev_member(ev, restrict_to, x, f->kids[1]->loc)) continue;
         const struct env *e2 = env;

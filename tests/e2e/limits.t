@@ -51,3 +51,14 @@ $ baton check --timeout 60 tests/e2e/data/limits_channel.csp --trace tests/e2e/d
 exit 0
 stdout PASS  trace tests/e2e/data/limits_channel.txt against P  (3 events
 stdout PASS  trace tests/e2e/data/limits_empty.txt against P  (0 events
+
+# Replay explores the specification only as far as the trace goes: an infinite-state
+# process (an unbounded counter over `channel c : Int`) replays like a small one.
+$ baton check --timeout 60 tests/e2e/data/limits_infinite.csp --trace tests/e2e/data/limits_counter.txt --process 'P(0)'
+exit 0
+stdout PASS  trace tests/e2e/data/limits_counter.txt against P(0)  (3 events
+
+$ baton check --timeout 60 tests/e2e/data/limits_infinite.csp --trace tests/e2e/data/limits_counter_wrong.txt --process 'P(0)'
+exit 1
+stdout event 2, c.2, is not allowed after 1 event: c.0
+stdout the specification allowed c.1
