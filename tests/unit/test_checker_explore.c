@@ -5,7 +5,9 @@
 #include <stdlib.h>
 
 #include "checker/explore.h"
+#include "checker/limits.h"
 #include "checker/machine.h"
+#include "checker/refine.h"
 
 enum { A = EV_FIRST_VISIBLE, B, C, D };
 
@@ -361,6 +363,53 @@ START_TEST(limits_stop_cleanly)
 }
 END_TEST
 
+START_TEST(a_passed_deadline_stops_every_search)
+{
+    /* One limits structure for every phase: a deadline already passed stops each search
+     * (one core and several, refinement with its normalisation, has trace) with "time",
+     * and the figures say how far it got. */
+    struct machine *m = philosophers(5, 1);
+    for (int threads = 0; threads <= 2; threads += 2) {
+        struct chk_limits lim = {.threads = threads, .seconds = 1, .deadline = chk_now() - 1};
+        struct chk_result r;
+        chk_deadlock(m, &lim, 0, &r);
+        ck_assert_int_eq(r.verdict, CHK_LIMIT);
+        ck_assert_str_eq(r.limit, "time");
+        ck_assert_uint_ge(r.states, 1);
+        chk_result_free(&r);
+        chk_divergence(m, &lim, &r);
+        ck_assert_int_eq(r.verdict, CHK_LIMIT);
+        ck_assert_str_eq(r.limit, "time");
+        chk_result_free(&r);
+        chk_refines(m, m, CHK_MODEL_F, &lim, &r);
+        ck_assert_int_eq(r.verdict, CHK_LIMIT);
+        ck_assert_str_eq(r.limit, "time");
+        chk_result_free(&r);
+    }
+    /* Memory is the process's resident memory: a budget below it stops at once. */
+    struct chk_limits tiny = {.memory = 4096};
+    ck_assert_ptr_nonnull(chk_over_limit(&tiny, 0, chk_now()));
+    ck_assert(!chk_memory_fits(&tiny, 1));
+    ck_assert_uint_gt(chk_resident(), 4096);
+    mach_free(m);
+}
+END_TEST
+
+START_TEST(the_default_memory_budget_is_a_share)
+{
+    setenv("BATON_MEMORY_SHARE", "50", 1);
+    size_t half = chk_default_memory();
+    setenv("BATON_MEMORY_SHARE", "25", 1);
+    size_t quarter = chk_default_memory();
+    setenv("BATON_MEMORY_SHARE", "nonsense", 1);
+    size_t dflt = chk_default_memory();
+    unsetenv("BATON_MEMORY_SHARE");
+    ck_assert_uint_gt(half, 0);
+    ck_assert_uint_eq(dflt, half);
+    ck_assert(quarter <= half / 2 + 1 && quarter + 1 >= half / 2);
+}
+END_TEST
+
 START_TEST(two_cores_agree_with_one)
 {
     /* The parallel search counts the same states and transitions, and a deadlock it finds
@@ -414,6 +463,8 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, philosophers_match_brute_force);
     tcase_add_test(tc, limits_stop_cleanly);
     tcase_add_test(tc, two_cores_agree_with_one);
+    tcase_add_test(tc, a_passed_deadline_stops_every_search);
+    tcase_add_test(tc, the_default_memory_budget_is_a_share);
     tcase_add_test(tc, a_state_wider_than_the_table);
     tcase_add_test(tc, tau_rules_are_known_statically);
     tcase_add_test(tc, tau_priority_drops_events_beside_a_tau);
