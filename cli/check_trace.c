@@ -417,8 +417,8 @@ static int step_id(struct run *r, uint32_t id, const char *s, size_t n, const st
         const char *which = replay_limit(r->rp);
         if (replay_error(r->rp)) which = eval_interrupted(r->c->ev);
         if (!which && replay_error(r->rp)) {
-            set_str(&r->out->message, "the specification's transitions after %llu events could "
-                    "not be computed (see the error above)", (unsigned long long)r->index - 1);
+            set_str(&r->out->message, "the specification's transitions could not be computed at "
+                    "event %llu (see the error above)", (unsigned long long)r->index);
             return STEP_BAD;
         }
         limit_message(r, which ? which : "memory", "while normalising the specification");
