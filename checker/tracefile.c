@@ -193,13 +193,24 @@ trf *trf_open(const char *path, char *err, size_t errlen)
     }
     unsigned char h[sizeof(struct trc_header)];
     size_t got = take(r, h, sizeof h);
-    if (got < TRC_MAGIC_LEN || memcmp(h, TRC_MAGIC, TRC_MAGIC_LEN) != 0) {
+    if (r->rerr) {
+        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(r->rerrno));
+        goto error;
+    }
+    /* libbaton writes the header as it opens a trace: an empty file is not a trace at all,
+     * whatever its name, and never an empty run */
+    if (got == 0) {
+        snprintf(err, errlen, "%s: the trace file is empty (0 bytes): the program wrote nothing; "
+                 "was it killed before it opened the trace?", path);
+        goto error;
+    }
+    if (memcmp(h, TRC_MAGIC, got < TRC_MAGIC_LEN ? got : TRC_MAGIC_LEN) != 0) {
         snprintf(err, errlen, "%s: not a baton trace file (no trace magic at byte 0)", path);
         goto error;
     }
     if (got < sizeof h) {
-        snprintf(err, errlen, "%s: byte %zu: truncated trace header (%zu of %zu bytes)", path, got,
-                 got, sizeof h);
+        snprintf(err, errlen, "%s: byte %zu: truncated trace header (%zu of %zu bytes): the file was cut short",
+                 path, got, got, sizeof h);
         goto error;
     }
     memcpy(r->hdr.magic, h, TRC_MAGIC_LEN);
@@ -567,6 +578,7 @@ int trf_next(trf *r, struct trf_record *rec)
 const char *trf_error(const trf *r) { return r->err; }
 bool trf_truncated(const trf *r) { return r->truncated; }
 bool trf_complete(const trf *r) { return r->complete && !r->livelock; }
+bool trf_header_only(const trf *r) { return !r->failed && r->eof && r->off == r->hdr.header_size; }
 int trf_livelock(const trf *r) { return r->livelock ? (int)r->livelock_sig : 0; }
 uint64_t trf_offset(const trf *r) { return r->off; }
 uint64_t trf_seed(const trf *r) { return r->hdr.seed; }

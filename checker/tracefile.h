@@ -43,7 +43,8 @@ struct trf_chan {
 };
 
 /* Opens path and checks its header.  NULL on failure, with a one-line reason (naming the
- * file) in err. */
+ * file) in err: an empty file (libbaton writes the header as it opens a trace, so it is not
+ * a trace), a foreign one, a header cut short, an unknown version. */
 trf *trf_open(const char *path, char *err, size_t errlen);
 
 /* The next record: 1 and *rec filled, 0 at the end of the data, -1 on a damaged record
@@ -54,6 +55,8 @@ int trf_next(trf *r, struct trf_record *rec);
 const char *trf_error(const trf *r);
 bool trf_truncated(const trf *r);      /* the last record was cut short: dropped */
 bool trf_complete(const trf *r);       /* a RUN_END record was read */
+bool trf_header_only(const trf *r);    /* after trf_next returned 0: the file holds its header
+                                          and nothing else (no record was made, or reached it) */
 int trf_livelock(const trf *r);        /* a LIVELOCK record was read: its signal, else 0 */
 uint64_t trf_offset(const trf *r);     /* bytes consumed so far */
 uint64_t trf_seed(const trf *r);

@@ -617,11 +617,16 @@ static int run_binary(struct run *r, const char *path)
     }
     comm_cache_free(&cc);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
+    bool header_only = k == 0 && trf_header_only(t);
     int mark = trf_livelock(t);
     trf_close(t);
     if (st != STEP_ON) return st;
     st = finish(r, deadlocked, mark);
-    if (truncated && !r->out->message)
+    if (header_only && !r->out->message)
+        set_str(&r->out->message, "0 events recorded: the file holds only its header; the program "
+                                  "opened the trace and was killed or stopped before its first record "
+                                  "reached the file");
+    else if (truncated && !r->out->message)
         set_str(&r->out->message, "the trace is truncated: read up to its last complete record");
     else if (!complete && !mark && !r->out->message)
         set_str(&r->out->message, "the trace stops before the end of the run (the program was "
@@ -629,13 +634,16 @@ static int run_binary(struct run *r, const char *path)
     return st;
 }
 
+/* A file is read as a binary trace when it starts like one — also when it is cut inside the
+ * magic (no text trace starts with byte 0x89) — or is empty: libbaton writes the header as
+ * it opens a trace, so an empty file is no run at all, and the binary reader says so. */
 static bool is_binary(const char *path)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return false;
     char magic[TRC_MAGIC_LEN];
-    bool yes = fread(magic, 1, sizeof magic, f) == sizeof magic &&
-               memcmp(magic, TRC_MAGIC, TRC_MAGIC_LEN) == 0;
+    size_t n = fread(magic, 1, sizeof magic, f);
+    bool yes = !ferror(f) && memcmp(magic, TRC_MAGIC, n) == 0;
     fclose(f);
     return yes;
 }
@@ -663,7 +671,8 @@ static int one_pass(struct replay_ctx *c, const struct norm_spec *spec, const ch
         return STEP_LIMIT;
     }
     int st;
-    if (is_binary(path)) {
+    bool binary = is_binary(path);
+    if (binary) {
         st = run_binary(&r, path);
     } else {
         FILE *f = fopen(path, "r");
@@ -676,6 +685,22 @@ static int one_pass(struct replay_ctx *c, const struct norm_spec *spec, const ch
         }
     }
     out->events = r.index;
+    /* An empty trace is a trace of every process, so it passes; the note keeps anybody from
+     * taking a run that recorded nothing for one that was checked. */
+    if (st == STEP_ON && r.index == 0) {
+        char *was = out->message;
+        out->message = NULL;
+        if (was && strncmp(was, "0 events recorded", 17) == 0)
+            out->message = was, was = NULL;
+        else if (was)
+            set_str(&out->message, "0 events recorded; %s", was);
+        else if (binary)
+            set_str(&out->message, "0 events recorded: the run made no communication");
+        else
+            set_str(&out->message, "0 events recorded: the file has no event lines, only comments "
+                                   "and blank lines");
+        free(was);
+    }
     free(r.kept);
     free(r.blocked);
     replay_free(r.rp);

@@ -24,7 +24,8 @@ const char cmd_run_usage[] =
     "then ends the trace with a livelock mark if its processes were still busy.\n"
     "\n"
     "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
-    "1 when the trace does not conform, 2 for bad input, else PROGRAM's exit status.\n";
+    "1 when the trace does not conform, 2 for bad input (also when PROGRAM wrote no trace),\n"
+    "else PROGRAM's exit status.\n";
 
 int cmd_run(int argc, char **argv)
 {
@@ -98,6 +99,12 @@ int cmd_run(int argc, char **argv)
     }
     int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) return EXIT_INPUT;
+    /* libbaton writes the trace's header as it opens it: no file means no trace at all */
+    if (access(trace, F_OK) != 0 && errno == ENOENT) {
+        fprintf(stderr, "baton: %s wrote no trace to %s: it never started a run (baton_run), is not "
+                        "linked with libbaton, or died before its first run\n", program[0], trace);
+        return spec ? EXIT_INPUT : status;
+    }
     if (!spec) return status;
 
     char *args[16];

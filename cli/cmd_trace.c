@@ -26,8 +26,13 @@ const char cmd_trace_usage[] =
     "                  sending and receiving process and channel; also process starts and\n"
     "                  ends, blocks, wake-ups and closes (the output is still a text trace)\n"
     "\n"
+    "A trace with no communication says so (`# 0 events recorded`), and one that holds only\n"
+    "its header (the program was killed right after it opened the trace) gets a note on\n"
+    "stderr as well.\n"
+    "\n"
     "Exit: 0 printed (a truncated file is printed up to its last complete record, with a\n"
-    "warning), 2 FILE is not a trace, is corrupt, or bad usage.\n";
+    "warning), 2 FILE is not a trace (an empty file is none: libbaton writes the header as it\n"
+    "opens the trace), is corrupt, or bad usage.\n";
 
 struct show {
     trf *r;
@@ -202,9 +207,23 @@ static int show(const char *path, bool verbose)
     fprintf(s.out, "# baton trace %s (format %u, seed %" PRIu64 ")\n", path, trf_version(r), trf_seed(r));
     struct trf_record rec;
     int rc;
-    while ((rc = trf_next(r, &rec)) == 1) record(&s, &rec);
+    uint64_t events = 0;
+    while ((rc = trf_next(r, &rec)) == 1) {
+        events += rec.kind == TRC_COMM;
+        record(&s, &rec);
+    }
     pending_flush(&s);
     int status = EXIT_HOLDS;
+    if (rc == 0 && trf_header_only(r)) {
+        /* a valid trace of no events, so nobody mistakes it for a run that did nothing wrong */
+        fprintf(s.out, "# 0 events recorded: the file holds only its header; the program opened the "
+                       "trace and was killed or stopped before its first record reached the file\n");
+        fflush(s.out);
+        fprintf(stderr, "baton: %s: note: 0 events recorded, the file holds only its header\n", path);
+        trf_close(r);
+        return status;
+    }
+    if (rc == 0 && events == 0) fprintf(s.out, "# 0 events recorded\n");
     if (rc < 0) {
         fflush(s.out);
         fprintf(stderr, "baton: %s\n", trf_error(r));

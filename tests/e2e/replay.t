@@ -70,6 +70,43 @@ stdout event 2, right.0, is not allowed after 1 event: left.0
 stdout consumer
 stdout trace stops before the end of the run
 
+# A zero-byte trace is not an empty run (issue 11): libbaton writes the header as it opens a
+# trace, so the program wrote nothing at all.  Exit 2, whatever the file is called.
+$ d=$(mktemp -d) && : > $d/run.btr && : > $d/run.trace && baton check tests/corpus/pipelines.csp --trace $d/run.btr --trace $d/run.trace --process 'BUFF(2)'; s=$?; rm -rf $d; exit $s
+exit 2
+stdout ERROR trace
+stdout /run.btr: the trace file is empty (0 bytes): the program wrote nothing; was it killed before it opened the trace?
+stdout /run.trace: the trace file is empty (0 bytes)
+!stdout PASS
+
+# A header cut short is bad input too, also inside the magic.
+$ d=$(mktemp -d) && printf '\211BTRACE\n\003\000' > $d/a.btr && printf '\211B' > $d/b.btr && baton check tests/corpus/pipelines.csp --trace $d/a.btr --trace $d/b.btr --process 'BUFF(2)'; s=$?; rm -rf $d; exit $s
+exit 2
+stdout /a.btr: byte 10: truncated trace header (10 of 32 bytes): the file was cut short
+stdout /b.btr: byte 2: truncated trace header (2 of 32 bytes)
+!stdout PASS
+
+# A header and nothing else is a valid trace of no events: the empty trace is a trace of
+# every process, so it passes, and the report says that nothing was recorded.
+$ d=$(mktemp -d) && printf '\211BTRACE\n\003\000\040\000\000\000\000\000\155\136\000\000\000\000\000\000\000\000\000\000\000\000\000\000' > $d/run.btr && baton check --format json tests/corpus/pipelines.csp --trace $d/run.btr --process 'BUFF(2)'; s=$?; rm -rf $d; exit $s
+exit 0
+stdout "events": 0
+stdout "message": "0 events recorded: the file holds only its header; the program opened the trace and was killed or stopped before its first record reached the file"
+
+# A text trace of comments and blank lines is the empty trace written down (what `baton
+# trace show` prints for a header-only file): it passes, with the same note.
+$ d=$(mktemp -d) && printf '# baton trace x.btr\n\n  \n' > $d/run.trace && baton check tests/corpus/pipelines.csp --trace $d/run.trace --process 'BUFF(2)'; s=$?; rm -rf $d; exit $s
+exit 0
+stdout PASS  trace
+stdout (0 events
+stdout     0 events recorded: the file has no event lines, only comments and blank lines
+
+# A program that never traces leaves no file: bad input, said so.
+$ baton run --spec tests/corpus/pipelines.csp --process 'BUFF(1)' -- true
+exit 2
+stderr wrote no trace to
+stderr it never started a run (baton_run)
+
 # A deadlocked program: its trace ends in the deadlock the end check judges; against PHILS
 # (no forks) the specification must still offer the right forks, and the blocked processes
 # are named with what each offered.

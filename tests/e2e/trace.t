@@ -37,9 +37,28 @@ exit 2
 stderr baton: Makefile: not a baton trace file (no trace magic at byte 0)
 !stdout Makefile
 
+# An empty file is no trace at all: libbaton writes the header as it opens a trace, so the
+# program wrote nothing (issue 11).
 $ baton trace show /dev/null
 exit 2
-stderr not a baton trace file
+stderr baton: /dev/null: the trace file is empty (0 bytes): the program wrote nothing; was it killed before it opened the trace?
+!stdout # baton trace
+
+$ d=$(mktemp -d) && : > $d/run.btr && baton trace show $d/run.btr; s=$?; rm -rf $d; exit $s
+exit 2
+stderr /run.btr: the trace file is empty (0 bytes)
+
+# A header cut inside the magic is a truncated header too, not a foreign file.
+$ d=$(mktemp -d) && printf '\211BTR' > $d/run.btr && baton trace show $d/run.btr; s=$?; rm -rf $d; exit $s
+exit 2
+stderr /run.btr: byte 4: truncated trace header (4 of 32 bytes): the file was cut short
+
+# A header and nothing else: a valid trace of no events, printed as such with a note.
+$ d=$(mktemp -d) && printf '\211BTRACE\n\003\000\040\000\000\000\000\000\155\136\000\000\000\000\000\000\000\000\000\000\000\000\000\000' > $d/run.btr && baton trace show $d/run.btr; s=$?; rm -rf $d; exit $s
+exit 0
+stdout (format 3, seed 24173)
+stdout # 0 events recorded: the file holds only its header; the program opened the trace and was killed or stopped before its first record reached the file
+stderr /run.btr: note: 0 events recorded, the file holds only its header
 
 $ printf '\211BTRACE\n\001\000' > /tmp/baton-e2e-short.btr && baton trace show /tmp/baton-e2e-short.btr
 exit 2

@@ -56,6 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             trf_event(t, &rec, name, sizeof name);
             (void)trf_proc_name(t, rec.proc);
         }
+        (void)trf_header_only(t);
         trf_close(t);
     }
 

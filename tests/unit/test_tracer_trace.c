@@ -344,11 +344,26 @@ START_TEST(every_prefix_reads_up_to_its_last_record)
     ck_assert_has(o.out, "# the file is truncated");
     ck_assert_has(o.err, ": truncated record; printed the complete records before it");
     outcome_free(&o);
-    /* cut at a record boundary before the run's end */
+    /* cut at a record boundary before the run's end: just before its third communication */
+    char err[600];
+    trf *r = trf_open(trace_path, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    struct trf_record rec;
+    while (trf_next(r, &rec) == 1 && !(rec.kind == TRC_COMM && rec.seq == 3)) {}
+    ck_assert_uint_eq(rec.seq, 3);
+    write_file(cut, data, rec.offset);
+    trf_close(r);
+    ck_assert_int_eq(run_command(cmd, &o), 0);
+    ck_assert_int_eq(o.status, 0);
+    ck_assert_has(o.out, "\npicks.0.1\n# the trace ends before the run did");
+    ck_assert_msg(!strstr(o.out, "0 events"), "%s", o.out);
+    outcome_free(&o);
+    /* the header alone: no events, said so */
     write_file(cut, data, 32);
     ck_assert_int_eq(run_command(cmd, &o), 0);
     ck_assert_int_eq(o.status, 0);
-    ck_assert_has(o.out, "# the trace ends before the run did");
+    ck_assert_has(o.out, ")\n# 0 events recorded: the file holds only its header");
+    ck_assert_has(o.err, ": note: 0 events recorded, the file holds only its header");
     outcome_free(&o);
     free(data);
     unlink(cut);
@@ -416,6 +431,45 @@ START_TEST(show_rejects_damaged_and_foreign_files)
     outcome_free(&o);
     free(data);
     unlink(bad);
+    unlink(trace_path);
+}
+END_TEST
+
+/* An empty file is no trace (libbaton writes the header as it opens one), a header cut short
+ * is damaged even inside the magic, and a header alone is a valid trace of nothing. */
+START_TEST(empty_and_header_only_files)
+{
+    make_trace();
+    size_t len;
+    char *data = slurp(trace_path, &len);
+    char cut[64], err[600];
+    temp_name(cut, sizeof cut, "hdr");
+    write_file(cut, data, 0);
+    ck_assert_ptr_null(trf_open(cut, err, sizeof err));
+    ck_assert_msg(strstr(err, ": the trace file is empty (0 bytes): the program wrote nothing; was it "
+                              "killed before it opened the trace?"), "%s", err);
+    for (size_t n = 1; n < 32; n++) {
+        write_file(cut, data, n);
+        ck_assert_ptr_null(trf_open(cut, err, sizeof err));
+        char want[80];
+        snprintf(want, sizeof want, ": byte %zu: truncated trace header (%zu of 32 bytes)", n, n);
+        ck_assert_msg(strstr(err, want), "%s", err);
+    }
+    for (size_t n = 32; n <= 40; n++) {
+        write_file(cut, data, n);
+        trf *r = trf_open(cut, err, sizeof err);
+        ck_assert_msg(r != NULL, "%s", err);
+        struct trf_record rec;
+        int got;
+        while ((got = trf_next(r, &rec)) == 1) {}
+        ck_assert_int_eq(got, 0);
+        ck_assert(!trf_complete(r));
+        ck_assert(trf_header_only(r) == (n == 32)); /* 33..40: a cut or a whole first record */
+        ck_assert(trf_truncated(r) == (n > 32 && n < 32 + 12 + 4)); /* the first record: STR "main" */
+        trf_close(r);
+    }
+    free(data);
+    unlink(cut);
     unlink(trace_path);
 }
 END_TEST
@@ -794,6 +848,7 @@ Suite *tracer_trace_suite(void)
     tcase_add_test(tc, every_prefix_reads_up_to_its_last_record);
     tcase_add_test(tc, every_flipped_byte_is_read_safely);
     tcase_add_test(tc, show_rejects_damaged_and_foreign_files);
+    tcase_add_test(tc, empty_and_header_only_files);
     tcase_add_test(tc, a_crash_loses_at_most_the_last_buffer);
     tcase_add_test(tc, a_stopping_signal_flushes_and_marks_a_busy_run);
     tcase_add_test(tc, a_programs_own_handler_is_left_alone);
