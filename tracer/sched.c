@@ -200,7 +200,7 @@ static void (*service_fn)(void);
 /* Runs fn on baton_run's own stack, for work too deep for a small process stack: the running
  * process steps out to the scheduler's loop, which calls fn and resumes it at once (it goes
  * first in the ready queue, so nothing else runs and the schedule is unchanged). */
-static void on_scheduler_stack(void (*fn)(void))
+void trc_on_scheduler_stack(void (*fn)(void))
 {
     struct trc_proc *self = trc_sched.cur;
     if (!self) { /* on baton_run's stack already */
@@ -347,7 +347,7 @@ static struct trc_proc *spawn(const char *name, baton_fn *fn, void *arg, size_t 
     trc_sched.live++;
     if (TRC_ON()) trc_pid(p);
     ready_push(p);
-    if (__builtin_expect(trc_stack_helper_wanted(), 0)) on_scheduler_stack(trc_stack_helper_start);
+    if (__builtin_expect(trc_stack_helper_wanted(), 0)) trc_on_scheduler_stack(trc_stack_helper_start);
     return p;
 }
 

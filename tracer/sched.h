@@ -86,6 +86,10 @@ void trc_suspend(void);
 /* Arms a timer: at `deadline` (baton_now's clock) p is woken as by trc_timer_fire. */
 int trc_timer_add(struct trc_proc *p, int64_t deadline);
 
+/* Calls fn on baton_run's own stack when a process is running (else at once): for work too
+ * deep for a small process stack, such as starting a thread.  The schedule is unchanged. */
+void trc_on_scheduler_stack(void (*fn)(void));
+
 /* A random number below n (n > 0), from the run's seeded generator. */
 uint64_t trc_rand_below(uint64_t n);
 

@@ -1,10 +1,14 @@
 /* trace.c — the trace writer (see trace.h; layout in trace_format.h and
- * docs/trace-format.md).  Records are copied into one 64 KiB buffer, which the scheduler
- * write(2)s itself when it is full: the kernel's copy into the page cache costs about
- * 0.25 ns a byte, 2 ns per ping-pong round trip (8 bytes), less than handing buffers to a
- * writer thread did, woken by a futex, polling or spinning (docs/runtime.md, Performance).
- * A crash loses at most the buffer being filled; its length grows only after a record is
- * complete, so a flush from a signal handler never writes half a record.
+ * docs/trace-format.md).  Opening a trace writes its header to the file at once, so a
+ * program killed at any moment leaves a valid trace.  Records are copied into one 64 KiB
+ * buffer, which the scheduler write(2)s itself when it is full: the kernel's copy into the
+ * page cache costs about 0.25 ns a byte, 2 ns per ping-pong round trip (8 bytes), less than
+ * handing buffers to a writer thread did, woken by a futex, polling or spinning
+ * (docs/runtime.md, Performance).  A flusher thread wakes every TRC_FLUSH_MS and writes what
+ * the buffer holds beyond what is in the file already, so a SIGKILL, or a program stuck
+ * outside the scheduler, loses at most that much time's records; the scheduler's hot path
+ * does not change (no clock read, no lock).  The buffer's length grows only after a record is
+ * complete, so neither the flusher nor a flush from a signal handler writes half a record.
  * A stopping signal (SIGTERM, SIGINT, SIGHUP, when the program has not set a handler of its
  * own) flushes the trace, adds a LIVELOCK record when processes were busy, and then takes
  * its default action.
@@ -17,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,6 +45,8 @@
 
 #define BUF_SIZE TRC_BUF_SIZE
 #define INTERN_MAX ((size_t)1 << 20)
+/* The flusher's period: records reach the file at most this long after they were made. */
+#define TRC_FLUSH_MS 100
 
 _Static_assert(sizeof(struct trc_header) == 32, "header");
 _Static_assert(sizeof(struct trc_str_rec) == 12, "STR");
@@ -77,6 +84,11 @@ static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
 static struct {
     int fd;
     uint64_t written;    /* bytes written to the file */
+    /* Whoever writes buffer bytes to the file holds wlock: the scheduler's thread (flush,
+     * its signal handlers) or the flusher.  A spin lock, since signal handlers take it. */
+    atomic_bool wlock;
+    size_t flushed;      /* the buffer's first `flushed` bytes are in the file (under wlock) */
+    uint64_t hdr_seed;   /* the seed the header in the file holds */
     volatile sig_atomic_t writing;  /* flush() is writing the buffer: a signal waits for it */
     volatile sig_atomic_t stop_sig; /* a stopping signal that came during a flush */
     volatile sig_atomic_t stop_busy;
@@ -157,6 +169,32 @@ static void write_failed(int err)
         fprintf(stderr, "baton: writing the trace failed (%s); tracing stops here\n", strerror(err));
 }
 
+/* The flusher holds the lock only for one write(2); the scheduler's thread waits for it.
+ * Async-signal-safe. */
+static void wlock_take(void)
+{
+    while (atomic_exchange_explicit(&w.wlock, true, memory_order_acquire)) sched_yield();
+}
+
+static void wlock_give(void)
+{
+    atomic_store_explicit(&w.wlock, false, memory_order_release);
+}
+
+/* Writes the buffer's bytes not yet in the file and empties it; the caller holds wlock.
+ * False (with errno) when the write failed: the caller reports it, unless it is a signal
+ * handler.  Async-signal-safe. */
+static bool write_out(void)
+{
+    size_t len = trc_w.len;
+    bool ok = len <= w.flushed || atomic_load(&w.failed) ||
+              write_all(trc_w.buf + w.flushed, len - w.flushed);
+    w.written += len - w.flushed;
+    w.flushed = 0;
+    trc_publish(0);
+    return ok;
+}
+
 static void stop_now(int sig, bool busy);
 
 /* The buffer is full, or must reach the file: write it.  A stopping signal that arrives
@@ -166,9 +204,11 @@ static void flush(void)
 {
     w.writing = 1;
     atomic_signal_fence(memory_order_seq_cst);
-    if (!atomic_load(&w.failed) && !write_all(trc_w.buf, trc_w.len)) write_failed(errno);
-    w.written += trc_w.len;
-    trc_w.len = 0;
+    wlock_take();
+    bool ok = write_out();
+    int err = errno;
+    wlock_give();
+    if (!ok) write_failed(err);
     atomic_signal_fence(memory_order_seq_cst);
     w.writing = 0;
     if (w.stop_sig) stop_now(w.stop_sig, w.stop_busy);
@@ -228,10 +268,10 @@ static uint32_t emit_str(const char *s, size_t n)
     if (n > TRC_STR_MAX) n = TRC_STR_MAX;
     struct trc_str_rec r = {{TRC_STR, 0, 0}, ++w.nstr, (uint32_t)n};
     if (trc_w.len + sizeof r + n > BUF_SIZE) flush();
-    memcpy(trc_w.buf + trc_w.len, &r, sizeof r);
-    memcpy(trc_w.buf + trc_w.len + sizeof r, s, n);
-    atomic_signal_fence(memory_order_release);
-    trc_w.len += sizeof r + n;
+    size_t len = trc_w.len;
+    memcpy(trc_w.buf + len, &r, sizeof r);
+    memcpy(trc_w.buf + len + sizeof r, s, n);
+    trc_publish(len + sizeof r + n);
     return r.id;
 }
 
@@ -440,6 +480,108 @@ void trc_rec_run_end(int status)
     put(&r, sizeof r);
 }
 
+/* ---- the flusher ---------------------------------------------------------------------------- */
+
+/* A thread that runs while a trace is open.  Every TRC_FLUSH_MS it writes the records the
+ * buffer holds beyond the first w.flushed bytes, and then moves w.flushed: the scheduler
+ * only ever appends past trc_w.len, and empties the buffer only under wlock.  When the
+ * scheduler holds wlock it is writing the buffer itself, and the flusher waits for its next
+ * turn.  It runs no program code, blocks every signal, and sleeps on a condition variable,
+ * so closing the trace stops it at once. */
+static struct {
+    pthread_t thread;
+    pthread_mutex_t mu;  /* guards stop, and the sleep */
+    pthread_cond_t cv;   /* on CLOCK_MONOTONIC */
+    bool stop, running, ready;
+    bool warned;
+} fl = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static void drain(void)
+{
+    if (atomic_exchange_explicit(&w.wlock, true, memory_order_acquire)) return;
+    size_t len = __atomic_load_n(&trc_w.len, __ATOMIC_ACQUIRE);
+    if (len > w.flushed) {
+        if (!atomic_load(&w.failed) && !write_all(trc_w.buf + w.flushed, len - w.flushed))
+            write_failed(errno);
+        w.written += len - w.flushed;
+        w.flushed = len;
+    }
+    wlock_give();
+}
+
+static void *flusher_main(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&fl.mu);
+    struct timespec at;
+    clock_gettime(CLOCK_MONOTONIC, &at);
+    while (!fl.stop) {
+        at.tv_nsec += TRC_FLUSH_MS * 1000000L;
+        if (at.tv_nsec >= 1000000000L) {
+            at.tv_sec += at.tv_nsec / 1000000000L;
+            at.tv_nsec %= 1000000000L;
+        }
+        while (!fl.stop && pthread_cond_timedwait(&fl.cv, &fl.mu, &at) != ETIMEDOUT) {}
+        if (fl.stop) break;
+        pthread_mutex_unlock(&fl.mu);
+        drain();
+        pthread_mutex_lock(&fl.mu);
+        /* after a long stall (a suspended program), start a fresh period */
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > at.tv_sec + 1) at = now;
+    }
+    pthread_mutex_unlock(&fl.mu);
+    return NULL;
+}
+
+/* Starts the flusher; without it (no thread to be had) records reach the file when the
+ * buffer fills, as a warning says. */
+static void flusher_start(void)
+{
+    if (!fl.ready) {
+        pthread_condattr_t ca;
+        if (pthread_condattr_init(&ca) != 0) goto fail;
+        pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+        int rc = pthread_cond_init(&fl.cv, &ca);
+        pthread_condattr_destroy(&ca);
+        if (rc != 0) goto fail;
+        fl.ready = true;
+    }
+    fl.stop = false;
+    pthread_attr_t attr;
+    sigset_t all, old;
+    if (pthread_attr_init(&attr) != 0) goto fail;
+    pthread_attr_setstacksize(&attr, (size_t)256 << 10);
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread starts with every signal blocked */
+    int rc = pthread_create(&fl.thread, &attr, flusher_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
+        errno = rc;
+        goto fail;
+    }
+    fl.running = true;
+    return;
+fail:
+    if (!fl.warned)
+        fprintf(stderr, "baton: cannot start the trace flusher (%s); records reach the file "
+                        "only when its 64 KiB buffer fills and when the run ends\n", strerror(errno));
+    fl.warned = true;
+}
+
+static void flusher_stop(void)
+{
+    if (!fl.running) return;
+    pthread_mutex_lock(&fl.mu);
+    fl.stop = true;
+    pthread_cond_signal(&fl.cv);
+    pthread_mutex_unlock(&fl.mu);
+    pthread_join(fl.thread, NULL);
+    fl.running = false;
+}
+
 /* ---- opening and closing --------------------------------------------------------------------- */
 
 static void at_exit(void)
@@ -447,25 +589,31 @@ static void at_exit(void)
     if (trc_w.on) flush_sync();
 }
 
+/* fork(2) happens with the flusher outside its mutex (and so outside any write), so that
+ * the child's copy of the mutex is free. */
+static void before_fork(void) { pthread_mutex_lock(&fl.mu); }
+static void in_parent_after_fork(void) { pthread_mutex_unlock(&fl.mu); }
+
 /* A child of fork(2) shares the parent's file: it stops tracing (its buffer is a copy of
- * the parent's, which the parent writes). */
+ * the parent's, which the parent writes).  It has no flusher. */
 static void in_child_after_fork(void)
 {
+    pthread_mutex_unlock(&fl.mu);
+    fl.running = false;
+    atomic_store(&w.wlock, false);
     trc_w.on = false;
     trc_w.pend = 0;
     if (w.fd >= 0) close(w.fd);
     w.fd = -1;
 }
 
-/* Appends n bytes in the signal handler: no allocation, no lock, a write when full. */
+/* Appends n bytes in a signal handler, which holds wlock: no allocation, a write when
+ * full. */
 static void put_raw(const void *rec, size_t n)
 {
-    if (trc_w.len + n > BUF_SIZE) {
-        write_all(trc_w.buf, trc_w.len);
-        trc_w.len = 0;
-    }
+    if (trc_w.len + n > BUF_SIZE) write_out();
     memcpy(trc_w.buf + trc_w.len, rec, n);
-    trc_w.len += n;
+    trc_publish(trc_w.len + n);
 }
 
 /* A stopping signal: the held-back BLOCK, a LIVELOCK record when processes were busy, and
@@ -475,6 +623,7 @@ static void stop_now(int sig, bool busy)
 {
     if (trc_w.on) {
         trc_w.on = false;
+        wlock_take(); /* the flusher may be writing: wait for it */
         if (trc_w.pend) put_raw(&trc_w.pend, sizeof trc_w.pend);
         trc_w.pend = 0;
         if (busy) {
@@ -487,8 +636,8 @@ static void stop_now(int sig, bool busy)
             struct trc_livelock_rec r = {{TRC_LIVELOCK, (uint8_t)sig, (uint16_t)dt}, 0};
             put_raw(&r, sizeof r);
         }
-        write_all(trc_w.buf, trc_w.len);
-        trc_w.len = 0;
+        write_out();
+        wlock_give();
     }
     signal(sig, SIG_DFL);
     raise(sig); /* delivered when the handler returns (or at once outside one) */
@@ -555,6 +704,8 @@ int baton_trace_open(const char *path)
     if (fd < 0) return -1;
     w.fd = fd;
     trc_w.len = 0;
+    w.flushed = 0;
+    atomic_store(&w.wlock, false);
     atomic_store(&w.failed, false);
     w.written = 0;
     w.nstr = w.nchan = w.nproc = 0;
@@ -572,14 +723,25 @@ int baton_trace_open(const char *path)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     h.start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-    memcpy(trc_w.buf, &h, sizeof h);
-    trc_w.len = sizeof h;
+    /* The header goes to the file now, not with the first buffer: a program killed at any
+     * moment from here on leaves a valid trace, never an empty file. */
+    if (!write_all((const unsigned char *)&h, sizeof h)) {
+        int err = errno ? errno : EIO;
+        close(fd);
+        w.fd = -1;
+        errno = err;
+        return -1;
+    }
+    w.written = sizeof h;
+    w.hdr_seed = h.seed;
     trc_w.gen++;
-    trc_w.on = true;
     if (!w.atexit_done) {
         w.atexit_done = atexit(at_exit) == 0;
-        pthread_atfork(NULL, NULL, in_child_after_fork);
+        pthread_atfork(before_fork, in_parent_after_fork, in_child_after_fork);
     }
+    /* pthread_create wants more stack than a small process may have */
+    trc_on_scheduler_stack(flusher_start);
+    trc_w.on = true;
     return 0;
 }
 
@@ -604,17 +766,16 @@ void trc_trace_run_begin(uint64_t seed)
     }
     signals_take();
     /* The file may have been opened before baton_set_seed: put the run's seed in. */
-    if (w.written == 0) {
-        memcpy(trc_w.buf + offsetof(struct trc_header, seed), &seed, sizeof seed);
-    } else if (pwrite(w.fd, &seed, sizeof seed, offsetof(struct trc_header, seed)) < 0) {
-        /* the header keeps the seed it was opened with */
-    }
+    if (seed != w.hdr_seed && pwrite(w.fd, &seed, sizeof seed, offsetof(struct trc_header, seed)) ==
+                                  (ssize_t)sizeof seed)
+        w.hdr_seed = seed;
 }
 
 void trc_trace_run_end(int status)
 {
     if (!trc_w.on) return;
     trc_rec_run_end(status);
+    flusher_stop();
     flush_sync();
     signals_give_back();
     close(w.fd);
@@ -626,6 +787,9 @@ void trc_trace_run_end(int status)
 void trc_trace_idle(void)
 {
     trc_w.countdown = 1; /* stamp the next record */
+    /* The held-back BLOCK cannot fold into a communication stamped afresh: write it now, so
+     * the flusher can take it to the file while the program sleeps.  The file is the same. */
+    if (trc_w.pend) trc_unpend();
 }
 
 void trc_trace_overflow(struct trc_proc *p)
@@ -635,12 +799,13 @@ void trc_trace_overflow(struct trc_proc *p)
     /* Overflowing inside flush(): part of the buffer may be in the file already; writing it
      * again would break the file, so it is lost (as a crash's would be). */
     if (w.writing) return;
+    wlock_take(); /* the flusher may be writing: wait for it */
     if (trc_w.pend) put_raw(&trc_w.pend, sizeof trc_w.pend);
     trc_w.pend = 0;
     if (p->tgen == trc_w.gen && p->tid) {
         struct trc_end_rec r = {{TRC_OVERFLOW, 0, 0}, p->tid};
         put_raw(&r, sizeof r);
     }
-    write_all(trc_w.buf, trc_w.len);
-    trc_w.len = 0;
+    write_out();
+    wlock_give();
 }

@@ -1,13 +1,13 @@
-/* trace.h — the trace writer inside libbaton: records go into a buffer that is written to
- * the trace file when full; the run's end, exit(3), a stack-overflow report and a stopping
- * signal (SIGTERM, SIGINT, SIGHUP) flush it.  The on-disk layout is tracer/trace_format.h.  The writer owns the file and its
- * buffer.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
+/* trace.h — the trace writer inside libbaton: the file's header is written when it is
+ * opened; records go into a buffer that is written to the trace file when full and by a
+ * flusher thread every 100 ms; the run's end, exit(3), a stack-overflow report and a stopping
+ * signal (SIGTERM, SIGINT, SIGHUP) flush it.  The on-disk layout is tracer/trace_format.h.
+ * The writer owns the file and its buffer.  Every trc_rec_* requires trc_w.on; callers test TRC_ON() first,
  * the one branch tracing costs when it is off.  The hot paths (a communication on an int
  * channel, a block on a send or receive) are inline here; the rest is in trace.c. */
 #ifndef BATON_TRACER_TRACE_H
 #define BATON_TRACER_TRACE_H
 
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,7 +25,8 @@ struct trc_writer {
     uint32_t gen;         /* bumped per trace file: ids of channels and processes are per file */
     unsigned countdown;   /* records until the next time stamp; 1: stamp the next one */
     unsigned char *buf;   /* the buffer being filled */
-    size_t len;           /* bytes of complete records in it */
+    size_t len;           /* bytes of complete records in it; written by the scheduler's
+                             thread only (trc_publish), read by the flusher thread */
     uint64_t pend;        /* a BLOCK16 held back, as its little-endian word (0: none): written
                              before any other record, or folded into a COMM */
     const struct trc_proc *pend_proc; /* whose BLOCK that is (meaningful while pend is set) */
@@ -38,15 +39,23 @@ void trc_flush_full(void);
 uint16_t trc_stamp_slow(void);
 void trc_unpend(void);
 
-/* Appends one complete record: the length moves only once all its bytes are in, so a flush
- * from a signal handler never writes half a record.  A pending BLOCK goes first. */
+/* The buffer holds len bytes of complete records: a release store, read by the flusher
+ * thread (trace.c) with an acquire load.  On x86-64 a plain store. */
+static inline void trc_publish(size_t len)
+{
+    __atomic_store_n(&trc_w.len, len, __ATOMIC_RELEASE);
+}
+
+/* Appends one complete record: the length moves only once all its bytes are in, so neither
+ * the flusher nor a flush from a signal handler ever writes half a record.  A pending BLOCK
+ * goes first. */
 static inline void trc_put(const void *rec, size_t n)
 {
     if (__builtin_expect(trc_w.pend != 0, 0)) trc_unpend();
     if (__builtin_expect(trc_w.len + n > TRC_BUF_SIZE, 0)) trc_flush_full();
-    memcpy(trc_w.buf + trc_w.len, rec, n);
-    atomic_signal_fence(memory_order_release);
-    trc_w.len += n;
+    size_t len = trc_w.len;
+    memcpy(trc_w.buf + len, rec, n);
+    trc_publish(len + n);
 }
 
 /* The dt of the record about to be written: 0 but on the first records of a file, on every
@@ -159,9 +168,10 @@ void trc_rec_run_end(int status);
 
 /* At baton_run's start: opens $BATON_TRACE unless a trace is open, notes the seed. */
 void trc_trace_run_begin(uint64_t seed);
-/* At baton_run's end: writes RUN_END, flushes and closes the file. */
+/* At baton_run's end: writes RUN_END, stops the flusher, flushes and closes the file. */
 void trc_trace_run_end(int status);
-/* The scheduler is about to idle: the next record takes a fresh time stamp. */
+/* The scheduler is about to idle: the next record takes a fresh time stamp, and the
+ * held-back BLOCK goes into the buffer (the flusher takes it to the file meanwhile). */
 void trc_trace_idle(void);
 /* From the overflow report: an OVERFLOW record for p, then a flush.  Async-signal-safe. */
 void trc_trace_overflow(struct trc_proc *p);

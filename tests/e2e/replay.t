@@ -101,6 +101,18 @@ stdout PASS  trace
 stdout (0 events
 stdout     0 events recorded: the file has no event lines, only comments and blank lines
 
+# A program SIGKILLed half a second after its last communication: nothing can flush then, yet
+# the trace holds every event (the runtime writes the buffer out every 100 ms).  Killed as it
+# starts, it leaves the header: 0 events, said so.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/killed.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/killed && { baton run --trace $d/run.btr --spec tests/corpus/pipelines.csp --process 'BUFF(1)' -- $d/killed; echo "status $?"; baton run --trace $d/now.btr --spec tests/corpus/pipelines.csp --process 'BUFF(1)' -- $d/killed now; echo "status $?"; }; rm -rf $d
+exit 0
+stdout against BUFF(1)  (12 events
+stdout the trace stops before the end of the run
+stdout status 137
+stdout against BUFF(1)  (0 events
+stdout 0 events recorded: the file holds only its header
+!stdout status 2
+
 # A program that never traces leaves no file: bad input, said so.
 $ baton run --spec tests/corpus/pipelines.csp --process 'BUFF(1)' -- true
 exit 2

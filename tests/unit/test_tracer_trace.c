@@ -795,6 +795,143 @@ START_TEST(short_forms_keep_every_value)
 }
 END_TEST
 
+/* ---- SIGKILL: nothing can flush, so the file must already hold the header and every record
+ * older than the flusher's period (100 ms) ---------------------------------------------------- */
+
+static baton_chan *kill_chan;
+static int kill_how; /* how the program waits before it is killed: 0 baton_sleep, 1 usleep(3)
+                        (the scheduler is stuck outside libbaton), 2 a busy loop, 3 not at all */
+
+static void kill_echo(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    while (baton_recv_int(kill_chan, &v) == 0) {}
+}
+
+static void kill_main(void *arg)
+{
+    (void)arg;
+    if (kill_how == 3) raise(SIGKILL); /* before any communication */
+    baton_go("echo", kill_echo, NULL);
+    for (int64_t i = 0; i < 1000; i++) baton_send_int(kill_chan, i);
+    if (kill_how == 0) {
+        baton_sleep(500 * 1000000LL);
+    } else if (kill_how == 1) {
+        usleep(500 * 1000);
+    } else {
+        int64_t until = baton_now() + 500 * 1000000LL;
+        while (baton_now() < until) {}
+    }
+    raise(SIGKILL);
+}
+
+static int kill_run(void)
+{
+    kill_chan = baton_chan_int("k", 0);
+    setenv("BATON_TRACE", trace_path, 1);
+    return baton_run(kill_main, NULL);
+}
+static int kill_sleeping(void) { kill_how = 0; return kill_run(); }
+static int kill_in_usleep(void) { kill_how = 1; return kill_run(); }
+static int kill_busy(void) { kill_how = 2; return kill_run(); }
+static int kill_at_start(void) { kill_how = 3; return kill_run(); }
+
+/* Kills a run that waits 500 ms after 1000 communications in the way `body` does: its trace
+ * decodes, holds every one of them, and ends without the run's end. */
+static void check_killed(int (*body)(void), const char *name)
+{
+    temp_name(trace_path, sizeof trace_path, name);
+    ck_assert_int_eq(in_child(body, NULL), 128 + SIGKILL);
+    int mark;
+    bool complete;
+    ck_assert_int_eq(read_mark(trace_path, &mark, &complete), 1000);
+    ck_assert(!complete);
+    ck_assert_int_eq(mark, 0);
+}
+
+START_TEST(a_sigkill_keeps_what_came_100ms_before_it)
+{
+    check_killed(kill_sleeping, "kill-sleep");
+    /* the echo's last BLOCK, held back to fold into the communication it waits for, went
+     * out when the scheduler went idle */
+    char cmd[160];
+    struct outcome o;
+    snprintf(cmd, sizeof cmd, "baton trace show --verbose %s | tail -4", trace_path);
+    ck_assert_int_eq(run_command(cmd, &o), 0);
+    ck_assert_int_eq(o.status, 0);
+    ck_assert_has(o.out, "k.999\n");
+    ck_assert_has(o.out, "'main' (#1) sleeps\n");
+    ck_assert_has(o.out, "'echo' (#2) blocks to receive on 'k'\n# the trace ends before the run did");
+    outcome_free(&o);
+    unlink(trace_path);
+    check_killed(kill_in_usleep, "kill-usleep");
+    unlink(trace_path);
+    check_killed(kill_busy, "kill-busy");
+    unlink(trace_path);
+}
+END_TEST
+
+START_TEST(a_sigkill_at_the_start_leaves_a_valid_header)
+{
+    temp_name(trace_path, sizeof trace_path, "kill-start");
+    ck_assert_int_eq(in_child(kill_at_start, NULL), 128 + SIGKILL);
+    size_t len;
+    char *data = slurp(trace_path, &len);
+    ck_assert_uint_ge(len, 32); /* never an empty file */
+    free(data);
+    char err[600];
+    trf *r = trf_open(trace_path, err, sizeof err);
+    ck_assert_msg(r != NULL, "%s", err);
+    ck_assert_uint_eq(trf_seed(r), 0x5eed);
+    struct trf_record rec;
+    int got;
+    while ((got = trf_next(r, &rec)) == 1) ck_assert_int_ne(rec.kind, TRC_COMM);
+    ck_assert_int_eq(got, 0);
+    ck_assert(!trf_truncated(r));
+    ck_assert(!trf_complete(r));
+    trf_close(r);
+    unlink(trace_path);
+}
+END_TEST
+
+/* baton_trace_open from a process with a one-page stack: the flusher thread is started on
+ * baton_run's stack (pthread_create does not fit in what such a process has left). */
+static baton_chan *small_chan;
+static void small_opener(void *arg)
+{
+    (void)arg;
+    if (baton_trace_open(trace_path) != 0) abort();
+    baton_send_int(small_chan, 5);
+}
+static void small_main(void *arg)
+{
+    (void)arg;
+    int64_t v;
+    baton_go_stack("opener", small_opener, NULL, 4096);
+    baton_recv_int(small_chan, &v);
+}
+static int small_run(void)
+{
+    small_chan = baton_chan_int("c", 0);
+    return baton_run(small_main, NULL);
+}
+
+START_TEST(a_small_process_can_open_the_trace)
+{
+    temp_name(trace_path, sizeof trace_path, "small");
+    char *err = NULL;
+    int status = in_child(small_run, &err);
+    ck_assert_msg(status == 0, "exit status %d, stderr:\n%.2000s", status, err ? err : "");
+    free(err);
+    int mark;
+    bool complete;
+    ck_assert_int_eq(read_mark(trace_path, &mark, &complete), 1);
+    ck_assert(complete);
+    unlink(trace_path);
+}
+END_TEST
+
 /* ---- fork ------------------------------------------------------------------------------------- */
 
 static void forker(void *arg)
@@ -856,6 +993,9 @@ Suite *tracer_trace_suite(void)
     tcase_add_test(tc, short_forms_keep_every_value);
     tcase_add_test(tc, an_overflow_is_in_the_trace);
     tcase_add_test(tc, a_forked_child_leaves_the_trace_alone);
+    tcase_add_test(tc, a_sigkill_keeps_what_came_100ms_before_it);
+    tcase_add_test(tc, a_sigkill_at_the_start_leaves_a_valid_header);
+    tcase_add_test(tc, a_small_process_can_open_the_trace);
     suite_add_tcase(s, tc);
     return s;
 }
