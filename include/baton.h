@@ -150,8 +150,11 @@ int baton_alt(baton_case cases[], size_t n, int64_t timeout_ns);
 
 /* Records the run (the current one, or the next baton_run) to the binary trace file path
  * (created or truncated), the same as BATON_TRACE=path; `baton trace show path` prints it.
- * 0, or -1 and errno from open(2), or EBUSY when a trace is already open.  The trace is
- * flushed and closed when baton_run returns, at exit(3) and on a stack-overflow report.
+ * The file's header is written before this returns, and a thread of the library writes new
+ * records to it every 100 ms, so a program killed at any moment leaves a valid trace with
+ * all but its last 100 ms.  0, or -1 and errno from open(2) or write(2), or EBUSY when a
+ * trace is already open.  The trace is flushed and closed when baton_run returns, at
+ * exit(3) and on a stack-overflow report.
  * Under BATON_TRACE=path a program's first run writes path, its second path.2, and so on. */
 int baton_trace_open(const char *path);
 
