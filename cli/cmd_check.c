@@ -623,6 +623,7 @@ int cmd_check(int argc, char **argv)
         size_t kept = m->diags.count, errors = diag_count(&m->diags);
         check_one(&c, d, a);
         evaluation_errors(m, kept, errors, a);
+        if (o.nasserts) a->line = 0;    /* from the command line, not a line of the file */
     }
     if (o.json)
         rpt_json(stdout, &report);

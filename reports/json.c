@@ -25,7 +25,10 @@ static json_t *assertion(const struct rpt_assertion *a)
     json_t *o = json_object();
     if (!o) return NULL;
     json_object_set_new(o, "assertion", json_string(a->text ? a->text : ""));
-    json_object_set_new(o, "line", json_integer(a->line));
+    /* An assertion from --assert has no line in the file: "line": null, and its source says
+     * where it came from. */
+    json_object_set_new(o, "line", a->line ? json_integer(a->line) : json_null());
+    json_object_set_new(o, "source", json_string(a->line ? "file" : "command-line"));
     json_object_set_new(o, "result", json_string(result_name(a->result)));
     if (a->result == RPT_FAIL) {
         json_t *c = json_object();

@@ -29,7 +29,7 @@ struct rpt_component {
 
 struct rpt_assertion {
     char *text;                   /* the assertion as written */
-    int line;
+    int line;                     /* 0 for an assertion given on the command line */
     enum rpt_result result;
     char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
     struct rpt_strings trace;     /* events before the violation */

@@ -123,7 +123,10 @@ void rpt_text(FILE *out, const struct rpt_file *f)
 {
     for (size_t i = 0; i < f->n; i++) {
         const struct rpt_assertion *a = &f->a[i];
-        fprintf(out, "%s:%d: %-5s %s", f->file, a->line, word(a->result), a->text);
+        if (a->line)
+            fprintf(out, "%s:%d: %-5s %s", f->file, a->line, word(a->result), a->text);
+        else
+            fprintf(out, "command line: %-5s %s", word(a->result), a->text);
         if (a->result == RPT_PASS || a->result == RPT_FAIL || a->result == RPT_LIMIT)
             fprintf(out, "  (%llu states, %llu transitions, %.2f s)",
                     (unsigned long long)a->states, (unsigned long long)a->transitions, a->seconds);

@@ -138,3 +138,14 @@ exit 1
 stdout PHIL(0)    tests/corpus/philosophers.csp:8   picks.0.1 -> eats.0 -> putsdown.0.1 -> putsdown.0.0 -> gets…  thinks.0, sits.0, picks.0.0
 stdout FORK(0)    tests/corpus/philosophers.csp:12  putsdown.0.0 -> FORK(0)
 !stdout % N
+
+# An assertion given with --assert is reported as from the command line, not at a line past
+# the end of the file.
+$ baton check tests/e2e/data/check_small.csp --assert 'P :[divergence free]'
+exit 0
+stdout command line: PASS  assert P :[divergence free]
+
+$ baton check --format json tests/e2e/data/check_small.csp --assert 'P :[divergence free]'
+exit 0
+stdout "line": null,
+stdout "source": "command-line",
