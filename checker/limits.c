@@ -2,6 +2,7 @@
 #include "checker/limits.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,8 +53,21 @@ void chk_peak_reset(void)
 static _Thread_local double last_read;
 static _Thread_local size_t last_resident;
 
+static volatile sig_atomic_t interrupted_by;
+
+void chk_interrupt(int sig)
+{
+    interrupted_by = sig;
+}
+
+int chk_interrupted(void)
+{
+    return interrupted_by;
+}
+
 const char *chk_over_limit(const struct chk_limits *lim, uint64_t states, double start)
 {
+    if (interrupted_by) return "interrupt";
     if (!lim) return NULL;
     if (lim->max_states && states > lim->max_states) return "states";
     if (!lim->seconds && !lim->memory) return NULL;

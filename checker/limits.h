@@ -26,10 +26,17 @@ struct chk_limits {
                                      start each search passes to chk_over_limit */
 };
 
+/* Stops every check in progress, as a limit named "interrupt": for SIGINT and SIGTERM
+ * (async-signal-safe: it sets a flag that every poll reads).  chk_interrupted() is the
+ * signal, or 0. */
+void chk_interrupt(int sig);
+int chk_interrupted(void);
+
 /* Seconds on a monotonic clock. */
 double chk_now(void);
 
-/* The name of the limit hit — "states" (more than max_states), "time" or "memory" — or NULL.
+/* The name of the limit hit — "interrupt" (chk_interrupt), "states" (more than max_states),
+ * "time" or "memory" — or NULL.
  * `start` is when the work began (used when lim has no deadline).  Cheap enough to call every
  * few thousand steps: the clock costs ~20 ns, and memory is read at most once a millisecond.
  * lim may be NULL. */

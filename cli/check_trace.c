@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <stdarg.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,9 @@ const char *check_limit_text(const struct check_options *o, const char *which, c
                              size_t len)
 {
     if (!which) which = "";
-    if (strcmp(which, "time") == 0)
+    if (strcmp(which, "interrupt") == 0)
+        snprintf(buf, len, "%s", chk_interrupted() == SIGINT ? "SIGINT" : "SIGTERM");
+    else if (strcmp(which, "time") == 0)
         snprintf(buf, len, "the time limit (%g s)", o->lim.seconds);
     else if (strcmp(which, "memory") == 0 && o->default_memory)
         snprintf(buf, len, "the memory limit (%zu MB, the default budget: a share of the "

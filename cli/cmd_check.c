@@ -3,6 +3,7 @@
  * writing reports/'s; this file turns one into the other. */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +611,13 @@ int cmd_check(int argc, char **argv)
         goto out;
     }
     report.file = strdup(o.file);
+    /* SIGINT and SIGTERM (a CI job's timeout) stop the assertion in progress as a limit,
+     * "interrupt"; the report of what finished is still written whole, and exit is 3.  A
+     * second signal kills as usual. */
+    struct sigaction sa = {.sa_handler = chk_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     /* With --assert, only the appended assertions (the last nasserts) are checked. */
     size_t total = 0;
     for (uint32_t i = 0; i < m->decls->nkids; i++) total += m->decls->kids[i]->kind == AST_D_ASSERT;
@@ -618,21 +626,32 @@ int cmd_check(int argc, char **argv)
         const struct ast_node *d = m->decls->kids[i];
         if (d->kind != AST_D_ASSERT) continue;
         if (seen++ < skip) continue;
+        if (chk_interrupted()) {
+            report.not_checked++;
+            continue;
+        }
         struct rpt_assertion *a = rpt_add(&report);
         if (!a) break;
         size_t kept = m->diags.count, errors = diag_count(&m->diags);
         check_one(&c, d, a);
         evaluation_errors(m, kept, errors, a);
         if (o.nasserts) a->line = 0;    /* from the command line, not a line of the file */
+        if (!o.json) {                  /* each result as it is known */
+            rpt_text_assertion(stdout, &report, a);
+            fflush(stdout);
+        }
     }
     if (o.json)
         rpt_json(stdout, &report);
     else
-        rpt_text(stdout, &report);
+        rpt_text_summary(stdout, &report);
+    fflush(stdout);
     size_t pass, fail, error, limit;
     rpt_counts(&report, &pass, &fail, &error, &limit);
-    /* A definite failure outranks a search that stopped at a limit; bad input outranks both. */
-    status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+    /* A definite failure outranks a search that stopped at a limit; bad input outranks both;
+     * an interrupted run is incomplete whatever it found (exit 3). */
+    status = chk_interrupted() ? EXIT_LIMIT
+             : error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
 out:
     rpt_file_free(&report);
     events_free(events);

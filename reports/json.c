@@ -69,6 +69,10 @@ int rpt_json(FILE *out, const struct rpt_file *f)
     json_object_set_new(doc, "file", json_string(f->file ? f->file : ""));
     for (size_t i = 0; i < f->n; i++) json_array_append_new(list, assertion(&f->a[i]));
     json_object_set_new(doc, "assertions", list);
+    if (f->not_checked) {   /* an interrupted run: what was left out */
+        json_object_set_new(doc, "interrupted", json_true());
+        json_object_set_new(doc, "not_checked", json_integer((json_int_t)f->not_checked));
+    }
     int r = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == 0 ? 0 : -1;
     fputc('\n', out);
     json_decref(doc);

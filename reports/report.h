@@ -47,6 +47,7 @@ struct rpt_file {
     char *file;
     struct rpt_assertion *a;
     size_t n, cap;
+    size_t not_checked;           /* assertions left out when the run was interrupted */
 };
 
 /* Appends a copy of s; 0 or -1 when out of memory. */
@@ -62,6 +63,9 @@ void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *er
 
 /* A line per assertion, then the counterexample of each failure, then a summary. */
 void rpt_text(FILE *out, const struct rpt_file *f);
+/* The same in two parts, so each assertion can be printed as it finishes. */
+void rpt_text_assertion(FILE *out, const struct rpt_file *f, const struct rpt_assertion *a);
+void rpt_text_summary(FILE *out, const struct rpt_file *f);
 /* One JSON document: {"file": …, "assertions": [...]}.  0, or -1 when out of memory. */
 int rpt_json(FILE *out, const struct rpt_file *f);
 

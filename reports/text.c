@@ -119,10 +119,9 @@ static void components(FILE *out, const struct rpt_assertion *a)
     }
 }
 
-void rpt_text(FILE *out, const struct rpt_file *f)
+void rpt_text_assertion(FILE *out, const struct rpt_file *f, const struct rpt_assertion *a)
 {
-    for (size_t i = 0; i < f->n; i++) {
-        const struct rpt_assertion *a = &f->a[i];
+    {
         if (a->line)
             fprintf(out, "%s:%d: %-5s %s", f->file, a->line, word(a->result), a->text);
         else
@@ -134,10 +133,21 @@ void rpt_text(FILE *out, const struct rpt_file *f)
         if (a->message) fprintf(out, "    %s\n", a->message);
         if (a->result == RPT_FAIL) counterexample(out, a);
     }
+}
+
+void rpt_text_summary(FILE *out, const struct rpt_file *f)
+{
     size_t pass, fail, error, limit;
     rpt_counts(f, &pass, &fail, &error, &limit);
     fprintf(out, "%zu assertion%s: %zu passed, %zu failed", f->n, f->n == 1 ? "" : "s", pass, fail);
     if (error) fprintf(out, ", %zu error%s", error, error == 1 ? "" : "s");
     if (limit) fprintf(out, ", %zu stopped at a limit", limit);
+    if (f->not_checked) fprintf(out, ", %zu not checked (interrupted)", f->not_checked);
     fputc('\n', out);
+}
+
+void rpt_text(FILE *out, const struct rpt_file *f)
+{
+    for (size_t i = 0; i < f->n; i++) rpt_text_assertion(out, f, &f->a[i]);
+    rpt_text_summary(out, f);
 }

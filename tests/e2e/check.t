@@ -149,3 +149,17 @@ $ baton check --format json tests/e2e/data/check_small.csp --assert 'P :[diverge
 exit 0
 stdout "line": null,
 stdout "source": "command-line",
+
+# SIGTERM (a CI job's timeout) or SIGINT during a check: what finished is reported, the
+# assertion in progress is a LIMIT with the figures reached, the rest are counted as not
+# checked, JSON stays one whole document, exit 3.
+$ baton check tests/e2e/data/interrupted.csp & p=$!; sleep 1.5; kill -TERM $p; wait $p
+exit 3
+stdout interrupted.csp:6: FAIL  assert a -> STOP :[deadlock free [F]]
+stdout interrupted.csp:7: LIMIT assert P(0) :[deadlock free]
+stdout stopped at SIGTERM while compiling the process:
+stdout 2 assertions: 0 passed, 1 failed, 1 stopped at a limit, 1 not checked (interrupted)
+
+$ baton check --format json tests/e2e/data/interrupted.csp >$BUILD/interrupted.json & p=$!; sleep 1.5; kill -INT $p; wait $p; s=$?; /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['interrupted'], d['not_checked'], [a['result'] for a in d['assertions']])" $BUILD/interrupted.json; exit $s
+exit 3
+stdout True 1 ['fail', 'limit']
