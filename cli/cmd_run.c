@@ -3,6 +3,7 @@
  * check as `baton check SPEC --trace FILE --process NAME`). */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/spec.h"
 
 const char cmd_run_usage[] =
     "usage: baton run [--trace FILE] [--timeout SECONDS] [--spec SPEC.csp --process NAME\n"
@@ -21,11 +23,51 @@ const char cmd_run_usage[] =
     "in $TMPDIR or /tmp, named on stderr), passing its output through.  With --spec, checks\n"
     "the trace against the process NAME of SPEC.csp right after, as `baton check --trace`.\n"
     "With --timeout, PROGRAM gets SIGTERM after SECONDS (and SIGKILL 5 s later): libbaton\n"
-    "then ends the trace with a livelock mark if its processes were still busy.\n"
+    "then ends the trace with a livelock mark if its processes were still busy.  SIGINT or\n"
+    "SIGTERM sent to baton run go to PROGRAM; its trace is still checked.  The spec and the\n"
+    "process are checked before PROGRAM runs.  With --format json, PROGRAM's standard output\n"
+    "goes to standard error, so standard output is the report alone.\n"
     "\n"
     "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
     "1 when the trace does not conform, 2 for bad input (also when PROGRAM wrote no trace),\n"
     "else PROGRAM's exit status.\n";
+
+/* The program being run: SIGINT and SIGTERM sent to baton run are passed on to it (it ends
+ * its trace as libbaton does on those signals), and baton run goes on to check the trace. */
+static volatile pid_t child;
+static volatile sig_atomic_t forwarded;
+
+static void forward(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    forwarded = sig;
+    /* Ctrl-C at a terminal reaches the program too (one process group): pass on only what
+     * was sent to baton run alone (kill, a CI job's timeout). */
+    if (child > 0 && info->si_code != SI_KERNEL) kill(child, sig);
+}
+
+/* Loads SPEC and evaluates PROCESS in it, before anything runs: EXIT_HOLDS, or exit 2 after
+ * saying why. */
+static int check_spec_first(const char *spec, const char *process)
+{
+    struct cli_spec s = {0};
+    int status = cli_spec_open(cspm_load_file(spec), &s);
+    if (status == EXIT_HOLDS) {
+        size_t before = diag_count(&s.m->diags);
+        struct ast_node *e = cspm_parse_expression(s.m, process, strlen(process));
+        const value *v = e && diag_count(&s.m->diags) == before ? eval_expr(s.ev, e) : NULL;
+        if (!v || v->kind != VAL_PROC) {
+            diag_print(&s.m->diags, stderr);
+            fprintf(stderr, "baton: --process '%s' is not a process of %s: nothing was run\n",
+                    process, spec);
+            status = EXIT_INPUT;
+        }
+    } else {
+        fprintf(stderr, "baton: %s does not load: nothing was run\n", spec);
+    }
+    cli_spec_close(&s);
+    return status;
+}
 
 int cmd_run(int argc, char **argv)
 {
@@ -57,6 +99,12 @@ int cmd_run(int argc, char **argv)
             return cli_usage_error("run", "--timeout wants a number of seconds, not '%s'", timeout);
     }
 
+    if (spec) {
+        int ok = check_spec_first(spec, process);
+        if (ok != EXIT_HOLDS) return ok;
+    }
+    bool json = format && strcmp(format, "json") == 0;
+
     char made[4096];
     if (!trace) {
         const char *dir = getenv("TMPDIR");
@@ -75,10 +123,17 @@ int cmd_run(int argc, char **argv)
     if (pid < 0) return cli_usage_error("run", "cannot start %s: %s", program[0], strerror(errno));
     if (pid == 0) {
         setenv("BATON_TRACE", trace, 1);
+        if (json) dup2(STDERR_FILENO, STDOUT_FILENO);  /* stdout is the report's alone */
         execvp(program[0], program);
         fprintf(stderr, "baton: cannot run '%s': %s\n", program[0], strerror(errno));
         _exit(127);
     }
+    child = pid;
+    struct sigaction sa = {.sa_sigaction = forward, .sa_flags = SA_SIGINFO};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    bool timed_out = false;
     int st;
     if (timeout) { /* poll every 10 ms: SIGTERM at the limit, SIGKILL 5 s after */
         struct timespec tick = {0, 10000000};
@@ -90,13 +145,25 @@ int cmd_run(int argc, char **argv)
             nanosleep(&tick, NULL);
             double before = waited;
             waited += 0.01;
-            if (before < limit && waited >= limit) kill(pid, SIGTERM);
+            if (before < limit && waited >= limit) {
+                kill(pid, SIGTERM);
+                timed_out = true;
+            }
             if (before < limit + 5 && waited >= limit + 5) kill(pid, SIGKILL);
         }
     } else {
         while (waitpid(pid, &st, 0) < 0)
             if (errno != EINTR) return cli_usage_error("run", "lost %s: %s", program[0], strerror(errno));
     }
+    child = 0;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (timed_out)
+        fprintf(stderr, "baton: stopped %s after %g s (--timeout): SIGTERM%s\n", program[0], limit,
+                WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? ", then SIGKILL 5 s later" : "");
+    if (forwarded)
+        fprintf(stderr, "baton: passed %s on to %s; checking what it recorded\n",
+                forwarded == SIGINT ? "SIGINT" : "SIGTERM", program[0]);
     int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 127) return EXIT_INPUT;
     /* libbaton writes the trace's header as it opens it: no file means no trace at all */

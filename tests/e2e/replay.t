@@ -195,3 +195,28 @@ $ t=$(mktemp) && printf 'a\n' >$t && baton check tests/corpus/evaluation_errors.
 exit 2
 stderr evaluation_errors.csp:11:25: error: head of the empty sequence
 !stdout PASS
+
+# SIGTERM sent to `baton run` (a CI job's timeout) goes on to the program, and the trace it
+# recorded is still checked.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && { baton run --trace $d/run.btr --spec tests/e2e/data/spin.csp --process OUT --hide '{|mid|}' -- $d/spin & p=$!; sleep 1; kill -TERM $p; wait $p; s=$?; }; rm -rf $d; exit $s
+exit 1
+stderr baton: passed SIGTERM on to
+stdout livelock after 3 events: out.0, out.1, out.2
+
+# --timeout says it stopped the program.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && baton run --timeout 0.2 --trace $d/run.btr -- $d/spin; s=$?; rm -rf $d; exit $s
+exit 143
+stderr (--timeout): SIGTERM
+
+# A spec or process that does not load is exit 2 before anything runs.
+$ d=$(mktemp -d) && baton run --trace $d/run.btr --spec tests/e2e/data/spin.csp --process NOPE -- sh -c "touch $d/ran"; s=$?; ls $d; rm -rf $d; exit $s
+exit 2
+stderr --process 'NOPE' is not a process of tests/e2e/data/spin.csp: nothing was run
+!stdout ran
+
+# With --format json, the program's standard output goes to standard error: standard output
+# is one JSON document.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && baton run --format json --timeout 0.3 --trace $d/run.btr --spec tests/e2e/data/spin.csp --process OUT --hide '{|mid|}' -- sh -c "echo chatter; exec $d/spin" >$d/out.json; s=$?; /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('parsed', len(d['checks']))" $d/out.json; rm -rf $d; exit $s
+exit 1
+stdout parsed 1
+stderr chatter
