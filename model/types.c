@@ -155,6 +155,36 @@ static struct ty *field_elem(struct tc *c, struct ast_node *e)
     return elem_of_set(c, infer(c, e), e->loc, "a field type must be a set");
 }
 
+static void dot_leaves(struct ast_node *e, struct ast_node **out, uint32_t *n, uint32_t max)
+{
+    if (e->kind == AST_DOT) {
+        dot_leaves(e->kids[0], out, n, max);
+        dot_leaves(e->kids[1], out, n, max);
+    } else if (*n < max) {
+        out[(*n)++] = e;
+    }
+}
+
+/* The type of the values a nametype's right side denotes.  It is a type expression, as a
+ * channel's fields are (libcspm's evalTypeExpr): a set stands for its elements, a tuple of
+ * type expressions for the tuples of their values, a dotted one for the dotted values of
+ * its parts (`nametype M = Node.T`: the values A.0, …).  A dotted expression whose first
+ * part still needs fields gets a fresh type (what it yields depends on the split). */
+static struct ty *type_expr_elem(struct tc *c, struct ast_node *e)
+{
+    if (e->kind == AST_DOT) {
+        struct ast_node *leaves[64];
+        struct ty *parts[64];
+        uint32_t n = 0;
+        dot_leaves(e, leaves, &n, 64);
+        for (uint32_t i = 0; i < n; i++) parts[i] = field_elem(c, leaves[i]);
+        if (ty_prune(parts[0])->kind == TY_YIELD || ty_prune(parts[0])->kind == TY_VAR)
+            return ty_var(c, 0);
+        return ty_dot(c, parts, n);
+    }
+    return field_elem(c, e);
+}
+
 static void push_field(struct tc *c, struct fields *f, struct ty *t)
 {
     if ((f->n & (f->n - 1)) == 0) {     /* n is 0 or a power of two: grow */
@@ -323,14 +353,14 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
             c->bstate[id] = 1;
             int level = c->level;
             c->level = 0;
-            struct ty *t = infer(c, b->decl->kids[0]);
+            struct ty *elem = type_expr_elem(c, b->decl->kids[0]);
+            struct ty *t = ty_un(c, TY_SET, elem);
             c->level = level;
             /* libcspm requires a nametype's values to be complete (class Complete): a
              * set of values still short of fields names no type. */
-            struct ty *s = ty_prune(t);
-            if (s->kind == TY_SET && ty_prune(s->a[0])->kind == TY_YIELD) {
+            if (ty_prune(elem)->kind == TY_YIELD) {
                 char buf[160];
-                ty_print(c, s->a[0], buf, sizeof buf);
+                ty_print(c, elem, buf, sizeof buf);
                 ty_error(c, b->decl->kids[0]->loc,
                          "the values of nametype '%s' are incomplete: they still need fields (%s)",
                          b->name, buf);

@@ -68,6 +68,36 @@ START_TEST(fields)
 }
 END_TEST
 
+START_TEST(nametype_type_expressions)
+{
+    /* A nametype's right side is a type expression, as a channel's fields are (libcspm's
+     * evalTypeExpr): a tuple of sets is the set of tuples, a dotted one the set of dotted
+     * values; whatever a channel field accepts inline it accepts through a nametype. */
+    const char *decls = "datatype Node = A | B\nT = {0..1}\nnametype packet = (Node, Node, T)\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%schannel ring : Node.packet\nP = ring?n?p -> P", decls);
+    CHECK_OK(text);
+    /* ... and the nametype is that set wherever it is used */
+    snprintf(text, sizeof text, "%sx = card(packet)\ny = {a | (a, _, _) : packet}\n"
+             "z = member((A, B, 1), packet)", decls);
+    CHECK_OK(text);
+    /* nested nametypes, a dotted nametype, and each as a field */
+    snprintf(text, sizeof text, "%snametype M = Node.T\nnametype N = (packet, M)\n"
+             "channel c : N\nchannel d : M.Bool\nx = card(M) + card(N)\ny = member(A.1, M)\n"
+             "P = c?(p, m) -> d.m.true -> d!B.0!false -> P", decls);
+    CHECK_OK(text);
+    /* its values are typed: a tuple of a Node, a Node and an Int */
+    snprintf(text, sizeof text, "%sx = member((A, 1, 1), packet)", decls);
+    CHECK_ERRORS(text, "4:23: argument 2 of 'member': type mismatch: expected {(Node, Int, Int)}, "
+                       "found {(Node, Node, Int)}\n");
+    snprintf(text, sizeof text, "%snametype M = Node.T\nx = member(0, M)", decls);
+    CHECK_ERRORS(text, "5:15: argument 2 of 'member': type mismatch: expected {Int}, found {Node.Int}\n");
+    /* a nametype's annotation is the set's type */
+    snprintf(text, sizeof text, "%spacket :: {(Node, Node, Int)}", decls);
+    CHECK_OK(text);
+}
+END_TEST
+
 START_TEST(dotted_types)
 {
     /* A dotted value no channel or constructor heads has a dotted type: two integers dotted
@@ -286,6 +316,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, polymorphism);
     tcase_add_test(tc, classes);
     tcase_add_test(tc, fields);
+    tcase_add_test(tc, nametype_type_expressions);
     tcase_add_test(tc, dotted_types);
     tcase_add_test(tc, partial_values);
     tcase_add_test(tc, unknown_channels);
