@@ -90,11 +90,11 @@ const char *rs_kind_name(enum rs_kind k);
     X("diff", "Set a => ({a}, {a}) -> {a}", 0)                                                     \
     X("Union", "Set a => ({{a}}) -> {a}", 0)                                                       \
     X("Inter", "Set a => ({{a}}) -> {a}", 0)                                                       \
-    X("member", "Set a => (a, {a}) -> Bool", 0)                                                    \
-    X("card", "Set a => ({a}) -> Int", 0)                                                          \
-    X("empty", "({a}) -> Bool", 0)                                                                 \
+    X("member", "Eq a => (a, {a}) -> Bool", 0)                                                     \
+    X("card", "Eq a => ({a}) -> Int", 0)                                                           \
+    X("empty", "Eq a => ({a}) -> Bool", 0)                                                         \
     X("set", "Set a => (<a>) -> {a}", 0)                                                           \
-    X("seq", "Set a => ({a}) -> <a>", 0)                                                           \
+    X("seq", "Eq a => ({a}) -> <a>", 0)                                                            \
     X("Set", "Set a => ({a}) -> {{a}}", 0)                                                         \
     X("Seq", "Set a => ({a}) -> {<a>}", 0)                                                         \
     X("head", "(<a>) -> a", 0)                                                                     \
@@ -123,9 +123,9 @@ const char *rs_kind_name(enum rs_kind k);
     X("WAIT", "(Int) -> Proc", 1)                                                                  \
     X("timed_priority", "(Proc) -> Proc", 1)                                                       \
     X("transpose", "Set a, Set b => ({(a, b)}) -> {(b, a)}", 2)                                    \
-    X("mtransclose", "Set a => ({(a, a)}, {a}) -> {(a, a)}", 2)                                    \
-    X("relational_image", "Set a, Set b => ({(a, b)}) -> (a) -> {b}", 2)                           \
-    X("relational_inverse_image", "Set a, Set b => ({(a, b)}) -> (b) -> {a}", 2)                   \
+    X("mtransclose", "Eq a => ({(a, a)}, {a}) -> {(a, a)}", 2)                                     \
+    X("relational_image", "Eq a, Set b => ({(a, b)}) -> (a) -> {b}", 2)                            \
+    X("relational_inverse_image", "Set a, Eq b => ({(a, b)}) -> (b) -> {a}", 2)                    \
     X("prioritise", "(Proc, <{Event}>) -> Proc", 2)                                                \
     X("prioritise_nocache", "(Proc, <{Event}>) -> Proc", 2)                                        \
     X("prioritisepo", "(Proc, {Event}, {(Event, Event)}, {Event}) -> Proc", 2)                     \

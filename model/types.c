@@ -115,7 +115,7 @@ static struct ty *parse_scheme(struct tc *c, const char *s)
     const char *arrow = strstr(s, "=> ");
     if (strncmp(s, "Set ", 4) == 0 || strncmp(s, "Eq ", 3) == 0) {
         while (p.s < arrow) {
-            uint8_t cls = p.s[0] == 'S' ? (C_SET | C_EQ) : C_EQ;
+            uint8_t cls = p.s[0] == 'S' ? C_SET : C_EQ;
             p.s += p.s[0] == 'S' ? 4 : 3;
             tvar(&p, *p.s)->cls |= cls;
             p.s++;
@@ -239,7 +239,7 @@ struct fields *ty_fields(struct tc *c, uint32_t id)
     f->state = 2;
     if (b->kind == RS_CHANNEL)
         for (uint32_t i = 0; i < f->n; i++)
-            ty_require(c, f->f[i], C_SET, b->site->loc, "a channel's fields must be comparable");
+            ty_require(c, f->f[i], C_EQ, b->site->loc, "a channel's fields must be comparable");
     return f;
 }
 
@@ -516,7 +516,7 @@ static struct ty *annotation(struct tc *c, struct ast_node *scheme)
         uint8_t cls = 0;
         if (strcmp(k->name, "Eq") == 0) cls = C_EQ;
         else if (strcmp(k->name, "Ord") == 0) cls = C_ORD | C_EQ;
-        else if (strcmp(k->name, "Set") == 0) cls = C_SET | C_EQ;
+        else if (strcmp(k->name, "Set") == 0) cls = C_SET;
         else if (strcmp(k->name, "Yieldable") == 0) cls = C_YIELD;
         av.v[found]->cls |= cls;
     }
@@ -627,7 +627,7 @@ static struct ty *pattern(struct tc *c, struct ast_node *p)
     case AST_P_SET:
         t = ty_var(c, 0);
         for (uint32_t i = 0; i < p->nkids; i++) ty_unify(c, t, pattern(c, p->kids[i]), p->kids[i]->loc, NULL);
-        ty_require(c, t, C_SET, p->loc, "a set pattern");
+        ty_require(c, t, C_EQ, p->loc, "a set pattern");
         return ty_un(c, TY_SET, t);
     case AST_P_DOUBLE:
         t = pattern(c, p->kids[0]);

@@ -197,15 +197,27 @@ void ty_print(struct tc *c, struct ty *t, char *buf, size_t n)
 static const char *class_name(uint8_t cls)
 {
     if (cls & C_ORD) return "Ord";
-    if (cls & C_SET) return "Set";
     if (cls & C_EQ) return "Eq";
+    if (cls & C_SET) return "Set";
     return "Yieldable";
 }
 
+/* The classes CLS implies.  As in libcspm: what is comparable for equality can form sets
+ * (Eq implies Set), and the ordered types are comparable; Set does not imply Eq (Proc can
+ * form sets, `{STOP}`, but not be compared). */
 static uint8_t closure(uint8_t cls)
 {
-    if (cls & (C_ORD | C_SET)) cls |= C_EQ;
+    if (cls & C_ORD) cls |= C_EQ;
+    if (cls & C_EQ) cls |= C_SET;
     return cls;
+}
+
+/* The class a sequence's, set's or map's elements need for the collection to have CLS:
+ * Eq for Eq and Ord (ordering sets and sequences is subset and prefix testing), Set for
+ * Set. */
+static uint8_t elem_class(uint8_t cls)
+{
+    return (cls & (C_EQ | C_ORD)) ? C_EQ : (uint8_t)(cls & C_SET);
 }
 
 static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth);
@@ -270,16 +282,21 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
     case TY_EVENT:
         return 1;
     case TY_PROC:
+        /* processes form sets (libcspm: CSet TProc), nothing more */
+        if (!(cls & (C_EQ | C_ORD | C_YIELD))) return 1;
+        why_not(c, t, cls & C_YIELD ? C_YIELD : cls & C_ORD ? C_ORD : C_EQ);
+        return 0;
     case TY_FUN:
         why_not(c, t, cls & C_YIELD ? C_YIELD : cls);
         return 0;
     case TY_SEQ:
     case TY_SET:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
-        return has_class(c, t->a[0], C_EQ, depth + 1);
+        return has_class(c, t->a[0], elem_class(cls), depth + 1);
     case TY_MAP:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
-        return has_class(c, t->a[0], C_EQ, depth + 1) && has_class(c, t->a[1], C_EQ, depth + 1);
+        return has_class(c, t->a[0], elem_class(cls), depth + 1) &&
+               has_class(c, t->a[1], elem_class(cls), depth + 1);
     case TY_TUPLE:
     case TY_DOT:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
@@ -300,7 +317,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         return 1;
     case TY_YIELD:
         for (uint32_t i = 0; i < t->n; i++)
-            if (!has_class(c, t->a[i], cls & C_EQ, depth + 1)) return 0;
+            if (!has_class(c, t->a[i], cls & (C_EQ | C_SET), depth + 1)) return 0;
         return 1;
     }
     return 1;

@@ -34,15 +34,48 @@ START_TEST(classes)
 {
     CHECK_ERRORS("x = STOP == STOP", "1:5: Proc is not in class Eq\n");
     CHECK_OK("X = {STOP, STOP}");
-    CHECK_ERRORS("b = card({STOP})", "1:10: argument 1 of 'card': Proc is not in class Set\n");
+    /* card, member, empty, seq and elem test membership: they need Eq (libcspm's Prelude) */
+    CHECK_ERRORS("b = card({STOP})", "1:10: argument 1 of 'card': Proc is not in class Eq\n");
     CHECK_ERRORS("datatype T = A.Proc | B\nx = (A.STOP) == B",
                  "2:6: T is not in class Eq (because Proc is not in class Eq)\n");
     CHECK_ERRORS("x = (\\ y @ y) == (\\ y @ y)", "1:6: (a) -> a is not in class Eq\n");
     CHECK_OK("x = {1} <= {1, 2} and <1> < <1, 2> and 'a' < 'b'");
     CHECK_ERRORS("channel c : Proc",
-                 "1:9: a channel's fields must be comparable: Proc is not in class Set\n");
+                 "1:9: a channel's fields must be comparable: Proc is not in class Eq\n");
     CHECK_ERRORS("f(x) = {| x |}\nS = f(0)",
                  "2:7: argument 1 of 'f': Int is not in class Yieldable\n");
+}
+END_TEST
+
+START_TEST(set_is_not_eq)
+{
+    /* libcspm's classes: Set (forming sets: Proc, every datatype, compounds of them) is
+     * implied by Eq but does not imply it.  Seq, Set, union, inter, diff, Union, Inter and set
+     * need Set only; card, member, empty, seq, elem, ==, set patterns and channel fields
+     * need Eq (its Prelude and unifyConstraint).  A datatype's field types need nothing. */
+    CHECK_OK("datatype T = L.Proc | N.Seq(T)");
+    CHECK_OK("datatype U = L.Proc | N.Set(U)");
+    CHECK_OK("datatype T = L.Proc | N.Seq(T)\ndatatype V = W.Set(Seq(T))\n"
+             "f(x) = N.<x>\ng(P) = {L.P, L.STOP}\nh = union({STOP}, {SKIP})\nk = Set({STOP})");
+    /* tuples and dotted values carrying processes, and functions returning them */
+    CHECK_OK("datatype T = L.Proc | N.Seq(T)\nS = Seq({(STOP, 1)})\n"
+             "datatype D = C.Proc.Int\nf(n) = {C.STOP.n}\ng = Set(f(1))\nh = Seq(f(2))");
+    /* real Eq demands are still errors */
+    CHECK_ERRORS("datatype T = L.Proc | N.Seq(T)\nb = member(L.STOP, {L.SKIP})",
+                 "2:12: argument 1 of 'member': T is not in class Eq (because Proc is not in class Eq)\n");
+    CHECK_ERRORS("datatype T = L.Proc | N.Seq(T)\nb = (N.<>) == (N.<>)",
+                 "2:6: T is not in class Eq (because Proc is not in class Eq)\n");
+    CHECK_ERRORS("b = member(STOP, {SKIP})", "1:12: argument 1 of 'member': Proc is not in class Eq\n");
+    CHECK_ERRORS("b = empty({STOP})", "1:11: argument 1 of 'empty': Proc is not in class Eq\n");
+    CHECK_ERRORS("b = seq({(STOP, 1)})", "1:9: argument 1 of 'seq': Proc is not in class Eq\n");
+    CHECK_ERRORS("datatype T = L.Proc\nchannel c : T",
+                 "2:9: a channel's fields must be comparable: T is not in class Eq (because Proc is not in class Eq)\n");
+    /* functions form no sets at all */
+    CHECK_ERRORS("S = Seq({\\ x @ x})", "1:9: argument 1 of 'Seq': (a) -> a is not in class Set\n");
+    /* an annotation's Set grants Set, not Eq; Eq grants both */
+    CHECK_OK("f :: Set a => ({a}) -> {<a>}\nf(s) = Seq(s)\ng :: Eq a => ({a}) -> {{a}}\ng(s) = Set(s)");
+    CHECK_ERRORS("f :: Set a => ({a}) -> Int\nf(s) = card(s)",
+                 "2:1: in the definition of 'f': the type variable a needs class Eq (add 'Eq a =>' to the annotation)\n");
 }
 END_TEST
 
@@ -315,6 +348,7 @@ Suite *model_types_suite(void)
     tcase_add_test(tc, basic_types);
     tcase_add_test(tc, polymorphism);
     tcase_add_test(tc, classes);
+    tcase_add_test(tc, set_is_not_eq);
     tcase_add_test(tc, fields);
     tcase_add_test(tc, nametype_type_expressions);
     tcase_add_test(tc, dotted_types);
