@@ -261,13 +261,25 @@ static void products(struct evaluator *ev, struct nameinfo *ni, uint32_t i, cons
     }
 }
 
+/* The error for enumerating the values of V when field I of its channel or constructor is
+ * an infinite set (FDR too enumerates only finite field sets). */
+static _Noreturn void infinite_field(struct evaluator *ev, const value *v, struct nameinfo *ni,
+                                     uint32_t i, struct cspm_loc loc)
+{
+    char buf[200], set[100];
+    val_format(v, buf, sizeof buf);
+    val_format(ni->fields[i], set, sizeof set);
+    ev_fail(ev, loc, "'%s' has infinitely many values (field %u of '%s', %s, is infinite)", buf,
+            i + 1, ni->name->text, set);
+}
+
 /* Every complete value of a channel or constructor. */
 static const value *all_of(struct evaluator *ev, struct nameinfo *ni, struct cspm_loc loc)
 {
     ev_fields(ev, ni, loc);
     if (ni->all) return ni->all;
-    if (ni->infinite)
-        ev_fail(ev, loc, "'%s' has infinitely many values (a field type is infinite)", ni->name->text);
+    for (uint32_t i = 0; ni->infinite && i < ni->arity; i++)
+        if (ni->fields[i]->kind != VAL_SET) infinite_field(ev, ni->value, ni, i, loc);
     uint64_t total = 1;
     for (uint32_t i = 0; i < ni->arity; i++) {
         total *= ni->fields[i]->n ? ni->fields[i]->n : 1;
@@ -315,16 +327,64 @@ static void rest_after(struct evaluator *ev, const value *v, const value *p, str
     for (size_t i = nv; i < np; i++) vec_push(ev, out, pi[i]);
 }
 
+/* The values of field set S that complete X (a channel or constructor value still short of
+ * fields, the last field of a value being built). */
+static void completions_in(struct evaluator *ev, const value *x, const value *s, struct vec *out,
+                           struct cspm_loc loc)
+{
+    if (s->kind == VAL_SET) {
+        for (uint32_t i = 0; i < s->n; i++)
+            if (prefix_of(ev, x, s->items[i], loc)) vec_push(ev, out, s->items[i]);
+        return;
+    }
+    const value *p = ev_productions(ev, x, loc);
+    for (uint32_t i = 0; i < p->n; i++)
+        if (ev_member(ev, s, p->items[i], loc)) vec_push(ev, out, p->items[i]);
+}
+
+static void complete_from(struct evaluator *ev, struct nameinfo *ni, uint32_t i, const value **cur,
+                          struct vec *out)
+{
+    if (i == ni->arity) {
+        vec_push(ev, out, ok(ev, val_dot(ev->vs, ni->value, cur, ni->arity)));
+        return;
+    }
+    const value *s = ni->fields[i];
+    for (uint32_t k = 0; k < s->n; k++) {
+        cur[i] = s->items[k];
+        complete_from(ev, ni, i + 1, cur, out);
+    }
+}
+
+/* The productions of V: every complete value that extends it.  They are enumerated from V
+ * on, as FDR does for `dd.0?x`: the fields V gives are kept, an incomplete last field is
+ * completed within its field set, and only the fields V leaves open must be finite, so a
+ * channel with an infinite field is usable wherever that field is given. */
 const value *ev_productions(struct evaluator *ev, const value *v, struct cspm_loc loc)
 {
     const value *head = v->kind == VAL_DOT ? v->items[0] : v;
     struct nameinfo *ni = ev_nameinfo(head);
     if (!ni || (v->kind == VAL_DOT && !ev_is_named(v)) || ev_is_complete(ev, v, loc))
         return ok(ev, val_set(ev->vs, &v, 1));
-    const value *all = all_of(ev, ni, loc);
+    if (v->kind != VAL_DOT) return all_of(ev, ni, loc);
+    uint32_t given = (uint32_t)v->n - 1;
+    const value *last = v->items[given];
+    struct vec lasts = {0};
+    if (ev_is_complete(ev, last, loc)) vec_push(ev, &lasts, last);
+    else completions_in(ev, last, ni->fields[given - 1], &lasts, loc);
+    uint64_t total = lasts.n;
+    for (uint32_t i = given; i < ni->arity; i++) {
+        if (ni->fields[i]->kind != VAL_SET) infinite_field(ev, v, ni, i, loc);
+        total *= ni->fields[i]->n;
+        if (total > MAX_ENUM) ev_fail(ev, loc, "'%s' has too many values to enumerate", ni->name->text);
+    }
     struct vec out = {0};
-    for (uint32_t i = 0; i < all->n; i++)
-        if (prefix_of(ev, v, all->items[i], loc)) vec_push(ev, &out, all->items[i]);
+    const value **cur = scratch(ev, (ni->arity + 1) * sizeof *cur);
+    for (uint32_t i = 0; i + 1 < given; i++) cur[i] = v->items[i + 1];
+    for (size_t k = 0; k < lasts.n; k++) {
+        cur[given - 1] = lasts.v[k];
+        complete_from(ev, ni, given, cur, &out);
+    }
     return ev_set_of(ev, &out);
 }
 

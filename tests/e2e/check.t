@@ -58,6 +58,14 @@ exit 2
 stderr check_typo.csp:2:10: error:
 stderr Q
 
+# A channel with an infinite field: what is used finitely is checked (dd.0?x ranges over T);
+# an input over the infinite field is a located error naming the field, and exit 2.
+$ baton check tests/e2e/data/check_int_channel.csp
+exit 2
+stdout check_int_channel.csp:6: PASS  assert P :[deadlock free]
+stdout check_int_channel.csp:7: ERROR assert Q :[deadlock free]
+stderr check_int_channel.csp:5:7: error: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)
+
 $ baton check tests/e2e/data/no-such.csp
 exit 2
 stderr no-such.csp

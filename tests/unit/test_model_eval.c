@@ -147,7 +147,7 @@ START_TEST(dot_semantics)
     EXPECT("{| c.0 |}", "{c.0.false, c.0.true}");
     EXPECT("extensions(c)", "{0.false, 0.true, 1.false, 1.true}");
     EXPECT("c.2", "ERROR 1:1: value 2 is outside the type of channel c (field 1: {0, 1})");
-    EXPECT("card(Events)", "ERROR 1:6: 'd' has infinitely many values (a field type is infinite)");
+    EXPECT("card(Events)", "ERROR 1:6: 'd' has infinitely many values (field 1 of 'd', A, is infinite)");
     EXPECT("D.3", "ERROR 1:1: value 3 is outside the type of constructor D (field 1: {0, 1, 2})");
     unload();
 }
@@ -185,6 +185,40 @@ START_TEST(laziness)
     ck_assert_int_eq(states("Inf(0)"), 10001);
     /* Equal thunks are one term: P's continuation is P itself. */
     ck_assert_ptr_eq(eval_global(ev, "P"), eval_global(ev, "P"));
+    unload();
+}
+END_TEST
+
+START_TEST(infinite_channels_used_finitely)
+{
+    /* FDR enumerates a prefix's events from the fields it gives: only the fields an input
+     * leaves open must be finite, so a channel with an Int field is usable wherever that
+     * field is given (an output, a computed value, a dotted event); enumerating all of it
+     * ({| dd |}, Events, dd?x over Int) stays a located error. */
+    load("datatype T = X | Y\n"
+         "channel dd : Int.T\n"
+         "channel c : Int\n"
+         "channel e : T.Int.T\n"
+         "f(n) = n * 2\n"
+         "P = dd.0?x -> P\n"
+         "Q = dd!f(3)?x -> c!3 -> c.f(1) -> Q\n"
+         "R = dd.0.X -> e.X.5?y -> R\n");
+    ck_assert_int_eq(states("P"), 1);
+    ck_assert_int_eq(states("Q"), 3);
+    ck_assert_int_eq(states("R"), 2);
+    EXPECT("{| dd.0 |}", "{dd.0.X, dd.0.Y}");
+    EXPECT("extensions(dd.1)", "{X, Y}");
+    EXPECT("productions(e.Y.7)", "{e.Y.7.X, e.Y.7.Y}");
+    EXPECT("{| dd |}", "ERROR 1:4: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)");
+    EXPECT("card(Events)", "ERROR 1:6: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)");
+    EXPECT("dd?x -> STOP", "ERROR 1:3: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)");
+    EXPECT("e.X?y -> STOP", "ERROR 1:4: 'e.X' has infinitely many values (field 2 of 'e', Int, is infinite)");
+    unload();
+    /* with every channel finite, Events and {| |} are exact */
+    load("datatype T = X | Y\nchannel dd : {0..1}.T\nchannel c : T\n");
+    EXPECT("Events", "{dd.0.X, dd.0.Y, dd.1.X, dd.1.Y, c.X, c.Y}");
+    EXPECT("{| dd |}", "{dd.0.X, dd.0.Y, dd.1.X, dd.1.Y}");
+    EXPECT("{| dd.1, c |}", "{dd.1.X, dd.1.Y, c.X, c.Y}");
     unload();
 }
 END_TEST
@@ -283,6 +317,7 @@ Suite *model_eval_suite(void)
     tcase_add_test(tc, pattern_matching);
     tcase_add_test(tc, dot_semantics);
     tcase_add_test(tc, laziness);
+    tcase_add_test(tc, infinite_channels_used_finitely);
     tcase_add_test(tc, unguarded_recursion_is_located);
     tcase_add_test(tc, errors_while_exploring_are_located);
     tcase_add_test(tc, deep_recursion_does_not_crash);
