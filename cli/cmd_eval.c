@@ -18,9 +18,9 @@ const char cmd_eval_usage[] =
     "prints its value in CSPm syntax.  Exits 0, or 2 with file:line:col diagnostics.\n\n"
     "  --parse-only   stop after parsing\n"
     "  --dump         print the declarations with every operator parenthesised\n"
-    "  --tests        evaluate every binding named test… (each must be true; exit 1 if one\n"
-    "                 is false) and explore every process named procTest… (up to 10 000\n"
-    "                 states)\n";
+    "  --tests        evaluate every binding named test… (each must be true: a false one is\n"
+    "                 a located error) and explore every process named procTest… (up to\n"
+    "                 10 000 states)\n";
 
 enum { TEST_STATES = 10000 };
 
@@ -49,10 +49,8 @@ static int run_tests(struct evaluator *ev, struct cspm_module *m)
                 putchar('\n');
                 status = EXIT_FAILS;
             } else if (!v->num) {
-                struct cspm_loc loc = eval_global_loc(ev, name);
-                printf("%s:%u:%u: %s is false\n", loc.file ? loc.file->path : "?", loc.line,
-                       loc.col, name);
-                status = EXIT_FAILS;
+                /* an error, as in libcspm's test harness ("test11 was false") */
+                diag_error(&m->diags, eval_global_loc(ev, name), "%s is false", name);
             }
         }
     }
