@@ -1399,7 +1399,6 @@ struct evaluator *eval_new(struct cspm_module *m, val_store *vs)
     number(ev, m->decls);
     ev_declare_list(ev, ev->top, m->decls);
     if (ev->timed) implicit_tock(ev);
-    ev_check_names(ev);
     for (struct global *g = ev->top->first; g; g = g->order) {
         if (g->kind != G_VALUE) continue;
         if (ev->nnames == ev->cap_names) {

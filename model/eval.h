@@ -23,8 +23,10 @@
 
 struct evaluator;
 
-/* Declares everything in m (channels, datatypes, definitions — lazily), reporting static
- * errors (unknown names, duplicates, arity) into m->diags.  NULL when out of memory. */
+/* Declares everything in m (channels, datatypes, definitions — lazily).  M should have
+ * passed the static checks (types_check, or at least the renamer resolve_module: unknown
+ * names, duplicates, arity) without an error; what they would have caught is otherwise a
+ * located error when it is evaluated.  NULL when out of memory. */
 struct evaluator *eval_new(struct cspm_module *m, val_store *vs);
 void eval_free(struct evaluator *ev);
 

@@ -1,6 +1,6 @@
 /* eval_int.h — what the evaluator's files share (model/eval.c, pattern.c, dot.c,
  * builtins.c): the evaluator's state, scopes, local environments and error unwinding.
- * Nothing outside model/eval*.c, namecheck.c, pattern.c, dot.c and builtins.c includes it.
+ * Nothing outside model/eval*.c, pattern.c, dot.c and builtins.c includes it.
  * Ownership: the evaluator owns scopes, globals, code records and the scratch memory;
  * values live in the store. */
 #ifndef BATON_MODEL_EVAL_INT_H
@@ -238,9 +238,6 @@ const value *ev_expect_proc(struct evaluator *ev, const value *v, struct cspm_lo
 
 /* The innermost Timed section (D_TIMED) lexically around node n, or NULL. */
 const struct ast_node *ev_timed_section(struct evaluator *ev, const struct ast_node *n);
-
-/* ---- namecheck.c ---- */
-void ev_check_names(struct evaluator *ev);
 
 /* ---- eval_expr.c ---- */
 /* Runs the statements (generators and predicates) of a comprehension from index i, calling

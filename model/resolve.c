@@ -287,6 +287,8 @@ static struct rs_module *instance_target(struct rs *r, uint32_t id)
     r->resolving[id] = 1;
     struct ast_node *d = b->decl, *ref = d->kids[0];
     uint32_t mid = lookup(r, r->inst_scope[id], ref->name, ref);
+    if (!mid && !strstr(ref->name, "::"))   /* a qualified name reported its own error */
+        error(r, ref->loc, "unknown module '%s'", ref->name);
     if (mid && r->t->b[mid].kind != RS_MODULE) {
         error(r, ref->loc, "'%s' is a %s, not a module", ref->name,
               rs_kind_name((enum rs_kind)r->t->b[mid].kind));
@@ -593,6 +595,33 @@ static void resolve_clause(struct rs *r, struct scope *s, struct ast_node *c, st
     resolve_expr(r, cs, c->kids[c->nkids - 1]);
 }
 
+int rs_same_arity(const struct ast_node *c1, const struct ast_node *c2)
+{
+    if (c1->nkids != c2->nkids) return 0;
+    for (uint32_t g = 0; g + 1 < c1->nkids; g++)
+        if (c1->kids[g]->nkids != c2->kids[g]->nkids) return 0;
+    return 1;
+}
+
+uint32_t rs_call_arity(const struct rs_table *t, const struct ast_node *f)
+{
+    if (f->kind != AST_VAR || !f->aux) return 0;
+    const struct rs_binding *b = &t->b[f->aux];
+    if (b->kind != RS_VALUE || !b->decl || b->decl->kind != AST_D_FUN) return 0;
+    const struct ast_node *c0 = b->decl->kids[0];
+    return c0->nkids > 1 ? c0->kids[0]->nkids : 0;
+}
+
+/* A call of a function defined by clauses with other than its first argument group's
+ * number of arguments (the call's head already resolved). */
+__attribute__((noinline)) static void check_call(struct rs *r, struct ast_node *e)
+{
+    uint32_t given = e->nkids - 1, want = rs_call_arity(r->t, e->kids[0]);
+    if (want && want != given)
+        error(r, e->loc, "'%s' takes %u argument%s, given %u", e->kids[0]->name, want,
+              want == 1 ? "" : "s", given);
+}
+
 /* Pass 3: right-hand sides and everything else of one declaration list. */
 static void resolve_list(struct rs *r, struct scope *s, struct ast_node *items)
 {
@@ -601,6 +630,9 @@ static void resolve_list(struct rs *r, struct scope *s, struct ast_node *items)
         switch (d->kind) {
         case AST_D_FUN:
             for (uint32_t k = 0; k < d->nkids; k++) {
+                if (!rs_same_arity(d->kids[k], d->kids[0]))
+                    error(r, d->kids[k]->loc,
+                          "this clause of '%s' takes other arguments than its first clause", d->name);
                 if (d->kids[k]->loc.file != d->loc.file)
                     error(r, d->loc, "the definition of '%s' continues in another file (%s:%u)", d->name,
                           d->kids[k]->loc.file->path, (unsigned)d->kids[k]->loc.line);
@@ -721,6 +753,7 @@ static void resolve_expr(struct rs *r, struct scope *s, struct ast_node *e)
         return;
     default:
         for (uint32_t k = 0; k < e->nkids; k++) resolve_expr(r, s, e->kids[k]);
+        if (e->kind == AST_APP) check_call(r, e);
         return;
     }
 }

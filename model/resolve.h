@@ -2,7 +2,9 @@
  * definition — top-level and let definitions, channels, datatypes and their constructors,
  * subtypes, nametypes, modules and instances (`M::x`), pattern-bound variables, built-ins —
  * and reports unknown names, duplicate definitions in one scope, a pattern binding a variable
- * twice, module misuse and wrong module arities, each at its place.
+ * twice, clauses of one function that take different arguments, calls of a function with the
+ * wrong number of arguments, module misuse and wrong module arities, each at its place.
+ * It is the front end's only name check: the evaluator relies on it (model/eval.h).
  *
  * Results are written into the tree: a VAR, P_VAR or T_NAME node that names a binding, each
  * name of a D_CHANNEL, each CTOR, and the D_FUN, D_DATATYPE, D_SUBTYPE, D_NAMETYPE, D_MODULE,
@@ -64,6 +66,15 @@ struct rs_table {
 /* Resolves every name of M's declarations, adding errors to M->diags.  Returns the binding
  * table (never NULL; in M's arena) and stores the number of errors added in *NERR. */
 struct rs_table *resolve_module(struct cspm_module *m, int *nerr);
+
+/* Do clauses C1 and C2 of one function take the same argument groups, each of as many
+ * arguments?  (The renamer reports a clause that does not match its first.) */
+int rs_same_arity(const struct ast_node *c1, const struct ast_node *c2);
+
+/* The number of arguments of the first argument group of the function that F (a resolved
+ * VAR) names, when it is defined by clauses; 0 otherwise.  The renamer reports calls that
+ * give another number. */
+uint32_t rs_call_arity(const struct rs_table *t, const struct ast_node *f);
 
 /* The printed name of a binding kind ("channel", "constructor", …). */
 const char *rs_kind_name(enum rs_kind k);

@@ -1078,8 +1078,11 @@ NOINLINE static struct ty *app(struct tc *c, struct ast_node *e)
     }
     if (f->kind == TY_FUN) {
         if (f->n - 1u != nargs) {
-            ty_error(c, e->loc, "'%s' takes %u argument%s but is given %u", name, f->n - 1u,
-                     f->n == 2 ? "" : "s", nargs);
+            /* a function defined by clauses: the renamer reported the call */
+            uint32_t want = rs_call_arity(c->t, e->kids[0]);
+            if (!want || want == nargs)
+                ty_error(c, e->loc, "'%s' takes %u argument%s, given %u", name, f->n - 1u,
+                         f->n == 2 ? "" : "s", nargs);
             for (uint32_t i = 0; i < nargs; i++) infer(c, e->kids[i + 1]);
             return f->a[f->n - 1];
         }
@@ -1385,7 +1388,8 @@ static void infer_value(struct tc *c, uint32_t id)
             struct ty *t = clause(c, d->kids[i], 0);
             char ctx[160];
             snprintf(ctx, sizeof ctx, "in the definition of '%s'", d->name);
-            ty_unify(c, want, t, d->kids[i]->loc, ctx);
+            /* a clause of another shape than the first: the renamer reported it */
+            if (rs_same_arity(d->kids[i], d->kids[0])) ty_unify(c, want, t, d->kids[i]->loc, ctx);
         }
         c->nscoped = nscoped;
         if (outer) {

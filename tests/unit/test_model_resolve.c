@@ -1,5 +1,6 @@
 /* The CSPm renamer: every name bound to its definition, and the name errors FDR reports
- * before anything runs (unknown names, duplicates, patterns binding twice, modules). */
+ * before anything runs (unknown names, duplicates, clause and call arity, patterns binding
+ * twice, modules).  It is the front end's only name check (model/namecheck.c was merged in). */
 #include <check.h>
 
 #include "tests/unit/typecheck_util.h"
@@ -12,6 +13,32 @@ START_TEST(unknown_names)
     CHECK_ERRORS("channel a : Bool\nP = STOP [[ a.x <- a.x | x <- Bool ]]\nQ = a.x -> STOP",
                  "3:7: unknown name 'x'\n");
     CHECK_ERRORS("timed(_) = 1\nP = True", "2:5: unknown name 'True'\n");
+}
+END_TEST
+
+START_TEST(arity)
+{
+    /* One name check (the renamer) reports what the evaluator's static check reported, at the
+     * same places: clauses of one function take the same argument groups (FDR: "the
+     * equations do not have the same number of arguments"), and a call of a function
+     * defined by clauses gives its first group's number of arguments. */
+    CHECK_ERRORS("f = g + 1\nx = 1\nx = 2\nh(a, b) = a\ny = h(1)\nz = let h(q) = q within h(1)\n",
+                 "3:1: 'x' is defined more than once (first at line 2)\n"
+                 "1:5: unknown name 'g'\n"
+                 "5:5: 'h' takes 2 arguments, given 1\n");
+    CHECK_ERRORS("k(0) = 1\nk(a, b) = 2\nx = k(1)",
+                 "2:1: this clause of 'k' takes other arguments than its first clause\n");
+    CHECK_ERRORS("k(x)(y) = x + y\nk(x) = x", "2:1: this clause of 'k' takes other arguments than its first clause\n");
+    CHECK_ERRORS("k(x)(y) = x + y\nv = k(1, 2)(3)", "2:5: 'k' takes 1 argument, given 2\n");
+    /* let-bound functions too; a parameter shadowing the name is not the function */
+    CHECK_ERRORS("z = let h(q) = q within h(1, 2)", "1:25: 'h' takes 1 argument, given 2\n");
+    CHECK_OK("h(a, b) = a\nf(h) = h(1)\ny = f(\\ x @ x)");
+    CHECK_OK("k(x)(y) = x + y\nv = k(1)(2)\nw = k(1)");
+    /* an instance of a module that does not exist (the evaluator's check reported it) */
+    CHECK_ERRORS("instance I = N(1)\nx = 1", "1:14: unknown module 'N'\n");
+    CHECK_ERRORS("instance I = A::N(1)", "1:14: unknown module 'A'\n");
+    /* a function value's arity is the typechecker's, in the same words */
+    CHECK_ERRORS("f = \\ x, y @ x\nv = f(1)", "2:5: 'f' takes 2 arguments, given 1\n");
 }
 END_TEST
 
@@ -88,6 +115,7 @@ Suite *model_resolve_suite(void)
     Suite *s = suite_create("model_resolve");
     TCase *tc = tcase_create("resolve");
     tcase_add_test(tc, unknown_names);
+    tcase_add_test(tc, arity);
     tcase_add_test(tc, builtins);
     tcase_add_test(tc, duplicates);
     tcase_add_test(tc, patterns);
