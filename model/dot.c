@@ -388,9 +388,36 @@ const value *ev_productions(struct evaluator *ev, const value *v, struct cspm_lo
     return ev_set_of(ev, &out);
 }
 
+/* The values of the one field after V (libcspm's oneFieldExtensions): the next field set
+ * when V's last field is complete, else the next field inside that last field among the
+ * values of its field set.  Fields further on are not enumerated. */
+static const value *next_field(struct evaluator *ev, struct nameinfo *ni, const value *v,
+                               struct cspm_loc loc)
+{
+    uint32_t given = v->kind == VAL_DOT ? (uint32_t)v->n - 1 : 0;
+    const value *last = given ? v->items[given] : NULL;
+    if (!last || ev_is_complete(ev, last, loc)) {
+        if (ni->fields[given]->kind != VAL_SET) infinite_field(ev, v, ni, given, loc);
+        return ni->fields[given];
+    }
+    struct vec inner = {0}, out = {0};
+    completions_in(ev, last, ni->fields[given - 1], &inner, loc);
+    for (size_t i = 0; i < inner.n; i++) {
+        struct vec rem = {0};
+        rest_after(ev, last, inner.v[i], &rem);
+        if (rem.n) vec_push(ev, &out, rem.v[0]);
+    }
+    return ev_set_of(ev, &out);
+}
+
 const value *ev_extensions(struct evaluator *ev, const value *v, bool first_only,
                            struct cspm_loc loc)
 {
+    if (first_only && !ev_is_complete(ev, v, loc)) {
+        const value *head = v->kind == VAL_DOT ? v->items[0] : v;
+        struct nameinfo *ni = ev_nameinfo(head);
+        if (ni && (v->kind != VAL_DOT || ev_is_named(v))) return next_field(ev, ni, v, loc);
+    }
     const value *prods = ev_productions(ev, v, loc);
     struct vec out = {0};
     for (uint32_t i = 0; i < prods->n; i++) {

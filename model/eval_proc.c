@@ -173,13 +173,18 @@ static void prefix_fields(struct evaluator *ev, const struct ast_node *n, uint32
         return;
     }
     bool last = i + 1 == fields->nkids;
-    const value *cands = ev_extensions(ev, v, !last, f->loc);
     const value *restrict_to = f->nkids > 1 ? ev_eval(ev, f->kids[1], env, sc) : NULL;
+    /* A restricted input ?x:S draws its values from S, as libcspm's evalInputField does
+     * (each is dotted on, so one outside the field's type is an error, as for an output):
+     * the channel's own field need not be enumerable.  An infinite S (?x:Int) is read as a
+     * membership test on the field's values instead. */
+    bool from_set = restrict_to && restrict_to->kind == VAL_SET;
+    const value *cands = from_set ? restrict_to : ev_extensions(ev, v, !last, f->loc);
     struct vec alts = {0};
     for (uint32_t k = 0; k < cands->n; k++) {
         ev_check_stack(ev, f->loc);  /* an input over millions of values polls the limits */
         const value *x = cands->items[k];
-        if (restrict_to && !ev_member(ev, restrict_to, x, f->kids[1]->loc)) continue;
+        if (restrict_to && !from_set && !ev_member(ev, restrict_to, x, f->kids[1]->loc)) continue;
         const struct env *e2 = env;
         if (!ev_match(ev, f->kids[0], x, &e2, sc)) continue;
         const value *next = ev_dot(ev, v, x, f->loc);

@@ -213,6 +213,19 @@ START_TEST(infinite_channels_used_finitely)
     EXPECT("card(Events)", "ERROR 1:6: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)");
     EXPECT("dd?x -> STOP", "ERROR 1:3: 'dd' has infinitely many values (field 1 of 'dd', Int, is infinite)");
     EXPECT("e.X?y -> STOP", "ERROR 1:4: 'e.X' has infinitely many values (field 2 of 'e', Int, is infinite)");
+    /* a restricted input draws from its set (libcspm's evalInputField), so the infinite
+     * field is never enumerated; a value outside the field's type is an error, as for !v
+     * (states: the prefix, one continuation per value input, STOP) */
+    ck_assert_int_eq(states("dd?n:{0, 1}?x -> c!n -> STOP"), 4);
+    ck_assert_int_eq(states("e?t?n:{1}?u -> dd.n.u -> STOP"), 4);
+    EXPECT("e.X?n:{true}?u -> STOP", "ERROR 1:4: value true is outside the type of channel e (field 2: Int)");
+    unload();
+    load("channel c : {0..3}\n");
+    ck_assert_int_eq(states("c?x:{1, 2} -> c!x -> STOP"), 4);
+    EXPECT("c?x:{5} -> STOP", "ERROR 1:2: value 5 is outside the type of channel c (field 1: {0, 1, 2, 3})");
+    /* an infinite restriction is a membership test on the field's values */
+    ck_assert_int_eq(states("c?x:Int -> c!x -> STOP"), 6);
+    ck_assert_int_eq(states("c?x:{2..} -> c!x -> STOP"), 4);
     unload();
     /* with every channel finite, Events and {| |} are exact */
     load("datatype T = X | Y\nchannel dd : {0..1}.T\nchannel c : T\n");
