@@ -144,17 +144,6 @@ static struct ty *elem_of_set(struct tc *c, struct ty *set, struct cspm_loc loc,
     return e;
 }
 
-/* The element type of one field of a declaration: a set expression, a tuple of them. */
-static struct ty *field_elem(struct tc *c, struct ast_node *e)
-{
-    if (e->kind == AST_TUPLE) {
-        struct ty *t = ty_new(c, TY_TUPLE, (uint32_t)e->nkids);
-        for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = field_elem(c, e->kids[i]);
-        return t;
-    }
-    return elem_of_set(c, infer(c, e), e->loc, "a field type must be a set");
-}
-
 static void dot_leaves(struct ast_node *e, struct ast_node **out, uint32_t *n, uint32_t max)
 {
     if (e->kind == AST_DOT) {
@@ -165,13 +154,19 @@ static void dot_leaves(struct ast_node *e, struct ast_node **out, uint32_t *n, u
     }
 }
 
-/* The type of the values a nametype's right side denotes.  It is a type expression, as a
- * channel's fields are (libcspm's evalTypeExpr): a set stands for its elements, a tuple of
- * type expressions for the tuples of their values, a dotted one for the dotted values of
- * its parts (`nametype M = Node.T`: the values A.0, …).  A dotted expression whose first
- * part still needs fields gets a fresh type (what it yields depends on the split). */
-static struct ty *type_expr_elem(struct tc *c, struct ast_node *e)
+/* The type of the values a type expression denotes — a field of a channel or constructor
+ * declaration, a nametype's right side (libcspm's evalTypeExpression): a set stands for its
+ * elements, a tuple of type expressions for the tuples of their values, a dotted one for the
+ * dotted values of its parts (`(Node.T, Bool)`: the values (A.0, true), …).  A dotted
+ * expression whose first part still needs fields gets a fresh type (what it yields depends
+ * on the split).  A declaration's top-level dots are separate fields (collect_fields). */
+static struct ty *field_elem(struct tc *c, struct ast_node *e)
 {
+    if (e->kind == AST_TUPLE) {
+        struct ty *t = ty_new(c, TY_TUPLE, (uint32_t)e->nkids);
+        for (uint32_t i = 0; i < e->nkids; i++) t->a[i] = field_elem(c, e->kids[i]);
+        return t;
+    }
     if (e->kind == AST_DOT) {
         struct ast_node *leaves[64];
         struct ty *parts[64];
@@ -182,7 +177,7 @@ static struct ty *type_expr_elem(struct tc *c, struct ast_node *e)
             return ty_var(c, 0);
         return ty_dot(c, parts, n);
     }
-    return field_elem(c, e);
+    return elem_of_set(c, infer(c, e), e->loc, "a field type must be a set");
 }
 
 static void push_field(struct tc *c, struct fields *f, struct ty *t)
@@ -353,7 +348,7 @@ static struct ty *binding_type(struct tc *c, uint32_t id)
             c->bstate[id] = 1;
             int level = c->level;
             c->level = 0;
-            struct ty *elem = type_expr_elem(c, b->decl->kids[0]);
+            struct ty *elem = field_elem(c, b->decl->kids[0]);
             struct ty *t = ty_un(c, TY_SET, elem);
             c->level = level;
             /* libcspm requires a nametype's values to be complete (class Complete): a

@@ -119,6 +119,10 @@ START_TEST(nametype_type_expressions)
              "channel c : N\nchannel d : M.Bool\nx = card(M) + card(N)\ny = member(A.1, M)\n"
              "P = c?(p, m) -> d.m.true -> d!B.0!false -> P", decls);
     CHECK_OK(text);
+    /* a dotted type expression inside a tuple, inline and through a nametype */
+    snprintf(text, sizeof text, "%snametype N = (Node.T, Bool)\nchannel c : (Node.T, Bool)\n"
+             "channel d : N\nx = card(N)\nP = c?(a.b, t) -> d!(a.b, t) -> P", decls);
+    CHECK_OK(text);
     /* its values are typed: a tuple of a Node, a Node and an Int */
     snprintf(text, sizeof text, "%sx = member((A, 1, 1), packet)", decls);
     CHECK_ERRORS(text, "4:23: argument 2 of 'member': type mismatch: expected {(Node, Int, Int)}, "
