@@ -510,7 +510,7 @@ static struct ty *annotation(struct tc *c, struct ast_node *scheme)
         }
         uint8_t cls = 0;
         if (strcmp(k->name, "Eq") == 0) cls = C_EQ;
-        else if (strcmp(k->name, "Ord") == 0) cls = C_ORD | C_EQ;
+        else if (strcmp(k->name, "Ord") == 0) cls = C_ORD;
         else if (strcmp(k->name, "Set") == 0) cls = C_SET;
         else if (strcmp(k->name, "Yieldable") == 0) cls = C_YIELD;
         av.v[found]->cls |= cls;

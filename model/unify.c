@@ -202,12 +202,12 @@ static const char *class_name(uint8_t cls)
     return "Yieldable";
 }
 
-/* The classes CLS implies.  As in libcspm: what is comparable for equality can form sets
- * (Eq implies Set), and the ordered types are comparable; Set does not imply Eq (Proc can
- * form sets, `{STOP}`, but not be compared). */
+/* The classes CLS implies.  As in libcspm (constraintImpliedBy): what is comparable for
+ * equality can form sets (Eq implies Set); Set does not imply Eq (Proc can form sets,
+ * `{STOP}`, but not be compared), and Ord implies nothing (an annotation's `Ord a` does not
+ * grant `Eq a`). */
 static uint8_t closure(uint8_t cls)
 {
-    if (cls & C_ORD) cls |= C_EQ;
     if (cls & C_EQ) cls |= C_SET;
     return cls;
 }
@@ -276,10 +276,13 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         return 1;
     case TY_INT:
     case TY_CHAR:
-    case TY_BOOL:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
         return 1;
-    case TY_EVENT:
+    case TY_BOOL:       /* not ordered (libcspm: Bools are not orderable) */
+        if (cls & (C_YIELD | C_ORD)) { why_not(c, t, cls & C_YIELD ? C_YIELD : C_ORD); return 0; }
+        return 1;
+    case TY_EVENT:      /* events, datatype values and dotted values are not ordered */
+        if (cls & C_ORD) { why_not(c, t, C_ORD); return 0; }
         return 1;
     case TY_PROC:
         /* processes form sets (libcspm: CSet TProc), nothing more */
@@ -293,18 +296,19 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
     case TY_SET:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
         return has_class(c, t->a[0], elem_class(cls), depth + 1);
-    case TY_MAP:
+    case TY_MAP:        /* a map has a class when its keys and values have it */
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
-        return has_class(c, t->a[0], elem_class(cls), depth + 1) &&
-               has_class(c, t->a[1], elem_class(cls), depth + 1);
+        return has_class(c, t->a[0], cls, depth + 1) && has_class(c, t->a[1], cls, depth + 1);
     case TY_TUPLE:
     case TY_DOT:
         if (cls & C_YIELD) { why_not(c, t, C_YIELD); return 0; }
+        if (t->kind == TY_DOT && (cls & C_ORD)) { why_not(c, t, C_ORD); return 0; }
         cls &= (uint8_t)~C_SPLIT;
         for (uint32_t i = 0; i < t->n; i++)
             if (!has_class(c, t->a[i], cls, depth + 1)) return 0;
         return 1;
     case TY_DATA:
+        if (cls & C_ORD) { why_not(c, t, C_ORD); return 0; }
         if ((cls & C_EQ) && !datatype_eq(c, t->id, depth)) {
             char inner[160];
             snprintf(inner, sizeof inner, "%.150s", c->why);
@@ -316,6 +320,7 @@ static int has_class(struct tc *c, struct ty *t, uint8_t cls, int depth)
         }
         return 1;
     case TY_YIELD:
+        if (cls & C_ORD) { why_not(c, t, C_ORD); return 0; }
         for (uint32_t i = 0; i < t->n; i++)
             if (!has_class(c, t->a[i], cls & (C_EQ | C_SET), depth + 1)) return 0;
         return 1;

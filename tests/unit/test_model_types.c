@@ -70,6 +70,19 @@ START_TEST(set_is_not_eq)
     CHECK_ERRORS("b = seq({(STOP, 1)})", "1:9: argument 1 of 'seq': Proc is not in class Eq\n");
     CHECK_ERRORS("datatype T = L.Proc\nchannel c : T",
                  "2:9: a channel's fields must be comparable: T is not in class Eq (because Proc is not in class Eq)\n");
+    /* Ord (<, <=, >, >=) as libcspm's unifyConstraint has it: Int, Char, tuples and maps of
+     * ordered values, sets and sequences of comparable ones (subset and prefix); not Bool,
+     * events, datatype values or dotted values */
+    CHECK_OK("x = (1, 'a') < (2, 'b') and \"ab\" <= \"abc\" and {true} < {true, false} and <true> <= <true>");
+    CHECK_ERRORS("x = true < false", "1:5: Bool is not in class Ord\n");
+    CHECK_ERRORS("datatype D = A | B\nx = A < B", "2:5: D is not in class Ord\n");
+    CHECK_ERRORS("channel c\nx = c < c", "2:5: Event is not in class Ord\n");
+    CHECK_ERRORS("x = (1, true) < (2, false)", "1:5: Bool is not in class Ord\n");
+    CHECK_ERRORS("x = (| 1 => true |) < (| 1 => false |)", "1:5: Bool is not in class Ord\n");
+    /* an annotation's Ord grants Ord alone (libcspm's constraintImpliedBy) */
+    CHECK_ERRORS("f :: Ord a => (a, a) -> Bool\nf(x, y) = x == y",
+                 "2:1: in the definition of 'f': the type variable a needs class Eq (add 'Eq a =>' to the annotation)\n");
+    CHECK_OK("f :: Ord a => (a, a) -> Bool\nf(x, y) = x < y\ng = f(1, 2)");
     /* functions form no sets at all */
     CHECK_ERRORS("S = Seq({\\ x @ x})", "1:9: argument 1 of 'Seq': (a) -> a is not in class Set\n");
     /* an annotation's Set grants Set, not Eq; Eq grants both */
