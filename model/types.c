@@ -1163,6 +1163,8 @@ static struct ty *infer_node(struct tc *c, struct ast_node *e)
     case AST_SET:
         t = ty_var(c, 0);
         for (uint32_t i = 0; i < e->nkids; i++) expect(c, k[i], t, NULL);
+        /* a set's elements must form sets (libcspm: not functions) */
+        if (e->kind == AST_SET) ty_require(c, t, C_SET, e->loc, NULL);
         return ty_un(c, e->kind == AST_LIST ? TY_SEQ : TY_SET, t);
     case AST_LIST_RANGE:
     case AST_SET_RANGE:
@@ -1180,6 +1182,7 @@ static struct ty *infer_node(struct tc *c, struct ast_node *e)
         stmts(c, k[1], e->kind == AST_LIST_COMP ? IN_SEQ : IN_SET);
         t = ty_var(c, 0);
         for (uint32_t i = 0; i < k[0]->nkids; i++) expect(c, k[0]->kids[i], t, NULL);
+        if (e->kind == AST_SET_COMP) ty_require(c, t, C_SET, e->loc, NULL);
         return ty_un(c, e->kind == AST_LIST_COMP ? TY_SEQ : TY_SET, t);
     case AST_ENUM_SET:
     case AST_ENUM_SET_COMP: {

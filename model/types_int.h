@@ -92,6 +92,8 @@ struct tc {
     uint64_t steps;             /* work done on type terms, against TY_BUDGET */
     int exhausted;              /* the budget ran out: stop checking, accept (see unify.c) */
     char why[256];              /* why the last unification failed, when not a plain mismatch */
+    struct cspm_loc last_loc;   /* the place and reason of the last error (ty_error) */
+    char last_why[256];
     struct ty *prim[TY_EVENT + 1];
     struct ast_node **instances;    /* every D_INSTANCE, for check_module_ambiguity */
     uint32_t ninstances, cap_instances;

@@ -14,6 +14,17 @@ void ty_error(struct tc *c, struct cspm_loc loc, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    /* The same reason at the same place as the error before is one mistake seen twice
+     * (`Seq({f})`: the set literal, then Seq's argument): reported once. */
+    const char *why = strrchr(buf, ':');
+    why = why ? why + 2 : buf;
+    if (c->nerr && loc.file == c->last_loc.file && loc.line == c->last_loc.line &&
+        loc.col == c->last_loc.col && strcmp(why, c->last_why) == 0)
+        return;
+    c->last_loc = loc;
+    size_t n = strlen(why) < sizeof c->last_why ? strlen(why) : sizeof c->last_why - 1;
+    memcpy(c->last_why, why, n);
+    c->last_why[n] = '\0';
     diag_error(&c->m->diags, loc, "%s", buf);
     c->nerr++;
 }

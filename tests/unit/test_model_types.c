@@ -83,8 +83,15 @@ START_TEST(set_is_not_eq)
     CHECK_ERRORS("f :: Ord a => (a, a) -> Bool\nf(x, y) = x == y",
                  "2:1: in the definition of 'f': the type variable a needs class Eq (add 'Eq a =>' to the annotation)\n");
     CHECK_OK("f :: Ord a => (a, a) -> Bool\nf(x, y) = x < y\ng = f(1, 2)");
-    /* functions form no sets at all */
-    CHECK_ERRORS("S = Seq({\\ x @ x})", "1:9: argument 1 of 'Seq': (a) -> a is not in class Set\n");
+    /* functions form no sets at all: not in a set literal or comprehension (libcspm's
+     * ensureAreEqualAndHaveConstraint CSet), not through a polymorphic function */
+    CHECK_ERRORS("f(y) = y\nz = {f}", "2:5: (a) -> a is not in class Set\n");
+    CHECK_ERRORS("f(y) = y\nz = {f | _ <- {1}}", "2:5: (a) -> a is not in class Set\n");
+    CHECK_ERRORS("f(y) = y\nz = set(<f>)", "2:9: argument 1 of 'set': (a) -> a is not in class Set\n");
+    CHECK_ERRORS("f(y) = y\ng(x) = {x}\nz = g(f)", "3:7: argument 1 of 'g': (a) -> a is not in class Set\n");
+    CHECK_OK("f(y) = y\nz = <f>\nw = (f, {STOP})");
+    /* Seq({f}): the set literal is the mistake, reported once (not again as Seq's argument) */
+    CHECK_ERRORS("S = Seq({\\ x @ x})", "1:9: (a) -> a is not in class Set\n");
     /* an annotation's Set grants Set, not Eq; Eq grants both */
     CHECK_OK("f :: Set a => ({a}) -> {<a>}\nf(s) = Seq(s)\ng :: Eq a => ({a}) -> {{a}}\ng(s) = Set(s)");
     CHECK_ERRORS("f :: Set a => ({a}) -> Int\nf(s) = card(s)",
