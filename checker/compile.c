@@ -7,74 +7,13 @@
 #include <string.h>
 
 #include "checker/sorted.h"
-
-/* ---- a table keyed by interned values (pointer identity) ---- */
-
-struct ptrmap {
-    const value **keys;
-    uint32_t *vals;
-    size_t cap, count;
-};
-
-static size_t ptr_hash(const value *v)
-{
-    /* The structural hash: the same on every run, so probing order is too. */
-    return (size_t)v->hash * 0x9E3779B97F4A7C15ull >> 7;
-}
-
-static bool pm_grow(struct ptrmap *m)
-{
-    size_t cap = m->cap ? 2 * m->cap : 256;
-    const value **k = calloc(cap, sizeof *k);
-    uint32_t *v = malloc(cap * sizeof *v);
-    if (!k || !v) {
-        free(k);
-        free(v);
-        return false;
-    }
-    for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i]) continue;
-        size_t j = ptr_hash(m->keys[i]) & (cap - 1);
-        while (k[j]) j = (j + 1) & (cap - 1);
-        k[j] = m->keys[i];
-        v[j] = m->vals[i];
-    }
-    free(m->keys);
-    free(m->vals);
-    m->keys = k;
-    m->vals = v;
-    m->cap = cap;
-    return true;
-}
-
-/* The value stored for key, or UINT32_MAX; with `add`, stores add_val for a new key. */
-static uint32_t pm_get(struct ptrmap *m, const value *key, bool add, uint32_t add_val)
-{
-    if (m->cap == 0 || (m->count + 1) * 2 > m->cap) {
-        if (!add && m->cap == 0) return UINT32_MAX;
-        if (add && !pm_grow(m)) return UINT32_MAX - 1;
-    }
-    size_t i = ptr_hash(key) & (m->cap - 1);
-    for (; m->keys[i]; i = (i + 1) & (m->cap - 1))
-        if (m->keys[i] == key) return m->vals[i];
-    if (!add) return UINT32_MAX;
-    m->keys[i] = key;
-    m->vals[i] = add_val;
-    m->count++;
-    return add_val;
-}
-
-static void pm_free(struct ptrmap *m)
-{
-    free(m->keys);
-    free(m->vals);
-}
+#include "checker/termmap.h"
 
 /* ---- events ---- */
 
 struct events {
     const struct proc_sem *sem;
-    struct ptrmap ids;
+    struct termmap ids;
     const value **byid;
     uint32_t count, cap;
 };
@@ -99,7 +38,7 @@ struct events *events_new(const struct proc_sem *sem)
 void events_free(struct events *ev)
 {
     if (!ev) return;
-    pm_free(&ev->ids);
+    termmap_free(&ev->ids);
     free(ev->byid);
     free(ev);
 }
@@ -108,7 +47,7 @@ uint32_t events_id(struct events *ev, const value *e)
 {
     if (e == ev->sem->tau) return EV_TAU;
     if (e == ev->sem->tick) return EV_TICK;
-    uint32_t id = pm_get(&ev->ids, e, true, ev->count);
+    uint32_t id = termmap_get(&ev->ids, e, true, ev->count);
     if (id >= UINT32_MAX - 1) return UINT32_MAX;
     if (id == ev->count) {
         if (ev->count == ev->cap) {
@@ -160,7 +99,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
                         const struct chk_limits *lim, double start, struct compile_error *err,
                         const value ***terms)
 {
-    struct ptrmap seen = {0};
+    struct termmap seen = {0};
     const value **queue = NULL;
     size_t nqueue = 0, qcap = 0;
     struct proc_trans *tr = NULL;
@@ -173,7 +112,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
 
 #define VISIT(term, id_out)                                                                        \
     do {                                                                                           \
-        uint32_t got_ = pm_get(&seen, (term), true, (uint32_t)nqueue);                             \
+        uint32_t got_ = termmap_get(&seen, (term), true, (uint32_t)nqueue);                             \
         if (got_ >= UINT32_MAX - 1) goto oom;                                                      \
         if (got_ == nqueue) {                                                                      \
             if (nqueue == qcap) {                                                                  \
@@ -231,7 +170,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
     err->states = before + nqueue;
     *terms = queue;
     free(tr);
-    pm_free(&seen);
+    termmap_free(&seen);
     /* States are numbered in the order they were found; the root is 0. */
     return lts_build(b, 0, omega);
 oom:
@@ -242,7 +181,7 @@ error:
     err->states = before + nqueue;
     free(queue);
     free(tr);
-    pm_free(&seen);
+    termmap_free(&seen);
     lts_builder_free(b);
     return NULL;
 }

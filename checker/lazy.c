@@ -4,15 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/termmap.h"
+
 struct lazy {
     struct proc_sem *sem;
     struct events *ev;
     const value *root;            /* p, canonical once first asked for */
     const value **terms;          /* state -> term */
     uint32_t nterms, cap;
-    const value **keys;           /* open addressing: term -> state + 1 in vals */
-    uint32_t *vals;
-    size_t kcap;
+    struct termmap numbers;       /* term -> state */
     struct proc_trans *tr;        /* scratch for proc_transitions */
     size_t trcap;
     uint64_t *targets;            /* scratch: the targets' numbers */
@@ -33,8 +33,7 @@ void lazy_free(struct lazy *lz)
 {
     if (!lz) return;
     free(lz->terms);
-    free(lz->keys);
-    free(lz->vals);
+    termmap_free(&lz->numbers);
     free(lz->tr);
     free(lz->targets);
     free(lz);
@@ -45,43 +44,11 @@ uint32_t lazy_states(const struct lazy *lz)
     return lz->nterms;
 }
 
-static size_t slot_of(const value *v, size_t cap)
-{
-    return ((size_t)v->hash * 0x9E3779B97F4A7C15ull >> 7) & (cap - 1);
-}
-
-static bool grow(struct lazy *lz)
-{
-    size_t cap = lz->kcap ? 2 * lz->kcap : 256;
-    const value **k = calloc(cap, sizeof *k);
-    uint32_t *v = malloc(cap * sizeof *v);
-    if (!k || !v) {
-        free(k);
-        free(v);
-        return false;
-    }
-    for (size_t i = 0; i < lz->kcap; i++) {
-        if (!lz->keys[i]) continue;
-        size_t j = slot_of(lz->keys[i], cap);
-        while (k[j]) j = (j + 1) & (cap - 1);
-        k[j] = lz->keys[i];
-        v[j] = lz->vals[i];
-    }
-    free(lz->keys);
-    free(lz->vals);
-    lz->keys = k;
-    lz->vals = v;
-    lz->kcap = cap;
-    return true;
-}
-
 /* The number of term t, made on first use; UINT32_MAX when out of memory. */
 static uint32_t number(struct lazy *lz, const value *t)
 {
-    if ((lz->nterms + 1) * 2 > lz->kcap && !grow(lz)) return UINT32_MAX;
-    size_t i = slot_of(t, lz->kcap);
-    for (; lz->keys[i]; i = (i + 1) & (lz->kcap - 1))
-        if (lz->keys[i] == t) return lz->vals[i];
+    uint32_t known = termmap_get(&lz->numbers, t, false, 0);
+    if (known != TERMMAP_NONE) return known;
     if (lz->nterms == lz->cap) {
         uint32_t cap = lz->cap ? 2 * lz->cap : 256;
         const value **v = realloc(lz->terms, cap * sizeof *v);
@@ -89,8 +56,7 @@ static uint32_t number(struct lazy *lz, const value *t)
         lz->terms = v;
         lz->cap = cap;
     }
-    lz->keys[i] = t;
-    lz->vals[i] = lz->nterms;
+    if (termmap_get(&lz->numbers, t, true, lz->nterms) == TERMMAP_NOMEM) return UINT32_MAX;
     lz->terms[lz->nterms] = t;
     return lz->nterms++;
 }

@@ -247,6 +247,7 @@ const value *ev_dot(struct evaluator *ev, const value *a, const value *b, struct
 
 /* ---- enumerating values ---- */
 
+/* Every value of ni with its first i fields as in cur and the others over their sets. */
 static void products(struct evaluator *ev, struct nameinfo *ni, uint32_t i, const value **cur,
                      struct vec *out)
 {
@@ -342,20 +343,6 @@ static void completions_in(struct evaluator *ev, const value *x, const value *s,
         if (ev_member(ev, s, p->items[i], loc)) vec_push(ev, out, p->items[i]);
 }
 
-static void complete_from(struct evaluator *ev, struct nameinfo *ni, uint32_t i, const value **cur,
-                          struct vec *out)
-{
-    if (i == ni->arity) {
-        vec_push(ev, out, ok(ev, val_dot(ev->vs, ni->value, cur, ni->arity)));
-        return;
-    }
-    const value *s = ni->fields[i];
-    for (uint32_t k = 0; k < s->n; k++) {
-        cur[i] = s->items[k];
-        complete_from(ev, ni, i + 1, cur, out);
-    }
-}
-
 /* The productions of V: every complete value that extends it.  They are enumerated from V
  * on, as FDR does for `dd.0?x`: the fields V gives are kept, an incomplete last field is
  * completed within its field set, and only the fields V leaves open must be finite, so a
@@ -383,7 +370,7 @@ const value *ev_productions(struct evaluator *ev, const value *v, struct cspm_lo
     for (uint32_t i = 0; i + 1 < given; i++) cur[i] = v->items[i + 1];
     for (size_t k = 0; k < lasts.n; k++) {
         cur[given - 1] = lasts.v[k];
-        complete_from(ev, ni, given, cur, &out);
+        products(ev, ni, given, cur, &out);
     }
     return ev_set_of(ev, &out);
 }
