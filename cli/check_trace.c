@@ -507,13 +507,19 @@ static int run_text(struct run *r, FILE *f, const char *path)
             char *e = nl ? nl : end;
             if (!nl && p == end) break;
             pl.line++;
-            char *q = p;
+            char *line = p, *q = p;
             while (q < e && (*q == ' ' || *q == '\t')) q++;
             char *z = e;
             while (z > q && (z[-1] == '\r' || z[-1] == ' ' || z[-1] == '\t')) z--;
             p = nl ? nl + 1 : end;
             if (q == z || *q == '#') continue;
-            if (deadlocked || livelocked) {
+            const char *nul = memchr(q, '\0', (size_t)(z - q));
+            if (nul) {  /* text traces are text: a NUL byte is binary data or a damaged file */
+                place_text(&pl, where, sizeof where);
+                set_str(&r->out->message, "%s: a NUL byte at column %zu: a text trace has one "
+                        "CSPm event a line, and no binary data", where, (size_t)(nul - line) + 1);
+                st = STEP_BAD;
+            } else if (deadlocked || livelocked) {
                 place_text(&pl, where, sizeof where);
                 set_str(&r->out->message, "%s: nothing may follow %s", where,
                         deadlocked ? "@deadlock" : "@livelock");

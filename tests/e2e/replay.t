@@ -220,3 +220,12 @@ $ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $
 exit 1
 stdout parsed 1
 stderr chatter
+
+# A NUL byte in a text trace is named as such (binary data or a damaged file), with its place.
+$ t=$(mktemp) && printf 'a\nb\0c\n' >$t && baton check tests/e2e/data/check_small.csp --trace $t --process P; s=$?; rm -f $t; exit $s
+exit 2
+stdout :2: a NUL byte at column 2: a text trace has one CSPm event a line, and no binary data
+
+$ baton trace show tests
+exit 2
+stderr Is a directory
