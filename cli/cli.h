@@ -16,4 +16,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* True when argv[i] is -h or --help. */
 int cli_is_help(const char *arg);
 
+/* With `-o FILE`, the report goes to FILE: this is the standard output baton was started
+ * with, for a program that `baton run` starts (-1 without -o). */
+extern int cli_program_stdout;
+
 #endif

@@ -123,7 +123,10 @@ int cmd_run(int argc, char **argv)
     if (pid < 0) return cli_usage_error("run", "cannot start %s: %s", program[0], strerror(errno));
     if (pid == 0) {
         setenv("BATON_TRACE", trace, 1);
-        if (json) dup2(STDERR_FILENO, STDOUT_FILENO);  /* stdout is the report's alone */
+        /* the program writes to the standard output baton was given; with --format json and
+         * no -o that is the report's alone, so the program's goes to stderr */
+        if (cli_program_stdout >= 0) dup2(cli_program_stdout, STDOUT_FILENO);
+        else if (json) dup2(STDERR_FILENO, STDOUT_FILENO);
         execvp(program[0], program);
         fprintf(stderr, "baton: cannot run '%s': %s\n", program[0], strerror(errno));
         _exit(127);

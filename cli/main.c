@@ -1,8 +1,12 @@
 /* baton's entry point: finds the subcommand and hands it the rest of the command line.
  * Each subcommand lives in its own cli/cmd_*.c; this file only dispatches and prints help. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -38,7 +42,9 @@ static void overview(FILE *out)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\noptions:\n"
                  "  -h, --help     this text\n"
-                 "  --version      print baton's version\n\n"
+                 "  --version      print baton's version\n"
+                 "  -o FILE        (any command) write the report to FILE instead of standard output\n"
+                 "  --name=value   is the same as --name value\n\n"
                  "exit codes: 0 holds, 1 a check failed, 2 bad input or usage, 3 resource limit\n"
                  "`baton help COMMAND` describes one command.\n");
 }
@@ -88,6 +94,57 @@ int cmd_version(int argc, char **argv)
     return EXIT_HOLDS;
 }
 
+int cli_program_stdout = -1;
+
+/* The options every subcommand shares, read before it parses its own (up to `--`, after
+ * which everything is the program's): `--name=value` is `--name value`, and `-o FILE` or
+ * `--output FILE` sends the report (standard output) to FILE.  The new argv is malloc'd;
+ * EXIT_HOLDS, or EXIT_INPUT after saying why. */
+static int common_options(int *argc, char ***argv)
+{
+    int n = *argc;
+    char **in = *argv, **out = malloc((2 * (size_t)n + 1) * sizeof *out);
+    if (!out) return cli_usage_error(NULL, "out of memory");
+    const char *output = NULL;
+    int k = 0, i = 0;
+    out[k++] = in[i++];
+    for (; i < n && strcmp(in[i], "--") != 0; i++) {
+        char *eq = strncmp(in[i], "--", 2) == 0 ? strchr(in[i], '=') : NULL;
+        if (eq) {
+            *eq = '\0';
+            out[k++] = in[i];
+            out[k++] = eq + 1;
+        } else {
+            out[k++] = in[i];
+        }
+        if (strcmp(out[k - (eq ? 2 : 1)], "-o") == 0 || strcmp(out[k - (eq ? 2 : 1)], "--output") == 0) {
+            const char *opt = out[k - (eq ? 2 : 1)];
+            if (eq) output = out[k - 1];
+            else if (i + 1 < n) output = in[++i];
+            else return cli_usage_error(out[0], "%s needs a file name", opt);
+            k -= eq ? 2 : 1;
+        }
+    }
+    /* `--` ends the options: `baton run` hands what follows to the program; for the other
+     * commands it only ends them (a file named -x is ./-x). */
+    if (i < n && strcmp(out[0], "run") != 0) i++;
+    for (; i < n; i++) out[k++] = in[i];
+    out[k] = NULL;
+    *argc = k;
+    *argv = out;
+    if (output) {
+        int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) return cli_usage_error(out[0], "cannot write the report to '%s': %s", output, strerror(errno));
+        fflush(stdout);
+        cli_program_stdout = dup(STDOUT_FILENO);
+        if (cli_program_stdout < 0 || dup2(fd, STDOUT_FILENO) < 0)
+            return cli_usage_error(out[0], "cannot send the report to '%s': %s", output, strerror(errno));
+        close(fd);
+        fcntl(cli_program_stdout, F_SETFD, FD_CLOEXEC);
+    }
+    return EXIT_HOLDS;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -105,5 +162,16 @@ int main(int argc, char **argv)
         fputs(c->usage, stdout);
         return EXIT_HOLDS;
     }
-    return c->run(argc - 1, argv + 1);
+    int n = argc - 1;
+    char **args = argv + 1;
+    int status = common_options(&n, &args);
+    if (status != EXIT_HOLDS) return status;
+    status = c->run(n, args);
+    /* A report that did not reach its file (a full disk) is no answer: exit 2, said so. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "baton: cannot write the report: %s\n", strerror(errno));
+        status = EXIT_INPUT;
+    }
+    free(args);
+    return status;
 }

@@ -61,3 +61,21 @@ stderr cannot read '/dev/zero': File too large
 $ baton check tests
 exit 2
 stderr cannot read 'tests': Is a directory
+
+# Options every command shares: --name=value, -o FILE for the report, -- ends the options.
+$ d=$(mktemp -d) && baton check --format=json -o $d/report.json tests/e2e/data/check_small.csp; s=$?; /usr/bin/python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['assertions']), 'assertions in the file')" $d/report.json; rm -rf $d; exit $s
+exit 1
+stdout 2 assertions in the file
+!stdout "file"
+
+$ baton check --output=/nonexistent/dir/r.json tests/e2e/data/check_small.csp
+exit 2
+stderr cannot write the report to '/nonexistent/dir/r.json'
+
+$ baton check -- tests/e2e/data/check_small.csp
+exit 1
+stdout 2 assertions: 1 passed, 1 failed
+
+$ baton check tests/e2e/data/check_small.csp -o /dev/full
+exit 2
+stderr cannot write the report: No space left on device

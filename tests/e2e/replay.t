@@ -229,3 +229,10 @@ stdout :2: a NUL byte at column 2: a text trace has one CSPm event a line, and n
 $ baton trace show tests
 exit 2
 stderr Is a directory
+
+# `baton run -o FILE`: the report goes to FILE, the program's own output stays on standard
+# output.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && baton run -o $d/report.json --format json --timeout 0.3 --trace $d/run.btr --spec tests/e2e/data/spin.csp --process OUT --hide '{|mid|}' -- sh -c "echo chatter; exec $d/spin"; s=$?; /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('report has', len(d['checks']), 'check')" $d/report.json; rm -rf $d; exit $s
+exit 1
+stdout chatter
+stdout report has 1 check
