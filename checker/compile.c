@@ -137,6 +137,7 @@ static struct lts *leaf(struct proc_sem *sem, struct events *ev, const value *p,
     for (size_t i = 0; i < nqueue; i++) {
         const char *why = (i & 255) == 0 || (lim && lim->max_states && nqueue > lim->max_states)
                               ? chk_over_limit(lim, nqueue, start) : NULL;
+        if ((i & 255) == 0) chk_progress(nqueue, err->transitions, UINT32_MAX, start);
         if (why) {
             proc_format(p, name, sizeof name);
             if (why[0] == 's')

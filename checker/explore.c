@@ -284,8 +284,10 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
     if (store_insert(st, cur, STORE_ROOT) < 0) b.full = true;
     uint32_t dead = STORE_NONE;
     for (b.current = 0; !b.full && b.current < store_count(st); b.current++) {
-        if ((b.current & 4095) == 0 && (r->limit = chk_over_limit(lim, store_count(st), start)))
-            break;
+        if ((b.current & 4095) == 0) {
+            if ((r->limit = chk_over_limit(lim, store_count(st), start))) break;
+            chk_progress(store_count(st), b.transitions, store_depth(st, b.current), start);
+        }
         b.successors = 0;
         if (b.current + 8 < store_count(st)) store_prefetch(st, b.current + 8);
         store_copy(st, b.current, cur);

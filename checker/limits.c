@@ -53,6 +53,37 @@ void chk_peak_reset(void)
 static _Thread_local double last_read;
 static _Thread_local size_t last_resident;
 
+static bool progress_on, progress_shown;
+static double progress_last;
+
+void chk_progress_enable(bool on)
+{
+    progress_on = on;
+}
+
+void chk_progress(uint64_t states, uint64_t transitions, uint32_t depth, double start)
+{
+    if (!progress_on) return;
+    double now = chk_now();
+    if (now - start < 1.0 || now - progress_last < 0.25) return;
+    progress_last = now;
+    progress_shown = true;
+    char where[32] = "compiling a process";     /* UINT32_MAX: not a search, no depth */
+    if (depth != UINT32_MAX) snprintf(where, sizeof where, "depth %u", depth);
+    fprintf(stderr, "\r  %llu states, %llu transitions, %.0f states/s, %zu MB, %s, %.1f s\033[K",
+            (unsigned long long)states, (unsigned long long)transitions, states / (now - start),
+            chk_resident() >> 20, where, now - start);
+    fflush(stderr);
+}
+
+void chk_progress_done(void)
+{
+    if (!progress_shown) return;
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    progress_shown = false;
+}
+
 static volatile sig_atomic_t interrupted_by;
 
 void chk_interrupt(int sig)

@@ -32,6 +32,15 @@ struct chk_limits {
 void chk_interrupt(int sig);
 int chk_interrupted(void);
 
+/* Progress for people: once a check has run a second, at most four times a second, one line
+ * on stderr (rewritten in place): states, transitions, states/s, resident memory and the
+ * search's depth.  Never on stdout.  chk_progress_enable turns it on (`--progress`, or
+ * stderr a terminal); chk_progress_done clears the line before a result is printed. */
+void chk_progress_enable(bool on);
+void chk_progress(uint64_t states, uint64_t transitions, uint32_t depth, double start);  /* depth
+                                   UINT32_MAX: not a search (compiling a leaf) */
+void chk_progress_done(void);
+
 /* Seconds on a monotonic clock. */
 double chk_now(void);
 

@@ -42,6 +42,8 @@ struct shared {
     /* The fields every core writes each sit on a cache line of their own: a shared line
      * would bounce between the cores on every write. */
     _Alignas(128) atomic_size_t count;  /* states in the table */
+    uint32_t depth;               /* levels done (for the progress line) */
+    uint64_t transitions_done;    /* transitions of the levels done, summed at each level's end */
     _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or of the old table) */
     _Alignas(128) char read_mostly[1];  /* below: written between barriers only */
     atomic_bool grow;             /* someone saw the table too full */
@@ -232,6 +234,9 @@ static void expand_level(struct worker *w)
             atomic_store(&s->halt, why);
             break;
         }
+        if (w == &s->w[0])
+            chk_progress(atomic_load_explicit(&s->count, memory_order_relaxed), s->transitions_done,
+                         s->depth, s->start);
         size_t at, end;
         if (w->left_at < w->left_end) {
             at = w->left_at;
@@ -307,6 +312,9 @@ static void decide(struct shared *s)
     }
     s->seg[s->nthreads] = total;
     s->nfrontier = total;
+    s->depth++;
+    s->transitions_done = 0;
+    for (int k = 0; k < s->nthreads; k++) s->transitions_done += s->w[k].transitions;
     atomic_store(&s->next, 0);
     s->limit = chk_over_limit(s->lim, atomic_load(&s->count), s->start);
     s->phase = total == 0 || s->limit ? HALT : EXPAND;

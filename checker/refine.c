@@ -166,9 +166,10 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     uint64_t *cur = malloc(p.words * sizeof *cur);
     if (!cur) p.error = true;
     for (s.current = 0; cur && !s.full && !p.error && s.current < store_count(s.st); s.current++) {
-        if ((s.current & 1023) == 0 &&
-            (r->limit = chk_over_limit(lim, store_count(s.st), start)))
-            break;
+        if ((s.current & 1023) == 0) {
+            if ((r->limit = chk_over_limit(lim, store_count(s.st), start))) break;
+            chk_progress(store_count(s.st), s.transitions, store_depth(s.st, s.current), start);
+        }
         if (s.current + 8 < store_count(s.st)) store_prefetch(s.st, s.current + 8);
         store_copy(s.st, s.current, cur);
         s.node = (uint32_t)cur[0];

@@ -284,3 +284,11 @@ size_t store_bytes(const struct store *s)
 {
     return s->bytes;
 }
+
+uint32_t store_depth(const struct store *s, uint32_t id)
+{
+    uint32_t depth = 0;
+    for (uint32_t x = id; x != STORE_ROOT && store_parent(s, x) != STORE_ROOT; x = store_parent(s, x))
+        depth++;
+    return depth;
+}

@@ -50,6 +50,8 @@ uint32_t store_slots(const struct store *s);
 void store_copy(const struct store *s, uint32_t id, uint64_t *vec);
 uint32_t store_slot(const struct store *s, uint32_t id);
 uint32_t store_parent(const struct store *s, uint32_t id);
+/* How many parents lead from state id back to the first state (its breadth-first depth). */
+uint32_t store_depth(const struct store *s, uint32_t id);
 /* The vector in a slot, in the caller's form. */
 void store_copy_slot(const struct store *s, uint32_t slot, uint64_t *vec);
 

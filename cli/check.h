@@ -23,6 +23,7 @@ struct check_options {
     int json;
     struct chk_limits lim;        /* lim.memory is the default budget without --memory */
     bool default_memory;          /* no --memory was given */
+    int progress;                 /* --progress 1, --no-progress -1, else 0: when stderr is a terminal */
 };
 
 /* The limit hit, said for a report: "the time limit (1 s)", "the memory limit (512 MB, the

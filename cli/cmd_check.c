@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "checker/compile.h"
 #include "checker/explore.h"
@@ -40,6 +41,9 @@ const char cmd_check_usage[] =
     "                     limit or `ulimit -v` when lower ($BATON_MEMORY_SHARE percent)\n"
     "  --timeout SECONDS  stop each assertion (or each trace) after SECONDS of evaluation,\n"
     "                     compilation and search (exit 3)\n"
+    "  --progress         a progress line on stderr for a check past a second: states,\n"
+    "                     transitions, states/s, memory, depth (the default when stderr is\n"
+    "                     a terminal; --no-progress turns it off); never on stdout\n"
     "  --threads N        cores for the searches that can use several (default: the CPUs\n"
     "                     this process may run on, or $BATON_THREADS)\n"
     "  --trace FILE       instead of the assertions, check a recorded run (a binary libbaton\n"
@@ -123,6 +127,8 @@ static int parse_options(int argc, char **argv, struct check_options *o)
                     return cli_usage_error("check", "--timeout needs a positive number of seconds, not '%s'", next);
                 o->lim.seconds = s;
             }
+        } else if (strcmp(a, "--progress") == 0 || strcmp(a, "--no-progress") == 0) {
+            o->progress = a[2] == 'p' ? 1 : -1;
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("check", "unknown option '%s'", a);
         } else if (o->file) {
@@ -614,6 +620,7 @@ int cmd_check(int argc, char **argv)
     /* SIGINT and SIGTERM (a CI job's timeout) stop the assertion in progress as a limit,
      * "interrupt"; the report of what finished is still written whole, and exit is 3.  A
      * second signal kills as usual. */
+    chk_progress_enable(o.progress > 0 || (o.progress == 0 && isatty(STDERR_FILENO)));
     struct sigaction sa = {.sa_handler = chk_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
@@ -634,6 +641,7 @@ int cmd_check(int argc, char **argv)
         if (!a) break;
         size_t kept = m->diags.count, errors = diag_count(&m->diags);
         check_one(&c, d, a);
+        chk_progress_done();
         evaluation_errors(m, kept, errors, a);
         if (o.nasserts) a->line = 0;    /* from the command line, not a line of the file */
         if (!o.json) {                  /* each result as it is known */

@@ -171,3 +171,17 @@ stdout 2 assertions: 0 passed, 1 failed, 1 stopped at a limit, 1 not checked (in
 $ baton check --format json tests/e2e/data/interrupted.csp >$BUILD/interrupted.json & p=$!; sleep 1.5; kill -INT $p; wait $p; s=$?; /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(d['interrupted'], d['not_checked'], [a['result'] for a in d['assertions']])" $BUILD/interrupted.json; exit $s
 exit 3
 stdout True 1 ['fail', 'limit']
+
+# A check past a second shows progress on stderr with --progress (by default only when stderr
+# is a terminal), never on stdout.
+$ baton check --progress --timeout 2 tests/e2e/data/interrupted.csp 2>&1 >/dev/null | tr '\r' '\n' | grep -q 'states/s, .* MB, compiling a process'
+exit 0
+
+$ baton check --progress --timeout 2 tests/e2e/data/interrupted.csp 2>/dev/null
+exit 1
+stdout 3 assertions: 0 passed, 2 failed, 1 stopped at a limit
+!stdout states/s
+
+$ baton check --timeout 2 tests/e2e/data/interrupted.csp 2>&1 | grep -c 'states/s'
+exit 1
+stdout 0
