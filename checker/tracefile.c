@@ -42,6 +42,7 @@ struct trf {
     char err[512];
     bool truncated, complete, failed;
     bool livelock;         /* a LIVELOCK record was read (it ends the file, like RUN_END) */
+    uint32_t capped_kib;   /* a CAPPED record was read (it ends the file): the cap, or 0 */
     unsigned livelock_sig;
     struct trc_header hdr;
     uint64_t clock, seq;
@@ -569,6 +570,12 @@ int trf_next(trf *r, struct trf_record *rec)
         r->complete = r->livelock = true;
         r->livelock_sig = rec->aux;
         break;
+    case TRC_CAPPED:
+        /* the writer stopped at the file's size cap: a prefix of the run, and nothing after */
+        rec->count = rd32(b + 4);
+        r->capped_kib = rec->count ? rec->count : 1;
+        r->complete = true;
+        break;
     }
     rec->time_ns = r->clock;
     rec->seq = r->seq;
@@ -577,7 +584,8 @@ int trf_next(trf *r, struct trf_record *rec)
 
 const char *trf_error(const trf *r) { return r->err; }
 bool trf_truncated(const trf *r) { return r->truncated; }
-bool trf_complete(const trf *r) { return r->complete && !r->livelock; }
+bool trf_complete(const trf *r) { return r->complete && !r->livelock && !r->capped_kib; }
+uint32_t trf_capped_kib(const trf *r) { return r->capped_kib; }
 bool trf_header_only(const trf *r) { return !r->failed && r->eof && r->off == r->hdr.header_size; }
 int trf_livelock(const trf *r) { return r->livelock ? (int)r->livelock_sig : 0; }
 uint64_t trf_offset(const trf *r) { return r->off; }

@@ -57,6 +57,7 @@ bool trf_truncated(const trf *r);      /* the last record was cut short: dropped
 bool trf_complete(const trf *r);       /* a RUN_END record was read */
 bool trf_header_only(const trf *r);    /* after trf_next returned 0: the file holds its header
                                           and nothing else (no record was made, or reached it) */
+uint32_t trf_capped_kib(const trf *r); /* a CAPPED record ended the file: the cap in KiB, else 0 */
 int trf_livelock(const trf *r);        /* a LIVELOCK record was read: its signal, else 0 */
 uint64_t trf_offset(const trf *r);     /* bytes consumed so far */
 uint64_t trf_seed(const trf *r);

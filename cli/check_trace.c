@@ -626,6 +626,7 @@ static int run_binary(struct run *r, const char *path)
     }
     comm_cache_free(&cc);
     bool truncated = trf_truncated(t), complete = trf_complete(t);
+    uint32_t capped = trf_capped_kib(t);
     bool header_only = k == 0 && trf_header_only(t);
     int mark = trf_livelock(t);
     trf_close(t);
@@ -635,6 +636,9 @@ static int run_binary(struct run *r, const char *path)
         set_str(&r->out->message, "0 events recorded: the file holds only its header; the program "
                                   "opened the trace and was killed or stopped before its first record "
                                   "reached the file");
+    else if (capped && !r->out->message)
+        set_str(&r->out->message, "the trace reached its size cap (BATON_TRACE_MAX, %u KiB) and "
+                "recording stopped there; the run went on: checked as far as it was recorded", capped);
     else if (truncated && !r->out->message)
         set_str(&r->out->message, "the trace is truncated: read up to its last complete record");
     else if (!complete && !mark && !r->out->message)

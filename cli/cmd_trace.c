@@ -186,6 +186,10 @@ static void record(struct show *s, const struct trf_record *rec)
                         "a suspected livelock\n@livelock\n",
                 rec->aux, rec->aux == 15 ? "SIGTERM" : rec->aux == 2 ? "SIGINT" : rec->aux == 1 ? "SIGHUP" : "?");
         break;
+    case TRC_CAPPED:
+        fprintf(s->out, "# the trace reached its size cap (BATON_TRACE_MAX, %u KiB): recording "
+                        "stopped here while the run went on\n", rec->count);
+        break;
     case TRC_RUN_END:
         if (rec->aux == TRC_END_DEADLOCK) fprintf(s->out, "@deadlock\n");
         else fprintf(s->out, "# the run ended: every process finished\n");
@@ -233,7 +237,7 @@ static int show(const char *path, bool verbose)
         fflush(s.out);
         fprintf(stderr, "baton: %s: byte %" PRIu64 ": truncated record; printed the complete records before it\n",
                 path, trf_offset(r));
-    } else if (!trf_complete(r) && !trf_livelock(r)) {
+    } else if (!trf_complete(r) && !trf_livelock(r) && !trf_capped_kib(r)) {
         fprintf(s.out, "# the trace ends before the run did: the program crashed, was killed or is still running\n");
     }
     trf_close(r);

@@ -68,6 +68,7 @@ _Static_assert(sizeof(struct trc_block16_rec) == 8, "BLOCK16");
 _Static_assert(sizeof(struct trc_comm8_rec) == 8, "COMM8");
 _Static_assert(sizeof(struct trc_comm4_rec) == 4, "COMM4");
 _Static_assert(sizeof(struct trc_livelock_rec) == 8, "LIVELOCK");
+_Static_assert(sizeof(struct trc_capped_rec) == 8, "CAPPED");
 
 struct trc_writer trc_w;
 
@@ -84,6 +85,8 @@ static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
 static struct {
     int fd;
     uint64_t written;    /* bytes written to the file */
+    uint64_t cap;        /* BATON_TRACE_MAX: the file stops short of this many bytes; 0: none */
+    atomic_bool capped;  /* the cap was reached: a CAPPED record ended the file */
     /* Whoever writes buffer bytes to the file holds wlock: the scheduler's thread (flush,
      * its signal handlers) or the flusher.  A spin lock, since signal handlers take it. */
     atomic_bool wlock;
@@ -150,8 +153,23 @@ static inline uint64_t now_ns(void)
 
 /* ---- the buffer ------------------------------------------------------------------------------ */
 
-/* Writes all of buf; false (with errno) on failure.  Async-signal-safe. */
+static bool write_raw(const unsigned char *buf, size_t len);
+
+/* Writes all of buf — unless that would take the file past its cap, in which case a CAPPED
+ * record ends the file and everything after is dropped (whole writes are whole records, so
+ * the file stays a valid trace).  False (with errno) on failure.  Async-signal-safe. */
 static bool write_all(const unsigned char *buf, size_t len)
+{
+    if (atomic_load(&w.capped)) return true;
+    if (w.cap && w.written + len + sizeof(struct trc_capped_rec) > w.cap) {
+        atomic_store(&w.capped, true);
+        struct trc_capped_rec r = {{TRC_CAPPED, 0, 0}, (uint32_t)(w.cap >> 10)};
+        return write_raw((const unsigned char *)&r, sizeof r);
+    }
+    return write_raw(buf, len);
+}
+
+static bool write_raw(const unsigned char *buf, size_t len)
 {
     size_t off = 0;
     while (off < len) {
@@ -686,6 +704,27 @@ static void signals_give_back(void)
         if (w.handling[i]) sigaction(stop_signals[i], &w.old[i], NULL);
 }
 
+/* BATON_TRACE_MAX: the size cap of a trace file, as bytes with an optional K, M or G; 0 for
+ * none; unset, 1 GiB — a livelocked program writes ~70 MB a second, and a CI disk is not
+ * endless.  At least 64 KiB (one buffer). */
+static uint64_t trace_cap(void)
+{
+    const char *e = getenv("BATON_TRACE_MAX");
+    if (!e || !*e) return (uint64_t)1 << 30;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(e, &end, 10);
+    int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+              : *end == 'G' || *end == 'g' ? 30 : 0;
+    if (shift) end++;
+    if (errno || end == e || *end || e[0] == '-' || (shift && v > (~0ull >> shift))) {
+        fprintf(stderr, "baton: BATON_TRACE_MAX='%s' is not a size such as 512M or 0; using 1G\n", e);
+        return (uint64_t)1 << 30;
+    }
+    v <<= shift;
+    return v == 0 ? 0 : v < BUF_SIZE ? BUF_SIZE : v;
+}
+
 int baton_trace_open(const char *path)
 {
     if (trc_w.on) {
@@ -708,6 +747,8 @@ int baton_trace_open(const char *path)
     atomic_store(&w.wlock, false);
     atomic_store(&w.failed, false);
     w.written = 0;
+    w.cap = trace_cap();
+    atomic_store(&w.capped, false);
     w.nstr = w.nchan = w.nproc = 0;
     w.last_ns = 0;
     trc_w.countdown = 1; /* stamp the next record */

@@ -48,13 +48,14 @@ struct trc_header {
     X(BLOCK16, 17, 8, "BLOCK on a send or a receive in short form: 16-bit ids")                   \
     X(COMM8, 18, 8, "COMM in shortest form: the channel's last processes, 32-bit value, no dt")    \
     X(LIVELOCK, 19, 8, "the run was stopped by a signal while its processes were busy")           \
-    X(COMM4, 20, 4, "COMM8 whose value is a small step from the channel's last: 8-bit channel id")
+    X(COMM4, 20, 4, "COMM8 whose value is a small step from the channel's last: 8-bit channel id") \
+    X(CAPPED, 21, 8, "the file reached BATON_TRACE_MAX: recording stopped here")
 
 enum trc_kind {
 #define X(name, code, size, desc) TRC_##name = code,
     TRC_RECORDS(X)
 #undef X
-    TRC_KIND_MAX = 21 /* one past the largest code */
+    TRC_KIND_MAX = 22 /* one past the largest code */
 };
 
 /* The 4 bytes every record starts with.  dt: nanoseconds since the previous record's time
@@ -223,6 +224,13 @@ struct trc_cycle_rec {    /* 8 + 4 * n bytes: n process ids, each waiting for th
 struct trc_livelock_rec { /* 8 bytes; h.aux = the signal number */
     struct trc_head h;
     uint32_t pad;
+};
+
+/* CAPPED: the file reached its size cap (BATON_TRACE_MAX) and the writer stopped recording;
+ * the run went on.  The last record of the file; what came before it is a prefix of the run. */
+struct trc_capped_rec {   /* 8 bytes */
+    struct trc_head h;
+    uint32_t cap_kib;     /* the cap, in KiB */
 };
 
 struct trc_run_end_rec {  /* 8 bytes; h.aux = TRC_END_* */

@@ -236,3 +236,12 @@ $ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $
 exit 1
 stdout chatter
 stdout report has 1 check
+
+# BATON_TRACE_MAX caps a trace file: past it the runtime stops writing and ends the file with
+# a CAPPED record; `trace show` and the check say so, and the check covers what was recorded.
+$ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && BATON_TRACE_MAX=1M baton run --timeout 0.5 --trace $d/run.btr --spec tests/e2e/data/spin.csp --process OUT --hide '{|mid|}' -- $d/spin; s=$?; [ $(stat -c %s $d/run.btr) -le 1048576 ] && echo "within the cap"; baton trace show $d/run.btr | tail -1; rm -rf $d; exit $s
+exit 1
+stdout the trace reached its size cap (BATON_TRACE_MAX, 1024 KiB) and recording stopped there
+stdout livelock after 3 events: out.0, out.1, out.2
+stdout within the cap
+stdout # the trace reached its size cap (BATON_TRACE_MAX, 1024 KiB): recording stopped here
