@@ -161,7 +161,7 @@ FUZZ_TIME ?= 600
 FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c model/ast.c model/parser.c \
              model/resolve.c model/types.c model/unify.c \
              model/value.c model/proc.c model/eval.c model/eval_expr.c model/eval_proc.c \
-             model/pattern.c model/dot.c model/builtins.c model/eval_explore.c
+             model/pattern.c model/dot.c model/builtins.c model/eval_explore.c model/termmap.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
 # The trace readers: binary and text, replayed against a small spec (the whole checker).
 FUZZ_TRACE_SRC := tests/fuzz/fuzz_trace.c cli/check_trace.c $(CORE_SRC)

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "checker/sorted.h"
-#include "checker/termmap.h"
+#include "model/termmap.h"
 
 /* ---- events ---- */
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checker/termmap.h"
+#include "model/termmap.h"
 
 struct lazy {
     struct proc_sem *sem;

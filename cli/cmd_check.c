@@ -612,19 +612,19 @@ int cmd_check(int argc, char **argv)
     struct evaluator *ev = spec.ev;
     struct context c = {m, ev, eval_sem(ev), NULL, &o, o.lim, 0, 0, 0};
     c.events = events = events_new(c.sem);
-    if (o.ntraces) {
-        status = check_traces(m, ev, events, &o);
-        goto out;
-    }
-    report.file = strdup(o.file);
-    /* SIGINT and SIGTERM (a CI job's timeout) stop the assertion in progress as a limit,
-     * "interrupt"; the report of what finished is still written whole, and exit is 3.  A
-     * second signal kills as usual. */
+    /* SIGINT and SIGTERM (a CI job's timeout) stop the assertion or trace in progress as a
+     * limit, "interrupt"; the report of what finished is still written whole, and exit is 3.
+     * A second signal kills as usual. */
     chk_progress_enable(o.progress > 0 || (o.progress == 0 && isatty(STDERR_FILENO)));
     struct sigaction sa = {.sa_handler = chk_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    if (o.ntraces) {
+        status = check_traces(m, ev, events, &o);
+        goto out;
+    }
+    report.file = strdup(o.file);
     /* With --assert, only the appended assertions (the last nasserts) are checked. */
     size_t total = 0;
     for (uint32_t i = 0; i < m->decls->nkids; i++) total += m->decls->kids[i]->kind == AST_D_ASSERT;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "model/eval_int.h"
+#include "model/termmap.h"
 
 static void oom(void)
 {
@@ -13,47 +14,15 @@ static void oom(void)
     abort();
 }
 
-/* States found so far: an open-addressing table from term to its number (order of
- * discovery, which is breadth-first). */
-struct seen {
-    const value **key;
-    size_t *num;
-    size_t cap, n;
-};
-
-/* The number of state p, adding it when new (*fresh tells which). */
-static size_t seen_add(struct seen *s, const value *p, bool *fresh)
+/* The number of state p in the order found (breadth-first), adding it when new (*fresh
+ * tells which). */
+static size_t seen_add(struct termmap *seen, const value *p, bool *fresh)
 {
-    if ((s->n + 1) * 2 > s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 1024;
-        const value **k = calloc(cap, sizeof *k);
-        size_t *v = calloc(cap, sizeof *v);
-        if (!k || !v) oom();
-        for (size_t i = 0; i < s->cap; i++) {
-            if (!s->key[i]) continue;
-            size_t j = s->key[i]->hash & (cap - 1);
-            while (k[j]) j = (j + 1) & (cap - 1);
-            k[j] = s->key[i];
-            v[j] = s->num[i];
-        }
-        free(s->key);
-        free(s->num);
-        s->key = k;
-        s->num = v;
-        s->cap = cap;
-    }
-    size_t j = p->hash & (s->cap - 1);
-    while (s->key[j]) {
-        if (s->key[j] == p) {
-            *fresh = false;
-            return s->num[j];
-        }
-        j = (j + 1) & (s->cap - 1);
-    }
-    s->key[j] = p;
-    s->num[j] = s->n;
-    *fresh = true;
-    return s->n++;
+    size_t n = seen->count;
+    uint32_t k = termmap_get(seen, p, true, (uint32_t)n);
+    if (k == TERMMAP_NOMEM) oom();
+    *fresh = k == n && seen->count > n;
+    return k;
 }
 
 static void print_term(FILE *out, const value *p)
@@ -77,7 +46,7 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     size_t errors = diag_count(&ev->m->diags);
     const value *root = proc_canon(sem, p);
     if (!root) return -1;
-    struct seen seen = {0};
+    struct termmap seen = {0};
     const value **queue = malloc(1024 * sizeof *queue);
     size_t qn = 0, qcap = 1024, head = 0;
     bool fresh;
@@ -118,16 +87,15 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
                 queue[qn++] = tr[i].target;
             }
         }
-        if ((long)seen.n > max_states) {
+        if ((long)seen.count > max_states) {
             result = max_states + 1;
             break;
         }
     }
-    if (result == 0) result = (long)seen.n;
+    if (result == 0) result = (long)seen.count;
     free(tr);
     free(queue);
-    free(seen.key);
-    free(seen.num);
+    termmap_free(&seen);
     return result;
 }
 

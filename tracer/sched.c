@@ -534,6 +534,7 @@ int baton_run(baton_fn *fn, void *arg)
     memset(&trc_sched, 0, sizeof trc_sched);
     trc_sched.heap = heap;
     trc_sched.capheap = capheap;
+    nended = 0; /* process ids start again at 1: a past run's ended ones would be misnamed */
     trc_sched.seed = trc_next_seed();
     const char *clock = getenv("BATON_CLOCK");
     trc_sched.virtual_time = clock && strcmp(clock, "virtual") == 0;

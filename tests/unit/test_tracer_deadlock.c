@@ -184,6 +184,25 @@ static int ended_partner(void)
     return baton_run(ended_main, NULL);
 }
 
+static void quick(void *x)
+{
+    (void)x;
+}
+
+static void old_main(void *x)
+{
+    (void)x;
+    baton_proc ps[] = {{"old", quick, NULL}};
+    baton_par(ps, 1);
+}
+
+/* Process ids start again in each run: the ended process a report names is this run's. */
+static int second_run(void)
+{
+    if (baton_run(old_main, NULL) != 0) return 99;
+    return ended_partner();
+}
+
 START_TEST(a_partner_that_ended_is_named_with_its_place)
 {
     char *err = NULL;
@@ -196,6 +215,16 @@ START_TEST(a_partner_that_ended_is_named_with_its_place)
              __FILE__, worker1_line);
     ck_assert_has(err, want);
     ck_assert_has(err, "'main' (#1) waits in par for 1 process to end, at ");
+    free(err);
+}
+END_TEST
+
+START_TEST(an_earlier_runs_process_is_not_named)
+{
+    char *err = NULL;
+    ck_assert_int_eq(in_child(second_run, &err), BATON_DEADLOCK);
+    ck_assert_has(err, "its last sender 'worker1' (#2) has ended");
+    ck_assert_msg(!strstr(err, "'old'"), "a process of the earlier run is named:\n%s", err);
     free(err);
 }
 END_TEST
@@ -315,6 +344,7 @@ Suite *tracer_deadlock_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, crossed_sends_are_reported_with_their_cycle);
     tcase_add_test(tc, a_partner_that_ended_is_named_with_its_place);
+    tcase_add_test(tc, an_earlier_runs_process_is_not_named);
     tcase_add_test(tc, alts_report_their_offers);
     tcase_add_test(tc, a_pending_timer_is_no_deadlock_and_runs_go_on);
     tcase_add_test(tc, main_ending_first_and_a_capped_report);

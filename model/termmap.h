@@ -1,11 +1,12 @@
 /* termmap.h — a table keyed by interned values (process terms, events): pointer identity,
  * probed in the order of each value's structural hash, so it is the same on every run.  Used
- * to number the states of leaf compilation (compile.c), of lazily explored specifications
- * (lazy.c) and the events (compile.c).
+ * to number states and events: `baton lts` and `eval --tests` (eval_explore.c), leaf
+ * compilation and the event table (checker/compile.c), lazily explored specifications
+ * (checker/lazy.c).
  *
  * Ownership: the map owns its arrays (termmap_free); the keys are the val_store's. */
-#ifndef BATON_CHECKER_TERMMAP_H
-#define BATON_CHECKER_TERMMAP_H
+#ifndef BATON_MODEL_TERMMAP_H
+#define BATON_MODEL_TERMMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* termmap.c — the table keyed by interned values (see termmap.h). */
-#include "checker/termmap.h"
+#include "model/termmap.h"
 
 #include <stdlib.h>
 
