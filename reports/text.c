@@ -121,18 +121,16 @@ static void components(FILE *out, const struct rpt_assertion *a)
 
 void rpt_text_assertion(FILE *out, const struct rpt_file *f, const struct rpt_assertion *a)
 {
-    {
-        if (a->line)
-            fprintf(out, "%s:%d: %-5s %s", f->file, a->line, word(a->result), a->text);
-        else
-            fprintf(out, "command line: %-5s %s", word(a->result), a->text);
-        if (a->result == RPT_PASS || a->result == RPT_FAIL || a->result == RPT_LIMIT)
-            fprintf(out, "  (%llu states, %llu transitions, %.2f s)",
-                    (unsigned long long)a->states, (unsigned long long)a->transitions, a->seconds);
-        fputc('\n', out);
-        if (a->message) fprintf(out, "    %s\n", a->message);
-        if (a->result == RPT_FAIL) counterexample(out, a);
-    }
+    if (a->line)
+        fprintf(out, "%s:%d: %-5s %s", f->file, a->line, word(a->result), a->text);
+    else
+        fprintf(out, "command line: %-5s %s", word(a->result), a->text);
+    if (a->result == RPT_PASS || a->result == RPT_FAIL || a->result == RPT_LIMIT)
+        fprintf(out, "  (%llu states, %llu transitions, %.2f s)",
+                (unsigned long long)a->states, (unsigned long long)a->transitions, a->seconds);
+    fputc('\n', out);
+    if (a->message) fprintf(out, "    %s\n", a->message);
+    if (a->result == RPT_FAIL) counterexample(out, a);
 }
 
 void rpt_text_summary(FILE *out, const struct rpt_file *f)
