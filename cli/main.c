@@ -1,6 +1,7 @@
 /* baton's entry point: finds the subcommand and hands it the rest of the command line.
  * Each subcommand lives in its own cli/cmd_*.c; this file only dispatches and prints help. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -117,7 +118,10 @@ static int common_options(int *argc, char ***argv)
         } else {
             out[k++] = in[i];
         }
-        if (strcmp(out[k - (eq ? 2 : 1)], "-o") == 0 || strcmp(out[k - (eq ? 2 : 1)], "--output") == 0) {
+        /* `baton graph -o FILE` names the picture's file, whose format its extension gives. */
+        bool own_output = strcmp(out[0], "graph") == 0;
+        if (!own_output && (strcmp(out[k - (eq ? 2 : 1)], "-o") == 0 ||
+                            strcmp(out[k - (eq ? 2 : 1)], "--output") == 0)) {
             const char *opt = out[k - (eq ? 2 : 1)];
             if (eq) output = out[k - 1];
             else if (i + 1 < n) output = in[++i];

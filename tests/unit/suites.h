@@ -16,5 +16,6 @@
     X(model_eval) \
     X(checker_explore) \
     X(checker_refine) \
+    X(reports_graph) \
     X(e2e) \
     X(corpus)
