@@ -384,6 +384,16 @@ const char *gr_format_of(const char *file)
     return NULL;
 }
 
+/* One Graphviz context for the whole process, made on first use and kept: Graphviz 2.43's
+ * pango text layout remembers the last font name by pointer into the context's font table,
+ * so a second context would read the first one's freed name (found by ASan). */
+static GVC_t *context(void)
+{
+    static GVC_t *gvc;
+    if (!gvc) gvc = gvContext();
+    return gvc;
+}
+
 /* Graphviz reports errors through one global hook; rendering is single-threaded. */
 static char gv_error[512];
 
@@ -421,7 +431,7 @@ int gr_render_data(const gr_graph *g, const char *format, char **out, size_t *le
     agseterr(AGERR);
     agusererrf old = agseterrf(gv_collect);
     int status = -1;
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = context();
     graph_t *gg = gvc ? agmemread(dot) : NULL;
     if (gg && gvLayout(gvc, gg, "dot") == 0) {
         char *data = NULL;
@@ -441,7 +451,6 @@ int gr_render_data(const gr_graph *g, const char *format, char **out, size_t *le
         snprintf(err, errlen, "Graphviz could not draw the picture as %s%s%s", format,
                  gv_error[0] ? ": " : "", gv_error);
     if (gg) agclose(gg);
-    if (gvc) gvFreeContext(gvc);
     agseterrf(old);
     free(dot);
     return status;
