@@ -100,4 +100,12 @@ void rpt_traces_free(struct rpt_traces *t);
 void rpt_traces_text(FILE *out, const struct rpt_traces *t);
 int rpt_traces_json(FILE *out, const struct rpt_traces *t);
 
+/* ---- CI formats ---- */
+
+/* JUnit XML (junit.c): a <testsuite> for the file, a <testcase> per assertion (named as
+ * written) or trace check; <failure> with the text counterexample, <error> for errors and
+ * limits.  0, or -1 when out of memory or the write failed. */
+int rpt_junit(FILE *out, const struct rpt_file *f);
+int rpt_junit_traces(FILE *out, const struct rpt_traces *t);
+
 #endif

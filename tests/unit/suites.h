@@ -17,5 +17,6 @@
     X(checker_explore) \
     X(checker_refine) \
     X(reports_graph) \
+    X(reports_ci) \
     X(e2e) \
     X(corpus)
