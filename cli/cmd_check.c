@@ -450,6 +450,28 @@ static bool tau_priority(struct context *c, const struct ast_node *options, stru
     return true;
 }
 
+/* What an assertion checks, as the CI reports name their rules. */
+static const char *check_name(const struct ast_node *as)
+{
+    switch (as->kind) {
+    case AST_A_REFINE:
+        switch (model_of(as->aux, CHK_MODEL_FD)) {
+        case CHK_MODEL_T: return "traces-refinement";
+        case CHK_MODEL_F: return "failures-refinement";
+        default: return "fd-refinement";
+        }
+    case AST_A_HAS_TRACE: return "has-trace";
+    case AST_A_PROP:
+        switch (as->aux2) {
+        case PROP_DEADLOCK_FREE: return "deadlock-free";
+        case PROP_DIVERGENCE_FREE:
+        case PROP_LIVELOCK_FREE: return "divergence-free";
+        default: return "deterministic";
+        }
+    default: return NULL;
+    }
+}
+
 static void check_one(struct context *c, const struct ast_node *decl, struct rpt_assertion *a)
 {
     /* Each assertion has the whole --timeout; memory is the process's, shared by all. */
@@ -460,6 +482,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     chk_peak_reset();
     eval_set_poll(c->ev, poll_limits, c);
     a->line = (int)decl->loc.line;
+    a->col = (int)decl->loc.col;
     a->text = assertion_text(decl);
     a->result = RPT_ERROR;
     const struct ast_node *as = decl->kids[0];
@@ -469,6 +492,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         as = as->kids[0];
     }
     const struct ast_node *options = as->kids[as->nkids - 1];
+    a->check = check_name(as);
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
     if (as->aux == MODEL_R || as->aux == MODEL_RD || as->aux == MODEL_V || as->aux == MODEL_VD) {
         set_message(a, "%s", "the refusal-testing and revivals models are not supported yet");

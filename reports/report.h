@@ -30,6 +30,10 @@ struct rpt_component {
 struct rpt_assertion {
     char *text;                   /* the assertion as written */
     int line;                     /* 0 for an assertion given on the command line */
+    int col;
+    const char *check;            /* what is checked (static): deadlock-free, divergence-free,
+                                     deterministic, traces-refinement, failures-refinement,
+                                     fd-refinement, has-trace; NULL when not known */
     enum rpt_result result;
     char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
     struct rpt_strings trace;     /* events before the violation */
@@ -107,5 +111,19 @@ int rpt_traces_json(FILE *out, const struct rpt_traces *t);
  * limits.  0, or -1 when out of memory or the write failed. */
 int rpt_junit(FILE *out, const struct rpt_file *f);
 int rpt_junit_traces(FILE *out, const struct rpt_traces *t);
+
+/* SARIF 2.1.0 (sarif.c): a rule per kind of check, a result per failing check (and per error
+ * or limit) at the assertion's file:line:col, the counterexample as a codeFlow.  0 or -1. */
+int rpt_sarif(FILE *out, const struct rpt_file *f);
+int rpt_sarif_traces(FILE *out, const struct rpt_traces *t);
+
+/* GitHub Actions workflow commands (github.c): ::error per failing check, ::warning per
+ * limit, ::notice per pass when `notices`, then the summary line.  0 or -1. */
+int rpt_github(FILE *out, const struct rpt_file *f, bool notices);
+int rpt_github_traces(FILE *out, const struct rpt_traces *t, bool notices);
+
+/* A check's verdict in one line (headline.c), malloc'd; NULL when out of memory. */
+char *rpt_headline(const struct rpt_assertion *a);
+char *rpt_trace_headline(const struct rpt_trace_check *c);
 
 #endif
