@@ -359,3 +359,101 @@ void chk_divergence(const struct machine *m, const struct chk_limits *lim, struc
 {
     explore(m, lim, 0, 1, r);
 }
+
+/* ---- the tau cycle of a divergence ---- */
+
+struct taus {
+    uint64_t *v;                  /* tau successors, one vector after another */
+    size_t n, cap;
+    uint32_t words;
+    bool oom;
+};
+
+static void collect_tau(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct taus *t = ctx;
+    if (event != EV_TAU || t->oom) return;
+    if (!reserve((void **)&t->v, &t->cap, (t->n + 1) * t->words, sizeof *t->v)) {
+        t->oom = true;
+        return;
+    }
+    memcpy(t->v + t->n++ * t->words, target, t->words * sizeof *target);
+}
+
+struct lasso_frame {
+    uint32_t id;
+    struct taus succ;
+    size_t at;
+};
+
+struct lasso {
+    const struct machine *m;
+    struct store *st;
+    struct lasso_frame *stack;
+    size_t dp, stack_cap;
+    uint32_t *depth_of;           /* per state id: 1 + its place on the stack, 0 when off it */
+    size_t depth_cap;
+    uint64_t *vec;                /* scratch: one vector */
+};
+
+/* Puts state id on the depth-first stack with its tau successors; false out of memory. */
+static bool lasso_push(struct lasso *l, uint32_t id)
+{
+    size_t had = l->depth_cap;
+    if (!reserve((void **)&l->stack, &l->stack_cap, l->dp + 1, sizeof *l->stack) ||
+        !reserve((void **)&l->depth_of, &l->depth_cap, (size_t)id + 1, sizeof *l->depth_of))
+        return false;
+    if (l->depth_cap > had) memset(l->depth_of + had, 0, (l->depth_cap - had) * sizeof *l->depth_of);
+    struct lasso_frame *f = &l->stack[l->dp];
+    *f = (struct lasso_frame){id, {NULL, 0, 0, mach_words(l->m), false}, 0};
+    l->depth_of[id] = (uint32_t)++l->dp;
+    store_copy(l->st, id, l->vec);
+    mach_successors(l->m, l->vec, collect_tau, &f->succ);
+    return !f->succ.oom;
+}
+
+int chk_tau_lasso(const struct machine *m, const uint64_t *state, uint32_t max, uint64_t **path,
+                  size_t *n, size_t *loop)
+{
+    uint32_t words = mach_words(m);
+    struct lasso l = {m, store_new(words, 0, true), NULL, 0, 0, NULL, 0, NULL};
+    l.vec = malloc(words * sizeof *l.vec);
+    int result = -1;
+    bool added;
+    *path = NULL;
+    if (!l.st || !l.vec || store_intern(l.st, state, STORE_ROOT, &added) == STORE_NONE ||
+        !lasso_push(&l, 0))
+        goto out;
+    while (l.dp > 0) {
+        struct lasso_frame *f = &l.stack[l.dp - 1];
+        if (f->at == f->succ.n) {  /* every tau from here explored: no cycle through it */
+            l.depth_of[f->id] = 0;
+            free(f->succ.v);
+            l.dp--;
+            continue;
+        }
+        const uint64_t *next = f->succ.v + f->at++ * words;
+        uint32_t id = store_intern(l.st, next, f->id, &added);
+        if (id == STORE_NONE) goto out;
+        if (added) {
+            if (store_count(l.st) > max || !lasso_push(&l, id)) goto out;
+        } else if (l.depth_of[id]) {
+            /* A tau back onto the stack: the cycle. */
+            *n = l.dp;
+            *loop = l.depth_of[id] - 1;
+            *path = malloc((l.dp + 1) * words * sizeof **path);
+            if (!*path) goto out;
+            for (size_t k = 0; k < l.dp; k++) store_copy(l.st, l.stack[k].id, *path + k * words);
+            memcpy(*path + l.dp * words, next, words * sizeof *next);
+            result = 0;
+            goto out;
+        }
+    }
+out:
+    for (size_t k = 0; k < l.dp; k++) free(l.stack[k].succ.v);
+    free(l.stack);
+    free(l.depth_of);
+    free(l.vec);
+    store_free(l.st);
+    return result;
+}

@@ -56,4 +56,12 @@ void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int div
 /* Divergence freedom alone. */
 void chk_divergence(const struct machine *m, const struct chk_limits *lim, struct chk_result *r);
 
+/* How a divergent state diverges, for a picture: from `state` (one that can perform an
+ * infinite sequence of taus), a path of taus that runs into a cycle, found depth-first
+ * among at most `max` states.  *path gets *n + 1 vectors of mach_words(m) words (malloc'd,
+ * the caller frees), path[0] being `state` and path[*n] equal to path[*loop]: the steps from
+ * *loop on repeat forever.  0, or -1 when out of memory or no cycle was found within max. */
+int chk_tau_lasso(const struct machine *m, const uint64_t *state, uint32_t max, uint64_t **path,
+                  size_t *n, size_t *loop);
+
 #endif

@@ -860,3 +860,81 @@ out:
     if (target != tstack) free(target);
     if (lo != sl) free(lo);
 }
+
+/* ---- who took part (counterexample pictures) ---- */
+
+/* True when leaf state `from` has a transition on e to `to`. */
+static bool leaf_can(const struct lts *l, uint32_t from, uint32_t e, uint32_t to)
+{
+    uint32_t lo, hi;
+    on_event(l, from, e, &lo, &hi);
+    for (uint32_t t = lo; t < hi; t++)
+        if (l->trans[t].target == to) return true;
+    return false;
+}
+
+/* True when rule r takes `state` to `target`: each participant moves by its event, every
+ * other leaf stays put.  Participants are sorted by leaf. */
+static bool rule_makes(const struct machine *m, const struct rule *r, const uint64_t *state,
+                       const uint64_t *target)
+{
+    const struct part *p = m->parts + r->first;
+    uint32_t k = 0;
+    for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
+        const struct leafinfo *li = &m->info[leaf];
+        uint32_t a = get(li, state), b = get(li, target);
+        if (k < r->n && p[k].leaf == leaf) {
+            if (!leaf_can(li->lts, a, p[k].event, b)) return false;
+            k++;
+        } else if (a != b) {
+            return false;
+        }
+    }
+    return k == r->n;
+}
+
+uint32_t mach_step_parts(const struct machine *m, const uint64_t *state, uint32_t event,
+                         const uint64_t *target, uint32_t *leaves, uint32_t *events)
+{
+    /* Only the rules some leaf triggers in `state` can fire: its firing table lists them. */
+    for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
+        const struct leafinfo *li = &m->info[leaf];
+        uint32_t s = get(li, state);
+        for (uint32_t f = li->first[s], end = li->first[s + 1]; f < end; f++) {
+            const struct rule *r = &m->rules[li->firings[f].rule];
+            if (r->result != event || !rule_makes(m, r, state, target)) continue;
+            for (uint32_t k = 0; k < r->n; k++) {
+                leaves[k] = m->parts[r->first + k].leaf;
+                events[k] = m->parts[r->first + k].event;
+            }
+            return r->n;
+        }
+    }
+    return 0;
+}
+
+uint32_t mach_blockers(const struct machine *m, const uint64_t *state, uint32_t leaf,
+                       uint32_t event, uint32_t *out)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < m->nrules; i++) {
+        const struct rule *r = &m->rules[i];
+        const struct part *p = m->parts + r->first;
+        bool mine = false;
+        for (uint32_t k = 0; k < r->n && !mine; k++) mine = p[k].leaf == leaf && p[k].event == event;
+        if (!mine) continue;
+        uint32_t before = n;
+        for (uint32_t k = 0; k < r->n; k++) {
+            if (p[k].leaf == leaf) continue;
+            const struct leafinfo *li = &m->info[p[k].leaf];
+            uint32_t lo, hi;
+            on_event(li->lts, get(li, state), p[k].event, &lo, &hi);
+            if (lo != hi) continue;
+            bool seen = false;
+            for (uint32_t j = 0; j < n && !seen; j++) seen = out[j] == p[k].leaf;
+            if (!seen) out[n++] = p[k].leaf;
+        }
+        if (n == before) return 0;  /* this rule can fire: nothing stops the event */
+    }
+    return n;
+}

@@ -81,4 +81,20 @@ bool mach_has_tau(const struct machine *m);
 /* The number of rules, for reports and tests. */
 size_t mach_nrules(const struct machine *m);
 
+/* ---- for counterexample pictures: who took part ---- */
+
+/* The leaves that take part in a transition of `state` on the system's `event` (tau for a
+ * hidden or linked one) to `target`: their numbers into leaves[] and the event each performs
+ * (before hiding and renaming) into events[], both mach_nleaves() long.  The number of them,
+ * 0 when no rule makes that transition. */
+uint32_t mach_step_parts(const struct machine *m, const uint64_t *state, uint32_t event,
+                         const uint64_t *target, uint32_t *leaves, uint32_t *events);
+
+/* What stops leaf i from performing its event `event` in `state`: the other leaves of every
+ * rule in which i performs it that cannot do their part there, each once, into out[]
+ * (mach_nleaves() long).  Their number; 0 when the event is possible, or when no rule lets
+ * the leaf perform it at all. */
+uint32_t mach_blockers(const struct machine *m, const uint64_t *state, uint32_t leaf,
+                       uint32_t event, uint32_t *out);
+
 #endif

@@ -298,6 +298,120 @@ static void components(struct context *c, const struct system *sys, const struct
     }
 }
 
+/* ---- steps, for charts (reports/picture_chart.h) ---- */
+
+/* A step of the implementation from `from` to `to` on the system's event: what happened and
+ * which components took part.  leaves and evs are scratch, sys->nleaves long. */
+static void add_step(const struct context *c, const struct system *sys, const uint64_t *from,
+                     uint32_t event, const uint64_t *to, uint32_t *leaves, uint32_t *evs,
+                     struct rpt_assertion *a)
+{
+    struct rpt_step *s = rpt_step_add(a);
+    if (!s) return;
+    uint32_t n = mach_step_parts(sys->m, from, event, to, leaves, evs);
+    s->hidden = event == EV_TAU;
+    /* A hidden step is named by what its components did (a hidden `pick.0`), when visible. */
+    uint32_t shown = event;
+    for (uint32_t k = 0; k < n && shown == EV_TAU; k++) shown = evs[k];
+    s->event = shown == EV_TAU ? strdup("τ") : event_text(c, shown);
+    s->who = malloc((n ? n : 1) * sizeof *s->who);
+    if (!s->who) return;
+    for (uint32_t k = 0; k < n; k++) s->who[k] = leaves[k];
+    s->nwho = n;
+}
+
+struct find_event {
+    uint32_t event;
+    uint64_t *target;             /* mach_words long */
+    uint32_t words;
+    bool found;
+};
+
+static void find_event(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct find_event *f = ctx;
+    if (f->found || event != f->event) return;
+    memcpy(f->target, target, f->words * sizeof *target);
+    f->found = true;
+}
+
+/* The divergence a counterexample ends in, as steps that loop: at most this many states are
+ * searched for the cycle of taus. */
+enum { LASSO_MAX_STATES = 1 << 20 };
+
+/* Every step of the counterexample with who took part; for a trace failure the offending
+ * event as a last step; for a divergence the taus that go round for ever (a->loop). */
+static void steps(const struct context *c, const struct system *sys, const struct chk_result *r,
+                  struct rpt_assertion *a)
+{
+    if (!r->path || !r->npath || !sys->nleaves) return;
+    uint32_t words = mach_words(sys->m);
+    uint32_t *leaves = malloc(2 * sys->nleaves * sizeof *leaves);
+    uint64_t *next = malloc(words * sizeof *next);
+    if (!leaves || !next) goto out;
+    uint32_t *evs = leaves + sys->nleaves;
+    for (size_t i = 0; i + 1 < r->npath; i++)
+        add_step(c, sys, r->path + i * r->words + r->offset, r->path_events[i],
+                 r->path + (i + 1) * r->words + r->offset, leaves, evs, a);
+    const uint64_t *last = r->path + (r->npath - 1) * r->words + r->offset;
+    if (r->kind == CHK_TRACE) {
+        struct find_event f = {r->event, next, words, false};
+        mach_successors(sys->m, last, find_event, &f);
+        if (f.found) {
+            add_step(c, sys, last, r->event, next, leaves, evs, a);
+            a->offending_step = true;
+        }
+    } else if (r->kind == CHK_DIVERGENCE) {
+        uint64_t *lasso;
+        size_t n, loop;
+        if (chk_tau_lasso(sys->m, last, LASSO_MAX_STATES, &lasso, &n, &loop) == 0) {
+            a->has_loop = true;
+            a->loop = a->nsteps + loop;
+            for (size_t i = 0; i < n; i++)
+                add_step(c, sys, lasso + i * words, EV_TAU, lasso + (i + 1) * words, leaves, evs, a);
+            free(lasso);
+        }
+    }
+out:
+    free(leaves);
+    free(next);
+}
+
+/* What each component offers at the end of the counterexample, and at a deadlock who stops
+ * it: the components that would have to join but cannot. */
+static void offers(const struct context *c, const struct system *sys, const struct chk_result *r,
+                   struct rpt_assertion *a)
+{
+    if (!r->path || !r->npath || a->ncomponents != sys->nleaves) return;
+    const uint64_t *last = r->path + (r->npath - 1) * r->words + r->offset;
+    uint32_t *out = malloc((sys->nleaves ? sys->nleaves : 1) * sizeof *out);
+    if (!out) return;
+    for (uint32_t i = 0; i < sys->nleaves; i++) {
+        struct rpt_component *k = &a->components[i];
+        const struct lts *l = mach_leaf_lts(sys->m, i);
+        uint32_t s = mach_leaf_state(sys->m, last, i), prev = UINT32_MAX;
+        for (const struct lts_trans *t = lts_begin(l, s); t != lts_end(l, s); t++) {
+            if (t->event == prev) continue;
+            prev = t->event;
+            char *e = t->event == EV_TAU ? strdup("τ") : event_text(c, t->event);
+            if (e) rpt_push(&k->offers, e);
+            free(e);
+            if (r->kind != CHK_DEADLOCK || t->event == EV_TAU) continue;
+            uint32_t n = mach_blockers(sys->m, last, i, t->event, out);
+            for (uint32_t j = 0; j < n; j++) {
+                bool seen = false;
+                for (size_t q = 0; q < k->nblocked_by && !seen; q++) seen = k->blocked_by[q] == out[j];
+                if (seen) continue;
+                size_t *v = realloc(k->blocked_by, (k->nblocked_by + 1) * sizeof *v);
+                if (!v) break;
+                k->blocked_by = v;
+                k->blocked_by[k->nblocked_by++] = out[j];
+            }
+        }
+    }
+    free(out);
+}
+
 static const char *kind_name(enum chk_kind k)
 {
     switch (k) {
@@ -410,7 +524,11 @@ static void fill(struct context *c, const struct chk_result *r, const struct sys
         if (e) rpt_push(&a->refusal, e);
         free(e);
     }
-    if (impl) components(c, impl, r, a);
+    if (impl) {
+        components(c, impl, r, a);
+        offers(c, impl, r, a);
+        steps(c, impl, r, a);
+    }
 }
 
 static enum chk_model model_of(int aux, enum chk_model dflt)

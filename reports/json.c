@@ -10,6 +10,13 @@ static json_t *strings(const struct rpt_strings *l)
     return a;
 }
 
+static json_t *indices(const size_t *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++) json_array_append_new(a, json_integer((json_int_t)v[i]));
+    return a;
+}
+
 static const char *result_name(enum rpt_result r)
 {
     switch (r) {
@@ -45,9 +52,31 @@ static json_t *assertion(const struct rpt_assertion *a)
                     json_object_set_new(k, "where", json_string(a->components[i].where));
                 json_object_set_new(k, "state", json_string(a->components[i].state));
                 json_object_set_new(k, "last_events", strings(&a->components[i].last));
+                if (a->components[i].offers.n)
+                    json_object_set_new(k, "offers", strings(&a->components[i].offers));
+                if (a->components[i].nblocked_by)
+                    json_object_set_new(k, "blocked_by", indices(a->components[i].blocked_by,
+                                                                 a->components[i].nblocked_by));
                 json_array_append_new(comps, k);
             }
             json_object_set_new(c, "components", comps);
+        }
+        /* Who took part in each step (indices into "components"), hidden steps included;
+         * "loop": the step from which a divergence repeats for ever. */
+        if (a->nsteps) {
+            json_t *steps = json_array();
+            for (size_t i = 0; i < a->nsteps; i++) {
+                const struct rpt_step *st = &a->steps[i];
+                json_t *k = json_object();
+                json_object_set_new(k, "event", json_string(st->event ? st->event : ""));
+                json_object_set_new(k, "hidden", json_boolean(st->hidden));
+                json_object_set_new(k, "components", indices(st->who, st->nwho));
+                if (a->offending_step && i + 1 == a->nsteps)
+                    json_object_set_new(k, "offending", json_true());
+                json_array_append_new(steps, k);
+            }
+            json_object_set_new(c, "steps", steps);
+            if (a->has_loop) json_object_set_new(c, "loop", json_integer((json_int_t)a->loop));
         }
         json_object_set_new(o, "counterexample", c);
     }

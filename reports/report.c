@@ -53,10 +53,35 @@ void rpt_forget_counterexample(struct rpt_assertion *a)
         free(a->components[k].where);
         free(a->components[k].state);
         strings_free(&a->components[k].last);
+        strings_free(&a->components[k].offers);
+        free(a->components[k].blocked_by);
     }
     free(a->components);
     a->components = NULL;
     a->ncomponents = 0;
+    for (size_t k = 0; k < a->nsteps; k++) {
+        free(a->steps[k].event);
+        free(a->steps[k].who);
+    }
+    free(a->steps);
+    a->steps = NULL;
+    a->nsteps = 0;
+    a->offending_step = a->has_loop = false;
+    a->loop = 0;
+}
+
+struct rpt_step *rpt_step_add(struct rpt_assertion *a)
+{
+    /* Doubling: grow when the count reaches a power of two. */
+    if ((a->nsteps & (a->nsteps - 1)) == 0) {
+        size_t cap = a->nsteps ? 2 * a->nsteps : 1;
+        struct rpt_step *v = realloc(a->steps, cap * sizeof *v);
+        if (!v) return NULL;
+        a->steps = v;
+    }
+    struct rpt_step *s = &a->steps[a->nsteps++];
+    memset(s, 0, sizeof *s);
+    return s;
 }
 
 void rpt_file_free(struct rpt_file *f)

@@ -25,6 +25,21 @@ struct rpt_component {
     char *where;                  /* "file:line" of the definition that names it, or NULL */
     char *state;                  /* its state: a name when one fits, else a process term */
     struct rpt_strings last;      /* its own last events, oldest first (hidden ones too) */
+    struct rpt_strings offers;    /* the events it could perform at the end, in its own terms
+                                     (before hiding and renaming): at a deadlock, what it
+                                     waits for */
+    size_t *blocked_by;           /* the components that stop those events (their indices in
+                                     the assertion's components), each once */
+    size_t nblocked_by;
+};
+
+/* One step of a counterexample, for charts: the event and who performed it. */
+struct rpt_step {
+    char *event;                  /* the system's event; for a hidden one, the event the
+                                     components performed ("τ" for a component's own move) */
+    bool hidden;                  /* the system saw tau: hidden, linked or internal */
+    size_t *who;                  /* the components that took part (indices), ascending */
+    size_t nwho;
 };
 
 struct rpt_assertion {
@@ -42,6 +57,12 @@ struct rpt_assertion {
     struct rpt_strings refusal;   /* events the implementation refused, if any */
     struct rpt_component *components;
     size_t ncomponents;
+    struct rpt_step *steps;       /* every step to the violation, hidden ones included; for a
+                                     trace failure the offending event is the last step */
+    size_t nsteps;
+    bool offending_step;          /* the last step is the offending event (trace refinement) */
+    bool has_loop;                /* divergence: steps[loop ..] repeat forever */
+    size_t loop;
     uint64_t states, transitions;
     double seconds;
     char *message;                /* for errors and limits; a note otherwise */
@@ -59,8 +80,10 @@ int rpt_push(struct rpt_strings *l, const char *s);
 /* A new zeroed assertion at the end of f, or NULL. */
 struct rpt_assertion *rpt_add(struct rpt_file *f);
 void rpt_file_free(struct rpt_file *f);
-/* Frees and clears a's counterexample (kind, trace, event, refusal, components). */
+/* Frees and clears a's counterexample (kind, trace, event, refusal, components, steps). */
 void rpt_forget_counterexample(struct rpt_assertion *a);
+/* A new zeroed step at the end of a's steps, or NULL. */
+struct rpt_step *rpt_step_add(struct rpt_assertion *a);
 
 /* Counts of results. */
 void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *error, size_t *limit);
