@@ -59,6 +59,7 @@ static const char style[] =
     ".headline{margin:8px 0 0;font-size:15px}"
     "td.n{color:#57606a;width:3em;text-align:right}"
     "tr.end td{font-weight:700;border-top:2px solid #cf222e}"
+    "tr.loop td{border-top:2px dashed #9a6700}"
     ".hidden{color:#6e7781;font-style:italic}"
     "pre.src{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 0;"
     "overflow-x:auto;margin:0}"
@@ -210,16 +211,34 @@ static void event_list(FILE *out, const struct rpt_strings *l)
 
 static void counterexample(FILE *out, const struct rpt_assertion *a)
 {
-    fputs("<h3>Counterexample</h3>\n<table class=\"trace\"><tr><th>#</th><th>event</th></tr>\n",
-          out);
-    for (size_t i = 0; i < a->trace.n; i++) {
-        fprintf(out, "<tr><td class=\"n\">%zu</td><td class=\"mono%s\">", i + 1,
-                strcmp(a->trace.v[i], "τ") == 0 ? " hidden" : "");
-        esc(out, a->trace.v[i]);
-        fputs("</td></tr>\n", out);
+    fputs("<h3>Counterexample</h3>\n<table class=\"trace\"><tr><th>#</th><th>event</th>", out);
+    if (a->nsteps) fputs("<th>taken by</th>", out);
+    fputs("</tr>\n", out);
+    /* The steps, hidden ones included, with who took part; else the visible trace. */
+    size_t rows = a->nsteps ? a->nsteps - (a->offending_step ? 1 : 0) : a->trace.n;
+    for (size_t i = 0; i < rows; i++) {
+        const char *ev = a->nsteps ? a->steps[i].event : a->trace.v[i];
+        bool hidden = a->nsteps && a->steps[i].hidden;
+        fprintf(out, "<tr%s><td class=\"n\">%zu</td><td class=\"mono%s\">",
+                a->has_loop && i == a->loop ? " class=\"loop\"" : "", i + 1,
+                hidden ? " hidden" : "");
+        esc(out, ev);
+        if (hidden) fputs(" (hidden)", out);
+        if (a->has_loop && i == a->loop) fputs(" ⟲ from here, forever", out);
+        fputs("</td>", out);
+        if (a->nsteps) {
+            fputs("<td class=\"mono\">", out);
+            for (size_t w = 0; w < a->steps[i].nwho && a->steps[i].who[w] < a->ncomponents; w++) {
+                if (w) fputs(", ", out);
+                esc(out, a->components[a->steps[i].who[w]].name);
+            }
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
     }
     const char *kind = a->kind ? a->kind : "failure";
-    fputs("<tr class=\"end\"><td class=\"n\">end</td><td>", out);
+    fprintf(out, "<tr class=\"end\"><td class=\"n\">end</td><td%s>",
+            a->nsteps ? " colspan=\"2\"" : "");
     if (a->event && strcmp(kind, "nondeterminism") == 0) {
         fputs("then <code>", out);
         esc(out, a->event);
@@ -248,9 +267,13 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
         fputs("}</p>\n", out);
     }
     if (!a->ncomponents) return;
+    bool offers = false;
+    for (size_t i = 0; i < a->ncomponents; i++) offers |= a->components[i].offers.n > 0;
     fputs("<h3>Components at the end</h3>\n<table class=\"components\"><tr><th>component</th>"
-          "<th>defined at</th><th>state</th><th>last events</th></tr>\n",
+          "<th>defined at</th><th>state</th><th>last events</th>",
           out);
+    if (offers) fputs("<th>waits for</th>", out);
+    fputs("</tr>\n", out);
     for (size_t i = 0; i < a->ncomponents; i++) {
         const struct rpt_component *c = &a->components[i];
         fputs("<tr><td class=\"mono\">", out);
@@ -268,7 +291,18 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
             esc(out, c->last.v[k]);
             fputs("</code>", out);
         }
-        fputs("</td></tr>\n", out);
+        fputs("</td>", out);
+        if (offers) {
+            fputs("<td>", out);
+            event_list(out, &c->offers);
+            for (size_t b = 0; b < c->nblocked_by; b++) {
+                if (c->blocked_by[b] >= a->ncomponents) continue;
+                fputs(b ? ", " : " — blocked by ", out);
+                esc(out, a->components[c->blocked_by[b]].name);
+            }
+            fputs("</td>", out);
+        }
+        fputs("</tr>\n", out);
     }
     fputs("</table>\n", out);
 }

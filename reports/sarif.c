@@ -112,14 +112,32 @@ static json_t *flow_step(json_t *loc, const char *message, size_t step)
     return s;
 }
 
-/* The counterexample as one thread of steps: each event (at the definition of a component
- * that takes part, when the report says which), then the end: the offending event or refusal
- * and each component's state at its definition. */
+/* The counterexample as one thread of steps: each step (hidden ones too) at the definition
+ * of the first component that took part, with who took part; or, when the report has no
+ * steps, each event of the trace; then the end: each component's state at its definition. */
 static json_t *code_flow(const struct rpt_assertion *a, const char *headline)
 {
     json_t *steps = json_array();
     size_t k = 0;
-    for (size_t i = 0; steps && i < a->trace.n; i++) {
+    for (size_t i = 0; steps && i < a->nsteps; i++) {
+        const struct rpt_step *st = &a->steps[i];
+        char *msg = NULL;
+        size_t n = 0;
+        FILE *m = open_memstream(&msg, &n);
+        if (!m) break;
+        fprintf(m, "%zu. %s%s", i + 1, st->event, st->hidden ? " (hidden)" : "");
+        if (a->offending_step && i + 1 == a->nsteps) fputs(", which the specification does not allow", m);
+        if (a->has_loop && i == a->loop) fputs(" (from here the steps repeat forever)", m);
+        for (size_t w = 0; w < st->nwho && st->who[w] < a->ncomponents; w++)
+            fprintf(m, "%s%s", w ? ", " : " by ", a->components[st->who[w]].name);
+        fclose(m);
+        json_t *loc = st->nwho && st->who[0] < a->ncomponents
+                          ? component_location(&a->components[st->who[0]], msg)
+                          : NULL;
+        json_array_append_new(steps, flow_step(loc, msg, ++k));
+        free(msg);
+    }
+    for (size_t i = 0; steps && !a->nsteps && i < a->trace.n; i++) {
         char msg[512];
         snprintf(msg, sizeof msg, "%zu. %s", i + 1, a->trace.v[i]);
         json_array_append_new(steps, flow_step(NULL, msg, ++k));
