@@ -1,5 +1,6 @@
-/* check.h — what the two halves of `baton check` share: the options, and trace replay
- * (cli/check_trace.c) called from cli/cmd_check.c.  Only cli/ includes this. */
+/* check.h — what the two halves of `baton check` share (the options, and trace replay in
+ * cli/check_trace.c), and the checking of a file's assertions into a report, which `baton
+ * graph counterexample` uses too.  Only cli/ includes this. */
 #ifndef BATON_CLI_CHECK_H
 #define BATON_CLI_CHECK_H
 
@@ -11,6 +12,7 @@
 #include "checker/explore.h"
 #include "model/eval.h"
 #include "model/parser.h"
+#include "reports/report.h"
 
 struct check_options {
     const char *file;
@@ -24,7 +26,26 @@ struct check_options {
     struct chk_limits lim;        /* lim.memory is the default budget without --memory */
     bool default_memory;          /* no --memory was given */
     int progress;                 /* --progress 1, --no-progress -1, else 0: when stderr is a terminal */
+    const char *graphs;           /* --graphs DIR: a chart per failing assertion */
 };
+
+/* The defaults of the options not given: threads and the memory budget. */
+void check_options_defaults(struct check_options *o);
+
+/* Called as soon as each assertion's result is known (to print it then). */
+typedef void check_each_fn(const struct rpt_file *f, const struct rpt_assertion *a, void *ctx);
+
+/* Loads o->file (diagnostics on stderr) and checks its assertions — only o->asserts, in
+ * order, when there are any — into *report (which the caller frees), calling each (may be
+ * NULL) after every one.  SIGINT and SIGTERM stop the assertion in progress as a limit.
+ * EXIT_HOLDS when the file loaded and the report is complete (whatever its verdicts: see
+ * check_status), else EXIT_INPUT. */
+int check_assertions(const struct check_options *o, struct rpt_file *report, check_each_fn *each,
+                     void *ctx);
+
+/* The exit code a finished report calls for: an interrupted run 3, then any error 2, any
+ * failure 1, any limit 3, else 0. */
+int check_status(const struct rpt_file *report);
 
 /* The limit hit, said for a report: "the time limit (1 s)", "the memory limit (512 MB, the
  * default: 50% of the machine's memory)"; into buf. */

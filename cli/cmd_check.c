@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/spec.h"
 #include "cli/commands.h"
+#include "cli/graph.h"
 #include "model/eval.h"
 #include "model/lexer.h"
 #include "model/parser.h"
@@ -53,6 +54,8 @@ const char cmd_check_usage[] =
     "                     expression, e.g. 'SPEC(3)')\n"
     "  --hide SET         events of the program that are internal: skipped before checking,\n"
     "                     e.g. '{|mid|}'\n"
+    "  --graphs DIR       also draw each failing assertion's counterexample as a chart,\n"
+    "                     DIR/lLINE-ASSERTION.svg (see baton graph counterexample)\n"
     "\n"
     "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
 
@@ -87,7 +90,8 @@ static int parse_options(int argc, char **argv, struct check_options *o)
         if (strcmp(a, "--assert") == 0 || strcmp(a, "--format") == 0 ||
             strcmp(a, "--max-states") == 0 || strcmp(a, "--memory") == 0 ||
             strcmp(a, "--timeout") == 0 || strcmp(a, "--threads") == 0 ||
-            strcmp(a, "--trace") == 0 || strcmp(a, "--process") == 0 || strcmp(a, "--hide") == 0) {
+            strcmp(a, "--trace") == 0 || strcmp(a, "--process") == 0 || strcmp(a, "--hide") == 0 ||
+            strcmp(a, "--graphs") == 0) {
             if (!next) return cli_usage_error("check", "%s needs a value", a);
             i++;
             if (strcmp(a, "--assert") == 0) {
@@ -98,6 +102,8 @@ static int parse_options(int argc, char **argv, struct check_options *o)
                 o->process = next;
             } else if (strcmp(a, "--hide") == 0) {
                 o->hide = next;
+            } else if (strcmp(a, "--graphs") == 0) {
+                o->graphs = next;
             } else if (strcmp(a, "--format") == 0) {
                 if (strcmp(next, "json") == 0) o->json = 1;
                 else if (strcmp(next, "text") != 0)
@@ -139,17 +145,15 @@ static int parse_options(int argc, char **argv, struct check_options *o)
         }
     }
     if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
-    if (!o->lim.threads) o->lim.threads = chk_default_threads();
-    if (!o->lim.memory) {
-        o->lim.memory = chk_default_memory();
-        o->default_memory = true;
-    }
+    check_options_defaults(o);
     if (o->ntraces && !o->process)
         return cli_usage_error("check", "--trace needs --process NAME: the specification process");
     if ((o->process || o->hide) && !o->ntraces)
         return cli_usage_error("check", "--process and --hide go with --trace");
     if (o->ntraces && o->nasserts)
         return cli_usage_error("check", "--trace and --assert cannot be combined");
+    if (o->ntraces && o->graphs)
+        return cli_usage_error("check", "--graphs draws failing assertions, not --trace runs");
     return EXIT_HOLDS;
 }
 
@@ -736,76 +740,118 @@ static struct cspm_module *load(const struct check_options *o)
     return m;
 }
 
-int cmd_check(int argc, char **argv)
+/* Progress lines, and SIGINT and SIGTERM (a CI job's timeout) stopping the assertion or
+ * trace in progress as a limit, "interrupt": the report of what finished is still written
+ * whole, and exit is 3.  A second signal kills as usual. */
+static void start_run(const struct check_options *o)
 {
-    struct check_options o;
-    int status = parse_options(argc, argv, &o);
-    if (status != EXIT_HOLDS) {
-        free(o.asserts);
-        free(o.traces);
-        return status;
-    }
-    struct cli_spec spec;
-    struct events *events = NULL;
-    struct rpt_file report = {0};
-    status = cli_spec_open(load(&o), &spec);
-    if (status != EXIT_HOLDS) goto out;
-    struct cspm_module *m = spec.m;
-    struct evaluator *ev = spec.ev;
-    struct context c = {m, ev, eval_sem(ev), NULL, &o, o.lim, 0, 0, 0};
-    c.events = events = events_new(c.sem);
-    /* SIGINT and SIGTERM (a CI job's timeout) stop the assertion or trace in progress as a
-     * limit, "interrupt"; the report of what finished is still written whole, and exit is 3.
-     * A second signal kills as usual. */
-    chk_progress_enable(o.progress > 0 || (o.progress == 0 && isatty(STDERR_FILENO)));
+    chk_progress_enable(o->progress > 0 || (o->progress == 0 && isatty(STDERR_FILENO)));
     struct sigaction sa = {.sa_handler = chk_interrupt, .sa_flags = SA_RESETHAND | SA_RESTART};
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    if (o.ntraces) {
-        status = check_traces(m, ev, events, &o);
-        goto out;
+}
+
+void check_options_defaults(struct check_options *o)
+{
+    if (!o->lim.threads) o->lim.threads = chk_default_threads();
+    if (!o->lim.memory) {
+        o->lim.memory = chk_default_memory();
+        o->default_memory = true;
     }
-    report.file = strdup(o.file);
+}
+
+int check_assertions(const struct check_options *o, struct rpt_file *report, check_each_fn *each,
+                     void *ctx)
+{
+    struct cli_spec spec;
+    int status = cli_spec_open(load(o), &spec);
+    if (status != EXIT_HOLDS) return status;
+    struct cspm_module *m = spec.m;
+    struct context c = {m, spec.ev, eval_sem(spec.ev), NULL, o, o->lim, 0, 0, 0};
+    c.events = events_new(c.sem);
+    start_run(o);
+    report->file = strdup(o->file);
     /* With --assert, only the appended assertions (the last nasserts) are checked. */
     size_t total = 0;
     for (uint32_t i = 0; i < m->decls->nkids; i++) total += m->decls->kids[i]->kind == AST_D_ASSERT;
-    size_t seen = 0, skip = o.nasserts ? total - o.nasserts : 0;
-    for (uint32_t i = 0; i < m->decls->nkids; i++) {
+    size_t seen = 0, skip = o->nasserts ? total - o->nasserts : 0;
+    for (uint32_t i = 0; c.events && i < m->decls->nkids; i++) {
         const struct ast_node *d = m->decls->kids[i];
         if (d->kind != AST_D_ASSERT) continue;
         if (seen++ < skip) continue;
         if (chk_interrupted()) {
-            report.not_checked++;
+            report->not_checked++;
             continue;
         }
-        struct rpt_assertion *a = rpt_add(&report);
+        struct rpt_assertion *a = rpt_add(report);
         if (!a) break;
         size_t kept = m->diags.count, errors = diag_count(&m->diags);
         check_one(&c, d, a);
         chk_progress_done();
         evaluation_errors(m, kept, errors, a);
-        if (o.nasserts) a->line = 0;    /* from the command line, not a line of the file */
-        if (!o.json) {                  /* each result as it is known */
-            rpt_text_assertion(stdout, &report, a);
-            fflush(stdout);
-        }
+        if (o->nasserts) a->line = 0;   /* from the command line, not a line of the file */
+        if (each) each(report, a, ctx);
     }
+    events_free(c.events);
+    cli_spec_close(&spec);
+    return EXIT_HOLDS;
+}
+
+int check_status(const struct rpt_file *report)
+{
+    size_t pass, fail, error, limit;
+    rpt_counts(report, &pass, &fail, &error, &limit);
+    /* A definite failure outranks a search that stopped at a limit; bad input outranks both;
+     * an interrupted run is incomplete whatever it found (exit 3). */
+    return chk_interrupted() ? EXIT_LIMIT
+           : error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+}
+
+/* Each result as it is known. */
+static void print_each(const struct rpt_file *f, const struct rpt_assertion *a, void *ctx)
+{
+    (void)ctx;
+    rpt_text_assertion(stdout, f, a);
+    fflush(stdout);
+}
+
+/* --trace: every recorded run against --process. */
+static int traces(const struct check_options *o)
+{
+    struct cli_spec spec;
+    int status = cli_spec_open(load(o), &spec);
+    if (status != EXIT_HOLDS) return status;
+    struct events *events = events_new(eval_sem(spec.ev));
+    start_run(o);
+    status = events ? check_traces(spec.m, spec.ev, events, o) : EXIT_INPUT;
+    events_free(events);
+    cli_spec_close(&spec);
+    return status;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    struct check_options o;
+    int status = parse_options(argc, argv, &o);
+    struct rpt_file report = {0};
+    if (status != EXIT_HOLDS) goto out;
+    if (o.ntraces) {
+        status = traces(&o);
+        goto out;
+    }
+    status = check_assertions(&o, &report, o.json ? NULL : print_each, NULL);
+    if (status != EXIT_HOLDS) goto out;
     if (o.json)
         rpt_json(stdout, &report);
     else
         rpt_text_summary(stdout, &report);
     fflush(stdout);
-    size_t pass, fail, error, limit;
-    rpt_counts(&report, &pass, &fail, &error, &limit);
-    /* A definite failure outranks a search that stopped at a limit; bad input outranks both;
-     * an interrupted run is incomplete whatever it found (exit 3). */
-    status = chk_interrupted() ? EXIT_LIMIT
-             : error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+    status = check_status(&report);
+    /* A picture that cannot be written is bad input (a folder that cannot be made). */
+    if (o.graphs && graph_charts_in(o.graphs, &report) != EXIT_HOLDS) status = EXIT_INPUT;
 out:
     rpt_file_free(&report);
-    events_free(events);
-    cli_spec_close(&spec);
     free(o.asserts);
     free(o.traces);
     return status;

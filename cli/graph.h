@@ -30,6 +30,13 @@ int graph_emit(const gr_graph *g, const struct graph_output *o);
  * missing; malloc'd, or NULL after printing why (DIR cannot be made). */
 char *graph_file_in(const char *dir, const char *stem);
 
+struct rpt_file;
+
+/* `baton check --graphs DIR`: the chart of every failing assertion of f written to
+ * DIR/lLINE-ASSERTION.svg (aK-ASSERTION.svg for the K-th --assert), each named on stderr.
+ * EXIT_HOLDS, or EXIT_INPUT after a message when one could not be written. */
+int graph_charts_in(const char *dir, const struct rpt_file *f);
+
 /* The kinds: argv[0] is the kind's name.  Each returns an exit code (cli/cli.h). */
 int graph_network(int argc, char **argv);
 int graph_lts(int argc, char **argv);
