@@ -124,6 +124,16 @@ static void figure(FILE *out, const char *svg, const char *caption)
     fputs("</figcaption></figure>\n", out);
 }
 
+/* The line of a "file:line" in `file`, or 0. */
+static size_t line_in(const char *where, const char *file)
+{
+    if (!where || !file) return 0;
+    const char *colon = strrchr(where, ':');
+    if (!colon || (size_t)(colon - where) != strlen(file) || strncmp(where, file, strlen(file)))
+        return 0;
+    return (size_t)strtoul(colon + 1, NULL, 10);
+}
+
 /* ---- the specification's lines ---- */
 
 struct lines {
@@ -187,16 +197,6 @@ static void excerpt(FILE *out, const struct lines *l, size_t *marks, size_t nmar
     fputs("</pre>\n", out);
 }
 
-/* The line of a "file:line" in `file`, or 0. */
-static size_t line_in(const char *where, const char *file)
-{
-    if (!where || !file) return 0;
-    const char *colon = strrchr(where, ':');
-    if (!colon || (size_t)(colon - where) != strlen(file) || strncmp(where, file, strlen(file)))
-        return 0;
-    return (size_t)strtoul(colon + 1, NULL, 10);
-}
-
 /* ---- one assertion ---- */
 
 static void event_list(FILE *out, const struct rpt_strings *l)
@@ -209,7 +209,7 @@ static void event_list(FILE *out, const struct rpt_strings *l)
     }
 }
 
-static void counterexample(FILE *out, const struct rpt_assertion *a)
+static void counterexample(FILE *out, const char *file, const struct rpt_assertion *a)
 {
     fputs("<h3>Counterexample</h3>\n<table class=\"trace\"><tr><th>#</th><th>event</th>", out);
     if (a->nsteps) fputs("<th>taken by</th>", out);
@@ -279,7 +279,9 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
         fputs("<tr><td class=\"mono\">", out);
         esc(out, c->name);
         fputs("</td><td class=\"mono\">", out);
-        esc(out, c->where ? c->where : "");
+        size_t own = line_in(c->where, file);
+        if (own) fprintf(out, "line %zu", own);   /* the report's own file: the line says it */
+        else esc(out, c->where ? c->where : "");
         fputs("</td><td class=\"mono\">", out);
         esc(out, c->state);
         fputs("</td><td>", out);
@@ -334,9 +336,10 @@ static void assertion(FILE *out, const struct rpt_file *f, const struct rpt_asse
     fprintf(out, "<p class=\"loc\">%llu states, %llu transitions, %.2f s</p>\n",
             (unsigned long long)a->states, (unsigned long long)a->transitions, a->seconds);
     if (a->result == RPT_FAIL) {
-        counterexample(out, a);
-        if (chart) figure(out, chart, "The counterexample: a lifeline per component, an arrow "
-                                      "per event they share.");
+        if (chart) figure(out, chart, "The counterexample: a lifeline per component, a bar per "
+                                      "event joining the components that share it, and how it "
+                                      "ends.");
+        counterexample(out, f->file, a);
     }
     if (l->n && a->result != RPT_PASS) {
         size_t marks[65], n = 0;

@@ -191,14 +191,8 @@ static int sarif_valid(const char *json, size_t len)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, json, len), (ssize_t)len);
     close(fd);
-    snprintf(cmd, sizeof cmd,
-             "/usr/bin/python3 -c 'import json, sys, jsonschema\n"
-             "s = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))\n"
-             "jsonschema.Draft4Validator.check_schema(s)\n"
-             "errs = list(jsonschema.Draft4Validator(s).iter_errors(d))\n"
-             "[print(\"SARIF:\", list(e.absolute_path), e.message, file=sys.stderr) for e in errs]\n"
-             "sys.exit(1 if errs else 0)' '%s' '%s'",
-             schema, file);
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 tools/sarif_valid.py '%s' '%s' >/dev/null", schema,
+             file);
     int rc = system(cmd);
     unlink(file);
     ck_assert_msg(rc != -1 && WEXITSTATUS(rc) != 127,
