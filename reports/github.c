@@ -73,11 +73,13 @@ int rpt_github_traces(FILE *out, const struct rpt_traces *t, bool notices)
         const char *level = level_of(c->result, notices);
         if (!level) continue;
         char *head = rpt_trace_headline(c);
-        char *title = NULL;
-        if (asprintf(&title, "baton: trace %s against %s", c->trace_file ? c->trace_file : "?",
-                     c->process ? c->process : "?") < 0)
-            title = NULL;
-        command(out, level, t->file, 0, 0, title ? title : "baton", head ? head : "");
+        char *name = rpt_trace_name(c), *title = NULL;
+        if (asprintf(&title, "baton: %s", name ? name : "trace") < 0) title = NULL;
+        free(name);
+        /* A deadlocked run points at the line where a process on the cycle blocked. */
+        const struct rpt_blocked *at = rpt_blocked_site(c);
+        command(out, level, at ? at->file : t->file, at ? (int)at->line : 0, 0,
+                title ? title : "baton", head ? head : "");
         free(title);
         free(head);
     }

@@ -66,6 +66,46 @@ char *rpt_headline(const struct rpt_assertion *a)
     return finish(m, &buf);
 }
 
+char *rpt_trace_name(const struct rpt_trace_check *c)
+{
+    char *s = NULL;
+    int n = c->process ? asprintf(&s, "trace %s against %s", c->trace_file ? c->trace_file : "?",
+                                  c->process)
+                       : asprintf(&s, "run of %s", c->program ? c->program : c->trace_file ? c->trace_file : "?");
+    return n < 0 ? NULL : s;
+}
+
+const struct rpt_blocked *rpt_blocked_site(const struct rpt_trace_check *c)
+{
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < c->nblocked; i++)
+            if (c->blocked[i].file && (pass || c->blocked[i].in_cycle)) return &c->blocked[i];
+    return NULL;
+}
+
+/* A run judged on its own: how it ended, and who blocked where. */
+static void run_headline(FILE *m, const struct rpt_trace_check *c)
+{
+    const char *prog = c->program ? c->program : "the program";
+    if (c->result == RPT_PASS) {
+        fprintf(m, "%s ran to its end (%llu events)", prog, (unsigned long long)c->events);
+        return;
+    }
+    if (c->kind && strcmp(c->kind, "deadlock") == 0)
+        fprintf(m, "%s deadlocked after %llu event%s: %zu process%s blocked forever", prog,
+                (unsigned long long)c->events, c->events == 1 ? "" : "s", c->nblocked,
+                c->nblocked == 1 ? "" : "es");
+    else
+        fprintf(m, "%s: %s after %llu events", prog, c->kind ? c->kind : "failure",
+                (unsigned long long)c->events);
+    for (size_t i = 0, shown = 0; i < c->nblocked && shown < 4; i++) {
+        const struct rpt_blocked *b = &c->blocked[i];
+        if (!b->in_cycle && c->nblocked > 4) continue;
+        fprintf(m, "%s%s %s", shown++ ? "; " : ": ", b->process, b->waits ? b->waits : "waits");
+        if (b->file) fprintf(m, " (%s:%u)", b->file, b->line);
+    }
+}
+
 char *rpt_trace_headline(const struct rpt_trace_check *c)
 {
     char *buf = NULL;
@@ -73,6 +113,10 @@ char *rpt_trace_headline(const struct rpt_trace_check *c)
     FILE *m = open_memstream(&buf, &n);
     if (!m) return NULL;
     uint64_t all = c->trace.n + c->elided;
+    if (!c->process && (c->result == RPT_PASS || c->result == RPT_FAIL)) {
+        run_headline(m, c);
+        return finish(m, &buf);
+    }
     switch (c->result) {
     case RPT_PASS:
         fprintf(m, "%s follows %s (%llu events)", c->trace_file, c->process,

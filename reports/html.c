@@ -60,6 +60,7 @@ static const char style[] =
     "td.n{color:#57606a;width:3em;text-align:right}"
     "tr.end td{font-weight:700;border-top:2px solid #cf222e}"
     "tr.loop td{border-top:2px dashed #9a6700}"
+    "tr.cycle td{font-weight:700}"
     ".hidden{color:#6e7781;font-style:italic}"
     "pre.src{background:#f6f8fa;border:1px solid #d0d7de;border-radius:6px;padding:8px 0;"
     "overflow-x:auto;margin:0}"
@@ -411,13 +412,45 @@ int rpt_html(FILE *out, const struct rpt_file *f, const struct rpt_context *x)
     return ferror(out) ? -1 : 0;
 }
 
+/* The processes blocked forever: what each waits for, where, and its last communication. */
+static void blocked_table(FILE *out, const struct rpt_trace_check *c)
+{
+    if (!c->nblocked) return;
+    fputs("<h3>Blocked forever</h3>\n<table class=\"components\"><tr><th>process</th>"
+          "<th>waits for</th><th>where</th><th>last communication</th></tr>\n",
+          out);
+    for (size_t i = 0; i < c->nblocked; i++) {
+        const struct rpt_blocked *b = &c->blocked[i];
+        fprintf(out, "<tr%s><td class=\"mono\">", b->in_cycle ? " class=\"cycle\"" : "");
+        esc(out, b->process);
+        if (b->in_cycle) fputs(" ⟲", out);
+        fputs("</td><td class=\"mono\">", out);
+        esc(out, b->waits);
+        fputs("</td><td class=\"mono\">", out);
+        if (b->file) {
+            esc(out, b->file);
+            fprintf(out, ":%u", b->line);
+        }
+        fputs("</td><td class=\"mono\">", out);
+        esc(out, b->last);
+        fputs("</td></tr>\n", out);
+    }
+    fputs("</table>\n<p class=\"loc\">⟲ on the wait-for cycle: each waits for the next, so "
+          "none can move.</p>\n",
+          out);
+}
+
 int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_context *x)
 {
     char *title = NULL;
-    if (asprintf(&title, "baton: runs checked against %s", t->file) < 0) title = NULL;
+    bool runs = t->n && !t->c[0].process;
+    if (asprintf(&title, runs ? "baton: run of %s" : "baton: runs checked against %s", t->file) < 0)
+        title = NULL;
     head(out, title ? title : "baton");
     free(title);
-    fputs("<h1>Recorded runs checked against a specification</h1>\n<p class=\"file mono\">", out);
+    fputs(runs ? "<h1>A program's run</h1>\n<p class=\"file mono\">"
+               : "<h1>Recorded runs checked against a specification</h1>\n<p class=\"file mono\">",
+          out);
     esc(out, t->file);
     fputs("</p>\n", out);
     size_t pass = 0, fail = 0, error = 0, limit = 0;
@@ -427,14 +460,19 @@ int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_cont
         error += t->c[i].result == RPT_ERROR;
         limit += t->c[i].result == RPT_LIMIT;
     }
-    banner(out, pass, fail, error, limit, 0, "trace");
+    banner(out, pass, fail, error, limit, 0, runs ? "run" : "trace");
     for (size_t i = 0; i < t->n; i++) {
         const struct rpt_trace_check *c = &t->c[i];
         fprintf(out, "<section class=\"check %s\"><h2><span class=\"v %s\">%s</span> <code>",
                 verdict_class(c->result), verdict_class(c->result), verdict_word(c->result));
         esc(out, c->trace_file);
-        fputs("</code> against <code>", out);
-        esc(out, c->process);
+        if (c->process) {
+            fputs("</code> against <code>", out);
+            esc(out, c->process);
+        } else {
+            fputs("</code>, a run of <code>", out);
+            esc(out, c->program ? c->program : "?");
+        }
         fputs("</code></h2>\n<p class=\"headline\">", out);
         char *h = rpt_trace_headline(c);
         esc(out, h ? h : "");
@@ -480,7 +518,10 @@ int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_cont
                 esc(out, c->detail);
                 fputs("</p>\n", out);
             }
-            if (x && x->charts && x->charts[i]) figure(out, x->charts[i], "The run.");
+            if (x && x->charts && x->charts[i])
+                figure(out, x->charts[i], "Who waits for whom at the end of the run: the wait-for "
+                                          "cycle in red.");
+            blocked_table(out, c);
         }
         fputs("</section>\n", out);
     }

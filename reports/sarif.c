@@ -288,10 +288,16 @@ int rpt_sarif_traces(FILE *out, const struct rpt_traces *t)
         }
         char *head = rpt_trace_headline(c);
         if (!head) continue;
-        size_t rule = c->result == RPT_FAIL ? R_CONFORMANCE : c->result == RPT_LIMIT ? R_LIMIT : R_ERROR;
-        /* A recorded run has no line in the spec: the result is on the spec file, and the
-         * trace file is a related location. */
-        json_t *r = result(rule, head, location(t->file, 0, 0, NULL));
+        size_t rule = c->result == RPT_LIMIT ? R_LIMIT : c->result != RPT_FAIL ? R_ERROR
+                      : c->process ? R_CONFORMANCE
+                      : c->kind && strcmp(c->kind, "livelock") == 0 ? R_DIVERGENCE
+                                                                      : R_DEADLOCK;
+        /* A recorded run has no line in the spec: the result is where a process on the
+         * wait-for cycle blocked when the trace says, else on the spec file (the program for
+         * a run judged on its own), and the trace file is a related location. */
+        const struct rpt_blocked *at = rpt_blocked_site(c);
+        json_t *r = result(rule, head, at ? location(at->file, (int)at->line, 0, NULL)
+                                          : location(t->file, 0, 0, NULL));
         if (r && c->trace_file)
             json_object_set_new(r, "relatedLocations",
                                 json_pack("[o]", location(c->trace_file, 0, 0, "the recorded run")));
@@ -310,11 +316,20 @@ int rpt_sarif_traces(FILE *out, const struct rpt_traces *t)
                          (unsigned long long)(c->elided + e + 1), c->trace.v[e]);
                 json_array_append_new(steps, flow_step(NULL, msg, ++k));
             }
-            if (steps && c->event) {
+            if (steps && c->event && c->process) {
                 char msg[512];
                 snprintf(msg, sizeof msg, "%llu. %s, which %s does not allow",
                          (unsigned long long)c->index, c->event, c->process);
                 json_array_append_new(steps, flow_step(NULL, msg, ++k));
+            }
+            for (size_t b = 0; steps && b < c->nblocked; b++) {
+                const struct rpt_blocked *bl = &c->blocked[b];
+                char msg[1024];
+                snprintf(msg, sizeof msg, "%s %s%s", bl->process, bl->waits ? bl->waits : "waits",
+                         bl->in_cycle ? " (on the wait-for cycle)" : "");
+                json_array_append_new(
+                    steps, flow_step(bl->file ? location(bl->file, (int)bl->line, 0, msg) : NULL,
+                                     msg, ++k));
             }
             if (steps && !json_array_size(steps))
                 json_array_append_new(steps, flow_step(NULL, head, ++k));

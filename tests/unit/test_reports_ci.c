@@ -364,6 +364,81 @@ START_TEST(html_is_self_contained)
 }
 END_TEST
 
+/* ---- a program's run judged on its own (baton run without a spec) ---- */
+
+static void deadlocked_run(struct rpt_traces *t)
+{
+    memset(t, 0, sizeof *t);
+    t->file = strdup("./philosophers");
+    struct rpt_trace_check *c = rpt_trace_add(t);
+    c->trace_file = strdup("run.btr");
+    c->program = strdup("./philosophers");
+    c->result = RPT_FAIL;
+    c->kind = strdup("deadlock");
+    c->events = 5;
+    rpt_push(&c->trace, "picks.0.0");
+    rpt_push(&c->trace, "picks.1.1");
+    const char *names[] = {"philosopher0", "philosopher1", "main"};
+    for (int i = 0; i < 3; i++) {
+        struct rpt_blocked *b = rpt_blocked_add(c);
+        b->process = strdup(names[i]);
+        b->waits = strdup(i < 2 ? "waits to send picks.0.1" : "waits for 2 processes in a par");
+        if (i < 2) {
+            b->file = strdup("examples/philosophers/philosophers.c");
+            b->line = 30 + (unsigned)i;
+            b->last = strdup("picks.0.0 with fork0");
+        }
+        b->in_cycle = i < 2;
+    }
+}
+
+START_TEST(run_reports_point_at_the_blocked_sites)
+{
+    struct rpt_traces t;
+    deadlocked_run(&t);
+    char *out = NULL;
+    size_t len;
+    FILE *m = open_memstream(&out, &len);
+    ck_assert_int_eq(rpt_emit_traces(m, RPT_SARIF, &t, NULL), 0);
+    fclose(m);
+    ck_assert_msg(sarif_valid(out, len) == 0, "SARIF not valid:\n%s", out);
+    ck_assert_ptr_nonnull(strstr(out, "\"ruleId\": \"deadlock\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"uri\": \"examples/philosophers/philosophers.c\""));
+    ck_assert_ptr_nonnull(strstr(out, "\"startLine\": 30"));
+    ck_assert_ptr_nonnull(strstr(out, "philosopher1 waits to send picks.0.1 (on the wait-for cycle)"));
+    free(out);
+    m = open_memstream(&out, &len);
+    ck_assert_int_eq(rpt_emit_traces(m, RPT_GITHUB, &t, NULL), 0);
+    fclose(m);
+    ck_assert_ptr_nonnull(strstr(out, "::error file=examples/philosophers/philosophers.c,line=30,"
+                                      "title=baton%3A run of ./philosophers::./philosophers "
+                                      "deadlocked after 5 events: 3 processes blocked forever"));
+    free(out);
+    m = open_memstream(&out, &len);
+    ck_assert_int_eq(rpt_emit_traces(m, RPT_JUNIT, &t, NULL), 0);
+    fclose(m);
+    ck_assert_msg(access(schema_path(), R_OK) != 0 || validate(out, len) == 0, "JUnit:\n%s", out);
+    ck_assert_int_eq(count(out, len, "//testcase[@name='run of ./philosophers']/failure"
+                                     "[contains(., 'philosopher0 waits to send picks.0.1 at "
+                                     "examples/philosophers/philosophers.c:30')]"), 1);
+    free(out);
+    char *charts[1] = {"<svg><g id=\"waitfor\"/></svg>"};
+    struct rpt_context x = {.charts = charts};
+    m = open_memstream(&out, &len);
+    ck_assert_int_eq(rpt_emit_traces(m, RPT_HTML, &t, &x), 0);
+    fclose(m);
+    htmlDocPtr doc = htmlReadMemory(out, (int)len, "run.html", "utf-8",
+                                    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+    ck_assert_int_eq(html_count(doc, "//figure/svg/g[@id='waitfor']"), 1);
+    ck_assert_int_eq(html_count(doc, "//tr[@class='cycle']"), 2);
+    ck_assert_int_eq(html_count(doc, "//td[contains(., 'philosophers.c:31')]"), 1);
+    ck_assert_int_eq(html_count(doc, "//script"), 0);
+    xmlFreeDoc(doc);
+    free(out);
+    rpt_traces_free(&t);
+}
+END_TEST
+
 Suite *reports_ci_suite(void);
 Suite *reports_ci_suite(void)
 {
@@ -382,6 +457,7 @@ Suite *reports_ci_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("html");
     tcase_add_test(tc, html_is_self_contained);
+    tcase_add_test(tc, run_reports_point_at_the_blocked_sites);
     suite_add_tcase(s, tc);
     return s;
 }
