@@ -116,18 +116,20 @@ static void free_ids(char **ids, size_t n)
     free(ids);
 }
 
-/* Is the network one ring?  Then order[] gets the components in ring order. */
+/* Is the network one ring, apart from the component `centre` (none when nc)?  Then order[]
+ * gets the ring's components in ring order. */
 static bool ring_order(const struct pnet *n, const struct link *links, size_t nlinks,
-                       uint32_t *order)
+                       uint32_t centre, uint32_t *order)
 {
-    size_t nc = n->ncomponents;
-    if (nc < 3) return false;
+    size_t nc = n->ncomponents, inring = nc - (centre < nc);
+    if (inring < 3) return false;
     uint32_t (*nb)[2] = malloc(nc * sizeof *nb);
     uint32_t *deg = calloc(nc, sizeof *deg);
     bool ok = nb && deg;
     for (size_t i = 0; ok && i < nlinks; i++) {
         if (links[i].nmembers == 1) continue;
         if (links[i].nmembers != 2) ok = false;
+        if (!ok || links[i].members[0] == centre || links[i].members[1] == centre) continue;
         for (uint32_t m = 0; ok && m < 2; m++) {
             uint32_t a = links[i].members[m], b = links[i].members[1 - m];
             if (deg[a] > 0 && nb[a][0] == b) continue;
@@ -136,23 +138,46 @@ static bool ring_order(const struct pnet *n, const struct link *links, size_t nl
             else nb[a][deg[a]++] = b;
         }
     }
-    for (size_t i = 0; ok && i < nc; i++) ok = deg[i] == 2;
+    for (size_t i = 0; ok && i < nc; i++) ok = i == centre || deg[i] == 2;
     if (ok) {
-        /* Walk from component 0 towards its later-numbered neighbour: PHIL(0), FORK(1), … */
-        uint32_t prev = 0, at = nb[0][0] > nb[0][1] ? nb[0][0] : nb[0][1];
-        order[0] = 0;
+        /* Walk from the first component towards its later-numbered neighbour: PHIL(0),
+         * FORK(1), … */
+        uint32_t start = centre == 0 ? 1 : 0;
+        uint32_t prev = start, at = nb[start][0] > nb[start][1] ? nb[start][0] : nb[start][1];
+        order[0] = start;
         size_t k = 1;
-        while (at != 0 && k < nc) {
+        while (at != start && k < inring) {
             order[k++] = at;
             uint32_t next = nb[at][0] == prev ? nb[at][1] : nb[at][0];
             prev = at;
             at = next;
         }
-        ok = at == 0 && k == nc;
+        ok = at == start && k == inring;
     }
     free(nb);
     free(deg);
     return ok;
+}
+
+/* A ring, or a ring around one component linked to three or more of it (a butler among the
+ * philosophers)?  *centre gets that component, or nc. */
+static bool ring_layout(const struct pnet *n, const struct link *links, size_t nlinks,
+                        uint32_t *order, uint32_t *centre)
+{
+    uint32_t nc = (uint32_t)n->ncomponents;
+    *centre = nc;
+    if (ring_order(n, links, nlinks, nc, order)) return true;
+    for (uint32_t c = 0; c < nc; c++) {
+        size_t partners = 0;
+        for (size_t i = 0; i < nlinks; i++)
+            if (links[i].nmembers == 2 && (links[i].members[0] == c || links[i].members[1] == c))
+                partners++;
+        if (partners >= 3 && ring_order(n, links, nlinks, c, order)) {
+            *centre = c;
+            return true;
+        }
+    }
+    return false;
 }
 
 static const char *const ring_shapes[] = { "ellipse", "box", "hexagon", "octagon", "diamond",
@@ -160,6 +185,23 @@ static const char *const ring_shapes[] = { "ellipse", "box", "hexagon", "octagon
 static const char *const ring_shapes_text[] = { "ellipses", "boxes", "hexagons", "octagons",
                                                 "diamonds", "houses", "trapezia" };  /* ORDER */
 static const char *const fills[] = { "#dce8f7", "#f7ead3", "#e3f2dc", "#f2dcec", "#eeeeee" };
+
+/* A group's label: its name, or its operator and how many components it holds. */
+static void group_text(const struct pnet *n, size_t g, char *buf, size_t len)
+{
+    if (n->groups[g].name) {
+        snprintf(buf, len, "%s", n->groups[g].name);
+        return;
+    }
+    size_t count = 0;
+    for (size_t c = 0; c < n->ncomponents; c++)
+        for (int k = n->components[c].group; k >= 0; k = n->groups[k].parent)
+            if (k == (int)g) {
+                count++;
+                break;
+            }
+    snprintf(buf, len, "%s of %zu", n->groups[g].op, count);
+}
 
 static int set_pos(gr_graph *g, int item, double x, double y)
 {
@@ -179,7 +221,8 @@ gr_graph *picture_network(const struct pnet *n)
     gr_graph *g = gr_new("network");
     bool ok = links && ids && order && cl && ranks && g;
     if (!ok) goto done;
-    bool ring = ring_order(n, links, nlinks, order);
+    uint32_t centre;
+    bool ring = ring_layout(n, links, nlinks, order, &centre);
     /* The outermost composition is the picture itself, not a box in it. */
     bool top = n->ngroups > 0 && n->groups[0].parent < 0;
     int nranked = 0;
@@ -205,9 +248,10 @@ gr_graph *picture_network(const struct pnet *n)
         at += (size_t)snprintf(caption + at, sizeof caption - at, "\n");
         for (size_t i = 0; i < n->ngroups && at < sizeof caption; i++) {
             if (ranks[i] < 0) continue;
+            char name[256];
+            group_text(n, i, name, sizeof name);
             at += (size_t)snprintf(caption + at, sizeof caption - at, "%s%s: %s", ranks[i] ? ", " : "",
-                                   n->groups[i].name ? n->groups[i].name : n->groups[i].op,
-                                   ring_shapes_text[ranks[i] % 7]);
+                                   name, ring_shapes_text[ranks[i] % 7]);
         }
     }
     if (n->cut && at < sizeof caption)
@@ -230,16 +274,8 @@ gr_graph *picture_network(const struct pnet *n)
             continue;
         }
         cl[i] = gr_cluster(g, parent < 0 ? GR_ROOT : cl[parent], false);
-        size_t count = 0;
-        for (size_t c = 0; c < n->ncomponents; c++)
-            for (int k = n->components[c].group; k >= 0; k = n->groups[k].parent)
-                if (k == (int)i) {
-                    count++;
-                    break;
-                }
         char label[256];
-        if (n->groups[i].name) snprintf(label, sizeof label, "%s", n->groups[i].name);
-        else snprintf(label, sizeof label, "%s of %zu", n->groups[i].op, count);
+        group_text(n, i, label, sizeof label);
         ok &= cl[i] >= 0 && gr_set(g, cl[i], "label", label) == 0 &&
               gr_set(g, cl[i], "style", "rounded") == 0 && gr_set(g, cl[i], "color", "gray40") == 0;
     }
@@ -249,7 +285,7 @@ gr_graph *picture_network(const struct pnet *n)
     double radius = 0;
     if (ring) {
         ok &= gr_set(g, GR_ROOT, "layout", "neato") == 0;
-        radius = (double)nc * 2.1 / (2 * M_PI);
+        radius = (double)(nc - (centre < nc)) * 2.1 / (2 * M_PI);
         if (radius < 1.8) radius = 1.8;
     } else {
         ok &= gr_set(g, GR_ROOT, "rankdir", "LR") == 0;
@@ -261,8 +297,9 @@ gr_graph *picture_network(const struct pnet *n)
         ok = false;
         goto done;
     }
+    size_t inring = nc - (centre < nc);
     for (size_t k = 0; k < nc; k++) {
-        uint32_t c = ring ? order[k] : (uint32_t)k;
+        uint32_t c = !ring ? (uint32_t)k : k < inring ? order[k] : centre;
         const struct pnet_component *pc = &n->components[c];
         int cluster = pc->group >= 0 ? cl[pc->group] : GR_ROOT;
         int item = gr_node(g, cluster, ids[c]);
@@ -272,9 +309,10 @@ gr_graph *picture_network(const struct pnet *n)
         if (pc->tooltip) ok &= gr_set(g, item, "tooltip", pc->tooltip) == 0;
         if (r > 0) ok &= gr_set(g, item, "fillcolor", fills[r % 5]) == 0;
         if (ring) {
-            angle[c] = M_PI / 2 - 2 * M_PI * (double)k / (double)nc;
-            ok &= gr_set(g, item, "shape", ring_shapes[(r < 0 ? 0 : r) % 7]) == 0;
-            ok &= set_pos(g, item, radius * cos(angle[c]), radius * sin(angle[c])) == 0;
+            double dist = c == centre ? 0 : radius;
+            angle[c] = M_PI / 2 - 2 * M_PI * (double)k / (double)inring;
+            ok &= gr_set(g, item, "shape", c == centre ? "octagon" : ring_shapes[(r < 0 ? 0 : r) % 7]) == 0;
+            ok &= set_pos(g, item, dist * cos(angle[c]), dist * sin(angle[c])) == 0;
         } else {
             ok &= gr_set(g, item, "shape", "box") == 0;
             ok &= gr_set(g, item, "style", "rounded,filled") == 0;
@@ -305,41 +343,44 @@ gr_graph *picture_network(const struct pnet *n)
             int e = before ? gr_edge(g, GR_ROOT, id, ids[c]) : gr_edge(g, GR_ROOT, ids[c], id);
             ok &= e >= 0 && gr_set(g, e, "color", "gray30") == 0;
             if (ring && ok) {
-                double a = angle[c] + 0.25 * (double)ifaces_of[c]++, r = radius + 1.1;
+                double a = angle[c] + 0.25 * (double)ifaces_of[c]++;
+                double r = c == centre ? 1.0 : radius + 1.1;
                 ok &= set_pos(g, item, r * cos(a), r * sin(a)) == 0;
             }
             continue;
         }
-        if (l->nmembers == 2 && ring) {
-            /* one line per pair: the first link of the pair draws it with every label */
+        if (l->nmembers == 2) {
+            /* One line per pair of components, with a label line per link: the first link
+             * of the pair draws it (parallel lines would lie on each other in a ring and
+             * tangle in layers).  Dashed when every link of the pair is hidden. */
             bool first = true;
             for (size_t j = 0; j < i && first; j++)
                 first = !(links[j].nmembers == 2 && links[j].members[0] == l->members[0] &&
                           links[j].members[1] == l->members[1]);
             if (!first) continue;
             char all[2048];
-            size_t len = 0;
-            bool dashed = true;
-            for (size_t j = i; j < nlinks && len < sizeof all; j++) {
-                if (links[j].nmembers != 2 || links[j].members[0] != l->members[0] ||
-                    links[j].members[1] != l->members[1])
-                    continue;
-                char one[512];
-                link_text(&links[j], one, sizeof one);
-                len += (size_t)snprintf(all + len, sizeof all - len, "%s%s%s", len ? "\n" : "",
-                                        one, links[j].hidden ? " (hidden)" : "");
-                dashed &= links[j].hidden;
-            }
+            size_t len = 0, n_hidden = 0, n_links = 0;
+            for (int pass = 0; pass < 2; pass++)
+                for (size_t j = i; j < nlinks && len < sizeof all; j++) {
+                    if (links[j].nmembers != 2 || links[j].members[0] != l->members[0] ||
+                        links[j].members[1] != l->members[1])
+                        continue;
+                    if (pass == 0) {
+                        n_links++;
+                        n_hidden += links[j].hidden;
+                        continue;
+                    }
+                    /* a pair with hidden and visible links says which are hidden */
+                    bool mixed = links[j].hidden && n_hidden < n_links;
+                    char one[512];
+                    link_text(&links[j], one, sizeof one);
+                    len += (size_t)snprintf(all + len, sizeof all - len, "%s%s%s", len ? "\n" : "",
+                                            one, mixed ? " (hidden)" : "");
+                }
             int e = gr_edge(g, GR_ROOT, ids[l->members[0]], ids[l->members[1]]);
             ok &= e >= 0 && gr_set(g, e, "label", all) == 0;
-            if (dashed) ok &= gr_set(g, e, "style", "dashed") == 0;
-            continue;
-        }
-        if (l->nmembers == 2) {
-            int e = gr_edge(g, GR_ROOT, ids[l->members[0]], ids[l->members[1]]);
-            ok &= e >= 0 && gr_set(g, e, "label", text) == 0;
-            ok &= gr_set(g, e, "penwidth", "1.5") == 0;
-            if (l->hidden) ok &= gr_set(g, e, "style", "dashed") == 0;
+            if (!ring) ok &= gr_set(g, e, "penwidth", "1.5") == 0;
+            if (n_hidden == n_links) ok &= gr_set(g, e, "style", "dashed") == 0;
             continue;
         }
         /* Three or more together: a small hub with a line to each. */
