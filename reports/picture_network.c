@@ -309,8 +309,8 @@ gr_graph *picture_network(const struct pnet *n)
         if (pc->tooltip) ok &= gr_set(g, item, "tooltip", pc->tooltip) == 0;
         if (r > 0) ok &= gr_set(g, item, "fillcolor", fills[r % 5]) == 0;
         if (ring) {
-            double dist = c == centre ? 0 : radius;
-            angle[c] = M_PI / 2 - 2 * M_PI * (double)k / (double)inring;
+            double dist = c == centre ? 0 : radius;  /* the centre exactly: never -0.000 */
+            angle[c] = c == centre ? 0 : M_PI / 2 - 2 * M_PI * (double)k / (double)inring;
             ok &= gr_set(g, item, "shape", c == centre ? "octagon" : ring_shapes[(r < 0 ? 0 : r) % 7]) == 0;
             ok &= set_pos(g, item, dist * cos(angle[c]), dist * sin(angle[c])) == 0;
         } else {
