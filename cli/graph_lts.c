@@ -18,6 +18,7 @@ enum {
 
 /* The states as the visitor hands them over, copied into plain data. */
 struct collect {
+    struct evaluator *ev;
     struct proc_sem *sem;
     struct plts_state *states;
     size_t n, cap;
@@ -55,7 +56,12 @@ static void visit(void *ctx, size_t id, const value *term, const struct proc_tra
     }
     struct plts_state *s = &c->states[id];
     struct plts_trans *t = calloc(n + 1, sizeof *t);
-    s->term = text_of(term, true);
+    /* A state a definition made reads by its name first: "PARSER = (raw.0 -> …)". */
+    const char *name = eval_proc_name(c->ev, term, NULL);
+    char *text = text_of(term, true), *named = NULL;
+    if (name && text && asprintf(&named, "%s = %s", name, text) < 0) named = NULL;
+    s->term = name ? named : text;
+    if (name) free(text);
     s->terminated = term->kind == VAL_PROC && term->num == PROC_OMEGA;
     s->trans = t;
     s->ntrans = n;
@@ -126,7 +132,7 @@ int graph_lts(int argc, char **argv)
         cli_spec_close(&spec);
         return status;
     }
-    struct collect c = {.sem = eval_sem(spec.ev)};
+    struct collect c = {.ev = spec.ev, .sem = eval_sem(spec.ev)};
     long n = eval_explore_visit(spec.ev, p, max_states, visit, &c);
     if (n < 0) {
         diag_print(&spec.m->diags, stderr);

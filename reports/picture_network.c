@@ -232,8 +232,11 @@ gr_graph *picture_network(const struct pnet *n)
             holds = n->components[c].group == (int)i;
         ranks[i] = holds && !(top && i == 0 && n->ngroups > 1) ? nranked++ : -1;
     }
-    bool hidden = false;
-    for (size_t i = 0; i < nlinks; i++) hidden |= links[i].hidden;
+    bool hidden = false, hubs = false;
+    for (size_t i = 0; i < nlinks; i++) {
+        hidden |= links[i].hidden;
+        hubs |= links[i].nmembers > 2;
+    }
 
     /* The caption: what is drawn, and the conventions a newcomer needs. */
     char caption[1024];
@@ -244,6 +247,9 @@ gr_graph *picture_network(const struct pnet *n)
                            "the events it names", n->ncomponents);
     if (hidden && at < sizeof caption)
         at += (size_t)snprintf(caption + at, sizeof caption - at, "; dashed: hidden (\\)");
+    if (hubs && at < sizeof caption)
+        at += (size_t)snprintf(caption + at, sizeof caption - at,
+                               "; a diamond: events three or more share");
     if (ring && nranked > 1 && at < sizeof caption) {
         at += (size_t)snprintf(caption + at, sizeof caption - at, "\n");
         for (size_t i = 0; i < n->ngroups && at < sizeof caption; i++) {
