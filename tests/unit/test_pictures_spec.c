@@ -60,7 +60,7 @@ START_TEST(philosophers_ring)
     ck_assert_uint_eq(pic_dot_edges(d), 10);
     ck_assert_uint_eq(pic_dot_clusters(d), 0);
     for (int i = 0; i < 5; i++) {
-        char phil[16], left[16], right[16], ev[32];
+        char phil[32], left[32], right[32], ev[48];
         snprintf(phil, sizeof phil, "PHIL(%d)", i);
         snprintf(left, sizeof left, "FORK(%d)", i);
         snprintf(right, sizeof right, "FORK(%d)", (i + 1) % 5);
