@@ -510,6 +510,9 @@ static bool emap_filter(struct shaper *sh, struct emap *l, const uint32_t *keep,
     return true;
 }
 
+static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool hidden,
+                     bool blocked);
+
 /* l [| sync |] r: events of sync together (when both sides perform them), the others by
  * either side.  Takes l and r. */
 static bool emap_par(struct shaper *sh, struct emap *out, struct emap *l, struct emap *r,
@@ -525,7 +528,13 @@ static bool emap_par(struct shaper *sh, struct emap *out, struct emap *l, struct
         uint32_t e = a ? a->ev : b->ev;
         struct entry x = {.ev = e};
         if (sorted_has(sync, nsync, e)) {
-            if (!a || !b) continue;  /* blocked for good */
+            if (!a || !b) {
+                /* blocked for good: say who offers it in vain */
+                const struct entry *one = a ? a : b;
+                for (uint32_t k = 0; ok && k < one->nalts; k++)
+                    ok = use_push(sh, e, &one->alts[k], false, true);
+                continue;
+            }
             ok = alts_both(sh, &x, a, b);
         } else {
             ok = alts_either(sh, &x, a, b);
@@ -539,7 +548,8 @@ static bool emap_par(struct shaper *sh, struct emap *out, struct emap *l, struct
     return ok;
 }
 
-static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool hidden)
+static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool hidden,
+                     bool blocked)
 {
     struct shape *s = sh->s;
     struct shape_use *v = grow(sh, s->uses, &sh->cap_uses, s->nuses, sizeof *v);
@@ -547,14 +557,14 @@ static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool 
     s->uses = v;
     struct lset c;
     if (!lset_copy(&c, l)) return sh->oom = true, false;
-    s->uses[s->nuses++] = (struct shape_use){ev, c.v, c.n, hidden};
+    s->uses[s->nuses++] = (struct shape_use){ev, c.v, c.n, hidden, blocked};
     return true;
 }
 
 static bool uses_of(struct shaper *sh, const struct entry *e, bool hidden)
 {
     for (uint32_t k = 0; k < e->nalts; k++)
-        if (!use_push(sh, e->ev, &e->alts[k], hidden)) return false;
+        if (!use_push(sh, e->ev, &e->alts[k], hidden, false)) return false;
     return true;
 }
 

@@ -94,6 +94,7 @@ struct shape_use {
     uint32_t *leaves;             /* sorted leaf numbers */
     uint32_t nleaves;
     bool hidden;
+    bool blocked;                 /* never happens: a synchronisation stops it */
 };
 
 struct shape {

@@ -93,7 +93,8 @@ static int draw(struct cli_spec *spec, struct events *events, const struct shape
         if (!e) goto done;
         texts[nt++] = e;
         syncs[i] = (struct pnet_sync){e, channel_of(events_value(events, sh->uses[i].event)),
-                                      sh->uses[i].leaves, sh->uses[i].nleaves, sh->uses[i].hidden};
+                                      sh->uses[i].leaves, sh->uses[i].nleaves, sh->uses[i].hidden,
+                                      sh->uses[i].blocked};
     }
     n.groups = groups;
     n.components = comps;

@@ -13,7 +13,7 @@ struct link {
     const char *channel;
     const uint32_t *members;
     uint32_t nmembers;
-    bool hidden;
+    bool hidden, blocked;
     size_t count;                 /* events */
     const char *first, *second;   /* the first two events, to name them when they are few */
 };
@@ -28,6 +28,7 @@ static int cmp_sync(const void *a, const void *b)
     for (uint32_t i = 0; i < x->nmembers; i++)
         if (x->members[i] != y->members[i]) return x->members[i] < y->members[i] ? -1 : 1;
     if (x->hidden != y->hidden) return x->hidden ? 1 : -1;
+    if (x->blocked != y->blocked) return x->blocked ? 1 : -1;
     int c = strcmp(x->channel, y->channel);
     if (c) return c;
     c = strcmp(x->event, y->event);
@@ -37,7 +38,7 @@ static int cmp_sync(const void *a, const void *b)
 
 static bool same_link(const struct pnet_sync *x, const struct pnet_sync *y)
 {
-    return x->nmembers == y->nmembers && x->hidden == y->hidden &&
+    return x->nmembers == y->nmembers && x->hidden == y->hidden && x->blocked == y->blocked &&
            strcmp(x->channel, y->channel) == 0 &&
            memcmp(x->members, y->members, x->nmembers * sizeof *x->members) == 0;
 }
@@ -60,7 +61,7 @@ static struct link *links_of(const struct pnet *n, size_t *nlinks)
     const struct pnet_sync *prev = NULL;
     for (size_t i = 0; i < n->nsyncs; i++) {
         const struct pnet_sync *s = &n->syncs[order[i]];
-        if (s->nmembers == 0 || (s->nmembers == 1 && s->hidden)) continue;
+        if (s->nmembers == 0 || (s->nmembers == 1 && s->hidden && !s->blocked)) continue;
         if (prev && same_link(prev, s)) {
             struct link *l = &links[k - 1];
             if (l->count == 1 || strcmp(l->second, s->event) != 0) {
@@ -70,7 +71,8 @@ static struct link *links_of(const struct pnet *n, size_t *nlinks)
             }
             continue;
         }
-        links[k++] = (struct link){s->channel, s->members, s->nmembers, s->hidden, 1, s->event, NULL};
+        links[k++] = (struct link){s->channel, s->members, s->nmembers, s->hidden, s->blocked, 1,
+                                   s->event, NULL};
         prev = s;
     }
     free(order);
@@ -127,7 +129,7 @@ static bool ring_order(const struct pnet *n, const struct link *links, size_t nl
     uint32_t *deg = calloc(nc, sizeof *deg);
     bool ok = nb && deg;
     for (size_t i = 0; ok && i < nlinks; i++) {
-        if (links[i].nmembers == 1) continue;
+        if (links[i].nmembers == 1 || links[i].blocked) continue;
         if (links[i].nmembers != 2) ok = false;
         if (!ok || links[i].members[0] == centre || links[i].members[1] == centre) continue;
         for (uint32_t m = 0; ok && m < 2; m++) {
@@ -170,7 +172,8 @@ static bool ring_layout(const struct pnet *n, const struct link *links, size_t n
     for (uint32_t c = 0; c < nc; c++) {
         size_t partners = 0;
         for (size_t i = 0; i < nlinks; i++)
-            if (links[i].nmembers == 2 && (links[i].members[0] == c || links[i].members[1] == c))
+            if (links[i].nmembers == 2 && !links[i].blocked &&
+                (links[i].members[0] == c || links[i].members[1] == c))
                 partners++;
         if (partners >= 3 && ring_order(n, links, nlinks, c, order)) {
             *centre = c;
@@ -232,10 +235,11 @@ gr_graph *picture_network(const struct pnet *n)
             holds = n->components[c].group == (int)i;
         ranks[i] = holds && !(top && i == 0 && n->ngroups > 1) ? nranked++ : -1;
     }
-    bool hidden = false, hubs = false;
+    bool hidden = false, hubs = false, blocked = false;
     for (size_t i = 0; i < nlinks; i++) {
-        hidden |= links[i].hidden;
-        hubs |= links[i].nmembers > 2;
+        hidden |= links[i].hidden && !links[i].blocked;
+        hubs |= links[i].nmembers > 2 && !links[i].blocked;
+        blocked |= links[i].blocked;
     }
 
     /* The caption: what is drawn, and the conventions a newcomer needs. */
@@ -247,6 +251,10 @@ gr_graph *picture_network(const struct pnet *n)
                            "the events it names", n->ncomponents);
     if (hidden && at < sizeof caption)
         at += (size_t)snprintf(caption + at, sizeof caption - at, "; dashed: hidden (\\)");
+    if (blocked && at < sizeof caption)
+        at += (size_t)snprintf(caption + at, sizeof caption - at,
+                               "\ndotted: blocked for good (offered, but a synchronisation "
+                               "partner never performs it)");
     if (hubs && at < sizeof caption)
         at += (size_t)snprintf(caption + at, sizeof caption - at,
                                "; a diamond: events three or more share");
@@ -327,13 +335,36 @@ gr_graph *picture_network(const struct pnet *n)
 
     /* The links.  In a ring, a pair's links are one line with a label line per link (two
      * straight lines would lie on each other). */
-    size_t nifaces = 0, nhubs = 0;
+    size_t nifaces = 0, nhubs = 0, nblocked = 0;
     uint32_t *ifaces_of = calloc(nc + 1, sizeof *ifaces_of);
     char text[512];
     ok &= ifaces_of != NULL;
     for (size_t i = 0; ok && i < nlinks; i++) {
         const struct link *l = &links[i];
         link_text(l, text, sizeof text);
+        if (l->blocked) {
+            /* A dotted label beside whoever offers it in vain. */
+            char id[64], label[600];
+            snprintf(id, sizeof id, "blocked %zu", nblocked++);
+            snprintf(label, sizeof label, "%s\nblocked", text);
+            int item = gr_node(g, GR_ROOT, id);
+            ok &= item >= 0 && gr_set(g, item, "label", label) == 0 &&
+                  gr_set(g, item, "shape", "box") == 0 &&
+                  gr_set(g, item, "style", "dotted") == 0 && gr_set(g, item, "fontsize", "10") == 0 &&
+                  gr_set(g, item, "tooltip", "never happens: a synchronisation partner never "
+                                             "performs it") == 0;
+            for (uint32_t m = 0; ok && m < l->nmembers; m++) {
+                int e = gr_edge(g, GR_ROOT, ids[l->members[m]], id);
+                ok &= e >= 0 && gr_set(g, e, "style", "dotted") == 0;
+            }
+            if (ring && ok) {
+                uint32_t c = l->members[0];
+                double a = angle[c] + 0.25 * (double)ifaces_of[c]++;
+                double r = c == centre ? 1.0 : radius + 1.1;
+                ok &= set_pos(g, item, r * cos(a), r * sin(a)) == 0;
+            }
+            continue;
+        }
         if (l->nmembers == 1) {
             /* The interface: a small label at the boundary, outside the ring, or before the
              * first half of the components and after the rest. */
@@ -361,14 +392,16 @@ gr_graph *picture_network(const struct pnet *n)
              * tangle in layers).  Dashed when every link of the pair is hidden. */
             bool first = true;
             for (size_t j = 0; j < i && first; j++)
-                first = !(links[j].nmembers == 2 && links[j].members[0] == l->members[0] &&
+                first = !(links[j].nmembers == 2 && !links[j].blocked &&
+                          links[j].members[0] == l->members[0] &&
                           links[j].members[1] == l->members[1]);
             if (!first) continue;
             char all[2048];
             size_t len = 0, n_hidden = 0, n_links = 0;
             for (int pass = 0; pass < 2; pass++)
                 for (size_t j = i; j < nlinks && len < sizeof all; j++) {
-                    if (links[j].nmembers != 2 || links[j].members[0] != l->members[0] ||
+                    if (links[j].nmembers != 2 || links[j].blocked ||
+                        links[j].members[0] != l->members[0] ||
                         links[j].members[1] != l->members[1])
                         continue;
                     if (pass == 0) {
@@ -396,17 +429,12 @@ gr_graph *picture_network(const struct pnet *n)
         ok &= h >= 0 && gr_set(g, h, "label", text) == 0 && gr_set(g, h, "shape", "diamond") == 0 &&
               gr_set(g, h, "fontsize", "10") == 0 && gr_set(g, h, "fillcolor", "white") == 0;
         if (l->hidden) ok &= gr_set(g, h, "style", "dashed,filled") == 0;
-        double x = 0, y = 0;
+        /* (never in a ring: a ring has pairs only) */
         for (uint32_t m = 0; ok && m < l->nmembers; m++) {
             int e = gr_edge(g, GR_ROOT, ids[l->members[m]], hub);
             ok &= e >= 0;
             if (ok && l->hidden) ok &= gr_set(g, e, "style", "dashed") == 0;
-            if (ring) {
-                x += cos(angle[l->members[m]]) * radius / l->nmembers;
-                y += sin(angle[l->members[m]]) * radius / l->nmembers;
-            }
         }
-        if (ring && ok) ok &= set_pos(g, h, x, y) == 0;
     }
     free(ifaces_of);
     free(angle);

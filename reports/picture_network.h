@@ -1,7 +1,8 @@
 /* picture_network.h — the process network of a specification as a picture: a node per
  * parallel component, boxes for nested compositions, an edge per channel that components
  * share (dashed when hidden), and the interface (events no other component shares and
- * nothing hides) as small labels at the boundary.  Pure: it takes plain data (built by
+ * nothing hides) as small labels at the boundary; events a synchronisation blocks for good
+ * are dotted labels beside the components that offer them in vain.  Pure: it takes plain data (built by
  * `baton graph network` from the checker's shape of a process) and returns a gr_graph.
  *
  * Layout: a network whose components form one ring (every component linked to exactly two
@@ -38,6 +39,8 @@ struct pnet_sync {
     const uint32_t *members;      /* component numbers, sorted; one member: its own event */
     uint32_t nmembers;
     bool hidden;                  /* hidden by `\` or a linked parallel */
+    bool blocked;                 /* never happens: offered by these members, refused for
+                                     good by a synchronisation with others that never do it */
 };
 
 struct pnet {

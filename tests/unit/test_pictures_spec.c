@@ -134,6 +134,12 @@ START_TEST(clusters_hubs_and_links)
     ck_assert_str_eq(pic_dot_edge_attr(d, "L", "R", "style"), "dashed");
     ck_assert_str_eq(pic_dot_edge_attr(d, "L", "R", "label"), "left");
     pic_dot_free(d);
+    d = dot_of("network " NET " BLOCKED");  /* left: offered by L, never by R */
+    ck_assert_str_eq(pic_dot_node_attr(d, "blocked 0", "label"), "left\\nblocked");
+    ck_assert_str_eq(pic_dot_node_attr(d, "blocked 0", "style"), "dotted");
+    ck_assert_str_eq(pic_dot_edge_attr(d, "L", "blocked 0", "style"), "dotted");
+    ck_assert_uint_eq(pic_dot_edges_between(d, "L", "R", true), 0);
+    pic_dot_free(d);
     d = dot_of("network " NET " HIDDEN");
     ck_assert_str_eq(pic_dot_edge_attr(d, "A", "B", "style"), "dashed");
     ck_assert_str_eq(pic_dot_edge_attr(d, "A", "B", "label"), "mid.0, mid.1");
@@ -271,19 +277,23 @@ START_TEST(network_from_plain_data)
     struct pnet_group groups[] = { { "TOP", "[| |]", -1 }, { NULL, "|||", 0 } };
     struct pnet_component comps[] = { { "P", NULL, 1 }, { "Q", NULL, 1 }, { "R", "R's term", 0 } };
     struct pnet_sync syncs[] = {
-        { "x.1", "x", ab, 2, false }, { "x.2", "x", ab, 2, false }, { "x.3", "x", ab, 2, false },
-        { "y", "y", ab, 2, true },   /* another channel of the same pair: one line */
-        { "all", "all", abc, 3, false },
-        { "in", "in", a, 1, false }, { "own", "own", c, 1, true },  /* internal: left out */
+        { "x.1", "x", ab, 2, false, false }, { "x.2", "x", ab, 2, false, false },
+        { "x.3", "x", ab, 2, false, false },
+        { "y", "y", ab, 2, true, false },   /* another channel of the same pair: one line */
+        { "all", "all", abc, 3, false, false },
+        { "in", "in", a, 1, false, false },
+        { "own", "own", c, 1, true, false },  /* internal: left out */
+        { "z", "z", c, 1, false, true },      /* blocked: a dotted label */
     };
-    struct pnet n = { "TOP", NULL, groups, 2, comps, 3, syncs, 7, false };
+    struct pnet n = { "TOP", NULL, groups, 2, comps, 3, syncs, 8, false };
     gr_graph *g = picture_network(&n);
     ck_assert_ptr_nonnull(g);
     char *text = gr_dot(g, NULL);
     pic_dot *d = pic_dot_parse(text);
     ck_assert_ptr_nonnull(d);
     ck_assert_uint_eq(pic_dot_clusters(d), 1);  /* the ||| box; TOP is the picture */
-    ck_assert_uint_eq(pic_dot_nodes(d), 5);     /* P, Q, R, the hub, the interface */
+    ck_assert_uint_eq(pic_dot_nodes(d), 6);     /* P, Q, R, the hub, the interface, z */
+    ck_assert_uint_eq(pic_dot_edges_between(d, "R", "blocked 0", false), 1);
     ck_assert_uint_eq(pic_dot_edges_between(d, "P", "Q", true), 1);
     ck_assert_str_eq(pic_dot_edge_attr(d, "P", "Q", "label"), "x (3 events)\\ny (hidden)");
     ck_assert_str_eq(pic_dot_edge_attr(d, "P", "Q", "style"), "");
