@@ -19,5 +19,6 @@
     X(reports_graph) \
     X(reports_ci) \
     X(trace_export) \
+    X(pictures_spec) \
     X(e2e) \
     X(corpus)
