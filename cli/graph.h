@@ -32,8 +32,14 @@ char *graph_file_in(const char *dir, const char *stem);
 
 /* The kinds: argv[0] is the kind's name.  Each returns an exit code (cli/cli.h). */
 int graph_network(int argc, char **argv);
+int graph_network_trace(int argc, char **argv); /* network --trace RUN: cli/graph_run.c */
 int graph_lts(int argc, char **argv);
 int graph_counterexample(int argc, char **argv);
 int graph_deadlock(int argc, char **argv);
+
+/* `baton run --graphs DIR`: the network of the recorded run TRACE into DIR/network.svg and,
+ * when it deadlocked, its wait-for graph into DIR/deadlock.svg, each named on stderr
+ * (cli/graph_run.c).  An exit code. */
+int graph_run_pictures(const char *trace, const char *dir);
 
 #endif
