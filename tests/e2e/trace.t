@@ -56,7 +56,7 @@ stderr /run.btr: byte 4: truncated trace header (4 of 32 bytes): the file was cu
 # A header and nothing else: a valid trace of no events, printed as such with a note.
 $ d=$(mktemp -d) && printf '\211BTRACE\n\003\000\040\000\000\000\000\000\155\136\000\000\000\000\000\000\000\000\000\000\000\000\000\000' > $d/run.btr && baton trace show $d/run.btr; s=$?; rm -rf $d; exit $s
 exit 0
-stdout (format 4, seed 24173)
+stdout (format 3, seed 24173)
 stdout # 0 events recorded: the file holds only its header; the program opened the trace and was killed or stopped before its first record reached the file
 stderr /run.btr: note: 0 events recorded, the file holds only its header
 
