@@ -36,8 +36,8 @@ static void count_text(char *buf, size_t len, uint64_t n)
 {
     if (n < 1000) snprintf(buf, len, "×%" PRIu64, n);
     else if (n < 100000) snprintf(buf, len, "×%" PRIu64 " %03" PRIu64, n / 1000, n % 1000);
-    else if (n < 10000000) snprintf(buf, len, "×%.1fk", (double)n / 1e3);
-    else if (n < 10000000000ULL) snprintf(buf, len, "×%.1fM", (double)n / 1e6);
+    else if (n < 999950) snprintf(buf, len, "×%.1fk", (double)n / 1e3);
+    else if (n < 999950000) snprintf(buf, len, "×%.1fM", (double)n / 1e6);
     else snprintf(buf, len, "×%.1fG", (double)n / 1e9);
 }
 
@@ -113,7 +113,7 @@ gr_graph *rpt_run_network(const struct rpt_run_network *n)
     rc |= gr_set(g, GR_ROOT, "labelloc", "t");
     rc |= gr_set(g, GR_ROOT, "fontname", FONT);
     rc |= gr_set(g, GR_ROOT, "nodesep", "0.4");
-    rc |= gr_set(g, GR_ROOT, "ranksep", "1.0");
+    rc |= gr_set(g, GR_ROOT, "ranksep", "1.3");
     rc |= gr_default(g, "node", "shape", "box");
     rc |= gr_default(g, "node", "style", "rounded");
     rc |= gr_default(g, "node", "fontname", FONT);
