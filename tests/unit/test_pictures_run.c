@@ -89,7 +89,7 @@ static struct outcome run(const char *cmd, int status)
 {
     struct outcome o;
     ck_assert_int_eq(run_command(cmd, &o), 0);
-    ck_assert_msg(o.status == status, "%s: exit %d, expected %d; stderr:\n%s", cmd, o.status, status, o.err);
+    ck_assert_msg(o.status == status, "%.200s: exit %d, expected %d; stderr:\n%.2000s", cmd, o.status, status, o.err);
     return o;
 }
 
@@ -222,9 +222,10 @@ START_TEST(run_graphs_writes_both_pictures)
     temp_name(dir, sizeof dir, "picdir");
     unlink(dir);
     snprintf(cmd, sizeof cmd,
-             "cc -std=c11 -D_GNU_SOURCE -Iinclude examples/philosophers/philosophers.c %s/libbaton.a "
-             "-lpthread -o %s.phil && baton run --graphs %s -- %s.phil",
-             env_or("BUILD", "build"), dir, dir, dir);
+             "cc -std=c11 -D_GNU_SOURCE -Iinclude examples/philosophers/philosophers.c "
+             "${BUILD:-build}/libbaton.a -lpthread $BATON_LDFLAGS -o %s.phil && "
+             "baton run --graphs %s -- %s.phil",
+             dir, dir, dir);
     struct outcome o = run(cmd, 1); /* the program's own status: it deadlocks */
     char want[200];
     snprintf(want, sizeof want, "baton: the run's process network: %s/network.svg", dir);
