@@ -411,15 +411,197 @@ static int wait_link(struct run *u, uint32_t p, unsigned op, uint32_t ch)
     return 0;
 }
 
+
+/* ---- many processes: one node per family ---- */
+
+/* A name's family: the name without its trailing index ("worker42", "phil.3", "fork[2]"
+ * -> "worker", "phil", "fork"); a name that is all index is its own family. */
+static size_t family_len(const char *name)
+{
+    size_t n = strlen(name);
+    while (n && strchr("0123456789._-#[]() ", name[n - 1])) n--;
+    return n ? n : strlen(name);
+}
+
+struct fam_table {
+    char **names;           /* family i's name (malloc'd) */
+    size_t n, cap;
+    uint32_t *slots;        /* open addressing: index + 1 */
+    size_t nslots;
+};
+
+/* The family index of name's family, made when new; -1 out of memory. */
+static long fam_of(struct fam_table *t, const char *name)
+{
+    size_t len = family_len(name);
+    if (2 * (t->n + 1) > t->nslots) {
+        size_t ns = t->nslots ? 2 * t->nslots : 64;
+        uint32_t *sl = calloc(ns, sizeof *sl);
+        if (!sl) return -1;
+        for (size_t i = 0; i < t->n; i++) {
+            uint64_t h = 1469598103934665603ULL;
+            for (const char *c = t->names[i]; *c; c++) h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+            size_t j = h & (ns - 1);
+            while (sl[j]) j = (j + 1) & (ns - 1);
+            sl[j] = (uint32_t)i + 1;
+        }
+        free(t->slots);
+        t->slots = sl;
+        t->nslots = ns;
+    }
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+    size_t j = h & (t->nslots - 1);
+    for (; t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+        const char *f = t->names[t->slots[j] - 1];
+        if (strlen(f) == len && memcmp(f, name, len) == 0) return (long)t->slots[j] - 1;
+    }
+    if (!grow((void **)&t->names, &t->cap, t->n + 1, sizeof *t->names)) return -1;
+    char *copy = strndup(name, len);
+    if (!copy) return -1;
+    t->names[t->n] = copy;
+    t->slots[j] = (uint32_t)++t->n;
+    return (long)t->n - 1;
+}
+
+static void fam_free(struct fam_table *t)
+{
+    for (size_t i = 0; i < t->n; i++) free(t->names[i]);
+    free(t->names);
+    free(t->slots);
+}
+
+/* The network summarised: processes of one family ("worker0" … "worker999") are one node
+ * "worker ×1000", channels of one family between two process families one edge with their
+ * counts summed.  Refused (exit 3) when even the families are too many. */
+static gr_graph *family_picture(struct run *u, size_t n, size_t max_procs, int *status)
+{
+    struct fam_table pf = {0}, cf = {0};
+    uint32_t *pfam = calloc(u->nprocs + 1, sizeof *pfam); /* process id -> family + 1 */
+    uint32_t *cfam = calloc(u->nchans + 1, sizeof *cfam); /* channel id -> family + 1 */
+    struct famcount { size_t count, blocked, ended; } *fc = NULL;
+    struct rpt_run_proc *ps = NULL;
+    struct rpt_run_link *ls = NULL;
+    char **texts = NULL;  /* 2 per family: its name, its waits */
+    char **cnames = NULL; /* per channel family: "ring…" */
+    uint32_t *cycle = NULL;
+    size_t ncycle = 0;
+    gr_graph *g = NULL;
+    *status = EXIT_LIMIT;
+    if (!pfam || !cfam) goto oom;
+    for (uint32_t id = 1; id <= u->nprocs; id++) {
+        if (!u->procs[id - 1].defined) continue;
+        long f = fam_of(&pf, trf_proc_name(u->r, id));
+        if (f < 0) goto oom;
+        pfam[id] = (uint32_t)f + 1;
+    }
+    if (pf.n > max_procs) {
+        fprintf(stderr, "baton: %s: the run has %zu processes of %zu different names, more than a "
+                        "picture can show readably (at most %zu; raise --max-procs to try)\n",
+                u->path, n, pf.n, max_procs);
+        goto done;
+    }
+    for (uint32_t id = 1; id <= u->nchans; id++) {
+        struct trf_chan c;
+        long f = trf_chan(u->r, id, &c) ? fam_of(&cf, c.name) : -1;
+        if (f < 0) goto oom;
+        cfam[id] = (uint32_t)f + 1;
+    }
+    fc = calloc(pf.n + 1, sizeof *fc);
+    ps = calloc(pf.n + 1, sizeof *ps);
+    texts = calloc(2 * pf.n + 1, sizeof *texts);
+    cnames = calloc(cf.n + 1, sizeof *cnames);
+    if (!fc || !ps || !texts || !cnames) goto oom;
+    for (uint32_t id = 1; id <= u->nprocs; id++) {
+        if (!pfam[id]) continue;
+        struct famcount *f = &fc[pfam[id] - 1];
+        f->count++;
+        f->blocked += u->procs[id - 1].state == RPT_RUN_BLOCKED;
+        f->ended += u->procs[id - 1].state == RPT_RUN_ENDED;
+    }
+    for (size_t i = 0; i < pf.n; i++) {
+        char buf[300];
+        snprintf(buf, sizeof buf, "%s ×%zu", pf.names[i], fc[i].count);
+        if (!(texts[2 * i] = strdup(buf))) goto oom;
+        enum rpt_run_state st = fc[i].blocked                ? RPT_RUN_BLOCKED
+                                : fc[i].ended == fc[i].count ? RPT_RUN_ENDED
+                                                             : RPT_RUN_LIVE;
+        ps[i] = (struct rpt_run_proc){(uint32_t)i + 1, texts[2 * i], st, NULL};
+        if (st == RPT_RUN_BLOCKED) {
+            snprintf(buf, sizeof buf, "%zu of %zu blocked", fc[i].blocked, fc[i].count);
+            if (!(texts[2 * i + 1] = strdup(buf))) goto oom;
+            ps[i].waits = texts[2 * i + 1];
+        }
+    }
+    for (size_t i = 0; i < cf.n; i++) {
+        size_t k = 0;
+        for (uint32_t id = 1; id <= u->nchans; id++) k += cfam[id] == i + 1;
+        char buf[300];
+        if (k > 1) snprintf(buf, sizeof buf, "%s… (%zu channels)", cf.names[i], k);
+        else snprintf(buf, sizeof buf, "%s", cf.names[i]);
+        if (!(cnames[i] = strdup(buf))) goto oom;
+    }
+    /* the links, summed per (channel family, sender family, receiver family): reuse the run's
+     * link table for them, after the per-process links */
+    size_t first = u->nlinks;
+    for (size_t i = 0; i < first; i++) {
+        struct link l = u->links[i];
+        uint32_t c = cfam[l.chan], s2 = l.sender ? pfam[l.sender] : 0, r2 = l.receiver ? pfam[l.receiver] : 0;
+        struct link *f = link_of(u, UINT32_MAX - c, s2, r2); /* keys no real channel has */
+        if (!f) goto oom;
+        f->count += l.count;
+        if (l.waiter) f->waiter = pfam[l.waiter];
+    }
+    ls = calloc(u->nlinks - first + 1, sizeof *ls);
+    if (!ls) goto oom;
+    size_t nl = 0;
+    for (size_t i = first; i < u->nlinks; i++) {
+        const struct link *l = &u->links[i];
+        struct trf_chan c0 = {0};
+        uint32_t c = UINT32_MAX - l->chan;
+        for (uint32_t id = 1; id <= u->nchans && !c0.name; id++)
+            if (cfam[id] == c) trf_chan(u->r, id, &c0);
+        ls[nl++] = (struct rpt_run_link){cnames[c - 1], l->sender, l->receiver, l->count, c0.capacity, l->waiter};
+    }
+    cycle = calloc(u->ncycle + 1, sizeof *cycle);
+    if (!cycle) goto oom;
+    for (size_t i = 0; i < u->ncycle; i++) { /* the cycle through families, repeats folded */
+        uint32_t f = pfam[u->cycle[i]];
+        if (!ncycle || cycle[ncycle - 1] != f) cycle[ncycle++] = f;
+    }
+    while (ncycle > 1 && cycle[ncycle - 1] == cycle[0]) ncycle--;
+    char ending_text[300];
+    snprintf(ending_text, sizeof ending_text, "%s\n%zu processes shown as %zu families of names "
+             "(more than --max-procs %zu)", ending(u), n, pf.n, max_procs);
+    struct rpt_run_network net = {u->path, ps, pf.n, ls, nl, cycle, ncycle, n, u->events, ending_text,
+                                  u->in_deadlock};
+    g = rpt_run_network(&net);
+    if (!g) goto oom;
+    *status = EXIT_HOLDS;
+    goto done;
+oom:
+    fprintf(stderr, "baton: %s: out of memory\n", u->path);
+done:
+    for (size_t i = 0; texts && i < 2 * pf.n; i++) free(texts[i]);
+    for (size_t i = 0; cnames && i < cf.n; i++) free(cnames[i]);
+    free(texts);
+    free(cnames);
+    fam_free(&pf);
+    fam_free(&cf);
+    free(pfam);
+    free(cfam);
+    free(fc);
+    free(ps);
+    free(ls);
+    free(cycle);
+    return g;
+}
+
 /* The network picture of the run. */
 static gr_graph *network_picture(struct run *u, size_t max_procs, int *status)
 {
     size_t n = 0;
     for (size_t i = 0; i < u->nprocs; i++) n += u->procs[i].defined;
-    if (n > max_procs) {
-        *status = too_many(u, n, max_procs, "the run has");
-        return NULL;
-    }
     /* the channels blocked processes wait on, as links (count 0 when never used) */
     for (uint32_t id = 1; id <= u->nprocs; id++) {
         const struct proc *p = &u->procs[id - 1];
@@ -434,6 +616,7 @@ static gr_graph *network_picture(struct run *u, size_t max_procs, int *status)
             if (wait_link(u, id, p->op, p->chan) != 0) goto oom;
         }
     }
+    if (n > max_procs) return family_picture(u, n, max_procs, status);
     struct rpt_run_proc *ps = calloc(n + 1, sizeof *ps);
     struct rpt_run_link *ls = calloc(u->nlinks + 1, sizeof *ls);
     char **texts = calloc(n + 1, sizeof *texts);
@@ -454,7 +637,7 @@ static gr_graph *network_picture(struct run *u, size_t max_procs, int *status)
         if (!trf_chan(u->r, l->chan, &c)) c = (struct trf_chan){"?", 0, 0, 0};
         ls[i] = (struct rpt_run_link){c.name, l->sender, l->receiver, l->count, c.capacity, l->waiter};
     }
-    struct rpt_run_network net = {u->path, ps, k, ls, u->nlinks, u->cycle, u->ncycle, u->events,
+    struct rpt_run_network net = {u->path, ps, k, ls, u->nlinks, u->cycle, u->ncycle, 0, u->events,
                                   ending(u), u->in_deadlock};
     g = rpt_run_network(&net);
 done:

@@ -96,10 +96,10 @@ gr_graph *rpt_run_network(const struct rpt_run_network *n)
     if (!g) return NULL;
     int rc = 0;
     char title[1200], buf[600], id[400], id2[400], cnt[40];
-    size_t blocked = 0;
+    size_t blocked = 0, ran = n->ran ? n->ran : n->nprocs;
     for (size_t i = 0; i < n->nprocs; i++) blocked += n->procs[i].state == RPT_RUN_BLOCKED;
     int len = snprintf(title, sizeof title, "%s: %zu process%s, %" PRIu64 " communication%s; %s",
-                       n->title, n->nprocs, n->nprocs == 1 ? "" : "es", n->events,
+                       n->title, ran, ran == 1 ? "" : "es", n->events,
                        n->events == 1 ? "" : "s", n->ending);
     if (blocked && len > 0 && (size_t)len < sizeof title)
         len += snprintf(title + len, sizeof title - (size_t)len,
@@ -150,8 +150,9 @@ gr_graph *rpt_run_network(const struct rpt_run_network *n)
         uint32_t other = l->waiter == l->sender ? l->receiver : l->sender;
         bool cyc = l->waiter && cycle_step(n->cycle, n->ncycle, l->waiter, other);
         if (l->waiter && (size_t)len < sizeof buf)
-            snprintf(buf + len, sizeof buf - (size_t)len, "\n%s waits%s",
-                     l->waiter == l->sender ? "sender" : "receiver", cyc ? ": cycle" : "");
+            snprintf(buf + len, sizeof buf - (size_t)len, "\n%s%s",
+                     l->sender == l->receiver ? "waits" : l->waiter == l->sender ? "sender waits" : "receiver waits",
+                     cyc ? ": cycle" : "");
         rc |= gr_set(g, e, "label", buf);
         if (cyc) {
             rc |= gr_set(g, e, "color", RED);

@@ -47,6 +47,8 @@ struct rpt_run_network {
     size_t nlinks;
     const uint32_t *cycle;     /* the wait-for cycle, process ids each waiting for the next */
     size_t ncycle;
+    size_t ran;                /* processes that ran, when procs are summaries of several
+                                  (0: nprocs) */
     uint64_t events;           /* communications in the trace */
     const char *ending;        /* how the run ended, a few words ("deadlock", "every process
                                   ended", "the trace was cut short") */

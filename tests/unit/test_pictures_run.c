@@ -224,8 +224,8 @@ START_TEST(run_graphs_writes_both_pictures)
     snprintf(cmd, sizeof cmd,
              "cc -std=c11 -D_GNU_SOURCE -Iinclude examples/philosophers/philosophers.c "
              "${BUILD:-build}/libbaton.a -lpthread $BATON_LDFLAGS -o %s.phil && "
-             "baton run --graphs %s -- %s.phil",
-             dir, dir, dir);
+             "baton run --trace %s.btr --graphs %s -- %s.phil",
+             dir, dir, dir, dir);
     struct outcome o = run(cmd, 1); /* the program's own status: it deadlocks */
     char want[200];
     snprintf(want, sizeof want, "baton: the run's process network: %s/network.svg", dir);
@@ -253,7 +253,27 @@ START_TEST(run_graphs_writes_both_pictures)
     ck_assert_int_eq(pic_svg_count(s, "//s:g[@class='node']"), 11); /* and main, ended */
     pic_svg_free(s);
     free(svg);
-    snprintf(cmd, sizeof cmd, "rm -rf %s %s.phil", dir, dir);
+    /* past --max-procs, one node per family of names: forks, philosophers, main */
+    snprintf(cmd, sizeof cmd, "baton graph network --trace %s.btr --max-procs 4", dir);
+    o = run(cmd, 0);
+    pic_dot *d = pic_dot_parse(o.out);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_uint_eq(pic_dot_nodes(d), 3);
+    ck_assert_uint_eq(pic_dot_nodes_with(d, "label", "philosopher ×5\\nBLOCKED\\n5 of 5 blocked"), 1);
+    ck_assert_uint_eq(pic_dot_edges_with(d, "label", "picks… (10 channels) ×5"), 1);
+    ck_assert_uint_eq(pic_dot_edges_with(d, "penwidth", "3"), 2); /* the cycle, through families */
+    ck_assert_has(o.out, "11 processes shown as 3 families");
+    pic_dot_free(d);
+    outcome_free(&o);
+    snprintf(cmd, sizeof cmd, "baton graph network --trace %s.btr --max-procs 2", dir);
+    o = run(cmd, 3);
+    ck_assert_has(o.err, "the run has 11 processes of 3 different names, more than a picture can show readably (at most 2");
+    outcome_free(&o);
+    snprintf(cmd, sizeof cmd, "baton graph deadlock %s.btr --max-procs 9", dir);
+    o = run(cmd, 3);
+    ck_assert_has(o.err, "the deadlock blocks 10 processes");
+    outcome_free(&o);
+    snprintf(cmd, sizeof cmd, "rm -rf %s %s.phil %s.btr", dir, dir, dir);
     o = run(cmd, 0);
     outcome_free(&o);
 }
@@ -266,7 +286,7 @@ START_TEST(network_of_plain_data)
     struct rpt_run_proc ps[] = {{1, "w", RPT_RUN_LIVE, NULL}, {2, "w", RPT_RUN_ENDED, NULL},
                                 {3, "r", RPT_RUN_BLOCKED, "waits to receive 'c'"}};
     struct rpt_run_link ls[] = {{"buf", 1, 2, 123456, 4, 0}, {"c", 0, 3, 0, 0, 3}};
-    struct rpt_run_network n = {"run.btr", ps, 3, ls, 2, NULL, 0, 123456, "the trace ends before the run did", false};
+    struct rpt_run_network n = {"run.btr", ps, 3, ls, 2, NULL, 0, 0, 123456, "the trace ends before the run did", false};
     gr_graph *g = rpt_run_network(&n);
     ck_assert_ptr_nonnull(g);
     size_t len;
