@@ -484,8 +484,8 @@ static gr_graph *family_picture(struct run *u, size_t n, size_t max_procs, int *
     struct rpt_run_link *ls = NULL;
     char **texts = NULL;  /* 2 per family: its name, its waits */
     char **cnames = NULL; /* per channel family: "ring…" */
-    uint32_t *cycle = NULL;
-    size_t ncycle = 0;
+    uint32_t *cycle = NULL, *cfirst = NULL; /* channel family -> its first channel's id */
+    size_t ncycle = 0, *ccount = NULL;      /* channel family -> how many channels */
     gr_graph *g = NULL;
     *status = EXIT_LIMIT;
     if (!pfam || !cfam) goto oom;
@@ -533,9 +533,15 @@ static gr_graph *family_picture(struct run *u, size_t n, size_t max_procs, int *
             ps[i].waits = texts[2 * i + 1];
         }
     }
+    cfirst = calloc(cf.n + 1, sizeof *cfirst);
+    ccount = calloc(cf.n + 1, sizeof *ccount);
+    if (!cfirst || !ccount) goto oom;
+    for (uint32_t id = u->nchans; id >= 1; id--) { /* one pass: how many, and the first */
+        ccount[cfam[id] - 1]++;
+        cfirst[cfam[id] - 1] = id;
+    }
     for (size_t i = 0; i < cf.n; i++) {
-        size_t k = 0;
-        for (uint32_t id = 1; id <= u->nchans; id++) k += cfam[id] == i + 1;
+        size_t k = ccount[i];
         char buf[300];
         if (k > 1) snprintf(buf, sizeof buf, "%s… (%zu channels)", cf.names[i], k);
         else snprintf(buf, sizeof buf, "%s", cf.names[i]);
@@ -559,8 +565,7 @@ static gr_graph *family_picture(struct run *u, size_t n, size_t max_procs, int *
         const struct link *l = &u->links[i];
         struct trf_chan c0 = {0};
         uint32_t c = UINT32_MAX - l->chan;
-        for (uint32_t id = 1; id <= u->nchans && !c0.name; id++)
-            if (cfam[id] == c) trf_chan(u->r, id, &c0);
+        trf_chan(u->r, cfirst[c - 1], &c0);
         ls[nl++] = (struct rpt_run_link){cnames[c - 1], l->sender, l->receiver, l->count, c0.capacity, l->waiter};
     }
     cycle = calloc(u->ncycle + 1, sizeof *cycle);
@@ -594,6 +599,8 @@ done:
     free(ps);
     free(ls);
     free(cycle);
+    free(cfirst);
+    free(ccount);
     return g;
 }
 
