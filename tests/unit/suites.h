@@ -20,5 +20,6 @@
     X(reports_ci) \
     X(trace_export) \
     X(pictures_spec) \
+    X(pictures_run) \
     X(e2e) \
     X(corpus)
