@@ -210,6 +210,12 @@ gr_graph *rpt_run_deadlock(const struct rpt_run_deadlock *d)
     rc |= gr_set(g, GR_ROOT, "label", buf);
     rc |= gr_set(g, GR_ROOT, "labelloc", "t");
     rc |= gr_set(g, GR_ROOT, "fontname", FONT);
+    /* A deadlock that is one wait-for cycle through every process reads best as the ring it
+     * is (circo); dot would draw a tall chain with one long edge back to the top. */
+    if (d->ncycle >= 3 && d->ncycle == d->nprocs) {
+        rc |= gr_set(g, GR_ROOT, "layout", "circo");
+        rc |= gr_set(g, GR_ROOT, "mindist", "1.2");
+    }
     rc |= gr_default(g, "node", "shape", "box");
     rc |= gr_default(g, "node", "style", "rounded");
     rc |= gr_default(g, "node", "fontname", FONT);
