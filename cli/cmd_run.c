@@ -14,12 +14,13 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/graph.h"
+#include "cli/report_out.h"
 #include "cli/spec.h"
 
 const char cmd_run_usage[] =
     "usage: baton run [--trace FILE] [--timeout SECONDS] [--graphs DIR]\n"
-    "                 [--spec SPEC.csp --process NAME [--hide SET] [--format text|json]]\n"
-    "                 -- PROGRAM [ARGS…]\n"
+    "                 [--spec SPEC.csp --process NAME [--hide SET]]\n"
+    "                 [--format F] [--report F:FILE]… [--notices] -- PROGRAM [ARGS…]\n"
     "\n"
     "Runs PROGRAM (linked with libbaton) with its trace written to FILE (default: a new file\n"
     "in $TMPDIR or /tmp, named on stderr), passing its output through.  With --spec, checks\n"
@@ -27,11 +28,19 @@ const char cmd_run_usage[] =
     "With --timeout, PROGRAM gets SIGTERM after SECONDS (and SIGKILL 5 s later): libbaton\n"
     "then ends the trace with a livelock mark if its processes were still busy.  SIGINT or\n"
     "SIGTERM sent to baton run go to PROGRAM; its trace is still checked.  The spec and the\n"
-    "process are checked before PROGRAM runs.  With --format json, PROGRAM's standard output\n"
-    "goes to standard error, so standard output is the report alone.  With --graphs, draws\n"
+    "process are checked before PROGRAM runs.  With --format other than text, PROGRAM's\n"
+    "standard output goes to standard error, so standard output is the report alone.\n"
+    "Without --spec, a report (--format, --report) judges the run on its own: it passes when\n"
+    "every process ended and fails at a deadlock (each blocked process, what it waits for and\n"
+    "where in the source; the HTML report draws the wait-for graph) or a livelock stop.\n"
+    "With --graphs, draws\n"
     "the run's process network into DIR/network.svg and, when it deadlocked, its wait-for\n"
     "graph into DIR/deadlock.svg (as `baton graph network --trace` and `baton graph\n"
     "deadlock`), naming them on stderr.\n"
+    "\n"
+    "\n"
+    "report options (as baton check's; formats: docs/ci.md):\n"
+    REPORT_OPTIONS_USAGE
     "\n"
     "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
     "1 when the trace does not conform, 2 for bad input (also when PROGRAM wrote no trace),\n"
@@ -74,18 +83,46 @@ static int check_spec_first(const char *spec, const char *process)
     return status;
 }
 
+/* Without a spec, a report (--format other than text, or --report) judges the run on its own
+ * (graph_run_report).  EXIT_HOLDS, or EXIT_INPUT when the trace could not be read or a report
+ * not written. */
+static int report_run(const struct report_outputs *out, const char *trace, const char *program)
+{
+    if (out->format == RPT_TEXT && !out->nfiles) return EXIT_HOLDS;
+    struct rpt_traces t = {0};
+    struct rpt_trace_check *c = rpt_trace_add(&t);
+    t.file = strdup(program);
+    char *svg = NULL;
+    int status = c && t.file ? graph_run_report(trace, program, c, &svg) : EXIT_INPUT;
+    if (c) {
+        struct rpt_context x = {.notices = out->notices, .charts = &svg};
+        if (out->format != RPT_TEXT) rpt_emit_traces(stdout, out->format, &t, &x);
+        fflush(stdout);
+        if (report_write_files_traces(out, &t, &x) < 0) status = EXIT_INPUT;
+    }
+    free(svg);
+    rpt_traces_free(&t);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
-    const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *format = NULL,
-               *timeout = NULL, *graphs = NULL;
+    const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *timeout = NULL,
+               *graphs = NULL;
+    struct report_outputs out = {0};
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *a = argv[i], **to = NULL;
+        int took = report_option("run", argc, argv, &i, &out);
+        if (took < 0) {
+            report_outputs_free(&out);
+            return EXIT_INPUT;
+        }
+        if (took) continue;
         if (strcmp(a, "--trace") == 0) to = &trace;
         else if (strcmp(a, "--spec") == 0) to = &spec;
         else if (strcmp(a, "--process") == 0) to = &process;
         else if (strcmp(a, "--hide") == 0) to = &hide;
-        else if (strcmp(a, "--format") == 0) to = &format;
         else if (strcmp(a, "--timeout") == 0) to = &timeout;
         else if (strcmp(a, "--graphs") == 0) to = &graphs;
         else if (a[0] == '-') return cli_usage_error("run", "unknown option '%s'", a);
@@ -109,7 +146,7 @@ int cmd_run(int argc, char **argv)
         int ok = check_spec_first(spec, process);
         if (ok != EXIT_HOLDS) return ok;
     }
-    bool json = format && strcmp(format, "json") == 0;
+    bool json = out.format != RPT_TEXT;
 
     char made[4096];
     if (!trace) {
@@ -183,9 +220,15 @@ int cmd_run(int argc, char **argv)
     }
     /* the pictures come first: a failing check below still leaves them to look at */
     int drawn = graphs ? graph_run_pictures(trace, graphs) : EXIT_HOLDS;
-    if (!spec) return drawn == EXIT_HOLDS ? status : drawn;
+    if (!spec) {
+        int reported = report_run(&out, trace, program[0]);
+        report_outputs_free(&out);
+        if (reported != EXIT_HOLDS) return reported;
+        return drawn == EXIT_HOLDS ? status : drawn;
+    }
 
-    char *args[16];
+    char **args = calloc(16 + 2 * out.nfiles, sizeof *args);
+    if (!args) return cli_usage_error("run", "out of memory");
     int n = 0;
     args[n++] = "check";
     args[n++] = (char *)spec;
@@ -197,13 +240,25 @@ int cmd_run(int argc, char **argv)
         args[n++] = "--hide";
         args[n++] = (char *)hide;
     }
-    if (format) {
-        args[n++] = "--format";
-        args[n++] = (char *)format;
+    args[n++] = "--format";
+    args[n++] = (char *)rpt_format_name(out.format);
+    if (out.notices) args[n++] = "--notices";
+    /* cmd_check reads --report F:FILE again: the strings are rebuilt from the parsed form */
+    char **specs = calloc(out.nfiles + 1, sizeof *specs);
+    for (size_t k = 0; specs && k < out.nfiles; k++) {
+        if (asprintf(&specs[k], "%s:%s", rpt_format_name(out.files[k].format), out.files[k].path) < 0)
+            specs[k] = NULL;
+        if (!specs[k]) continue;
+        args[n++] = "--report";
+        args[n++] = specs[k];
     }
     args[n] = NULL;
     fflush(NULL);
     int checked = cmd_check(n, args);
+    for (size_t k = 0; specs && k < out.nfiles; k++) free(specs[k]);
+    free(specs);
+    free(args);
+    report_outputs_free(&out);
     if (checked != EXIT_HOLDS) return checked;
     return drawn == EXIT_HOLDS ? status : drawn;
 }

@@ -51,4 +51,13 @@ int graph_network_trace(int argc, char **argv);
  * (cli/graph_run.c).  An exit code. */
 int graph_run_pictures(const char *trace, const char *dir);
 
+struct rpt_trace_check;
+/* `baton run --format/--report` without a spec: the recorded run TRACE of PROGRAM judged on
+ * its own into c — a pass when every process ended, a failure at a deadlock (the processes
+ * blocked forever, where, on the cycle or not) or a livelock stop, an error when the trace
+ * cannot be read or ends early — and, at a deadlock, its wait-for picture as SVG in *svg
+ * (malloc'd, or NULL).  EXIT_HOLDS, or EXIT_INPUT after saying why the trace is unreadable. */
+int graph_run_report(const char *trace, const char *program, struct rpt_trace_check *c,
+                     char **svg);
+
 #endif

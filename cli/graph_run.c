@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "cli/graph.h"
 #include "reports/picture_run.h"
+#include "reports/report.h"
 
 /* Past this many processes a picture is a hairball that takes Graphviz minutes: refused. */
 #define MAX_PROCS_DEFAULT 300
@@ -897,4 +898,68 @@ int graph_run_pictures(const char *trace, const char *dir)
     }
     run_free(&u);
     return status;
+}
+
+int graph_run_report(const char *trace, const char *program, struct rpt_trace_check *c,
+                     char **svg)
+{
+    *svg = NULL;
+    c->trace_file = strdup(trace);
+    c->program = strdup(program);
+    struct run u;
+    int status = run_open(&u, trace, "report");
+    if (status != EXIT_HOLDS) {
+        c->result = RPT_ERROR;
+        c->message = strdup("the run's trace could not be read (see above)");
+        if (u.r) run_free(&u);
+        return status;
+    }
+    c->events = u.events;
+    if (u.in_deadlock) {
+        c->result = RPT_FAIL;
+        c->kind = strdup("deadlock");
+        for (size_t i = 0; i < u.nwaiters; i++) {
+            const struct waiter *w = &u.waiters[i];
+            const struct proc *p = &u.procs[w->proc - 1];
+            struct rpt_blocked *b = rpt_blocked_add(c);
+            if (!b) break;
+            b->process = strdup(trf_proc_name(u.r, w->proc));
+            b->waits = waits_text(&u, w->proc);
+            if (w->file) {
+                b->file = strdup(trf_string(u.r, w->file));
+                b->line = w->line;
+            }
+            if (p->last_chan) {
+                struct trf_record rec = {.kind = TRC_COMM, .chan = p->last_chan,
+                                         .aux = p->last_aux, .value = p->last_value};
+                char ev[4200], text[4400];
+                trf_event(u.r, &rec, ev, sizeof ev);
+                if (p->last_peer)
+                    snprintf(text, sizeof text, "%s with %s", ev, trf_proc_name(u.r, p->last_peer));
+                else
+                    snprintf(text, sizeof text, "%s", ev);
+                b->last = strdup(text);
+            }
+            for (size_t k = 0; k < u.ncycle; k++) b->in_cycle |= u.cycle[k] == w->proc;
+        }
+        int pstatus = EXIT_HOLDS;
+        gr_graph *g = deadlock_picture(&u, MAX_PROCS_DEFAULT, &pstatus);
+        char err[300];
+        size_t len;
+        if (g && gr_render_data(g, "svg", svg, &len, err, sizeof err) < 0) *svg = NULL;
+        gr_free(g);
+    } else if (trf_livelock(u.r)) {
+        c->result = RPT_FAIL;
+        c->kind = strdup("livelock");
+    } else if (trf_complete(u.r) || trf_capped_kib(u.r)) {
+        c->result = RPT_PASS;
+        if (trf_capped_kib(u.r))
+            c->message = strdup("the trace reached its size cap (BATON_TRACE_MAX): the run is "
+                                "judged on the recorded part");
+    } else {
+        c->result = RPT_ERROR;
+        c->message = strdup("the trace ends before the run did: the program crashed or was killed");
+    }
+    run_free(&u);
+    return EXIT_HOLDS;
 }

@@ -98,12 +98,15 @@ static void run_headline(FILE *m, const struct rpt_trace_check *c)
     else
         fprintf(m, "%s: %s after %llu events", prog, c->kind ? c->kind : "failure",
                 (unsigned long long)c->events);
-    for (size_t i = 0, shown = 0; i < c->nblocked && shown < 4; i++) {
+    /* Two of them say what kind of deadlock it is; the reports list them all. */
+    size_t shown = 0;
+    for (size_t i = 0; i < c->nblocked && shown < 2; i++) {
         const struct rpt_blocked *b = &c->blocked[i];
-        if (!b->in_cycle && c->nblocked > 4) continue;
+        if (!b->in_cycle && c->nblocked > 2) continue;
         fprintf(m, "%s%s %s", shown++ ? "; " : ": ", b->process, b->waits ? b->waits : "waits");
         if (b->file) fprintf(m, " (%s:%u)", b->file, b->line);
     }
+    if (shown < c->nblocked) fprintf(m, "; and %zu more", c->nblocked - shown);
 }
 
 char *rpt_trace_headline(const struct rpt_trace_check *c)

@@ -485,7 +485,12 @@ int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_cont
         }
         fprintf(out, "<p class=\"loc\">%llu events, %.2f s</p>\n",
                 (unsigned long long)c->events, c->seconds);
-        if (c->result == RPT_FAIL) {
+        if (c->result == RPT_FAIL && !c->trace.n && !c->elided) {
+            if (x && x->charts && x->charts[i])
+                figure(out, x->charts[i], "Who waits for whom at the end of the run: the wait-for "
+                                          "cycle in red.");
+            blocked_table(out, c);
+        } else if (c->result == RPT_FAIL) {
             fputs("<h3>The run</h3>\n<table class=\"trace\"><tr><th>#</th><th>event</th></tr>\n",
                   out);
             if (c->elided)

@@ -77,3 +77,30 @@ stdout /tmp/baton-e2e-rep/ok.json
 $ baton check tests/e2e/data/check_small.csp --report junit:/nonexistent/dir/r.xml
 exit 2
 stderr cannot write '/nonexistent/dir/r.xml'
+
+# baton run: with a spec, the trace check's report in any format; without one, the run judged
+# on its own (a deadlock is a failure located where a process on the cycle blocked).
+$ cc -std=c11 -D_GNU_SOURCE -Iinclude examples/philosophers/philosophers.c ${BUILD:-build}/libbaton.a -lpthread $BATON_LDFLAGS -o /tmp/baton-e2e-rep/phil && baton run --trace /tmp/baton-e2e-rep/phil.btr --format sarif --report html:/tmp/baton-e2e-rep/run.html --report junit:/tmp/baton-e2e-rep/run.xml -- /tmp/baton-e2e-rep/phil > /tmp/baton-e2e-rep/run.sarif; echo "exit=$?"; /usr/bin/python3 tools/sarif_valid.py "$SHARED/schemas/sarif-schema-2.1.0.json" /tmp/baton-e2e-rep/run.sarif; grep -c '"ruleId": "deadlock"' /tmp/baton-e2e-rep/run.sarif; grep -o 'philosophers.c:[0-9]*' /tmp/baton-e2e-rep/run.html | sort -u
+stdout exit=1
+stdout valid SARIF 2.1.0
+stdout 1
+stdout philosophers.c:20
+stdout philosophers.c:35
+
+$ grep -c '<failure type="deadlock"' /tmp/baton-e2e-rep/run.xml; grep -c '<svg' /tmp/baton-e2e-rep/run.html
+stdout 1
+stdout 1
+
+$ baton run --trace /tmp/baton-e2e-rep/phil2.btr --format github --spec examples/philosophers/philosophers.csp --process SYSTEM --report junit:/tmp/baton-e2e-rep/spec.xml -- /tmp/baton-e2e-rep/phil; echo "exit=$?"; grep -c '<testcase name="trace /tmp/baton-e2e-rep/phil2.btr against SYSTEM"' /tmp/baton-e2e-rep/spec.xml
+stdout 1 trace: 1 passed, 0 failed
+stdout exit=1
+stdout 1
+!stdout ::error
+
+$ cc -std=c11 -D_GNU_SOURCE -Iinclude examples/pipeline/pipeline.c ${BUILD:-build}/libbaton.a -lpthread $BATON_LDFLAGS -o /tmp/baton-e2e-rep/pipe && baton run --trace /tmp/baton-e2e-rep/pipe.btr --format junit -- /tmp/baton-e2e-rep/pipe
+stdout <testcase name="run of /tmp/baton-e2e-rep/pipe"
+!stdout <failure
+
+$ baton run --report xml:x -- true
+exit 2
+stderr --report's format is one of
