@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEFAULT_STEPS = 200, DEFAULT_COMPONENTS = 40, LABEL_MAX = 48 };
+enum { DEFAULT_STEPS = 200, DEFAULT_COMPONENTS = 40, LABEL_MAX = 48, MAX_CELLS = 2400 };
 
 #define NONE SIZE_MAX
 
@@ -642,9 +642,13 @@ static void title(struct chart *c)
     const struct rpt_assertion *a = c->a;
     char *text = html_text(c, a->text ? a->text : "assert");
     const char *kind = a->kind ? a->kind : "failure";
-    size_t visible = a->trace.n;
+    size_t visible = a->trace.n, hidden = 0;
+    for (size_t i = 0; i < a->nsteps; i++) hidden += a->steps[i].hidden;
+    char *more = hidden ? fmt(c, " and %zu hidden step%s", hidden, hidden == 1 ? "" : "s")
+                        : fmt(c, "%s", "");
     char *what = fmt(c, "%s after %zu event%s%s", kind, visible, visible == 1 ? "" : "s",
-                     a->nsteps > visible ? " (and hidden steps)" : "");
+                     more ? more : "");
+    free(more);
     char *label = fmt(c, "<B>%s</B><BR/>%s<BR/> ", text ? text : "", what ? what : "");
     set_html(c, GR_ROOT, "label", label);
     free(text);
@@ -657,6 +661,10 @@ gr_graph *rpt_chart(const struct rpt_assertion *a, const struct rpt_chart_option
     if (!a || a->result != RPT_FAIL) return NULL;
     size_t max_steps = o && o->max_steps ? o->max_steps : DEFAULT_STEPS;
     size_t max_comp = o && o->max_components ? o->max_components : DEFAULT_COMPONENTS;
+    /* Graphviz's layout grows faster than the grid: past a few thousand cells it takes
+     * tens of seconds, so many lifelines get fewer rows. */
+    size_t cols = a->ncomponents < max_comp ? a->ncomponents : max_comp;
+    if (cols && max_steps > MAX_CELLS / cols) max_steps = MAX_CELLS / cols;
     if (max_steps < 20) max_steps = 20;
     struct chart c = {.a = a, .ncomp = a->ncomponents ? a->ncomponents : 1};
     c.g = gr_new("counterexample");
@@ -666,6 +674,7 @@ gr_graph *rpt_chart(const struct rpt_assertion *a, const struct rpt_chart_option
     set(&c, GR_ROOT, "nodesep", "0.3");
     set(&c, GR_ROOT, "ranksep", "0.18");
     set(&c, GR_ROOT, "labelloc", "t");
+    set(&c, GR_ROOT, "splines", "line");
     set(&c, GR_ROOT, "fontname", "Helvetica");
     if (gr_default(c.g, "node", "fontname", "Helvetica") < 0 ||
         gr_default(c.g, "node", "fontsize", "12") < 0 ||

@@ -18,5 +18,6 @@
     X(checker_refine) \
     X(reports_graph) \
     X(reports_ci) \
+    X(pictures_chart) \
     X(e2e) \
     X(corpus)
