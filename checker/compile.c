@@ -346,3 +346,482 @@ struct machine *compile_process(struct proc_sem *sem, struct events *ev, const v
     system_free(s);
     return m;
 }
+
+/* ---- the shape of a system ---- */
+
+enum { MAX_ALTS = 64 };  /* participant sets kept per event: past it, a few are dropped */
+
+struct lset {
+    uint32_t *v, n;               /* sorted leaf numbers */
+};
+
+/* An event a subtree performs, with its participant sets. */
+struct entry {
+    uint32_t ev;
+    struct lset *alts;
+    uint32_t nalts;
+};
+
+/* What a subtree performs at its boundary, sorted by event. */
+struct emap {
+    struct entry *v;
+    size_t n, cap;
+};
+
+struct shaper {
+    struct proc_sem *sem;
+    struct events *ev;
+    const struct chk_limits *lim;
+    double start;
+    uint32_t max_leaves;
+    bool (*name)(void *ctx, const value *term);
+    void *name_ctx;
+    struct compile_error *err;
+    struct shape *s;
+    size_t cap_leaves, cap_groups, cap_uses;
+    bool oom;
+};
+
+static void *grow(struct shaper *sh, void *v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap) return v;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *w = realloc(v, c * size);
+    if (!w) {
+        sh->oom = true;
+        return NULL;
+    }
+    *cap = c;
+    return w;
+}
+
+static void lset_free(struct lset *l) { free(l->v); }
+
+static void entry_free(struct entry *e)
+{
+    for (uint32_t i = 0; i < e->nalts; i++) lset_free(&e->alts[i]);
+    free(e->alts);
+}
+
+static void emap_free(struct emap *m)
+{
+    for (size_t i = 0; i < m->n; i++) entry_free(&m->v[i]);
+    free(m->v);
+    *m = (struct emap){0};
+}
+
+static bool lset_copy(struct lset *to, const struct lset *from)
+{
+    to->n = from->n;
+    to->v = malloc((from->n ? from->n : 1) * sizeof *to->v);
+    if (!to->v) return false;
+    memcpy(to->v, from->v, from->n * sizeof *to->v);
+    return true;
+}
+
+/* a ∪ b (both sorted). */
+static bool lset_union(struct lset *to, const struct lset *a, const struct lset *b)
+{
+    to->v = malloc((a->n + b->n + 1) * sizeof *to->v);
+    if (!to->v) return false;
+    uint32_t i = 0, j = 0, n = 0;
+    while (i < a->n || j < b->n) {
+        if (j == b->n || (i < a->n && a->v[i] < b->v[j])) to->v[n++] = a->v[i++];
+        else if (i == a->n || b->v[j] < a->v[i]) to->v[n++] = b->v[j++];
+        else { to->v[n++] = a->v[i++]; j++; }
+    }
+    to->n = n;
+    return true;
+}
+
+/* Appends e (taking its participant sets) to m; m must stay sorted by the caller. */
+static bool emap_push(struct shaper *sh, struct emap *m, struct entry e)
+{
+    struct entry *v = grow(sh, m->v, &m->cap, m->n, sizeof *v);
+    if (!v) {
+        entry_free(&e);
+        return false;
+    }
+    m->v = v;
+    m->v[m->n++] = e;
+    return true;
+}
+
+static const struct entry *emap_find(const struct emap *m, uint32_t ev)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v[mid].ev < ev) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < m->n && m->v[lo].ev == ev ? &m->v[lo] : NULL;
+}
+
+/* The participant sets of a or of b (either side alone), copied. */
+static bool alts_either(struct shaper *sh, struct entry *to, const struct entry *a,
+                        const struct entry *b)
+{
+    uint32_t na = a ? a->nalts : 0, nb = b ? b->nalts : 0, n = na + nb;
+    if (n > MAX_ALTS) {
+        n = MAX_ALTS;
+        sh->s->cut = true;
+    }
+    to->alts = calloc(n ? n : 1, sizeof *to->alts);
+    if (!to->alts) return false;
+    for (uint32_t i = 0; i < n; i++) {
+        const struct lset *from = i < na ? &a->alts[i] : &b->alts[i - na];
+        if (!lset_copy(&to->alts[to->nalts], from)) return false;
+        to->nalts++;
+    }
+    return true;
+}
+
+/* The participant sets of a and b together: every union of one of each. */
+static bool alts_both(struct shaper *sh, struct entry *to, const struct entry *a,
+                      const struct entry *b)
+{
+    uint32_t n = a->nalts * b->nalts;
+    if (n > MAX_ALTS) {
+        n = MAX_ALTS;
+        sh->s->cut = true;
+    }
+    to->alts = calloc(n ? n : 1, sizeof *to->alts);
+    if (!to->alts) return false;
+    for (uint32_t i = 0; i < a->nalts && to->nalts < n; i++)
+        for (uint32_t j = 0; j < b->nalts && to->nalts < n; j++) {
+            if (!lset_union(&to->alts[to->nalts], &a->alts[i], &b->alts[j])) return false;
+            to->nalts++;
+        }
+    return true;
+}
+
+/* l restricted to the events in keep (sorted ids), or without them when `drop`. */
+static bool emap_filter(struct shaper *sh, struct emap *l, const uint32_t *keep, size_t nkeep,
+                        bool drop)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (sorted_has(keep, nkeep, l->v[i].ev) != drop) l->v[n++] = l->v[i];
+        else entry_free(&l->v[i]);
+    }
+    l->n = n;
+    (void)sh;
+    return true;
+}
+
+static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool hidden,
+                     bool blocked);
+
+/* l [| sync |] r: events of sync together (when both sides perform them), the others by
+ * either side.  Takes l and r. */
+static bool emap_par(struct shaper *sh, struct emap *out, struct emap *l, struct emap *r,
+                     const uint32_t *sync, size_t nsync)
+{
+    size_t i = 0, j = 0;
+    bool ok = true;
+    while (ok && (i < l->n || j < r->n)) {
+        const struct entry *a = NULL, *b = NULL;
+        if (j == r->n || (i < l->n && l->v[i].ev < r->v[j].ev)) a = &l->v[i++];
+        else if (i == l->n || r->v[j].ev < l->v[i].ev) b = &r->v[j++];
+        else { a = &l->v[i++]; b = &r->v[j++]; }
+        uint32_t e = a ? a->ev : b->ev;
+        struct entry x = {.ev = e};
+        if (sorted_has(sync, nsync, e)) {
+            if (!a || !b) {
+                /* blocked for good: say who offers it in vain */
+                const struct entry *one = a ? a : b;
+                for (uint32_t k = 0; ok && k < one->nalts; k++)
+                    ok = use_push(sh, e, &one->alts[k], false, true);
+                continue;
+            }
+            ok = alts_both(sh, &x, a, b);
+        } else {
+            ok = alts_either(sh, &x, a, b);
+        }
+        if (!ok) entry_free(&x);
+        else ok = emap_push(sh, out, x);
+    }
+    emap_free(l);
+    emap_free(r);
+    if (!ok) sh->oom = true;
+    return ok;
+}
+
+static bool use_push(struct shaper *sh, uint32_t ev, const struct lset *l, bool hidden,
+                     bool blocked)
+{
+    struct shape *s = sh->s;
+    struct shape_use *v = grow(sh, s->uses, &sh->cap_uses, s->nuses, sizeof *v);
+    if (!v) return false;
+    s->uses = v;
+    struct lset c;
+    if (!lset_copy(&c, l)) return sh->oom = true, false;
+    s->uses[s->nuses++] = (struct shape_use){ev, c.v, c.n, hidden, blocked};
+    return true;
+}
+
+static bool uses_of(struct shaper *sh, const struct entry *e, bool hidden)
+{
+    for (uint32_t k = 0; k < e->nalts; k++)
+        if (!use_push(sh, e->ev, &e->alts[k], hidden, false)) return false;
+    return true;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    uint32_t x = ((const struct entry *)a)->ev, y = ((const struct entry *)b)->ev;
+    return x < y ? -1 : x > y;
+}
+
+/* Merges entries with the same event (after a renaming), keeping the map sorted. */
+static bool emap_normalise(struct shaper *sh, struct emap *m)
+{
+    qsort(m->v, m->n, sizeof *m->v, cmp_entry);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (n && m->v[n - 1].ev == m->v[i].ev) {
+            struct entry x = {.ev = m->v[i].ev};
+            if (!alts_either(sh, &x, &m->v[n - 1], &m->v[i])) {
+                entry_free(&x);
+                return false;
+            }
+            entry_free(&m->v[n - 1]);
+            entry_free(&m->v[i]);
+            m->v[n - 1] = x;
+        } else {
+            m->v[n++] = m->v[i];
+        }
+    }
+    m->n = n;
+    return true;
+}
+
+static bool is_parallel(int op)
+{
+    return op == PROC_PAR || op == PROC_INTERLEAVE || op == PROC_APAR || op == PROC_LINK;
+}
+
+static int shape_node(struct shaper *sh, const value *p, int group, int depth, struct emap *out);
+
+/* The leaf p: explored for its alphabet. */
+static int shape_leaf(struct shaper *sh, const value *p, int group, struct emap *out)
+{
+    struct shape *s = sh->s;
+    if (s->nleaves >= sh->max_leaves) {
+        snprintf(sh->err->message, sizeof sh->err->message,
+                 "the process has more than %u parallel components", sh->max_leaves);
+        sh->err->limit = 1;
+        sh->err->which = "components";
+        return -1;
+    }
+    const value **terms = NULL;
+    struct lts *l = leaf(sh->sem, sh->ev, p, sh->lim, sh->start, sh->err, &terms);
+    if (!l) return -1;
+    struct shape_leaf *v = grow(sh, s->leaves, &sh->cap_leaves, s->nleaves, sizeof *v);
+    if (!v) {
+        lts_free(l);
+        free(terms);
+        return -1;
+    }
+    s->leaves = v;
+    uint32_t me = s->nleaves++;
+    s->leaves[me] = (struct shape_leaf){terms[0], group, l->nstates};
+    free(terms);
+    /* Its alphabet: the visible events on its transitions. */
+    uint32_t *ev = malloc(((size_t)l->ntrans + 1) * sizeof *ev);
+    size_t n = 0;
+    if (!ev) {
+        lts_free(l);
+        return sh->oom = true, -1;
+    }
+    for (uint32_t t = 0; t < l->ntrans; t++)
+        if (l->trans[t].event >= EV_FIRST_VISIBLE) ev[n++] = l->trans[t].event;
+    lts_free(l);
+    qsort(ev, n, sizeof *ev, sorted_cmp);
+    int result = 0;
+    for (size_t i = 0; i < n && result == 0; i++) {
+        if (i && ev[i] == ev[i - 1]) continue;
+        struct entry x = {.ev = ev[i], .alts = malloc(sizeof *x.alts), .nalts = 1};
+        if (!x.alts || !(x.alts[0].v = malloc(sizeof(uint32_t)))) {
+            free(x.alts);
+            result = -1;
+            sh->oom = true;
+            break;
+        }
+        x.alts[0].v[0] = me;
+        x.alts[0].n = 1;
+        if (!emap_push(sh, out, x)) result = -1;
+    }
+    free(ev);
+    return result;
+}
+
+static int shape_node(struct shaper *sh, const value *p, int group, int depth, struct emap *out)
+{
+    struct compile_error *err = sh->err;
+    p = proc_whnf(sh->sem, p);
+    if (!p || p->kind != VAL_PROC) {
+        fail(err, 0, "%s", "a process was expected");
+        return -1;
+    }
+    if (depth > 2000) {
+        fail(err, 0, "%s", "processes nested too deeply under parallel operators");
+        return -1;
+    }
+    int op = (int)p->num;
+    if (!is_parallel(op) && op != PROC_HIDE && op != PROC_RENAME) return shape_leaf(sh, p, group, out);
+    if (is_parallel(op)) {
+        /* A new group for a named composition, or an operator unlike its group's. */
+        struct shape *s = sh->s;
+        bool named = sh->name && sh->name(sh->name_ctx, p);
+        if (group < 0 || named || s->groups[group].op != op) {
+            struct shape_group *v = grow(sh, s->groups, &sh->cap_groups, s->ngroups, sizeof *v);
+            if (!v) return -1;
+            s->groups = v;
+            s->groups[s->ngroups] = (struct shape_group){group, p, op};
+            group = (int)s->ngroups++;
+        }
+    }
+    uint32_t *a = NULL, *c = NULL;
+    size_t na = 0, nc = 0;
+    struct emap l = {0}, r = {0};
+    int result = -1;
+    switch (op) {
+    case PROC_PAR:
+    case PROC_INTERLEAVE:
+        if (op == PROC_PAR && !(a = events_ids(sh->ev, p->items[1], &na))) goto oom;
+        if (shape_node(sh, p->items[0], group, depth + 1, &l) < 0) break;
+        if (shape_node(sh, p->items[p->n - 1], group, depth + 1, &r) < 0) break;
+        if (emap_par(sh, out, &l, &r, a, na)) result = 0;
+        break;
+    case PROC_APAR: {
+        if (!(a = events_ids(sh->ev, p->items[1], &na)) || !(c = events_ids(sh->ev, p->items[2], &nc)))
+            goto oom;
+        if (shape_node(sh, p->items[0], group, depth + 1, &l) < 0) break;
+        if (shape_node(sh, p->items[3], group, depth + 1, &r) < 0) break;
+        emap_filter(sh, &l, a, na, false);
+        emap_filter(sh, &r, c, nc, false);
+        /* A ∩ B, in place in a */
+        size_t n = 0;
+        for (size_t i = 0; i < na; i++)
+            if (sorted_has(c, nc, a[i])) a[n++] = a[i];
+        if (emap_par(sh, out, &l, &r, a, n)) result = 0;
+        break;
+    }
+    case PROC_LINK: {
+        if (!pairs_of(sh->ev, p->items[1], &a, &c, &na)) goto oom;
+        if (shape_node(sh, p->items[0], group, depth + 1, &l) < 0) break;
+        if (shape_node(sh, p->items[2], group, depth + 1, &r) < 0) break;
+        bool ok = true;
+        for (size_t i = 0; i < na && ok; i++) {
+            const struct entry *x = emap_find(&l, a[i]), *y = emap_find(&r, c[i]);
+            if (!x || !y) continue;
+            struct entry both = {.ev = a[i]};
+            ok = alts_both(sh, &both, x, y) && uses_of(sh, &both, true);
+            entry_free(&both);
+        }
+        uint32_t *sa = malloc((na + 1) * sizeof *sa), *sc = malloc((na + 1) * sizeof *sc);
+        if (ok && sa && sc) {
+            memcpy(sa, a, na * sizeof *sa);
+            memcpy(sc, c, na * sizeof *sc);
+            sorted_sort(sa, na);
+            sorted_sort(sc, na);
+            emap_filter(sh, &l, sa, na, true);
+            emap_filter(sh, &r, sc, na, true);
+            if (emap_par(sh, out, &l, &r, NULL, 0)) result = 0;
+        } else {
+            sh->oom = true;
+        }
+        free(sa);
+        free(sc);
+        break;
+    }
+    case PROC_HIDE: {
+        if (!(a = events_ids(sh->ev, p->items[1], &na))) goto oom;
+        if (shape_node(sh, p->items[0], group, depth + 1, out) < 0) break;
+        bool ok = true;
+        for (size_t i = 0; i < out->n && ok; i++)
+            if (sorted_has(a, na, out->v[i].ev)) ok = uses_of(sh, &out->v[i], true);
+        if (ok) {
+            emap_filter(sh, out, a, na, true);
+            result = 0;
+        }
+        break;
+    }
+    case PROC_RENAME: {
+        if (!pairs_of(sh->ev, p->items[1], &a, &c, &na)) goto oom;
+        if (shape_node(sh, p->items[0], group, depth + 1, &l) < 0) break;
+        bool ok = true;
+        for (size_t i = 0; i < l.n && ok; i++) {
+            bool renamed = false;
+            for (size_t k = 0; k < na && ok; k++) {
+                if (a[k] != l.v[i].ev) continue;
+                renamed = true;
+                struct entry x = {.ev = c[k]};
+                ok = alts_either(sh, &x, &l.v[i], NULL);
+                if (ok) ok = emap_push(sh, out, x);
+                else entry_free(&x);
+            }
+            if (!renamed && ok) {
+                ok = emap_push(sh, out, l.v[i]);
+                l.v[i] = (struct entry){0};
+            }
+        }
+        if (ok && emap_normalise(sh, out)) result = 0;
+        break;
+    }
+    }
+    emap_free(&l);
+    emap_free(&r);
+    free(a);
+    free(c);
+    if (sh->oom) goto oom2;
+    return result;
+oom:
+    emap_free(&l);
+    emap_free(&r);
+    free(a);
+    free(c);
+oom2:
+    fail(err, 1, "%s", "out of memory while compiling a process");
+    err->which = "memory";
+    return -1;
+}
+
+void shape_free(struct shape *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->nuses; i++) free(s->uses[i].leaves);
+    free(s->uses);
+    free(s->leaves);
+    free(s->groups);
+    free(s);
+}
+
+struct shape *compile_shape(struct proc_sem *sem, struct events *ev, const value *p,
+                            const struct chk_limits *lim, uint32_t max_leaves,
+                            bool (*name)(void *ctx, const value *term), void *name_ctx,
+                            struct compile_error *err)
+{
+    memset(err, 0, sizeof *err);
+    struct shaper sh = {sem, ev, lim, chk_now(), max_leaves, name, name_ctx, err, NULL, 0, 0, 0, false};
+    sh.s = calloc(1, sizeof *sh.s);
+    if (!sh.s) {
+        fail(err, 1, "%s", "out of memory while compiling a process");
+        return NULL;
+    }
+    struct emap top = {0};
+    bool ok = shape_node(&sh, p, -1, 0, &top) == 0;
+    for (size_t i = 0; ok && i < top.n; i++) ok = uses_of(&sh, &top.v[i], false);
+    emap_free(&top);
+    if (!ok || sh.oom) {
+        if (!err->message[0] || sh.oom) {
+            fail(err, 1, "%s", "out of memory while compiling a process");
+            err->which = "memory";
+        }
+        shape_free(sh.s);
+        return NULL;
+    }
+    return sh.s;
+}

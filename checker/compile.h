@@ -62,4 +62,60 @@ void system_free(struct system *s);
 struct machine *compile_process(struct proc_sem *sem, struct events *ev, const value *p,
                                 const struct chk_limits *lim, struct compile_error *err);
 
+/* ---- the shape of a system, for pictures ----
+ *
+ * The same split into operator tree and leaves, without the system's search: each leaf is
+ * explored on its own (within lim) only to learn its alphabet, and the tree says who takes
+ * part in each event.  An event reaches the top (or is hidden) with one or more *participant
+ * sets*: the leaves that perform it together (several sets when interleaving leaves a choice:
+ * in (P ||| Q) [| {a} |] R, a is R with P, or R with Q). */
+
+/* A nested composition: a parallel operator that has a name of its own (`name` says, e.g. a
+ * definition FORKS), or whose operator differs from the composition around it (a replicated
+ * `||` under a `[| |]`).  The outermost one is group 0 when the process is a composition. */
+struct shape_group {
+    int parent;                   /* the enclosing group, -1 for none */
+    const value *term;            /* the operator's term */
+    int op;                       /* PROC_PAR, PROC_APAR, PROC_INTERLEAVE or PROC_LINK */
+};
+
+struct shape_leaf {
+    const value *term;            /* the component's process term (its initial state) */
+    int group;                    /* the innermost group it is in, -1 for none */
+    uint32_t states;              /* its reachable states */
+};
+
+/* One way an event happens: the leaves that perform it together, and whether it is hidden
+ * (by `\` or a linked parallel) on its way to the top.  An event a synchronisation blocks
+ * for good (one side never performs it) has no use. */
+struct shape_use {
+    uint32_t event;               /* the event as it is named where it is hidden or at the top
+                                     (a linked pair by its left event) */
+    uint32_t *leaves;             /* sorted leaf numbers */
+    uint32_t nleaves;
+    bool hidden;
+    bool blocked;                 /* never happens: a synchronisation stops it */
+};
+
+struct shape {
+    struct shape_leaf *leaves;
+    uint32_t nleaves;
+    struct shape_group *groups;
+    uint32_t ngroups;
+    struct shape_use *uses;
+    size_t nuses;
+    bool cut;                     /* some event had too many participant sets: a few dropped */
+};
+
+/* The shape of process p: its leaves, each explored within lim (lim->max_states per leaf,
+ * the deadline, the memory budget), and at most max_leaves of them; `name` (may be NULL)
+ * says whether a term has a name of its own.  NULL with *err filled in (err->limit set when a
+ * leaf is too big, there are more than max_leaves leaves — err->which "components" — or a
+ * limit passed).  shape_free frees it all. */
+struct shape *compile_shape(struct proc_sem *sem, struct events *ev, const value *p,
+                            const struct chk_limits *lim, uint32_t max_leaves,
+                            bool (*name)(void *ctx, const value *term), void *name_ctx,
+                            struct compile_error *err);
+void shape_free(struct shape *s);
+
 #endif

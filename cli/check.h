@@ -12,6 +12,7 @@
 #include "checker/explore.h"
 #include "model/eval.h"
 #include "model/parser.h"
+#include "cli/report_out.h"
 #include "reports/report.h"
 
 struct check_options {
@@ -22,7 +23,9 @@ struct check_options {
     size_t ntraces;
     const char *process;          /* --process */
     const char *hide;             /* --hide */
-    int json;
+    struct report_outputs out;    /* --format, --report F:FILE, --notices */
+    bool full_traces;             /* a report keeps every event of a failing run, not the
+                                     last few (every format but text on standard output) */
     struct chk_limits lim;        /* lim.memory is the default budget without --memory */
     bool default_memory;          /* no --memory was given */
     int progress;                 /* --progress 1, --no-progress -1, else 0: when stderr is a terminal */
@@ -56,6 +59,13 @@ const char *check_limit_text(const struct check_options *o, const char *which, c
  * resident at the peak"; into buf. */
 const char *check_figures(uint64_t states, uint64_t transitions, double seconds, char *buf,
                           size_t len);
+
+/* Writes a finished report as the options say: standard output in --format (text was
+ * printed as the checks went, but for its summary), then each --report file.  The status
+ * given, or EXIT_INPUT when a report could not be written. */
+int check_report(const struct check_options *o, const struct rpt_file *report, int status);
+int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
+                        int status);
 
 /* Replays every --trace against --process; prints the report; returns the exit code. */
 int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *events,

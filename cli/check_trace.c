@@ -734,7 +734,7 @@ static void check_one_run(struct replay_ctx *c, const struct norm_spec *spec, co
      * them all (the run is deterministic, so it fails at the same place). */
     size_t errors = diag_count(&c->m->diags);
     int st = one_pass(c, spec, path, out, false);
-    if (st == STEP_FAIL && c->o->json) {
+    if (st == STEP_FAIL && c->o->full_traces) {
         rpt_trace_forget(out);
         st = one_pass(c, spec, path, out, true);
     }
@@ -846,10 +846,6 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
         if (!out) break;
         check_one_run(&c, &ns, paths[i], out);
     }
-    if (o->json)
-        rpt_traces_json(stdout, &report);
-    else
-        rpt_traces_text(stdout, &report);
     size_t fail = 0, error = 0, limit = 0;
     for (size_t i = 0; i < report.n; i++) {
         fail += report.c[i].result == RPT_FAIL;
@@ -857,6 +853,7 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
         limit += report.c[i].result == RPT_LIMIT;
     }
     status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
+    status = check_report_traces(o, &report, status);
 out:
     /* Errors of the specification met while replaying (a thunk that fails to evaluate). */
     for (size_t k = diags_before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);

@@ -21,6 +21,8 @@
 #include "model/eval.h"
 #include "model/lexer.h"
 #include "model/parser.h"
+#include "reports/graph.h"
+#include "reports/picture_chart.h"
 #include "reports/report.h"
 
 const char cmd_check_usage[] =
@@ -34,7 +36,7 @@ const char cmd_check_usage[] =
     "options:\n"
     "  --assert TEXT      check this assertion (in FILE's scope) instead of FILE's own;\n"
     "                     repeatable, e.g. --assert 'SYSTEM :[deadlock free]'\n"
-    "  --format text|json how to report (default text)\n"
+    REPORT_OPTIONS_USAGE
     "  --max-states N     stop a search, or the compilation of a process, past N states\n"
     "                     (exit 3)\n"
     "  --memory SIZE      stop when baton's resident memory passes SIZE (e.g. 512M, 4G;\n"
@@ -87,7 +89,10 @@ static int parse_options(int argc, char **argv, struct check_options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--assert") == 0 || strcmp(a, "--format") == 0 ||
+        int took = report_option("check", argc, argv, &i, &o->out);
+        if (took < 0) return EXIT_INPUT;
+        if (took) continue;
+        if (strcmp(a, "--assert") == 0 ||
             strcmp(a, "--max-states") == 0 || strcmp(a, "--memory") == 0 ||
             strcmp(a, "--timeout") == 0 || strcmp(a, "--threads") == 0 ||
             strcmp(a, "--trace") == 0 || strcmp(a, "--process") == 0 || strcmp(a, "--hide") == 0 ||
@@ -104,10 +109,6 @@ static int parse_options(int argc, char **argv, struct check_options *o)
                 o->hide = next;
             } else if (strcmp(a, "--graphs") == 0) {
                 o->graphs = next;
-            } else if (strcmp(a, "--format") == 0) {
-                if (strcmp(next, "json") == 0) o->json = 1;
-                else if (strcmp(next, "text") != 0)
-                    return cli_usage_error("check", "--format is text or json, not '%s'", next);
             } else if (strcmp(a, "--max-states") == 0) {
                 char *end;
                 errno = 0;
@@ -145,6 +146,7 @@ static int parse_options(int argc, char **argv, struct check_options *o)
         }
     }
     if (!o->file) return cli_usage_error("check", "which file? (baton check FILE.csp)");
+    o->full_traces = o->out.format != RPT_TEXT || o->out.nfiles > 0;
     check_options_defaults(o);
     if (o->ntraces && !o->process)
         return cli_usage_error("check", "--trace needs --process NAME: the specification process");
@@ -572,6 +574,28 @@ static bool tau_priority(struct context *c, const struct ast_node *options, stru
     return true;
 }
 
+/* What an assertion checks, as the CI reports name their rules. */
+static const char *check_name(const struct ast_node *as)
+{
+    switch (as->kind) {
+    case AST_A_REFINE:
+        switch (model_of(as->aux, CHK_MODEL_FD)) {
+        case CHK_MODEL_T: return "traces-refinement";
+        case CHK_MODEL_F: return "failures-refinement";
+        default: return "fd-refinement";
+        }
+    case AST_A_HAS_TRACE: return "has-trace";
+    case AST_A_PROP:
+        switch (as->aux2) {
+        case PROP_DEADLOCK_FREE: return "deadlock-free";
+        case PROP_DIVERGENCE_FREE:
+        case PROP_LIVELOCK_FREE: return "divergence-free";
+        default: return "deterministic";
+        }
+    default: return NULL;
+    }
+}
+
 static void check_one(struct context *c, const struct ast_node *decl, struct rpt_assertion *a)
 {
     /* Each assertion has the whole --timeout; memory is the process's, shared by all. */
@@ -582,6 +606,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     chk_peak_reset();
     eval_set_poll(c->ev, poll_limits, c);
     a->line = (int)decl->loc.line;
+    a->col = (int)decl->loc.col;
     a->text = assertion_text(decl);
     a->result = RPT_ERROR;
     const struct ast_node *as = decl->kids[0];
@@ -591,6 +616,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         as = as->kids[0];
     }
     const struct ast_node *options = as->kids[as->nkids - 1];
+    a->check = check_name(as);
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
     if (as->aux == MODEL_R || as->aux == MODEL_RD || as->aux == MODEL_V || as->aux == MODEL_VD) {
         set_message(a, "%s", "the refusal-testing and revivals models are not supported yet");
@@ -795,6 +821,88 @@ static void print_each(const struct rpt_file *f, const struct rpt_assertion *a, 
     fflush(stdout);
 }
 
+/* A text file whole (NUL-terminated, malloc'd), for the HTML report's source lines; NULL
+ * when it cannot be read or passes 16 MiB (the report then shows no source). */
+static char *read_file_text(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n;
+    bool ok = true;
+    *len = 0;
+    do {
+        if (*len + 4096 + 1 > cap) {
+            char *g = cap <= ((size_t)16 << 20) ? realloc(buf, cap = cap ? 2 * cap : 8192) : NULL;
+            if (!g) {
+                ok = false;
+                break;
+            }
+            buf = g;
+        }
+        n = fread(buf + *len, 1, cap - *len - 1, f);
+        *len += n;
+    } while (n > 0);
+    if (ferror(f)) ok = false;
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = 0;
+    return buf;
+}
+
+/* The HTML report's extras: the spec's text, and each failing assertion's chart as SVG. */
+static void html_context(const struct check_options *o, const struct rpt_file *report,
+                         struct rpt_context *x)
+{
+    size_t len;
+    x->source = read_file_text(o->file, &len);
+    x->charts = calloc(report->n ? report->n : 1, sizeof *x->charts);
+    for (size_t i = 0; x->charts && i < report->n; i++) {
+        if (report->a[i].result != RPT_FAIL) continue;
+        gr_graph *g = rpt_chart(&report->a[i], NULL);
+        char err[256];
+        size_t n;
+        if (g && gr_render_data(g, "svg", &x->charts[i], &n, err, sizeof err) < 0)
+            x->charts[i] = NULL;
+        gr_free(g);
+    }
+}
+
+static void html_context_free(const struct rpt_file *report, struct rpt_context *x)
+{
+    for (size_t i = 0; x->charts && i < report->n; i++) free(x->charts[i]);
+    free(x->charts);
+    free((char *)x->source);
+}
+
+int check_report(const struct check_options *o, const struct rpt_file *report, int status)
+{
+    struct rpt_context x = {.notices = o->out.notices};
+    if (report_wants(&o->out, RPT_HTML)) html_context(o, report, &x);
+    if (o->out.format == RPT_TEXT) rpt_text_summary(stdout, report);
+    else rpt_emit(stdout, o->out.format, report, &x);
+    fflush(stdout);
+    if (report_write_files(&o->out, report, &x) < 0) status = EXIT_INPUT;
+    html_context_free(report, &x);
+    return status;
+}
+
+int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
+                        int status)
+{
+    struct rpt_context x = {.notices = o->out.notices};
+    size_t len;
+    if (report_wants(&o->out, RPT_HTML)) x.source = read_file_text(o->file, &len);
+    rpt_emit_traces(stdout, o->out.format, report, &x);
+    fflush(stdout);
+    if (report_write_files_traces(&o->out, report, &x) < 0) status = EXIT_INPUT;
+    free((char *)x.source);
+    return status;
+}
+
 /* --trace: every recorded run against --process. */
 static int traces(const struct check_options *o)
 {
@@ -822,17 +930,13 @@ int cmd_check(int argc, char **argv)
         status = traces(&o);
         goto out;
     }
-    status = check_assertions(&o, &report, o.json ? NULL : print_each, NULL);
+    status = check_assertions(&o, &report, o.out.format == RPT_TEXT ? print_each : NULL, NULL);
     if (status != EXIT_HOLDS) goto out;
-    if (o.json)
-        rpt_json(stdout, &report);
-    else
-        rpt_text_summary(stdout, &report);
-    fflush(stdout);
-    status = check_status(&report);
+    status = check_report(&o, &report, check_status(&report));
     /* A picture that cannot be written is bad input (a folder that cannot be made). */
     if (o.graphs && graph_charts_in(o.graphs, &report) != EXIT_HOLDS) status = EXIT_INPUT;
 out:
+    report_outputs_free(&o.out);
     rpt_file_free(&report);
     free(o.asserts);
     free(o.traces);

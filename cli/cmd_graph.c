@@ -22,10 +22,21 @@ const char cmd_graph_usage[] =
     "\n"
     "Kinds:\n"
     "  network SPEC.csp PROCESS     the process network of a specification: a node per\n"
-    "                               parallel component, an edge per shared channel\n"
+    "                               parallel component (named as the spec names it), a box\n"
+    "                               per named or nested composition, a line per pair of\n"
+    "                               components that synchronise, labelled with the events or\n"
+    "                               channels they share (dashed when hidden by \\), and the\n"
+    "                               interface (events nobody shares) at the boundary.  A ring\n"
+    "                               (the philosophers) is drawn as a circle.  At most 60\n"
+    "                               components (exit 3 beyond: draw a part)\n"
     "  network --trace RUN          the network of a recorded run: the processes that ran, the\n"
     "                               channels they used with event counts, who was blocked\n"
-    "  lts SPEC.csp PROCESS         a process's state machine [--max-states N]\n"
+    "  lts SPEC.csp PROCESS         a process's state machine: states s0, s1… (the terms in a\n"
+    "                               legend and as SVG tooltips), tau dashed, the start bold\n"
+    "                               with an arrow, deadlocked, ended and divergent states\n"
+    "                               marked\n"
+    "               [--max-states N]   refuse (exit 3) past N states (default 100, at most 1000)\n"
+    "               [--no-legend]      leave out the table of terms\n"
     "  counterexample SPEC.csp      the message sequence chart of a failing assertion\n"
     "               [--assert 'TEXT']  (default: every failing assertion of the file; with\n"
     "                                  several and -o FILE.svg, FILE-1.svg, FILE-2.svg…,\n"
@@ -34,8 +45,11 @@ const char cmd_graph_usage[] =
     "               [--max-states N]   stop a check past N states (exit 3)\n"
     "  deadlock RUN                 the wait-for graph of a deadlocked run\n"
     "\n"
+    "PROCESS is an expression in the spec's scope: SYSTEM, PHIL(0), P [| {|c|} |] Q.\n"
+    "\n"
     "Exit: 0 drawn, 2 bad input (unknown process, a run that did not deadlock given to\n"
-    "`deadlock`, a file that cannot be written), 3 a limit.\n";
+    "`deadlock`, a file that cannot be written), 3 a limit (a picture too large to read:\n"
+    "more states or components than allowed).\n";
 
 static const struct {
     const char *name;

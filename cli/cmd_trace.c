@@ -11,9 +11,11 @@
 #include "checker/tracefile.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/trace_export.h"
 
 const char cmd_trace_usage[] =
     "usage: baton trace show [--verbose] FILE\n"
+    "       baton trace export --format chrome FILE [-o OUT.json]\n"
     "\n"
     "Prints FILE, a trace recorded by a program linked with libbaton (BATON_TRACE=FILE or\n"
     "baton_trace_open), as CSPm events, one per line: `left.3`, `picks.0.1`; a buffered\n"
@@ -32,7 +34,13 @@ const char cmd_trace_usage[] =
     "\n"
     "Exit: 0 printed (a truncated file is printed up to its last complete record, with a\n"
     "warning), 2 FILE is not a trace (an empty file is none: libbaton writes the header as it\n"
-    "opens the trace), is corrupt, or bad usage.\n";
+    "opens the trace), is corrupt, or bad usage.\n"
+    "\n"
+    "trace export --format chrome writes FILE in the Chrome trace-event format, which\n"
+    "Perfetto (ui.perfetto.dev) and chrome://tracing open: a track per process, a slice for\n"
+    "each time it was blocked, a slice per communication named by its CSPm event with an\n"
+    "arrow from sender to receiver, and a marker at a deadlock.  Streamed in constant\n"
+    "memory; -o OUT is written whole or not at all (standard output without -o).\n";
 
 struct show {
     trf *r;
@@ -246,7 +254,16 @@ static int show(const char *path, bool verbose)
 
 int cmd_trace(int argc, char **argv)
 {
-    if (argc < 2) return cli_usage_error("trace", "trace needs a subcommand: show");
+    if (argc < 2) return cli_usage_error("trace", "trace needs a subcommand: show or export");
+    if (strcmp(argv[1], "export") == 0) {
+        for (int i = 2; i < argc; i++) {
+            if (cli_is_help(argv[i])) {
+                fputs(cmd_trace_usage, stdout);
+                return EXIT_HOLDS;
+            }
+        }
+        return trace_export(argc, argv);
+    }
     if (strcmp(argv[1], "show") != 0) return cli_usage_error("trace", "unknown trace subcommand '%s'", argv[1]);
     bool verbose = false;
     const char *file = NULL;

@@ -42,5 +42,8 @@ int graph_network(int argc, char **argv);
 int graph_lts(int argc, char **argv);
 int graph_counterexample(int argc, char **argv);
 int graph_deadlock(int argc, char **argv);
+/* `graph network --trace RUN …` (cli/graph_run.c): graph_network hands over its arguments
+ * whenever they hold --trace. */
+int graph_network_trace(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -97,6 +98,52 @@ int cmd_version(int argc, char **argv)
 
 int cli_program_stdout = -1;
 
+/* `-o FILE` is written atomically: into FILE.tmp.XXXXXX beside it, renamed over FILE once the
+ * command is done (finish_output), so a killed run never leaves half a report.  A FILE that
+ * exists and is not a regular file (/dev/stdout, a pipe) is written in place. */
+static char *output_path, *output_tmp;
+
+static int open_output(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+    size_t n = strlen(path);
+    output_tmp = malloc(n + 16);
+    output_path = strdup(path);
+    if (!output_tmp || !output_path) {
+        errno = ENOMEM;
+        return -1;
+    }
+    memcpy(output_tmp, path, n);
+    memcpy(output_tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(output_tmp);
+    if (fd < 0) return -1;
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    return fd;
+}
+
+/* Makes the -o file the report: 0, or -1 with errno (the temporary removed). */
+static int finish_output(bool keep)
+{
+    if (!output_tmp) return 0;
+    int rc = 0;
+    if (!keep) {
+        unlink(output_tmp);
+    } else if ((fsync(STDOUT_FILENO) != 0 && errno != EINVAL) || rename(output_tmp, output_path) != 0) {
+        int e = errno;
+        unlink(output_tmp);
+        errno = e;
+        rc = -1;
+    }
+    free(output_tmp);
+    free(output_path);
+    output_tmp = output_path = NULL;
+    return rc;
+}
+
 /* The options every subcommand shares, read before it parses its own (up to `--`, after
  * which everything is the program's): `--name=value` is `--name value`, and `-o FILE` or
  * `--output FILE` sends the report (standard output) to FILE.  The new argv is malloc'd;
@@ -118,8 +165,10 @@ static int common_options(int *argc, char ***argv)
         } else {
             out[k++] = in[i];
         }
-        /* `baton graph -o FILE` names the picture's file, whose format its extension gives. */
-        bool own_output = strcmp(out[0], "graph") == 0;
+        /* `baton graph -o FILE` names the picture's file, whose format its extension gives;
+         * `baton trace export -o FILE` its export, streamed. */
+        bool own_output = strcmp(out[0], "graph") == 0 ||
+                          (strcmp(out[0], "trace") == 0 && k > 2 && strcmp(out[1], "export") == 0);
         if (!own_output && (strcmp(out[k - (eq ? 2 : 1)], "-o") == 0 ||
                             strcmp(out[k - (eq ? 2 : 1)], "--output") == 0)) {
             const char *opt = out[k - (eq ? 2 : 1)];
@@ -137,7 +186,7 @@ static int common_options(int *argc, char ***argv)
     *argc = k;
     *argv = out;
     if (output) {
-        int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        int fd = open_output(output);
         if (fd < 0) return cli_usage_error(out[0], "cannot write the report to '%s': %s", output, strerror(errno));
         fflush(stdout);
         cli_program_stdout = dup(STDOUT_FILENO);
@@ -172,8 +221,10 @@ int main(int argc, char **argv)
     if (status != EXIT_HOLDS) return status;
     status = c->run(n, args);
     /* A report that did not reach its file (a full disk) is no answer: exit 2, said so. */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
+    bool written = fflush(stdout) == 0 && !ferror(stdout);
+    if (!written || finish_output(true) != 0) {
         fprintf(stderr, "baton: cannot write the report: %s\n", strerror(errno));
+        finish_output(false);
         status = EXIT_INPUT;
     }
     free(args);

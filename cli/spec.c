@@ -1,6 +1,7 @@
 /* Loading a specification for a subcommand, the same way everywhere: parse (done by the
  * caller, which may add text), name and type checks, then the evaluator. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "cli/spec.h"
@@ -39,4 +40,20 @@ void cli_spec_close(struct cli_spec *s)
     s->m = NULL;
     s->vs = NULL;
     s->ev = NULL;
+}
+
+int cli_spec_process(struct cli_spec *s, const char *text, const value **out)
+{
+    struct cspm_module *m = s->m;
+    *out = NULL;
+    struct ast_node *e = cspm_parse_expression(m, text, strlen(text));
+    const value *v = e && !diag_count(&m->diags) ? eval_expr(s->ev, e) : NULL;
+    if (v && v->kind != VAL_PROC) diag_error(&m->diags, e->loc, "'%s' is not a process", text);
+    else if (v) *out = v;
+    if (diag_count(&m->diags)) {
+        diag_print(&m->diags, stderr);
+        *out = NULL;
+        return EXIT_INPUT;
+    }
+    return *out ? EXIT_HOLDS : EXIT_INPUT;
 }

@@ -18,4 +18,9 @@ struct cli_spec {
 int cli_spec_open(struct cspm_module *m, struct cli_spec *s);
 void cli_spec_close(struct cli_spec *s);
 
+/* The process that `text` (an expression in the spec's scope, "PHIL(0)") stands for, into
+ * *out.  EXIT_HOLDS, or EXIT_INPUT after printing the located diagnostics (an unknown name,
+ * a syntax error, a value that is not a process). */
+int cli_spec_process(struct cli_spec *s, const char *text, const value **out);
+
 #endif

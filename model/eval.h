@@ -67,6 +67,14 @@ const char *eval_interrupted(const struct evaluator *ev);
  * after a diagnostic.  When out is not NULL, prints every state and transition. */
 long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out);
 
+/* The same, calling visit once per state explored, in number order (0 is p): the state's
+ * term, its transitions (sorted, as proc_transitions gives them) and the number of each
+ * transition's target.  Everything passed is valid only during the call. */
+typedef void eval_state_visitor(void *ctx, size_t id, const value *term,
+                                const struct proc_trans *tr, const size_t *targets, size_t n);
+long eval_explore_visit(struct evaluator *ev, const value *p, long max_states,
+                        eval_state_visitor *visit, void *ctx);
+
 /* The name a process value was first made under — a definition "SYSTEM" or a call with its
  * arguments "PHIL(0)" — and where that definition is; NULL when it has none (STOP and SKIP
  * are never named: many definitions share them). */

@@ -1,6 +1,6 @@
 /* eval_explore.c — breadth-first exploration of a process's reachable terms through the
  * evaluator's semantics, for `baton eval --tests` and `baton lts` (the checker has its own
- * search).  States are numbered in the order found. */
+ * search) and `baton graph lts`.  States are numbered in the order found. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,28 @@ static void print_term(FILE *out, const value *p)
     free(big);
 }
 
+/* eval_explore's printer, as a visitor. */
+static void print_state(void *ctx, size_t id, const value *term, const struct proc_trans *tr,
+                        const size_t *targets, size_t n)
+{
+    FILE *out = ctx;
+    fprintf(out, "state %zu: ", id);
+    print_term(out, term);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("  ", out);
+        val_print(out, tr[i].event);
+        fprintf(out, " -> %zu\n", targets[i]);
+    }
+}
+
 long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *out)
+{
+    return eval_explore_visit(ev, p, max_states, out ? print_state : NULL, out);
+}
+
+long eval_explore_visit(struct evaluator *ev, const value *p, long max_states,
+                        eval_state_visitor *visit, void *ctx)
 {
     struct proc_sem *sem = &ev->sem;
     size_t errors = diag_count(&ev->m->diags);
@@ -54,7 +75,7 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     seen_add(&seen, root, &fresh);
     queue[qn++] = root;
     struct proc_trans *tr = NULL;
-    size_t ntr = 0, cap = 0;
+    size_t ntr = 0, cap = 0, *targets = NULL, tcap = 0;
     long result = 0;
     while (head < qn) {
         const value *s = queue[head++];
@@ -65,18 +86,14 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
             result = -1;
             break;
         }
-        if (out) {
-            fprintf(out, "state %zu: ", head - 1);
-            print_term(out, s);
-            fputc('\n', out);
+        if (ntr > tcap) {
+            tcap = ntr;
+            free(targets);
+            if (!(targets = malloc(tcap * sizeof *targets))) oom();
         }
         for (size_t i = 0; i < ntr; i++) {
             size_t k = seen_add(&seen, tr[i].target, &fresh);
-            if (out) {
-                fputs("  ", out);
-                val_print(out, tr[i].event);
-                fprintf(out, " -> %zu\n", k);
-            }
+            targets[i] = k;
             if (fresh) {
                 if (qn == qcap) {
                     qcap *= 2;
@@ -87,6 +104,7 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
                 queue[qn++] = tr[i].target;
             }
         }
+        if (visit) visit(ctx, head - 1, s, tr, targets, ntr);
         if ((long)seen.count > max_states) {
             result = max_states + 1;
             break;
@@ -94,6 +112,7 @@ long eval_explore(struct evaluator *ev, const value *p, long max_states, FILE *o
     }
     if (result == 0) result = (long)seen.count;
     free(tr);
+    free(targets);
     free(queue);
     termmap_free(&seen);
     return result;

@@ -209,10 +209,9 @@ int rpt_junit_traces(FILE *out, const struct rpt_traces *t)
     W(attr(w, "file", file));
     for (size_t i = 0; i < t->n; i++) {
         const struct rpt_trace_check *c = &t->c[i];
-        char name[1024];
-        snprintf(name, sizeof name, "trace %s against %s", c->trace_file ? c->trace_file : "",
-                 c->process ? c->process : "");
+        char *name = rpt_trace_name(c);
         char *safe = xml_safe(name);
+        free(name);
         if (!safe) goto fail;
         int r = xmlTextWriterStartElement(w, BAD_CAST "testcase");
         if (r >= 0) r = attr(w, "name", safe);

@@ -1,4 +1,6 @@
-/* outfile.c — atomic report files: temporary file, write everything, fsync, rename. */
+/* outfile.c — atomic report files: a temporary file beside the target, written whole,
+ * fsync'd, then renamed over the target.  A killed run leaves at most the temporary
+ * (NAME.tmp.XXXXXX), never half a NAME. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,71 +11,107 @@
 
 #include "reports/outfile.h"
 
-/* Writes everything to fd; 0 or an errno. */
-static int write_all(int fd, const void *data, size_t len)
+struct rpt_out {
+    FILE *f;
+    char *path, *tmp;             /* tmp NULL: written in place (not a regular file) */
+};
+
+static void say(char *err, size_t errlen, const char *path, int e)
 {
-    const char *p = data;
-    while (len > 0) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) return w < 0 ? errno : ENOSPC;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
+    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(e));
 }
 
-/* A target that exists and is not a regular file (/dev/stdout, a pipe) is written in place:
- * there is nothing to rename over. */
-static int write_special(const char *path, const void *data, size_t len, char *err,
-                         size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-    int saved = fd < 0 ? errno : write_all(fd, data, len);
-    if (fd >= 0 && close(fd) != 0 && !saved) saved = errno;
-    if (!saved) return 0;
-    snprintf(err, errlen, "cannot write '%s': %s", path, strerror(saved));
-    return -1;
-}
-
-int rpt_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
+rpt_out *rpt_out_open(const char *path, char *err, size_t errlen)
 {
     struct stat st;
+    rpt_out *o = calloc(1, sizeof *o);
+    if (!o || !(o->path = strdup(path))) goto oom;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISDIR(st.st_mode)) {
             snprintf(err, errlen, "cannot write '%s': it is a directory", path);
-            return -1;
+            goto fail;
         }
-        return write_special(path, data, len, err, errlen);
+        /* /dev/stdout, a pipe: there is nothing to rename over, so it is written in place. */
+        if (!(o->f = fopen(path, "w"))) {
+            say(err, errlen, path, errno);
+            goto fail;
+        }
+        return o;
     }
     size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) {
-        snprintf(err, errlen, "cannot write '%s': out of memory", path);
-        return -1;
-    }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(tmp);
+    if (!(o->tmp = malloc(n + 16))) goto oom;
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        return -1;
+        say(err, errlen, path, errno);
+        free(o->tmp);
+        o->tmp = NULL;
+        goto fail;
     }
     /* mkstemp makes the file 0600; a report is for reading by others, as any new file. */
     mode_t mask = umask(0);
     umask(mask);
     (void)fchmod(fd, 0666 & ~mask);
-    int saved = write_all(fd, data, len);
-    if (!saved && fsync(fd) != 0 && errno != EINVAL && errno != EROFS) saved = errno;
-    if (close(fd) != 0 && !saved) saved = errno;
-    if (!saved && rename(tmp, path) != 0) saved = errno;
-    if (saved) {
-        unlink(tmp);
-        snprintf(err, errlen, "cannot write '%s': %s", path, strerror(saved));
-        free(tmp);
-        return -1;
+    if (!(o->f = fdopen(fd, "w"))) {
+        say(err, errlen, path, errno);
+        close(fd);
+        goto fail;
     }
-    free(tmp);
-    return 0;
+    return o;
+oom:
+    snprintf(err, errlen, "cannot write '%s': out of memory", path);
+fail:
+    if (o && o->tmp) unlink(o->tmp);
+    if (o) {
+        free(o->tmp);
+        free(o->path);
+    }
+    free(o);
+    return NULL;
+}
+
+FILE *rpt_out_stream(rpt_out *o)
+{
+    return o->f;
+}
+
+static void out_free(rpt_out *o)
+{
+    free(o->tmp);
+    free(o->path);
+    free(o);
+}
+
+int rpt_out_commit(rpt_out *o, char *err, size_t errlen)
+{
+    int saved = 0;
+    if (fflush(o->f) != 0 || ferror(o->f)) saved = errno ? errno : EIO;
+    if (!saved && o->tmp && fsync(fileno(o->f)) != 0 && errno != EINVAL && errno != EROFS)
+        saved = errno;
+    if (fclose(o->f) != 0 && !saved) saved = errno;
+    if (!saved && o->tmp && rename(o->tmp, o->path) != 0) saved = errno;
+    if (saved) {
+        if (o->tmp) unlink(o->tmp);
+        say(err, errlen, o->path, saved);
+    }
+    out_free(o);
+    return saved ? -1 : 0;
+}
+
+void rpt_out_abort(rpt_out *o)
+{
+    if (!o) return;
+    fclose(o->f);
+    if (o->tmp) unlink(o->tmp);
+    out_free(o);
+}
+
+int rpt_write_file(const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+    rpt_out *o = rpt_out_open(path, err, errlen);
+    if (!o) return -1;
+    /* A short write sets the stream's error, which rpt_out_commit reports. */
+    if (len) fwrite(data, 1, len, o->f);
+    return rpt_out_commit(o, err, errlen);
 }

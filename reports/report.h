@@ -45,6 +45,10 @@ struct rpt_step {
 struct rpt_assertion {
     char *text;                   /* the assertion as written */
     int line;                     /* 0 for an assertion given on the command line */
+    int col;
+    const char *check;            /* what is checked (static): deadlock-free, divergence-free,
+                                     deterministic, traces-refinement, failures-refinement,
+                                     fd-refinement, has-trace; NULL when not known */
     enum rpt_result result;
     char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
     struct rpt_strings trace;     /* events before the violation */
@@ -94,9 +98,21 @@ int rpt_json(FILE *out, const struct rpt_file *f);
 
 /* ---- recorded runs checked against a specification (baton check --trace) ---- */
 
+/* A process blocked forever at the end of a deadlocked run. */
+struct rpt_blocked {
+    char *process;                /* its name in the program ("philosopher0") */
+    char *waits;                  /* what it waits for ("waits to send picks.0.1") */
+    char *file;                   /* where in the source it blocked, or NULL */
+    unsigned line;
+    char *last;                   /* its last communication, or NULL */
+    bool in_cycle;                /* on the wait-for cycle */
+};
+
 struct rpt_trace_check {
     char *trace_file;
-    char *process;
+    char *process;                /* the specification process; NULL for a run of `program`
+                                     judged on its own (baton run without --spec) */
+    char *program;                /* the program that made the trace, when known */
     enum rpt_result result;
     char *kind;                   /* trace, deadlock, livelock */
     uint64_t index;               /* 1-based position of the offending event in the trace */
@@ -108,6 +124,8 @@ struct rpt_trace_check {
     char *message;                /* errors, limits, notes such as a truncated file */
     uint64_t events;              /* events read */
     double seconds;
+    struct rpt_blocked *blocked;  /* at a deadlock, when the trace says who and where */
+    size_t nblocked;
 };
 
 struct rpt_traces {
@@ -117,6 +135,8 @@ struct rpt_traces {
 };
 
 struct rpt_trace_check *rpt_trace_add(struct rpt_traces *t);
+/* A new zeroed blocked process at the end of c's, or NULL. */
+struct rpt_blocked *rpt_blocked_add(struct rpt_trace_check *c);
 /* Empties a check's verdict and counterexample (not its file and process names). */
 void rpt_trace_forget(struct rpt_trace_check *c);
 void rpt_traces_free(struct rpt_traces *t);
@@ -130,5 +150,24 @@ int rpt_traces_json(FILE *out, const struct rpt_traces *t);
  * limits.  0, or -1 when out of memory or the write failed. */
 int rpt_junit(FILE *out, const struct rpt_file *f);
 int rpt_junit_traces(FILE *out, const struct rpt_traces *t);
+
+/* SARIF 2.1.0 (sarif.c): a rule per kind of check, a result per failing check (and per error
+ * or limit) at the assertion's file:line:col, the counterexample as a codeFlow.  0 or -1. */
+int rpt_sarif(FILE *out, const struct rpt_file *f);
+int rpt_sarif_traces(FILE *out, const struct rpt_traces *t);
+
+/* GitHub Actions workflow commands (github.c): ::error per failing check, ::warning per
+ * limit, ::notice per pass when `notices`, then the summary line.  0 or -1. */
+int rpt_github(FILE *out, const struct rpt_file *f, bool notices);
+int rpt_github_traces(FILE *out, const struct rpt_traces *t, bool notices);
+
+/* A check's verdict in one line (headline.c), malloc'd; NULL when out of memory. */
+char *rpt_headline(const struct rpt_assertion *a);
+char *rpt_trace_headline(const struct rpt_trace_check *c);
+/* "trace RUN against PROCESS", or "run of PROGRAM"; malloc'd or NULL. */
+char *rpt_trace_name(const struct rpt_trace_check *c);
+/* Where to point at a run's failure: the first blocked process on the wait-for cycle with a
+ * source location, else the first with one; NULL when none has. */
+const struct rpt_blocked *rpt_blocked_site(const struct rpt_trace_check *c);
 
 #endif

@@ -20,6 +20,15 @@ struct rpt_trace_check *rpt_trace_add(struct rpt_traces *t)
     return c;
 }
 
+struct rpt_blocked *rpt_blocked_add(struct rpt_trace_check *c)
+{
+    struct rpt_blocked *v = realloc(c->blocked, (c->nblocked + 1) * sizeof *v);
+    if (!v) return NULL;
+    c->blocked = v;
+    memset(&v[c->nblocked], 0, sizeof *v);
+    return &v[c->nblocked++];
+}
+
 static void strings_free(struct rpt_strings *l)
 {
     for (size_t i = 0; i < l->n; i++) free(l->v[i]);
@@ -34,6 +43,15 @@ void rpt_trace_forget(struct rpt_trace_check *c)
     free(c->message);
     strings_free(&c->trace);
     strings_free(&c->allowed);
+    for (size_t i = 0; i < c->nblocked; i++) {
+        free(c->blocked[i].process);
+        free(c->blocked[i].waits);
+        free(c->blocked[i].file);
+        free(c->blocked[i].last);
+    }
+    free(c->blocked);
+    c->blocked = NULL;
+    c->nblocked = 0;
     c->kind = c->event = c->detail = c->message = NULL;
     memset(&c->trace, 0, sizeof c->trace);
     memset(&c->allowed, 0, sizeof c->allowed);
@@ -46,6 +64,7 @@ void rpt_traces_free(struct rpt_traces *t)
         struct rpt_trace_check *c = &t->c[i];
         free(c->trace_file);
         free(c->process);
+        free(c->program);
         rpt_trace_forget(c);
     }
     free(t->c);
@@ -70,9 +89,10 @@ void rpt_traces_text(FILE *out, const struct rpt_traces *t)
         const struct rpt_trace_check *c = &t->c[i];
         pass += c->result == RPT_PASS;
         fail += c->result == RPT_FAIL;
-        fprintf(out, "%s: %-5s trace %s against %s  (%llu events, %.2f s)\n", t->file,
-                word(c->result), c->trace_file, c->process, (unsigned long long)c->events,
-                c->seconds);
+        char *name = rpt_trace_name(c);
+        fprintf(out, "%s: %-5s %s  (%llu events, %.2f s)\n", t->file, word(c->result),
+                name ? name : "?", (unsigned long long)c->events, c->seconds);
+        free(name);
         if (c->message) fprintf(out, "    %s\n", c->message);
         if (c->result != RPT_FAIL) continue;
         size_t keep = 8, from = c->trace.n > keep ? c->trace.n - keep : 0;
@@ -103,6 +123,13 @@ void rpt_traces_text(FILE *out, const struct rpt_traces *t)
             fputc('\n', out);
         }
         if (c->detail) fprintf(out, "    %s\n", c->detail);
+        for (size_t b = 0; b < c->nblocked; b++) {
+            const struct rpt_blocked *k = &c->blocked[b];
+            fprintf(out, "    %s %s", k->process, k->waits ? k->waits : "waits");
+            if (k->file) fprintf(out, " at %s:%u", k->file, k->line);
+            if (k->last) fprintf(out, "; last: %s", k->last);
+            fputs(k->in_cycle ? " (on the wait-for cycle)\n" : "\n", out);
+        }
     }
     fprintf(out, "%zu trace%s: %zu passed, %zu failed\n", t->n, t->n == 1 ? "" : "s", pass, fail);
 }
@@ -127,7 +154,8 @@ int rpt_traces_json(FILE *out, const struct rpt_traces *t)
         const struct rpt_trace_check *c = &t->c[i];
         json_t *o = json_object();
         json_object_set_new(o, "trace_file", json_string(c->trace_file));
-        json_object_set_new(o, "process", json_string(c->process));
+        json_object_set_new(o, "process", c->process ? json_string(c->process) : json_null());
+        if (c->program) json_object_set_new(o, "program", json_string(c->program));
         json_object_set_new(o, "result", json_string(c->result == RPT_PASS   ? "pass"
                                                      : c->result == RPT_FAIL ? "fail"
                                                      : c->result == RPT_LIMIT ? "limit"
@@ -140,6 +168,19 @@ int rpt_traces_json(FILE *out, const struct rpt_traces *t)
             json_object_set_new(x, "trace", strings(&c->trace));
             json_object_set_new(x, "allowed", strings(&c->allowed));
             if (c->detail) json_object_set_new(x, "detail", json_string(c->detail));
+            json_t *bl = c->nblocked ? json_array() : NULL;
+            for (size_t b = 0; bl && b < c->nblocked; b++) {
+                const struct rpt_blocked *k = &c->blocked[b];
+                json_t *e = json_pack("{s:s, s:s?, s:b}", "process", k->process, "waits",
+                                      k->waits, "in_cycle", k->in_cycle);
+                if (e && k->file) {
+                    json_object_set_new(e, "file", json_string(k->file));
+                    json_object_set_new(e, "line", json_integer(k->line));
+                }
+                if (e && k->last) json_object_set_new(e, "last", json_string(k->last));
+                json_array_append_new(bl, e);
+            }
+            if (bl) json_object_set_new(x, "blocked", bl);
             json_object_set_new(o, "counterexample", x);
         }
         json_object_set_new(o, "events", json_integer((json_int_t)c->events));

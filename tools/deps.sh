@@ -5,7 +5,9 @@
 # As root it runs apt-get; otherwise it prints the exact command and fails.
 set -eu
 
-build_pkgs="gcc make pkg-config libc6-dev libxml2-dev libgraphviz-dev libjansson-dev check"
+# python3-jsonschema validates the SARIF reports in the tests; chromium renders the HTML
+# report for its screenshot test.
+build_pkgs="gcc make pkg-config libc6-dev libxml2-dev libgraphviz-dev libjansson-dev check python3-jsonschema chromium"
 bench_pkgs="golang-go spin python3 python3-trio"
 
 case "${1:-build}" in

@@ -76,7 +76,7 @@ stderr baton: which file?
 
 $ baton check --format xml tests/e2e/data/check_small.csp
 exit 2
-stderr --format is text or json
+stderr --format is one of text|json|junit|sarif|github|html
 
 $ baton check --max-states -5 tests/e2e/data/check_small.csp
 exit 2

@@ -63,3 +63,21 @@ stderr /run.btr: note: 0 events recorded, the file holds only its header
 $ printf '\211BTRACE\n\001\000' > /tmp/baton-e2e-short.btr && baton trace show /tmp/baton-e2e-short.btr
 exit 2
 stderr /tmp/baton-e2e-short.btr: byte 10: truncated trace header (10 of 32 bytes)
+
+# trace export: the Chrome trace-event format only; bad input is exit 2 with no file left.
+$ baton trace export
+exit 2
+stderr baton: trace export needs a trace file
+
+$ baton trace export --format svg x.btr
+exit 2
+stderr trace export's format is chrome, not 'svg'
+
+$ baton trace export --format chrome /nonexistent/run.btr -o /tmp/baton-e2e-export.json
+exit 2
+stderr baton: /nonexistent/run.btr: cannot open
+
+$ baton trace export --format chrome Makefile -o /tmp/baton-e2e-export.json || { s=$?; test -e /tmp/baton-e2e-export.json && echo LEFT; exit $s; }
+exit 2
+stderr not a baton trace file
+!stdout LEFT

@@ -18,6 +18,8 @@
     X(checker_refine) \
     X(reports_graph) \
     X(reports_ci) \
+    X(trace_export) \
+    X(pictures_spec) \
     X(pictures_chart) \
     X(e2e) \
     X(corpus)
