@@ -47,6 +47,8 @@ struct trf {
     struct trc_header hdr;
     uint64_t clock, seq;
     uint32_t expect_offers, expect_waits;
+    uint32_t site_proc;    /* a SITE for this process may come next (its WAIT group ended) */
+    uint32_t wait_proc;    /* the process of the last WAIT, 0 outside a deadlock's groups */
     const char **strs;     /* strs[id - 1] */
     uint32_t nstr;
     size_t capstr;
@@ -416,6 +418,20 @@ int trf_next(trf *r, struct trf_record *rec)
     if (kind != TRC_COMM8 && kind != TRC_COMM4) r->clock += rd16(b + 2); /* they have no dt */
     bool definition = kind == TRC_STR || kind == TRC_CHAN || kind == TRC_PROC || kind == TRC_TIME;
     if (!definition) {
+        uint32_t site_proc = r->site_proc;
+        r->site_proc = 0;
+        if (kind == TRC_SITE) {
+            rec->proc = rd32(b + 4);
+            rec->file = rd32(b + 8);
+            rec->line = rd32(b + 12);
+            if (r->hdr.version < 4) return fail(r, at, "SITE record in a version %u trace", r->hdr.version);
+            if (!site_proc || rec->proc != site_proc)
+                return fail(r, at, "SITE record not right after its process's WAIT group");
+            if (!valid_str(r, rec->file)) return fail(r, at, "SITE names undefined string %u", rec->file);
+            rec->time_ns = r->clock;
+            rec->seq = r->seq;
+            return 1;
+        }
         if (r->expect_offers && kind != TRC_OFFER)
             return fail(r, at, "%s record where %u more OFFER records were due", kinds[kind].name,
                         r->expect_offers);
@@ -518,6 +534,7 @@ int trf_next(trf *r, struct trf_record *rec)
         rec->chan = rd32(b + 4);
         rec->value = (int64_t)rd64(b + 8);
         if (!valid_chan(r, rec->chan)) return fail(r, at, "OFFER on undefined channel %u", rec->chan);
+        if (!r->expect_offers) r->site_proc = r->wait_proc; /* a WAIT group ends (or an alt's) */
         if ((rec->aux & 0xf) != TRC_OP_SEND && (rec->aux & 0xf) != TRC_OP_RECV)
             return fail(r, at, "OFFER has unknown operation %u", rec->aux & 0xf);
         if (rec->aux & ~0x3fu) return fail(r, at, "OFFER has unknown flags 0x%x", rec->aux);
@@ -542,9 +559,12 @@ int trf_next(trf *r, struct trf_record *rec)
         rec->proc = rd32(b + 4);
         rec->count = r->expect_offers = rd32(b + 8);
         if (!valid_proc(r, rec->proc)) return fail(r, at, "WAIT names undefined process %u", rec->proc);
+        r->wait_proc = rec->proc;
+        if (!rec->count) r->site_proc = rec->proc;
         if (rec->aux < TRC_OP_SEND || rec->aux > TRC_OP_PAR) return fail(r, at, "WAIT has unknown operation %u", rec->aux);
         break;
     case TRC_CYCLE: {
+        r->wait_proc = 0;
         rec->count = rd32(b + 4);
         if (rec->count > TRC_CYCLE_MAX) return fail(r, at, "wait-for cycle of %u processes is too long", rec->count);
         if (!grow((void **)&r->ids, &r->capids, (size_t)rec->count + 1, sizeof *r->ids))

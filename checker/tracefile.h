@@ -27,12 +27,13 @@ struct trf_record {
     uint64_t time_ns;   /* since the trace was opened */
     unsigned aux;       /* the raw aux byte: vkind, flags, op, reason or status */
     uint32_t id;        /* STR, CHAN, PROC: the id defined */
-    uint32_t proc;      /* PROC (= id), END, BLOCK, UNBLOCK, WAIT, OVERFLOW, CLOSE (closer) */
+    uint32_t proc;      /* PROC (= id), END, BLOCK, UNBLOCK, WAIT, SITE, OVERFLOW, CLOSE (closer) */
     uint32_t chan;      /* COMM, OFFER, CLOSE, BLOCK of a send or receive */
     uint32_t sender, receiver; /* COMM */
     int64_t value;      /* COMM, OFFER: the raw value field */
     uint32_t count;     /* BLOCK of an alt, WAIT: offers following; DEADLOCK: WAITs; CYCLE: ids */
     uint32_t parent;    /* PROC */
+    uint32_t file, line; /* SITE: the file's string id (trf_string) and the line */
     const uint32_t *ids; /* CYCLE: count process ids, valid until the next trf_next */
 };
 

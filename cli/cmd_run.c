@@ -13,11 +13,13 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/graph.h"
 #include "cli/spec.h"
 
 const char cmd_run_usage[] =
-    "usage: baton run [--trace FILE] [--timeout SECONDS] [--spec SPEC.csp --process NAME\n"
-    "                 [--hide SET] [--format text|json]] -- PROGRAM [ARGS…]\n"
+    "usage: baton run [--trace FILE] [--timeout SECONDS] [--graphs DIR]\n"
+    "                 [--spec SPEC.csp --process NAME [--hide SET] [--format text|json]]\n"
+    "                 -- PROGRAM [ARGS…]\n"
     "\n"
     "Runs PROGRAM (linked with libbaton) with its trace written to FILE (default: a new file\n"
     "in $TMPDIR or /tmp, named on stderr), passing its output through.  With --spec, checks\n"
@@ -26,7 +28,10 @@ const char cmd_run_usage[] =
     "then ends the trace with a livelock mark if its processes were still busy.  SIGINT or\n"
     "SIGTERM sent to baton run go to PROGRAM; its trace is still checked.  The spec and the\n"
     "process are checked before PROGRAM runs.  With --format json, PROGRAM's standard output\n"
-    "goes to standard error, so standard output is the report alone.\n"
+    "goes to standard error, so standard output is the report alone.  With --graphs, draws\n"
+    "the run's process network into DIR/network.svg and, when it deadlocked, its wait-for\n"
+    "graph into DIR/deadlock.svg (as `baton graph network --trace` and `baton graph\n"
+    "deadlock`), naming them on stderr.\n"
     "\n"
     "exit: without --spec, PROGRAM's exit status (128 + N when killed by signal N); with it,\n"
     "1 when the trace does not conform, 2 for bad input (also when PROGRAM wrote no trace),\n"
@@ -72,7 +77,7 @@ static int check_spec_first(const char *spec, const char *process)
 int cmd_run(int argc, char **argv)
 {
     const char *trace = NULL, *spec = NULL, *process = NULL, *hide = NULL, *format = NULL,
-               *timeout = NULL;
+               *timeout = NULL, *graphs = NULL;
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *a = argv[i], **to = NULL;
@@ -82,6 +87,7 @@ int cmd_run(int argc, char **argv)
         else if (strcmp(a, "--hide") == 0) to = &hide;
         else if (strcmp(a, "--format") == 0) to = &format;
         else if (strcmp(a, "--timeout") == 0) to = &timeout;
+        else if (strcmp(a, "--graphs") == 0) to = &graphs;
         else if (a[0] == '-') return cli_usage_error("run", "unknown option '%s'", a);
         else return cli_usage_error("run", "put '--' before the program: baton run -- %s", a);
         if (i + 1 >= argc) return cli_usage_error("run", "%s needs a value", a);
@@ -175,7 +181,9 @@ int cmd_run(int argc, char **argv)
                         "linked with libbaton, or died before its first run\n", program[0], trace);
         return spec ? EXIT_INPUT : status;
     }
-    if (!spec) return status;
+    /* the pictures come first: a failing check below still leaves them to look at */
+    int drawn = graphs ? graph_run_pictures(trace, graphs) : EXIT_HOLDS;
+    if (!spec) return drawn == EXIT_HOLDS ? status : drawn;
 
     char *args[16];
     int n = 0;
@@ -196,5 +204,6 @@ int cmd_run(int argc, char **argv)
     args[n] = NULL;
     fflush(NULL);
     int checked = cmd_check(n, args);
-    return checked == EXIT_HOLDS ? status : checked;
+    if (checked != EXIT_HOLDS) return checked;
+    return drawn == EXIT_HOLDS ? status : drawn;
 }

@@ -101,7 +101,8 @@ static void record(struct show *s, const struct trf_record *rec)
 {
     char a[300], b[300], ev[4200];
     struct trf_chan c;
-    if (rec->kind != TRC_OFFER && rec->kind != TRC_STR && rec->kind != TRC_CHAN && rec->kind != TRC_TIME)
+    if (rec->kind != TRC_OFFER && rec->kind != TRC_STR && rec->kind != TRC_CHAN && rec->kind != TRC_TIME &&
+        rec->kind != TRC_SITE)
         pending_flush(s);
     switch (rec->kind) {
     case TRC_COMM:
@@ -179,6 +180,11 @@ static void record(struct show *s, const struct trf_record *rec)
         if (rec->aux == TRC_OP_ALT && !rec->count) appendf(s, " with no enabled case (STOP)");
         else if (rec->count) appendf(s, ":");
         s->offers_due = rec->count;
+        break;
+    case TRC_SITE: /* ends its WAIT's line, held until now */
+        if (s->len) appendf(s, ", at %s:%u", trf_string(s->r, rec->file), rec->line);
+        else fprintf(s->out, "#   %s blocked at %s:%u\n", pname(s, rec->proc, a, sizeof a),
+                     trf_string(s->r, rec->file), rec->line);
         break;
     case TRC_CYCLE:
         fprintf(s->out, "#   wait-for cycle:");

@@ -46,4 +46,9 @@ int graph_deadlock(int argc, char **argv);
  * whenever they hold --trace. */
 int graph_network_trace(int argc, char **argv);
 
+/* `baton run --graphs DIR`: the network of the recorded run TRACE into DIR/network.svg and,
+ * when it deadlocked, its wait-for graph into DIR/deadlock.svg, each named on stderr
+ * (cli/graph_run.c).  An exit code. */
+int graph_run_pictures(const char *trace, const char *dir);
+
 #endif

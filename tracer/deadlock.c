@@ -5,7 +5,7 @@
  * no other process has touched yet, for its own last rendezvous partner; a par waits for its
  * children.  These are guesses from the run's history; the report says "wait-for cycle"
  * only for a cycle along them.
- * The report goes to stderr and, as DEADLOCK/WAIT/OFFER/CYCLE records, into the trace. */
+ * The report goes to stderr and, as DEADLOCK/WAIT/OFFER/SITE/CYCLE records, into the trace. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -225,6 +225,7 @@ static void trace_state(const struct graph *g, const size_t *cycle, size_t clen)
                  : chans && p->clauses[0].op == BATON_SEND ? TRC_OP_SEND : TRC_OP_RECV;
         trc_rec_wait(p, op, chans ? p->nclauses : 0);
         for (uint32_t i = 0; chans && i < p->nclauses; i++) trc_rec_offer(&p->clauses[i]);
+        trc_rec_site(p);
     }
     if (clen) {
         struct trc_proc **ps = malloc(clen * sizeof *ps);

@@ -69,6 +69,7 @@ _Static_assert(sizeof(struct trc_comm8_rec) == 8, "COMM8");
 _Static_assert(sizeof(struct trc_comm4_rec) == 4, "COMM4");
 _Static_assert(sizeof(struct trc_livelock_rec) == 8, "LIVELOCK");
 _Static_assert(sizeof(struct trc_capped_rec) == 8, "CAPPED");
+_Static_assert(sizeof(struct trc_site_rec) == 16, "SITE");
 
 struct trc_writer trc_w;
 
@@ -467,6 +468,7 @@ void trc_rec_deadlock(uint32_t blocked)
                 chan_id(p->clauses[i].chan);
                 if (p->clauses[i].op == BATON_SEND) value_of(p->clauses[i].chan, p->clauses[i].msg, &f, 0);
             }
+        if (p->at_file) intern(p->at_file, strlen(p->at_file));
     }
     trc_w.countdown = 1; /* stamp the next record */
     struct trc_deadlock_rec r = {{TRC_DEADLOCK, 0, 0}, blocked};
@@ -477,6 +479,14 @@ void trc_rec_deadlock(uint32_t blocked)
 void trc_rec_wait(struct trc_proc *p, int op, uint32_t offers)
 {
     struct trc_wait_rec r = {{TRC_WAIT, (uint8_t)op, 0}, trc_pid(p), offers};
+    put(&r, sizeof r);
+}
+
+void trc_rec_site(struct trc_proc *p)
+{
+    if (!p->at_file) return;
+    struct trc_site_rec r = {{TRC_SITE, 0, 0}, trc_pid(p), intern(p->at_file, strlen(p->at_file)),
+                             p->at_line > 0 ? (uint32_t)p->at_line : 0};
     put(&r, sizeof r);
 }
 

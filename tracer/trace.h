@@ -163,6 +163,9 @@ void trc_rec_unblock(struct trc_proc *p, int reason);
 void trc_rec_close(baton_chan *c, struct trc_proc *by);
 void trc_rec_deadlock(uint32_t blocked);
 void trc_rec_wait(struct trc_proc *p, int op, uint32_t offers);
+/* After p's WAIT group: a SITE record, where p made the call it is blocked in (nothing when
+ * no call-site macro noted one). */
+void trc_rec_site(struct trc_proc *p);
 void trc_rec_cycle(struct trc_proc *const *procs, uint32_t n);
 void trc_rec_run_end(int status);
 

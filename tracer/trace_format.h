@@ -13,7 +13,7 @@
 
 #define TRC_MAGIC "\x89" "BTRACE\n" /* 8 bytes; the 0x89 catches 7-bit and text-mode damage */
 #define TRC_MAGIC_LEN 8
-#define TRC_VERSION 3 /* 2: COMM8 and LIVELOCK; 3: COMM4 (docs/trace-format.md) */
+#define TRC_VERSION 4 /* 2: COMM8 and LIVELOCK; 3: COMM4; 4: SITE (docs/trace-format.md) */
 #define TRC_VERSION_MIN 2 /* the oldest version a reader of TRC_VERSION still reads */
 
 struct trc_header {
@@ -49,13 +49,14 @@ struct trc_header {
     X(COMM8, 18, 8, "COMM in shortest form: the channel's last processes, 32-bit value, no dt")    \
     X(LIVELOCK, 19, 8, "the run was stopped by a signal while its processes were busy")           \
     X(COMM4, 20, 4, "COMM8 whose value is a small step from the channel's last: 8-bit channel id") \
-    X(CAPPED, 21, 8, "the file reached BATON_TRACE_MAX: recording stopped here")
+    X(CAPPED, 21, 8, "the file reached BATON_TRACE_MAX: recording stopped here")                \
+    X(SITE, 22, 16, "where a deadlocked process blocked: its call's file and line (after a WAIT)")
 
 enum trc_kind {
 #define X(name, code, size, desc) TRC_##name = code,
     TRC_RECORDS(X)
 #undef X
-    TRC_KIND_MAX = 22 /* one past the largest code */
+    TRC_KIND_MAX = 23 /* one past the largest code */
 };
 
 /* The 4 bytes every record starts with.  dt: nanoseconds since the previous record's time
@@ -231,6 +232,16 @@ struct trc_livelock_rec { /* 8 bytes; h.aux = the signal number */
 struct trc_capped_rec {   /* 8 bytes */
     struct trc_head h;
     uint32_t cap_kib;     /* the cap, in KiB */
+};
+
+/* SITE (version 4): where the process of the WAIT group just before it made the call it is
+ * blocked in forever (baton.h's call-site macros), so a deadlock can be shown in the source.
+ * Optional: a process blocked by a call made without the macros has none. */
+struct trc_site_rec {     /* 16 bytes */
+    struct trc_head h;
+    uint32_t proc;        /* the WAIT's process */
+    uint32_t file;        /* string id: __FILE__ as the program was compiled */
+    uint32_t line;        /* __LINE__ */
 };
 
 struct trc_run_end_rec {  /* 8 bytes; h.aux = TRC_END_* */

@@ -20,6 +20,7 @@
     X(reports_ci) \
     X(trace_export) \
     X(pictures_spec) \
+    X(pictures_run) \
     X(pictures_chart) \
     X(e2e) \
     X(corpus)

@@ -59,7 +59,7 @@ static void traced_main(void *arg)
     baton_recv_int(buf, &v);
     baton_recv_int(buf, &v);
     baton_close(buf);
-    baton_recv_int(never, &v); /* nobody sends: the run deadlocks here */
+    baton_recv_int(never, &v); /* nobody sends: the run deadlocks here (line 62: the SITE) */
 }
 
 static const char *expected_events[] = {"left.3", "picks.0.1", "pair.2.5", "pt.7.-1", "buf_in.10",
@@ -158,10 +158,10 @@ START_TEST(show_prints_the_text_trace)
     ck_assert_int_eq(o.status, 0);
     char expect[1024];
     snprintf(expect, sizeof expect,
-             "# baton trace %s (format 3, seed 24301)\n"
+             "# baton trace %s (format 4, seed 24301)\n"
              "left.3\npicks.0.1\npair.2.5\npt.7.-1\nbuf_in.10\nbuf_in.11\nbuf_out.10\nbuf_out.11\n"
              "# deadlock: 1 process blocked forever\n"
-             "#   'main' (#1) waits to receive: never\n"
+             "#   'main' (#1) waits to receive: never, at tests/unit/test_tracer_trace.c:62\n"
              "@deadlock\n", trace_path);
     ck_assert_str_eq(o.out, expect);
     outcome_free(&o);
