@@ -768,7 +768,10 @@ int check_assertions(const struct check_options *o, struct rpt_file *report, che
 {
     struct cli_spec spec;
     int status = cli_spec_open(load(o), &spec);
-    if (status != EXIT_HOLDS) return status;
+    if (status != EXIT_HOLDS) {
+        cli_spec_close(&spec);
+        return status;
+    }
     struct cspm_module *m = spec.m;
     struct context c = {m, spec.ev, eval_sem(spec.ev), NULL, o, o->lim, 0, 0, 0};
     c.events = events_new(c.sem);
@@ -905,7 +908,10 @@ static int traces(const struct check_options *o)
 {
     struct cli_spec spec;
     int status = cli_spec_open(load(o), &spec);
-    if (status != EXIT_HOLDS) return status;
+    if (status != EXIT_HOLDS) {
+        cli_spec_close(&spec);
+        return status;
+    }
     struct events *events = events_new(eval_sem(spec.ev));
     start_run(o);
     status = events ? check_traces(spec.m, spec.ev, events, o) : EXIT_INPUT;

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DEFAULT_STEPS = 200, DEFAULT_COMPONENTS = 40, LABEL_MAX = 48 };
+enum { DEFAULT_STEPS = 200, DEFAULT_COMPONENTS = 40, LABEL_MAX = 48, MAX_CELLS = 2400 };
 
 #define NONE SIZE_MAX
 
@@ -25,6 +25,10 @@ struct row {
 struct chart {
     gr_graph *g;
     const struct rpt_assertion *a;
+    const struct rpt_step *steps; /* a's, or made from its trace when it has none */
+    size_t nsteps;
+    struct rpt_step *made;        /* those made, owned */
+    size_t process;               /* 0: who performed those made */
     size_t ncomp;                 /* components, or 1 for a counterexample without them */
     size_t *col;                  /* per component: its column (from 0), NONE when left out */
     size_t *comp;                 /* per column: its component */
@@ -102,6 +106,28 @@ static const char *comp_name(const struct chart *c, size_t k)
     return c->a->ncomponents ? c->a->components[k].name : "the process";
 }
 
+/* The steps to draw: the assertion's, or when it has none (`has trace`, which knows no
+ * components) its trace, each event performed by the one lifeline, "the process". */
+static void steps_of(struct chart *c)
+{
+    const struct rpt_assertion *a = c->a;
+    c->steps = a->steps;
+    c->nsteps = a->nsteps;
+    if (a->nsteps || !a->trace.n) return;
+    c->made = calloc(a->trace.n, sizeof *c->made);
+    if (!c->made) {
+        c->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < a->trace.n; i++) {
+        c->made[i].event = a->trace.v[i];
+        c->made[i].who = a->ncomponents ? NULL : &c->process;
+        c->made[i].nwho = a->ncomponents ? 0 : 1;
+    }
+    c->steps = c->made;
+    c->nsteps = a->trace.n;
+}
+
 /* ---- which lifelines, in which order ---- */
 
 static bool takes_part(const struct rpt_step *s, size_t k)
@@ -159,7 +185,7 @@ static bool in_cycle(const struct chart *c, size_t k)
 static void choose_rows(struct chart *c, size_t max)
 {
     const struct rpt_assertion *a = c->a;
-    size_t n = a->nsteps, head = n, tail = 0;
+    size_t n = c->nsteps, head = n, tail = 0;
     if (n > max) {
         head = max / 4;
         tail = max - head;
@@ -199,7 +225,7 @@ static void choose_columns(struct chart *c, size_t max)
     for (size_t k = 0; k < n; k++) first[k] = recent[k] = NONE;
     for (size_t r = 0; r < c->nrows; r++) {
         if (c->rows[r].step == NONE) continue;
-        const struct rpt_step *s = &c->a->steps[c->rows[r].step];
+        const struct rpt_step *s = &c->steps[c->rows[r].step];
         for (size_t i = 0; i < s->nwho; i++) {
             if (s->who[i] >= n) continue;
             if (first[s->who[i]] == NONE) first[s->who[i]] = r;
@@ -356,8 +382,8 @@ static void step_row(struct chart *c, size_t r, const struct row *row)
         chain_row(c, r, NONE, NONE, NULL, false);
         return;
     }
-    const struct rpt_step *s = &a->steps[row->step];
-    bool offending = a->offending_step && row->step + 1 == a->nsteps;
+    const struct rpt_step *s = &c->steps[row->step];
+    bool offending = a->offending_step && row->step + 1 == c->nsteps;
     char *ev = shorten(c, s->event ? s->event : "?");
     char *l = offending ? fmt(c, "then %s:\nthe specification\ndoes not allow it", ev)
               : s->hidden ? fmt(c, "%zu  %s (%s)", row->step + 1, ev,
@@ -492,12 +518,17 @@ static void end_row(struct chart *c, size_t r)
         free(ev);
     } else if (strcmp(kind, "trace") == 0 && a->event && !a->offending_step) {
         char *ev = html_text(c, a->event);
-        l = fmt(c, "<B>then %s</B>,<BR/>which the specification<BR/>does not allow", ev ? ev : "");
+        l = fmt(c, "<B>then %s</B>,<BR/>which the %s", ev ? ev : "",
+                a->event_missing ? "process<BR/>cannot perform" : "specification<BR/>does not allow");
         free(ev);
     } else if (strcmp(kind, "divergence") == 0 && a->has_loop) {
         l = fmt(c, "<B>diverges:</B><BR/>the hidden steps<BR/>repeat for ever");
     } else if (strcmp(kind, "divergence") == 0) {
         l = fmt(c, "<B>then diverges</B><BR/>(τ for ever)");
+    } else if (!a->kind && a->message) {   /* `not A` where A holds: nothing happened */
+        char *m = html_text(c, a->message);
+        l = fmt(c, "%s", m ? m : "");
+        free(m);
     } else {
         l = fmt(c, " ");
     }
@@ -590,7 +621,7 @@ static void loop_back(struct chart *c)
     set(c, e, "constraint", "false");
     set(c, e, "color", "red");
     set(c, e, "penwidth", "2.5");
-    size_t len = a->nsteps - a->loop;
+    size_t len = c->nsteps - a->loop;
     char *l = fmt(c, " again, for ever:\n %zu hidden step%s\n (divergence)", len,
                   len == 1 ? "" : "s");
     set(c, e, "label", l);
@@ -642,9 +673,13 @@ static void title(struct chart *c)
     const struct rpt_assertion *a = c->a;
     char *text = html_text(c, a->text ? a->text : "assert");
     const char *kind = a->kind ? a->kind : "failure";
-    size_t visible = a->trace.n;
+    size_t visible = a->trace.n, hidden = 0;
+    for (size_t i = 0; i < c->nsteps; i++) hidden += c->steps[i].hidden;
+    char *more = hidden ? fmt(c, " and %zu hidden step%s", hidden, hidden == 1 ? "" : "s")
+                        : fmt(c, "%s", "");
     char *what = fmt(c, "%s after %zu event%s%s", kind, visible, visible == 1 ? "" : "s",
-                     a->nsteps > visible ? " (and hidden steps)" : "");
+                     more ? more : "");
+    free(more);
     char *label = fmt(c, "<B>%s</B><BR/>%s<BR/> ", text ? text : "", what ? what : "");
     set_html(c, GR_ROOT, "label", label);
     free(text);
@@ -657,6 +692,10 @@ gr_graph *rpt_chart(const struct rpt_assertion *a, const struct rpt_chart_option
     if (!a || a->result != RPT_FAIL) return NULL;
     size_t max_steps = o && o->max_steps ? o->max_steps : DEFAULT_STEPS;
     size_t max_comp = o && o->max_components ? o->max_components : DEFAULT_COMPONENTS;
+    /* Graphviz's layout grows faster than the grid: past a few thousand cells it takes
+     * tens of seconds, so many lifelines get fewer rows. */
+    size_t cols = a->ncomponents < max_comp ? a->ncomponents : max_comp;
+    if (cols && max_steps > MAX_CELLS / cols) max_steps = MAX_CELLS / cols;
     if (max_steps < 20) max_steps = 20;
     struct chart c = {.a = a, .ncomp = a->ncomponents ? a->ncomponents : 1};
     c.g = gr_new("counterexample");
@@ -666,12 +705,14 @@ gr_graph *rpt_chart(const struct rpt_assertion *a, const struct rpt_chart_option
     set(&c, GR_ROOT, "nodesep", "0.3");
     set(&c, GR_ROOT, "ranksep", "0.18");
     set(&c, GR_ROOT, "labelloc", "t");
+    set(&c, GR_ROOT, "splines", "line");
     set(&c, GR_ROOT, "fontname", "Helvetica");
     if (gr_default(c.g, "node", "fontname", "Helvetica") < 0 ||
         gr_default(c.g, "node", "fontsize", "12") < 0 ||
         gr_default(c.g, "edge", "fontname", "Helvetica") < 0 ||
         gr_default(c.g, "edge", "fontsize", "11") < 0)
         c.oom = true;
+    steps_of(&c);
     find_cycle(&c);
     choose_rows(&c, max_steps);
     c.ranks = malloc((c.nrows + 3) * sizeof *c.ranks);
@@ -690,6 +731,7 @@ gr_graph *rpt_chart(const struct rpt_assertion *a, const struct rpt_chart_option
     free(c.comp);
     free(c.rows);
     free(c.ranks);
+    free(c.made);
     free(c.cycle);
     if (c.oom) {
         gr_free(c.g);

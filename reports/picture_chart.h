@@ -13,6 +13,9 @@
 #include "reports/graph.h"
 #include "reports/report.h"
 
+/* A chart has at most max_steps rows and max_components lifelines, and at most about 2400
+ * cells (rows × lifelines: Graphviz lays that out in about 2 s; 8000 take 40 s), so many
+ * lifelines get fewer rows. */
 struct rpt_chart_options {
     size_t max_steps;             /* past this many steps the middle ones are elided (0: 200) */
     size_t max_components;        /* past this many lifelines the least involved are left out

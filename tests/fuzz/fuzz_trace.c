@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                               .process = "COPY", .hide = "{mid}", .lim = {.max_states = 10000}};
     check_traces(m, ev, events, &o);
     o.hide = NULL;
-    o.json = 1;
+    o.out.format = RPT_JSON;
     check_traces(m, ev, events, &o);
     close(fd);
     return 0;

@@ -21,5 +21,6 @@
     X(trace_export) \
     X(pictures_spec) \
     X(pictures_run) \
+    X(pictures_chart) \
     X(e2e) \
     X(corpus)
