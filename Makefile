@@ -167,7 +167,7 @@ FUZZ_SRC  := tests/fuzz/fuzz_parse.c model/arena.c model/diag.c model/lexer.c mo
              model/pattern.c model/dot.c model/builtins.c model/eval_explore.c model/termmap.c
 FUZZER    := $(BUILD)/fuzz/fuzz_parse
 # The trace readers: binary and text, replayed against a small spec (the whole checker).
-FUZZ_TRACE_SRC := tests/fuzz/fuzz_trace.c cli/check_trace.c $(CORE_SRC)
+FUZZ_TRACE_SRC := tests/fuzz/fuzz_trace.c cli/check_trace.c cli/report_out.c $(CORE_SRC)
 FUZZER_TRACE   := $(BUILD)/fuzz/fuzz_trace
 
 $(FUZZER): $(FUZZ_SRC) $(wildcard model/*.h)

@@ -865,3 +865,16 @@ out:
     cache_free(&c);
     return status;
 }
+
+int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
+                        int status)
+{
+    struct rpt_context x = {.notices = o->out.notices};
+    size_t len;
+    if (report_wants(&o->out, RPT_HTML)) x.source = report_read_source(o->file, &len);
+    rpt_emit_traces(stdout, o->out.format, report, &x);
+    fflush(stdout);
+    if (report_write_files_traces(&o->out, report, &x) < 0) status = EXIT_INPUT;
+    free((char *)x.source);
+    return status;
+}

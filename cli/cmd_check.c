@@ -821,44 +821,12 @@ static void print_each(const struct rpt_file *f, const struct rpt_assertion *a, 
     fflush(stdout);
 }
 
-/* A text file whole (NUL-terminated, malloc'd), for the HTML report's source lines; NULL
- * when it cannot be read or passes 16 MiB (the report then shows no source). */
-static char *read_file_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    char *buf = NULL;
-    size_t cap = 0, n;
-    bool ok = true;
-    *len = 0;
-    do {
-        if (*len + 4096 + 1 > cap) {
-            char *g = cap <= ((size_t)16 << 20) ? realloc(buf, cap = cap ? 2 * cap : 8192) : NULL;
-            if (!g) {
-                ok = false;
-                break;
-            }
-            buf = g;
-        }
-        n = fread(buf + *len, 1, cap - *len - 1, f);
-        *len += n;
-    } while (n > 0);
-    if (ferror(f)) ok = false;
-    fclose(f);
-    if (!ok) {
-        free(buf);
-        return NULL;
-    }
-    buf[*len] = 0;
-    return buf;
-}
-
 /* The HTML report's extras: the spec's text, and each failing assertion's chart as SVG. */
 static void html_context(const struct check_options *o, const struct rpt_file *report,
                          struct rpt_context *x)
 {
     size_t len;
-    x->source = read_file_text(o->file, &len);
+    x->source = report_read_source(o->file, &len);
     x->charts = calloc(report->n ? report->n : 1, sizeof *x->charts);
     for (size_t i = 0; x->charts && i < report->n; i++) {
         if (report->a[i].result != RPT_FAIL) continue;
@@ -887,19 +855,6 @@ int check_report(const struct check_options *o, const struct rpt_file *report, i
     fflush(stdout);
     if (report_write_files(&o->out, report, &x) < 0) status = EXIT_INPUT;
     html_context_free(report, &x);
-    return status;
-}
-
-int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
-                        int status)
-{
-    struct rpt_context x = {.notices = o->out.notices};
-    size_t len;
-    if (report_wants(&o->out, RPT_HTML)) x.source = read_file_text(o->file, &len);
-    rpt_emit_traces(stdout, o->out.format, report, &x);
-    fflush(stdout);
-    if (report_write_files_traces(&o->out, report, &x) < 0) status = EXIT_INPUT;
-    free((char *)x.source);
     return status;
 }
 

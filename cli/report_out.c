@@ -1,6 +1,7 @@
 /* report_out.c — `--format`, `--report FORMAT:FILE` and `--notices`, shared by the commands
  * that report results.  A file report is written in memory first, then to its file
  * atomically (reports/outfile.h). */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,38 @@ int report_write_files_traces(const struct report_outputs *o, const struct rpt_t
     for (size_t k = 0; k < o->nfiles; k++)
         if (write_one(&o->files[k], t, &c, emit_traces) < 0) rc = -1;
     return rc;
+}
+
+/* A text file whole (NUL-terminated, malloc'd), for the HTML report's source lines; NULL
+ * when it cannot be read or passes 16 MiB (the report then shows no source). */
+char *report_read_source(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = NULL;
+    size_t cap = 0, n;
+    bool ok = true;
+    *len = 0;
+    do {
+        if (*len + 4096 + 1 > cap) {
+            char *g = cap <= ((size_t)16 << 20) ? realloc(buf, cap = cap ? 2 * cap : 8192) : NULL;
+            if (!g) {
+                ok = false;
+                break;
+            }
+            buf = g;
+        }
+        n = fread(buf + *len, 1, cap - *len - 1, f);
+        *len += n;
+    } while (n > 0);
+    if (ferror(f)) ok = false;
+    fclose(f);
+    if (!ok) {
+        free(buf);
+        return NULL;
+    }
+    buf[*len] = 0;
+    return buf;
 }
 
 void report_outputs_free(struct report_outputs *o)

@@ -46,6 +46,10 @@ int report_write_files_traces(const struct report_outputs *o, const struct rpt_t
 /* True when some output (standard output or a file) is in format f. */
 bool report_wants(const struct report_outputs *o, enum rpt_format f);
 
+/* A text file whole (NUL-terminated, malloc'd, its length in *len), for the HTML report's
+ * source lines; NULL when it cannot be read or passes 16 MiB (the report then shows none). */
+char *report_read_source(const char *path, size_t *len);
+
 void report_outputs_free(struct report_outputs *o);
 
 #endif

@@ -2,12 +2,15 @@
 # make demo: baton's main job end to end.  Two programs on libbaton with their
 # specifications — the pipeline Reader -> Parser -> Transformer -> Writer (conforms) and the
 # symmetric dining philosophers (deadlock) — are built, run under `baton run` with tracing
-# on, their specs' assertions checked, and their traces checked against the specs.
+# on, their specs' assertions checked, and their traces checked against the specs; the
+# pictures (networks, state machine, counterexample chart, wait-for graph) and the reports a
+# CI job would keep (HTML, JUnit, SARIF, a Chrome timeline) are written under build/demo.
 set -u
 baton=${1:-build/baton}
 build=${2:-build}
 out=$build/demo
-mkdir -p "$out"
+pics=$out/pictures reps=$out/reports
+mkdir -p "$out" "$pics/pipeline" "$pics/philosophers" "$reps"
 cc=${CC:-cc}
 "$baton" --version
 fails=0
@@ -31,12 +34,14 @@ for e in pipeline philosophers; do
 done
 
 step 0 "pipeline.csp: the specification's assertions hold" \
-	"$baton" check examples/pipeline/pipeline.csp
+	"$baton" check examples/pipeline/pipeline.csp --report html:"$reps/pipeline.html"
 step 0 "the pipeline program runs, and its trace follows PIPELINE" \
 	"$baton" run --trace "$out/pipeline.btr" --graphs "$out/pictures/pipeline" --spec examples/pipeline/pipeline.csp \
 	--process PIPELINE -- "$out/pipeline" 12
 step 1 "philosophers.csp: SYSTEM deadlocks (fails as intended), DESIGN with a butler does not" \
-	"$baton" check examples/philosophers/philosophers.csp
+	"$baton" check examples/philosophers/philosophers.csp --graphs "$pics/philosophers" \
+	--report html:"$reps/philosophers.html" --report junit:"$reps/philosophers.xml" \
+	--report sarif:"$reps/philosophers.sarif"
 # baton_run returns 1 (BATON_DEADLOCK) and the program exits with it; the trace conforms to
 # SYSTEM, which predicts exactly this deadlock.
 step 1 "the philosophers program deadlocks; its trace and its deadlock are SYSTEM's" \
@@ -46,14 +51,31 @@ step 1 "the same trace against the butler design: the fifth pick-up is where the
 	"$baton" check examples/philosophers/philosophers.csp --trace "$out/philosophers.btr" \
 	--process DESIGN
 
+step 0 "pictures of the specifications: process networks and a state machine" sh -c '
+	"$1" graph network examples/philosophers/philosophers.csp SYSTEM -o "$2/philosophers/spec-network.svg" &&
+	"$1" graph network examples/philosophers/philosophers.csp DESIGN -o "$2/philosophers/design-network.svg" &&
+	"$1" graph lts examples/philosophers/philosophers.csp "FORK(0)" -o "$2/philosophers/fork-lts.svg" &&
+	"$1" graph network examples/pipeline/pipeline.csp OUTSIDE -o "$2/pipeline/spec-network.svg"' \
+	sh "$baton" "$pics"
+step 0 "the philosophers' run as a timeline (Perfetto, chrome://tracing)" \
+	"$baton" trace export --format chrome "$out/philosophers.btr" -o "$reps/philosophers-timeline.json"
+
 echo
 echo "== summary"
 echo "  pipeline: assertions hold; the run conforms ($out/pipeline.btr)"
 echo "  philosophers: SYSTEM :[deadlock free] fails as intended; the run deadlocked as SYSTEM"
 echo "  predicts and breaks the butler design at its fifth event ($out/philosophers.btr)"
 echo "  traces: 'baton trace show $out/philosophers.btr'"
-echo "  pictures of the runs: $out/pictures/pipeline/network.svg,"
-echo "    $out/pictures/philosophers/network.svg and $out/pictures/philosophers/deadlock.svg"
+echo "  pictures (open in a browser):"
+echo "    why SYSTEM deadlocks, the chart: $(ls "$pics"/philosophers/l*-*.svg | head -1)"
+echo "    the run's wait-for cycle:        $pics/philosophers/deadlock.svg"
+echo "    the run's process network:       $pics/philosophers/network.svg"
+echo "    the specs' networks:             $pics/philosophers/spec-network.svg, design-network.svg,"
+echo "                                     $pics/pipeline/spec-network.svg"
+echo "    a fork's state machine:          $pics/philosophers/fork-lts.svg"
+echo "    the pipeline run's network:      $pics/pipeline/network.svg"
+echo "  reports: $reps/philosophers.html (and .xml JUnit, .sarif SARIF), $reps/pipeline.html,"
+echo "    $reps/philosophers-timeline.json (open in ui.perfetto.dev)"
 if [ $fails -ne 0 ]; then
 	echo "demo: $fails step(s) did not go as intended"
 	exit 1

@@ -11,10 +11,20 @@
 
 #include "checker/tracefile.h"
 #include "cli/check.h"
+#include "cli/cli.h"
 #include "model/types.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* cli/main.c's, which the fuzzer does not link: it never parses options (report_out.c's
+ * option parsing is linked only because check_trace.c writes reports through it). */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    (void)cmd;
+    (void)fmt;
+    return 2;
+}
 
 static const char spec[] = "channel left, right : {0..3}\n"
                            "channel mid\n"
