@@ -198,6 +198,19 @@ static void excerpt(FILE *out, const struct lines *l, size_t *marks, size_t nmar
     fputs("</pre>\n", out);
 }
 
+/* A check's one-line verdict (taken and freed) and a note beside a failure, if any. */
+static void verdict_lines(FILE *out, char *headline, const char *note)
+{
+    fputs("<p class=\"headline\">", out);
+    esc(out, headline ? headline : "");
+    fputs("</p>\n", out);
+    free(headline);
+    if (!note) return;
+    fputs("<p>", out);
+    esc(out, note);
+    fputs("</p>\n", out);
+}
+
 /* ---- one assertion ---- */
 
 static void event_list(FILE *out, const struct rpt_strings *l)
@@ -324,16 +337,8 @@ static void assertion(FILE *out, const struct rpt_file *f, const struct rpt_asse
     } else {
         fputs("given on the command line", out);
     }
-    fputs("</span></h2>\n<p class=\"headline\">", out);
-    char *h = rpt_headline(a);
-    esc(out, h ? h : "");
-    free(h);
-    fputs("</p>\n", out);
-    if (a->message && a->result == RPT_FAIL) {
-        fputs("<p>", out);
-        esc(out, a->message);
-        fputs("</p>\n", out);
-    }
+    fputs("</span></h2>\n", out);
+    verdict_lines(out, rpt_headline(a), a->result == RPT_FAIL ? a->message : NULL);
     fprintf(out, "<p class=\"loc\">%llu states, %llu transitions, %.2f s</p>\n",
             (unsigned long long)a->states, (unsigned long long)a->transitions, a->seconds);
     if (a->result == RPT_FAIL) {
@@ -473,16 +478,8 @@ int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_cont
             fputs("</code>, a run of <code>", out);
             esc(out, c->program ? c->program : "?");
         }
-        fputs("</code></h2>\n<p class=\"headline\">", out);
-        char *h = rpt_trace_headline(c);
-        esc(out, h ? h : "");
-        free(h);
-        fputs("</p>\n", out);
-        if (c->message && c->result == RPT_FAIL) {
-            fputs("<p>", out);
-            esc(out, c->message);
-            fputs("</p>\n", out);
-        }
+        fputs("</code></h2>\n", out);
+        verdict_lines(out, rpt_trace_headline(c), c->result == RPT_FAIL ? c->message : NULL);
         fprintf(out, "<p class=\"loc\">%llu events, %.2f s</p>\n",
                 (unsigned long long)c->events, c->seconds);
         if (c->result == RPT_FAIL && !c->trace.n && !c->elided) {

@@ -104,3 +104,10 @@ stdout <testcase name="run of /tmp/baton-e2e-rep/pipe"
 $ baton run --report xml:x -- true
 exit 2
 stderr --report's format is one of
+
+# The demo's philosophers run as a Chrome timeline: a track per process (main, five forks,
+# five philosophers), the five pick-ups as flows from sender to receiver, the deadlock marked.
+$ baton trace export --format chrome /tmp/baton-e2e-rep/phil.btr -o /tmp/baton-e2e-rep/phil.json && /usr/bin/python3 -c 'import json, sys; e = json.load(open(sys.argv[1]))["traceEvents"]; t = sorted(x["args"]["name"] for x in e if x.get("name") == "thread_name"); o = [x["bind_id"] for x in e if x.get("flow_out")]; i = [x["bind_id"] for x in e if x.get("flow_in")]; print("tracks", len(t), " ".join(t)); print("flows", len(o), o == i); print("deadlock", sum(1 for x in e if x["ph"] == "i" and x["name"].startswith("deadlock")))' /tmp/baton-e2e-rep/phil.json
+stdout tracks 11 fork0 fork1 fork2 fork3 fork4 main philosopher0 philosopher1 philosopher2 philosopher3 philosopher4
+stdout flows 5 True
+stdout deadlock 1
