@@ -118,7 +118,14 @@ static int open_output(const char *path)
     memcpy(output_tmp, path, n);
     memcpy(output_tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
     int fd = mkstemp(output_tmp);
-    if (fd < 0) return -1;
+    if (fd < 0) {
+        int e = errno;
+        free(output_tmp);
+        free(output_path);
+        output_tmp = output_path = NULL;
+        errno = e;
+        return -1;
+    }
     mode_t mask = umask(0);
     umask(mask);
     (void)fchmod(fd, 0666 & ~mask);
@@ -218,7 +225,11 @@ int main(int argc, char **argv)
     int n = argc - 1;
     char **args = argv + 1;
     int status = common_options(&n, &args);
-    if (status != EXIT_HOLDS) return status;
+    if (status != EXIT_HOLDS) {
+        finish_output(false);
+        if (args != argv + 1) free(args);
+        return status;
+    }
     status = c->run(n, args);
     /* A report that did not reach its file (a full disk) is no answer: exit 2, said so. */
     bool written = fflush(stdout) == 0 && !ferror(stdout);

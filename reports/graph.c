@@ -437,9 +437,11 @@ int gr_render_data(const gr_graph *g, const char *format, char **out, size_t *le
         char *data = NULL;
         unsigned int dlen = 0;
         if (gvRenderData(gvc, gg, format, &data, &dlen) == 0 && data) {
-            *out = malloc(dlen ? dlen : 1);
+            /* One byte more, a NUL: an SVG is text that callers embed as a string. */
+            *out = malloc((size_t)dlen + 1);
             if (*out) {
                 memcpy(*out, data, dlen);
+                (*out)[dlen] = '\0';
                 *len = dlen;
                 status = 0;
             }

@@ -65,7 +65,8 @@ bool gr_format_known(const char *format);
  * there). */
 int gr_render(const gr_graph *g, const char *format, const char *file, char *err,
               size_t errlen);
-/* The same into memory: *out malloc'd (the caller frees), *len its length.  0 or -1. */
+/* The same into memory: *out malloc'd (the caller frees), *len its length, and a NUL after
+ * it (so an SVG can be used as a string).  0 or -1. */
 int gr_render_data(const gr_graph *g, const char *format, char **out, size_t *len, char *err,
                    size_t errlen);
 
