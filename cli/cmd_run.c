@@ -67,11 +67,8 @@ static int check_spec_first(const char *spec, const char *process)
     struct cli_spec s = {0};
     int status = cli_spec_open(cspm_load_file(spec), &s);
     if (status == EXIT_HOLDS) {
-        size_t before = diag_count(&s.m->diags);
-        struct ast_node *e = cspm_parse_expression(s.m, process, strlen(process));
-        const value *v = e && diag_count(&s.m->diags) == before ? eval_expr(s.ev, e) : NULL;
-        if (!v || v->kind != VAL_PROC) {
-            diag_print(&s.m->diags, stderr);
+        const value *v;
+        if (cli_spec_process(&s, process, &v) != EXIT_HOLDS) {
             fprintf(stderr, "baton: --process '%s' is not a process of %s: nothing was run\n",
                     process, spec);
             status = EXIT_INPUT;
@@ -146,7 +143,7 @@ int cmd_run(int argc, char **argv)
         int ok = check_spec_first(spec, process);
         if (ok != EXIT_HOLDS) return ok;
     }
-    bool json = out.format != RPT_TEXT;
+    bool report_on_stdout = out.format != RPT_TEXT;
 
     char made[4096];
     if (!trace) {
@@ -166,10 +163,10 @@ int cmd_run(int argc, char **argv)
     if (pid < 0) return cli_usage_error("run", "cannot start %s: %s", program[0], strerror(errno));
     if (pid == 0) {
         setenv("BATON_TRACE", trace, 1);
-        /* the program writes to the standard output baton was given; with --format json and
-         * no -o that is the report's alone, so the program's goes to stderr */
+        /* the program writes to the standard output baton was given; with a --format other
+         * than text and no -o that is the report's alone, so the program's goes to stderr */
         if (cli_program_stdout >= 0) dup2(cli_program_stdout, STDOUT_FILENO);
-        else if (json) dup2(STDERR_FILENO, STDOUT_FILENO);
+        else if (report_on_stdout) dup2(STDERR_FILENO, STDOUT_FILENO);
         execvp(program[0], program);
         fprintf(stderr, "baton: cannot run '%s': %s\n", program[0], strerror(errno));
         _exit(127);

@@ -125,9 +125,8 @@ int graph_lts(int argc, char **argv)
     if (!file || !proc) return cli_usage_error("graph", "graph lts needs a SPEC.csp and a PROCESS");
 
     struct cli_spec spec;
-    int status = cli_spec_open(cspm_load_file(file), &spec);
     const value *p = NULL;
-    if (status == EXIT_HOLDS) status = cli_spec_process(&spec, proc, &p);
+    int status = cli_spec_open_process(file, proc, &spec, &p);
     if (status != EXIT_HOLDS) {
         cli_spec_close(&spec);
         return status;

@@ -133,9 +133,8 @@ int graph_network(int argc, char **argv)
         return cli_usage_error("graph", "graph network needs a SPEC.csp and a PROCESS");
 
     struct cli_spec spec;
-    int status = cli_spec_open(cspm_load_file(file), &spec);
     const value *p = NULL;
-    if (status == EXIT_HOLDS) status = cli_spec_process(&spec, proc, &p);
+    int status = cli_spec_open_process(file, proc, &spec, &p);
     if (status != EXIT_HOLDS) {
         cli_spec_close(&spec);
         return status;

@@ -46,14 +46,23 @@ int cli_spec_process(struct cli_spec *s, const char *text, const value **out)
 {
     struct cspm_module *m = s->m;
     *out = NULL;
+    size_t before = diag_count(&m->diags);
     struct ast_node *e = cspm_parse_expression(m, text, strlen(text));
-    const value *v = e && !diag_count(&m->diags) ? eval_expr(s->ev, e) : NULL;
+    const value *v = e && diag_count(&m->diags) == before ? eval_expr(s->ev, e) : NULL;
     if (v && v->kind != VAL_PROC) diag_error(&m->diags, e->loc, "'%s' is not a process", text);
     else if (v) *out = v;
-    if (diag_count(&m->diags)) {
+    if (diag_count(&m->diags) != before) {
         diag_print(&m->diags, stderr);
         *out = NULL;
         return EXIT_INPUT;
     }
     return *out ? EXIT_HOLDS : EXIT_INPUT;
+}
+
+int cli_spec_open_process(const char *file, const char *text, struct cli_spec *s,
+                          const value **out)
+{
+    *out = NULL;
+    int status = cli_spec_open(cspm_load_file(file), s);
+    return status == EXIT_HOLDS ? cli_spec_process(s, text, out) : status;
 }

@@ -23,4 +23,9 @@ void cli_spec_close(struct cli_spec *s);
  * a syntax error, a value that is not a process). */
 int cli_spec_process(struct cli_spec *s, const char *text, const value **out);
 
+/* Both: loads `file` and evaluates the process `text` in it.  An exit code as above; either
+ * way the caller ends with cli_spec_close. */
+int cli_spec_open_process(const char *file, const char *text, struct cli_spec *s,
+                          const value **out);
+
 #endif

@@ -6,6 +6,7 @@
  * bind_id / flow_out / flow_in), and an instant marking a deadlock.  Streamed: memory grows
  * with the number of processes, never with the number of events. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,10 +268,10 @@ int trace_export(int argc, char **argv)
     const char *format = NULL, *file = NULL, *out = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        if ((strcmp(a, "--format") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0)) {
+        bool is_format = strcmp(a, "--format") == 0;
+        if (is_format || strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             if (i + 1 >= argc) return cli_usage_error("trace", "%s needs a value", a);
-            if (a[1] == '-' && a[2] == 'f') format = argv[++i];
-            else out = argv[++i];
+            *(is_format ? &format : &out) = argv[++i];
         } else if (a[0] == '-' && a[1]) {
             return cli_usage_error("trace", "unknown option '%s'", a);
         } else if (file) {

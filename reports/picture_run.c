@@ -90,6 +90,20 @@ static int nobody(gr_graph *g, const char *chan, bool sending, char *id, size_t 
            gr_set(g, n, "fontcolor", GREY);
 }
 
+/* What both run pictures share: rounded boxes, one font, edges in ink. */
+static int run_style(gr_graph *g)
+{
+    int rc = gr_set(g, GR_ROOT, "labelloc", "t");
+    rc |= gr_set(g, GR_ROOT, "fontname", FONT);
+    rc |= gr_default(g, "node", "shape", "box");
+    rc |= gr_default(g, "node", "style", "rounded");
+    rc |= gr_default(g, "node", "fontname", FONT);
+    rc |= gr_default(g, "edge", "fontname", FONT);
+    rc |= gr_default(g, "edge", "fontsize", "11");
+    rc |= gr_default(g, "edge", "color", INK);
+    return rc;
+}
+
 gr_graph *rpt_run_network(const struct rpt_run_network *n)
 {
     gr_graph *g = gr_new("run");
@@ -110,16 +124,9 @@ gr_graph *rpt_run_network(const struct rpt_run_network *n)
     else if (len > 0 && (size_t)len < sizeof title)
         snprintf(title + len, sizeof title - (size_t)len, "\ngrey, dashed: ended");
     rc |= gr_set(g, GR_ROOT, "label", title);
-    rc |= gr_set(g, GR_ROOT, "labelloc", "t");
-    rc |= gr_set(g, GR_ROOT, "fontname", FONT);
     rc |= gr_set(g, GR_ROOT, "nodesep", "0.4");
     rc |= gr_set(g, GR_ROOT, "ranksep", "1.3");
-    rc |= gr_default(g, "node", "shape", "box");
-    rc |= gr_default(g, "node", "style", "rounded");
-    rc |= gr_default(g, "node", "fontname", FONT);
-    rc |= gr_default(g, "edge", "fontname", FONT);
-    rc |= gr_default(g, "edge", "fontsize", "11");
-    rc |= gr_default(g, "edge", "color", INK);
+    rc |= run_style(g);
 
     for (size_t i = 0; i < n->nprocs; i++) {
         const struct rpt_run_proc *p = &n->procs[i];
@@ -208,20 +215,13 @@ gr_graph *rpt_run_deadlock(const struct rpt_run_deadlock *d)
                          "the next one does"
                        : "\nno wait-for cycle was found among them");
     rc |= gr_set(g, GR_ROOT, "label", buf);
-    rc |= gr_set(g, GR_ROOT, "labelloc", "t");
-    rc |= gr_set(g, GR_ROOT, "fontname", FONT);
     /* A deadlock that is one wait-for cycle through every process reads best as the ring it
      * is (circo); dot would draw a tall chain with one long edge back to the top. */
     if (d->ncycle >= 3 && d->ncycle == d->nprocs) {
         rc |= gr_set(g, GR_ROOT, "layout", "circo");
         rc |= gr_set(g, GR_ROOT, "mindist", "1.2");
     }
-    rc |= gr_default(g, "node", "shape", "box");
-    rc |= gr_default(g, "node", "style", "rounded");
-    rc |= gr_default(g, "node", "fontname", FONT);
-    rc |= gr_default(g, "edge", "fontname", FONT);
-    rc |= gr_default(g, "edge", "fontsize", "11");
-    rc |= gr_default(g, "edge", "color", INK);
+    rc |= run_style(g);
 
     for (size_t i = 0; i < d->nprocs; i++) {
         const struct rpt_run_waiter *p = &d->procs[i];

@@ -181,10 +181,16 @@ static json_t *result(size_t rule, const char *message, json_t *loc)
     return r;
 }
 
-/* The whole log around `results`, with `failed_runs` saying whether any check had no
- * verdict. */
+/* The whole log around `results` (taking all three references), with `successful` false when
+ * a check had no verdict. */
 static int write_log(FILE *out, json_t *results, json_t *notes, bool successful, json_t *props)
 {
+    if (!results || !notes) {   /* out of memory while building them */
+        json_decref(results);
+        json_decref(notes);
+        json_decref(props);
+        return -1;
+    }
     json_t *rs = json_array();
     for (size_t i = 0; rs && i < NRULES; i++)
         json_array_append_new(
@@ -266,12 +272,6 @@ int rpt_sarif(FILE *out, const struct rpt_file *f)
     json_t *props = json_pack("{s:I, s:I, s:I, s:I, s:I}", "assertions", (json_int_t)f->n,
                               "passed", (json_int_t)pass, "failed", (json_int_t)fail, "errors",
                               (json_int_t)error, "limits", (json_int_t)limit);
-    if (!results || !notes) {
-        json_decref(results);
-        json_decref(notes);
-        json_decref(props);
-        return -1;
-    }
     return write_log(out, results, notes, ok, props);
 }
 
@@ -350,11 +350,5 @@ int rpt_sarif_traces(FILE *out, const struct rpt_traces *t)
     }
     json_t *props = json_pack("{s:I, s:I, s:I}", "traces", (json_int_t)t->n, "passed",
                               (json_int_t)pass, "failed", (json_int_t)fail);
-    if (!results || !notes) {
-        json_decref(results);
-        json_decref(notes);
-        json_decref(props);
-        return -1;
-    }
     return write_log(out, results, notes, ok, props);
 }
