@@ -45,9 +45,16 @@ typedef struct { const char *name; baton_fn *fn; void *arg; } baton_proc;
  * deadlock report on stderr (every blocked process, what it waits on, the wait-for cycle),
  * records it in the trace, frees the blocked processes' stacks without running them further
  * and returns BATON_DEADLOCK.  -1 and EINVAL when called from inside a run (runs do not nest),
- * -1 and ENOMEM when the first stack cannot be made.  Reads BATON_SEED, BATON_TRACE and
+ * -1 and ENOMEM when the first stack cannot be made.  Reads BATON_SEED, BATON_TRACE,
  * BATON_CLOCK (=virtual: baton_now starts at 0 and moves only when every process waits,
- * straight to the next deadline, so runs with sleeps and timeouts are reproducible too). */
+ * straight to the next deadline, so runs with sleeps and timeouts are reproducible too) and
+ * BATON_SCHED, the schedule: fifo (the default: the ready queue in order), random (a
+ * uniformly random choice at every scheduling point) or pct[,depth=D][,steps=K] (random
+ * priorities with D-1 priority drops among the first K points, Burckhardt et al. 2010).
+ * Scheduling points are the channel operations, baton_go, baton_yield and a process's end.
+ * Under random and pct the clock is virtual and a pending timer may fire at any point (as if
+ * the runnable processes were slow); the same program, seed and BATON_SCHED give the same run.
+ * `baton explore` runs a program under many such schedules (docs/exploring.md). */
 int baton_run(baton_fn *fn, void *arg);
 
 /* Starts fn(arg) as a new process called name, runnable after the caller's next block or
@@ -87,8 +94,9 @@ int64_t baton_now(void);
  * size. */
 size_t baton_set_stack_size(size_t stack_size);
 
-/* Seeds the next baton_run's choices (alt's random pick among ready cases), overriding
- * BATON_SEED.  The same seed and the same inputs give the same run. */
+/* Seeds the next baton_run's choices (alt's random pick among ready cases, and the schedule
+ * under BATON_SCHED=random or pct), overriding BATON_SEED.  The same seed, schedule and
+ * inputs give the same run. */
 void baton_set_seed(uint64_t seed);
 
 /* ---- channels ----------------------------------------------------------------------------- */

@@ -18,6 +18,7 @@ int baton_alt(baton_case cases[], size_t n, int64_t timeout_ns)
 {
     struct trc_proc *self = trc_sched.cur;
     if (!self || (n && !cases) || n > INT32_MAX) goto einval;
+    trc_point();
     size_t nready = 0, nenabled = 0;
     for (size_t i = 0; i < n; i++) {
         if (!cases[i].enabled) continue;

@@ -260,6 +260,7 @@ int baton_send(baton_chan *c, const void *msg)
         errno = EINVAL;
         return -1;
     }
+    trc_point();
     int r = try_send(c, msg, self);
     if (r > 0) return 0;
     if (r < 0) {
@@ -276,6 +277,7 @@ int baton_recv(baton_chan *c, void *msg)
         errno = EINVAL;
         return -1;
     }
+    trc_point();
     int r = try_recv(c, msg, self);
     if (r > 0) return 0;
     if (r < 0) {
@@ -305,7 +307,9 @@ int baton_recv_int(baton_chan *c, int64_t *v)
 
 void baton_close(baton_chan *c)
 {
-    if (!c || c->closed) return;
+    if (!c) return;
+    trc_point();
+    if (c->closed) return;
     c->closed = true;
     if (TRC_ON()) trc_rec_close(c, trc_sched.cur);
     struct trc_clause *cl;

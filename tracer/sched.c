@@ -5,6 +5,7 @@
 #include "tracer/sched.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "tracer/chan.h"
 #include "tracer/deadlock.h"
 #include "tracer/overflow.h"
+#include "tracer/strategy.h"
 #include "tracer/trace.h"
 #include "tracer/trace_format.h"
 
@@ -193,13 +195,41 @@ static void timers_fire(void)
     }
 }
 
+/* Exploring: the clock moves to the earliest deadline and what is due fires, with processes
+ * still runnable (they were slow, as far as the timers can tell). */
+static void clock_tick(void)
+{
+    if (trc_sched.heap[0]->deadline > trc_sched.vnow) trc_sched.vnow = trc_sched.heap[0]->deadline;
+    timers_fire();
+}
+
+/* The next process to run, taken off the ready queue, or cur (which could go on and is in no
+ * queue) itself; NULL when nothing can run.  fifo: the queue's head.  Exploring: the
+ * strategy's choice, which may move the clock first. */
+static __attribute__((noinline)) struct trc_proc *pick_exploring(struct trc_proc *cur)
+{
+    for (;;) {
+        bool tick;
+        struct trc_proc *p = trc_strategy_choose(cur, trc_sched.nheap != 0, &tick);
+        if (!tick) return p;
+        clock_tick();
+    }
+}
+
+static inline struct trc_proc *pick(struct trc_proc *cur)
+{
+    if (__builtin_expect(trc_sched.strategy == TRC_FIFO, 1)) return ready_pop();
+    return pick_exploring(cur);
+}
+
 /* ---- work for baton_run's stack -------------------------------------------------------------- */
 
 static void (*service_fn)(void);
+static struct trc_proc *service_proc; /* who asked for it: resumed straight after */
 
 /* Runs fn on baton_run's own stack, for work too deep for a small process stack: the running
- * process steps out to the scheduler's loop, which calls fn and resumes it at once (it goes
- * first in the ready queue, so nothing else runs and the schedule is unchanged). */
+ * process steps out to the scheduler's loop, which calls fn and resumes it at once (no
+ * scheduling decision is made, so the schedule is unchanged). */
 void trc_on_scheduler_stack(void (*fn)(void))
 {
     struct trc_proc *self = trc_sched.cur;
@@ -208,9 +238,7 @@ void trc_on_scheduler_stack(void (*fn)(void))
         return;
     }
     service_fn = fn;
-    self->next = trc_sched.ready_head;
-    trc_sched.ready_head = self;
-    if (!trc_sched.ready_tail) trc_sched.ready_tail = self;
+    service_proc = self;
     trc_sched.cur = NULL;
     switch_to(&self->ctx, &trc_sched.main_ctx, NULL, 0, false);
     trc_sched.cur = self;
@@ -218,18 +246,11 @@ void trc_on_scheduler_stack(void (*fn)(void))
 
 /* ---- blocking ------------------------------------------------------------------------------ */
 
-void trc_suspend(void)
+/* Switches from self to next (NULL: baton_run's loop) until self is resumed. */
+static void switch_from(struct trc_proc *self, struct trc_proc *next)
 {
-    struct trc_proc *self = trc_sched.cur;
     self->at_file = baton_call_file_;
     self->at_line = baton_call_line_;
-    if (__builtin_expect(!trc_stack_canary_ok(&self->stack), 0))
-        trc_overflow_die(self, "its stack canary was overwritten");
-    if (__builtin_expect(trc_sched.nheap != 0, 0) &&
-        ++trc_sched.ticks % TRC_TIMER_CHECK_EVERY == 0)
-        timers_fire();
-    struct trc_proc *next = ready_pop();
-    if (next == self) return; /* its own timer fired just now */
     if (next) {
         trc_sched.cur = next;
         switch_to(&self->ctx, &next->ctx, stack_lo_of(next), stack_len_of(next), false);
@@ -242,10 +263,44 @@ void trc_suspend(void)
     baton_call_line_ = self->at_line;
 }
 
+void trc_suspend(void)
+{
+    struct trc_proc *self = trc_sched.cur;
+    if (__builtin_expect(!trc_stack_canary_ok(&self->stack), 0))
+        trc_overflow_die(self, "its stack canary was overwritten");
+    /* (exploring, timers fire only when the strategy moves the clock) */
+    if (__builtin_expect(trc_sched.nheap != 0, 0) && trc_sched.strategy == TRC_FIFO &&
+        ++trc_sched.ticks % TRC_TIMER_CHECK_EVERY == 0)
+        timers_fire();
+    struct trc_proc *next = pick(NULL);
+    if (next == self) return; /* its own timer fired just now, or it yielded to no one */
+    switch_from(self, next);
+}
+
+void trc_point_slow(void)
+{
+    struct trc_proc *self = trc_sched.cur;
+    if (!self) return;
+    struct trc_proc *next = pick(self);
+    if (next == self || !next) return;
+    trc_sched.preemptions++;
+    ready_push(self);
+    switch_from(self, next);
+}
+
 void baton_yield(void)
 {
     struct trc_proc *self = trc_sched.cur;
     if (!self) return;
+    if (trc_sched.strategy != TRC_FIFO) { /* the program's own choice: not a preemption */
+        if (!trc_stack_canary_ok(&self->stack)) trc_overflow_die(self, "its stack canary was overwritten");
+        trc_strategy_yield(self);
+        struct trc_proc *next = pick(self);
+        if (next == self || !next) return;
+        ready_push(self);
+        switch_from(self, next);
+        return;
+    }
     if (trc_sched.nheap) timers_fire();
     if (!trc_sched.ready_head) {
         if (!trc_stack_canary_ok(&self->stack)) trc_overflow_die(self, "its stack canary was overwritten");
@@ -346,6 +401,7 @@ static struct trc_proc *spawn(const char *name, baton_fn *fn, void *arg, size_t 
     trc_sched.all_tail = p;
     trc_sched.live++;
     if (TRC_ON()) trc_pid(p);
+    if (trc_sched.strategy != TRC_FIFO) trc_strategy_new_proc(p);
     ready_push(p);
     if (__builtin_expect(trc_stack_helper_wanted(), 0)) trc_on_scheduler_stack(trc_stack_helper_start);
     return p;
@@ -357,7 +413,9 @@ int baton_go_stack(const char *name, baton_fn *fn, void *arg, size_t size)
         errno = EINVAL;
         return -1;
     }
-    return spawn(name, fn, arg, size) ? 0 : -1;
+    if (!spawn(name, fn, arg, size)) return -1;
+    trc_point(); /* the new process may go first */
+    return 0;
 }
 
 int baton_go(const char *name, baton_fn *fn, void *arg)
@@ -431,6 +489,27 @@ uint64_t trc_next_seed(void)
     return TRC_SEED_DEFAULT;
 }
 
+static bool strategy_set;
+static struct trc_strategy_cfg strategy_value;
+
+void trc_set_strategy(const struct trc_strategy_cfg *cfg)
+{
+    strategy_set = true;
+    strategy_value = *cfg;
+}
+
+void trc_next_strategy(struct trc_strategy_cfg *cfg)
+{
+    if (strategy_set) {
+        *cfg = strategy_value;
+        return;
+    }
+    const char *s = getenv("BATON_SCHED");
+    if (trc_strategy_parse(s, cfg) < 0)
+        fprintf(stderr, "baton: BATON_SCHED='%s' is not fifo, random or pct[,depth=D][,steps=K]; "
+                        "running fifo\n", s);
+}
+
 static uint64_t splitmix(uint64_t *x)
 {
     uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
@@ -493,12 +572,15 @@ static int loop(void)
             proc_free(trc_sched.zombie);
             trc_sched.zombie = NULL;
         }
+        struct trc_proc *p;
         if (service_fn) {
             void (*fn)(void) = service_fn;
             service_fn = NULL;
             fn();
+            p = service_proc;
+        } else {
+            p = pick(NULL);
         }
-        struct trc_proc *p = ready_pop();
         if (p) {
             trc_sched.cur = p;
             switch_to(&trc_sched.main_ctx, &p->ctx, stack_lo_of(p), stack_len_of(p), false);
@@ -536,12 +618,17 @@ int baton_run(baton_fn *fn, void *arg)
     trc_sched.capheap = capheap;
     nended = 0; /* process ids start again at 1: a past run's ended ones would be misnamed */
     trc_sched.seed = trc_next_seed();
+    struct trc_strategy_cfg strategy;
+    trc_next_strategy(&strategy);
     const char *clock = getenv("BATON_CLOCK");
-    trc_sched.virtual_time = clock && strcmp(clock, "virtual") == 0;
+    /* exploring, time is virtual: timer races are the strategy's choices, not the load's */
+    trc_sched.virtual_time = (clock && strcmp(clock, "virtual") == 0) || strategy.kind != TRC_FIFO;
     trc_sched.vnow = 0;
     uint64_t x = trc_sched.seed;
     trc_sched.rng[0] = splitmix(&x);
     trc_sched.rng[1] = splitmix(&x);
+    trc_sched.strategy = (uint8_t)strategy.kind;
+    trc_strategy_begin(&strategy);
     trc_sched.running = true;
 #ifdef TRC_ASAN
     pthread_attr_t attr;

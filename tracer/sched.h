@@ -10,6 +10,7 @@
 #include "baton.h"
 #include "tracer/ctx.h"
 #include "tracer/stack.h"
+#include "tracer/strategy.h"
 
 struct trc_clause;
 
@@ -41,6 +42,7 @@ struct trc_proc {
     size_t heap_idx;                /* 1-based place in the timer heap; 0 when none */
     struct trc_par *par;            /* the baton_par it is a child of, or NULL */
     struct trc_par *waitpar;        /* TRC_W_PAR: the par it waits for */
+    int64_t prio;                   /* pct's priority (strategy.c) */
     const char *at_file;            /* where it last blocked (baton.h's call sites), or NULL */
     int at_line;
     struct trc_stack stack;
@@ -62,6 +64,9 @@ struct trc_sched {
     int64_t vnow;                   /* the virtual clock, ns */
     uint64_t seed;
     uint64_t rng[2];                /* xorshift128+ state, from the seed */
+    uint8_t strategy;               /* enum trc_strategy: TRC_FIFO unless exploring */
+    uint64_t steps;                 /* exploring: scheduling decisions so far */
+    uint64_t preemptions;           /* exploring: switches away from a process that could go on */
 };
 
 extern struct trc_sched trc_sched;
@@ -90,10 +95,23 @@ int trc_timer_add(struct trc_proc *p, int64_t deadline);
  * deep for a small process stack, such as starting a thread.  The schedule is unchanged. */
 void trc_on_scheduler_stack(void (*fn)(void));
 
+/* A scheduling point (a channel operation, a process's start): when the run explores
+ * schedules (BATON_SCHED), the strategy may switch to another process here.  Under fifo, one
+ * predictable branch. */
+void trc_point_slow(void);
+static inline void trc_point(void)
+{
+    if (__builtin_expect(trc_sched.strategy != 0, 0)) trc_point_slow();
+}
+
 /* A random number below n (n > 0), from the run's seeded generator. */
 uint64_t trc_rand_below(uint64_t n);
 
 /* The seed the next run will use: baton_set_seed's, else BATON_SEED, else the default. */
 uint64_t trc_next_seed(void);
+
+/* The strategy the next run will use: trc_set_strategy's, else BATON_SCHED's, else fifo. */
+void trc_next_strategy(struct trc_strategy_cfg *cfg);
+void trc_set_strategy(const struct trc_strategy_cfg *cfg);
 
 #endif
