@@ -16,8 +16,9 @@ enum { QUERIES = 3 };
 
 struct query { int64_t key; baton_chan *reply; };
 
-static baton_chan *queries;          /* front end's fetchers -> database */
+static baton_chan *queries;          /* the database's request queue */
 static baton_chan *replies[QUERIES]; /* database -> fetcher i */
+static baton_chan *pong;             /* database -> front end, at start-up */
 static baton_chan *results[QUERIES]; /* fetcher i -> front end: unbuffered, the bug */
 static int fresh, cached;            /* how the front end answered */
 
@@ -51,6 +52,9 @@ static void front_end(void *arg)
     (void)arg;
     static const char *names[QUERIES] = {"fetcher0", "fetcher1", "fetcher2"};
     if (baton_go("database", database, NULL) < 0) exit(1);
+    struct query ping = {-1, pong}; /* serve nothing before the database is up */
+    int64_t up;
+    if (baton_send(queries, &ping) < 0 || baton_recv_int(pong, &up) < 0) exit(1);
     for (int i = 0; i < QUERIES; i++) {
         if (baton_go(names[i], fetcher, (void *)(intptr_t)i) < 0) exit(1);
         int64_t value;
@@ -65,8 +69,9 @@ static void front_end(void *arg)
 
 int main(void)
 {
-    queries = baton_chan_new("query", sizeof(struct query), 0);
+    queries = baton_chan_new("query", sizeof(struct query), QUERIES); /* a queue */
     baton_chan_set_format(queries, query_format);
+    pong = baton_chan_int("pong", 0);
     char name[32];
     for (int i = 0; i < QUERIES; i++) {
         snprintf(name, sizeof name, "reply.%d", i);
@@ -76,6 +81,7 @@ int main(void)
     }
     int rc = baton_run(front_end, NULL);
     baton_chan_free(queries);
+    baton_chan_free(pong);
     for (int i = 0; i < QUERIES; i++) {
         baton_chan_free(replies[i]);
         baton_chan_free(results[i]);
