@@ -1,10 +1,9 @@
-/* close_send.c — a close racing a send.  Workers write log lines to a buffered channel that
- * a logger drains; main waits until every worker reports finished (Go's WaitGroup), then
- * closes the log so the logger can end.  But a worker reports finished before its last line
- * (`defer log(...)` then `defer wg.Done()` run in that order): when main closes the log
- * between a worker's report and that line, the send fails with EPIPE — Go's "send on closed
- * channel" panic — and the program exits 1.  Under fifo a worker runs from its report to its
- * end without a switch.  The fix: close_send_fixed.c. */
+/* close_send.c — a close racing a send.  Workers write lines to a buffered log that a logger
+ * drains; main waits for every worker's report (Go's WaitGroup), then closes the log.  But a
+ * worker reports before its last line (a `defer wg.Done()` written after `defer log(...)` runs
+ * first): if main closes the log between a report and that line, the send fails with EPIPE,
+ * Go's "send on closed channel" panic, and the program exits 1.  Under fifo a worker goes from
+ * its report to its end without a switch.  Fixed: close_send_fixed.c. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +17,7 @@ static baton_chan *written;  /* logger -> main: how many lines it wrote */
 static void log_line(int worker, int n)
 {
     if (baton_send_int(log_, worker * 100 + n) < 0) {
-        fprintf(stderr, "close_send: panic: %s: send on closed channel 'log'\n", baton_self());
+        fprintf(stderr, "panic: %s: send on closed channel 'log'\n", baton_self());
         exit(1);
     }
 }

@@ -17,7 +17,7 @@ static baton_chan *written;  /* logger -> main: how many lines it wrote */
 static void log_line(int worker, int n)
 {
     if (baton_send_int(log_, worker * 100 + n) < 0) {
-        fprintf(stderr, "close_send_fixed: panic: %s: send on closed channel 'log'\n", baton_self());
+        fprintf(stderr, "panic: %s: send on closed channel 'log'\n", baton_self());
         exit(1);
     }
 }

@@ -1,12 +1,9 @@
-/* late_result.c — a result sent after the receiver's timeout fired.  The front end answers
- * each query within a deadline: it starts a fetcher, which asks the database process and
- * sends the answer on an unbuffered result channel, and waits on that channel with a timeout,
- * falling back to a cached answer.  Breaks when the timeout fires before the fetcher sends
- * (under BATON_SCHED=random|pct the clock is virtual and a pending timer may fire at any
- * scheduling point, as if the database were slow): the front end moves on, nobody will ever
- * receive that result, and the fetcher blocks on its send forever — Go's goroutine leak — so
- * the run ends in BATON_DEADLOCK (exit 1).  Under fifo a query takes microseconds, far below
- * the deadline.  The fix: late_result_fixed.c. */
+/* late_result.c — a result sent after the receiver's timeout fired.  Per query the front end
+ * starts a fetcher (it queues the query for the database, then sends the answer on an
+ * unbuffered channel) and waits for the answer with a 100 ms timeout, else answers from a
+ * cache.  Breaks when the timeout fires while the database holds the query (random/pct: a timer
+ * may fire at any point): nobody takes that answer, the fetcher blocks on its send for ever
+ * (Go's goroutine leak): BATON_DEADLOCK.  Under fifo a query takes microseconds, not 100 ms. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,9 +1,9 @@
-/* late_result_fixed.c — late_result.c with a result channel of capacity 1, Go's
- * `make(chan T, 1)` for a reply nobody may wait for: the fetcher's one send always completes
- * at once, into the buffer, whether or not the front end still waits.  Why no schedule can
- * block forever: the front end waits only in an alt with a deadline; a fetcher's send to the
- * database completes or fails once the front end closes `query`, the database always answers
- * a query it took, and the result send never blocks; the database stops when `query` closes. */
+/* late_result_fixed.c — late_result.c with a one-slot result channel (Go's make(chan T, 1)):
+ * the fetcher's one send completes at once, whether or not the front end still waits.  No
+ * schedule blocks for ever: the front end waits only with a deadline; a fetcher's query goes
+ * into the queue, or fails with EPIPE once the front end has closed it; the database answers
+ * every queued query (after the close it drains the queue, then stops) to a fetcher waiting
+ * for the answer; and the result send never blocks. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,16 +1,14 @@
-/* lock_order.c — a lock-order inversion with channel locks.  Each account's balance lives in
- * a buffered channel of capacity 1: receiving it takes the account's lock, sending it back
- * releases it (Go's `bal := <-acct; ...; acct <- bal`).  transfer() locks the source account,
- * then the destination, so teller0 (a -> b) and teller1 (b -> a) lock in opposite orders.
- * Breaks when teller0 is preempted between its two receives and teller1 then takes b: each
- * holds one account and waits for the other's, forever (BATON_DEADLOCK, exit 1).  Under fifo
- * a teller never blocks inside a transfer, so the default run never shows it.
- * The fix: lock_order_fixed.c. */
+/* lock_order.c — lock-order inversion with channel locks.  Each balance lives in a channel of
+ * capacity 1: taking it locks the account, putting it back unlocks it (Go's `b := <-acct`).
+ * transfer() locks the source, then the destination, so teller0 (a to b) and teller1 (b to a)
+ * lock in opposite orders.  Breaks when teller0 is preempted between its two locks and teller1
+ * takes b: each holds one account and waits for the other (BATON_DEADLOCK, exit 1).  Under fifo
+ * a teller never blocks inside a transfer, so no run shows it.  Fixed: lock_order_fixed.c. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ACCOUNTS = 2, TELLERS = 2, TRANSFERS = 3, OPENING = 100 };
+enum { ACCOUNTS = 2, TELLERS = 2, TRANSFERS = 5, OPENING = 100 };
 
 static baton_chan *account[ACCOUNTS]; /* holds the balance while nobody has the lock */
 static baton_chan *finished;          /* each teller reports here when its work is done */
@@ -77,6 +75,7 @@ int main(void)
         perror("lock_order: baton_run");
         return 1;
     }
-    printf("lock_order: %d transfers, %lld in the bank\n", TELLERS * TRANSFERS, (long long)total);
+    printf("lock_order: %d transfers, %lld in the bank\n", TELLERS * TRANSFERS,
+           (long long)total);
     return total != ACCOUNTS * OPENING;
 }

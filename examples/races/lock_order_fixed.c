@@ -1,15 +1,14 @@
-/* lock_order_fixed.c — lock_order.c with one global lock order.  transfer() now locks the
- * account with the lower index first, whichever way the money goes, so both tellers take a
- * before b.  Why no schedule can deadlock: a teller waiting for an account's lock holds at
- * most locks of lower index, so the holder of the lock it waits for waits (if at all) for a
- * lock of higher index still; that chain ends at a holder that waits for nothing and will
- * release, so there is no wait-for cycle.  Nothing else blocks for long: the bank receives
- * every teller's report before it audits. */
+/* lock_order_fixed.c — lock_order.c with one global lock order: transfer() locks the account
+ * of lower index first, whichever way the money goes.  No schedule can deadlock: a teller that
+ * waits for a lock holds only locks of lower index, so the holder it waits for waits, if at
+ * all, for a higher one still; that chain ends at a holder that waits for nothing and will
+ * unlock, so no wait-for cycle can form.  The bank's receives are matched by one report per
+ * teller, and its audit by the balances the tellers put back. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { ACCOUNTS = 2, TELLERS = 2, TRANSFERS = 3, OPENING = 100 };
+enum { ACCOUNTS = 2, TELLERS = 2, TRANSFERS = 5, OPENING = 100 };
 
 static baton_chan *account[ACCOUNTS]; /* holds the balance while nobody has the lock */
 static baton_chan *finished;          /* each teller reports here when its work is done */
@@ -82,6 +81,7 @@ int main(void)
         perror("lock_order_fixed: baton_run");
         return 1;
     }
-    printf("lock_order_fixed: %d transfers, %lld in the bank\n", TELLERS * TRANSFERS, (long long)total);
+    printf("lock_order_fixed: %d transfers, %lld in the bank\n", TELLERS * TRANSFERS,
+           (long long)total);
     return total != ACCOUNTS * OPENING;
 }

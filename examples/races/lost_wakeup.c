@@ -1,18 +1,16 @@
 /* lost_wakeup.c — a wake-up sent while nobody waits is lost.  A publisher installs config
- * versions 1..3 in shared memory and, after each, kicks the reloader with a non-blocking send
- * (an alt with timeout 0: Go's `select { case kick <- struct{}{}: default: }`) on an
- * unbuffered channel; the reloader waits for a kick, reads the latest version and hands it to
- * the server.  Breaks when the last kick comes while the reloader is busy with an older
- * version: nobody is waiting, the kick is dropped and the reloader waits for ever
- * (BATON_DEADLOCK).  Under fifo the reloader reads only after all three are installed.  The fix:
- * lost_wakeup_fixed.c. */
+ * versions 1..3 and after each kicks the reloader with a non-blocking send (alt, timeout 0:
+ * `select { case kick <- x: default: }`) on an unbuffered channel; the reloader waits for a
+ * kick, then loads the latest version.  Breaks when the last kick comes while the reloader is
+ * busy or not yet waiting: it is dropped and the reloader waits for ever (BATON_DEADLOCK).
+ * Under fifo it waits at the first kick and loads after all three.  Fixed: lost_wakeup_fixed.c. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 enum { VERSIONS = 3 };
 
-static int64_t latest;      /* the newest config version: the publisher writes, the reloader reads */
+static int64_t latest;      /* the newest version: the publisher writes, the reloader reads */
 static baton_chan *kick;    /* publisher -> reloader: "it changed"; unbuffered, the bug */
 static baton_chan *apply;   /* reloader -> server: each version it loaded */
 static baton_chan *serving; /* server -> main: the version it ended with */

@@ -10,7 +10,7 @@
 
 enum { VERSIONS = 3 };
 
-static int64_t latest;      /* the newest config version: the publisher writes, the reloader reads */
+static int64_t latest;      /* the newest version: the publisher writes, the reloader reads */
 static baton_chan *kick;    /* publisher -> reloader: "it changed"; one slot, kept */
 static baton_chan *apply;   /* reloader -> server: each version it loaded */
 static baton_chan *serving; /* server -> main: the version it ended with */

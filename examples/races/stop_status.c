@@ -1,10 +1,9 @@
 /* stop_status.c — a stop request racing a status request.  A job server reads a buffered
- * mailbox (Go's `make(chan request, 4)`) and returns as soon as the stop channel fires; the
- * client submits jobs and waits for each ack, then stops the server; a monitor meanwhile asks
- * for the status twice and waits for each reply.  Breaks when the stop is taken before a
- * status request is (it is still in the mailbox, or is put there after the server left): the
- * monitor waits for a reply for ever and the run ends in BATON_DEADLOCK.  Under fifo each
- * status request reaches the server before the client's last ack.  The fix: stop_status_fixed.c. */
+ * mailbox and returns as soon as its stop channel fires; a client submits jobs, waiting for
+ * each ack, then stops it; a monitor asks for the status twice, waiting for each reply.  Breaks
+ * when the stop is taken before a status request (still in the mailbox, or put there after the
+ * server left): the monitor waits for ever, BATON_DEADLOCK.  Under fifo each status request
+ * reaches the server before the client's last ack.  Fixed: stop_status_fixed.c. */
 #include <baton.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +30,8 @@ static void server(void *arg)
     int64_t done = 0;
     for (;;) {
         struct request r;
-        baton_case cases[2] = {{mailbox, BATON_RECV, &r, true, 0}, {stop, BATON_RECV, NULL, true, 0}};
+        baton_case cases[2] = {{mailbox, BATON_RECV, &r, true, 0},
+                               {stop, BATON_RECV, NULL, true, 0}};
         int k = baton_alt(cases, 2, -1);
         if (k != 0 || cases[0].err) return; /* stop: leave at once */
         if (r.kind == JOB) done++;

@@ -30,7 +30,8 @@ static void serve(void)
     int64_t jobs = 0;
     for (;;) {
         struct request r;
-        baton_case cases[2] = {{mailbox, BATON_RECV, &r, true, 0}, {stop, BATON_RECV, NULL, true, 0}};
+        baton_case cases[2] = {{mailbox, BATON_RECV, &r, true, 0},
+                               {stop, BATON_RECV, NULL, true, 0}};
         int k = baton_alt(cases, 2, -1);
         if (k != 0 || cases[0].err) return; /* stop: leave at once */
         if (r.kind == JOB) jobs++;
