@@ -157,9 +157,11 @@ $(BUILD)/runtime_smoke: tests/unit/cross/runtime_smoke.c $(BUILD)/libbaton.a
 # program per file, linked with libbaton.a alone like a user's program.
 RACES := $(patsubst examples/races/%.c,$(BUILD)/races/%,$(wildcard examples/races/*.c))
 races: $(RACES)
-$(BUILD)/races/%: examples/races/%.c include/baton.h $(BUILD)/libbaton.a
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $(LDSAN) -o $@ $< $(BUILD)/libbaton.a $(LDLIBS_LIB)
+# (their dependency files go under obj/, so that $(BUILD)/races holds only programs)
+$(BUILD)/races/%: examples/races/%.c $(BUILD)/libbaton.a
+	@mkdir -p $(@D) $(BUILD)/obj/examples/races
+	$(CC) $(CFLAGS_ALL) -MF $(BUILD)/obj/examples/races/$*.d $(LDSAN) -o $@ $< $(BUILD)/libbaton.a \
+		$(LDLIBS_LIB)
 
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance
