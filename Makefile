@@ -48,7 +48,7 @@ TEST_OBJ := $(call obj,$(TEST_SRC))
 BATON    := $(BUILD)/baton
 CHECKER  := $(BUILD)/check_baton
 
-.PHONY: all deps check check-unit differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
+.PHONY: all deps races check check-unit differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
@@ -102,7 +102,7 @@ $(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
 
 # check: the conformance corpus (when ../shared is there), then every Check suite —
 # unit tests, end-to-end command tests and .csp corpora — ending with Check's summary line.
-check: all $(CHECKER)
+check: all $(CHECKER) races
 	@if [ -d $(SHARED)/conformance/libcspm ]; then $(MAKE) --no-print-directory conformance; \
 	else echo "################################################################################"; \
 	     echo "conformance: SKIPPED: $(SHARED)/conformance/libcspm is not there, so FDR's libcspm"; \
@@ -152,6 +152,14 @@ check-aarch64:
 
 $(BUILD)/runtime_smoke: tests/unit/cross/runtime_smoke.c $(BUILD)/libbaton.a
 	$(CC) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libbaton.a $(LDLIBS_LIB)
+
+# races: the schedule-dependent bugs of examples/races (its README), each next to its fix, one
+# program per file, linked with libbaton.a alone like a user's program.
+RACES := $(patsubst examples/races/%.c,$(BUILD)/races/%,$(wildcard examples/races/*.c))
+races: $(RACES)
+$(BUILD)/races/%: examples/races/%.c include/baton.h $(BUILD)/libbaton.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) $(LDSAN) -o $@ $< $(BUILD)/libbaton.a $(LDLIBS_LIB)
 
 conformance: all
 	@sh tests/conformance.sh $(BATON) $(SHARED)/conformance

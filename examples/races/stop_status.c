@@ -1,0 +1,96 @@
+/* stop_status.c — a stop request racing a status request.  A job server reads a buffered
+ * mailbox and returns as soon as its stop channel fires; a client submits jobs, waiting for
+ * each ack, then stops it; a monitor asks for the status twice, waiting for each reply.  Breaks
+ * when the stop is taken before a status request (still in the mailbox, or put there after the
+ * server left): the monitor waits for ever, BATON_DEADLOCK.  Under fifo each status request
+ * reaches the server before the client's last ack.  Fixed: stop_status_fixed.c. */
+#include <baton.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { JOBS = 3, POLLS = 2, MAILBOX = 4 };
+enum kind { JOB, STATUS };
+
+struct request { enum kind kind; int64_t arg; baton_chan *reply; };
+
+static baton_chan *mailbox;      /* requests to the server */
+static baton_chan *stop;         /* the client -> server: leave */
+static baton_chan *acks, *statuses; /* server -> client, server -> monitor */
+
+static int request_format(const void *msg, char *buf, size_t len)
+{
+    const struct request *r = msg;
+    return r->kind == JOB ? snprintf(buf, len, "job.%lld", (long long)r->arg)
+                          : snprintf(buf, len, "status");
+}
+
+static void server(void *arg)
+{
+    (void)arg;
+    int64_t done = 0;
+    for (;;) {
+        struct request r;
+        baton_case cases[2] = {{mailbox, BATON_RECV, &r, true, 0},
+                               {stop, BATON_RECV, NULL, true, 0}};
+        int k = baton_alt(cases, 2, -1);
+        if (k != 0 || cases[0].err) return; /* stop: leave at once */
+        if (r.kind == JOB) done++;
+        if (baton_send_int(r.reply, r.kind == JOB ? r.arg : done) < 0) return;
+    }
+}
+
+/* Sends a request and waits for its reply; -1 when the server is gone for good. */
+static int call(enum kind kind, int64_t arg, baton_chan *reply, int64_t *out)
+{
+    struct request r = {kind, arg, reply};
+    if (baton_send(mailbox, &r) < 0) return -1;
+    return baton_recv_int(reply, out);
+}
+
+static void client(void *arg)
+{
+    (void)arg;
+    int64_t ack;
+    for (int i = 1; i <= JOBS; i++)
+        if (call(JOB, i, acks, &ack) < 0) return;
+    baton_send(stop, NULL);
+}
+
+static int polls; /* status replies the monitor got */
+
+static void monitor(void *arg)
+{
+    (void)arg;
+    int64_t done;
+    for (int i = 0; i < POLLS; i++)
+        if (call(STATUS, 0, statuses, &done) == 0) polls++;
+}
+
+static void system_(void *arg)
+{
+    (void)arg;
+    baton_proc procs[] = {{"server", server, NULL}, {"monitor", monitor, NULL},
+                          {"client", client, NULL}};
+    if (baton_par(procs, 3) < 0) exit(1);
+}
+
+int main(void)
+{
+    mailbox = baton_chan_new("mailbox", sizeof(struct request), MAILBOX);
+    baton_chan_set_format(mailbox, request_format);
+    stop = baton_chan_new("stop", 0, 0);
+    acks = baton_chan_int("ack", 0);
+    statuses = baton_chan_int("status", 0);
+    int rc = baton_run(system_, NULL);
+    baton_chan_free(mailbox);
+    baton_chan_free(stop);
+    baton_chan_free(acks);
+    baton_chan_free(statuses);
+    if (rc == BATON_DEADLOCK) return 1; /* baton_run has said who waits for whom */
+    if (rc != 0) {
+        perror("stop_status: baton_run");
+        return 1;
+    }
+    printf("stop_status: %d jobs, %d status replies\n", JOBS, polls);
+    return 0;
+}
