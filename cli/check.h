@@ -67,6 +67,18 @@ int check_report(const struct check_options *o, const struct rpt_file *report, i
 int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
                         int status);
 
+/* One process of a loaded specification to replay traces against, again and again (the
+ * states the replays meet are kept between them).  trace_checker_new evaluates o->process
+ * and o->hide: NULL after saying why on stderr, *status the exit code. */
+struct trace_checker;
+struct trace_checker *trace_checker_new(struct cspm_module *m, struct evaluator *ev,
+                                        struct events *events, const struct check_options *o,
+                                        int *status);
+/* Replays the trace file path into out (its verdict, counterexample and figures). */
+void trace_checker_run(struct trace_checker *tc, const char *path, struct rpt_trace_check *out);
+/* Frees it, after printing the specification's errors the replays met. */
+void trace_checker_free(struct trace_checker *tc);
+
 /* Replays every --trace against --process; prints the report; returns the exit code. */
 int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *events,
                  const struct check_options *o);

@@ -790,51 +790,94 @@ static int add_paths(const char *arg, char ***paths, size_t *n, size_t *cap)
     return 0;
 }
 
-int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *events,
-                 const struct check_options *o)
-{
-    struct replay_ctx c = {.m = m, .ev = ev, .events = events, .o = o};
-    phase_start(&c);
-    eval_set_poll(ev, poll_limits, &c);
-    struct rpt_traces report = {0};
-    struct lazy *spec = NULL;
-    size_t diags_before = m->diags.count;
-    char **paths = NULL;
-    size_t npaths = 0, cap = 0;
-    int status = EXIT_INPUT;
+struct trace_checker {
+    struct replay_ctx c;
+    struct lazy *spec;
+    struct norm_spec ns;
+    size_t diags_before;
+};
 
-    const value *p = eval_text(&c, o->process, strlen(o->process));
+struct trace_checker *trace_checker_new(struct cspm_module *m, struct evaluator *ev,
+                                        struct events *events, const struct check_options *o,
+                                        int *status)
+{
+    struct trace_checker *tc = calloc(1, sizeof *tc);
+    *status = EXIT_INPUT;
+    if (!tc) {
+        fprintf(stderr, "baton: out of memory\n");
+        return NULL;
+    }
+    struct replay_ctx *c = &tc->c;
+    *c = (struct replay_ctx){.m = m, .ev = ev, .events = events, .o = o};
+    tc->diags_before = m->diags.count;
+    phase_start(c);
+    eval_set_poll(ev, poll_limits, c);
+    const value *p = eval_text(c, o->process, strlen(o->process));
     if (!p && eval_interrupted(ev)) {
         char what[200], figures[200];
         fprintf(stderr, "baton: stopped at %s while evaluating --process '%s': %s\n",
                 check_limit_text(o, eval_interrupted(ev), what, sizeof what), o->process,
-                check_figures(0, 0, chk_now() - c.start, figures, sizeof figures));
-        status = EXIT_LIMIT;
-        goto out;
+                check_figures(0, 0, chk_now() - c->start, figures, sizeof figures));
+        *status = EXIT_LIMIT;
+        goto fail;
     }
     if (!p || p->kind != VAL_PROC) {
         fprintf(stderr, "baton: --process '%s' is not a process of %s\n", o->process, o->file);
-        goto out;
+        goto fail;
     }
     struct diag_mark before_events = diag_mark(&m->diags);
-    c.all_events = eval_events(ev);
+    c->all_events = eval_events(ev);
     /* An infinite channel type: Events is not a finite set.  Not an error for replay. */
-    if (!c.all_events) diag_rewind(&m->diags, before_events);
+    if (!c->all_events) diag_rewind(&m->diags, before_events);
     if (o->hide) {
-        c.hidden = eval_text(&c, o->hide, strlen(o->hide));
-        if (!c.hidden || c.hidden->kind != VAL_SET) {
+        c->hidden = eval_text(c, o->hide, strlen(o->hide));
+        if (!c->hidden || c->hidden->kind != VAL_SET) {
             fprintf(stderr, "baton: --hide '%s' is not a set of events of %s\n", o->hide, o->file);
-            goto out;
+            goto fail;
         }
     }
     /* Nothing is compiled up front: the specification is explored as far as each trace
      * goes (checker/lazy.h), so a huge or infinite one costs only the states a run meets. */
-    spec = lazy_new(eval_sem(ev), events, p);
-    if (!spec) {
+    tc->spec = lazy_new(eval_sem(ev), events, p);
+    if (!tc->spec) {
         fprintf(stderr, "baton: out of memory\n");
-        goto out;
+        goto fail;
     }
-    struct norm_spec ns = lazy_spec(spec);
+    tc->ns = lazy_spec(tc->spec);
+    *status = EXIT_HOLDS;
+    return tc;
+fail:
+    trace_checker_free(tc);
+    return NULL;
+}
+
+void trace_checker_run(struct trace_checker *tc, const char *path, struct rpt_trace_check *out)
+{
+    check_one_run(&tc->c, &tc->ns, path, out);
+}
+
+void trace_checker_free(struct trace_checker *tc)
+{
+    if (!tc) return;
+    struct cspm_module *m = tc->c.m;
+    /* Errors of the specification met while replaying (a thunk that fails to evaluate). */
+    for (size_t k = tc->diags_before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
+    eval_set_poll(tc->c.ev, NULL, NULL);
+    lazy_free(tc->spec);
+    cache_free(&tc->c);
+    free(tc);
+}
+
+int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *events,
+                 const struct check_options *o)
+{
+    struct rpt_traces report = {0};
+    char **paths = NULL;
+    size_t npaths = 0, cap = 0;
+    int status;
+    struct trace_checker *tc = trace_checker_new(m, ev, events, o, &status);
+    if (!tc) return status;
+    status = EXIT_INPUT;
     for (size_t i = 0; i < o->ntraces; i++)
         if (add_paths(o->traces[i], &paths, &npaths, &cap) < 0) {
             fprintf(stderr, "baton: cannot read '%s': %s\n", o->traces[i], strerror(errno));
@@ -844,7 +887,7 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     for (size_t i = 0; i < npaths; i++) {
         struct rpt_trace_check *out = rpt_trace_add(&report);
         if (!out) break;
-        check_one_run(&c, &ns, paths[i], out);
+        trace_checker_run(tc, paths[i], out);
     }
     size_t fail = 0, error = 0, limit = 0;
     for (size_t i = 0; i < report.n; i++) {
@@ -855,14 +898,10 @@ int check_traces(struct cspm_module *m, struct evaluator *ev, struct events *eve
     status = error ? EXIT_INPUT : fail ? EXIT_FAILS : limit ? EXIT_LIMIT : EXIT_HOLDS;
     status = check_report_traces(o, &report, status);
 out:
-    /* Errors of the specification met while replaying (a thunk that fails to evaluate). */
-    for (size_t k = diags_before; k < m->diags.count; k++) diag_print_one(&m->diags.items[k], stderr);
-    eval_set_poll(ev, NULL, NULL);
+    trace_checker_free(tc);
     for (size_t i = 0; i < npaths; i++) free(paths[i]);
     free(paths);
     rpt_traces_free(&report);
-    lazy_free(spec);
-    cache_free(&c);
     return status;
 }
 

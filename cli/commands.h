@@ -8,6 +8,7 @@
 #define BATON_COMMANDS(X)                                                                          \
     X(check, "prove or refute the assertions of a CSPm specification")                        \
     X(help, "show help for baton or one of its subcommands")                                       \
+    X(explore, "run a libbaton program under many schedules to find a rare deadlock, crash or bad trace") \
     X(graph, "draw a process network, state machine, counterexample or deadlock with Graphviz") \
     X(eval, "load a CSPm specification, evaluate an expression or its tests")                 \
     X(lts, "print the states and transitions of a process")                                   \

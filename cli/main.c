@@ -185,9 +185,9 @@ static int common_options(int *argc, char ***argv)
             k -= eq ? 2 : 1;
         }
     }
-    /* `--` ends the options: `baton run` hands what follows to the program; for the other
-     * commands it only ends them (a file named -x is ./-x). */
-    if (i < n && strcmp(out[0], "run") != 0) i++;
+    /* `--` ends the options: `baton run` and `baton explore` hand what follows to the
+     * program; for the other commands it only ends them (a file named -x is ./-x). */
+    if (i < n && strcmp(out[0], "run") != 0 && strcmp(out[0], "explore") != 0) i++;
     for (; i < n; i++) out[k++] = in[i];
     out[k] = NULL;
     *argc = k;

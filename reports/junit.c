@@ -222,9 +222,12 @@ int rpt_junit_traces(FILE *out, const struct rpt_traces *t)
         if (c->result != RPT_PASS) {
             char line[160], *body = traces_text(t, c);
             if (!body) goto fail;
-            if (c->result == RPT_FAIL)
+            if (c->result == RPT_FAIL && c->index)
                 snprintf(line, sizeof line, "%s at event %llu", c->kind ? c->kind : "failure",
                          (unsigned long long)c->index);
+            else if (c->result == RPT_FAIL) /* a run judged on its own: no offending event */
+                snprintf(line, sizeof line, "%s after %llu events", c->kind ? c->kind : "failure",
+                         (unsigned long long)c->events);
             int s = c->result == RPT_FAIL
                         ? outcome(w, "failure", c->kind ? c->kind : "failure", line, body)
                         : outcome(w, "error", error_type(c->result), c->message, body);

@@ -104,7 +104,9 @@ void rpt_traces_text(FILE *out, const struct rpt_traces *t)
         else
             fprintf(out, "    %s after ", c->kind ? c->kind : "failure");
         if (c->trace.n + c->elided == 0) {
-            fprintf(out, "no events\n");
+            /* a run judged on its own keeps no events, only their number */
+            if (c->events) fprintf(out, "%llu event%s\n", (unsigned long long)c->events, c->events == 1 ? "" : "s");
+            else fprintf(out, "no events\n");
         } else {
             fprintf(out, "%llu event%s: ", (unsigned long long)(c->trace.n + c->elided),
                     c->trace.n + c->elided == 1 ? "" : "s");
@@ -112,7 +114,7 @@ void rpt_traces_text(FILE *out, const struct rpt_traces *t)
             list(out, &c->trace, from, c->trace.n);
             fputc('\n', out);
         }
-        if (c->kind && strcmp(c->kind, "deadlock") == 0) {
+        if (c->kind && strcmp(c->kind, "deadlock") == 0 && c->process) {
             fprintf(out, "    where the specification must still offer ");
             list(out, &c->allowed, 0, c->allowed.n);
             fputc('\n', out);
@@ -122,7 +124,13 @@ void rpt_traces_text(FILE *out, const struct rpt_traces *t)
             if (c->allowed.n > 24) fprintf(out, ", … (%zu in all)", c->allowed.n);
             fputc('\n', out);
         }
-        if (c->detail) fprintf(out, "    %s\n", c->detail);
+        if (c->detail) { /* every line indented */
+            for (const char *l = c->detail; *l;) {
+                size_t n = strcspn(l, "\n");
+                fprintf(out, "    %.*s\n", (int)n, l);
+                l += n + (l[n] == '\n');
+            }
+        }
         for (size_t b = 0; b < c->nblocked; b++) {
             const struct rpt_blocked *k = &c->blocked[b];
             fprintf(out, "    %s %s", k->process, k->waits ? k->waits : "waits");

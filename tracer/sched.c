@@ -12,6 +12,7 @@
 
 #include "tracer/chan.h"
 #include "tracer/deadlock.h"
+#include "tracer/forkserver.h"
 #include "tracer/overflow.h"
 #include "tracer/strategy.h"
 #include "tracer/trace.h"
@@ -611,6 +612,7 @@ int baton_run(baton_fn *fn, void *arg)
         errno = EINVAL;
         return -1;
     }
+    trc_forkserver_enter(); /* under baton explore, returns in a child with its schedule */
     struct trc_proc **heap = trc_sched.heap;
     size_t capheap = trc_sched.capheap;
     memset(&trc_sched, 0, sizeof trc_sched);
@@ -651,6 +653,7 @@ int baton_run(baton_fn *fn, void *arg)
     trc_stack_rest();
     trc_overflow_uninstall();
     trc_trace_run_end(rc == BATON_DEADLOCK ? TRC_END_DEADLOCK : TRC_END_DONE);
+    trc_forkserver_run_end(rc == BATON_DEADLOCK);
     trc_sched.running = false;
     errno = saved;
     return rc;

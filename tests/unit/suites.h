@@ -19,6 +19,7 @@
     X(reports_graph) \
     X(reports_ci) \
     X(trace_export) \
+    X(tracer_sched) \
     X(pictures_spec) \
     X(pictures_run) \
     X(pictures_chart) \

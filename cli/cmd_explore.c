@@ -1,0 +1,740 @@
+/* baton explore: runs a program linked with libbaton under many schedules (BATON_SCHED's
+ * random or pct, one seed each) and checks every run — deadlock, crash, exit status, a run
+ * past --timeout and, with a specification, its trace as `baton check --trace` does.  A
+ * failure is shrunk (among the failing schedules reachable within --shrink more runs, the one
+ * with the fewest preemptions, then the fewest scheduling decisions), run once more exactly as
+ * the command shown to the user would run it, and reported as `baton run` reports a run.
+ * docs/exploring.md explains the strategies and what they promise. */
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checker/limits.h"
+#include "cli/check.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/explore_runner.h"
+#include "cli/graph.h"
+#include "cli/report_out.h"
+#include "cli/spec.h"
+
+const char cmd_explore_usage[] =
+    "usage: baton explore [--runs N] [--strategy random|pct] [--depth D] [--seed S]\n"
+    "                     [--jobs J] [--timeout SECONDS] [--shrink N] [--keep-going]\n"
+    "                     [--spec SPEC.csp --process NAME [--hide SET]] [--trace FILE]\n"
+    "                     [--no-fork-server] [--format F] [--report F:FILE]… [--notices]\n"
+    "                     -- PROGRAM [ARGS…]\n"
+    "\n"
+    "Runs PROGRAM (linked with libbaton) under N schedules (default 1000), J at a time\n"
+    "(default: the usable cores), and checks every run: a deadlock, a crash, an exit status\n"
+    "other than 0, a run still going after --timeout (default 10 s: a livelock suspicion)\n"
+    "and, with --spec, its trace against the process NAME (as `baton check --trace`).\n"
+    "Stops at the first failure unless --keep-going.  Run i's schedule is BATON_SCHED=STRATEGY\n"
+    "with BATON_SEED=S+i (S: --seed, default 1): the same command explores the same schedules.\n"
+    "\n"
+    "strategies (docs/exploring.md):\n"
+    "  pct      (default) random priorities with D-1 priority drops (--depth D, default 3):\n"
+    "           a bug that needs D ordering constraints is found by one run with\n"
+    "           probability at least 1/(n k^(D-1)) for n processes and k scheduling points;\n"
+    "           k is measured by a first run in PROGRAM's own order (fifo)\n"
+    "  random   a uniformly random choice at every scheduling point\n"
+    "Under both, time is virtual and a pending timer may fire at any point.\n"
+    "\n"
+    "A failure is shrunk: up to --shrink more runs (default 300) look for failing schedules\n"
+    "of the same kind with fewer preemptions and fewer steps; the best is run once more on its\n"
+    "own (as the command shown) to confirm it, its trace kept in FILE (--trace; default a new\n"
+    "file in $TMPDIR or /tmp), and reported as `baton run` would: the deadlock with who waits\n"
+    "for whom and where, the crash and the end of its standard error, or the trace's\n"
+    "counterexample.  PROGRAM is started once per job and forked at its first baton_run for\n"
+    "every schedule (a fork server); --no-fork-server starts it afresh for every one.\n"
+    "\n"
+    "report options (as baton check's; formats: docs/ci.md):\n"
+    REPORT_OPTIONS_USAGE
+    "\n"
+    "exit: 0 no failure in N schedules, 1 a failure was found, 2 bad input (PROGRAM does not\n"
+    "start or is not a libbaton program, a bad spec), 3 stopped by SIGINT or SIGTERM.\n";
+
+#define SHRINK_DEFAULT 300
+#define TIMEOUT_DEFAULT 10.0
+
+struct explore {
+    char **program;
+    const char *strategy_name;
+    struct trc_strategy_cfg cfg;  /* the strategy explored; cfg.steps measured */
+    uint64_t runs, seed, shrink;
+    bool keep_going;
+    struct trace_checker *tc;     /* with --spec */
+    struct check_options co;
+
+    /* progress */
+    enum { CALIBRATE, EXPLORE, SHRINK } phase;
+    uint64_t issued, finished;    /* runs of the current phase */
+    uint64_t explored;            /* EXPLORE runs finished */
+    uint64_t failed;              /* failing runs found while exploring */
+    uint64_t by_outcome[XR_NONCONFORM + 1];
+    uint64_t shrink_failed;       /* failing runs of the first failure's kind while shrinking */
+    bool have_first, have_best, stop, error;
+    int error_status;
+    struct xr_result first, best, calibration;
+    double t0, shown;
+    bool progress;
+};
+
+static const char *outcome_word(enum xr_outcome o)
+{
+    static const char *const w[] = {"pass", "livelock suspicion", "crash", "deadlock",
+                                    "exit status", "trace not allowed by the specification"};
+    return w[o];
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    xr_interrupt();
+}
+
+/* ---- the schedules --------------------------------------------------------------------------- */
+
+static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
+{
+    struct explore *x = ctx;
+    if (x->stop) return false;
+    uint64_t i = x->issued;
+    switch (x->phase) {
+    case CALIBRATE: /* a random run, to measure k for pct (fifo counts no steps: its hot
+                     * path stays as it was) */
+        if (i >= 1) return false;
+        *s = (struct xr_schedule){x->seed + x->runs + x->shrink, {TRC_RANDOM, x->cfg.depth, x->cfg.steps}};
+        break;
+    case EXPLORE:
+        if (i >= x->runs) return false;
+        *s = (struct xr_schedule){x->seed + i, x->cfg};
+        break;
+    case SHRINK: {
+        /* pct at every depth from 1 up, with k the failing run's length so that the
+         * priority drops land before its end; every (d+1)-th the strategy that found it */
+        if (i >= x->shrink) return false;
+        uint32_t d = x->cfg.depth < 3 ? 3 : x->cfg.depth;
+        uint64_t slot = i % (d + 1);
+        s->seed = x->seed + x->runs + i;
+        if (slot == d) {
+            s->cfg = x->first.sched.cfg;
+        } else {
+            s->cfg = (struct trc_strategy_cfg){TRC_PCT, (uint32_t)slot + 1,
+                                               x->first.steps ? x->first.steps : 1};
+        }
+        break;
+    }
+    }
+    *index = i;
+    x->issued++;
+    return true;
+}
+
+/* Decides whether a run that ended well conforms to the specification. */
+static void judge_trace(struct explore *x, struct xr_result *r)
+{
+    if (!x->tc || r->outcome != XR_PASS || !r->trace) return;
+    struct rpt_traces t = {0};
+    struct rpt_trace_check *c = rpt_trace_add(&t);
+    if (!c) {
+        x->error = true;
+        x->error_status = EXIT_INPUT;
+        return;
+    }
+    trace_checker_run(x->tc, r->trace, c);
+    if (c->result == RPT_FAIL) {
+        r->outcome = XR_NONCONFORM;
+    } else if (c->result != RPT_PASS) {
+        /* an error met while checking is an error, never a verdict */
+        fprintf(stderr, "baton: explore: the trace of run %" PRIu64 " (seed %" PRIu64 ") could not "
+                "be checked: %s\n", r->index, r->sched.seed, c->message ? c->message : "see above");
+        x->error = true;
+        x->error_status = c->result == RPT_LIMIT ? EXIT_LIMIT : EXIT_INPUT;
+    }
+    rpt_traces_free(&t);
+}
+
+/* Fewer preemptions first, then the shorter run. */
+static bool simpler(const struct xr_result *a, const struct xr_result *b)
+{
+    return a->preemptions < b->preemptions ||
+           (a->preemptions == b->preemptions && a->steps < b->steps);
+}
+
+static void show_progress(struct explore *x, bool last)
+{
+    if (!x->progress) return;
+    double t = now_s();
+    if (!last && t - x->shown < 0.2) return;
+    x->shown = t;
+    double rate = t > x->t0 ? (double)x->explored / (t - x->t0) : 0;
+    fprintf(stderr, "\r\033[Kexplore: %" PRIu64 "/%" PRIu64 " runs, %.0f runs/s, %" PRIu64 " failure%s%s",
+            x->explored, x->runs, rate, x->failed, x->failed == 1 ? "" : "s",
+            x->phase == SHRINK ? ", shrinking" : "");
+    if (last) fputc('\n', stderr);
+}
+
+static bool run_done(void *ctx, struct xr_result *r)
+{
+    struct explore *x = ctx;
+    x->finished++;
+    judge_trace(x, r);
+    if (x->error) {
+        x->stop = true;
+        return false;
+    }
+    bool failed = r->outcome != XR_PASS;
+    switch (x->phase) {
+    case CALIBRATE:
+        x->calibration = *r;
+        break;
+    case EXPLORE:
+        x->explored++;
+        if (failed) {
+            x->failed++;
+            x->by_outcome[r->outcome]++;
+            /* the first failure by run number, whatever order the jobs finish in */
+            if (!x->have_first || r->index < x->first.index) x->first = *r;
+            x->have_first = true;
+            if (!x->keep_going) x->stop = true;
+        }
+        show_progress(x, false);
+        break;
+    case SHRINK:
+        if (failed && r->outcome == x->first.outcome) {
+            x->shrink_failed++;
+            if (simpler(r, &x->best)) x->best = *r;
+        }
+        break;
+    }
+    return !x->stop;
+}
+
+/* ---- the report ------------------------------------------------------------------------------ */
+
+static char *shell_quote(const char *s)
+{
+    if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%") == strlen(s))
+        return strdup(s);
+    size_t n = 3;
+    for (const char *p = s; *p; p++) n += *p == '\'' ? 4 : 1;
+    char *q = malloc(n), *o = q;
+    if (!q) return NULL;
+    *o++ = '\'';
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') {
+            memcpy(o, "'\\''", 4);
+            o += 4;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o++ = '\'';
+    *o = '\0';
+    return q;
+}
+
+/* "BATON_SCHED=pct,depth=2,steps=14 BATON_SEED=112 ./prog ARGS": the run, exactly. */
+static char *repro_command(char **program, const struct xr_schedule *s)
+{
+    char cfg[96];
+    trc_strategy_format(&s->cfg, cfg, sizeof cfg);
+    char *line = NULL;
+    if (asprintf(&line, "BATON_SCHED=%s BATON_SEED=%" PRIu64, cfg, s->seed) < 0) return NULL;
+    for (char **a = program; *a; a++) {
+        char *q = shell_quote(*a), *longer = NULL;
+        if (!q || asprintf(&longer, "%s %s", line, q) < 0) longer = NULL;
+        free(q);
+        free(line);
+        if (!longer) return NULL;
+        line = longer;
+    }
+    return line;
+}
+
+/* The last lines of a file (at most max bytes of them), malloc'd; NULL when empty. */
+static char *file_tail(const char *path, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    long from = size > (long)max ? size - (long)max : 0;
+    fseek(f, from, SEEK_SET);
+    char *buf = calloc(1, max + 1);
+    size_t n = buf ? fread(buf, 1, max, f) : 0;
+    fclose(f);
+    if (!buf || n == 0) {
+        free(buf);
+        return NULL;
+    }
+    char *start = buf;
+    if (from > 0) { /* from the start of a line */
+        char *nl = strchr(buf, '\n');
+        if (nl) start = nl + 1;
+    }
+    memmove(buf, start, strlen(start) + 1);
+    return buf;
+}
+
+/* ---- the confirming run --------------------------------------------------------------------- */
+
+struct once {
+    struct xr_schedule s;
+    bool given, got;
+    struct xr_result res;
+};
+
+static bool once_next(void *ctx, struct xr_schedule *s, uint64_t *index)
+{
+    struct once *o = ctx;
+    if (o->given) return false;
+    o->given = true;
+    *s = o->s;
+    *index = 0;
+    return true;
+}
+
+static bool once_done(void *ctx, struct xr_result *r)
+{
+    struct once *o = ctx;
+    o->res = *r;
+    o->got = true;
+    return false;
+}
+
+/* Runs the schedule once more on its own, as the reproduction command does (a fresh exec
+ * with BATON_SCHED and BATON_SEED), its trace to `trace` and its output to `output`.  0 with
+ * *out set, or -1. */
+static int rerun(struct explore *x, const struct xr_schedule *s, double timeout, const char *trace,
+                 const char *output, struct xr_result *out)
+{
+    struct xr_options o = {.program = x->program, .jobs = 1, .timeout = timeout, .traced = true,
+                           .fork_server = false, .dir = "/", .trace_file = trace, .output = output};
+    struct xr_runner *r = xr_new(&o);
+    if (!r) return -1;
+    struct once one = {.s = *s};
+    int rc = xr_run(r, once_next, once_done, &one);
+    xr_free(r);
+    if (rc < 0 || !one.got) return -1;
+    *out = one.res;
+    out->trace = trace;
+    return 0;
+}
+
+/* What a run that failed without a deadlock or a counterexample says: its signal or exit
+ * status and the end of its standard error. */
+static void describe_end(struct rpt_trace_check *c, const struct xr_result *r, const char *output,
+                         double timeout)
+{
+    char sig[32], *what = NULL;
+    int st = r->wait_status;
+    if (r->outcome == XR_TIMEOUT)
+        what = asprintf(&what, "still running after %g s (--timeout): stopped with SIGTERM; a "
+                               "livelock, or a run that needs a longer --timeout", timeout) < 0 ? NULL : what;
+    else if (r->outcome == XR_CRASH)
+        what = asprintf(&what, "killed by %s", xr_signal_name(WTERMSIG(st), sig, sizeof sig)) < 0 ? NULL : what;
+    else
+        what = asprintf(&what, "exited with status %d", WEXITSTATUS(st)) < 0 ? NULL : what;
+    char *tail = file_tail(output, 2000), *detail = NULL;
+    if (what && tail && asprintf(&detail, "%s; its standard error ended:\n%s", what, tail) >= 0) {
+        free(what);
+        what = detail;
+    }
+    free(tail);
+    rpt_trace_forget(c);
+    c->result = RPT_FAIL;
+    c->kind = strdup(r->outcome == XR_TIMEOUT ? "livelock" : r->outcome == XR_CRASH ? "crash" : "exit");
+    c->detail = what;
+}
+
+/* The run's report into c, as `baton run` (or `baton check --trace`) would give it. */
+static void judge_run(struct explore *x, const struct xr_result *r, const char *output, double timeout,
+                      struct rpt_trace_check *c, char **svg)
+{
+    *svg = NULL;
+    if (r->outcome == XR_NONCONFORM || (x->tc && r->outcome == XR_PASS)) {
+        trace_checker_run(x->tc, r->trace, c);
+        free(c->program);
+        c->program = strdup(x->program[0]);
+        return;
+    }
+    graph_run_report(r->trace, x->program[0], c, svg);
+    if (r->outcome == XR_DEADLOCK && c->result == RPT_FAIL) return;
+    if (r->outcome != XR_PASS && r->outcome != XR_DEADLOCK) describe_end(c, r, output, timeout);
+}
+
+static void add_message(struct rpt_trace_check *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void add_message(struct rpt_trace_check *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = NULL;
+    if (vasprintf(&m, fmt, ap) < 0) m = NULL;
+    va_end(ap);
+    if (!m) return;
+    char *both = NULL;
+    if (c->message && asprintf(&both, "%s; %s", c->message, m) >= 0) {
+        free(m);
+        m = both;
+    }
+    free(c->message);
+    c->message = m;
+}
+
+/* The report of the whole exploration: stdout in --format, and the --report files. */
+static int emit(struct explore *x, struct rpt_traces *t, struct report_outputs *out, char **svg)
+{
+    struct rpt_context ctx = {.notices = out->notices, .charts = svg};
+    size_t len;
+    if (x->tc && report_wants(out, RPT_HTML)) ctx.source = report_read_source(x->co.file, &len);
+    if (out->format == RPT_TEXT) rpt_traces_text(stdout, t);
+    else rpt_emit_traces(stdout, out->format, t, &ctx);
+    fflush(stdout);
+    int rc = report_write_files_traces(out, t, &ctx) < 0 ? EXIT_INPUT : EXIT_HOLDS;
+    free((char *)ctx.source);
+    return rc;
+}
+
+static void strategy_words(const struct trc_strategy_cfg *cfg, char *buf, size_t len)
+{
+    if (cfg->kind == TRC_PCT)
+        snprintf(buf, len, "pct, depth %u, k = %" PRIu64 " steps", (unsigned)cfg->depth, cfg->steps);
+    else
+        snprintf(buf, len, "%s", cfg->kind == TRC_RANDOM ? "random" : "fifo");
+}
+
+/* ---- the command ----------------------------------------------------------------------------- */
+
+static int parse_u64_opt(const char *opt, const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || end == v || *end || v[0] == '-' || n < lo || n > hi)
+        return cli_usage_error("explore", "%s wants a whole number from %" PRIu64 " to %" PRIu64
+                               ", not '%s'", opt, lo, hi, v);
+    *out = n;
+    return EXIT_HOLDS;
+}
+
+static unsigned usable_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+struct args {
+    const char *spec, *process, *hide, *strategy, *trace;
+    uint64_t runs, depth, seed, jobs, shrink;
+    double timeout;
+    bool keep_going, no_fork;
+    char **program;
+    struct report_outputs out;
+};
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    *a = (struct args){.runs = 1000, .depth = TRC_PCT_DEPTH_DEFAULT, .seed = 1, .jobs = 0,
+                       .shrink = SHRINK_DEFAULT, .timeout = TIMEOUT_DEFAULT, .strategy = "pct"};
+    int i = 1;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *o = argv[i];
+        int took = report_option("explore", argc, argv, &i, &a->out);
+        if (took < 0) return EXIT_INPUT;
+        if (took) continue;
+        if (strcmp(o, "--keep-going") == 0) {
+            a->keep_going = true;
+            continue;
+        }
+        if (strcmp(o, "--no-fork-server") == 0) {
+            a->no_fork = true;
+            continue;
+        }
+        static const char *const valued[] = {"--runs", "--strategy", "--depth", "--seed", "--jobs",
+                                             "--timeout", "--spec", "--process", "--hide",
+                                             "--shrink", "--trace"};
+        bool known = false;
+        for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) known |= strcmp(o, valued[k]) == 0;
+        if (!known) {
+            if (o[0] == '-') return cli_usage_error("explore", "unknown option '%s'", o);
+            return cli_usage_error("explore", "put '--' before the program: baton explore -- %s", o);
+        }
+        if (i + 1 >= argc) return cli_usage_error("explore", "%s needs a value", o);
+        const char *v = argv[++i];
+        int st = EXIT_HOLDS;
+        if (strcmp(o, "--runs") == 0) st = parse_u64_opt(o, v, 1, 1000000000, &a->runs);
+        else if (strcmp(o, "--depth") == 0) st = parse_u64_opt(o, v, 1, TRC_PCT_DEPTH_MAX, &a->depth);
+        else if (strcmp(o, "--seed") == 0) st = parse_u64_opt(o, v, 0, UINT64_MAX / 2, &a->seed);
+        else if (strcmp(o, "--jobs") == 0) st = parse_u64_opt(o, v, 1, 256, &a->jobs);
+        else if (strcmp(o, "--shrink") == 0) st = parse_u64_opt(o, v, 0, 1000000, &a->shrink);
+        else if (strcmp(o, "--strategy") == 0) a->strategy = v;
+        else if (strcmp(o, "--spec") == 0) a->spec = v;
+        else if (strcmp(o, "--process") == 0) a->process = v;
+        else if (strcmp(o, "--hide") == 0) a->hide = v;
+        else if (strcmp(o, "--trace") == 0) a->trace = v;
+        else { /* --timeout */
+            char *end;
+            a->timeout = strtod(v, &end);
+            if (end == v || *end || !(a->timeout > 0) || a->timeout > 1e6)
+                return cli_usage_error("explore", "--timeout wants a number of seconds, not '%s'", v);
+        }
+        if (st != EXIT_HOLDS) return st;
+    }
+    if (i + 1 >= argc) return cli_usage_error("explore", "which program? (baton explore -- PROGRAM ARGS…)");
+    a->program = argv + i + 1;
+    if (strcmp(a->strategy, "pct") != 0 && strcmp(a->strategy, "random") != 0)
+        return cli_usage_error("explore", "--strategy is random or pct, not '%s'", a->strategy);
+    if ((a->spec == NULL) != (a->process == NULL))
+        return cli_usage_error("explore", "--spec and --process go together");
+    if (a->hide && !a->spec) return cli_usage_error("explore", "--hide goes with --spec and --process");
+    if (!a->jobs) a->jobs = usable_cores();
+    return EXIT_HOLDS;
+}
+
+/* The report and exit code once the runs are over. */
+static int conclude(struct explore *x, struct args *a, const char *dir, struct xr_runner *runner)
+{
+    char words[96];
+    strategy_words(&x->cfg, words, sizeof words);
+    double took = now_s() - x->t0;
+    struct rpt_traces t = {0};
+    t.file = strdup(a->spec ? a->spec : x->program[0]);
+    struct rpt_trace_check *c = rpt_trace_add(&t);
+    char *svg = NULL;
+    int status = EXIT_HOLDS;
+    if (!c || !t.file) {
+        fprintf(stderr, "baton: out of memory\n");
+        rpt_traces_free(&t);
+        return EXIT_INPUT;
+    }
+    if (!x->have_first) {
+        printf("explore: no failure in %" PRIu64 " schedules of %s (%s), %.2f s, %.0f runs/s%s\n",
+               x->explored, x->program[0], words, took, took > 0 ? (double)x->explored / took : 0,
+               xr_forking(runner) ? "" : " (no fork server)");
+        if (a->out.format != RPT_TEXT || a->out.nfiles) {
+            c->program = strdup(x->program[0]);
+            c->process = a->process ? strdup(a->process) : NULL;
+            c->result = RPT_PASS;
+            c->seconds = took;
+            add_message(c, "no failure in %" PRIu64 " schedules (%s)", x->explored, words);
+            if (a->out.format == RPT_TEXT) { /* the line above said it */
+                if (report_write_files_traces(&a->out, &t, &(struct rpt_context){.notices = a->out.notices}) < 0)
+                    status = EXIT_INPUT;
+            } else {
+                status = emit(x, &t, &a->out, &svg);
+            }
+        }
+        rpt_traces_free(&t);
+        return status;
+    }
+
+    /* a failure: confirm the simplest one on its own, as the user will run it */
+    const struct xr_result *pick = x->have_best ? &x->best : &x->first;
+    char made[4096], out_file[4096];
+    const char *trace = a->trace;
+    if (!trace) {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(made, sizeof made, "%s/baton-explore-XXXXXX.btr", tmp && *tmp ? tmp : "/tmp");
+        int fd = mkstemps(made, 4);
+        if (fd >= 0) close(fd);
+        trace = made;
+    }
+    snprintf(out_file, sizeof out_file, "%s/output", dir);
+    struct xr_result again;
+    bool reran = rerun(x, &pick->sched, a->timeout, trace, out_file, &again) == 0;
+    bool same = reran && again.outcome == pick->outcome;
+    if (reran && again.outcome == XR_PASS && x->tc) { /* a trace check is the checker's to redo */
+        judge_trace(x, &again);
+        same = again.outcome == pick->outcome;
+    }
+    char *line = repro_command(x->program, &pick->sched);
+    char fw[96];
+    strategy_words(&x->first.sched.cfg, fw, sizeof fw);
+    FILE *say = a->out.format == RPT_TEXT ? stdout : stderr;
+    fprintf(say, "explore: %s in a run of %s (%s, seed %" PRIu64 "), %.2f s\n",
+            outcome_word(x->first.outcome), x->program[0], fw, x->first.sched.seed, took);
+    if (x->explored)
+        fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed\n",
+                x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)", x->failed, x->explored);
+    else
+        fprintf(say, "  found by the first run, which measures the program's length for pct\n");
+    if (x->have_best)
+        fprintf(say, "  shrunk: %" PRIu64 " of %" PRIu64 " more schedules failed the same way; the simplest has "
+                     "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",
+                x->shrink_failed, x->issued, pick->preemptions, pick->preemptions == 1 ? "" : "s",
+                pick->steps, x->first.preemptions, x->first.steps);
+    fprintf(say, "  reproduce: %s\n", line ? line : "(out of memory)");
+    if (!reran)
+        fprintf(say, "  could not run it again to confirm (see above)\n");
+    else if (!same)
+        fprintf(say, "  WARNING: run again on its own it ended in %s, not %s: the program does not "
+                     "depend on the schedule alone (threads, time, input?)\n",
+                outcome_word(again.outcome), outcome_word(pick->outcome));
+    else
+        fprintf(say, "  confirmed: run again on its own it failed the same way; its trace is %s\n", trace);
+    fputc('\n', say);
+    fflush(say);
+
+    if (reran) {
+        judge_run(x, &again, out_file, a->timeout, c, &svg);
+        free(c->trace_file);
+        c->trace_file = strdup(trace);
+        add_message(c, "schedule: %s", line ? line : "?");
+        if (a->out.format == RPT_TEXT) rpt_traces_text(stdout, &t);
+        if (a->out.format != RPT_TEXT || a->out.nfiles) {
+            int e = a->out.format == RPT_TEXT
+                        ? report_write_files_traces(&a->out, &t, &(struct rpt_context){.notices = a->out.notices, .charts = &svg}) < 0 ? EXIT_INPUT : EXIT_HOLDS
+                        : emit(x, &t, &a->out, &svg);
+            if (e != EXIT_HOLDS) status = e;
+        }
+    }
+    free(line);
+    free(svg);
+    rpt_traces_free(&t);
+    if (!reran) return EXIT_INPUT;
+    return status == EXIT_HOLDS ? EXIT_FAILS : status;
+}
+
+int cmd_explore(int argc, char **argv)
+{
+    struct args a;
+    int status = parse_args(argc, argv, &a);
+    if (status != EXIT_HOLDS) {
+        report_outputs_free(&a.out);
+        return status;
+    }
+    struct explore x = {.program = a.program, .runs = a.runs, .seed = a.seed, .shrink = a.shrink,
+                        .keep_going = a.keep_going, .strategy_name = a.strategy};
+    x.cfg = (struct trc_strategy_cfg){strcmp(a.strategy, "pct") == 0 ? TRC_PCT : TRC_RANDOM,
+                                      (uint32_t)a.depth, TRC_PCT_STEPS_DEFAULT};
+    x.progress = isatty(STDERR_FILENO);
+    struct cli_spec spec = {0};
+    struct events *events = NULL;
+    struct xr_runner *runner = NULL;
+    char dir[4096] = "";
+    if (a.spec) {
+        x.co = (struct check_options){.file = a.spec, .process = a.process, .hide = a.hide,
+                                      .full_traces = a.out.format != RPT_TEXT || a.out.nfiles};
+        check_options_defaults(&x.co);
+        status = cli_spec_open(cspm_load_file(a.spec), &spec);
+        if (status != EXIT_HOLDS) goto out;
+        events = events_new(eval_sem(spec.ev));
+        x.tc = events ? trace_checker_new(spec.m, spec.ev, events, &x.co, &status) : NULL;
+        if (!x.tc) {
+            if (status == EXIT_HOLDS) status = EXIT_INPUT;
+            fprintf(stderr, "baton: explore: nothing was run\n");
+            goto out;
+        }
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/baton-explore-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        status = cli_usage_error("explore", "cannot make a folder in %s: %s", tmp && *tmp ? tmp : "/tmp",
+                                 strerror(errno));
+        dir[0] = '\0';
+        goto out;
+    }
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    x.t0 = now_s();
+    struct xr_options ro = {.program = a.program, .jobs = (unsigned)a.jobs, .timeout = a.timeout,
+                            .traced = a.spec != NULL, .fork_server = !a.no_fork, .dir = dir};
+    runner = xr_new(&ro);
+    if (!runner) {
+        status = xr_interrupted() ? EXIT_LIMIT : EXIT_INPUT;
+        goto out;
+    }
+
+    /* the program's own order first: k for pct, and a failure that needs no luck at all */
+    x.phase = CALIBRATE;
+    if (xr_run(runner, next_schedule, run_done, &x) < 0 || x.error) {
+        status = x.error ? x.error_status : EXIT_INPUT;
+        goto out;
+    }
+    if (x.calibration.runs == 0 && x.calibration.outcome != XR_TIMEOUT && x.calibration.outcome != XR_CRASH) {
+        fprintf(stderr, "baton: explore: %s ended (%s) without finishing a libbaton run: is it linked "
+                        "with libbaton, and does it call baton_run?\n", a.program[0],
+                WIFEXITED(x.calibration.wait_status) && WEXITSTATUS(x.calibration.wait_status) == 127
+                    ? "exit status 127: not found, or not executable" : "no run reported");
+        status = EXIT_INPUT;
+        goto out;
+    }
+    x.cfg.steps = x.calibration.steps ? x.calibration.steps : 1;
+    if (x.calibration.outcome != XR_PASS) {
+        x.first = x.calibration;
+        x.have_first = true;
+    }
+    if (!x.have_first && !xr_interrupted()) {
+        x.phase = EXPLORE;
+        x.issued = x.finished = 0;
+        if (xr_run(runner, next_schedule, run_done, &x) < 0) {
+            status = EXIT_INPUT;
+            goto out;
+        }
+        if (x.error) {
+            status = x.error_status;
+            goto out;
+        }
+    }
+    if (x.have_first && x.shrink && !xr_interrupted()) {
+        x.phase = SHRINK;
+        x.issued = x.finished = 0;
+        x.stop = false;
+        x.best = x.first;
+        x.have_best = true;
+        show_progress(&x, false);
+        if (xr_run(runner, next_schedule, run_done, &x) < 0) {
+            status = EXIT_INPUT;
+            goto out;
+        }
+        if (x.error) {
+            status = x.error_status;
+            goto out;
+        }
+    }
+    show_progress(&x, true);
+    if (xr_interrupted()) {
+        fprintf(stderr, "baton: explore: stopped by a signal after %" PRIu64 " runs\n", x.explored);
+        status = EXIT_LIMIT;
+        goto out;
+    }
+    status = conclude(&x, &a, dir, runner);
+out:
+    xr_free(runner);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    if (dir[0]) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/output", dir);
+        unlink(path);
+        rmdir(dir);
+    }
+    trace_checker_free(x.tc);
+    events_free(events);
+    if (a.spec) cli_spec_close(&spec);
+    report_outputs_free(&a.out);
+    return status;
+}

@@ -1,0 +1,296 @@
+/* libbaton's schedules (BATON_SCHED): random and pct keep every channel's meaning (each
+ * message delivered once, in each sender's order), one seed gives one run, different seeds
+ * give different interleavings, a pending timer may fire before runnable processes finish
+ * (on the virtual clock, at its exact deadline), and pct reaches a deadlock that the
+ * default order never shows. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "baton.h"
+#include "tracer_harness.h"
+
+Suite *tracer_sched_suite(void);
+
+static void use(const char *sched, uint64_t seed)
+{
+    if (sched) setenv("BATON_SCHED", sched, 1);
+    else unsetenv("BATON_SCHED");
+    baton_set_seed(seed);
+}
+
+/* ---- channel semantics under every schedule ---- */
+
+enum { SENDERS = 4, RECEIVERS = 3, PER_SENDER = 50 };
+
+static baton_chan *ch;
+static unsigned char seen[SENDERS][PER_SENDER];
+static int64_t last_from[RECEIVERS][SENDERS];
+static int order_errors, receivers_ended;
+
+static void sender(void *arg)
+{
+    intptr_t s = (intptr_t)arg;
+    for (int64_t i = 0; i < PER_SENDER; i++) ck_assert_int_eq(baton_send_int(ch, s * 1000 + i), 0);
+}
+
+static void receiver(void *arg)
+{
+    intptr_t r = (intptr_t)arg;
+    int64_t v;
+    while (baton_recv_int(ch, &v) == 0) {
+        int64_t s = v / 1000, i = v % 1000;
+        ck_assert(s >= 0 && s < SENDERS && i < PER_SENDER);
+        seen[s][i]++;
+        if (i <= last_from[r][s]) order_errors++;
+        last_from[r][s] = i;
+    }
+    ck_assert_int_eq(errno, EPIPE);
+    receivers_ended++;
+}
+
+static void senders_then_close(void *arg)
+{
+    (void)arg;
+    baton_proc ps[SENDERS];
+    for (intptr_t s = 0; s < SENDERS; s++) ps[s] = (baton_proc){"sender", sender, (void *)s};
+    ck_assert_int_eq(baton_par(ps, SENDERS), 0);
+    baton_close(ch);
+}
+
+static void many_to_many(void *arg)
+{
+    (void)arg;
+    baton_proc ps[RECEIVERS + 1];
+    ps[0] = (baton_proc){"senders", senders_then_close, NULL};
+    for (intptr_t r = 0; r < RECEIVERS; r++) ps[r + 1] = (baton_proc){"receiver", receiver, (void *)r};
+    ck_assert_int_eq(baton_par(ps, RECEIVERS + 1), 0);
+}
+
+START_TEST(every_schedule_keeps_channel_semantics)
+{
+    static const char *const scheds[] = {"random", "pct", "pct,depth=1,steps=50", "pct,depth=10,steps=300"};
+    for (size_t k = 0; k < sizeof scheds / sizeof *scheds; k++)
+        for (size_t cap = 0; cap <= 2; cap += 2)
+            for (uint64_t seed = 1; seed <= 10; seed++) {
+                memset(seen, 0, sizeof seen);
+                for (int r = 0; r < RECEIVERS; r++)
+                    for (int s = 0; s < SENDERS; s++) last_from[r][s] = -1;
+                order_errors = receivers_ended = 0;
+                ch = baton_chan_int("c", cap);
+                use(scheds[k], seed);
+                ck_assert_int_eq(baton_run(many_to_many, NULL), 0);
+                baton_chan_free(ch);
+                for (int s = 0; s < SENDERS; s++)
+                    for (int i = 0; i < PER_SENDER; i++) ck_assert_int_eq(seen[s][i], 1);
+                ck_assert_int_eq(order_errors, 0);
+                ck_assert_int_eq(receivers_ended, RECEIVERS);
+            }
+    use(NULL, 0x5eed);
+}
+END_TEST
+
+/* ---- one seed, one run ---- */
+
+static char order[256];
+static size_t norder;
+static baton_chan *sink;
+
+static void writer(void *arg)
+{
+    for (int i = 0; i < 4; i++) ck_assert_int_eq(baton_send_int(sink, (int64_t)(intptr_t)arg), 0);
+}
+
+static void collect(void *arg)
+{
+    (void)arg;
+    for (intptr_t w = 0; w < 4; w++) ck_assert_int_eq(baton_go("writer", writer, (void *)w), 0);
+    int64_t v;
+    for (int i = 0; i < 16; i++) {
+        ck_assert_int_eq(baton_recv_int(sink, &v), 0);
+        order[norder++] = (char)('a' + v);
+    }
+}
+
+static void one_run(const char *sched, uint64_t seed, char *out)
+{
+    norder = 0;
+    sink = baton_chan_int("sink", 0);
+    use(sched, seed);
+    ck_assert_int_eq(baton_run(collect, NULL), 0);
+    baton_chan_free(sink);
+    order[norder] = '\0';
+    strcpy(out, order);
+}
+
+START_TEST(a_seed_gives_one_run_and_seeds_differ)
+{
+    static const char *const scheds[] = {"random", "pct,depth=3,steps=40"};
+    for (size_t k = 0; k < 2; k++) {
+        char first[32][32];
+        size_t distinct = 0;
+        for (uint64_t seed = 1; seed <= 32; seed++) {
+            char a[32], b[32];
+            one_run(scheds[k], seed, a);
+            one_run(scheds[k], seed, b);
+            ck_assert_str_eq(a, b); /* the same seed: the same interleaving */
+            bool known = false;
+            for (size_t i = 0; i < distinct; i++) known |= strcmp(first[i], a) == 0;
+            if (!known) strcpy(first[distinct++], a);
+        }
+        ck_assert_msg(distinct >= 8, "%s gave only %zu interleavings in 32 seeds", scheds[k], distinct);
+    }
+    /* fifo: the ready queue's order, whatever the seed */
+    char a[32], b[32];
+    one_run("fifo", 1, a);
+    one_run(NULL, 99, b);
+    ck_assert_str_eq(a, b);
+    use(NULL, 0x5eed);
+}
+END_TEST
+
+/* ---- timers on the virtual clock ---- */
+
+static baton_chan *result;
+static int timed_out, received;
+static int64_t woke_at;
+
+static void slow_worker(void *arg)
+{
+    (void)arg;
+    for (int i = 0; i < 3; i++) baton_yield();
+    /* the receiver may have given up: a poll, so the worker never blocks for ever */
+    baton_case c = {result, BATON_SEND, &(int64_t){1}, true, 0};
+    baton_alt(&c, 1, 0);
+}
+
+static void waiter(void *arg)
+{
+    (void)arg;
+    ck_assert_int_eq(baton_go("worker", slow_worker, NULL), 0);
+    int64_t v;
+    baton_case c = {result, BATON_RECV, &v, true, 0};
+    int got = baton_alt(&c, 1, 1000000000); /* 1 s */
+    woke_at = baton_now();
+    if (got == 0) received++;
+    else {
+        ck_assert_int_eq(errno, ETIMEDOUT);
+        timed_out++;
+        ck_assert_int_eq(woke_at, 1000000000); /* exactly its deadline: virtual time */
+    }
+}
+
+START_TEST(timers_may_fire_before_runnable_processes_finish)
+{
+    timed_out = received = 0;
+    for (uint64_t seed = 1; seed <= 100; seed++) {
+        result = baton_chan_int("result", 0);
+        use("random", seed);
+        ck_assert_int_eq(baton_run(waiter, NULL), 0);
+        baton_chan_free(result);
+    }
+    ck_assert_int_gt(timed_out, 0);
+    ck_assert_int_gt(received, 0);
+    /* the default order on the virtual clock: time moves only when nothing can run */
+    timed_out = received = 0;
+    setenv("BATON_CLOCK", "virtual", 1);
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        result = baton_chan_int("result", 0);
+        use(NULL, seed);
+        ck_assert_int_eq(baton_run(waiter, NULL), 0);
+        baton_chan_free(result);
+    }
+    unsetenv("BATON_CLOCK");
+    ck_assert_int_eq(timed_out, 0);
+    ck_assert_int_eq(received, 10);
+    use(NULL, 0x5eed);
+}
+END_TEST
+
+/* ---- pct reaches what fifo never shows ---- */
+
+static baton_chan *lock_a, *lock_b; /* a lock: a buffered channel holding one token */
+
+static void take(baton_chan *l) { ck_assert_int_eq(baton_recv(l, NULL), 0); }
+static void give(baton_chan *l) { ck_assert_int_eq(baton_send(l, NULL), 0); }
+
+static void ab(void *arg) { (void)arg; take(lock_a); take(lock_b); give(lock_b); give(lock_a); }
+static void ba(void *arg) { (void)arg; take(lock_b); take(lock_a); give(lock_a); give(lock_b); }
+
+static void inversion(void *arg)
+{
+    (void)arg;
+    give(lock_a);
+    give(lock_b);
+    baton_proc ps[2] = {{"ab", ab, NULL}, {"ba", ba, NULL}};
+    baton_par(ps, 2);
+}
+
+static int deadlocks(const char *sched, uint64_t seeds)
+{
+    int n = 0;
+    for (uint64_t seed = 1; seed <= seeds; seed++) {
+        lock_a = baton_chan_new("a", 0, 1);
+        lock_b = baton_chan_new("b", 0, 1);
+        use(sched, seed);
+        int rc = baton_run(inversion, NULL);
+        ck_assert(rc == 0 || rc == BATON_DEADLOCK);
+        n += rc == BATON_DEADLOCK;
+        baton_chan_free(lock_a);
+        baton_chan_free(lock_b);
+    }
+    return n;
+}
+
+static int pct_body(void)
+{
+    /* fifo: ab takes both locks before ba runs */
+    if (deadlocks(NULL, 20) != 0) return 1;
+    /* pct with k near the run's length: a depth-2 bug, found with probability >= 1/(3k) */
+    if (deadlocks("pct,depth=2,steps=16", 200) == 0) return 2;
+    /* depth 1: no priority drop, one process runs until it blocks: never */
+    if (deadlocks("pct,depth=1,steps=16", 50) != 0) return 3;
+    return 0;
+}
+
+START_TEST(pct_reaches_a_deadlock_that_fifo_never_shows)
+{
+    char *err = NULL;
+    /* in a child: the deadlock reports go to its stderr */
+    ck_assert_int_eq(in_child(pct_body, &err), 0);
+    free(err);
+}
+END_TEST
+
+static int bad_sched_body(void)
+{
+    norder = 0;
+    sink = baton_chan_int("sink", 0);
+    setenv("BATON_SCHED", "sometimes", 1);
+    return baton_run(collect, NULL);
+}
+
+START_TEST(an_unknown_schedule_runs_fifo_and_says_so)
+{
+    char *err = NULL;
+    ck_assert_int_eq(in_child(bad_sched_body, &err), 0);
+    ck_assert_ptr_nonnull(strstr(err, "BATON_SCHED='sometimes' is not fifo, random or pct"));
+    free(err);
+}
+END_TEST
+
+Suite *tracer_sched_suite(void)
+{
+    Suite *s = suite_create("tracer_sched");
+    TCase *tc = tcase_create("sched");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, every_schedule_keeps_channel_semantics);
+    tcase_add_test(tc, a_seed_gives_one_run_and_seeds_differ);
+    tcase_add_test(tc, timers_may_fire_before_runnable_processes_finish);
+    tcase_add_test(tc, pct_reaches_a_deadlock_that_fifo_never_shows);
+    tcase_add_test(tc, an_unknown_schedule_runs_fifo_and_says_so);
+    suite_add_tcase(s, tc);
+    return s;
+}
