@@ -19,9 +19,9 @@ first_mean() {
 }
 rate() { sed -n 's/.* \([0-9][0-9]*\) runs\/s.*/\1/p'; }
 printf "  %-14s %22s %22s %10s %10s\n" bug "random: first / mean" "pct: first / mean" "runs/s" "exec runs/s"
-for prog in "$races"/*; do
-	name=$(basename "$prog")
-	case $name in *_fixed) continue ;; esac
+for fixed in examples/races/*_fixed.c; do
+	name=$(basename "$fixed" _fixed.c)
+	prog=$races/$name
 	r=$("$build/baton" explore --runs "$runs" --keep-going --shrink 0 --strategy random -- "$prog" 2>/dev/null | first_mean)
 	p=$("$build/baton" explore --runs "$runs" --keep-going --shrink 0 --strategy pct -- "$prog" 2>/dev/null | first_mean)
 	fast=$("$build/baton" explore --runs "$runs" -- "${prog}_fixed" 2>/dev/null | rate)

@@ -86,6 +86,7 @@ struct explore {
     int error_status;
     struct xr_result first, best, calibration;
     double t0, shown;
+    double explore_s;             /* how long the EXPLORE phase took */
     bool progress;
 };
 
@@ -117,10 +118,10 @@ static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
     if (x->stop) return false;
     uint64_t i = x->issued;
     switch (x->phase) {
-    case CALIBRATE: /* a random run, to measure k for pct (fifo counts no steps: its hot
-                     * path stays as it was) */
+    case CALIBRATE: /* pct's k is the run's length: a pct run with the default k measures
+                     * it (fifo counts no steps, so that its hot path stays as it was) */
         if (i >= 1) return false;
-        *s = (struct xr_schedule){x->seed + x->runs + x->shrink, {TRC_RANDOM, x->cfg.depth, x->cfg.steps}};
+        *s = (struct xr_schedule){x->seed + x->runs, x->cfg};
         break;
     case EXPLORE:
         if (i >= x->runs) return false;
@@ -132,7 +133,7 @@ static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
         if (i >= x->shrink) return false;
         uint32_t d = x->cfg.depth < 3 ? 3 : x->cfg.depth;
         uint64_t slot = i % (d + 1);
-        s->seed = x->seed + x->runs + i;
+        s->seed = x->seed + x->runs + 1 + i;
         if (slot == d) {
             s->cfg = x->first.sched.cfg;
         } else {
@@ -530,7 +531,7 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     }
     if (!x->have_first) {
         printf("explore: no failure in %" PRIu64 " schedules of %s (%s), %.2f s, %.0f runs/s%s\n",
-               x->explored, x->program[0], words, took, took > 0 ? (double)x->explored / took : 0,
+               x->explored, x->program[0], words, took, x->explore_s > 0 ? (double)x->explored / x->explore_s : 0,
                xr_forking(runner) ? "" : " (no fork server)");
         if (a->out.format != RPT_TEXT || a->out.nfiles) {
             c->program = strdup(x->program[0]);
@@ -575,10 +576,11 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     fprintf(say, "explore: %s in a run of %s (%s, seed %" PRIu64 "), %.2f s\n",
             outcome_word(x->first.outcome), x->program[0], fw, x->first.sched.seed, took);
     if (x->explored)
-        fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed\n",
-                x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)", x->failed, x->explored);
+        fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed"
+                     " (%.0f runs/s)\n", x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)",
+                x->failed, x->explored, x->explore_s > 0 ? (double)x->explored / x->explore_s : 0);
     else
-        fprintf(say, "  found by the first run, which measures the program's length for pct\n");
+        fprintf(say, "  found by the first run, the one that measures the run's length (k) for pct\n");
     if (x->have_best)
         fprintf(say, "  shrunk: %" PRIu64 " of %" PRIu64 " more schedules failed the same way; the simplest has "
                      "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",
@@ -668,21 +670,26 @@ int cmd_explore(int argc, char **argv)
         goto out;
     }
 
-    /* the program's own order first: k for pct, and a failure that needs no luck at all */
+    /* one run first: with pct it measures k (the run's length); without a fork server (whose
+     * HELLO shows a libbaton program) it shows whether PROGRAM is one at all */
     x.phase = CALIBRATE;
     if (xr_run(runner, next_schedule, run_done, &x) < 0 || x.error) {
         status = x.error ? x.error_status : EXIT_INPUT;
         goto out;
     }
-    if (x.calibration.runs == 0 && x.calibration.outcome != XR_TIMEOUT && x.calibration.outcome != XR_CRASH) {
-        fprintf(stderr, "baton: explore: %s ended (%s) without finishing a libbaton run: is it linked "
-                        "with libbaton, and does it call baton_run?\n", a.program[0],
-                WIFEXITED(x.calibration.wait_status) && WEXITSTATUS(x.calibration.wait_status) == 127
-                    ? "exit status 127: not found, or not executable" : "no run reported");
+    int cst = x.calibration.wait_status;
+    if (!xr_forking(runner) && x.calibration.runs == 0 && WIFEXITED(cst) &&
+        (WEXITSTATUS(cst) == 0 || WEXITSTATUS(cst) == 127)) {
+        if (WEXITSTATUS(cst) == 127)
+            fprintf(stderr, "baton: explore: cannot run '%s' (exit status 127: not found, or not "
+                            "executable)\n", a.program[0]);
+        else
+            fprintf(stderr, "baton: explore: %s ended without finishing a libbaton run: is it linked "
+                            "with libbaton, and does it call baton_run?\n", a.program[0]);
         status = EXIT_INPUT;
         goto out;
     }
-    x.cfg.steps = x.calibration.steps ? x.calibration.steps : 1;
+    if (x.cfg.kind == TRC_PCT) x.cfg.steps = x.calibration.steps ? x.calibration.steps : 1;
     if (x.calibration.outcome != XR_PASS) {
         x.first = x.calibration;
         x.have_first = true;
@@ -690,7 +697,10 @@ int cmd_explore(int argc, char **argv)
     if (!x.have_first && !xr_interrupted()) {
         x.phase = EXPLORE;
         x.issued = x.finished = 0;
-        if (xr_run(runner, next_schedule, run_done, &x) < 0) {
+        double began = now_s();
+        int ran = xr_run(runner, next_schedule, run_done, &x);
+        x.explore_s = now_s() - began;
+        if (ran < 0) {
             status = EXIT_INPUT;
             goto out;
         }

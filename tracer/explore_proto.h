@@ -30,7 +30,8 @@ enum trc_explore_type {
     TRC_XR_HELLO = 1,    /* a = TRC_EXPLORE_VERSION: the server is ready for commands */
     TRC_XR_NOSERVER,     /* the program traces itself already: run it afresh per schedule */
     TRC_XR_STARTED,      /* a = the child's pid */
-    TRC_XR_RUN,          /* a = 0 every process ended, 1 deadlock; b = scheduling decisions,
+    TRC_XR_RUN,          /* a = 0 every process ended, 1 deadlock, 2 the program exited
+                            inside the run; b = scheduling decisions,
                             c = preemptions (switches away from a process that could go on) */
     TRC_XR_EXITED,       /* a = the child's wait status */
     TRC_XR_FAILED        /* a = errno: the server could not fork */

@@ -83,6 +83,13 @@ static void serve(int ctl)
     _exit(0); /* explore closed the commands: the server's work is done */
 }
 
+/* A program that exits from inside a run (exit(1) in a process) still tells explore how far
+ * it got: scheduling decisions and preemptions are what shrinking compares. */
+static void at_exit(void)
+{
+    if (trc_sched.running) say(TRC_XR_RUN, 2u, trc_sched.steps, trc_sched.preemptions);
+}
+
 void trc_forkserver_enter(void)
 {
     static bool entered;
@@ -93,6 +100,7 @@ void trc_forkserver_enter(void)
     if (!e || sscanf(e, "%d,%d", &ctl, &st) != 2 || st < 0) return;
     unsetenv(TRC_EXPLORE_ENV); /* not for programs this one starts */
     status_fd = st;
+    atexit(at_exit);
     if (ctl < 0) return;
     if (trc_w.on) { /* its trace is open and its flusher thread running: forking would share them */
         say(TRC_XR_NOSERVER, 0, 0, 0);

@@ -86,7 +86,9 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
     const char *sp = fault_sp(uc);
     if (p && ((sp && sp < p->stack.lo) || !trc_stack_canary_ok(&p->stack)))
         trc_overflow_die(p, "its stack pointer left its stack");
-    /* Not ours: put the previous handler back and let the fault happen again under it. */
+    /* Not ours: keep the trace up to here, put the previous handler back and let the fault
+     * happen again under it. */
+    trc_trace_crash();
     sigaction(sig, sig == SIGSEGV ? &old_segv : &old_bus, NULL);
     if (si->si_code <= 0) raise(sig); /* sent by kill(), so returning would not re-fault */
 }

@@ -80,7 +80,9 @@ struct interned {
     uint32_t id;  /* 0: empty slot */
 };
 
-static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
+/* Stopping signals (TERM, INT, HUP) mark a livelock when processes were busy; crashes (the
+ * rest) only keep what was recorded up to them. */
+static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGABRT, SIGFPE, SIGILL};
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
 
 static struct {
@@ -647,7 +649,7 @@ static void put_raw(const void *rec, size_t n)
 /* A stopping signal: the held-back BLOCK, a LIVELOCK record when processes were busy, and
  * the buffer go to the file; then the signal takes its default action (the process ends as
  * it would have without tracing).  Async-signal-safe. */
-static void stop_now(int sig, bool busy)
+static void write_final(int sig, bool busy)
 {
     if (trc_w.on) {
         trc_w.on = false;
@@ -667,18 +669,34 @@ static void stop_now(int sig, bool busy)
         write_out();
         wlock_give();
     }
+}
+
+static void stop_now(int sig, bool busy)
+{
+    write_final(sig, busy);
     signal(sig, SIG_DFL);
     raise(sig); /* delivered when the handler returns (or at once outside one) */
+}
+
+void trc_trace_crash(void)
+{
+    if (!w.writing) write_final(0, false);
 }
 
 static void on_stop(int sig)
 {
     int saved = errno;
+    bool stopping = sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
     if (!pthread_equal(pthread_self(), w.sched)) {
-        pthread_kill(w.sched, sig); /* the buffer belongs to the scheduler's thread */
+        if (stopping) {
+            pthread_kill(w.sched, sig); /* the buffer belongs to the scheduler's thread */
+        } else { /* another thread crashed: not ours to record */
+            signal(sig, SIG_DFL);
+            raise(sig);
+        }
     } else {
         /* Busy: a process is running or ready.  Idle (waiting for a timer) is no livelock. */
-        bool busy = trc_sched.cur != NULL || trc_sched.ready_head != NULL;
+        bool busy = stopping && (trc_sched.cur != NULL || trc_sched.ready_head != NULL);
         if (w.writing) {
             w.stop_busy = busy;
             w.stop_sig = sig;

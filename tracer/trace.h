@@ -178,5 +178,8 @@ void trc_trace_run_end(int status);
 void trc_trace_idle(void);
 /* From the overflow report: an OVERFLOW record for p, then a flush.  Async-signal-safe. */
 void trc_trace_overflow(struct trc_proc *p);
+/* A crash (a fault that is not a stack overflow): what was recorded goes to the file.
+ * Async-signal-safe. */
+void trc_trace_crash(void);
 
 #endif

@@ -78,6 +78,23 @@ END_TEST
 START_TEST(buffered_many_senders_many_receivers) { check_many(1); check_many(7); check_many(100000); }
 END_TEST
 
+/* The same under the schedules that explore (BATON_SCHED): every interleaving they choose
+ * must keep the channels' meaning. */
+START_TEST(every_schedule_keeps_channel_semantics)
+{
+    static const char *const scheds[] = {"random", "pct", "pct,depth=1,steps=500", "pct,depth=10,steps=5000"};
+    for (size_t k = 0; k < sizeof scheds / sizeof *scheds; k++)
+        for (uint64_t seed = 1; seed <= 3; seed++) {
+            setenv("BATON_SCHED", scheds[k], 1);
+            baton_set_seed(seed);
+            check_many(0);
+            check_many(3);
+        }
+    unsetenv("BATON_SCHED");
+    baton_set_seed(0x5eed);
+}
+END_TEST
+
 /* ---- buffered channels hold exactly `capacity` messages, first in first out ---------------- */
 
 static int put_count;
@@ -389,6 +406,7 @@ Suite *tracer_chan_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, rendezvous_many_senders_many_receivers);
     tcase_add_test(tc, buffered_many_senders_many_receivers);
+    tcase_add_test(tc, every_schedule_keeps_channel_semantics);
     tcase_add_test(tc, buffered_capacity_and_order);
     tcase_add_test(tc, rendezvous_waits_for_receiver);
     tcase_add_test(tc, close_wakes_waiters_and_drains);
