@@ -277,6 +277,11 @@ void trc_stack_helper_start(void)
         return;
     }
     if (!helper.atfork) helper.atfork = pthread_atfork(before_fork, after_fork_parent, after_fork_child) == 0;
+    /* Processes call syscall() from now on (helper_nudge, from a small stack when a span is
+     * taken): bind it here, on baton_run's stack.  Bound lazily at a process's first call,
+     * the dynamic linker would save the whole vector state on that stack and overflow a
+     * one-page one — whenever the helper happened to be asleep (a flaky test, under load). */
+    syscall(SYS_futex, &helper.wake, FUTEX_WAKE_PRIVATE, 0, NULL, NULL, 0);
     atomic_store(&helper.cls, k);
     atomic_store(&helper.stop, false);
     /* Signals (SIGTERM's trace flush, a stack overflow's report) belong to the scheduler's
