@@ -64,6 +64,7 @@ const char cmd_explore_usage[] =
     "start or is not a libbaton program, a bad spec), 3 stopped by SIGINT or SIGTERM.\n";
 
 #define SHRINK_DEFAULT 300
+#define CALIBRATION UINT64_MAX /* the index of the run that measures k */
 #define TIMEOUT_DEFAULT 10.0
 
 struct explore {
@@ -143,7 +144,7 @@ static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
         break;
     }
     }
-    *index = i;
+    *index = x->phase == CALIBRATE ? CALIBRATION : i;
     x->issued++;
     return true;
 }
@@ -575,7 +576,7 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     FILE *say = a->out.format == RPT_TEXT ? stdout : stderr;
     fprintf(say, "explore: %s in a run of %s (%s, seed %" PRIu64 "), %.2f s\n",
             outcome_word(x->first.outcome), x->program[0], fw, x->first.sched.seed, took);
-    if (x->explored)
+    if (x->first.index != CALIBRATION)
         fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed"
                      " (%.0f runs/s)\n", x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)",
                 x->failed, x->explored, x->explore_s > 0 ? (double)x->explored / x->explore_s : 0);
@@ -671,14 +672,16 @@ int cmd_explore(int argc, char **argv)
     }
 
     /* one run first: with pct it measures k (the run's length); without a fork server (whose
-     * HELLO shows a libbaton program) it shows whether PROGRAM is one at all */
+     * HELLO shows a libbaton program) it shows whether PROGRAM is one at all.  A failure it
+     * finds ends the search, unless --keep-going. */
+    bool calibrate = x.cfg.kind == TRC_PCT || !xr_forking(runner);
     x.phase = CALIBRATE;
-    if (xr_run(runner, next_schedule, run_done, &x) < 0 || x.error) {
+    if (calibrate && (xr_run(runner, next_schedule, run_done, &x) < 0 || x.error)) {
         status = x.error ? x.error_status : EXIT_INPUT;
         goto out;
     }
     int cst = x.calibration.wait_status;
-    if (!xr_forking(runner) && x.calibration.runs == 0 && WIFEXITED(cst) &&
+    if (calibrate && !xr_forking(runner) && x.calibration.runs == 0 && WIFEXITED(cst) &&
         (WEXITSTATUS(cst) == 0 || WEXITSTATUS(cst) == 127)) {
         if (WEXITSTATUS(cst) == 127)
             fprintf(stderr, "baton: explore: cannot run '%s' (exit status 127: not found, or not "
@@ -690,7 +693,8 @@ int cmd_explore(int argc, char **argv)
         goto out;
     }
     if (x.cfg.kind == TRC_PCT) x.cfg.steps = x.calibration.steps ? x.calibration.steps : 1;
-    if (x.calibration.outcome != XR_PASS) {
+    bool calibration_failed = calibrate && x.calibration.outcome != XR_PASS;
+    if (calibration_failed && !x.keep_going) {
         x.first = x.calibration;
         x.have_first = true;
     }
@@ -708,6 +712,10 @@ int cmd_explore(int argc, char **argv)
             status = x.error_status;
             goto out;
         }
+    }
+    if (!x.have_first && calibration_failed) { /* --keep-going, and only it failed */
+        x.first = x.calibration;
+        x.have_first = true;
     }
     if (x.have_first && x.shrink && !xr_interrupted()) {
         x.phase = SHRINK;
