@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tracer/explore_proto.h"
+#include "tracer/overflow.h"
 #include "tracer/sched.h"
 #include "tracer/trace.h"
 
@@ -57,6 +58,8 @@ static void child_setup(const struct trc_explore_cmd *c)
 
 static void serve(int ctl)
 {
+    /* what every child's run would set up again is set up once here and inherited */
+    trc_overflow_install();
     say(TRC_XR_HELLO, TRC_EXPLORE_VERSION, 0, 0);
     fflush(NULL); /* what the program printed before its run is printed once, not per child */
     struct trc_explore_cmd c;

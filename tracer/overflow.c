@@ -95,6 +95,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc)
 
 void trc_overflow_install(void)
 {
+    if (installed) return; /* a fork server's child: inherited, already in place */
     if (!altstack) altstack = malloc(ALTSTACK_SIZE);
     if (!altstack) return; /* overflows then die as plain SIGSEGVs */
     stack_t ss = {.ss_sp = altstack, .ss_size = ALTSTACK_SIZE, .ss_flags = 0};
