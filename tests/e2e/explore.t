@@ -95,9 +95,15 @@ stdout exited with status 1; its standard error ended:
 stdout send on closed channel
 stdout the line exits 1
 
+$ out=$(baton explore --shrink 30 -- $BUILD/races/idle_worker); s=$?; echo "$out"; line=$(echo "$out" | sed -n 's/^  reproduce: //p'); sh -c "$line" 2>&1 >/dev/null | grep -q "deadlock" && echo "the line reproduces the deadlock"; exit $s
+exit 1
+stdout explore: deadlock in a run of
+stdout confirmed: run again on its own it failed the same way
+stdout the line reproduces the deadlock
+
 # Their fixed versions: no failure in 1000 schedules of either strategy.
-$ n=1000; [ -n "$BATON_LDFLAGS" ] && n=300; for b in lock_order late_result stop_status lost_wakeup close_send; do baton explore --runs $n -- $BUILD/races/${b}_fixed || exit 1; baton explore --runs $n --strategy random --seed 5000 -- $BUILD/races/${b}_fixed || exit 1; done | grep -c "no failure in"
-stdout 10
+$ n=1000; [ -n "$BATON_LDFLAGS" ] && n=300; for b in lock_order late_result stop_status lost_wakeup close_send idle_worker; do baton explore --runs $n -- $BUILD/races/${b}_fixed || exit 1; baton explore --runs $n --strategy random --seed 5000 -- $BUILD/races/${b}_fixed || exit 1; done | grep -c "no failure in"
+stdout 12
 
 # One seed, one run: the same trace twice (time stamps aside), another seed another run.
 $ d=$(mktemp -d); for s in 7 again 8; do seed=${s#again}; BATON_SCHED=random BATON_SEED=${seed:-7} BATON_TRACE=$d/$s.btr $BUILD/races/stop_status_fixed >/dev/null 2>&1; baton trace show $d/$s.btr | tail -n +2 > $d/$s.txt; done; [ -s $d/7.txt ] && cmp -s $d/7.txt $d/again.txt && echo "seed 7 twice: the same events"; cmp -s $d/7.txt $d/8.txt || echo "seed 8: other events"; rm -rf $d
