@@ -553,7 +553,7 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
 
     /* a failure: confirm the simplest one on its own, as the user will run it */
     const struct xr_result *pick = x->have_best ? &x->best : &x->first;
-    char made[4096], out_file[4096];
+    char made[4096], out_file[4200];
     const char *trace = a->trace;
     if (!trace) {
         const char *tmp = getenv("TMPDIR");
