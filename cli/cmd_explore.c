@@ -576,12 +576,15 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     FILE *say = a->out.format == RPT_TEXT ? stdout : stderr;
     fprintf(say, "explore: %s in a run of %s (%s, seed %" PRIu64 "), %.2f s\n",
             outcome_word(x->first.outcome), x->program[0], fw, x->first.sched.seed, took);
-    if (x->first.index != CALIBRATION)
-        fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed"
-                     " (%.0f runs/s)\n", x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)",
-                x->failed, x->explored, x->explore_s > 0 ? (double)x->explored / x->explore_s : 0);
-    else
+    if (x->first.index != CALIBRATION) {
+        char rate[48] = ""; /* a rate over a handful of runs says more about start-up than speed */
+        if (x->explored >= 100 && x->explore_s > 0)
+            snprintf(rate, sizeof rate, " (%.0f runs/s)", (double)x->explored / x->explore_s);
+        fprintf(say, "  found by run %" PRIu64 " of %" PRIu64 "%s; %" PRIu64 " of the %" PRIu64 " runs made failed%s\n",
+                x->first.index + 1, x->runs, x->keep_going ? "" : " (stopped there)", x->failed, x->explored, rate);
+    } else {
         fprintf(say, "  found by the first run, the one that measures the run's length (k) for pct\n");
+    }
     if (x->have_best)
         fprintf(say, "  shrunk: %" PRIu64 " of %" PRIu64 " more schedules failed the same way; the simplest has "
                      "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",

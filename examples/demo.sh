@@ -59,6 +59,12 @@ step 0 "pictures of the specifications: process networks and a state machine" sh
 	sh "$baton" "$pics"
 step 0 "the philosophers' run as a timeline (Perfetto, chrome://tracing)" \
 	"$baton" trace export --format chrome "$out/philosophers.btr" -o "$reps/philosophers-timeline.json"
+for prog in idle_worker idle_worker_fixed; do
+	$cc -std=c11 -D_GNU_SOURCE -Iinclude "examples/races/$prog.c" "$build/libbaton.a" -lpthread -o "$out/$prog" || fails=$((fails + 1))
+done
+step 1 "baton explore: 1000 PCT schedules of a worker pool find the idle worker that never reports" \
+	"$baton" explore --report "html:$reps/explore.html" -- "$out/idle_worker"
+step 0 "baton explore: its fix passes 1000 schedules" "$baton" explore -- "$out/idle_worker_fixed"
 
 echo
 echo "== summary"
@@ -74,6 +80,8 @@ echo "    the specs' networks:             $pics/philosophers/spec-network.svg, 
 echo "                                     $pics/pipeline/spec-network.svg"
 echo "    a fork's state machine:          $pics/philosophers/fork-lts.svg"
 echo "    the pipeline run's network:      $pics/pipeline/network.svg"
+echo "  explore: examples/races/idle_worker.c deadlocks under some schedules (the line above"
+echo "    reproduces it; $reps/explore.html); idle_worker_fixed.c under none of 1000"
 echo "  reports: $reps/philosophers.html (and .xml JUnit, .sarif SARIF), $reps/pipeline.html,"
 echo "    $reps/philosophers-timeline.json (open in ui.perfetto.dev)"
 if [ $fails -ne 0 ]; then
