@@ -708,7 +708,7 @@ int cmd_explore(int argc, char **argv)
         int ran = xr_run(runner, next_schedule, run_done, &x);
         x.explore_s = now_s() - began;
         if (ran < 0) {
-            status = EXIT_INPUT;
+            status = xr_interrupted() ? EXIT_LIMIT : EXIT_INPUT;
             goto out;
         }
         if (x.error) {
@@ -728,7 +728,7 @@ int cmd_explore(int argc, char **argv)
         x.have_best = true;
         show_progress(&x, false);
         if (xr_run(runner, next_schedule, run_done, &x) < 0) {
-            status = EXIT_INPUT;
+            status = xr_interrupted() ? EXIT_LIMIT : EXIT_INPUT;
             goto out;
         }
         if (x.error) {

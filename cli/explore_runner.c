@@ -116,6 +116,9 @@ static pid_t spawn(const struct xr_runner *r, bool want_server, const struct xr_
     if (pid == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
+        /* its own process group: a Ctrl-C at the terminal is explore's to act on (it stops
+         * starting runs and reports), not every server's and child's to die of */
+        setpgid(0, 0);
         int w = dup(st[1]), c = want_server ? dup(ct[0]) : -1; /* dup: inherited across exec */
         child_exec(r, c, w, s, trace);
     }
@@ -366,8 +369,9 @@ static int slot_read(struct xr_runner *r, struct slot *sl)
         reap(sl->server, &st);
         sl->server = 0;
         slot_close(sl);
-        fprintf(stderr, "baton: explore: the fork server of %s died (%s %d)\n", r->o.program[0],
-                WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+        if (!interrupted)
+            fprintf(stderr, "baton: explore: the fork server of %s died (%s %d)\n", r->o.program[0],
+                    WIFEXITED(st) ? "exit status" : "signal", WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
         return -1;
     }
     int st;

@@ -153,3 +153,10 @@ stdout html names the source
 
 $ n=100; baton explore --runs $n --format junit -- $BUILD/races/lock_order_fixed 2>/dev/null | grep -c "<testcase"
 stdout 1
+
+# SIGINT or SIGTERM: no more runs start, the ones under way finish, exit 3 (the program's
+# processes are in their own group: none is left behind).
+$ baton explore --runs 1000000 -- $BUILD/races/lock_order_fixed & p=$!; sleep 1; kill -INT $p; wait $p; s=$?; sleep 0.2; pgrep -f "$BUILD/races/lock_order_fixed" >/dev/null && echo "left behind"; exit $s
+exit 3
+stderr baton: explore: stopped by a signal after
+!stdout left behind
