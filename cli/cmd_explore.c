@@ -29,7 +29,8 @@
 
 const char cmd_explore_usage[] =
     "usage: baton explore [--runs N] [--strategy random|pct] [--depth D] [--seed S]\n"
-    "                     [--jobs J] [--timeout SECONDS] [--shrink N] [--keep-going]\n"
+    "                     [--jobs J] [--timeout SECONDS] [--timers any|idle] [--shrink N]\n"
+    "                     [--keep-going]\n"
     "                     [--spec SPEC.csp --process NAME [--hide SET]] [--trace FILE]\n"
     "                     [--no-fork-server] [--format F] [--report F:FILE]… [--notices]\n"
     "                     -- PROGRAM [ARGS…]\n"
@@ -47,7 +48,9 @@ const char cmd_explore_usage[] =
     "           probability at least 1/(n k^(D-1)) for n processes and k scheduling points;\n"
     "           k is measured by a first run in PROGRAM's own order (fifo)\n"
     "  random   a uniformly random choice at every scheduling point\n"
-    "Under both, time is virtual and a pending timer may fire at any point.\n"
+    "Under both, time is virtual and a pending timer may fire at any scheduling point, as if\n"
+    "the runnable processes were slow (--timers any); --timers idle fires timers only when\n"
+    "nothing else can run, the virtual clock of BATON_CLOCK=virtual.\n"
     "\n"
     "A failure is shrunk: up to --shrink more runs (default 300) look for failing schedules\n"
     "of the same kind with fewer preemptions and fewer steps; the best is run once more on its\n"
@@ -139,7 +142,7 @@ static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
             s->cfg = x->first.sched.cfg;
         } else {
             s->cfg = (struct trc_strategy_cfg){TRC_PCT, (uint32_t)slot + 1,
-                                               x->first.steps ? x->first.steps : 1};
+                                               x->first.steps ? x->first.steps : 1, x->cfg.timers_idle};
         }
         break;
     }
@@ -418,10 +421,11 @@ static int emit(struct explore *x, struct rpt_traces *t, struct report_outputs *
 
 static void strategy_words(const struct trc_strategy_cfg *cfg, char *buf, size_t len)
 {
+    const char *timers = cfg->timers_idle ? ", timers only when idle" : "";
     if (cfg->kind == TRC_PCT)
-        snprintf(buf, len, "pct, depth %u, k = %" PRIu64 " steps", (unsigned)cfg->depth, cfg->steps);
+        snprintf(buf, len, "pct, depth %u, k = %" PRIu64 " steps%s", (unsigned)cfg->depth, cfg->steps, timers);
     else
-        snprintf(buf, len, "%s", cfg->kind == TRC_RANDOM ? "random" : "fifo");
+        snprintf(buf, len, "%s%s", cfg->kind == TRC_RANDOM ? "random" : "fifo", timers);
 }
 
 /* ---- the command ----------------------------------------------------------------------------- */
@@ -447,7 +451,7 @@ static unsigned usable_cores(void)
 }
 
 struct args {
-    const char *spec, *process, *hide, *strategy, *trace;
+    const char *spec, *process, *hide, *strategy, *trace, *timers;
     uint64_t runs, depth, seed, jobs, shrink;
     double timeout;
     bool keep_going, no_fork;
@@ -458,7 +462,8 @@ struct args {
 static int parse_args(int argc, char **argv, struct args *a)
 {
     *a = (struct args){.runs = 1000, .depth = TRC_PCT_DEPTH_DEFAULT, .seed = 1, .jobs = 0,
-                       .shrink = SHRINK_DEFAULT, .timeout = TIMEOUT_DEFAULT, .strategy = "pct"};
+                       .shrink = SHRINK_DEFAULT, .timeout = TIMEOUT_DEFAULT, .strategy = "pct",
+                       .timers = "any"};
     int i = 1;
     for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
         const char *o = argv[i];
@@ -475,7 +480,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         }
         static const char *const valued[] = {"--runs", "--strategy", "--depth", "--seed", "--jobs",
                                              "--timeout", "--spec", "--process", "--hide",
-                                             "--shrink", "--trace"};
+                                             "--shrink", "--trace", "--timers"};
         bool known = false;
         for (size_t k = 0; k < sizeof valued / sizeof *valued; k++) known |= strcmp(o, valued[k]) == 0;
         if (!known) {
@@ -495,6 +500,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         else if (strcmp(o, "--process") == 0) a->process = v;
         else if (strcmp(o, "--hide") == 0) a->hide = v;
         else if (strcmp(o, "--trace") == 0) a->trace = v;
+        else if (strcmp(o, "--timers") == 0) a->timers = v;
         else { /* --timeout */
             char *end;
             a->timeout = strtod(v, &end);
@@ -507,6 +513,8 @@ static int parse_args(int argc, char **argv, struct args *a)
     a->program = argv + i + 1;
     if (strcmp(a->strategy, "pct") != 0 && strcmp(a->strategy, "random") != 0)
         return cli_usage_error("explore", "--strategy is random or pct, not '%s'", a->strategy);
+    if (strcmp(a->timers, "any") != 0 && strcmp(a->timers, "idle") != 0)
+        return cli_usage_error("explore", "--timers is any or idle, not '%s'", a->timers);
     if ((a->spec == NULL) != (a->process == NULL))
         return cli_usage_error("explore", "--spec and --process go together");
     if (a->hide && !a->spec) return cli_usage_error("explore", "--hide goes with --spec and --process");
@@ -633,7 +641,8 @@ int cmd_explore(int argc, char **argv)
     struct explore x = {.program = a.program, .runs = a.runs, .seed = a.seed, .shrink = a.shrink,
                         .keep_going = a.keep_going, .strategy_name = a.strategy};
     x.cfg = (struct trc_strategy_cfg){strcmp(a.strategy, "pct") == 0 ? TRC_PCT : TRC_RANDOM,
-                                      (uint32_t)a.depth, TRC_PCT_STEPS_DEFAULT};
+                                      (uint32_t)a.depth, TRC_PCT_STEPS_DEFAULT,
+                                      strcmp(a.timers, "idle") == 0};
     x.progress = isatty(STDERR_FILENO);
     struct cli_spec spec = {0};
     struct events *events = NULL;

@@ -288,7 +288,8 @@ static int start_run(struct xr_runner *r, struct slot *sl, const struct xr_sched
     if (trace) unlink(trace);
     if (r->forking) {
         struct trc_explore_cmd c = {.magic = TRC_EXPLORE_MAGIC, .strategy = (uint32_t)s->cfg.kind,
-                                    .depth = s->cfg.depth, .seed = s->seed, .steps = s->cfg.steps};
+                                    .depth = s->cfg.depth, .timers_idle = s->cfg.timers_idle,
+                                    .seed = s->seed, .steps = s->cfg.steps};
         if (trace) {
             size_t n = strlen(trace);
             if (n >= sizeof c.trace) {

@@ -53,7 +53,8 @@ typedef struct { const char *name; baton_fn *fn; void *arg; } baton_proc;
  * priorities with D-1 priority drops among the first K points, Burckhardt et al. 2010).
  * Scheduling points are the channel operations, baton_go, baton_yield and a process's end.
  * Under random and pct the clock is virtual and a pending timer may fire at any point (as if
- * the runnable processes were slow); the same program, seed and BATON_SCHED give the same run.
+ * the runnable processes were slow), or with ",timers=idle" only when nothing else can run;
+ * the same program, seed and BATON_SCHED give the same run.
  * `baton explore` runs a program under many such schedules (docs/exploring.md). */
 int baton_run(baton_fn *fn, void *arg);
 

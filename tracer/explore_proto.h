@@ -20,7 +20,7 @@ struct trc_explore_cmd {
     uint32_t magic;
     uint32_t strategy;   /* enum trc_strategy */
     uint32_t depth;      /* pct's d */
-    uint32_t pad;
+    uint32_t timers_idle; /* 1: timers fire only when nothing else can run */
     uint64_t seed;
     uint64_t steps;      /* pct's k */
     char trace[256];     /* the trace file to write, or "" for none */

@@ -45,7 +45,7 @@ static bool read_cmd(int fd, struct trc_explore_cmd *c)
 static void child_setup(const struct trc_explore_cmd *c)
 {
     struct trc_strategy_cfg cfg = {.kind = (enum trc_strategy)c->strategy, .depth = c->depth,
-                                   .steps = c->steps};
+                                   .steps = c->steps, .timers_idle = c->timers_idle != 0};
     trc_set_strategy(&cfg);
     baton_set_seed(c->seed);
     char path[sizeof c->trace + 1];

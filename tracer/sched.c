@@ -507,8 +507,8 @@ void trc_next_strategy(struct trc_strategy_cfg *cfg)
     }
     const char *s = getenv("BATON_SCHED");
     if (trc_strategy_parse(s, cfg) < 0)
-        fprintf(stderr, "baton: BATON_SCHED='%s' is not fifo, random or pct[,depth=D][,steps=K]; "
-                        "running fifo\n", s);
+        fprintf(stderr, "baton: BATON_SCHED='%s' is not fifo, random[,timers=any|idle] or "
+                        "pct[,depth=D][,steps=K][,timers=any|idle]; running fifo\n", s);
 }
 
 static uint64_t splitmix(uint64_t *x)

@@ -45,26 +45,29 @@ static bool parse_u64(const char *s, size_t n, uint64_t lo, uint64_t hi, uint64_
 
 int trc_strategy_parse(const char *s, struct trc_strategy_cfg *cfg)
 {
-    *cfg = (struct trc_strategy_cfg){TRC_FIFO, TRC_PCT_DEPTH_DEFAULT, TRC_PCT_STEPS_DEFAULT};
+    *cfg = (struct trc_strategy_cfg){TRC_FIFO, TRC_PCT_DEPTH_DEFAULT, TRC_PCT_STEPS_DEFAULT, false};
     if (!s || !*s || strcmp(s, "fifo") == 0) return 0;
-    if (strcmp(s, "random") == 0) {
-        cfg->kind = TRC_RANDOM;
-        return 0;
-    }
-    if (strncmp(s, "pct", 3) != 0 || (s[3] && s[3] != ',')) return -1;
     struct trc_strategy_cfg c = *cfg;
-    c.kind = TRC_PCT;
-    for (const char *p = s + 3; *p == ',';) {
+    size_t name = strcspn(s, ",");
+    if (name == 6 && strncmp(s, "random", 6) == 0) c.kind = TRC_RANDOM;
+    else if (name == 3 && strncmp(s, "pct", 3) == 0) c.kind = TRC_PCT;
+    else return -1;
+    for (const char *p = s + name; *p == ',';) {
         const char *key = p + 1, *eq = strchr(key, '=');
         if (!eq) return -1;
         const char *val = eq + 1, *end = val + strcspn(val, ",");
+        size_t klen = (size_t)(eq - key), vlen = (size_t)(end - val);
         uint64_t v;
-        if ((size_t)(eq - key) == 5 && strncmp(key, "depth", 5) == 0 &&
-            parse_u64(val, (size_t)(end - val), 1, TRC_PCT_DEPTH_MAX, &v))
+        if (c.kind == TRC_PCT && klen == 5 && strncmp(key, "depth", 5) == 0 &&
+            parse_u64(val, vlen, 1, TRC_PCT_DEPTH_MAX, &v))
             c.depth = (uint32_t)v;
-        else if ((size_t)(eq - key) == 5 && strncmp(key, "steps", 5) == 0 &&
-                 parse_u64(val, (size_t)(end - val), 1, (uint64_t)1 << 40, &v))
+        else if (c.kind == TRC_PCT && klen == 5 && strncmp(key, "steps", 5) == 0 &&
+                 parse_u64(val, vlen, 1, (uint64_t)1 << 40, &v))
             c.steps = v;
+        else if (klen == 6 && strncmp(key, "timers", 6) == 0 && vlen == 4 && strncmp(val, "idle", 4) == 0)
+            c.timers_idle = true;
+        else if (klen == 6 && strncmp(key, "timers", 6) == 0 && vlen == 3 && strncmp(val, "any", 3) == 0)
+            c.timers_idle = false;
         else
             return -1;
         p = end;
@@ -75,11 +78,14 @@ int trc_strategy_parse(const char *s, struct trc_strategy_cfg *cfg)
 
 void trc_strategy_format(const struct trc_strategy_cfg *cfg, char *buf, size_t len)
 {
+    const char *timers = cfg->timers_idle ? ",timers=idle" : "";
     if (cfg->kind == TRC_PCT)
-        snprintf(buf, len, "pct,depth=%u,steps=%llu", (unsigned)cfg->depth,
-                 (unsigned long long)cfg->steps);
+        snprintf(buf, len, "pct,depth=%u,steps=%llu%s", (unsigned)cfg->depth,
+                 (unsigned long long)cfg->steps, timers);
+    else if (cfg->kind == TRC_RANDOM)
+        snprintf(buf, len, "random%s", timers);
     else
-        snprintf(buf, len, "%s", cfg->kind == TRC_RANDOM ? "random" : "fifo");
+        snprintf(buf, len, "fifo");
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -143,6 +149,7 @@ static struct pick highest(struct trc_proc *cur, bool clock)
 struct trc_proc *trc_strategy_choose(struct trc_proc *cur, bool clock, bool *tick)
 {
     *tick = false;
+    if (st.cfg.timers_idle && (cur || trc_sched.ready_head)) clock = false;
     uint64_t n = (cur != NULL) + (uint64_t)clock;
     for (struct trc_proc *p = trc_sched.ready_head; p; p = p->next) n++;
     if (n == 0) return NULL;

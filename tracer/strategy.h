@@ -26,10 +26,13 @@ struct trc_strategy_cfg {
     enum trc_strategy kind;
     uint32_t depth;              /* pct */
     uint64_t steps;              /* pct */
+    bool timers_idle;            /* timers fire only when nothing else can run (timers=idle) */
 };
 
-/* Parses BATON_SCHED: "fifo", "random", "pct", "pct,depth=D,steps=K".  0, or -1 when it is
- * not one of those (cfg is then fifo). */
+/* Parses BATON_SCHED: "fifo", "random", "pct", with options after commas: depth=D and
+ * steps=K (pct), timers=any (the default: a pending timer may fire at any scheduling point)
+ * or timers=idle (only when nothing else can run).  0, or -1 when it is not one of those (cfg
+ * is then fifo). */
 int trc_strategy_parse(const char *s, struct trc_strategy_cfg *cfg);
 
 /* Spells cfg as BATON_SCHED would (at most 64 bytes with the NUL). */

@@ -12,6 +12,10 @@ $ baton explore --strategy sometimes -- /bin/true
 exit 2
 stderr --strategy is random or pct, not 'sometimes'
 
+$ baton explore --timers sometimes -- /bin/true
+exit 2
+stderr --timers is any or idle, not 'sometimes'
+
 $ baton explore --runs 0 -- /bin/true
 exit 2
 stderr --runs wants a whole number from 1 to 1000000000, not '0'

@@ -94,10 +94,18 @@ static void slow_worker(void *arg)
     baton_alt(&c, 1, 0);
 }
 
-static void waiter(void *arg)
+/* Sends with a blocking send: under timers=idle the waiter's timeout can only fire when the
+ * worker is blocked too, and then the two would have met. */
+static void patient_worker(void *arg)
 {
     (void)arg;
-    ck_assert_int_eq(baton_go("worker", slow_worker, NULL), 0);
+    for (int i = 0; i < 3; i++) baton_yield();
+    ck_assert_int_eq(baton_send_int(result, 1), 0);
+}
+
+static void waiter(void *arg)
+{
+    ck_assert_int_eq(baton_go("worker", arg ? patient_worker : slow_worker, NULL), 0);
     int64_t v;
     baton_case c = {result, BATON_RECV, &v, true, 0};
     int got = baton_alt(&c, 1, 1000000000); /* 1 s */
@@ -121,6 +129,16 @@ START_TEST(timers_may_fire_before_runnable_processes_finish)
     }
     ck_assert_int_gt(timed_out, 0);
     ck_assert_int_gt(received, 0);
+    /* timers=idle: the clock moves only when nothing can run, as under BATON_CLOCK=virtual */
+    timed_out = received = 0;
+    for (uint64_t seed = 1; seed <= 50; seed++) {
+        result = baton_chan_int("result", 0);
+        use(seed % 2 ? "random,timers=idle" : "pct,steps=20,timers=idle", seed);
+        ck_assert_int_eq(baton_run(waiter, (void *)1), 0);
+        baton_chan_free(result);
+    }
+    ck_assert_int_eq(timed_out, 0);
+    ck_assert_int_eq(received, 50);
     /* the default order on the virtual clock: time moves only when nothing can run */
     timed_out = received = 0;
     setenv("BATON_CLOCK", "virtual", 1);
@@ -204,7 +222,7 @@ START_TEST(an_unknown_schedule_runs_fifo_and_says_so)
 {
     char *err = NULL;
     ck_assert_int_eq(in_child(bad_sched_body, &err), 0);
-    ck_assert_ptr_nonnull(strstr(err, "BATON_SCHED='sometimes' is not fifo, random or pct"));
+    ck_assert_ptr_nonnull(strstr(err, "BATON_SCHED='sometimes' is not fifo, random"));
     free(err);
 }
 END_TEST
