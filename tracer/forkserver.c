@@ -6,6 +6,7 @@
  * the program to its end, and exits as the program does. */
 #include "tracer/forkserver.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -93,6 +94,17 @@ static void at_exit(void)
     if (trc_sched.running) say(TRC_XR_RUN, 2u, trc_sched.steps, trc_sched.preemptions);
 }
 
+/* The threads of this process (/proc/self/task), or 1 when that cannot be read. */
+static int threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d) return 1;
+    int n = 0;
+    for (struct dirent *e; (e = readdir(d));) n += e->d_name[0] != '.';
+    closedir(d);
+    return n ? n : 1;
+}
+
 void trc_forkserver_enter(void)
 {
     static bool entered;
@@ -105,7 +117,9 @@ void trc_forkserver_enter(void)
     status_fd = st;
     atexit(at_exit);
     if (ctl < 0) return;
-    if (trc_w.on) { /* its trace is open and its flusher thread running: forking would share them */
+    /* Forked children would lack the program's other threads (fork copies one) and share its
+     * open trace: such a program is run afresh for every schedule instead. */
+    if (trc_w.on || threads() > 1) {
         say(TRC_XR_NOSERVER, 0, 0, 0);
         close(ctl);
         return;

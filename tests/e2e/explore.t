@@ -127,6 +127,12 @@ $ d=$(mktemp -d) && cc -Iinclude tests/data/race_abort.c $BUILD/libbaton.a -lpth
 exit 1
 stdout explore: crash in a run of
 
+# A program with a thread of its own: a fork server's children would lack it, so every
+# schedule gets a fresh exec (and no run hangs in pthread_join).
+$ d=$(mktemp -d) && cc -Iinclude tests/data/threaded.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/threaded && baton explore --runs 30 --timeout 5 -- $d/threaded; s=$?; rm -rf $d; exit $s
+stdout no failure in 30 schedules
+stdout (no fork server)
+
 # A run past --timeout: a livelock suspicion.
 $ d=$(mktemp -d) && cc -Iinclude tests/data/spin.c $BUILD/libbaton.a -lpthread $BATON_LDFLAGS -o $d/spin && baton explore --runs 3 --shrink 0 --timeout 0.3 -- $d/spin; s=$?; rm -rf $d; exit $s
 exit 1
