@@ -91,6 +91,9 @@ struct explore {
     struct xr_result first, best, calibration;
     double t0, shown;
     double explore_s;             /* how long the EXPLORE phase took */
+    char *minimal;                /* the minimised schedule's departures ("12:3+40:2"), or NULL */
+    uint64_t departures_before;   /* how many the schedule had before minimising */
+    uint64_t minimise_runs;
     bool progress;
 };
 
@@ -142,7 +145,7 @@ static bool next_schedule(void *ctx, struct xr_schedule *s, uint64_t *index)
             s->cfg = x->first.sched.cfg;
         } else {
             s->cfg = (struct trc_strategy_cfg){TRC_PCT, (uint32_t)slot + 1,
-                                               x->first.steps ? x->first.steps : 1, x->cfg.timers_idle};
+                                               x->first.steps ? x->first.steps : 1, x->cfg.timers_idle, NULL};
         }
         break;
     }
@@ -259,10 +262,10 @@ static char *shell_quote(const char *s)
 /* "BATON_SCHED=pct,depth=2,steps=14 BATON_SEED=112 ./prog ARGS": the run, exactly. */
 static char *repro_command(char **program, const struct xr_schedule *s)
 {
-    char cfg[96];
-    trc_strategy_format(&s->cfg, cfg, sizeof cfg);
-    char *line = NULL;
-    if (asprintf(&line, "BATON_SCHED=%s BATON_SEED=%" PRIu64, cfg, s->seed) < 0) return NULL;
+    char *cfg = xr_strategy_text(&s->cfg), *line = NULL;
+    if (!cfg || asprintf(&line, "BATON_SCHED=%s BATON_SEED=%" PRIu64, cfg, s->seed) < 0) line = NULL;
+    free(cfg);
+    if (!line) return NULL;
     for (char **a = program; *a; a++) {
         char *q = shell_quote(*a), *longer = NULL;
         if (!q || asprintf(&longer, "%s %s", line, q) < 0) longer = NULL;
@@ -328,11 +331,125 @@ static bool once_done(void *ctx, struct xr_result *r)
 /* Runs the schedule once more on its own, as the reproduction command does (a fresh exec
  * with BATON_SCHED and BATON_SEED), its trace to `trace` and its output to `output`.  0 with
  * *out set, or -1. */
+static int run_alone(struct explore *x, const struct xr_schedule *s, double timeout, const char *trace,
+                     const char *output, const char *log, struct xr_result *out);
+
 static int rerun(struct explore *x, const struct xr_schedule *s, double timeout, const char *trace,
                  const char *output, struct xr_result *out)
 {
-    struct xr_options o = {.program = x->program, .jobs = 1, .timeout = timeout, .traced = true,
-                           .fork_server = false, .dir = "/", .trace_file = trace, .output = output};
+    return run_alone(x, s, timeout, trace, output, NULL, out);
+}
+
+/* ---- minimising a failing schedule ----------------------------------------------------------- */
+
+/* The first line of a file (malloc'd, without its newline), or NULL. */
+static char *first_line(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, f);
+    fclose(f);
+    if (n < 0) {
+        free(line);
+        return strdup(""); /* no departure at all, and the run ended before writing a newline */
+    }
+    if (n && line[n - 1] == '\n') line[n - 1] = '\0';
+    return line;
+}
+
+/* Whether replaying `at` (departures "STEP:ID+…") with best's seed fails as best did; *got
+ * gets the run. */
+static bool replay_fails(struct explore *x, const struct xr_result *best, const char *at, double timeout,
+                         const char *trace, struct xr_result *got)
+{
+    struct xr_schedule s = {best->sched.seed, {TRC_REPLAY, 0, 0, best->sched.cfg.timers_idle, at}};
+    if (run_alone(x, &s, timeout, trace, NULL, NULL, got) < 0) return false;
+    if (x->tc && got->outcome == XR_PASS) judge_trace(x, got);
+    return got->outcome == best->outcome;
+}
+
+/* Minimises best's schedule: records where it departs from the default choice (the running
+ * process goes on; when it blocks, the longest-waiting ready one), checks that replaying those
+ * departures fails the same way, then drops each departure, last first, that the failure does
+ * not need.  The result is 1-minimal: without any one of its departures the run no longer
+ * fails so.  True with best replaced by the replayed schedule (its departures in x->minimal). */
+static bool minimise(struct explore *x, struct xr_result *best, const char *dir, double timeout)
+{
+    enum { ATTEMPTS = 400 };
+    if (best->runs > 1) return false; /* departures count the steps of one baton_run */
+    char log[4200], trace[4200];
+    snprintf(log, sizeof log, "%s/departures", dir);
+    snprintf(trace, sizeof trace, "%s/minimise.btr", dir);
+    const char *tr = x->tc ? trace : NULL;
+    unlink(log);
+    struct xr_result rec;
+    if (run_alone(x, &best->sched, timeout, tr, NULL, log, &rec) < 0) return false;
+    if (x->tc && rec.outcome == XR_PASS) judge_trace(x, &rec);
+    char *at = first_line(log);
+    unlink(log);
+    if (!at || rec.outcome != best->outcome) {
+        free(at);
+        return false;
+    }
+    struct xr_result got, kept;
+    if (!replay_fails(x, best, at, timeout, tr, &kept)) {
+        free(at);
+        return false;
+    }
+    size_t n = 0;
+    for (const char *p = at; *p; p++) n += *p == '+';
+    n += at[0] != '\0';
+    x->departures_before = n;
+    int attempts = 0;
+    /* the departures as tokens; dropping one is rejoining the others */
+    char **tok = calloc(n ? n : 1, sizeof *tok);
+    bool *drop = calloc(n ? n : 1, sizeof *drop);
+    char *copy = strdup(at), *save = NULL;
+    size_t k = 0;
+    for (char *t = copy && tok ? strtok_r(copy, "+", &save) : NULL; t && k < n; t = strtok_r(NULL, "+", &save)) tok[k++] = t;
+    char *cand = malloc(strlen(at) + 2);
+    for (size_t i = n; tok && drop && cand && k == n && i-- > 0 && attempts < ATTEMPTS && !xr_interrupted();) {
+        drop[i] = true;
+        cand[0] = '\0';
+        for (size_t j = 0; j < n; j++)
+            if (!drop[j]) {
+                if (cand[0]) strcat(cand, "+");
+                strcat(cand, tok[j]);
+            }
+        attempts++;
+        if (replay_fails(x, best, cand, timeout, tr, &got)) {
+            kept = got;
+            free(at);
+            at = strdup(cand);
+            if (!at) break;
+        } else {
+            drop[i] = false;
+        }
+    }
+    free(cand);
+    free(copy);
+    free(tok);
+    free(drop);
+    if (!at) return false;
+    free(x->minimal);
+    x->minimal = at;
+    x->minimise_runs = (uint64_t)attempts + 2;
+    kept.sched = (struct xr_schedule){best->sched.seed, {TRC_REPLAY, 0, 0, best->sched.cfg.timers_idle, x->minimal}};
+    *best = kept;
+    return true;
+}
+
+/* Runs one schedule on its own (a fresh exec with BATON_SCHED and BATON_SEED, as a person
+ * would), traced to `trace` when not NULL, output to `output` (NULL: nowhere), departures to
+ * `log` when not NULL.  0 with *out set, or -1. */
+static int run_alone(struct explore *x, const struct xr_schedule *s, double timeout, const char *trace,
+                     const char *output, const char *log, struct xr_result *out)
+{
+    struct xr_options o = {.program = x->program, .jobs = 1, .timeout = timeout, .traced = trace != NULL,
+                           .fork_server = false, .dir = "/", .trace_file = trace, .output = output,
+                           .sched_log = log};
     struct xr_runner *r = xr_new(&o);
     if (!r) return -1;
     struct once one = {.s = *s};
@@ -425,7 +542,8 @@ static void strategy_words(const struct trc_strategy_cfg *cfg, char *buf, size_t
     if (cfg->kind == TRC_PCT)
         snprintf(buf, len, "pct, depth %u, k = %" PRIu64 " steps%s", (unsigned)cfg->depth, cfg->steps, timers);
     else
-        snprintf(buf, len, "%s%s", cfg->kind == TRC_RANDOM ? "random" : "fifo", timers);
+        snprintf(buf, len, "%s%s", cfg->kind == TRC_RANDOM ? "random" : cfg->kind == TRC_REPLAY ? "replay" : "fifo",
+                 timers);
 }
 
 /* ---- the command ----------------------------------------------------------------------------- */
@@ -560,7 +678,17 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     }
 
     /* a failure: confirm the simplest one on its own, as the user will run it */
-    const struct xr_result *pick = x->have_best ? &x->best : &x->first;
+    struct xr_result seeded = x->have_best ? x->best : x->first, chosen = seeded;
+    bool minimised = a->shrink && minimise(x, &chosen, dir, a->timeout);
+    size_t departures = 0;
+    if (minimised) {
+        departures = x->minimal[0] != '\0';
+        for (const char *p = x->minimal; *p; p++) departures += *p == '+';
+        /* the replayed schedule is reported when it is simpler, or as simple and short to
+         * write; else the seed's, whose command line is shorter */
+        if (!simpler(&chosen, &seeded) && (simpler(&seeded, &chosen) || departures > 8)) chosen = seeded;
+    }
+    const struct xr_result *pick = &chosen;
     char made[4096], out_file[4200];
     const char *trace = a->trace;
     if (!trace) {
@@ -596,8 +724,12 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     if (x->have_best)
         fprintf(say, "  shrunk: %" PRIu64 " of %" PRIu64 " more schedules failed the same way; the simplest has "
                      "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",
-                x->shrink_failed, x->issued, pick->preemptions, pick->preemptions == 1 ? "" : "s",
-                pick->steps, x->first.preemptions, x->first.steps);
+                x->shrink_failed, x->issued, seeded.preemptions, seeded.preemptions == 1 ? "" : "s",
+                seeded.steps, x->first.preemptions, x->first.steps);
+    if (minimised)
+        fprintf(say, "  minimised: it needs %zu departure%s from the default order (of %" PRIu64 ")%s\n",
+                departures, departures == 1 ? "" : "s", x->departures_before,
+                pick->sched.cfg.kind == TRC_REPLAY ? ", as replayed below" : "; the seed's schedule is as simple");
     fprintf(say, "  reproduce: %s\n", line ? line : "(out of memory)");
     if (!reran)
         fprintf(say, "  could not run it again to confirm (see above)\n");
@@ -642,7 +774,7 @@ int cmd_explore(int argc, char **argv)
                         .keep_going = a.keep_going, .strategy_name = a.strategy};
     x.cfg = (struct trc_strategy_cfg){strcmp(a.strategy, "pct") == 0 ? TRC_PCT : TRC_RANDOM,
                                       (uint32_t)a.depth, TRC_PCT_STEPS_DEFAULT,
-                                      strcmp(a.timers, "idle") == 0};
+                                      strcmp(a.timers, "idle") == 0, NULL};
     x.progress = isatty(STDERR_FILENO);
     struct cli_spec spec = {0};
     struct events *events = NULL;
@@ -762,6 +894,7 @@ out:
         unlink(path);
         rmdir(dir);
     }
+    free(x.minimal);
     trace_checker_free(x.tc);
     events_free(events);
     if (a.spec) cli_spec_close(&spec);

@@ -63,6 +63,14 @@ const char *xr_signal_name(int sig, char *buf, unsigned len)
 
 bool xr_forking(const struct xr_runner *r) { return r->forking; }
 
+char *xr_strategy_text(const struct trc_strategy_cfg *cfg)
+{
+    size_t len = 96 + (cfg->replay ? strlen(cfg->replay) : 0);
+    char *buf = malloc(len);
+    if (buf) trc_strategy_format(cfg, buf, len);
+    return buf;
+}
+
 /* ---- starting the program ------------------------------------------------------------------- */
 
 /* In the child, before exec: the environment of one start.  ctl < 0: exec mode, with the
@@ -77,13 +85,15 @@ static void child_exec(const struct xr_runner *r, int ctl, int status, const str
     unsetenv("BATON_SCHED");
     unsetenv("BATON_SEED");
     if (s) {
-        char cfg[96];
-        trc_strategy_format(&s->cfg, cfg, sizeof cfg);
+        char *cfg = xr_strategy_text(&s->cfg);
+        if (!cfg) _exit(127);
         setenv("BATON_SCHED", cfg, 1);
         snprintf(v, sizeof v, "%llu", (unsigned long long)s->seed);
         setenv("BATON_SEED", v, 1);
     }
     if (trace) setenv("BATON_TRACE", trace, 1);
+    if (r->o.sched_log) setenv("BATON_SCHED_LOG", r->o.sched_log, 1);
+    else unsetenv("BATON_SCHED_LOG");
     /* a fork server binds every symbol once, at its start: otherwise each child would look up
      * again every libc function it calls first (page faults in the loader's tables: ~10 %) */
     if (ctl >= 0) setenv("LD_BIND_NOW", "1", 1);

@@ -47,6 +47,7 @@ struct xr_options {
     bool fork_server;        /* try the fork server first */
     const char *dir;         /* where the slots' trace files go */
     const char *trace_file;  /* with one job: its trace file instead, kept at the end */
+    const char *sched_log;   /* exec mode: BATON_SCHED_LOG for the program (its departures) */
     const char *output;      /* the program's stdout and stderr go here (NULL: /dev/null) */
 };
 
@@ -65,6 +66,9 @@ bool xr_forking(const struct xr_runner *r);
 typedef bool xr_next_fn(void *ctx, struct xr_schedule *s, uint64_t *index);
 typedef bool xr_done_fn(void *ctx, struct xr_result *r);
 int xr_run(struct xr_runner *r, xr_next_fn *next, xr_done_fn *done, void *ctx);
+
+/* cfg as BATON_SCHED spells it, malloc'd; NULL when out of memory. */
+char *xr_strategy_text(const struct trc_strategy_cfg *cfg);
 
 /* Asks xr_run to stop starting runs (from a signal handler: one store). */
 void xr_interrupt(void);

@@ -54,7 +54,10 @@ typedef struct { const char *name; baton_fn *fn; void *arg; } baton_proc;
  * Scheduling points are the channel operations, baton_go, baton_yield and a process's end.
  * Under random and pct the clock is virtual and a pending timer may fire at any point (as if
  * the runnable processes were slow), or with ",timers=idle" only when nothing else can run;
- * the same program, seed and BATON_SCHED give the same run.
+ * the same program, seed and BATON_SCHED give the same run.  replay,at=STEP:ID+… (what
+ * `baton explore` prints for a minimised failure) makes the listed departures from the default
+ * order — the running process goes on, else the longest-waiting ready one — and BATON_SCHED_LOG=
+ * FILE makes any exploring run write its own departures there.
  * `baton explore` runs a program under many such schedules (docs/exploring.md). */
 int baton_run(baton_fn *fn, void *arg);
 

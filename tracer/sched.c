@@ -207,11 +207,11 @@ static void clock_tick(void)
 /* The next process to run, taken off the ready queue, or cur (which could go on and is in no
  * queue) itself; NULL when nothing can run.  fifo: the queue's head.  Exploring: the
  * strategy's choice, which may move the clock first. */
-static __attribute__((noinline)) struct trc_proc *pick_exploring(struct trc_proc *cur)
+static __attribute__((noinline)) struct trc_proc *pick_exploring(struct trc_proc *cur, bool yielding)
 {
     for (;;) {
         bool tick;
-        struct trc_proc *p = trc_strategy_choose(cur, trc_sched.nheap != 0, &tick);
+        struct trc_proc *p = trc_strategy_choose(cur, trc_sched.nheap != 0, yielding, &tick);
         if (!tick) return p;
         clock_tick();
     }
@@ -220,7 +220,7 @@ static __attribute__((noinline)) struct trc_proc *pick_exploring(struct trc_proc
 static inline struct trc_proc *pick(struct trc_proc *cur)
 {
     if (__builtin_expect(trc_sched.strategy == TRC_FIFO, 1)) return ready_pop();
-    return pick_exploring(cur);
+    return pick_exploring(cur, false);
 }
 
 /* ---- work for baton_run's stack -------------------------------------------------------------- */
@@ -296,7 +296,7 @@ void baton_yield(void)
     if (trc_sched.strategy != TRC_FIFO) { /* the program's own choice: not a preemption */
         if (!trc_stack_canary_ok(&self->stack)) trc_overflow_die(self, "its stack canary was overwritten");
         trc_strategy_yield(self);
-        struct trc_proc *next = pick(self);
+        struct trc_proc *next = pick_exploring(self, true);
         if (next == self || !next) return;
         ready_push(self);
         switch_from(self, next);
@@ -519,32 +519,43 @@ static uint64_t splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-static uint64_t rand_next(void)
+static uint64_t rand_next(uint64_t rng[2])
 {
-    uint64_t s1 = trc_sched.rng[0];
-    const uint64_t s0 = trc_sched.rng[1];
-    trc_sched.rng[0] = s0;
+    uint64_t s1 = rng[0];
+    const uint64_t s0 = rng[1];
+    rng[0] = s0;
     s1 ^= s1 << 23;
-    trc_sched.rng[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
-    return trc_sched.rng[1] + s0;
+    rng[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return rng[1] + s0;
+}
+
+void trc_rng_seed(uint64_t rng[2], uint64_t seed)
+{
+    rng[0] = splitmix(&seed);
+    rng[1] = splitmix(&seed);
 }
 
 /* Unbiased: Lemire's nearly-divisionless method where 128-bit products exist, else
  * rejection of the incomplete last interval. */
-uint64_t trc_rand_below(uint64_t n)
+uint64_t trc_rng_below(uint64_t rng[2], uint64_t n)
 {
 #ifdef __SIZEOF_INT128__
     for (;;) {
-        unsigned __int128 m = (unsigned __int128)rand_next() * n;
+        unsigned __int128 m = (unsigned __int128)rand_next(rng) * n;
         uint64_t lo = (uint64_t)m;
         if (lo >= n || lo >= (-n) % n) return (uint64_t)(m >> 64);
     }
 #else
     uint64_t limit = UINT64_MAX - UINT64_MAX % n, x;
-    do x = rand_next();
+    do x = rand_next(rng);
     while (x >= limit);
     return x % n;
 #endif
+}
+
+uint64_t trc_rand_below(uint64_t n)
+{
+    return trc_rng_below(trc_sched.rng, n);
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */
@@ -626,11 +637,9 @@ int baton_run(baton_fn *fn, void *arg)
     /* exploring, time is virtual: timer races are the strategy's choices, not the load's */
     trc_sched.virtual_time = (clock && strcmp(clock, "virtual") == 0) || strategy.kind != TRC_FIFO;
     trc_sched.vnow = 0;
-    uint64_t x = trc_sched.seed;
-    trc_sched.rng[0] = splitmix(&x);
-    trc_sched.rng[1] = splitmix(&x);
+    trc_rng_seed(trc_sched.rng, trc_sched.seed);
     trc_sched.strategy = (uint8_t)strategy.kind;
-    trc_strategy_begin(&strategy);
+    trc_strategy_begin(&strategy, trc_sched.seed);
     trc_sched.running = true;
 #ifdef TRC_ASAN
     pthread_attr_t attr;
@@ -653,6 +662,7 @@ int baton_run(baton_fn *fn, void *arg)
     trc_stack_rest();
     trc_overflow_uninstall();
     trc_trace_run_end(rc == BATON_DEADLOCK ? TRC_END_DEADLOCK : TRC_END_DONE);
+    if (trc_sched.strategy != TRC_FIFO) trc_strategy_end();
     trc_forkserver_run_end(rc == BATON_DEADLOCK);
     trc_sched.running = false;
     errno = saved;

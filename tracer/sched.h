@@ -104,8 +104,12 @@ static inline void trc_point(void)
     if (__builtin_expect(trc_sched.strategy != 0, 0)) trc_point_slow();
 }
 
-/* A random number below n (n > 0), from the run's seeded generator. */
+/* A random number below n (n > 0), from the run's seeded generator (alt's choices). */
 uint64_t trc_rand_below(uint64_t n);
+
+/* A generator of its own (xorshift128+): seeded, and a number below n (n > 0). */
+void trc_rng_seed(uint64_t rng[2], uint64_t seed);
+uint64_t trc_rng_below(uint64_t rng[2], uint64_t n);
 
 /* The seed the next run will use: baton_set_seed's, else BATON_SEED, else the default. */
 uint64_t trc_next_seed(void);

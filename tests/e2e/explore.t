@@ -67,7 +67,8 @@ $ out=$(baton explore --shrink 30 -- $BUILD/races/lock_order); s=$?; echo "$out"
 exit 1
 stdout explore: deadlock in a run of
 stdout found by run
-stdout reproduce: BATON_SCHED=pct,depth=
+stdout minimised: it needs
+stdout reproduce: BATON_SCHED=
 stdout confirmed: run again on its own it failed the same way
 stdout waits to receive
 stdout examples/races/lock_order.c:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "baton.h"
 #include "tracer_harness.h"
@@ -74,6 +75,37 @@ START_TEST(a_seed_gives_one_run_and_seeds_differ)
     char a[32], b[32];
     one_run("fifo", 1, a);
     one_run(NULL, 99, b);
+    ck_assert_str_eq(a, b);
+    use(NULL, 0x5eed);
+}
+END_TEST
+
+/* A run's departures from the default order (BATON_SCHED_LOG), replayed, give the same run;
+ * replaying none is the default order itself, which is fifo's. */
+START_TEST(departures_replayed_give_the_same_run)
+{
+    char log[256], a[32], b[32], at[4096], sched[4200];
+    temp_name(log, sizeof log, "departures");
+    static const char *const scheds[] = {"random", "pct,depth=3,steps=40", "random,timers=idle"};
+    for (size_t k = 0; k < 3; k++)
+        for (uint64_t seed = 1; seed <= 20; seed++) {
+            unlink(log);
+            setenv("BATON_SCHED_LOG", log, 1);
+            one_run(scheds[k], seed, a);
+            unsetenv("BATON_SCHED_LOG");
+            FILE *f = fopen(log, "r");
+            ck_assert_ptr_nonnull(f);
+            if (!fgets(at, sizeof at, f)) at[0] = '\0';
+            fclose(f);
+            at[strcspn(at, "\n")] = '\0';
+            snprintf(sched, sizeof sched, "replay%s%s%s", k == 2 ? ",timers=idle" : "", *at ? ",at=" : "", at);
+            one_run(sched, seed, b);
+            ck_assert_msg(strcmp(a, b) == 0, "%s seed %llu: %s, replayed (%s) %s", scheds[k],
+                          (unsigned long long)seed, a, sched, b);
+        }
+    unlink(log);
+    one_run("replay", 7, a);
+    one_run("fifo", 7, b);
     ck_assert_str_eq(a, b);
     use(NULL, 0x5eed);
 }
@@ -218,12 +250,35 @@ static int bad_sched_body(void)
     return baton_run(collect, NULL);
 }
 
+static const char *bad_sched;
+
+static int bad_sched_run(void)
+{
+    norder = 0;
+    sink = baton_chan_int("sink", 0);
+    setenv("BATON_SCHED", bad_sched, 1);
+    return baton_run(collect, NULL);
+}
+
 START_TEST(an_unknown_schedule_runs_fifo_and_says_so)
 {
     char *err = NULL;
     ck_assert_int_eq(in_child(bad_sched_body, &err), 0);
     ck_assert_ptr_nonnull(strstr(err, "BATON_SCHED='sometimes' is not fifo, random"));
     free(err);
+    /* malformed options: out of order, not numbers, a trailing '+', a zero step, an option
+     * of another strategy, text after the departures */
+    static const char *const bad[] = {"replay,at=5:1+3:2", "replay,at=x", "replay,at=1:2+",
+                                      "replay,at=0:1", "replay,depth=2", "pct,at=1:1",
+                                      "replay,at=1:1,timers=idle", "pct,depth=0", "pct,steps=",
+                                      "random,timers=", "pct,depth=99"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        bad_sched = bad[i];
+        err = NULL;
+        ck_assert_int_eq(in_child(bad_sched_run, &err), 0);
+        ck_assert_msg(err && strstr(err, "running fifo"), "%s: %s", bad[i], err ? err : "");
+        free(err);
+    }
 }
 END_TEST
 
@@ -233,6 +288,7 @@ Suite *tracer_sched_suite(void)
     TCase *tc = tcase_create("sched");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, a_seed_gives_one_run_and_seeds_differ);
+    tcase_add_test(tc, departures_replayed_give_the_same_run);
     tcase_add_test(tc, timers_may_fire_before_runnable_processes_finish);
     tcase_add_test(tc, pct_reaches_a_deadlock_that_fifo_never_shows);
     tcase_add_test(tc, an_unknown_schedule_runs_fifo_and_says_so);
