@@ -72,7 +72,6 @@ const char cmd_explore_usage[] =
 
 struct explore {
     char **program;
-    const char *strategy_name;
     struct trc_strategy_cfg cfg;  /* the strategy explored; cfg.steps measured */
     uint64_t runs, seed, shrink;
     bool keep_going;
@@ -81,7 +80,7 @@ struct explore {
 
     /* progress */
     enum { CALIBRATE, EXPLORE, SHRINK } phase;
-    uint64_t issued, finished;    /* runs of the current phase */
+    uint64_t issued;              /* runs started in the current phase */
     uint64_t explored;            /* EXPLORE runs finished */
     uint64_t failed;              /* failing runs found while exploring */
     uint64_t by_outcome[XR_NONCONFORM + 1];
@@ -93,7 +92,6 @@ struct explore {
     double explore_s;             /* how long the EXPLORE phase took */
     char *minimal;                /* the minimised schedule's departures ("12:3+40:2"), or NULL */
     uint64_t departures_before;   /* how many the schedule had before minimising */
-    uint64_t minimise_runs;
     bool progress;
 };
 
@@ -202,7 +200,6 @@ static void show_progress(struct explore *x, bool last)
 static bool run_done(void *ctx, struct xr_result *r)
 {
     struct explore *x = ctx;
-    x->finished++;
     judge_trace(x, r);
     if (x->error) {
         x->stop = true;
@@ -435,7 +432,6 @@ static bool minimise(struct explore *x, struct xr_result *best, const char *dir,
     if (!at) return false;
     free(x->minimal);
     x->minimal = at;
-    x->minimise_runs = (uint64_t)attempts + 2;
     kept.sched = (struct xr_schedule){best->sched.seed, {TRC_REPLAY, 0, 0, best->sched.cfg.timers_idle, x->minimal}};
     *best = kept;
     return true;
@@ -721,6 +717,15 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     } else {
         fprintf(say, "  found by the first run, the one that measures the run's length (k) for pct\n");
     }
+    int kinds = 0;
+    for (int o = XR_TIMEOUT; o <= XR_NONCONFORM; o++) kinds += x->by_outcome[o] != 0;
+    if (kinds > 1) { /* --keep-going met failures of several kinds: the first is reported */
+        fprintf(say, "  failing runs by kind:");
+        for (int o = XR_TIMEOUT, sep = 0; o <= XR_NONCONFORM; o++)
+            if (x->by_outcome[o])
+                fprintf(say, "%s %" PRIu64 " %s", sep++ ? "," : "", x->by_outcome[o], outcome_word(o));
+        fputc('\n', say);
+    }
     if (x->have_best)
         fprintf(say, "  shrunk: %" PRIu64 " of %" PRIu64 " more schedules failed the same way; the simplest has "
                      "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",
@@ -771,7 +776,7 @@ int cmd_explore(int argc, char **argv)
         return status;
     }
     struct explore x = {.program = a.program, .runs = a.runs, .seed = a.seed, .shrink = a.shrink,
-                        .keep_going = a.keep_going, .strategy_name = a.strategy};
+                        .keep_going = a.keep_going};
     x.cfg = (struct trc_strategy_cfg){strcmp(a.strategy, "pct") == 0 ? TRC_PCT : TRC_RANDOM,
                                       (uint32_t)a.depth, TRC_PCT_STEPS_DEFAULT,
                                       strcmp(a.timers, "idle") == 0, NULL};
@@ -844,7 +849,7 @@ int cmd_explore(int argc, char **argv)
     }
     if (!x.have_first && !xr_interrupted()) {
         x.phase = EXPLORE;
-        x.issued = x.finished = 0;
+        x.issued = 0;
         double began = now_s();
         int ran = xr_run(runner, next_schedule, run_done, &x);
         x.explore_s = now_s() - began;
@@ -863,7 +868,7 @@ int cmd_explore(int argc, char **argv)
     }
     if (x.have_first && x.shrink && !xr_interrupted()) {
         x.phase = SHRINK;
-        x.issued = x.finished = 0;
+        x.issued = 0;
         x.stop = false;
         x.best = x.first;
         x.have_best = true;
