@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "checker/limits.h"
+#include "checker/tracefile.h"
 #include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -297,6 +298,38 @@ static char *file_tail(const char *path, size_t max)
     }
     memmove(buf, start, strlen(start) + 1);
     return buf;
+}
+
+/* "at decision 7 teller1 ran, at 9 teller0" for departures "7:3+9:2", naming processes from
+ * the replayed run's trace (libbaton numbers them there as it does in the schedule: in the
+ * order they start); NULL when the trace cannot be read.  malloc'd. */
+static char *departures_text(const char *trace, const char *at)
+{
+    char err[300];
+    trf *r = trf_open(trace, err, sizeof err);
+    if (!r) return NULL;
+    struct trf_record rec;
+    while (trf_next(r, &rec) == 1) {}
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    if (!f) {
+        trf_close(r);
+        return NULL;
+    }
+    int listed = 0;
+    for (const char *p = at; *p && listed < 8; listed++) {
+        unsigned long long step = strtoull(p, (char **)&p, 10);
+        unsigned long id = *p == ':' ? strtoul(p + 1, (char **)&p, 10) : 0;
+        if (id) fprintf(f, "%s%s%llu %s ran", listed ? ", " : "", listed ? "at " : "at decision ", step,
+                        trf_proc_name(r, (uint32_t)id));
+        else fprintf(f, "%s%s%llu the clock moved", listed ? ", " : "", listed ? "at " : "at decision ", step);
+        if (*p == '+') p++;
+    }
+    if (strchr(at, '+') && listed == 8) fputs(", …", f);
+    fclose(f);
+    trf_close(r);
+    return out;
 }
 
 /* ---- the confirming run --------------------------------------------------------------------- */
@@ -731,10 +764,14 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
                      "%" PRIu64 " preemption%s and %" PRIu64 " steps (the first: %" PRIu64 " and %" PRIu64 ")\n",
                 x->shrink_failed, x->issued, seeded.preemptions, seeded.preemptions == 1 ? "" : "s",
                 seeded.steps, x->first.preemptions, x->first.steps);
-    if (minimised)
-        fprintf(say, "  minimised: it needs %zu departure%s from the default order (of %" PRIu64 ")%s\n",
+    if (minimised) {
+        char *story = pick->sched.cfg.kind == TRC_REPLAY && reran ? departures_text(trace, x->minimal) : NULL;
+        fprintf(say, "  minimised: it needs %zu departure%s from the default order (of %" PRIu64 ")%s%s\n",
                 departures, departures == 1 ? "" : "s", x->departures_before,
-                pick->sched.cfg.kind == TRC_REPLAY ? ", as replayed below" : "; the seed's schedule is as simple");
+                pick->sched.cfg.kind == TRC_REPLAY ? ": " : "; the seed's schedule is as simple",
+                pick->sched.cfg.kind == TRC_REPLAY ? story ? story : "as replayed below" : "");
+        free(story);
+    }
     fprintf(say, "  reproduce: %s\n", line ? line : "(out of memory)");
     if (!reran)
         fprintf(say, "  could not run it again to confirm (see above)\n");

@@ -69,6 +69,7 @@ exit 1
 stdout explore: deadlock in a run of
 stdout found by run
 stdout minimised: it needs
+stdout teller1 ran
 stdout reproduce: BATON_SCHED=
 stdout confirmed: run again on its own it failed the same way
 stdout waits to receive
