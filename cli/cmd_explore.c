@@ -552,13 +552,15 @@ static void add_message(struct rpt_trace_check *c, const char *fmt, ...)
 }
 
 /* The report of the whole exploration: stdout in --format, and the --report files. */
-static int emit(struct explore *x, struct rpt_traces *t, struct report_outputs *out, char **svg)
+/* The report in --format on standard output (text: the caller has printed it) and the
+ * --report files; `title` heads the HTML page. */
+static int emit(struct explore *x, struct rpt_traces *t, struct report_outputs *out, char **svg,
+                const char *title)
 {
-    struct rpt_context ctx = {.notices = out->notices, .charts = svg};
+    struct rpt_context ctx = {.notices = out->notices, .charts = svg, .title = title};
     size_t len;
     if (x->tc && report_wants(out, RPT_HTML)) ctx.source = report_read_source(x->co.file, &len);
-    if (out->format == RPT_TEXT) rpt_traces_text(stdout, t);
-    else rpt_emit_traces(stdout, out->format, t, &ctx);
+    if (out->format != RPT_TEXT) rpt_emit_traces(stdout, out->format, t, &ctx);
     fflush(stdout);
     int rc = report_write_files_traces(out, t, &ctx) < 0 ? EXIT_INPUT : EXIT_HOLDS;
     free((char *)ctx.source);
@@ -695,12 +697,12 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
             c->result = RPT_PASS;
             c->seconds = took;
             add_message(c, "no failure in %" PRIu64 " schedules (%s)", x->explored, words);
-            if (a->out.format == RPT_TEXT) { /* the line above said it */
-                if (report_write_files_traces(&a->out, &t, &(struct rpt_context){.notices = a->out.notices}) < 0)
-                    status = EXIT_INPUT;
-            } else {
-                status = emit(x, &t, &a->out, &svg);
-            }
+            char *title = NULL;
+            if (asprintf(&title, "Schedule exploration of %s: no failure in %" PRIu64 " schedules (%s)",
+                         x->program[0], x->explored, words) < 0)
+                title = NULL;
+            status = emit(x, &t, &a->out, &svg, title);
+            free(title);
         }
         rpt_traces_free(&t);
         return status;
@@ -791,9 +793,13 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
         add_message(c, "schedule: %s", line ? line : "?");
         if (a->out.format == RPT_TEXT) rpt_traces_text(stdout, &t);
         if (a->out.format != RPT_TEXT || a->out.nfiles) {
-            int e = a->out.format == RPT_TEXT
-                        ? report_write_files_traces(&a->out, &t, &(struct rpt_context){.notices = a->out.notices, .charts = &svg}) < 0 ? EXIT_INPUT : EXIT_HOLDS
-                        : emit(x, &t, &a->out, &svg);
+            char *title = NULL;
+            if (asprintf(&title, "Schedule exploration of %s: %s in run %" PRIu64 " of %" PRIu64 " (%s)",
+                         x->program[0], outcome_word(x->first.outcome),
+                         x->first.index == CALIBRATION ? 1 : x->first.index + 1, x->runs, fw) < 0)
+                title = NULL;
+            int e = emit(x, &t, &a->out, &svg, title);
+            free(title);
             if (e != EXIT_HOLDS) status = e;
         }
     }

@@ -24,7 +24,8 @@ struct rpt_context {
     const char *source;           /* html: the specification's text (NUL-terminated), or NULL */
     char **charts;                /* html: per assertion (or trace check), an SVG picture of its
                                      counterexample, or NULL */
-    const char *title;            /* html: the page's title, or NULL for the file's name */
+    const char *title;            /* html: the page's title (and a trace report's heading), or
+                                     NULL for the file's name */
 };
 
 /* Writes f (or t) to out as `format`.  0, or -1 when out of memory or the write failed. */

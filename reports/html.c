@@ -449,13 +449,20 @@ int rpt_html_traces(FILE *out, const struct rpt_traces *t, const struct rpt_cont
 {
     char *title = NULL;
     bool runs = t->n && !t->c[0].process;
-    if (asprintf(&title, runs ? "baton: run of %s" : "baton: runs checked against %s", t->file) < 0)
-        title = NULL;
+    int made = x && x->title ? asprintf(&title, "baton: %s", x->title)
+                             : asprintf(&title, runs ? "baton: run of %s" : "baton: runs checked against %s", t->file);
+    if (made < 0) title = NULL;
     head(out, title ? title : "baton");
     free(title);
-    fputs(runs ? "<h1>A program's run</h1>\n<p class=\"file mono\">"
-               : "<h1>Recorded runs checked against a specification</h1>\n<p class=\"file mono\">",
-          out);
+    if (x && x->title) { /* the caller's heading: baton explore says what it explored */
+        fputs("<h1>", out);
+        esc(out, x->title);
+        fputs("</h1>\n<p class=\"file mono\">", out);
+    } else {
+        fputs(runs ? "<h1>A program's run</h1>\n<p class=\"file mono\">"
+                   : "<h1>Recorded runs checked against a specification</h1>\n<p class=\"file mono\">",
+              out);
+    }
     esc(out, t->file);
     fputs("</p>\n", out);
     size_t pass = 0, fail = 0, error = 0, limit = 0;

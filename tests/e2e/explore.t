@@ -158,11 +158,12 @@ $ baton explore --shrink 5 --format json -- $BUILD/races/lock_order 2>/dev/null 
 exit 0
 stdout fail deadlock True
 
-$ d=$(mktemp -d) && baton explore --shrink 5 --format sarif --report junit:$d/j.xml --report html:$d/r.html -- $BUILD/races/lock_order 2>/dev/null > $d/s.sarif; s=$?; /usr/bin/python3 tools/sarif_valid.py "$SHARED/schemas/sarif-schema-2.1.0.json" $d/s.sarif; grep -c "<failure" $d/j.xml; grep -c "lock_order.c" $d/r.html >/dev/null && echo "html names the source"; rm -rf $d; exit $s
+$ d=$(mktemp -d) && baton explore --shrink 5 --format sarif --report junit:$d/j.xml --report html:$d/r.html -- $BUILD/races/lock_order 2>/dev/null > $d/s.sarif; s=$?; /usr/bin/python3 tools/sarif_valid.py "$SHARED/schemas/sarif-schema-2.1.0.json" $d/s.sarif; grep -c "<failure" $d/j.xml; grep -c "lock_order.c" $d/r.html >/dev/null && echo "html names the source"; grep -o "<h1>Schedule exploration of [^<]*: deadlock in run" $d/r.html; rm -rf $d; exit $s
 exit 1
 stdout valid SARIF 2.1.0
 stdout 1
 stdout html names the source
+stdout <h1>Schedule exploration of
 
 $ n=100; baton explore --runs $n --format junit -- $BUILD/races/lock_order_fixed 2>/dev/null | grep -c "<testcase"
 stdout 1
