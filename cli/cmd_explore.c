@@ -710,7 +710,7 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
 
     /* a failure: confirm the simplest one on its own, as the user will run it */
     struct xr_result seeded = x->have_best ? x->best : x->first, chosen = seeded;
-    bool minimised = a->shrink && minimise(x, &chosen, dir, a->timeout);
+    bool minimised = x->shrink && minimise(x, &chosen, dir, a->timeout);
     size_t departures = 0;
     if (minimised) {
         departures = x->minimal[0] != '\0';
@@ -752,6 +752,8 @@ static int conclude(struct explore *x, struct args *a, const char *dir, struct x
     } else {
         fprintf(say, "  found by the first run, the one that measures the run's length (k) for pct\n");
     }
+    if (x->first.outcome == XR_TIMEOUT && a->shrink)
+        fprintf(say, "  not shrunk: every run that livelocks costs a whole --timeout\n");
     int kinds = 0;
     for (int o = XR_TIMEOUT; o <= XR_NONCONFORM; o++) kinds += x->by_outcome[o] != 0;
     if (kinds > 1) { /* --keep-going met failures of several kinds: the first is reported */
@@ -909,6 +911,8 @@ int cmd_explore(int argc, char **argv)
         x.first = x.calibration;
         x.have_first = true;
     }
+    /* A run that livelocks costs a whole --timeout: shrinking one would take hundreds of them. */
+    if (x.have_first && x.first.outcome == XR_TIMEOUT) x.shrink = 0;
     if (x.have_first && x.shrink && !xr_interrupted()) {
         x.phase = SHRINK;
         x.issued = 0;
