@@ -1,6 +1,7 @@
 /* bigmem.c — see bigmem.h. */
 #include "checker/bigmem.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,21 @@ void *big_calloc(size_t n)
 #ifdef MADV_HUGEPAGE
     madvise(p, len, MADV_HUGEPAGE);  /* advice only: without THP the pages are small */
 #endif
+    return p;
+}
+
+void *big_calloc_now(size_t n)
+{
+    uint8_t *p = big_calloc(n);
+    if (!p || !is_big(n)) return p;
+    size_t len = round_up(n);
+#ifdef MADV_POPULATE_WRITE
+    /* Fails with EINVAL only on a kernel older than 5.14; other failures (short of memory)
+     * leave the pages to be made at their first touch, as big_calloc's are. */
+    if (madvise(p, len, MADV_POPULATE_WRITE) == 0 || errno != EINVAL) return p;
+#endif
+    /* An older kernel: touch each page (writing the zero it holds). */
+    for (size_t i = 0; i < len; i += 4096) ((volatile uint8_t *)p)[i] = 0;
     return p;
 }
 

@@ -14,6 +14,10 @@
 /* n zeroed bytes, or NULL.  Free with big_free(p, n) — the same n. */
 void *big_calloc(size_t n);
 void big_free(void *p, size_t n);
+/* The same, with every page made (and zeroed by the kernel) now rather than at its first
+ * touch: for a table that is about to be filled at random, so the faults are paid here, off
+ * the search's hot path. */
+void *big_calloc_now(size_t n);
 /* Grows p (of n bytes) to m >= n bytes, keeping its contents and zeroing the rest; NULL (p
  * untouched) when out of memory. */
 void *big_realloc(void *p, size_t n, size_t m);

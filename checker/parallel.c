@@ -2,12 +2,11 @@
  * not depend on the order states are found in (see parallel.h).
  *
  * Level by level: threads take chunks of the frontier, generate successors and insert them
- * into one shared open-addressing table with a compare-and-swap per slot (a slot is the state
- * vector itself, bit 63 marking it used), and append the new ones to their own output array.
- * The outputs are the next frontier as they stand — a frontier is one segment per thread,
- * never copied together.  When the table passes 3/4 full, the threads stop at the end of
- * their chunk, one allocates a table twice the size, all of them move the old slots across in
- * blocks, and they go on.  No parents are kept: a failure found here is replayed by the
+ * into one shared compact set (checker/cset.h: a compare-and-swap per slot, 4 bytes a slot
+ * for most machines), and append the new ones to their own output array.  The outputs are
+ * the next frontier as they stand — a frontier is one segment per thread, never copied
+ * together.  When the set passes 3/4 full, the threads stop at the end of their chunk and
+ * grow it a segment at a time, each thread its own segments, and they go on.  No parents are kept: a failure found here is replayed by the
  * deterministic one-core search, which gives the shortest, repeatable counterexample. */
 #include "checker/parallel.h"
 
@@ -19,11 +18,10 @@
 #include <unistd.h>
 
 #include "checker/bigmem.h"
+#include "checker/cset.h"
 #include "checker/search.h"
 
-#define USED (1ull << 63)
-
-enum { CHUNK = 256, REHASH = 4096, PENDING = 256 };
+enum { CHUNK = 256, PENDING = 256 };
 
 /* What the threads do after a barrier, as thread 0 decided. */
 enum phase { EXPAND, GROW, HALT };
@@ -35,22 +33,21 @@ struct shared {
     const struct chk_limits *lim;
     double start;
     int nthreads;
-    _Atomic(uint64_t) *table;
-    size_t cap;
-    _Atomic(uint64_t) *old;       /* while growing: the table being moved from */
-    size_t old_cap;
+    struct cset *set;
+    size_t room;                  /* states the set takes before it grows (cset_room) */
     /* The fields every core writes each sit on a cache line of their own: a shared line
      * would bounce between the cores on every write. */
     _Alignas(128) atomic_size_t count;  /* states in the table */
     uint32_t depth;               /* levels done (for the progress line) */
     uint64_t transitions_done;    /* transitions of the levels done, summed at each level's end */
-    _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or of the old table) */
+    _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or segment to grow) */
     _Alignas(128) char read_mostly[1];  /* below: written between barriers only */
     atomic_bool grow;             /* someone saw the table too full */
     atomic_bool stop;             /* a deadlock or a limit: finish the level and stop */
     enum phase phase;             /* thread 0's decision, read by all after a barrier */
     atomic_bool deadlock;
     atomic_bool oom;
+    atomic_bool grow_failed;      /* a segment could not grow: the memory limit */
     const char *limit;
     _Atomic(const char *) halt;   /* a time or memory limit seen mid-level: stop at once */
     /* The frontier: segment k is worker k's input array, states [seg[k], seg[k + 1]) of the
@@ -86,32 +83,6 @@ struct worker {
     pthread_t thread;
 };
 
-static uint64_t hash1(uint64_t v)
-{
-    v ^= v >> 31;
-    v *= 0xBF58476D1CE4E5B9ull;
-    v ^= v >> 29;
-    v *= 0x94D049BB133111EBull;
-    return v ^ v >> 32;
-}
-
-/* Puts `want` (a used slot) in the table unless it is there: 1 new, 0 already there.  The
- * table has room: it is never more than 7/8 full (see flush). */
-static int place(_Atomic(uint64_t) *table, size_t cap, uint64_t want, uint64_t h)
-{
-    size_t mask = cap - 1, i = h & mask;
-    for (;;) {
-        uint64_t cur = atomic_load_explicit(&table[i], memory_order_relaxed);
-        if (cur == 0) {
-            if (atomic_compare_exchange_strong_explicit(&table[i], &cur, want,
-                                                        memory_order_relaxed, memory_order_relaxed))
-                return 1;
-        }
-        if (cur == want) return 0;
-        i = (i + 1) & mask;
-    }
-}
-
 static bool push_state(struct states *a, uint64_t v)
 {
     if (a->n == a->cap) {
@@ -130,32 +101,33 @@ static bool push_state(struct states *a, uint64_t v)
 enum { COUNT_LAG = 64 };
 
 /* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
- * batch overlap instead of following one another.  The table never passes 7/8 full: past it,
- * the rest stay pending and the table grows first (a state can have any number of new
- * successors, far more than a table's slack). */
+ * batch overlap instead of following one another.  The set never passes 15/14 of its room
+ * (15/16 full): past it, the rest stay pending and the set grows first (a state can have any
+ * number of new successors, far more than a set's slack). */
 static void flush(struct worker *w)
 {
     struct shared *s = w->s;
-    size_t mask = s->cap - 1, room = s->cap / 8 * 7;
+    size_t hard = s->room == SIZE_MAX ? SIZE_MAX : s->room / 14 * 15;
     for (size_t i = 0; i < w->npend; i++) {
-        w->hash[i] = hash1(w->pend[i]);
-        if (i < PENDING) __builtin_prefetch((const void *)&s->table[w->hash[i] & mask]);
+        w->hash[i] = cset_hash(s->set, w->pend[i]);
+        if (i < PENDING) cset_prefetch(s->set, w->hash[i]);
     }
     size_t i = 0;
     for (; i < w->npend; i++) {
-        if (atomic_load_explicit(&s->count, memory_order_relaxed) + w->unadded + (size_t)s->nthreads * COUNT_LAG >= room) {
+        if (atomic_load_explicit(&s->count, memory_order_relaxed) + w->unadded + (size_t)s->nthreads * COUNT_LAG >= hard) {
             atomic_store(&s->grow, true);
             break;
         }
-        if (!place(s->table, s->cap, w->pend[i] | USED, w->hash[i])) continue;
-        if (!push_state(&w->out, w->pend[i])) {
+        int added = cset_insert(s->set, w->hash[i]);
+        if (added == 0) continue;
+        if (added < 0 || !push_state(&w->out, w->pend[i])) {
             w->oom = true;
             break;
         }
         if (++w->unadded == COUNT_LAG) {
             size_t n = atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
             w->unadded = 0;
-            if (n * 4 > s->cap * 3) atomic_store(&s->grow, true);
+            if (n > s->room) atomic_store(&s->grow, true);
         }
     }
     if (i < w->npend) memmove(w->pend, w->pend + i, (w->npend - i) * sizeof *w->pend);
@@ -254,17 +226,15 @@ static void expand_level(struct worker *w)
     settle(w);
 }
 
-/* Moves blocks of the old table into the new one, with the others. */
-static void rehash(struct shared *s)
+/* Grows the set's segments, with the others: each takes the next segment until none is left.
+ * Only the segments being moved are doubled in memory at a time, one per thread. */
+static void grow_segments(struct shared *s)
 {
     for (;;) {
-        size_t base = atomic_fetch_add(&s->next, REHASH);
-        if (base >= s->old_cap) return;
-        size_t end = base + REHASH < s->old_cap ? base + REHASH : s->old_cap;
-        for (size_t i = base; i < end; i++) {
-            uint64_t v = atomic_load_explicit(&s->old[i], memory_order_relaxed);
-            if (v) place(s->table, s->cap, v, hash1(v & ~USED));
-        }
+        size_t k = atomic_fetch_add(&s->next, 1);
+        if (k >= cset_segments(s->set)) return;
+        if (!atomic_load(&s->grow_failed) && !cset_grow_segment(s->set, (uint32_t)k, s->lim))
+            atomic_store(&s->grow_failed, true);
     }
 }
 
@@ -277,19 +247,12 @@ static void decide(struct shared *s)
         return;
     }
     if (atomic_load(&s->grow)) {
-        size_t cap = s->cap * 2;
-        _Atomic(uint64_t) *t = NULL;
-        if (chk_memory_fits(s->lim, cap * sizeof(uint64_t))) t = big_calloc(cap * sizeof *t);
-        if (!t) {
+        if (!cset_grow_begin(s->set, s->lim)) {
             s->limit = "memory";
             s->phase = HALT;
             return;
         }
-        s->old = s->table;
-        s->old_cap = s->cap;
-        s->table = t;
-        s->cap = cap;
-        /* The move borrows the chunk counter; the frontier's place is kept for after. */
+        /* The growth borrows the chunk counter; the frontier's place is kept for after. */
         s->resume = atomic_load(&s->next);
         atomic_store(&s->next, 0);
         s->phase = GROW;
@@ -336,11 +299,14 @@ static void *run(void *arg)
         pthread_barrier_wait(&s->barrier);
         if (s->phase == HALT) return NULL;
         if (s->phase == GROW) {
-            rehash(s);
+            grow_segments(s);
             pthread_barrier_wait(&s->barrier);
             if (w == &s->w[0]) {
-                big_free((void *)s->old, s->old_cap * sizeof *s->old);
-                s->old = NULL;
+                /* A segment that could not grow leaves the set as it was, only fuller:
+                 * correct, but the memory budget is spent — stop there. */
+                cset_grow_end(s->set);
+                if (atomic_load(&s->grow_failed)) atomic_store(&s->halt, "memory");
+                s->room = cset_room(s->set);
                 atomic_store(&s->grow, false);
                 atomic_store(&s->next, s->resume);
             }
@@ -373,7 +339,7 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
                           struct chk_result *r)
 {
     if (threads < 1 || mach_words(m) != 1) return false;
-    struct par_space ps = {0, successors, (void *)m, true};
+    struct par_space ps = {0, successors, (void *)m, true, mach_bits(m)};
     mach_initial(m, &ps.initial);
     return chk_parallel_search(&ps, lim, threads, r);
 }
@@ -397,14 +363,22 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     if (threads < 1) return false;
     memset(r, 0, sizeof *r);
     struct shared s = {.ps = ps, .lim = lim, .start = chk_now(), .nthreads = threads};
+    s.set = cset_new(ps->bits ? ps->bits : 63);
     /* Room for every thread's count lag in the last eighth (see flush). */
-    s.cap = 1 << 16;
-    while (s.cap / 8 < (size_t)threads * COUNT_LAG * 2) s.cap *= 2;
-    s.table = big_calloc(s.cap * sizeof *s.table);
+    while (s.set && cset_room(s.set) / 14 < (size_t)threads * COUNT_LAG * 2) {
+        bool grew = cset_grow_begin(s.set, NULL);
+        for (uint32_t k = 0; grew && k < cset_segments(s.set); k++) grew = cset_grow_segment(s.set, k, NULL);
+        if (grew) cset_grow_end(s.set);
+        if (!grew) {
+            cset_free(s.set);
+            s.set = NULL;
+        }
+    }
+    if (s.set) s.room = cset_room(s.set);
     s.seg = calloc((size_t)threads + 1, sizeof *s.seg);
     s.w = aligned_alloc(_Alignof(struct worker), (size_t)threads * sizeof *s.w);
     if (s.w) memset(s.w, 0, (size_t)threads * sizeof *s.w);
-    bool ok = s.table && s.seg && s.w;
+    bool ok = s.set && s.seg && s.w;
     for (int k = 0; s.w && k < threads; k++) {
         s.w[k].pend_cap = 2 * PENDING;
         s.w[k].pend = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend);
@@ -416,13 +390,13 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
          pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
         free_workers(&s);
-        big_free((void *)s.table, s.cap * sizeof *s.table);
+        cset_free(s.set);
         free(s.seg);
         return false;
     }
     pthread_mutex_init(&s.gate, NULL);
     pthread_cond_init(&s.open, NULL);
-    place(s.table, s.cap, init | USED, hash1(init));
+    cset_insert(s.set, cset_hash(s.set, init));
     s.count = 1;
     s.nfrontier = 1;
     for (int k = 1; k <= threads; k++) s.seg[k] = 1;  /* all of it is worker 0's */
@@ -460,6 +434,6 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     pthread_cond_destroy(&s.open);
     free_workers(&s);
     free(s.seg);
-    big_free((void *)s.table, s.cap * sizeof *s.table);
+    cset_free(s.set);
     return done;
 }

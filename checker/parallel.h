@@ -18,7 +18,7 @@
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
                           struct chk_result *r);
 
-/* A search for a bad state over one-word states, for chk_parallel_search: from `initial`,
+/* A search for a bad state over one-word states (at most 63 bits), for chk_parallel_search: from `initial`,
  * `expand` emits a state's successors (EV_TICK ones are counted, never explored) and says
  * whether the state itself is bad; with `stuck_is_bad`, so is a state with no transition. */
 struct par_space {
@@ -26,6 +26,8 @@ struct par_space {
     bool (*expand)(void *data, uint64_t state, mach_emit *emit, void *ctx);
     void *data;
     bool stuck_is_bad;
+    uint32_t bits;                /* states are below 2^bits (0: 63): the set keeps less of
+                                     each the fewer bits there are */
 };
 
 /* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)

@@ -361,7 +361,8 @@ static bool refines_parallel(const struct machine *spec, const struct machine *i
                             mach_bits(impl) >= 64 ? ~0ull : (1ull << mach_bits(impl)) - 1};
     uint64_t init;
     mach_initial(impl, &init);
-    struct par_space ps = {(uint64_t)norm_root(norm) << sp.shift | init, pair_expand, &sp, false};
+    struct par_space ps = {(uint64_t)norm_root(norm) << sp.shift | init, pair_expand, &sp, false,
+                           mach_bits(impl) + bits_for(norm_nodes(norm))};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     norm_free(norm);
     if (done) r->seconds = chk_now() - start;

@@ -2,8 +2,10 @@
  * comments, and the dining philosophers against an independent brute force
  * (tests/data/phil_states.py, which gives the state and transition counts used here). */
 #include <check.h>
+#include <pthread.h>
 #include <stdlib.h>
 
+#include "checker/cset.h"
 #include "checker/explore.h"
 #include "checker/limits.h"
 #include "checker/machine.h"
@@ -444,6 +446,96 @@ START_TEST(two_cores_agree_with_one)
 }
 END_TEST
 
+/* ---- the compact state set ---- */
+
+/* The i-th of 2^bits distinct states: i times an odd number, modulo 2^bits. */
+static uint64_t nth_state(uint64_t i, uint32_t bits)
+{
+    return i * 0x9E3779B97F4A7C15ull & (bits >= 64 ? ~0ull : (1ull << bits) - 1);
+}
+
+static void grow_all(struct cset *s)
+{
+    ck_assert(cset_grow_begin(s, NULL));
+    for (uint32_t k = 0; k < cset_segments(s); k++) ck_assert(cset_grow_segment(s, k, NULL));
+    cset_grow_end(s);
+}
+
+START_TEST(the_compact_set_keeps_every_state_once)
+{
+    /* From 1-bit states (quotient 0 bits at once) through narrow 32-bit slots to wide ones
+     * (63 bits): each state is new once and there ever after, across growths. */
+    static const uint32_t widths[] = {1, 3, 7, 20, 38, 49, 54, 63};
+    for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
+        uint32_t bits = widths[w];
+        uint64_t n = bits < 17 ? 1ull << bits : 150000;
+        struct cset *s = cset_new(bits);
+        ck_assert_ptr_nonnull(s);
+        for (uint64_t i = 0; i < n; i++) {
+            if (i + 1 >= cset_room(s)) grow_all(s);
+            ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 1);
+        }
+        for (uint64_t i = 0; i < n; i++)
+            ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 0);
+        cset_free(s);
+    }
+}
+END_TEST
+
+START_TEST(the_overflow_table_takes_what_buckets_cannot)
+{
+    /* Filled far past its room without growing, the set sends states to its overflow table —
+     * still each exactly once — and a growth takes them back into the buckets where they now
+     * fit, without counting any twice. */
+    uint32_t bits = 30;
+    struct cset *s = cset_new(bits);
+    uint64_t n = cset_room(s) * 2;  /* more than the set has slots */
+    for (uint64_t i = 0; i < n; i++) ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 1);
+    ck_assert_uint_gt(cset_overflowed(s), 0);
+    for (uint64_t i = 0; i < n; i++) ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 0);
+    size_t before = cset_overflowed(s);
+    grow_all(s);
+    grow_all(s);
+    ck_assert_uint_lt(cset_overflowed(s), before);
+    for (uint64_t i = 0; i < n; i++) ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 0);
+    for (uint64_t i = n; i < n + 1000; i++)
+        ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 1);
+    cset_free(s);
+}
+END_TEST
+
+struct racer {
+    struct cset *s;
+    uint64_t n, added;
+    int reverse;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    for (uint64_t i = 0; i < r->n; i++) {
+        uint64_t k = nth_state(r->reverse ? r->n - 1 - i : i, 40);
+        r->added += cset_insert(r->s, cset_hash(r->s, k)) == 1;
+    }
+    return NULL;
+}
+
+START_TEST(threads_adding_the_same_states_add_each_once)
+{
+    /* Two threads insert the same states, one forwards and one backwards, into a set too
+     * small for them (so overflow races too): together they add each exactly once. */
+    struct cset *s = cset_new(40);
+    uint64_t n = cset_room(s) + 3000;
+    struct racer a = {s, n, 0, 0}, b = {s, n, 0, 1};
+    pthread_t t;
+    ck_assert_int_eq(pthread_create(&t, NULL, race, &a), 0);
+    race(&b);
+    pthread_join(t, NULL);
+    ck_assert_uint_eq(a.added + b.added, n);
+    cset_free(s);
+}
+END_TEST
+
 Suite *checker_explore_suite(void);
 Suite *checker_explore_suite(void)
 {
@@ -463,6 +555,9 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, philosophers_match_brute_force);
     tcase_add_test(tc, limits_stop_cleanly);
     tcase_add_test(tc, two_cores_agree_with_one);
+    tcase_add_test(tc, the_compact_set_keeps_every_state_once);
+    tcase_add_test(tc, the_overflow_table_takes_what_buckets_cannot);
+    tcase_add_test(tc, threads_adding_the_same_states_add_each_once);
     tcase_add_test(tc, a_passed_deadline_stops_every_search);
     tcase_add_test(tc, the_default_memory_budget_is_a_share);
     tcase_add_test(tc, a_state_wider_than_the_table);
