@@ -569,6 +569,11 @@ const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
     return n->scratch.v;
 }
 
+size_t norm_ninitials(struct normal *n, uint32_t node)
+{
+    return expand(n, node) ? n->nodes[node].nsucc : 0;
+}
+
 bool norm_divergent(struct normal *n, uint32_t node)
 {
     return expand(n, node) && n->nodes[node].divergent;

@@ -3,11 +3,13 @@
  *
  * Level by level: threads take chunks of the frontier, generate successors and insert them
  * into one shared compact set (checker/cset.h: a compare-and-swap per slot, 4 bytes a slot
- * for most machines), and append the new ones to their own output array.  The outputs are
- * the next frontier as they stand — a frontier is one segment per thread, never copied
- * together.  When the set passes 3/4 full, the threads stop at the end of their chunk and
- * grow it a segment at a time, each thread its own segments, and they go on.  No parents are kept: a failure found here is replayed by the
- * deterministic one-core search, which gives the shortest, repeatable counterexample. */
+ * for most machines; a state of several words goes in as its tree-compressed key,
+ * checker/tree.h), and append the new ones to their own output array.  The outputs are the
+ * next frontier as they stand — a frontier is one segment per thread, never copied together.
+ * When the set (or a tree table) is nearly full, the threads stop at the end of their chunk
+ * and grow it, a segment per thread at a time, and go on.  No parents are kept: a failure
+ * found here is replayed by the deterministic one-core search, which gives the shortest,
+ * repeatable counterexample. */
 #include "checker/parallel.h"
 
 #include <pthread.h>
@@ -20,6 +22,7 @@
 #include "checker/bigmem.h"
 #include "checker/cset.h"
 #include "checker/search.h"
+#include "checker/tree.h"
 
 enum { CHUNK = 256, PENDING = 256 };
 
@@ -33,7 +36,9 @@ struct shared {
     const struct chk_limits *lim;
     double start;
     int nthreads;
+    uint32_t words;               /* of a state */
     struct cset *set;
+    struct tree *tree;            /* for states of several words, else NULL */
     size_t room;                  /* states the set takes before it grows (cset_room) */
     /* The fields every core writes each sit on a cache line of their own: a shared line
      * would bounce between the cores on every write. */
@@ -42,7 +47,8 @@ struct shared {
     uint64_t transitions_done;    /* transitions of the levels done, summed at each level's end */
     _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or segment to grow) */
     _Alignas(128) char read_mostly[1];  /* below: written between barriers only */
-    atomic_bool grow;             /* someone saw the table too full */
+    atomic_bool grow;             /* someone saw the set or a tree table too full */
+    bool growing_set;             /* this growth includes the set's (thread 0 decides) */
     atomic_bool stop;             /* a deadlock or a limit: finish the level and stop */
     enum phase phase;             /* thread 0's decision, read by all after a barrier */
     atomic_bool deadlock;
@@ -62,18 +68,19 @@ struct shared {
     struct worker *w;
 };
 
-/* A growable array of states. */
+/* A growable array of states of `words` words. */
 struct states {
     uint64_t *v;
-    size_t n, cap;
+    size_t n, cap;                /* in states */
 };
 
 /* Each worker on cache lines of its own (workers are an array, written by their cores all the
  * time). */
 struct worker {
     _Alignas(128) struct shared *s;
-    uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time; */
-    size_t npend, pend_cap;       /* more wait here while the table is too full to take them */
+    uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time */
+    size_t npend, pend_cap;       /* (more wait while the set is too full to take them); in
+                                     states: pend holds `words` words a state */
     size_t left_at, left_end;     /* frontier states of a chunk left when the table had to grow */
     size_t unadded;               /* new states not yet added to the shared count */
     struct states in, out;        /* this level's segment, and the new states for the next */
@@ -83,16 +90,17 @@ struct worker {
     pthread_t thread;
 };
 
-static bool push_state(struct states *a, uint64_t v)
+static bool push_state(struct states *a, const uint64_t *v, uint32_t words)
 {
     if (a->n == a->cap) {
         size_t cap = a->cap ? 2 * a->cap : 4096;
-        uint64_t *o = big_realloc(a->v, a->cap * sizeof *o, cap * sizeof *o);
+        uint64_t *o = big_realloc(a->v, a->cap * words * sizeof *o, cap * words * sizeof *o);
         if (!o) return false;
         a->v = o;
         a->cap = cap;
     }
-    a->v[a->n++] = v;
+    uint64_t *to = a->v + a->n++ * words;
+    for (uint32_t i = 0; i < words; i++) to[i] = v[i];
     return true;
 }
 
@@ -107,30 +115,38 @@ enum { COUNT_LAG = 64 };
 static void flush(struct worker *w)
 {
     struct shared *s = w->s;
-    size_t hard = s->room == SIZE_MAX ? SIZE_MAX : s->room / 14 * 15;
-    for (size_t i = 0; i < w->npend; i++) {
-        w->hash[i] = cset_hash(s->set, w->pend[i]);
+    size_t hard = s->room == SIZE_MAX ? SIZE_MAX : s->room / 14 * 15, n = w->npend;
+    uint32_t words = s->words;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = w->pend[i * words];
+        if (s->tree && (key = tree_key(s->tree, w->pend + i * words)) == TREE_FULL) {
+            n = i;  /* a tree table must grow first: the rest wait */
+            atomic_store(&s->grow, true);
+            break;
+        }
+        w->hash[i] = cset_hash(s->set, key);
         if (i < PENDING) cset_prefetch(s->set, w->hash[i]);
     }
+    if (s->tree && tree_wants_growth(s->tree)) atomic_store(&s->grow, true);
     size_t i = 0;
-    for (; i < w->npend; i++) {
+    for (; i < n; i++) {
         if (atomic_load_explicit(&s->count, memory_order_relaxed) + w->unadded + (size_t)s->nthreads * COUNT_LAG >= hard) {
             atomic_store(&s->grow, true);
             break;
         }
         int added = cset_insert(s->set, w->hash[i]);
         if (added == 0) continue;
-        if (added < 0 || !push_state(&w->out, w->pend[i])) {
+        if (added < 0 || !push_state(&w->out, w->pend + i * words, words)) {
             w->oom = true;
             break;
         }
         if (++w->unadded == COUNT_LAG) {
-            size_t n = atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
+            size_t total = atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
             w->unadded = 0;
-            if (n > s->room) atomic_store(&s->grow, true);
+            if (total > s->room) atomic_store(&s->grow, true);
         }
     }
-    if (i < w->npend) memmove(w->pend, w->pend + i, (w->npend - i) * sizeof *w->pend);
+    if (i < w->npend) memmove(w->pend, w->pend + i * words, (w->npend - i) * words * sizeof *w->pend);
     w->npend -= i;
 }
 
@@ -148,9 +164,10 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     w->successors++;
     if (event == EV_TICK) return;
     if (w->npend >= PENDING && !atomic_load_explicit(&w->s->grow, memory_order_relaxed)) flush(w);
+    uint32_t words = w->s->words;
     if (w->npend == w->pend_cap) {
         size_t cap = 2 * w->pend_cap;
-        uint64_t *p = realloc(w->pend, cap * sizeof *p), *h = p ? realloc(w->hash, cap * sizeof *h) : NULL;
+        uint64_t *p = realloc(w->pend, cap * words * sizeof *p), *h = p ? realloc(w->hash, cap * sizeof *h) : NULL;
         if (p) w->pend = p;
         if (h) w->hash = h;
         if (!p || !h) {
@@ -159,10 +176,11 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
         }
         w->pend_cap = cap;
     }
-    w->pend[w->npend++] = target[0];
+    uint64_t *to = w->pend + w->npend++ * words;
+    for (uint32_t i = 0; i < words; i++) to[i] = target[i];
 }
 
-static void expand(struct worker *w, uint64_t vec)
+static void expand(struct worker *w, const uint64_t *vec)
 {
     struct shared *s = w->s;
     w->successors = 0;
@@ -188,7 +206,7 @@ static void expand_range(struct worker *w, size_t at, size_t end)
             return;
         }
         while (at >= s->seg[k + 1]) k++;
-        expand(w, s->w[k].in.v[at - s->seg[k]]);
+        expand(w, s->w[k].in.v + (at - s->seg[k]) * s->words);
     }
 }
 
@@ -247,14 +265,18 @@ static void decide(struct shared *s)
         return;
     }
     if (atomic_load(&s->grow)) {
-        if (!cset_grow_begin(s->set, s->lim)) {
+        /* The tree's tables are small beside the set: thread 0 grows them alone; the set's
+         * segments are grown by everyone. */
+        s->growing_set = atomic_load(&s->count) + (size_t)s->nthreads * COUNT_LAG >= s->room;
+        if ((s->tree && !tree_grow(s->tree, s->lim)) ||
+            (s->growing_set && !cset_grow_begin(s->set, s->lim))) {
             s->limit = "memory";
             s->phase = HALT;
             return;
         }
         /* The growth borrows the chunk counter; the frontier's place is kept for after. */
         s->resume = atomic_load(&s->next);
-        atomic_store(&s->next, 0);
+        atomic_store(&s->next, s->growing_set ? 0 : cset_segments(s->set));
         s->phase = GROW;
         return;
     }
@@ -304,7 +326,7 @@ static void *run(void *arg)
             if (w == &s->w[0]) {
                 /* A segment that could not grow leaves the set as it was, only fuller:
                  * correct, but the memory budget is spent — stop there. */
-                cset_grow_end(s->set);
+                if (s->growing_set) cset_grow_end(s->set);
                 if (atomic_load(&s->grow_failed)) atomic_store(&s->halt, "memory");
                 s->room = cset_room(s->set);
                 atomic_store(&s->grow, false);
@@ -329,27 +351,32 @@ int chk_default_threads(void)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
-static bool successors(void *data, uint64_t state, mach_emit *out, void *ctx)
+static bool successors(void *data, const uint64_t *state, mach_emit *out, void *ctx)
 {
-    mach_successors(data, &state, out, ctx);
+    mach_successors(data, state, out, ctx);
     return false;
 }
 
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
                           struct chk_result *r)
 {
-    if (threads < 1 || mach_words(m) != 1) return false;
-    struct par_space ps = {0, successors, (void *)m, true, mach_bits(m)};
-    mach_initial(m, &ps.initial);
-    return chk_parallel_search(&ps, lim, threads, r);
+    if (threads < 1) return false;
+    uint32_t words = mach_words(m);
+    uint64_t *init = malloc(words * sizeof *init);
+    if (!init) return false;
+    mach_initial(m, init);
+    struct par_space ps = {words, init, successors, (void *)m, true, words == 1 ? mach_bits(m) : 0};
+    bool done = chk_parallel_search(&ps, lim, threads, r);
+    free(init);
+    return done;
 }
 
 static void free_workers(struct shared *s)
 {
     for (int k = 0; s->w && k < s->nthreads; k++) {
         struct worker *w = &s->w[k];
-        big_free(w->in.v, w->in.cap * sizeof *w->in.v);
-        big_free(w->out.v, w->out.cap * sizeof *w->out.v);
+        big_free(w->in.v, w->in.cap * s->words * sizeof *w->in.v);
+        big_free(w->out.v, w->out.cap * s->words * sizeof *w->out.v);
         free(w->pend);
         free(w->hash);
     }
@@ -362,8 +389,14 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
 {
     if (threads < 1) return false;
     memset(r, 0, sizeof *r);
-    struct shared s = {.ps = ps, .lim = lim, .start = chk_now(), .nthreads = threads};
-    s.set = cset_new(ps->bits ? ps->bits : 63);
+    uint32_t words = ps->words ? ps->words : 1;
+    struct shared s = {.ps = ps, .lim = lim, .start = chk_now(), .nthreads = threads, .words = words};
+    /* Several words become one key of 62 bits (tree.h). */
+    s.set = cset_new(words > 1 ? 62 : ps->bits ? ps->bits : 63);
+    if (words > 1 && !(s.tree = tree_new(words))) {
+        cset_free(s.set);
+        return false;
+    }
     /* Room for every thread's count lag in the last eighth (see flush). */
     while (s.set && cset_room(s.set) / 14 < (size_t)threads * COUNT_LAG * 2) {
         bool grew = cset_grow_begin(s.set, NULL);
@@ -381,22 +414,24 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     bool ok = s.set && s.seg && s.w;
     for (int k = 0; s.w && k < threads; k++) {
         s.w[k].pend_cap = 2 * PENDING;
-        s.w[k].pend = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend);
+        s.w[k].pend = malloc(s.w[k].pend_cap * words * sizeof *s.w[k].pend);
         s.w[k].hash = malloc(s.w[k].pend_cap * sizeof *s.w[k].hash);
         ok &= s.w[k].pend && s.w[k].hash;
     }
-    uint64_t init = ps->initial;
-    ok = ok && push_state(&s.w[0].in, init) &&
+    uint64_t key = ps->initial[0];
+    if (s.tree) key = tree_key(s.tree, ps->initial);
+    ok = ok && key != TREE_FULL && push_state(&s.w[0].in, ps->initial, words) &&
          pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
         free_workers(&s);
         cset_free(s.set);
+        tree_free(s.tree);
         free(s.seg);
         return false;
     }
     pthread_mutex_init(&s.gate, NULL);
     pthread_cond_init(&s.open, NULL);
-    cset_insert(s.set, cset_hash(s.set, init));
+    cset_insert(s.set, cset_hash(s.set, key));
     s.count = 1;
     s.nfrontier = 1;
     for (int k = 1; k <= threads; k++) s.seg[k] = 1;  /* all of it is worker 0's */
@@ -435,5 +470,6 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     free_workers(&s);
     free(s.seg);
     cset_free(s.set);
+    tree_free(s.tree);
     return done;
 }

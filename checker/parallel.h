@@ -3,7 +3,7 @@
  * are found: the number of states and transitions, and whether a deadlock is reachable.  The
  * counterexample for a deadlock it finds comes from the deterministic one-core search.
  *
- * It handles machines whose states fit one 64-bit word (most do); for others it declines. */
+ * States of one word go into a compact set as they are; longer ones tree-compressed first. */
 #ifndef BATON_CHECKER_PARALLEL_H
 #define BATON_CHECKER_PARALLEL_H
 
@@ -18,16 +18,18 @@
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
                           struct chk_result *r);
 
-/* A search for a bad state over one-word states (at most 63 bits), for chk_parallel_search: from `initial`,
- * `expand` emits a state's successors (EV_TICK ones are counted, never explored) and says
- * whether the state itself is bad; with `stuck_is_bad`, so is a state with no transition. */
+/* A search for a bad state, for chk_parallel_search: from `initial`, `expand` emits a state's
+ * successors (EV_TICK ones are counted, never explored) and says whether the state itself is
+ * bad; with `stuck_is_bad`, so is a state with no transition.  States are `words` words (a
+ * word below 2^64 - 1); of one word, below 2^bits (bits 0: 63) — the set keeps less of each
+ * the fewer bits there are. */
 struct par_space {
-    uint64_t initial;
-    bool (*expand)(void *data, uint64_t state, mach_emit *emit, void *ctx);
+    uint32_t words;
+    const uint64_t *initial;
+    bool (*expand)(void *data, const uint64_t *state, mach_emit *emit, void *ctx);
     void *data;
     bool stuck_is_bad;
-    uint32_t bits;                /* states are below 2^bits (0: 63): the set keeps less of
-                                     each the fewer bits there are */
+    uint32_t bits;
 };
 
 /* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)

@@ -256,20 +256,27 @@ out:
 
 /* ---- the same on several cores ----
  *
- * With the specification normalised in full first (so the normal form is read-only), a pair
- * fits one word — the node above the implementation's state bits — and the question "is a
- * bad pair reachable" is the parallel explorer's.  A failure is searched again on one core
- * for the shortest, repeatable counterexample.  Divergence needs Tarjan over the whole
- * product, so FD runs here only for an implementation that has no tau at all. */
+ * With the specification normalised in full first (so the normal form is read-only), the
+ * question "is a bad pair reachable" is the parallel explorer's.  A pair fits one word — the
+ * node above the implementation's state bits — when there are bits enough; else it is the
+ * node's word followed by the implementation's (tree-compressed by the explorer).  A failure
+ * is searched again on one core for the shortest, repeatable counterexample.  Divergence
+ * needs Tarjan over the whole product, so FD runs here only for an implementation that has
+ * no tau at all. */
 
-enum { PARALLEL_MAX_NODES = 1 << 20 };
+/* The most nodes a normal form may have for the parallel search: it is built in full, on one
+ * core, before the search starts. */
+enum { PARALLEL_MAX_NODES = 1 << 24 };
 
 struct pair_space {
     struct normal *norm;
     const struct machine *impl;
     enum chk_model model;
-    uint32_t shift;               /* the node's place in a pair */
-    uint64_t mask;                /* the implementation's bits */
+    enum mode mode;
+    bool packed;                  /* a pair is one word */
+    uint32_t shift;               /* packed: the node's place in a pair */
+    uint64_t mask;                /* packed: the implementation's bits */
+    uint32_t words;               /* of a pair */
 };
 
 /* One pair's expansion, on one thread's stack. */
@@ -281,11 +288,13 @@ struct pair_step {
     bool bad, stable;
     uint32_t buf[64], *offered;   /* the visible events and ✓ offered */
     size_t noffered, cap;
+    uint64_t *pair;               /* unpacked: the successor pair being emitted */
 };
 
 static void pair_visit(void *ctx, uint32_t event, const uint64_t *target)
 {
     struct pair_step *x = ctx;
+    const struct pair_space *ps = x->ps;
     uint32_t node = x->node;
     if (event == EV_TAU) {
         x->stable = false;
@@ -303,36 +312,45 @@ static void pair_visit(void *ctx, uint32_t event, const uint64_t *target)
             x->cap = cap;
         }
         x->offered[x->noffered++] = event;
-        node = norm_after(x->ps->norm, x->node, event);
-        if (node >= NORM_ERROR) {
-            x->bad = true;
+        node = norm_after(ps->norm, x->node, event);
+        if (node >= NORM_ERROR || event == EV_TICK) {
+            x->bad |= node >= NORM_ERROR;
             x->emit(x->ctx, EV_TICK, target);  /* counted as a transition, not explored */
             return;
         }
-        if (event == EV_TICK) {
-            x->emit(x->ctx, EV_TICK, target);
-            return;
-        }
     }
-    uint64_t pair = (uint64_t)node << x->ps->shift | target[0];
-    x->emit(x->ctx, event, &pair);
+    if (ps->packed) {
+        uint64_t pair = (uint64_t)node << ps->shift | target[0];
+        x->emit(x->ctx, event, &pair);
+        return;
+    }
+    x->pair[0] = node;
+    memcpy(x->pair + 1, target, (ps->words - 1) * sizeof *target);
+    x->emit(x->ctx, event, x->pair);
 }
 
-static bool pair_expand(void *data, uint64_t state, mach_emit *emit, void *ctx)
+static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void *ctx)
 {
     const struct pair_space *ps = data;
-    struct pair_step x = {ps, emit, ctx, (uint32_t)(state >> ps->shift), false, true, {0}, NULL, 0, 64};
+    uint64_t one = state[0] & ps->mask, pairbuf[64];
+    struct pair_step x = {ps, emit, ctx, 0, false, true, {0}, NULL, 0, 64, pairbuf};
     x.offered = x.buf;
-    if (ps->model == CHK_MODEL_FD && norm_divergent(ps->norm, x.node)) return false;
-    uint64_t impl = state & ps->mask;
-    mach_successors(ps->impl, &impl, pair_visit, &x);
+    x.node = ps->packed ? (uint32_t)(state[0] >> ps->shift) : (uint32_t)state[0];
+    if (ps->mode == REFINE && ps->model == CHK_MODEL_FD && norm_divergent(ps->norm, x.node)) return false;
+    if (!ps->packed && ps->words > 64 && !(x.pair = malloc(ps->words * sizeof *x.pair))) return true;
+    mach_successors(ps->impl, ps->packed ? &one : state + 1, pair_visit, &x);
     bool bad = x.bad;
     if (!bad && x.stable && ps->model != CHK_MODEL_T) {
         size_t k = sorted_unique(x.offered, x.noffered);
         if (k && x.offered[0] == EV_TICK) k = 1;  /* offering ✓: may refuse the rest */
-        bad = !norm_accepts(ps->norm, x.node, x.offered, k);
+        if (ps->mode == REFINE)
+            bad = !norm_accepts(ps->norm, x.node, x.offered, k);
+        else  /* stable and refusing an event the same trace can also lead to (offered is
+                 a subset of the node's initials: the node is the process's own) */
+            bad = k < norm_ninitials(ps->norm, x.node);
     }
     if (x.offered != x.buf) free(x.offered);
+    if (x.pair != pairbuf) free(x.pair);
     return bad;
 }
 
@@ -344,26 +362,41 @@ static uint32_t bits_for(uint32_t n)
 }
 
 /* The parallel search, when it applies: true with r filled in, false to search on one core. */
-static bool refines_parallel(const struct machine *spec, const struct machine *impl,
-                             enum chk_model model, const struct chk_limits *lim,
-                             struct chk_result *r)
+static bool search_parallel(const struct machine *spec, const struct machine *impl,
+                            enum chk_model model, enum mode mode, const struct chk_limits *lim,
+                            struct chk_result *r)
 {
-    if (!lim || lim->threads < 1 || mach_words(impl) != 1) return false;
+    if (!lim || lim->threads < 1) return false;
     if (model == CHK_MODEL_FD && mach_has_tau(impl)) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
-    if (!norm || !norm_complete(norm, PARALLEL_MAX_NODES) ||
-        mach_bits(impl) + bits_for(norm_nodes(norm)) > 63) {
+    uint32_t max_nodes = PARALLEL_MAX_NODES;
+    if (lim->max_states && lim->max_states < max_nodes) max_nodes = (uint32_t)lim->max_states;
+    if (!norm || !norm_complete(norm, max_nodes)) {
         norm_free(norm);
         return false;
     }
-    struct pair_space sp = {norm, impl, model, mach_bits(impl),
-                            mach_bits(impl) >= 64 ? ~0ull : (1ull << mach_bits(impl)) - 1};
-    uint64_t init;
-    mach_initial(impl, &init);
-    struct par_space ps = {(uint64_t)norm_root(norm) << sp.shift | init, pair_expand, &sp, false,
-                           mach_bits(impl) + bits_for(norm_nodes(norm))};
+    uint32_t iw = mach_words(impl);
+    struct pair_space sp = {norm, impl, model, mode, false, 0, ~0ull, 1 + iw};
+    uint32_t bits = 0;
+    if (iw == 1 && mach_bits(impl) + bits_for(norm_nodes(norm)) <= 63) {
+        sp.packed = true;
+        sp.shift = mach_bits(impl);
+        sp.mask = (1ull << sp.shift) - 1;
+        sp.words = 1;
+        bits = sp.shift + bits_for(norm_nodes(norm));
+    }
+    uint64_t *init = malloc((1 + iw) * sizeof *init);
+    if (!init) {
+        norm_free(norm);
+        return false;
+    }
+    init[0] = norm_root(norm);
+    mach_initial(impl, init + 1);
+    if (sp.packed) init[0] = init[0] << sp.shift | init[1];
+    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
+    free(init);
     norm_free(norm);
     if (done) r->seconds = chk_now() - start;
     return done;
@@ -374,21 +407,23 @@ static bool refines_parallel(const struct machine *spec, const struct machine *i
  * specification could cost more than the whole check. */
 enum { QUICK_STATES = 20000 };
 
-void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,
-                 const struct chk_limits *lim, struct chk_result *r)
+/* The quick one-core search, then the parallel one, then — for a failure — the one-core search
+ * again for its counterexample. */
+static void check(const struct machine *spec, const struct machine *impl, enum chk_model model,
+                  enum mode mode, const struct chk_limits *lim, struct chk_result *r)
 {
     double quick_seconds = 0;
     if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
-        search(spec, impl, model, REFINE, &quick, r);
+        search(spec, impl, model, mode, &quick, r);
         /* Only the quick search's own bound sends the check on; any other limit is the
          * user's, and final. */
         if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
         quick_seconds = r->seconds;
         chk_result_free(r);
     }
-    if (refines_parallel(spec, impl, model, lim, r)) {
+    if (search_parallel(spec, impl, model, mode, lim, r)) {
         r->seconds += quick_seconds;
         if (r->verdict != CHK_FAILS) {
             r->kind = CHK_NONE;
@@ -397,17 +432,23 @@ void chk_refines(const struct machine *spec, const struct machine *impl, enum ch
         /* The counterexample: shortest and repeatable from the one-core search. */
         double first = r->seconds;
         chk_result_free(r);
-        search(spec, impl, model, REFINE, lim, r);
+        search(spec, impl, model, mode, lim, r);
         r->seconds += first;
         return;
     }
-    search(spec, impl, model, REFINE, lim, r);
+    search(spec, impl, model, mode, lim, r);
+}
+
+void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,
+                 const struct chk_limits *lim, struct chk_result *r)
+{
+    check(spec, impl, model, REFINE, lim, r);
 }
 
 void chk_deterministic(const struct machine *m, enum chk_model model, const struct chk_limits *lim,
                        struct chk_result *r)
 {
-    search(m, m, model == CHK_MODEL_T ? CHK_MODEL_F : model, DETERMINISM, lim, r);
+    check(m, m, model == CHK_MODEL_T ? CHK_MODEL_F : model, DETERMINISM, lim, r);
 }
 
 void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,

@@ -10,6 +10,7 @@
 #include "checker/limits.h"
 #include "checker/machine.h"
 #include "checker/refine.h"
+#include "checker/tree.h"
 
 enum { A = EV_FIRST_VISIBLE, B, C, D };
 
@@ -255,7 +256,20 @@ static int cmp_u32(const void *a, const void *b)
 
 /* SEATED = (PHILS [| {|picks, putsdown|} |] FORKS) [| {|sits, getsup|} |] BUTLER(0), with
  * PHILS and FORKS as nested alphabetised parallels, as the CSPm file writes them. */
-static struct machine *philosophers(int n, int butler)
+/* With `pads`, beside leaves of 2^13 states each that never move (their only event needs the
+ * philosophers, who never perform it): the same reachable states in a longer vector. */
+static int padded(struct mach_builder *b, int system, int pads)
+{
+    uint32_t pad_ev = EV_FIRST_VISIBLE + 100000;
+    for (int k = 0; k < pads; k++) {
+        struct lts_builder *lb = lts_builder_new();
+        for (uint32_t st = 0; st + 1 < (1u << 13); st++) lts_builder_add(lb, st, pad_ev, st + 1);
+        system = mach_par(b, SET(pad_ev), system, mach_leaf(b, lts_build(lb, 0, LTS_NONE)));
+    }
+    return system;
+}
+
+static struct machine *philosophers_padded(int n, int butler, int pads)
 {
     struct mach_builder *b = mach_builder_new();
     uint32_t alpha[64][8];
@@ -303,7 +317,7 @@ static struct machine *philosophers(int n, int butler)
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) pp[npp++] = ev_puts(n, i, j);
     int system = mach_par(b, set_of(pp, npp), phils, forks);
-    if (!butler) return mach_build(b, system);
+    if (!butler) return mach_build(b, padded(b, system, pads));
     struct lts_builder *lb = lts_builder_new();
     for (int s = 0; s < n; s++)
         for (int i = 0; i < n; i++) {
@@ -315,7 +329,12 @@ static struct machine *philosophers(int n, int butler)
     size_t nsg = 0;
     for (int i = 0; i < n; i++) sg[nsg++] = ev_sits(n, i);
     for (int i = 0; i < n; i++) sg[nsg++] = ev_getsup(n, i);
-    return mach_build(b, mach_par(b, set_of(sg, nsg), system, bl));
+    return mach_build(b, padded(b, mach_par(b, set_of(sg, nsg), system, bl), pads));
+}
+
+static struct machine *philosophers(int n, int butler)
+{
+    return philosophers_padded(n, butler, 0);
 }
 
 START_TEST(philosophers_match_brute_force)
@@ -435,6 +454,26 @@ START_TEST(two_cores_agree_with_one)
         chk_result_free(&par);
         mach_free(m);
     }
+    /* States longer than a word (tree-compressed): the same again. */
+    for (int n = 3; n <= 5; n++) {
+        struct machine *m = philosophers_padded(n, 1, 4);
+        ck_assert_uint_gt(mach_words(m), 1);
+        struct chk_result one, par;
+        chk_deadlock(m, NULL, 0, &one);
+        chk_deadlock(m, &two, 0, &par);
+        ck_assert_int_eq(par.verdict, CHK_HOLDS);
+        ck_assert_uint_eq(par.states, one.states);
+        ck_assert_uint_eq(par.transitions, one.transitions);
+        chk_result_free(&one);
+        chk_result_free(&par);
+        mach_free(m);
+        m = philosophers_padded(n, 0, 4);
+        chk_deadlock(m, &two, 0, &par);
+        ck_assert_int_eq(par.verdict, CHK_FAILS);
+        ck_assert_int_eq((int)par.ntrace, 3 * n);
+        chk_result_free(&par);
+        mach_free(m);
+    }
     /* Limits hold between levels. */
     struct chk_limits small = {.threads = 2, .max_states = 1000};
     struct machine *m = philosophers(5, 1);
@@ -536,6 +575,36 @@ START_TEST(threads_adding_the_same_states_add_each_once)
 }
 END_TEST
 
+START_TEST(tree_keys_name_vectors_exactly)
+{
+    /* Vectors of 3 and 5 words whose words repeat a lot: equal keys for equal vectors only,
+     * the same key before and after the tables grow, and keys below 2^62. */
+    for (uint32_t words = 3; words <= 5; words += 2) {
+        struct tree *t = tree_new(words);
+        enum { N = 20000 };
+        uint64_t *keys = malloc(N * sizeof *keys), v[5];
+        for (uint32_t i = 0; i < N; i++) {
+            for (uint32_t w = 0; w < words; w++) v[w] = (i >> (3 * w)) & 7;  /* i's octal digits */
+            if (tree_wants_growth(t)) ck_assert(tree_grow(t, NULL));
+            keys[i] = tree_key(t, v);
+            ck_assert_uint_ne(keys[i], TREE_FULL);
+            ck_assert_uint_lt(keys[i], 1ull << 62);
+        }
+        while (tree_wants_growth(t)) ck_assert(tree_grow(t, NULL));
+        for (uint32_t i = 0; i < N; i++) {
+            for (uint32_t w = 0; w < words; w++) v[w] = (i >> (3 * w)) & 7;
+            ck_assert_uint_eq(tree_key(t, v), keys[i]);
+            /* Vectors that agree in their first `words` octal digits are the same vector. */
+            uint32_t twin = i ^ (1u << (3 * words));
+            if (twin < N) ck_assert_uint_eq(keys[twin], keys[i]);
+            if (i > 0 && (i & ((1u << (3 * words)) - 1)) != 0) ck_assert_uint_ne(keys[i - 1], keys[i]);
+        }
+        free(keys);
+        tree_free(t);
+    }
+}
+END_TEST
+
 Suite *checker_explore_suite(void);
 Suite *checker_explore_suite(void)
 {
@@ -558,6 +627,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, the_compact_set_keeps_every_state_once);
     tcase_add_test(tc, the_overflow_table_takes_what_buckets_cannot);
     tcase_add_test(tc, threads_adding_the_same_states_add_each_once);
+    tcase_add_test(tc, tree_keys_name_vectors_exactly);
     tcase_add_test(tc, a_passed_deadline_stops_every_search);
     tcase_add_test(tc, the_default_memory_budget_is_a_share);
     tcase_add_test(tc, a_state_wider_than_the_table);
