@@ -120,6 +120,7 @@ struct dsearch {
     struct store *st;
     uint32_t *prank;              /* per local state: the rank of its parent */
     size_t prank_cap;
+    uint64_t *batch;              /* 256 vectors, for keep */
     struct outbox *out;           /* c->size of them */
     size_t outwords;              /* words waiting in all of them */
     uint32_t current;             /* the state being expanded */
@@ -149,21 +150,43 @@ static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
     d->outwords += words + 1;
 }
 
-/* Keeps a received vector (its parent is rank `from`'s state `parent`): 0, or -1 when the
- * store is full. */
-static int keep(struct dsearch *d, const uint64_t *vec, uint32_t parent, uint32_t from)
+/* Gives the states numbered from `first` on the parent rank `from`: 0, or -1 when out of
+ * memory. */
+static int parent_ranks(struct dsearch *d, uint32_t first, uint32_t from)
 {
-    int r = store_insert(d->st, vec, parent);
-    if (r <= 0) return r;
-    uint32_t id = store_count(d->st) - 1;
-    if (id >= d->prank_cap) {
+    uint32_t count = store_count(d->st);
+    if (count > d->prank_cap) {
         size_t cap = d->prank_cap ? 2 * d->prank_cap : 1024;
+        while (cap < count) cap *= 2;
         uint32_t *p = realloc(d->prank, cap * sizeof *p);
         if (!p) return -1;
         d->prank = p;
         d->prank_cap = cap;
     }
-    d->prank[id] = from;
+    for (uint32_t id = first; id < count; id++) d->prank[id] = from;
+    return 0;
+}
+
+/* Keeps the new vectors among n received records (a vector, then its parent word: the
+ * parent's rank above its number there).  The successors of one state arrive together, so
+ * each run of one parent goes to the store as one batch, which overlaps its memory accesses.
+ * 0, or -1 when the store is full or out of memory. */
+static int keep(struct dsearch *d, const uint64_t *rec, size_t n)
+{
+    uint32_t words = d->sp->words;
+    for (size_t i = 0; i < n;) {
+        uint64_t parent = rec[i * (words + 1) + words];
+        size_t run = 0;
+        while (i + run < n && run < 256 && rec[(i + run) * (words + 1) + words] == parent) {
+            memcpy(d->batch + run * words, rec + (i + run) * (words + 1), words * sizeof *rec);
+            run++;
+        }
+        uint32_t first = store_count(d->st);
+        if (store_insert_batch(d->st, d->batch, run, (uint32_t)parent) < 0 ||
+            parent_ranks(d, first, (uint32_t)(parent >> 32)) < 0)
+            return -1;
+        i += run;
+    }
     return 0;
 }
 
@@ -294,9 +317,10 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     size_t *nsend = calloc((size_t)c->size, sizeof *nsend);
     uint64_t **send = calloc((size_t)c->size, sizeof *send);
     uint64_t *vec = malloc(sp->words * sizeof *vec);
-    bool full = !d.st || !d.out || !nsend || !send || !vec;
+    d.batch = malloc(256 * sp->words * sizeof *d.batch);
+    bool full = !d.st || !d.out || !nsend || !send || !vec || !d.batch;
     if (!full && owner(initial, sp->words, c->size) == (uint32_t)c->rank &&
-        keep(&d, initial, STORE_ROOT, (uint32_t)c->rank) < 0)
+        (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
         full = true;
     uint64_t transitions = 0, states = 1, level_end = d.st ? store_count(d.st) : 0;
     uint32_t depth = 0, bad = STORE_NONE;
@@ -309,6 +333,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
             if ((expanded & 1023) == 0 &&
                 (limit = chk_over_limit(lim, states + store_count(d.st), d.start)))
                 break;
+            if (d.current + 8 < level_end) store_prefetch(d.st, d.current + 8);
             store_copy(d.st, d.current, vec);
             bool is_bad = sp->expand(sp->data, vec, emit_out, &d, &transitions);
             if (d.nomem || sp->error) full = true;
@@ -326,12 +351,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         if (c->exchange(c->self, send, nsend, &recv, &nrecv) < 0) full = true;
         for (int i = 0; i < c->size; i++) d.out[i].n = 0;
         d.outwords = 0;
-        /* The records come rank by rank; the comm does not say where one rank's end, so the
-         * parent's rank travels in the parent word's top half. */
-        for (size_t k = 0; !full && k + sp->words < nrecv; k += sp->words + 1) {
-            uint64_t p = recv[k + sp->words];
-            if (keep(&d, recv + k, (uint32_t)p, (uint32_t)(p >> 32)) < 0) full = true;
-        }
+        if (!full && keep(&d, recv, nrecv / (sp->words + 1)) < 0) full = true;
         free(recv);
         if (!limit && !full) limit = chk_over_limit(lim, states + store_count(d.st), d.start);
         if (full && !limit) limit = "memory";
@@ -374,6 +394,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     free(nsend);
     free(vec);
     free(d.prank);
+    free(d.batch);
     store_free(d.st);
 }
 
