@@ -127,6 +127,12 @@ check: all $(CHECKER) races
 		$(MAKE) --no-print-directory fuzz-short; \
 	else echo "fuzz: skipped (no clang with libFuzzer here)"; fi
 	@$(MAKE) --no-print-directory differential
+	@if [ -z "$(MPI_PLUGIN)" ] || ! command -v mpirun >/dev/null; then \
+	     echo "################################################################################"; \
+	     echo "distributed: SKIPPED: no Open MPI here (mpicc, mpirun), so baton check"; \
+	     echo "--distributed is checked as one rank only, not over MPI ranks (tests/e2e/"; \
+	     echo "distributed.t).  make deps installs openmpi-bin and libopenmpi-dev."; \
+	     echo "################################################################################"; fi
 	@$(MAKE) --no-print-directory check-unit
 
 # differential: baton's verdicts on random small processes against an independent oracle that

@@ -322,7 +322,10 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     if (!full && owner(initial, sp->words, c->size) == (uint32_t)c->rank &&
         (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
         full = true;
-    uint64_t transitions = 0, states = 1, level_end = d.st ? store_count(d.st) : 0;
+    uint64_t transitions = 0, level_end = d.st ? store_count(d.st) : 0;
+    /* The global count as the last round summed it, and this rank's part of it then: a
+     * limit on states compares the sum plus what this rank has added since. */
+    uint64_t states = 1, mine = level_end;
     uint32_t depth = 0, bad = STORE_NONE;
     const char *limit = NULL;
     for (;;) {
@@ -331,7 +334,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         while (!full && !limit && bad == STORE_NONE && d.current < level_end &&
                expanded < ROUND_STATES && d.outwords < ROUND_WORDS) {
             if ((expanded & 1023) == 0 &&
-                (limit = chk_over_limit(lim, states + store_count(d.st), d.start)))
+                (limit = chk_over_limit(lim, states + store_count(d.st) - mine, d.start)))
                 break;
             if (d.current + 8 < level_end) store_prefetch(d.st, d.current + 8);
             store_copy(d.st, d.current, vec);
@@ -353,7 +356,8 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         d.outwords = 0;
         if (!full && keep(&d, recv, nrecv / (sp->words + 1)) < 0) full = true;
         free(recv);
-        if (!limit && !full) limit = chk_over_limit(lim, states + store_count(d.st), d.start);
+        if (!limit && !full)
+            limit = chk_over_limit(lim, states + store_count(d.st) - mine, d.start);
         if (full && !limit) limit = "memory";
         uint64_t sums[4] = {level_end - d.current, d.st ? store_count(d.st) - level_end : 0,
                             d.st ? store_count(d.st) : 0, transitions};
@@ -364,6 +368,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
             break;
         }
         states = sums[2];
+        mine = d.st ? store_count(d.st) : 0;
         r->states = states;
         r->transitions = sums[3];
         if (c->rank == 0) chk_progress(states, sums[3], depth, d.start);
