@@ -51,10 +51,14 @@ static void *open_plugin(void)
         fprintf(stderr, "baton: --distributed: cannot load %s: %s\n", tried[i], dlerror());
         return NULL;
     }
-    fprintf(stderr, "baton: --distributed under mpirun needs the MPI plugin baton-mpi.so, "
-                    "which is not there (%s%s%s): this baton was built without Open MPI "
-                    "(make deps installs it; see docs/distributed.md)\n",
-            ntried ? tried[0] : "no path", ntried > 1 ? ", " : "", ntried > 1 ? tried[1] : "");
+    if (env && *env)
+        fprintf(stderr, "baton: --distributed: $BATON_MPI_PLUGIN names %s, which is not there\n",
+                env);
+    else
+        fprintf(stderr, "baton: --distributed under mpirun needs the MPI plugin baton-mpi.so, "
+                        "which is not there (%s%s%s): this baton was built without Open MPI "
+                        "(make deps installs it; see docs/distributed.md)\n",
+                ntried ? tried[0] : "no path", ntried > 1 ? ", " : "", ntried > 1 ? tried[1] : "");
     return NULL;
 }
 
