@@ -204,6 +204,9 @@ static uint64_t limit_code(const char *which)
  * overshoot past a limit, big enough that a round's two reductions cost little. */
 enum { ROUND_STATES = 1 << 14, ROUND_WORDS = 1 << 20 };
 
+/* In a counterexample's walk: the state asked for is not there. */
+#define BROKEN (UINT64_MAX - 1)
+
 struct edge {
     const uint64_t *to;
     uint32_t words, event;
@@ -219,9 +222,12 @@ static void match(void *ctx, uint32_t event, const uint64_t *target)
     }
 }
 
-/* The way from the initial vector to the bad one (rank `bad_rank`'s state `bad`), walked
- * back one broadcast a step from owner to owner, into r on every rank.  0, or -1. */
-static int counterexample(struct dsearch *d, int bad_rank, uint32_t bad, struct chk_result *r)
+/* The way from the initial vector to the bad one (rank `bad_rank`'s state `bad`, at
+ * breadth-first `depth`), walked back one broadcast a step from owner to owner, into r on
+ * every rank.  0, or -1 (out of memory, or a parent chain that does not lead back to the
+ * initial state within depth steps: a bug, reported rather than walked for ever). */
+static int counterexample(struct dsearch *d, int bad_rank, uint32_t bad, uint32_t depth,
+                          struct chk_result *r)
 {
     const struct dist_comm *c = d->c;
     uint32_t words = d->sp->words;
@@ -231,15 +237,23 @@ static int counterexample(struct dsearch *d, int bad_rank, uint32_t bad, struct 
     int ok = path && buf ? 0 : -1;
     int who = bad_rank;
     uint32_t id = bad;
+    size_t steps = 0;
     for (;;) {
-        if (c->rank == who) {
+        if (c->rank == who && id < store_count(d->st)) {
             store_copy(d->st, id, buf);
             uint32_t parent = store_parent(d->st, id);
             buf[words] = parent;
             buf[words + 1] = parent == STORE_ROOT ? UINT64_MAX : d->prank[id];
+        } else if (c->rank == who) {
+            buf[words + 1] = BROKEN;
         }
         /* Every rank takes part in every broadcast, even after running out of memory. */
         if (c->bcast(c->self, buf, words + 2, who) < 0) return -1;
+        if (buf[words + 1] == BROKEN || steps++ > depth) {
+            free(path);
+            free(buf);
+            return -1;
+        }
         if (ok == 0 && n == cap) {
             uint64_t *p = realloc(path, 2 * cap * words * sizeof *p);
             if (p) {
@@ -379,7 +393,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         }
         if (maxs[0]) {
             int bad_rank = c->size - (int)maxs[0];
-            bool ok = counterexample(&d, bad_rank, bad, r) == 0;
+            bool ok = counterexample(&d, bad_rank, bad, depth, r) == 0;
             ok = share_reason(&d, bad_rank, r) == 0 && ok;
             r->verdict = ok ? CHK_FAILS : CHK_ERROR;
             break;
