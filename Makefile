@@ -56,7 +56,7 @@ all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON) $(MPI_PLUGIN)
 
 # deps: installs missing Debian packages (as root) or prints the command to run.
 deps: $(BUILD)/config.mk
-$(BUILD)/config.mk: tools/deps.sh Makefile
+$(BUILD)/config.mk: tools/deps.sh Makefile $(wildcard /usr/bin/mpicc)
 	@sh tools/deps.sh build
 	@mkdir -p $(@D)
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
