@@ -10,6 +10,7 @@
 #include <mpi.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "checker/distributed.h"
 
@@ -32,6 +33,24 @@ static int to_int(size_t n, int *out)
  * nonblocking point-to-point messages into one receive buffer (no copy into a send buffer, as
  * MPI_Alltoallv would need).  Messages of a round are told apart from the next round's by
  * MPI's ordering between two ranks on one tag. */
+/* Waits for n requests: polling at first (a round's partners are usually close behind),
+ * then sleeping between polls, so that a rank that waits long for a slower one leaves its
+ * core to it — which matters when ranks share cores (a laptop, a test machine).  0, or -1. */
+static int wait_all(int n, MPI_Request *req)
+{
+    int done = 0;
+    for (int spin = 0; spin < 2000; spin++) {
+        if (MPI_Testall(n, req, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return -1;
+        if (done) return 0;
+    }
+    const struct timespec nap = {0, 50000};
+    for (;;) {
+        nanosleep(&nap, NULL);
+        if (MPI_Testall(n, req, &done, MPI_STATUSES_IGNORE) != MPI_SUCCESS) return -1;
+        if (done) return 0;
+    }
+}
+
 static int exchange(void *self, uint64_t *const *send, const size_t *nsend, uint64_t **recv,
                     size_t *nrecv)
 {
@@ -45,7 +64,9 @@ static int exchange(void *self, uint64_t *const *send, const size_t *nsend, uint
     int *rcounts = counts + size;
     for (int r = 0; r < size; r++)
         if (to_int(nsend[r], &counts[r]) < 0) MPI_Abort(MPI_COMM_WORLD, 2);
-    MPI_Alltoall(counts, 1, MPI_INT, rcounts, 1, MPI_INT, MPI_COMM_WORLD);
+    MPI_Request a2a;
+    MPI_Ialltoall(counts, 1, MPI_INT, rcounts, 1, MPI_INT, MPI_COMM_WORLD, &a2a);
+    if (wait_all(1, &a2a) < 0) MPI_Abort(MPI_COMM_WORLD, 2);
     size_t in = 0;
     for (int r = 0; r < size; r++) in += (size_t)rcounts[r];
     uint64_t *got = malloc((in ? in : 1) * sizeof *got);
@@ -63,7 +84,7 @@ static int exchange(void *self, uint64_t *const *send, const size_t *nsend, uint
     for (int r = 0; r < size; r++)
         if (r != rank && counts[r])
             MPI_Isend(send[r], counts[r], MPI_UINT64_T, r, 0, MPI_COMM_WORLD, &req[nreq++]);
-    int ok = MPI_Waitall(nreq, req, MPI_STATUSES_IGNORE) == MPI_SUCCESS;
+    int ok = wait_all(nreq, req) == 0;
     free(req);
     free(counts);
     if (!ok) {
@@ -79,7 +100,10 @@ static int reduce(uint64_t *v, size_t n, MPI_Op op)
 {
     int k;
     if (to_int(n, &k) < 0) return -1;
-    return MPI_Allreduce(MPI_IN_PLACE, v, k, MPI_UINT64_T, op, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
+    MPI_Request req;
+    if (MPI_Iallreduce(MPI_IN_PLACE, v, k, MPI_UINT64_T, op, MPI_COMM_WORLD, &req) != MPI_SUCCESS)
+        return -1;
+    return wait_all(1, &req);
 }
 
 static int sum(void *self, uint64_t *v, size_t n)
@@ -99,7 +123,9 @@ static int bcast(void *self, uint64_t *v, size_t n, int root)
     (void)self;
     int k;
     if (to_int(n, &k) < 0) return -1;
-    return MPI_Bcast(v, k, MPI_UINT64_T, root, MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
+    MPI_Request req;
+    if (MPI_Ibcast(v, k, MPI_UINT64_T, root, MPI_COMM_WORLD, &req) != MPI_SUCCESS) return -1;
+    return wait_all(1, &req);
 }
 
 static void abort_job(void *self, int code)
