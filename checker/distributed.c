@@ -5,6 +5,7 @@
  * the search, is over.  Counterexamples are walked back by broadcasts, owner to owner. */
 #include "checker/distributed.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,22 +56,62 @@ const struct dist_comm dist_loopback = {
 
 /* ---- agreeing ---- */
 
-int dist_agree(const struct dist_comm *c, uint64_t key, bool ok, uint64_t *value)
+int dist_agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok, uint64_t *value)
 {
     for (;;) {
-        uint64_t v[4] = {key, UINT64_MAX - key, !ok, c->rank == 0 && value ? *value : 0};
-        if (c->max(c->self, v, 4) < 0) return -1;
+        uint64_t v[6] = {key, UINT64_MAX - key, !ok, c->rank == 0 && value ? *value : 0,
+                         print, UINT64_MAX - print};
+        if (c->max(c->self, v, 6) < 0) return -1;
         uint64_t kmax = v[0], kmin = UINT64_MAX - v[1];
         if (kmin == kmax) {
             if (key == DIST_KEY_END) {
                 if (value) *value = v[3];
                 return 1;
             }
+            if (v[4] != UINT64_MAX - v[5]) return -2;
             return v[2] ? 0 : 1;
         }
         /* Behind the others: skip this search; ahead: wait for them. */
         if (key == kmin) return -1;
     }
+}
+
+/* What the ranks compare before a search: a hash of everything that makes the machine, and
+ * of the global event numbers on its transitions, so that ranks that read different scripts
+ * (a file that is not the same on every node) are caught rather than mixed. */
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0x100000001B3ull;
+    return h ^ h >> 29;
+}
+
+static uint64_t fingerprint(const struct machine *m, uint64_t h)
+{
+    h = mix(h, mach_words(m));
+    h = mix(h, mach_nleaves(m));
+    h = mix(h, mach_nrules(m));
+    for (uint32_t i = 0; i < mach_nleaves(m); i++) {
+        const struct lts *l = mach_leaf_lts(m, i);
+        h = mix(mix(mix(h, l->nstates), l->ntrans), l->initial);
+        for (uint32_t t = 0; t < l->ntrans; t++)
+            h = mix(h, (uint64_t)l->trans[t].event << 32 | l->trans[t].target);
+    }
+    return h;
+}
+
+/* A search's agreement (dist_agree), ending the job when the ranks compiled different
+ * machines: that is bad input, and no verdict could be trusted. */
+static int agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok)
+{
+    int go = dist_agree(c, key, print, ok, NULL);
+    if (go == -2) {
+        if (c->rank == 0)
+            fprintf(stderr, "baton: --distributed: the ranks compiled different processes for the "
+                            "assertion at line %llu: is the script (and what it includes) the same "
+                            "file on every node?\n", (unsigned long long)(key >> 32));
+        c->abort(c->self, 2);
+    }
+    return go;
 }
 
 /* ---- the space a search walks ---- */
@@ -450,7 +491,7 @@ enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const s
                                 const struct chk_limits *lim, bool divergence,
                                 struct chk_result *r)
 {
-    int go = dist_agree(c, key, !divergence || !mach_has_tau(m), NULL);
+    int go = agree(c, key, fingerprint(m, 0xCBF29CE484222325ull), !divergence || !mach_has_tau(m));
     if (go == 0) return DIST_ALONE;
     memset(r, 0, sizeof *r);
     if (go < 0) {
@@ -597,7 +638,8 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     bool can = model != CHK_MODEL_FD || !mach_has_tau(impl);
     struct normal *norm = can ? norm_new(spec, lim) : NULL;
     bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
-    int go = dist_agree(c, key, ok, NULL);
+    uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
+    int go = agree(c, key, print, ok);
     if (go <= 0) norm_free(norm);
     if (go == 0) return DIST_ALONE;
     memset(r, 0, sizeof *r);

@@ -59,9 +59,11 @@ extern const struct dist_comm dist_loopback;
 
 /* 1 when every rank is at `key` with `ok` set (the search may start), 0 when all are at key
  * but some cannot run it distributed (ok false somewhere), -1 when some rank is elsewhere —
- * this rank then skips its search — or the comm failed.  At DIST_KEY_END it returns once
- * every rank is there, and *value (may be NULL) becomes rank 0's *value. */
-int dist_agree(const struct dist_comm *c, uint64_t key, bool ok, uint64_t *value);
+ * this rank then skips its search — or the comm failed, -2 when all are at key but with
+ * different `print`s (fingerprints of what each compiled: the ranks read different
+ * scripts).  At DIST_KEY_END it returns once every rank is there, and *value (may be NULL)
+ * becomes rank 0's *value. */
+int dist_agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok, uint64_t *value);
 
 /* ---- the searches ----
  *
@@ -72,7 +74,8 @@ int dist_agree(const struct dist_comm *c, uint64_t key, bool ok, uint64_t *value
  * same one.  Limits (time and memory per rank, states over all ranks) are polled by every
  * rank and stop them all at the same round.  DIST_ALONE: the check cannot run distributed
  * (r untouched): rank 0 should run the one-process check.  DIST_SKIPPED: the ranks are not
- * at the same assertion (r is a limit). */
+ * at the same assertion (r is a limit).  Ranks that compiled different machines (different
+ * scripts) end the job with exit 2, rank 0 saying why on stderr. */
 enum dist_outcome { DIST_DONE, DIST_ALONE, DIST_SKIPPED };
 
 /* Deadlock freedom; with `divergence` (FD) only for a machine without tau. */

@@ -107,7 +107,7 @@ int check_distributed_end(const struct check_options *o, int status)
 {
     (void)o;
     uint64_t v = (uint64_t)status;
-    if (dist_agree(&comm, DIST_KEY_END, true, &v) == 1) status = (int)v;
+    if (dist_agree(&comm, DIST_KEY_END, 0, true, &v) == 1) status = (int)v;
     comm.finish(comm.self);
     /* mpirun exits with the first non-zero exit code it sees, and aborts the job (slowly,
      * noisily) when one rank's is not 0 while others run: rank 0 alone says the verdict. */

@@ -7,6 +7,7 @@
 #                                        lengths, or the difference and exit 1
 #   tests/distributed.sh formats NP      every --format and a --report file through NP ranks
 #   tests/distributed.sh limits NP       --max-states and --timeout end every rank, exit 3
+#   tests/distributed.sh different NP    ranks that read different scripts end the job, exit 2
 # Without mpirun or the MPI plugin (build/baton-mpi.so) an NP > 1 case says SKIPPED and exits
 # 0; `make check` prints a banner then too.  $BATON is the baton under test.
 set -u
@@ -122,8 +123,20 @@ limits)
 		echo "--timeout, $np ranks: every rank stopped, exit 3" ||
 		{ echo "--timeout, $np ranks: DIFFER (exit $s)"; cat "$tmp/out"; exit 1; }
 	;;
+different)
+	# Every rank must read the same script: here each reads its own (N = 4 on rank 0, 5 on
+	# the others), which every rank notices before searching; the job ends with exit 2.
+	sed "s/^N = .*/N = 4/" $spec > "$tmp/d0.csp"
+	for r in $(seq 1 $((np - 1))); do sed "s/^N = .*/N = 5/" $spec > "$tmp/d$r.csp"; done
+	$(launch) sh -c 'exec "$0" check --distributed "$1/d${OMPI_COMM_WORLD_RANK:-0}.csp"' \
+		"$BATON" "$tmp" > "$tmp/out" 2>&1
+	s=$?
+	grep -q "the ranks compiled different processes for the assertion at line 23" "$tmp/out" &&
+		[ $s -eq 2 ] && echo "different scripts, $np ranks: found, exit 2" ||
+		{ echo "different scripts, $np ranks: DIFFER (exit $s)"; cat "$tmp/out"; exit 1; }
+	;;
 *)
-	echo "usage: tests/distributed.sh same|formats|limits NP [N...]" >&2
+	echo "usage: tests/distributed.sh same|formats|limits|different NP [N...]" >&2
 	exit 2
 	;;
 esac

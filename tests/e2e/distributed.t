@@ -30,6 +30,9 @@ $ sh tests/distributed.sh formats 2
 $ sh tests/distributed.sh limits 2
 !stdout DIFFER
 
+$ sh tests/distributed.sh different 2
+!stdout DIFFER
+
 # --distributed checks assertions; recorded runs are replayed by one process.
 $ baton check --distributed tests/e2e/data/distributed.csp --trace tests/e2e/data/buffer_ok.trace --process SEATED
 exit 2

@@ -113,6 +113,7 @@ struct job {
     const uint64_t *keys;         /* agreement script: keys, DIST_KEY_END last */
     int agreed[4];
     uint64_t value;
+    uint64_t print;               /* the fingerprint this rank agrees with */
 };
 
 static void *run_rank(void *arg)
@@ -120,7 +121,7 @@ static void *run_rank(void *arg)
     struct job *j = arg;
     if (j->keys) {
         for (int i = 0;; i++) {
-            j->agreed[i] = dist_agree(&j->comm, j->keys[i], true, &j->value);
+            j->agreed[i] = dist_agree(&j->comm, j->keys[i], j->print, true, &j->value);
             if (j->keys[i] == DIST_KEY_END) break;
         }
     } else if (j->spec) {
@@ -347,6 +348,15 @@ START_TEST(ranks_agree_between_assertions)
     ck_assert_int_eq(jobs[1].agreed[1], -1);
     ck_assert_int_eq(jobs[1].agreed[2], 1);
     ck_assert_int_eq(jobs[0].agreed[0], 1);
+    /* Ranks that compiled different machines (different scripts) are told so. */
+    const uint64_t d[] = {4, DIST_KEY_END};
+    memset(jobs, 0, sizeof jobs);
+    jobs[0].keys = jobs[1].keys = d;
+    jobs[0].print = 11;
+    jobs[1].print = 12;
+    run_world(jobs, 2);
+    ck_assert_int_eq(jobs[0].agreed[0], -2);
+    ck_assert_int_eq(jobs[1].agreed[0], -2);
 }
 END_TEST
 
