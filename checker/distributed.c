@@ -458,6 +458,15 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     store_free(d.st);
 }
 
+/* The limit to report when another rank skipped this assertion: it stopped while compiling,
+ * at a limit it cannot tell us; the likeliest is the one the ranks do not share — an
+ * interrupt, else the deadline when there is one, else each rank's memory. */
+static void skipped(const struct chk_limits *lim, struct chk_result *r)
+{
+    r->verdict = CHK_LIMIT;
+    r->limit = chk_interrupted() ? "interrupt" : lim && lim->seconds > 0 ? "time" : "memory";
+}
+
 /* ---- deadlock freedom ---- */
 
 struct count_emit {
@@ -495,8 +504,7 @@ enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const s
     if (go == 0) return DIST_ALONE;
     memset(r, 0, sizeof *r);
     if (go < 0) {
-        r->verdict = CHK_LIMIT;
-        r->limit = chk_interrupted() ? "interrupt" : "time";
+        skipped(lim, r);
         return DIST_SKIPPED;
     }
     uint32_t words = mach_words(m);
@@ -644,8 +652,7 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     if (go == 0) return DIST_ALONE;
     memset(r, 0, sizeof *r);
     if (go < 0) {
-        r->verdict = CHK_LIMIT;
-        r->limit = chk_interrupted() ? "interrupt" : "time";
+        skipped(lim, r);
         return DIST_SKIPPED;
     }
     struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,
