@@ -275,7 +275,8 @@ static int counterexample(struct dsearch *d, int bad_rank, uint32_t bad, uint32_
     size_t n = 0, cap = 16;
     uint64_t *path = malloc(cap * words * sizeof *path);
     uint64_t *buf = malloc((words + 2) * sizeof *buf);
-    int ok = path && buf ? 0 : -1;
+    if (!buf) c->abort(c->self, 2);  /* every rank takes part in every broadcast below */
+    int ok = path ? 0 : -1;
     int who = bad_rank;
     uint32_t id = bad;
     size_t steps = 0;
@@ -350,10 +351,8 @@ static int share_reason(struct dsearch *d, int bad_rank, struct chk_result *r)
     r->nrefusal = head[2];
     uint64_t *w = malloc((r->nrefusal ? r->nrefusal : 1) * sizeof *w);
     r->refusal = malloc((r->nrefusal ? r->nrefusal : 1) * sizeof *r->refusal);
-    if (!w || !r->refusal) {
-        free(w);
-        return -1;  /* out of memory on one rank is out of memory: the job aborts */
-    }
+    /* The others wait in the next broadcast: out of memory here ends the job. */
+    if (!w || !r->refusal) c->abort(c->self, 2);
     for (size_t i = 0; c->rank == bad_rank && i < r->nrefusal; i++) w[i] = sp->refusal[i];
     int ok = r->nrefusal ? c->bcast(c->self, w, r->nrefusal, bad_rank) : 0;
     for (size_t i = 0; i < r->nrefusal; i++) r->refusal[i] = (uint32_t)w[i];
