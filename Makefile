@@ -46,22 +46,26 @@ CLI_OBJ  := $(call obj,$(CLI_SRC))
 TEST_OBJ := $(call obj,$(TEST_SRC))
 
 BATON    := $(BUILD)/baton
+MPI_PLUGIN := $(if $(MPI_LIBS),$(BUILD)/baton-mpi.so)
 CHECKER  := $(BUILD)/check_baton
 
 .PHONY: all deps races check check-unit differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
-all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON)
+all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON) $(MPI_PLUGIN)
 
 # deps: installs missing Debian packages (as root) or prints the command to run.
 deps: $(BUILD)/config.mk
-$(BUILD)/config.mk: tools/deps.sh Makefile
+$(BUILD)/config.mk: tools/deps.sh Makefile $(wildcard /usr/bin/mpicc)
 	@sh tools/deps.sh build
 	@mkdir -p $(@D)
 	@{ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
 	   echo "PKG_LIBS := $$(pkg-config --libs $(PKGS))"; \
 	   echo "CHECK_CFLAGS := $$(pkg-config --cflags check)"; \
-	   echo "CHECK_LIBS := $$(pkg-config --libs check)"; } > $@.tmp && mv $@.tmp $@
+	   echo "CHECK_LIBS := $$(pkg-config --libs check)"; \
+	   if command -v mpicc >/dev/null 2>&1 && mpicc --showme:link >/dev/null 2>&1; then \
+	     echo "MPI_CFLAGS := $$(mpicc --showme:compile)"; \
+	     echo "MPI_LIBS := $$(mpicc --showme:link)"; fi; } > $@.tmp && mv $@.tmp $@
 
 # The library defines the functions that baton.h's call-site macros wrap, so it is built
 # without the macros.
@@ -95,7 +99,15 @@ $(BUILD)/libbatoncore.a: $(CORE_OBJ)
 	$(AR) rcs $@ $^
 
 $(BATON): $(CLI_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
-	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a $(PKG_LIBS) $(LDLIBS_LIB)
+	$(CC) $(LDSAN) -o $@ $(CLI_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a $(PKG_LIBS) $(LDLIBS_LIB) -ldl
+
+# The MPI transport of `baton check --distributed` (docs/distributed.md): a plugin that baton
+# dlopen()s only for --distributed, so that baton itself never loads libmpi.  Built when
+# config.mk found mpicc (Open MPI, installed by `make deps`); its headers are the system's,
+# outside our warnings.
+$(BUILD)/baton-mpi.so: mpi/baton_mpi.c checker/distributed.h | $(BUILD)/config.mk
+	$(CC) $(CSTD) $(WARN) $(OPT) $(CPPFLAGS) $(patsubst -I%,-isystem %,$(MPI_CFLAGS)) -fPIC -shared \
+		$(LDSAN) -o $@ $< $(MPI_LIBS)
 
 $(CHECKER): $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a
 	$(CC) $(LDSAN) -o $@ $(TEST_OBJ) $(BUILD)/libbatoncore.a $(BUILD)/libbaton.a $(PKG_LIBS) $(CHECK_LIBS) $(LDLIBS_LIB)
@@ -115,6 +127,12 @@ check: all $(CHECKER) races
 		$(MAKE) --no-print-directory fuzz-short; \
 	else echo "fuzz: skipped (no clang with libFuzzer here)"; fi
 	@$(MAKE) --no-print-directory differential
+	@if [ -z "$(MPI_PLUGIN)" ] || ! command -v mpirun >/dev/null; then \
+	     echo "################################################################################"; \
+	     echo "distributed: SKIPPED: no Open MPI here (mpicc, mpirun), so baton check"; \
+	     echo "--distributed is checked as one rank only, not over MPI ranks (tests/e2e/"; \
+	     echo "distributed.t).  make deps installs openmpi-bin and libopenmpi-dev."; \
+	     echo "################################################################################"; fi
 	@$(MAKE) --no-print-directory check-unit
 
 # differential: baton's verdicts on random small processes against an independent oracle that
@@ -223,6 +241,9 @@ install: all
 	install -m 755 $(BUILD)/libbaton.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so.$(VERSION)
 	ln -sf libbaton.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so.$(SOVERSION)
 	ln -sf libbaton.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libbaton.so
+	@if [ -e $(BUILD)/baton-mpi.so ]; then \
+		install -d $(DESTDIR)$(PREFIX)/lib/baton && \
+		install -m 755 $(BUILD)/baton-mpi.so $(DESTDIR)$(PREFIX)/lib/baton/baton-mpi.so; fi
 	install -m 644 include/baton.h $(DESTDIR)$(PREFIX)/include/baton.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@RPATH@|$(RPATH)|' \
 		tools/baton.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/baton.pc

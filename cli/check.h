@@ -10,6 +10,7 @@
 
 #include "checker/compile.h"
 #include "checker/explore.h"
+#include "checker/refine.h"
 #include "model/eval.h"
 #include "model/parser.h"
 #include "cli/report_out.h"
@@ -30,6 +31,7 @@ struct check_options {
     bool default_memory;          /* no --memory was given */
     int progress;                 /* --progress 1, --no-progress -1, else 0: when stderr is a terminal */
     const char *graphs;           /* --graphs DIR: a chart per failing assertion */
+    bool distributed;             /* --distributed: over the ranks of an MPI job */
 };
 
 /* The defaults of the options not given: threads and the memory budget. */
@@ -66,6 +68,24 @@ const char *check_figures(uint64_t states, uint64_t transitions, double seconds,
 int check_report(const struct check_options *o, const struct rpt_file *report, int status);
 int check_report_traces(const struct check_options *o, const struct rpt_traces *report,
                         int status);
+
+/* ---- --distributed (cli/distributed.c, docs/distributed.md) ----
+ *
+ * check_distributed_start joins the MPI job (or, outside mpirun, runs as its only rank) and
+ * quiets every rank but 0 (no output, no report files); EXIT_HOLDS, or EXIT_INPUT after
+ * saying why.  check_distributed_end waits for every rank and leaves the job: the exit code
+ * of rank 0, for every rank.  check_here is false on the ranks that leave a check that does
+ * not run distributed to rank 0.  check_deadlock_free and check_refines are chk_deadlock and
+ * chk_refines, run over every rank with --distributed; `key` is the assertion's place,
+ * growing along the script (line << 32 | column). */
+int check_distributed_start(struct check_options *o);
+int check_distributed_end(const struct check_options *o, int status);
+bool check_here(const struct check_options *o);
+void check_deadlock_free(const struct check_options *o, uint64_t key, const struct machine *m,
+                         const struct chk_limits *lim, bool divergence, struct chk_result *r);
+void check_refines(const struct check_options *o, uint64_t key, const struct machine *spec,
+                   const struct machine *impl, enum chk_model model, const struct chk_limits *lim,
+                   struct chk_result *r);
 
 /* One process of a loaded specification to replay traces against, again and again (the
  * states the replays meet are kept between them).  trace_checker_new evaluates o->process

@@ -58,6 +58,8 @@ const char cmd_check_usage[] =
     "                     e.g. '{|mid|}'\n"
     "  --graphs DIR       also draw each failing assertion's counterexample as a chart,\n"
     "                     DIR/lLINE-ASSERTION.svg (see baton graph counterexample)\n"
+    "  --distributed      under mpirun: deadlock and refinement searches with their states\n"
+    "                     spread over the MPI ranks (docs/distributed.md)\n"
     "\n"
     "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
 
@@ -134,6 +136,8 @@ static int parse_options(int argc, char **argv, struct check_options *o)
                     return cli_usage_error("check", "--timeout needs a positive number of seconds, not '%s'", next);
                 o->lim.seconds = s;
             }
+        } else if (strcmp(a, "--distributed") == 0) {
+            o->distributed = true;
         } else if (strcmp(a, "--progress") == 0 || strcmp(a, "--no-progress") == 0) {
             o->progress = a[2] == 'p' ? 1 : -1;
         } else if (a[0] == '-' && a[1]) {
@@ -625,11 +629,12 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     struct chk_result r;
     memset(&r, 0, sizeof r);
     struct system *impl = NULL, *spec = NULL;
+    uint64_t key = (uint64_t)a->line << 32 | (uint32_t)a->col;  /* for --distributed */
     switch (as->kind) {
     case AST_A_REFINE:
         if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) break;
         if (!tau_priority(c, options, impl, a)) break;
-        chk_refines(spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->lim, &r);
+        check_refines(c->o, key, spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->lim, &r);
         fill(c, &r, impl, negated, a);
         break;
     case AST_A_PROP: {
@@ -637,14 +642,14 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
         switch (as->aux2) {
         case PROP_DEADLOCK_FREE:
-            chk_deadlock(impl->m, &c->lim, model == CHK_MODEL_FD, &r);
+            check_deadlock_free(c->o, key, impl->m, &c->lim, model == CHK_MODEL_FD, &r);
             break;
         case PROP_DIVERGENCE_FREE:
         case PROP_LIVELOCK_FREE:
-            chk_divergence(impl->m, &c->lim, &r);
+            if (check_here(c->o)) chk_divergence(impl->m, &c->lim, &r);
             break;
         default:
-            chk_deterministic(impl->m, model, &c->lim, &r);
+            if (check_here(c->o)) chk_deterministic(impl->m, model, &c->lim, &r);
             break;
         }
         fill(c, &r, impl, negated, a);
@@ -660,7 +665,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         uint32_t *ids = malloc((t->n ? t->n : 1) * sizeof *ids);
         if (!ids) break;
         for (uint32_t i = 0; i < t->n; i++) ids[i] = events_id(c->events, t->items[i]);
-        chk_has_trace(impl->m, ids, t->n, &c->lim, &r);
+        if (check_here(c->o)) chk_has_trace(impl->m, ids, t->n, &c->lim, &r);
         free(ids);
         fill(c, &r, NULL, negated, a);
         a->event_missing = true;
@@ -881,6 +886,10 @@ int cmd_check(int argc, char **argv)
     int status = parse_options(argc, argv, &o);
     struct rpt_file report = {0};
     if (status != EXIT_HOLDS) goto out;
+    if (o.distributed && (status = check_distributed_start(&o)) != EXIT_HOLDS) {
+        o.distributed = false;
+        goto out;
+    }
     if (o.ntraces) {
         status = traces(&o);
         goto out;
@@ -891,6 +900,7 @@ int cmd_check(int argc, char **argv)
     /* A picture that cannot be written is bad input (a folder that cannot be made). */
     if (o.graphs && graph_charts_in(o.graphs, &report) != EXIT_HOLDS) status = EXIT_INPUT;
 out:
+    if (o.distributed) status = check_distributed_end(&o, status);
     report_outputs_free(&o.out);
     rpt_file_free(&report);
     free(o.asserts);

@@ -1,0 +1,672 @@
+/* distributed.c — the level-synchronous breadth-first search of distributed.h, over a
+ * dist_comm: each rank owns the vectors that hash to it, expands its frontier in rounds,
+ * sends each successor (with its parent's local number) to the owner, which keeps the new
+ * ones in its own store; a sum over the ranks after every round says when the level, and
+ * the search, is over.  Counterexamples are walked back by broadcasts, owner to owner. */
+#include "checker/distributed.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checker/normal.h"
+#include "checker/sorted.h"
+#include "checker/store.h"
+
+/* ---- one rank alone ---- */
+
+static int lo_exchange(void *self, uint64_t *const *send, const size_t *nsend, uint64_t **recv,
+                       size_t *nrecv)
+{
+    (void)self;
+    *recv = NULL;
+    *nrecv = nsend[0];
+    if (!nsend[0]) return 0;
+    if (!(*recv = malloc(nsend[0] * sizeof **recv))) return -1;
+    memcpy(*recv, send[0], nsend[0] * sizeof **recv);
+    return 0;
+}
+
+static int lo_reduce(void *self, uint64_t *v, size_t n)
+{
+    (void)self, (void)v, (void)n;
+    return 0;
+}
+
+static int lo_bcast(void *self, uint64_t *v, size_t n, int root)
+{
+    (void)self, (void)v, (void)n, (void)root;
+    return 0;
+}
+
+static void lo_abort(void *self, int code)
+{
+    (void)self;
+    exit(code);
+}
+
+static void lo_finish(void *self)
+{
+    (void)self;
+}
+
+const struct dist_comm dist_loopback = {
+    DIST_COMM_VERSION, 0, 1, NULL, lo_exchange, lo_reduce, lo_reduce, lo_bcast, lo_abort, lo_finish,
+};
+
+/* ---- agreeing ---- */
+
+int dist_agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok, uint64_t *value)
+{
+    for (;;) {
+        uint64_t v[6] = {key, UINT64_MAX - key, !ok, c->rank == 0 && value ? *value : 0,
+                         print, UINT64_MAX - print};
+        if (c->max(c->self, v, 6) < 0) return -1;
+        uint64_t kmax = v[0], kmin = UINT64_MAX - v[1];
+        if (kmin == kmax) {
+            if (key == DIST_KEY_END) {
+                if (value) *value = v[3];
+                return 1;
+            }
+            if (v[4] != UINT64_MAX - v[5]) return -2;
+            return v[2] ? 0 : 1;
+        }
+        /* Behind the others: skip this search; ahead: wait for them. */
+        if (key == kmin) return -1;
+    }
+}
+
+/* What the ranks compare before a search: a hash of everything that makes the machine, and
+ * of the global event numbers on its transitions, so that ranks that read different scripts
+ * (a file that is not the same on every node) are caught rather than mixed. */
+static uint64_t mix(uint64_t h, uint64_t x)
+{
+    h = (h ^ x) * 0x100000001B3ull;
+    return h ^ h >> 29;
+}
+
+static uint64_t fingerprint(const struct machine *m, uint64_t h)
+{
+    h = mix(h, mach_words(m));
+    h = mix(h, mach_nleaves(m));
+    h = mix(h, mach_nrules(m));
+    for (uint32_t i = 0; i < mach_nleaves(m); i++) {
+        const struct lts *l = mach_leaf_lts(m, i);
+        h = mix(mix(mix(h, l->nstates), l->ntrans), l->initial);
+        for (uint32_t t = 0; t < l->ntrans; t++)
+            h = mix(h, (uint64_t)l->trans[t].event << 32 | l->trans[t].target);
+    }
+    return h;
+}
+
+/* A search's agreement (dist_agree), ending the job when the ranks compiled different
+ * machines: that is bad input, and no verdict could be trusted. */
+static int agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok)
+{
+    int go = dist_agree(c, key, print, ok, NULL);
+    if (go == -2) {
+        if (c->rank == 0)
+            fprintf(stderr, "baton: --distributed: the ranks compiled different processes for the "
+                            "assertion at line %llu: is the script (and what it includes) the same "
+                            "file on every node?\n", (unsigned long long)(key >> 32));
+        c->abort(c->self, 2);
+    }
+    return go;
+}
+
+/* ---- the space a search walks ---- */
+
+/* A state space as the distributed search sees it: `expand` emits a vector's successors to
+ * explore (counting every transition into *transitions) and says whether the vector itself
+ * is bad, remembering why (kind, event, refusal) for the first bad one; `successors` emits
+ * every transition, for rebuilding a counterexample's events. */
+struct dspace {
+    uint32_t words;
+    bool (*expand)(void *data, const uint64_t *vec, mach_emit *emit, void *ctx,
+                   uint64_t *transitions);
+    void (*successors)(void *data, const uint64_t *vec, mach_emit *emit, void *ctx);
+    void *data;
+    enum chk_kind kind;           /* why the first bad vector is bad */
+    uint32_t event;
+    uint32_t *refusal;
+    size_t nrefusal;
+    bool error;                   /* out of memory while expanding */
+};
+
+/* Owner of a vector: a hash unlike the store's own (so that a rank's states spread over its
+ * whole table, not only the slots their owner's residue would pick). */
+static uint32_t owner(const uint64_t *v, uint32_t words, int size)
+{
+    uint64_t h = 0xD6E8FEB86659FD93ull;
+    for (uint32_t i = 0; i < words; i++) {
+        h = (h ^ v[i]) * 0xFF51AFD7ED558CCDull;
+        h ^= h >> 33;
+    }
+    h *= 0xC4CEB9FE1A85EC53ull;
+    h ^= h >> 33;
+    return (uint32_t)(h % (uint64_t)size);
+}
+
+/* Per destination rank: the records to send, each a vector then its parent's number here. */
+struct outbox {
+    uint64_t *w;
+    size_t n, cap;                /* in words */
+};
+
+struct dsearch {
+    const struct dist_comm *c;
+    struct dspace *sp;
+    const struct chk_limits *lim;
+    double start;
+    struct store *st;
+    uint32_t *prank;              /* per local state: the rank of its parent */
+    size_t prank_cap;
+    uint64_t *batch;              /* 256 vectors, for keep */
+    struct outbox *out;           /* c->size of them */
+    size_t outwords;              /* words waiting in all of them */
+    uint32_t current;             /* the state being expanded */
+    bool nomem;
+};
+
+static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct dsearch *d = ctx;
+    if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
+    uint32_t words = d->sp->words;
+    struct outbox *o = &d->out[owner(target, words, d->c->size)];
+    if (o->n + words + 1 > o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 1024;
+        while (cap < o->n + words + 1) cap *= 2;
+        uint64_t *w = realloc(o->w, cap * sizeof *w);
+        if (!w) {
+            d->nomem = true;
+            return;
+        }
+        o->w = w;
+        o->cap = cap;
+    }
+    memcpy(o->w + o->n, target, words * sizeof *target);
+    o->w[o->n + words] = (uint64_t)d->c->rank << 32 | d->current;
+    o->n += words + 1;
+    d->outwords += words + 1;
+}
+
+/* Gives the states numbered from `first` on the parent rank `from`: 0, or -1 when out of
+ * memory. */
+static int parent_ranks(struct dsearch *d, uint32_t first, uint32_t from)
+{
+    uint32_t count = store_count(d->st);
+    if (count > d->prank_cap) {
+        size_t cap = d->prank_cap ? 2 * d->prank_cap : 1024;
+        while (cap < count) cap *= 2;
+        uint32_t *p = realloc(d->prank, cap * sizeof *p);
+        if (!p) return -1;
+        d->prank = p;
+        d->prank_cap = cap;
+    }
+    for (uint32_t id = first; id < count; id++) d->prank[id] = from;
+    return 0;
+}
+
+/* Keeps the new vectors among n received records (a vector, then its parent word: the
+ * parent's rank above its number there).  The successors of one state arrive together, so
+ * each run of one parent goes to the store as one batch, which overlaps its memory accesses.
+ * 0, or -1 when the store is full or out of memory. */
+static int keep(struct dsearch *d, const uint64_t *rec, size_t n)
+{
+    uint32_t words = d->sp->words;
+    for (size_t i = 0; i < n;) {
+        uint64_t parent = rec[i * (words + 1) + words];
+        size_t run = 0;
+        while (i + run < n && run < 256 && rec[(i + run) * (words + 1) + words] == parent) {
+            memcpy(d->batch + run * words, rec + (i + run) * (words + 1), words * sizeof *rec);
+            run++;
+        }
+        uint32_t first = store_count(d->st);
+        if (store_insert_batch(d->st, d->batch, run, (uint32_t)parent) < 0 ||
+            parent_ranks(d, first, (uint32_t)(parent >> 32)) < 0)
+            return -1;
+        i += run;
+    }
+    return 0;
+}
+
+/* The limit codes carried in a reduction (the larger wins), and their names. */
+static const char *const limit_names[] = {NULL, "states", "time", "memory", "interrupt"};
+
+static uint64_t limit_code(const char *which)
+{
+    for (uint64_t i = 1; i < sizeof limit_names / sizeof *limit_names; i++)
+        if (which && strcmp(which, limit_names[i]) == 0) return i;
+    return which ? 3 : 0;
+}
+
+/* How much one round expands at most: small enough to bound the outboxes' memory and the
+ * overshoot past a limit, big enough that a round's two reductions cost little. */
+enum { ROUND_STATES = 1 << 14, ROUND_WORDS = 1 << 20 };
+
+/* In a counterexample's walk: the state asked for is not there. */
+#define BROKEN (UINT64_MAX - 1)
+
+struct edge {
+    const uint64_t *to;
+    uint32_t words, event;
+    bool found;
+};
+
+static void match(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct edge *e = ctx;
+    if (!e->found && event != EV_TICK && memcmp(target, e->to, e->words * sizeof *target) == 0) {
+        e->event = event;
+        e->found = true;
+    }
+}
+
+/* The way from the initial vector to the bad one (rank `bad_rank`'s state `bad`, at
+ * breadth-first `depth`), walked back one broadcast a step from owner to owner, into r on
+ * every rank.  0, or -1 (out of memory, or a parent chain that does not lead back to the
+ * initial state within depth steps: a bug, reported rather than walked for ever). */
+static int counterexample(struct dsearch *d, int bad_rank, uint32_t bad, uint32_t depth,
+                          struct chk_result *r)
+{
+    const struct dist_comm *c = d->c;
+    uint32_t words = d->sp->words;
+    size_t n = 0, cap = 16;
+    uint64_t *path = malloc(cap * words * sizeof *path);
+    uint64_t *buf = malloc((words + 2) * sizeof *buf);
+    if (!buf) c->abort(c->self, 2);  /* every rank takes part in every broadcast below */
+    int ok = path ? 0 : -1;
+    int who = bad_rank;
+    uint32_t id = bad;
+    size_t steps = 0;
+    for (;;) {
+        if (c->rank == who && id < store_count(d->st)) {
+            store_copy(d->st, id, buf);
+            uint32_t parent = store_parent(d->st, id);
+            buf[words] = parent;
+            buf[words + 1] = parent == STORE_ROOT ? UINT64_MAX : d->prank[id];
+        } else if (c->rank == who) {
+            buf[words + 1] = BROKEN;
+        }
+        /* Every rank takes part in every broadcast, even after running out of memory. */
+        if (c->bcast(c->self, buf, words + 2, who) < 0) return -1;
+        if (buf[words + 1] == BROKEN || steps++ > depth) {
+            free(path);
+            free(buf);
+            return -1;
+        }
+        if (ok == 0 && n == cap) {
+            uint64_t *p = realloc(path, 2 * cap * words * sizeof *p);
+            if (p) {
+                path = p;
+                cap *= 2;
+            } else {
+                ok = -1;
+            }
+        }
+        if (ok == 0) memcpy(path + n++ * words, buf, words * sizeof *buf);
+        if (buf[words + 1] == UINT64_MAX) break;
+        who = (int)buf[words + 1];
+        id = (uint32_t)buf[words];
+    }
+    free(buf);
+    if (ok < 0) {
+        free(path);
+        return -1;
+    }
+    /* path holds bad .. initial: turn it round, then find the events between. */
+    for (size_t i = 0; i < n / 2; i++)
+        for (uint32_t w = 0; w < words; w++) {
+            uint64_t t = path[i * words + w];
+            path[i * words + w] = path[(n - 1 - i) * words + w];
+            path[(n - 1 - i) * words + w] = t;
+        }
+    r->path = path;
+    r->npath = n;
+    r->words = words;
+    r->path_events = malloc((n > 1 ? n - 1 : 1) * sizeof *r->path_events);
+    r->trace = malloc((n > 1 ? n - 1 : 1) * sizeof *r->trace);
+    r->state = malloc(words * sizeof *r->state);
+    if (!r->path_events || !r->trace || !r->state) return -1;
+    memcpy(r->state, path + (n - 1) * words, words * sizeof *r->state);
+    for (size_t i = 0; i + 1 < n; i++) {
+        struct edge e = {path + (i + 1) * words, words, EV_TAU, false};
+        d->sp->successors(d->sp->data, path + i * words, match, &e);
+        r->path_events[i] = e.event;
+        if (e.event != EV_TAU) r->trace[r->ntrace++] = e.event;
+    }
+    return 0;
+}
+
+/* Why the bad state is bad, from the rank that found it to every rank. */
+static int share_reason(struct dsearch *d, int bad_rank, struct chk_result *r)
+{
+    const struct dist_comm *c = d->c;
+    struct dspace *sp = d->sp;
+    uint64_t head[3] = {sp->kind, sp->event, sp->nrefusal};
+    if (c->bcast(c->self, head, 3, bad_rank) < 0) return -1;
+    r->kind = (enum chk_kind)head[0];
+    r->event = (uint32_t)head[1];
+    r->nrefusal = head[2];
+    uint64_t *w = malloc((r->nrefusal ? r->nrefusal : 1) * sizeof *w);
+    r->refusal = malloc((r->nrefusal ? r->nrefusal : 1) * sizeof *r->refusal);
+    /* The others wait in the next broadcast: out of memory here ends the job. */
+    if (!w || !r->refusal) c->abort(c->self, 2);
+    for (size_t i = 0; c->rank == bad_rank && i < r->nrefusal; i++) w[i] = sp->refusal[i];
+    int ok = r->nrefusal ? c->bcast(c->self, w, r->nrefusal, bad_rank) : 0;
+    for (size_t i = 0; i < r->nrefusal; i++) r->refusal[i] = (uint32_t)w[i];
+    free(w);
+    return ok;
+}
+
+/* The search itself, from `initial`, into r. */
+static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t *initial,
+                   const struct chk_limits *lim, struct chk_result *r)
+{
+    struct dsearch d = {.c = c, .sp = sp, .lim = lim, .start = chk_now()};
+    memset(r, 0, sizeof *r);
+    d.st = store_new(sp->words, lim ? lim->memory : 0, false);
+    d.out = calloc((size_t)c->size, sizeof *d.out);
+    size_t *nsend = calloc((size_t)c->size, sizeof *nsend);
+    uint64_t **send = calloc((size_t)c->size, sizeof *send);
+    uint64_t *vec = malloc(sp->words * sizeof *vec);
+    d.batch = malloc(256 * sp->words * sizeof *d.batch);
+    bool full = !d.st || !d.out || !nsend || !send || !vec || !d.batch;
+    if (!full && owner(initial, sp->words, c->size) == (uint32_t)c->rank &&
+        (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
+        full = true;
+    uint64_t transitions = 0, level_end = d.st ? store_count(d.st) : 0;
+    /* The global count as the last round summed it, and this rank's part of it then: a
+     * limit on states compares the sum plus what this rank has added since. */
+    uint64_t states = 1, mine = level_end;
+    uint32_t depth = 0, bad = STORE_NONE;
+    const char *limit = NULL;
+    for (;;) {
+        /* Expand up to a round's worth of this level's frontier. */
+        uint32_t expanded = 0;
+        while (!full && !limit && bad == STORE_NONE && d.current < level_end &&
+               expanded < ROUND_STATES && d.outwords < ROUND_WORDS) {
+            if ((expanded & 1023) == 0 &&
+                (limit = chk_over_limit(lim, states + store_count(d.st) - mine, d.start)))
+                break;
+            if (d.current + 8 < level_end) store_prefetch(d.st, d.current + 8);
+            store_copy(d.st, d.current, vec);
+            bool is_bad = sp->expand(sp->data, vec, emit_out, &d, &transitions);
+            if (d.nomem || sp->error) full = true;
+            if (is_bad && bad == STORE_NONE) bad = d.current;
+            d.current++;
+            expanded++;
+        }
+        /* Send each successor to its owner, who keeps the new ones. */
+        for (int i = 0; i < c->size; i++) {
+            send[i] = d.out[i].w;
+            nsend[i] = d.out[i].n;
+        }
+        uint64_t *recv = NULL;
+        size_t nrecv = 0;
+        if (c->exchange(c->self, send, nsend, &recv, &nrecv) < 0) full = true;
+        for (int i = 0; i < c->size; i++) d.out[i].n = 0;
+        d.outwords = 0;
+        if (!full && keep(&d, recv, nrecv / (sp->words + 1)) < 0) full = true;
+        free(recv);
+        if (!limit && !full)
+            limit = chk_over_limit(lim, states + store_count(d.st) - mine, d.start);
+        if (full && !limit) limit = "memory";
+        uint64_t sums[4] = {level_end - d.current, d.st ? store_count(d.st) - level_end : 0,
+                            d.st ? store_count(d.st) : 0, transitions};
+        uint64_t maxs[2] = {bad != STORE_NONE ? (uint64_t)(c->size - c->rank) : 0,
+                            limit_code(limit)};
+        if (c->sum(c->self, sums, 4) < 0 || c->max(c->self, maxs, 2) < 0) {
+            r->verdict = CHK_ERROR;
+            break;
+        }
+        states = sums[2];
+        mine = d.st ? store_count(d.st) : 0;
+        r->states = states;
+        r->transitions = sums[3];
+        if (c->rank == 0) chk_progress(states, sums[3], depth, d.start);
+        if (maxs[1]) {
+            r->verdict = CHK_LIMIT;
+            r->limit = limit_names[maxs[1] < 5 ? maxs[1] : 3];
+            break;
+        }
+        if (maxs[0]) {
+            int bad_rank = c->size - (int)maxs[0];
+            bool ok = counterexample(&d, bad_rank, bad, depth, r) == 0;
+            ok = share_reason(&d, bad_rank, r) == 0 && ok;
+            r->verdict = ok ? CHK_FAILS : CHK_ERROR;
+            break;
+        }
+        if (sums[0]) continue;  /* the level goes on */
+        if (!sums[1]) {
+            r->verdict = CHK_HOLDS;
+            break;
+        }
+        level_end = store_count(d.st);
+        depth++;
+    }
+    r->seconds = chk_now() - d.start;
+    for (int i = 0; d.out && i < c->size; i++) free(d.out[i].w);
+    free(d.out);
+    free(send);
+    free(nsend);
+    free(vec);
+    free(d.prank);
+    free(d.batch);
+    store_free(d.st);
+}
+
+/* The limit to report when another rank skipped this assertion: it stopped while compiling,
+ * at a limit it cannot tell us; the likeliest is the one the ranks do not share — an
+ * interrupt, else the deadline when there is one, else each rank's memory. */
+static void skipped(const struct chk_limits *lim, struct chk_result *r)
+{
+    r->verdict = CHK_LIMIT;
+    r->limit = chk_interrupted() ? "interrupt" : lim && lim->seconds > 0 ? "time" : "memory";
+}
+
+/* ---- deadlock freedom ---- */
+
+struct count_emit {
+    mach_emit *emit;
+    void *ctx;
+    uint64_t n;
+};
+
+static void counted(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct count_emit *ce = ctx;
+    ce->n++;
+    ce->emit(ce->ctx, event, target);
+}
+
+static bool machine_expand(void *data, const uint64_t *vec, mach_emit *emit, void *ctx,
+                           uint64_t *transitions)
+{
+    struct count_emit ce = {emit, ctx, 0};
+    mach_successors(data, vec, counted, &ce);
+    *transitions += ce.n;
+    return ce.n == 0;
+}
+
+static void machine_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    mach_successors(data, vec, emit, ctx);
+}
+
+enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const struct machine *m,
+                                const struct chk_limits *lim, bool divergence,
+                                struct chk_result *r)
+{
+    int go = agree(c, key, fingerprint(m, 0xCBF29CE484222325ull), !divergence || !mach_has_tau(m));
+    if (go == 0) return DIST_ALONE;
+    memset(r, 0, sizeof *r);
+    if (go < 0) {
+        skipped(lim, r);
+        return DIST_SKIPPED;
+    }
+    uint32_t words = mach_words(m);
+    uint64_t *init = malloc(words * sizeof *init);
+    if (!init) c->abort(c->self, 2);
+    mach_initial(m, init);
+    struct dspace sp = {words, machine_expand, machine_successors, (void *)m, CHK_DEADLOCK,
+                        0, NULL, 0, false};
+    search(c, &sp, init, lim, r);
+    free(init);
+    return DIST_DONE;
+}
+
+/* ---- refinement over (normal node, implementation state) pairs ---- */
+
+struct product {
+    struct normal *norm;
+    const struct machine *impl;
+    enum chk_model model;
+    uint32_t words;               /* of a pair: 1 + the implementation's */
+    struct dspace *sp;            /* where the first bad pair's reason goes */
+};
+
+struct pair_expansion {
+    struct product *p;
+    uint32_t node;
+    mach_emit *emit;
+    void *ctx;
+    uint64_t *buf;                /* one pair */
+    uint64_t transitions;
+    bool stable;
+    uint32_t bad_event;           /* an event the specification cannot do here, or NORM_NONE */
+    uint32_t *offered;            /* visible events and ✓ offered */
+    size_t noffered, cap;
+    bool all;                     /* emit every transition (for counterexamples) */
+};
+
+static void pair_visit(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct pair_expansion *x = ctx;
+    struct product *p = x->p;
+    x->transitions++;
+    uint32_t node = x->node;
+    if (event == EV_TAU) {
+        x->stable = false;
+    } else {
+        if (x->noffered == x->cap) {
+            size_t cap = x->cap ? 2 * x->cap : 16;
+            uint32_t *v = realloc(x->offered, cap * sizeof *v);
+            if (!v) {
+                p->sp->error = true;
+                return;
+            }
+            x->offered = v;
+            x->cap = cap;
+        }
+        x->offered[x->noffered++] = event;
+        node = norm_after(p->norm, x->node, event);
+        if (node == NORM_ERROR) {
+            p->sp->error = true;
+            return;
+        }
+        if (node == NORM_NONE) {
+            if (x->bad_event == NORM_NONE) x->bad_event = event;
+            return;
+        }
+        if (event == EV_TICK && !x->all) return;  /* ✓ ends the run */
+    }
+    x->buf[0] = node;
+    memcpy(x->buf + 1, target, (p->words - 1) * sizeof *target);
+    x->emit(x->ctx, event, x->buf);
+}
+
+static bool pair_expand(void *data, const uint64_t *vec, mach_emit *emit, void *ctx,
+                        uint64_t *transitions)
+{
+    struct product *p = data;
+    struct dspace *sp = p->sp;
+    uint32_t node = (uint32_t)vec[0];
+    /* FD: after the specification diverges, anything goes. */
+    if (p->model == CHK_MODEL_FD && norm_divergent(p->norm, node)) return false;
+    uint64_t buf[64], *b = p->words <= 64 ? buf : malloc(p->words * sizeof *b);
+    if (!b) {
+        sp->error = true;
+        return false;
+    }
+    struct pair_expansion x = {p, node, emit, ctx, b, 0, true, NORM_NONE, NULL, 0, 0, false};
+    mach_successors(p->impl, vec + 1, pair_visit, &x);
+    *transitions += x.transitions;
+    bool bad = false, first = sp->kind == CHK_NONE;
+    if (x.bad_event != NORM_NONE) {
+        bad = true;
+        if (first) {
+            sp->kind = CHK_TRACE;
+            sp->event = x.bad_event;
+        }
+    } else if (x.stable && p->model != CHK_MODEL_T) {
+        size_t k = sorted_unique(x.offered, x.noffered);
+        if (k && x.offered[0] == EV_TICK) k = 1;  /* offering ✓: may refuse the rest */
+        if (!norm_accepts(p->norm, node, x.offered, k)) {
+            bad = true;
+            size_t nm;
+            const uint32_t *m = norm_missing(p->norm, node, x.offered, k, &nm);
+            if (first && m) {
+                sp->kind = CHK_REFUSAL;
+                sp->refusal = malloc((nm ? nm : 1) * sizeof *sp->refusal);
+                if (sp->refusal) memcpy(sp->refusal, m, nm * sizeof *m);
+                else sp->error = true;
+                sp->nrefusal = nm;
+            } else if (!m) {
+                sp->error = true;
+            }
+        }
+    }
+    free(x.offered);
+    if (b != buf) free(b);
+    return bad;
+}
+
+static void pair_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    struct product *p = data;
+    uint64_t buf[64], *b = p->words <= 64 ? buf : malloc(p->words * sizeof *b);
+    if (!b) return;
+    struct pair_expansion x = {p, (uint32_t)vec[0], emit, ctx, b, 0, true, NORM_NONE, NULL, 0,
+                               0, true};
+    mach_successors(p->impl, vec + 1, pair_visit, &x);
+    free(x.offered);
+    if (b != buf) free(b);
+}
+
+enum { DIST_MAX_NODES = 1 << 20 };
+
+enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const struct machine *spec,
+                               const struct machine *impl, enum chk_model model,
+                               const struct chk_limits *lim, struct chk_result *r)
+{
+    /* Built the same way on every rank, the normal form numbers its nodes the same way. */
+    bool can = model != CHK_MODEL_FD || !mach_has_tau(impl);
+    struct normal *norm = can ? norm_new(spec, lim) : NULL;
+    bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
+    uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
+    int go = agree(c, key, print, ok);
+    if (go <= 0) norm_free(norm);
+    if (go == 0) return DIST_ALONE;
+    memset(r, 0, sizeof *r);
+    if (go < 0) {
+        skipped(lim, r);
+        return DIST_SKIPPED;
+    }
+    struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,
+                        NULL, 0, false};
+    struct product p = {norm, impl, model, sp.words, &sp};
+    sp.data = &p;
+    uint64_t *init = malloc(sp.words * sizeof *init);
+    if (!init) c->abort(c->self, 2);
+    init[0] = norm_root(norm);
+    mach_initial(impl, init + 1);
+    search(c, &sp, init, lim, r);
+    if (r->verdict == CHK_FAILS) r->offset = 1;
+    if (r->verdict != CHK_FAILS) r->kind = CHK_NONE;
+    free(init);
+    free(sp.refusal);
+    norm_free(norm);
+    return DIST_DONE;
+}
