@@ -63,7 +63,7 @@ struct normal {
     uint32_t width;
     /* Refusal testing and revivals (made only when those models ask): per node, its stable
      * members grouped by their initial events, in rpool; and the nodes reached after a
-     * refusal, cached by (node, event, offered set). */
+     * refusal, cached by (node, offered set). */
     uint32_t *groups;             /* per node: offset in rpool + 1, 0 not yet made */
     uint32_t groups_cap;
     struct vec32 rpool;
@@ -72,8 +72,9 @@ struct normal {
 };
 
 struct refusal_step {
-    uint32_t node, event, offered, noffered;  /* offered: in rpool */
-    uint32_t hash, to;            /* to: the node after, or NORM_NONE; hash 0: empty slot */
+    uint32_t node, offered, noffered;  /* offered: in rpool */
+    uint32_t hash;                /* 0: an empty slot */
+    uint32_t to;                  /* in rpool: per offered event the node after, or NORM_NONE */
 };
 
 #define DENSE_MAX ((size_t)1 << 22)
@@ -252,7 +253,8 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         n->tcount.v[s] = kept;
     }
     *count = n->tcount.v[s];
-    return n->trans.v + n->tfirst.v[s];
+    /* NULL (no offset from a null pointer) while no state has any transition. */
+    return n->trans.v ? n->trans.v + n->tfirst.v[s] : NULL;
 }
 
 /* ---- nodes ---- */
@@ -650,55 +652,52 @@ static const uint32_t *stable_groups(struct normal *n, uint32_t node)
         n->groups_cap = cap;
     }
     if (n->groups[node]) return n->rpool.v + n->groups[node] - 1;
-    /* Group the members by their initials: (initials, member) records, then merged. */
-    struct vec32 recs = {0};      /* per stable member: na, initials…, member */
-    uint32_t nm = n->nodes[node].nmembers, ngroups = 0;
+    /* The stable members and their initials (a state's transitions are sorted by event, so
+     * its initials come sorted; duplicates are skipped). */
+    uint32_t nm = n->nodes[node].nmembers, nstable = 0;
+    uint32_t *who = malloc((nm ? nm : 1) * sizeof *who);    /* stable members */
+    uint32_t *from = malloc((nm ? nm : 1) * sizeof *from);  /* their initials in `inits` */
+    uint32_t *len = malloc((nm ? nm : 1) * sizeof *len);
+    struct vec32 inits = {0};
+    if (!who || !from || !len) n->failed = true;
     for (uint32_t i = 0; i < nm && !n->failed; i++) {
         uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
         const uint32_t *t = spec_trans(n, s, &nt);
         if (n->failed) break;
         if (nt && (t[0] == EV_TAU || t[0] == EV_TICK)) continue;
-        size_t at = recs.n;
-        if (!push(&recs, 0)) n->failed = true;
-        for (uint32_t k = 0; k < nt && !n->failed; k++)
-            if (k == 0 || t[2 * k - 2] != t[2 * k]) {
-                if (!push(&recs, t[2 * k])) n->failed = true;
-                else recs.v[at]++;
-            }
-        if (!push(&recs, s)) n->failed = true;
+        who[nstable] = s;
+        from[nstable] = (uint32_t)inits.n;
+        for (uint32_t k = 0; k < nt; k++)
+            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !push(&inits, t[2 * k])) n->failed = true;
+        len[nstable] = (uint32_t)inits.n - from[nstable];
+        nstable++;
     }
+    /* Grouped by equal initials, quadratically: a node rarely has many stable members.  A
+     * member taken into an earlier group has its length set to UINT32_MAX. */
     size_t start = n->rpool.n;
+    uint32_t ngroups = 0;
     if (!n->failed && !push(&n->rpool, 0)) n->failed = true;
-    /* Quadratic in the number of stable members, which a node rarely has many of; a record
-     * already taken into a group has its count set to UINT32_MAX. */
-    for (size_t a = 0; a < recs.n && !n->failed;) {
-        uint32_t na = recs.v[a];
-        if (na == UINT32_MAX) {
-            a += 2 + recs.v[a + 1];  /* a taken record keeps its length in the next word */
-            continue;
-        }
+    for (uint32_t i = 0; i < nstable && !n->failed; i++) {
+        if (len[i] == UINT32_MAX) continue;
+        uint32_t na = len[i];
+        const uint32_t *A = inits.v + from[i];
         if (!push(&n->rpool, na)) n->failed = true;
         for (uint32_t k = 0; k < na; k++)
-            if (!push(&n->rpool, recs.v[a + 1 + k])) n->failed = true;
+            if (!push(&n->rpool, A[k])) n->failed = true;
         size_t count_at = n->rpool.n;
         if (!push(&n->rpool, 0)) n->failed = true;
-        for (size_t b = a; b < recs.n && !n->failed;) {
-            uint32_t nb = recs.v[b];
-            size_t len = nb == UINT32_MAX ? 2 + recs.v[b + 1] : 2 + nb;
-            if (nb == na && memcmp(recs.v + b + 1, recs.v + a + 1, na * sizeof *recs.v) == 0) {
-                if (!push(&n->rpool, recs.v[b + 1 + nb])) n->failed = true;
-                n->rpool.v[count_at]++;
-                if (b != a) {
-                    recs.v[b] = UINT32_MAX;
-                    recs.v[b + 1] = nb;
-                }
-            }
-            b += len;
+        for (uint32_t j = i; j < nstable && !n->failed; j++) {
+            if (len[j] != na || memcmp(inits.v + from[j], A, na * sizeof *A) != 0) continue;
+            if (!push(&n->rpool, who[j])) n->failed = true;
+            else n->rpool.v[count_at]++;
+            len[j] = UINT32_MAX;
         }
         ngroups++;
-        a += 2 + na;
     }
-    free(recs.v);
+    free(who);
+    free(from);
+    free(len);
+    free(inits.v);
     if (n->failed) return NULL;
     n->rpool.v[start] = ngroups;
     n->groups[node] = (uint32_t)start + 1;
@@ -771,59 +770,61 @@ static bool grow_steps(struct normal *n)
     return true;
 }
 
-uint32_t norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
-                            size_t count, uint32_t event)
+int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                       uint32_t *to)
 {
-    if (n->failed) return NORM_ERROR;
-    uint32_t h = hash_ids(offered, count) ^ (node * 0x9E3779B9u) ^ (event * 0x85EBCA6Bu);
+    if (n->failed) return -1;
+    uint32_t h = hash_ids(offered, count) ^ (node * 0x9E3779B9u);
     if (!h) h = 1;
     if ((n->nsteps + 1) * 2 > n->steps_cap && !grow_steps(n)) {
         n->failed = true;
-        return NORM_ERROR;
+        return -1;
     }
     size_t i = h & (n->steps_cap - 1);
     for (; n->steps[i].hash; i = (i + 1) & (n->steps_cap - 1)) {
         const struct refusal_step *x = &n->steps[i];
-        if (x->hash == h && x->node == node && x->event == event && x->noffered == count &&
-            memcmp(n->rpool.v + x->offered, offered, count * sizeof *offered) == 0)
-            return x->to;
+        if (x->hash == h && x->node == node && x->noffered == count &&
+            memcmp(n->rpool.v + x->offered, offered, count * sizeof *offered) == 0) {
+            memcpy(to, n->rpool.v + x->to, count * sizeof *to);
+            return 0;
+        }
     }
-    /* Not seen: the event's targets from every stable member that could refuse what the
+    /* Not seen: per event, its targets from every stable member that could refuse what the
      * implementation refuses and still perform it. */
-    const uint32_t *gs = stable_groups(n, node);
-    if (!gs) {
+    if (!stable_groups(n, node)) {
         n->failed = true;
-        return NORM_ERROR;
+        return -1;
     }
+    size_t at = n->groups[node] - 1;
     struct vec32 targets = {0};
-    size_t at = (size_t)(gs - n->rpool.v);
-    for (uint32_t k = 0, g = (uint32_t)at + 1; k < n->rpool.v[at]; k++) {
-        const uint32_t *gp = n->rpool.v + g;
-        uint32_t na = gp[0], nm = gp[1 + na];
-        if (group_fits(gp, event, offered, count)) {
-            for (uint32_t j = 0; j < nm && !n->failed; j++) {
+    for (size_t e = 0; e < count && !n->failed; e++) {
+        targets.n = 0;
+        for (uint32_t k = 0, g = (uint32_t)at + 1; k < n->rpool.v[at]; k++) {
+            const uint32_t *gp = n->rpool.v + g;
+            uint32_t na = gp[0], nm = gp[1 + na];
+            bool fits = group_fits(gp, offered[e], offered, count);
+            for (uint32_t j = 0; fits && j < nm; j++) {
                 uint32_t nt;
                 const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + j], &nt);
                 for (uint32_t q = 0; t && q < nt; q++)
-                    if (t[2 * q] == event && !push(&targets, t[2 * q + 1])) n->failed = true;
+                    if (t[2 * q] == offered[e] && !push(&targets, t[2 * q + 1])) n->failed = true;
             }
+            g += 2 + na + nm;
         }
-        g += 2 + na + nm;
+        to[e] = NORM_NONE;
+        if (!n->failed && targets.n) to[e] = node_of(n, targets.v, targets.n);
+        if (to[e] == NORM_ERROR) n->failed = true;
     }
-    uint32_t to = NORM_NONE;
-    if (!n->failed && targets.n) to = node_of(n, targets.v, targets.n);
     free(targets.v);
-    if (n->failed || to == NORM_ERROR) {
-        n->failed = true;
-        return NORM_ERROR;
-    }
-    /* Remember it (the offered set copied into rpool; the table may have moved nothing, as
-     * node_of does not touch it). */
+    if (n->failed) return -1;
+    /* Remember the answer: the offered set and the nodes, in rpool. */
     uint32_t off = (uint32_t)n->rpool.n;
     for (size_t k = 0; k < count; k++)
         if (!push(&n->rpool, offered[k])) n->failed = true;
-    if (n->failed) return NORM_ERROR;
-    n->steps[i] = (struct refusal_step){node, event, off, (uint32_t)count, h, to};
+    for (size_t k = 0; k < count; k++)
+        if (!push(&n->rpool, to[k])) n->failed = true;
+    if (n->failed) return -1;
+    n->steps[i] = (struct refusal_step){node, off, (uint32_t)count, h, off + (uint32_t)count};
     n->nsteps++;
-    return to;
+    return 0;
 }

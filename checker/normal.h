@@ -86,12 +86,13 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
 bool norm_revives(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
                   uint32_t event);
 
-/* The node after refusing everything outside `offered` and then performing `event`: the
- * tau-closure of the event's targets from those stable members; NORM_NONE when there are none,
- * NORM_ERROR when out of memory or past the limit.  Such nodes are interned with the others
- * (norm_after and the rest work on them); the step is remembered. */
-uint32_t norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
-                            size_t count, uint32_t event);
+/* The nodes after refusing everything outside `offered` and then performing each offered
+ * event: to[i] (count entries, the caller's) is the tau-closure of offered[i]'s targets from
+ * the stable members with offered[i] ∈ A ⊆ offered, NORM_NONE when there are none.  Such
+ * nodes are interned with the others (norm_after and the rest work on them); the answer is
+ * remembered per (node, offered).  0, or -1 when out of memory or past the limit. */
+int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                       uint32_t *to);
 
 /* Why a revival failed: the events outside `offered` of every stable member's initials that
  * contain `event` — a refusal after which the spec cannot perform it.  Sorted; valid until

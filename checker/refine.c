@@ -61,6 +61,8 @@ struct moves {
     bool stable, ticks;           /* no tau; offers ✓ */
     uint32_t *offered;            /* visible events offered, sorted, without ✓ */
     size_t noffered;
+    uint32_t *after;              /* R, when a refusal is seen: per offered event, the node
+                                     after it (rt_nodes) */
 };
 
 static void add_move(void *ctx, uint32_t event, const uint64_t *target)
@@ -91,8 +93,10 @@ static bool gather(const struct machine *impl, const uint64_t *state, struct mov
     m->ticks = false;
     mach_successors(impl, state, add_move, m);
     uint32_t *o = realloc(m->offered, (m->n ? m->n : 1) * sizeof *o);
-    if (!o || m->oom) return false;
-    m->offered = o;
+    if (o) m->offered = o;
+    uint32_t *after = o ? realloc(m->after, (m->n ? m->n : 1) * sizeof *after) : NULL;
+    if (!after || m->oom) return false;
+    m->after = after;
     m->noffered = 0;
     for (size_t i = 0; i < m->n; i++) {
         if (m->ev[i] == EV_TAU) m->stable = false;
@@ -108,6 +112,7 @@ static void moves_free(struct moves *m)
     free(m->ev);
     free(m->tg);
     free(m->offered);
+    free(m->after);
 }
 
 /* Is a refusal seen before the gathered state's events (stable, and not offering ✓)? */
@@ -116,11 +121,18 @@ static bool refusal_seen(const struct moves *m)
     return m->stable && !m->ticks;
 }
 
+/* R: after gather, the nodes after each offered event when a refusal is seen there (one
+ * question to the normal form per state, not per event).  False when out of memory. */
+static bool rt_nodes(struct normal *norm, uint32_t node, struct moves *m)
+{
+    return !refusal_seen(m) || norm_after_refusal(norm, node, m->offered, m->noffered, m->after) == 0;
+}
+
 /* R: the node after the gathered state performs visible `event` from `node`. */
 static uint32_t rt_after(struct normal *norm, uint32_t node, const struct moves *m, uint32_t event)
 {
     if (event != EV_TICK && refusal_seen(m))
-        return norm_after_refusal(norm, node, m->offered, m->noffered, event);
+        return m->after[sorted_lower_bound(m->offered, m->noffered, event)];
     return norm_after(norm, node, event);
 }
 
@@ -169,7 +181,8 @@ static void pair_successors(void *data, const uint64_t *vec, mach_emit *emit, vo
     }
     if (refusal_testing(p->model)) {
         /* The same pairs as the search makes (see rt_expand). */
-        if (!gather(p->impl, vec + 1, &p->moves)) p->error = true;
+        if (!gather(p->impl, vec + 1, &p->moves) || !rt_nodes(p->norm, node, &p->moves))
+            p->error = true;
         for (size_t i = 0; !p->error && i < p->moves.n; i++) {
             uint32_t e = p->moves.ev[i], to = node;
             if (e != EV_TAU) to = rt_after(p->norm, node, &p->moves, e);
@@ -262,7 +275,7 @@ static void tidy(struct search *s)
 static void rt_expand(struct search *s, const uint64_t *cur, struct moves *m)
 {
     struct product *p = s->p;
-    if (!gather(p->impl, cur + 1, m)) {
+    if (!gather(p->impl, cur + 1, m) || !rt_nodes(p->norm, s->node, m)) {
         p->error = true;
         return;
     }
