@@ -387,7 +387,8 @@ static void step_row(struct chart *c, size_t r, const struct row *row)
     const struct rpt_step *s = &c->steps[row->step];
     bool offending = a->offending_step && row->step + 1 == c->nsteps;
     char *ev = shorten(c, s->event ? s->event : "?");
-    char *l = offending ? fmt(c, "then %s:\nthe specification\ndoes not allow it", ev)
+    char *l = offending ? fmt(c, "then %s:\nthe specification\ndoes not allow it%s", ev,
+                              a->nrefusals ? "\nafter those refusals" : "")
               : s->hidden ? fmt(c, "%zu  %s (%s)", row->step + 1, ev,
                                 strcmp(s->event ? s->event : "", "τ") == 0 ? "internal" : "hidden")
                           : visible_label(c, row->step, ev);
@@ -514,7 +515,8 @@ static void end_row(struct chart *c, size_t r)
     const struct rpt_assertion *a = c->a;
     const char *kind = a->kind ? a->kind : "";
     bool deadlock = strcmp(kind, "deadlock") == 0, refusal = strcmp(kind, "refusal") == 0;
-    bool boxes = (deadlock || refusal) && a->ncomponents;
+    bool revival = strcmp(kind, "revival") == 0 && a->event;
+    bool boxes = (deadlock || refusal || revival) && a->ncomponents;
     grid_row(c, r);
     char *t = cell(c, r, NONE);
     int text = node(c, GR_ROOT, t);
@@ -528,7 +530,7 @@ static void end_row(struct chart *c, size_t r)
         l = fmt(c, "<B>then refuses</B><BR/>{%s}<BR/>the specification<BR/>must accept one",
                 ref ? ref : "");
         free(ref);
-    } else if (strcmp(kind, "revival") == 0 && a->event) {
+    } else if (revival) {
         char *ref = joined(c, &a->refusal);
         char *ev = html_text(c, a->event);
         l = fmt(c, "<B>then refuses</B><BR/>{%s}<BR/><B>and then %s</B>,<BR/>which the "

@@ -60,3 +60,10 @@ stdout PASS  assert I :[deterministic [R]]
 stdout PASS  assert a -> DIV :[deterministic [V]]
 stdout FAIL  assert a -> DIV :[deterministic [VD]]
 stdout divergence after 1 event: a
+
+# The chart of a counterexample says what was refused, and before which event.
+$ baton graph counterexample tests/e2e/data/models.csp --assert 'P [V= Q' --assert 'P2 [R= Q2' --format dot
+exit 0
+stdout <B>then refuses</B><BR/>{b}<BR/><B>and then a</B>
+stdout 2  a\n(stable, refusing {d})
+stdout after those refusals
