@@ -680,14 +680,14 @@ static const uint32_t *stable_groups(struct normal *n, uint32_t node)
     for (uint32_t i = 0; i < nstable && !n->failed; i++) {
         if (len[i] == UINT32_MAX) continue;
         uint32_t na = len[i];
-        const uint32_t *A = inits.v + from[i];
+        const uint32_t *A = na ? inits.v + from[i] : NULL;  /* (inits.v is NULL for STOPs) */
         if (!push(&n->rpool, na)) n->failed = true;
         for (uint32_t k = 0; k < na; k++)
             if (!push(&n->rpool, A[k])) n->failed = true;
         size_t count_at = n->rpool.n;
         if (!push(&n->rpool, 0)) n->failed = true;
         for (uint32_t j = i; j < nstable && !n->failed; j++) {
-            if (len[j] != na || memcmp(inits.v + from[j], A, na * sizeof *A) != 0) continue;
+            if (len[j] != na || (na && memcmp(inits.v + from[j], A, na * sizeof *A) != 0)) continue;
             if (!push(&n->rpool, who[j])) n->failed = true;
             else n->rpool.v[count_at]++;
             len[j] = UINT32_MAX;
