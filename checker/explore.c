@@ -15,6 +15,7 @@ void chk_result_free(struct chk_result *r)
 {
     free(r->trace);
     free(r->refusal);
+    free(r->rtrace);
     free(r->state);
     free(r->path);
     free(r->path_events);

@@ -22,16 +22,27 @@ enum chk_verdict {
     CHK_ERROR,                    /* out of memory outside the budget */
 };
 
-enum chk_kind { CHK_NONE, CHK_DEADLOCK, CHK_DIVERGENCE, CHK_TRACE, CHK_REFUSAL, CHK_NONDET };
+enum chk_kind {
+    CHK_NONE, CHK_DEADLOCK, CHK_DIVERGENCE, CHK_TRACE, CHK_REFUSAL, CHK_NONDET,
+    CHK_REVIVAL,                  /* R, V: stable and refusing `refusal`, then `event`, which
+                                     the specification cannot do after that refusal */
+};
+
+#define CHK_NO_REFUSAL UINT32_MAX /* in chk_result.rtrace: no refusal seen (•) */
 
 struct chk_result {
     enum chk_verdict verdict;
     enum chk_kind kind;           /* for CHK_FAILS */
     uint32_t *trace;              /* events before the violation, tau excluded (owned) */
     size_t ntrace;
-    uint32_t event;               /* CHK_TRACE / CHK_NONDET: the offending event */
-    uint32_t *refusal;            /* CHK_REFUSAL: events the spec required, none accepted */
+    uint32_t event;               /* CHK_TRACE / CHK_NONDET / CHK_REVIVAL: the offending event */
+    uint32_t *refusal;            /* CHK_REFUSAL: events the spec required, none accepted;
+                                     CHK_REVIVAL: events refused before `event` */
     size_t nrefusal;
+    uint32_t *rtrace;             /* refinement in R: before each event of trace, the refusal
+                                     seen — a count then that many events, or CHK_NO_REFUSAL
+                                     (owned; NULL in the other models) */
+    size_t nrtrace;               /* words in rtrace */
     uint64_t *state;              /* the implementation's state at the violation (owned) */
     uint64_t *path;               /* npath state vectors from the initial state to the
                                      violation, `words` words each (owned) */

@@ -61,6 +61,20 @@ struct normal {
      * `width`, dense[node * width + event], when that fits in DENSE_MAX entries. */
     uint32_t *dense;
     uint32_t width;
+    /* Refusal testing and revivals (made only when those models ask): per node, its stable
+     * members grouped by their initial events, in rpool; and the nodes reached after a
+     * refusal, cached by (node, offered set). */
+    uint32_t *groups;             /* per node: offset in rpool + 1, 0 not yet made */
+    uint32_t groups_cap;
+    struct vec32 rpool;
+    struct refusal_step *steps;   /* open addressing: the cache of norm_after_refusal */
+    size_t nsteps, steps_cap;
+};
+
+struct refusal_step {
+    uint32_t node, offered, noffered;  /* offered: in rpool */
+    uint32_t hash;                /* 0: an empty slot */
+    uint32_t to;                  /* in rpool: per offered event the node after, or NORM_NONE */
 };
 
 #define DENSE_MAX ((size_t)1 << 22)
@@ -115,6 +129,9 @@ void norm_free(struct normal *n)
     free(n->mark);
     free(n->vec);
     free(n->dense);
+    free(n->groups);
+    free(n->rpool.v);
+    free(n->steps);
     free(n);
 }
 
@@ -236,7 +253,8 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         n->tcount.v[s] = kept;
     }
     *count = n->tcount.v[s];
-    return n->trans.v + n->tfirst.v[s];
+    /* NULL (no offset from a null pointer) while no state has any transition. */
+    return n->trans.v ? n->trans.v + n->tfirst.v[s] : NULL;
 }
 
 /* ---- nodes ---- */
@@ -613,4 +631,205 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
                 return NULL;
     *missing = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
+}
+
+/* ---- refusal testing and revivals ----
+ *
+ * Both models see a refusal only in a stable state, and (as in the failures models above) a
+ * state that can terminate is not stable for this purpose: ✓ is the environment's to see,
+ * not to refuse, so Roscoe treats a state offering ✓ as one that can silently become the
+ * terminated state Ω.  A member that matters here is therefore one with neither tau nor ✓;
+ * its initials A are its acceptance, and it can refuse X and then perform a exactly when
+ * A ∩ X = ∅ and a ∈ A.  For an implementation state offering exactly I (so refusing Σ \ I,
+ * the most it can refuse) that is a ∈ A ⊆ I. */
+
+/* The node's stable groups in rpool: a count, then per group na, its na initials (sorted),
+ * nm, its nm members.  NULL when out of memory. */
+static const uint32_t *stable_groups(struct normal *n, uint32_t node)
+{
+    if (node >= n->groups_cap) {
+        uint32_t cap = n->groups_cap ? n->groups_cap : 64;
+        while (cap <= node) cap *= 2;
+        uint32_t *g = realloc(n->groups, cap * sizeof *g);
+        if (!g) return NULL;
+        memset(g + n->groups_cap, 0, (cap - n->groups_cap) * sizeof *g);
+        n->groups = g;
+        n->groups_cap = cap;
+    }
+    if (n->groups[node]) return n->rpool.v + n->groups[node] - 1;
+    /* The stable members and their initials (a state's transitions are sorted by event, so
+     * its initials come sorted; duplicates are skipped). */
+    uint32_t nm = n->nodes[node].nmembers, nstable = 0;
+    uint32_t *who = malloc((nm ? nm : 1) * sizeof *who);    /* stable members */
+    uint32_t *from = malloc((nm ? nm : 1) * sizeof *from);  /* their initials in `inits` */
+    uint32_t *len = malloc((nm ? nm : 1) * sizeof *len);
+    struct vec32 inits = {0};
+    if (!who || !from || !len) n->failed = true;
+    for (uint32_t i = 0; i < nm && !n->failed; i++) {
+        uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
+        const uint32_t *t = spec_trans(n, s, &nt);
+        if (n->failed) break;
+        if (nt && (t[0] == EV_TAU || t[0] == EV_TICK)) continue;
+        who[nstable] = s;
+        from[nstable] = (uint32_t)inits.n;
+        for (uint32_t k = 0; k < nt; k++)
+            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !push(&inits, t[2 * k])) n->failed = true;
+        len[nstable] = (uint32_t)inits.n - from[nstable];
+        nstable++;
+    }
+    /* Grouped by equal initials, quadratically: a node rarely has many stable members.  A
+     * member taken into an earlier group has its length set to UINT32_MAX. */
+    size_t start = n->rpool.n;
+    uint32_t ngroups = 0;
+    if (!n->failed && !push(&n->rpool, 0)) n->failed = true;
+    for (uint32_t i = 0; i < nstable && !n->failed; i++) {
+        if (len[i] == UINT32_MAX) continue;
+        uint32_t na = len[i];
+        const uint32_t *A = na ? inits.v + from[i] : NULL;  /* (inits.v is NULL for STOPs) */
+        if (!push(&n->rpool, na)) n->failed = true;
+        for (uint32_t k = 0; k < na; k++)
+            if (!push(&n->rpool, A[k])) n->failed = true;
+        size_t count_at = n->rpool.n;
+        if (!push(&n->rpool, 0)) n->failed = true;
+        for (uint32_t j = i; j < nstable && !n->failed; j++) {
+            if (len[j] != na || (na && memcmp(inits.v + from[j], A, na * sizeof *A) != 0)) continue;
+            if (!push(&n->rpool, who[j])) n->failed = true;
+            else n->rpool.v[count_at]++;
+            len[j] = UINT32_MAX;
+        }
+        ngroups++;
+    }
+    free(who);
+    free(from);
+    free(len);
+    free(inits.v);
+    if (n->failed) return NULL;
+    n->rpool.v[start] = ngroups;
+    n->groups[node] = (uint32_t)start + 1;
+    return n->rpool.v + start;
+}
+
+/* Does group g (at its na) have event ∈ A ⊆ offered? */
+static bool group_fits(const uint32_t *g, uint32_t event, const uint32_t *offered, size_t count)
+{
+    return sorted_has(g + 1, g[0], event) && (!offered || subset(g + 1, g[0], offered, count));
+}
+
+bool norm_revives(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                  uint32_t event)
+{
+    const uint32_t *gs = stable_groups(n, node);
+    if (!gs) return false;
+    const uint32_t *g = gs + 1;
+    for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]])
+        if (group_fits(g, event, offered, count)) return true;
+    return false;
+}
+
+const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint32_t *offered,
+                                     size_t count, uint32_t event, size_t *missing)
+{
+    *missing = 0;
+    const uint32_t *gs = stable_groups(n, node);
+    if (!gs) return NULL;
+    n->scratch.n = 0;
+    const uint32_t *g = gs + 1;
+    for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]]) {
+        if (!sorted_has(g + 1, g[0], event)) continue;
+        for (uint32_t i = 0; i < g[0]; i++)
+            if (!sorted_has(offered, count, g[1 + i]) && !push(&n->scratch, g[1 + i])) return NULL;
+    }
+    *missing = sorted_unique(n->scratch.v, n->scratch.n);
+    return n->scratch.v;
+}
+
+const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *offered,
+                             size_t count, size_t *refused)
+{
+    *refused = 0;
+    const uint32_t *gs = stable_groups(n, node);
+    if (!gs) return NULL;
+    n->scratch.n = 0;
+    const uint32_t *g = gs + 1;
+    for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]])
+        for (uint32_t i = 0; i < g[0]; i++)
+            if (!sorted_has(offered, count, g[1 + i]) && !push(&n->scratch, g[1 + i])) return NULL;
+    *refused = sorted_unique(n->scratch.v, n->scratch.n);
+    return n->scratch.v;
+}
+
+static bool grow_steps(struct normal *n)
+{
+    size_t cap = n->steps_cap ? 2 * n->steps_cap : 256;
+    struct refusal_step *v = calloc(cap, sizeof *v);
+    if (!v) return false;
+    for (size_t i = 0; i < n->steps_cap; i++) {
+        if (!n->steps[i].hash) continue;
+        size_t j = n->steps[i].hash & (cap - 1);
+        while (v[j].hash) j = (j + 1) & (cap - 1);
+        v[j] = n->steps[i];
+    }
+    free(n->steps);
+    n->steps = v;
+    n->steps_cap = cap;
+    return true;
+}
+
+int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                       uint32_t *to)
+{
+    if (n->failed) return -1;
+    uint32_t h = hash_ids(offered, count) ^ (node * 0x9E3779B9u);
+    if (!h) h = 1;
+    if ((n->nsteps + 1) * 2 > n->steps_cap && !grow_steps(n)) {
+        n->failed = true;
+        return -1;
+    }
+    size_t i = h & (n->steps_cap - 1);
+    for (; n->steps[i].hash; i = (i + 1) & (n->steps_cap - 1)) {
+        const struct refusal_step *x = &n->steps[i];
+        if (x->hash == h && x->node == node && x->noffered == count &&
+            memcmp(n->rpool.v + x->offered, offered, count * sizeof *offered) == 0) {
+            memcpy(to, n->rpool.v + x->to, count * sizeof *to);
+            return 0;
+        }
+    }
+    /* Not seen: per event, its targets from every stable member that could refuse what the
+     * implementation refuses and still perform it. */
+    if (!stable_groups(n, node)) {
+        n->failed = true;
+        return -1;
+    }
+    size_t at = n->groups[node] - 1;
+    struct vec32 targets = {0};
+    for (size_t e = 0; e < count && !n->failed; e++) {
+        targets.n = 0;
+        for (uint32_t k = 0, g = (uint32_t)at + 1; k < n->rpool.v[at]; k++) {
+            const uint32_t *gp = n->rpool.v + g;
+            uint32_t na = gp[0], nm = gp[1 + na];
+            bool fits = group_fits(gp, offered[e], offered, count);
+            for (uint32_t j = 0; fits && j < nm; j++) {
+                uint32_t nt;
+                const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + j], &nt);
+                for (uint32_t q = 0; t && q < nt; q++)
+                    if (t[2 * q] == offered[e] && !push(&targets, t[2 * q + 1])) n->failed = true;
+            }
+            g += 2 + na + nm;
+        }
+        to[e] = NORM_NONE;
+        if (!n->failed && targets.n) to[e] = node_of(n, targets.v, targets.n);
+        if (to[e] == NORM_ERROR) n->failed = true;
+    }
+    free(targets.v);
+    if (n->failed) return -1;
+    /* Remember the answer: the offered set and the nodes, in rpool. */
+    uint32_t off = (uint32_t)n->rpool.n;
+    for (size_t k = 0; k < count; k++)
+        if (!push(&n->rpool, offered[k])) n->failed = true;
+    for (size_t k = 0; k < count; k++)
+        if (!push(&n->rpool, to[k])) n->failed = true;
+    if (n->failed) return -1;
+    n->steps[i] = (struct refusal_step){node, off, (uint32_t)count, h, off + (uint32_t)count};
+    n->nsteps++;
+    return 0;
 }

@@ -80,6 +80,36 @@ bool norm_accepts(struct normal *n, uint32_t node, const uint32_t *offered, size
 const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *offered,
                              size_t count, size_t *missing);
 
+/* ---- refusal testing and revivals (Roscoe, "Understanding Concurrent Systems" ch. 11-12) ----
+ * A stable state here is one with neither tau nor ✓ (a state offering ✓ may silently
+ * terminate, so it is never seen to refuse before another event).  `offered` is what a stable
+ * implementation state offers, sorted, without ✓: it refuses everything else. */
+
+/* True when some stable member of the node can refuse everything outside `offered` and then
+ * perform `event`: its initials A satisfy event ∈ A ⊆ offered (a revival of the spec). */
+bool norm_revives(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                  uint32_t event);
+
+/* The nodes after refusing everything outside `offered` and then performing each offered
+ * event: to[i] (count entries, the caller's) is the tau-closure of offered[i]'s targets from
+ * the stable members with offered[i] ∈ A ⊆ offered, NORM_NONE when there are none.  Such
+ * nodes are interned with the others (norm_after and the rest work on them); the answer is
+ * remembered per (node, offered).  0, or -1 when out of memory or past the limit. */
+int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
+                       uint32_t *to);
+
+/* Why a revival failed: the events outside `offered` of every stable member's initials that
+ * contain `event` — a refusal after which the spec cannot perform it.  Sorted; valid until
+ * the next call; NULL when out of memory. */
+const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint32_t *offered,
+                                     size_t count, uint32_t event, size_t *missing);
+
+/* The events the node's stable members offer that `offered` lacks: refusing them selects
+ * exactly the stable members whose initials are within `offered`.  Sorted; valid until the
+ * next call; NULL when out of memory. */
+const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *offered,
+                             size_t count, size_t *refused);
+
 /* Makes every node reachable from the root, unless there are more than max_nodes: true when
  * the normal form is then complete.  A complete normal form is never changed again, so
  * several threads may call norm_after, norm_accepts and norm_divergent on it at once (not

@@ -1,5 +1,30 @@
 /* refine.c — refinement and determinism over (normal node, implementation state) pairs (see
- * refine.h). */
+ * refine.h).
+ *
+ * Revivals (V).  The observations are traces, stable failures and revivals (s, X, a).  In a
+ * pair (node, q) with q stable offering I, q's failures after s are (s, X) for X ⊆ Σ \ I and
+ * its revivals (s, X, a) for those X and a ∈ I.  The specification's failures and revivals
+ * are closed under shrinking X, so checking the largest X = Σ \ I covers every smaller one:
+ * some stable member must have initials A ⊆ I (the failure — F's check) and for each a ∈ I
+ * some stable member must have a ∈ A ⊆ I (norm_revives).  Traces are as in T, so the node
+ * after an event is the ordinary normal form's.
+ *
+ * Refusal testing (R).  A refusal trace <X0, a1, X1, …, an, Xn> has each Xi a refusal seen in
+ * the stable state ai+1 is performed from (or • when none is seen).  The specification's set
+ * is closed under shrinking any Xi and under replacing it by •, so the implementation's
+ * refusal traces all follow from the greatest ones: Xi = Σ \ I in a stable state offering I,
+ * • in an unstable one.  (The • an observer may also see in a stable state is implied by the
+ * refusal, with the same continuation.)  So one pair per step suffices: after a stable q
+ * offering I performs a, the specification's node is the tau-closure of the a-successors of
+ * the stable members with a ∈ A ⊆ I (norm_after_refusal); after an unstable q, of every
+ * member (norm_after).  Those nodes are sets of spec states that a trace alone does not
+ * determine — the same interning serves both.  A stable step with no such member, though the
+ * trace is allowed, is a revival the specification lacks: CHK_REVIVAL.  The last refusal
+ * Xn is F's check.  RD and VD add FD's divergence rule, with the divergence of a node (any
+ * member diverges) meaning the refusal trace so far can lead to divergence.
+ *
+ * ✓ is never refused (normal.c): a state offering it is unstable here, and its only
+ * acceptance is {✓}. */
 #include "checker/refine.h"
 
 #include <stdlib.h>
@@ -10,6 +35,107 @@
 #include "checker/search.h"
 #include "checker/sorted.h"
 
+bool chk_model_divergence(enum chk_model m)
+{
+    return m == CHK_MODEL_FD || m == CHK_MODEL_RD || m == CHK_MODEL_VD;
+}
+
+static bool refusal_testing(enum chk_model m)
+{
+    return m == CHK_MODEL_R || m == CHK_MODEL_RD;
+}
+
+static bool revivals(enum chk_model m)
+{
+    return m == CHK_MODEL_V || m == CHK_MODEL_VD;
+}
+
+/* An implementation state's transitions, gathered before any is followed: in R the node after
+ * an event depends on whether the state is stable and on all it offers. */
+struct moves {
+    uint32_t words;               /* of a target */
+    uint32_t *ev;
+    uint64_t *tg;
+    size_t n, cap;
+    bool oom;
+    bool stable, ticks;           /* no tau; offers ✓ */
+    uint32_t *offered;            /* visible events offered, sorted, without ✓ */
+    size_t noffered;
+    uint32_t *after;              /* R, when a refusal is seen: per offered event, the node
+                                     after it (rt_nodes) */
+};
+
+static void add_move(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct moves *m = ctx;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 16;
+        uint32_t *ev = realloc(m->ev, cap * sizeof *ev);
+        if (ev) m->ev = ev;
+        uint64_t *tg = ev ? realloc(m->tg, cap * m->words * sizeof *tg) : NULL;
+        if (!tg) {
+            m->oom = true;
+            return;
+        }
+        m->tg = tg;
+        m->cap = cap;
+    }
+    m->ev[m->n] = event;
+    memcpy(m->tg + m->n * m->words, target, m->words * sizeof *target);
+    m->n++;
+}
+
+/* Gathers the transitions of implementation state `state` into m (reused). */
+static bool gather(const struct machine *impl, const uint64_t *state, struct moves *m)
+{
+    m->n = 0;
+    m->stable = true;
+    m->ticks = false;
+    mach_successors(impl, state, add_move, m);
+    uint32_t *o = realloc(m->offered, (m->n ? m->n : 1) * sizeof *o);
+    if (o) m->offered = o;
+    uint32_t *after = o ? realloc(m->after, (m->n ? m->n : 1) * sizeof *after) : NULL;
+    if (!after || m->oom) return false;
+    m->after = after;
+    m->noffered = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        if (m->ev[i] == EV_TAU) m->stable = false;
+        else if (m->ev[i] == EV_TICK) m->ticks = true;
+        else o[m->noffered++] = m->ev[i];
+    }
+    m->noffered = sorted_unique(o, m->noffered);
+    return true;
+}
+
+static void moves_free(struct moves *m)
+{
+    free(m->ev);
+    free(m->tg);
+    free(m->offered);
+    free(m->after);
+}
+
+/* Is a refusal seen before the gathered state's events (stable, and not offering ✓)? */
+static bool refusal_seen(const struct moves *m)
+{
+    return m->stable && !m->ticks;
+}
+
+/* R: after gather, the nodes after each offered event when a refusal is seen there (one
+ * question to the normal form per state, not per event).  False when out of memory. */
+static bool rt_nodes(struct normal *norm, uint32_t node, struct moves *m)
+{
+    return !refusal_seen(m) || norm_after_refusal(norm, node, m->offered, m->noffered, m->after) == 0;
+}
+
+/* R: the node after the gathered state performs visible `event` from `node`. */
+static uint32_t rt_after(struct normal *norm, uint32_t node, const struct moves *m, uint32_t event)
+{
+    if (event != EV_TICK && refusal_seen(m))
+        return m->after[sorted_lower_bound(m->offered, m->noffered, event)];
+    return norm_after(norm, node, event);
+}
+
 struct product {
     struct normal *norm;
     const struct machine *impl;
@@ -17,6 +143,7 @@ struct product {
     bool chaos_after_divergence;  /* refinement in FD: after the spec diverges, anything goes */
     uint32_t words;               /* of a pair: 1 + the implementation's */
     bool error;                   /* the normal form ran out of room */
+    struct moves moves;           /* R: scratch for pair_successors */
 };
 
 /* Transitions of a pair, as the product has them (for Tarjan and counterexample paths). */
@@ -52,8 +179,23 @@ static void pair_successors(void *data, const uint64_t *vec, mach_emit *emit, vo
         p->error = true;
         return;
     }
-    struct pair_emit pe = {p, node, emit, ctx, b};
-    mach_successors(p->impl, vec + 1, pair_step, &pe);
+    if (refusal_testing(p->model)) {
+        /* The same pairs as the search makes (see rt_expand). */
+        if (!gather(p->impl, vec + 1, &p->moves) || !rt_nodes(p->norm, node, &p->moves))
+            p->error = true;
+        for (size_t i = 0; !p->error && i < p->moves.n; i++) {
+            uint32_t e = p->moves.ev[i], to = node;
+            if (e != EV_TAU) to = rt_after(p->norm, node, &p->moves, e);
+            if (to == NORM_ERROR) p->error = true;
+            if (to >= NORM_ERROR) continue;
+            b[0] = to;
+            memcpy(b + 1, p->moves.tg + i * (p->words - 1), (p->words - 1) * sizeof *b);
+            emit(ctx, e, b);
+        }
+    } else {
+        struct pair_emit pe = {p, node, emit, ctx, b};
+        mach_successors(p->impl, vec + 1, pair_step, &pe);
+    }
     if (b != buf) free(b);
 }
 
@@ -74,6 +216,8 @@ struct search {
     uint32_t bad_event;           /* an event the spec cannot do here, or NORM_NONE */
     uint32_t *offered;            /* the implementation state's visible events and ✓ */
     size_t noffered, offered_cap;
+    uint32_t revival_event;       /* R: an event performed after a refusal the spec cannot
+                                     make, or NORM_NONE */
 };
 
 /* Inserts the waiting successor pairs, in order (so numbering stays breadth-first). */
@@ -126,6 +270,54 @@ static void tidy(struct search *s)
     s->noffered = sorted_unique(s->offered, s->noffered);
 }
 
+/* R: the current pair's successors, like visit's but each event's node following the refusal
+ * seen before it. */
+static void rt_expand(struct search *s, const uint64_t *cur, struct moves *m)
+{
+    struct product *p = s->p;
+    if (!gather(p->impl, cur + 1, m) || !rt_nodes(p->norm, s->node, m)) {
+        p->error = true;
+        return;
+    }
+    s->stable = m->stable;
+    s->noffered = 0;
+    for (size_t i = 0; i < m->n && !p->error; i++) {
+        uint32_t e = m->ev[i], to = s->node;
+        s->transitions++;
+        if (e != EV_TAU) {
+            if (s->noffered == s->offered_cap) {
+                size_t cap = s->offered_cap ? 2 * s->offered_cap : 16;
+                uint32_t *v = realloc(s->offered, cap * sizeof *v);
+                if (!v) {
+                    p->error = true;
+                    return;
+                }
+                s->offered = v;
+                s->offered_cap = cap;
+            }
+            s->offered[s->noffered++] = e;
+            to = rt_after(p->norm, s->node, m, e);
+            if (to == NORM_ERROR) {
+                p->error = true;
+                return;
+            }
+            if (to == NORM_NONE) {
+                /* Not even without the refusal: a trace failure, which comes first. */
+                uint32_t plain = norm_after(p->norm, s->node, e);
+                if (plain == NORM_ERROR) p->error = true;
+                else if (plain == NORM_NONE && s->bad_event == NORM_NONE) s->bad_event = e;
+                else if (plain != NORM_NONE && s->revival_event == NORM_NONE) s->revival_event = e;
+                continue;
+            }
+            if (e == EV_TICK) continue;
+        }
+        if (s->nbatch == s->batch_cap) flush(s);
+        uint64_t *to_pair = s->batch + s->nbatch++ * p->words;
+        to_pair[0] = to;
+        memcpy(to_pair + 1, m->tg + i * (p->words - 1), (p->words - 1) * sizeof *to_pair);
+    }
+}
+
 static bool copy_set(uint32_t **to, size_t *n, const uint32_t *from, size_t count)
 {
     *to = malloc((count ? count : 1) * sizeof **to);
@@ -135,13 +327,54 @@ static bool copy_set(uint32_t **to, size_t *n, const uint32_t *from, size_t coun
     return true;
 }
 
+/* R: the refusals seen along the counterexample's path, before each visible event (see
+ * chk_result.rtrace).  In a stable state offering I the refusal shown is what the spec's
+ * stable members there offer beyond I: refusing it picks out the same members as refusing
+ * all of Σ \ I (norm_refused), and it is finite and to the point.  False when out of memory. */
+static bool refusal_trace(struct product *p, struct moves *m, struct chk_result *r)
+{
+    uint32_t *out = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i + 1 < r->npath; i++) {
+        if (r->path_events[i] == EV_TAU) continue;
+        const uint64_t *pair = r->path + i * r->words;
+        if (!gather(p->impl, pair + 1, m)) goto fail;
+        size_t nx = 0;
+        const uint32_t *x = NULL;
+        if (refusal_seen(m) && !(x = norm_refused(p->norm, (uint32_t)pair[0], m->offered,
+                                                  m->noffered, &nx)))
+            goto fail;
+        if (n + nx + 1 > cap) {
+            cap = 2 * (n + nx + 1);
+            uint32_t *v = realloc(out, cap * sizeof *v);
+            if (!v) goto fail;
+            out = v;
+        }
+        if (!refusal_seen(m)) {
+            out[n++] = CHK_NO_REFUSAL;
+            continue;
+        }
+        out[n++] = (uint32_t)nx;
+        if (nx) memcpy(out + n, x, nx * sizeof *x);
+        n += nx;
+    }
+    r->rtrace = out ? out : malloc(sizeof *out);
+    r->nrtrace = n;
+    return r->rtrace != NULL;
+fail:
+    free(out);
+    return false;
+}
+
 static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
                    enum mode mode, const struct chk_limits *lim, struct chk_result *r)
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
     struct product p = {norm_new(spec, lim), impl, model,
-                        model == CHK_MODEL_FD && mode == REFINE, 1 + mach_words(impl), false};
+                        chk_model_divergence(model) && mode == REFINE, 1 + mach_words(impl), false,
+                        {.words = mach_words(impl)}};
+    struct moves moves = {.words = mach_words(impl)};
     struct space sp = {p.words, pair_successors, &p};
     struct search s = {.p = &p, .mode = mode, .bad_event = NORM_NONE};
     s.st = store_new(p.words, lim ? lim->memory : 0, false);
@@ -176,8 +409,11 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         if (p.chaos_after_divergence && norm_divergent(p.norm, s.node)) continue;
         s.stable = true;
         s.noffered = 0;
-        s.bad_event = NORM_NONE;
-        mach_successors(impl, cur + 1, visit, &s);
+        s.bad_event = s.revival_event = NORM_NONE;
+        if (refusal_testing(model))
+            rt_expand(&s, cur, &moves);
+        else
+            mach_successors(impl, cur + 1, visit, &s);
         flush(&s);
         if (p.error || s.full) break;
         if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
@@ -196,6 +432,23 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
                 if (!m || !copy_set(&r->refusal, &r->nrefusal, m, nm)) p.error = true;
                 bad = s.current;
                 r->kind = CHK_REFUSAL;
+            } else if (mode == REFINE && (revivals(model) || refusal_testing(model)) &&
+                       !(s.noffered && s.offered[0] == EV_TICK)) {
+                /* V: each event offered must be a revival of the spec; R found any that is
+                 * not while following the events. */
+                uint32_t *in = s.offered;
+                size_t ni = s.noffered;
+                uint32_t a = s.revival_event;
+                for (size_t i = 0; revivals(model) && i < ni && a == NORM_NONE; i++)
+                    if (!norm_revives(p.norm, s.node, in, ni, in[i])) a = in[i];
+                if (a != NORM_NONE) {
+                    size_t nm;
+                    const uint32_t *m = norm_revival_missing(p.norm, s.node, in, ni, a, &nm);
+                    if (!m || !copy_set(&r->refusal, &r->nrefusal, m, nm)) p.error = true;
+                    bad = s.current;
+                    r->kind = CHK_REVIVAL;
+                    r->event = a;
+                }
             } else if (mode == DETERMINISM) {
                 /* Stable and refusing an event that the same trace can also lead to. */
                 size_t ni;
@@ -210,7 +463,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
                 }
             }
         }
-        if (bad != STORE_NONE && model != CHK_MODEL_FD) break;
+        if (bad != STORE_NONE && !chk_model_divergence(model)) break;
     }
     free(cur);
     r->states = store_count(s.st);
@@ -222,7 +475,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         goto out;
     }
     /* Divergence is a cycle of the implementation's taus: none without a tau rule. */
-    if (model == CHK_MODEL_FD && mach_has_tau(impl)) {
+    if (chk_model_divergence(model) && mach_has_tau(impl)) {
         bool ok;
         uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
         if (!ok || p.error) {
@@ -233,6 +486,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         if (div != STORE_NONE) {
             bad = div;
             r->kind = CHK_DIVERGENCE;
+            r->event = 0;
             free(r->refusal);
             r->refusal = NULL;
             r->nrefusal = 0;
@@ -244,6 +498,8 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     } else {
         r->verdict = chk_path(&sp, s.st, bad, r) == 0 && !p.error ? CHK_FAILS : CHK_ERROR;
         r->offset = 1;
+        if (r->verdict == CHK_FAILS && refusal_testing(model) && !refusal_trace(&p, &moves, r))
+            r->verdict = CHK_ERROR;
     }
 out:
     r->seconds = chk_now() - start;
@@ -252,6 +508,8 @@ out:
     free(s.batch);
     store_free(s.st);
     norm_free(p.norm);
+    moves_free(&moves);
+    moves_free(&p.moves);
 }
 
 /* ---- the same on several cores ----
@@ -367,6 +625,8 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
                             struct chk_result *r)
 {
     if (!lim || lim->threads < 1) return false;
+    /* The parallel pair expansion knows T, F and FD only. */
+    if (model != CHK_MODEL_T && model != CHK_MODEL_F && model != CHK_MODEL_FD) return false;
     if (model == CHK_MODEL_FD && mach_has_tau(impl)) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
@@ -413,7 +673,8 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
                   enum mode mode, const struct chk_limits *lim, struct chk_result *r)
 {
     double quick_seconds = 0;
-    if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES)) {
+    if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES) &&
+        (model == CHK_MODEL_T || model == CHK_MODEL_F || model == CHK_MODEL_FD)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
         search(spec, impl, model, mode, &quick, r);
@@ -448,7 +709,7 @@ void chk_refines(const struct machine *spec, const struct machine *impl, enum ch
 void chk_deterministic(const struct machine *m, enum chk_model model, const struct chk_limits *lim,
                        struct chk_result *r)
 {
-    check(m, m, model == CHK_MODEL_T ? CHK_MODEL_F : model, DETERMINISM, lim, r);
+    check(m, m, chk_model_divergence(model) ? CHK_MODEL_FD : CHK_MODEL_F, DETERMINISM, lim, r);
 }
 
 void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,

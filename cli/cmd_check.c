@@ -430,6 +430,7 @@ static const char *kind_name(enum chk_kind k)
     case CHK_TRACE: return "trace";
     case CHK_REFUSAL: return "refusal";
     case CHK_NONDET: return "nondeterminism";
+    case CHK_REVIVAL: return "revival";
     default: return "failure";
     }
 }
@@ -487,6 +488,23 @@ static struct system *process(struct context *c, const struct ast_node *e, struc
     return s;
 }
 
+/* R: the refusals seen before each event of the trace. */
+static void refusal_trace(struct context *c, const struct chk_result *r, struct rpt_assertion *a)
+{
+    for (size_t i = 0; r->rtrace && i < r->nrtrace;) {
+        struct rpt_refusal *x = rpt_refusal_add(a);
+        if (!x) return;
+        x->seen = r->rtrace[i] != CHK_NO_REFUSAL;
+        uint32_t n = x->seen ? r->rtrace[i] : 0;
+        for (uint32_t k = 0; k < n; k++) {
+            char *e = event_text(c, r->rtrace[i + 1 + k]);
+            if (e) rpt_push(&x->events, e);
+            free(e);
+        }
+        i += 1 + n;
+    }
+}
+
 static void fill(struct context *c, const struct chk_result *r, const struct system *impl,
                  int negated, struct rpt_assertion *a)
 {
@@ -528,7 +546,9 @@ static void fill(struct context *c, const struct chk_result *r, const struct sys
         if (e) rpt_push(&a->trace, e);
         free(e);
     }
-    if (r->kind == CHK_TRACE || r->kind == CHK_NONDET) a->event = event_text(c, r->event);
+    if (r->kind == CHK_TRACE || r->kind == CHK_NONDET || r->kind == CHK_REVIVAL)
+        a->event = event_text(c, r->event);
+    refusal_trace(c, r, a);
     for (size_t i = 0; i < r->nrefusal; i++) {
         char *e = event_text(c, r->refusal[i]);
         if (e) rpt_push(&a->refusal, e);
@@ -547,6 +567,10 @@ static enum chk_model model_of(int aux, enum chk_model dflt)
     case MODEL_T: return CHK_MODEL_T;
     case MODEL_F: return CHK_MODEL_F;
     case MODEL_FD: return CHK_MODEL_FD;
+    case MODEL_R: return CHK_MODEL_R;
+    case MODEL_RD: return CHK_MODEL_RD;
+    case MODEL_V: return CHK_MODEL_V;
+    case MODEL_VD: return CHK_MODEL_VD;
     default: return dflt;
     }
 }
@@ -586,6 +610,10 @@ static const char *check_name(const struct ast_node *as)
         switch (model_of(as->aux, CHK_MODEL_FD)) {
         case CHK_MODEL_T: return "traces-refinement";
         case CHK_MODEL_F: return "failures-refinement";
+        case CHK_MODEL_R:
+        case CHK_MODEL_RD: return "refusal-testing-refinement";
+        case CHK_MODEL_V:
+        case CHK_MODEL_VD: return "revivals-refinement";
         default: return "fd-refinement";
         }
     case AST_A_HAS_TRACE: return "has-trace";
@@ -622,10 +650,6 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     const struct ast_node *options = as->kids[as->nkids - 1];
     a->check = check_name(as);
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
-    if (as->aux == MODEL_R || as->aux == MODEL_RD || as->aux == MODEL_V || as->aux == MODEL_VD) {
-        set_message(a, "%s", "the refusal-testing and revivals models are not supported yet");
-        return;
-    }
     struct chk_result r;
     memset(&r, 0, sizeof r);
     struct system *impl = NULL, *spec = NULL;
@@ -642,7 +666,9 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
         switch (as->aux2) {
         case PROP_DEADLOCK_FREE:
-            check_deadlock_free(c->o, key, impl->m, &c->lim, model == CHK_MODEL_FD, &r);
+            /* A deadlock is a stable refusal of everything: R and V see it as F does, RD
+             * and VD as FD. */
+            check_deadlock_free(c->o, key, impl->m, &c->lim, chk_model_divergence(model), &r);
             break;
         case PROP_DIVERGENCE_FREE:
         case PROP_LIVELOCK_FREE:

@@ -46,7 +46,23 @@ char *rpt_headline(const struct rpt_assertion *a)
             fputs(": ", m);
             tail(m, &a->trace, 8, false);
         }
-        if (a->event) {
+        if (a->nrefusals) {
+            /* R: the refusals along the way, the last few. */
+            size_t from = a->nrefusals > 8 ? a->nrefusals - 8 : 0;
+            fprintf(m, "; as a refusal trace: %s", from ? "…, " : "");
+            for (size_t i = from; i < a->nrefusals && i < a->trace.n; i++) {
+                char *x = rpt_refusal_text(&a->refusals[i]);
+                fprintf(m, "%s%s, %s", i > from ? ", " : "", x ? x : "?", a->trace.v[i]);
+                free(x);
+            }
+        }
+        if (strcmp(kind, "revival") == 0 && a->event) {
+            fputs("; stable and refusing {", m);
+            for (size_t i = 0; i < a->refusal.n && i < 12; i++)
+                fprintf(m, "%s%s", i ? ", " : "", a->refusal.v[i]);
+            fprintf(m, "%s, then %s, which the specification cannot do after that refusal",
+                    a->refusal.n > 12 ? ", …}" : "}", a->event);
+        } else if (a->event) {
             if (strcmp(kind, "nondeterminism") == 0)
                 fprintf(m, "; then %s can both happen and be refused", a->event);
             else if (a->event_missing)
@@ -54,7 +70,7 @@ char *rpt_headline(const struct rpt_assertion *a)
             else
                 fprintf(m, "; then %s, which the specification does not allow", a->event);
         }
-        if (a->refusal.n) {
+        if (a->refusal.n && strcmp(kind, "revival") != 0) {
             fputs("; refusing {", m);
             for (size_t i = 0; i < a->refusal.n && i < 12; i++)
                 fprintf(m, "%s%s", i ? ", " : "", a->refusal.v[i]);

@@ -253,7 +253,13 @@ static void counterexample(FILE *out, const char *file, const struct rpt_asserti
     const char *kind = a->kind ? a->kind : "failure";
     fprintf(out, "<tr class=\"end\"><td class=\"n\">end</td><td%s>",
             a->nsteps ? " colspan=\"2\"" : "");
-    if (a->event && strcmp(kind, "nondeterminism") == 0) {
+    if (a->event && strcmp(kind, "revival") == 0) {
+        fputs("stable and refusing {", out);
+        event_list(out, &a->refusal);
+        fputs("}, then <code>", out);
+        esc(out, a->event);
+        fputs("</code>, which the specification cannot do after that refusal", out);
+    } else if (a->event && strcmp(kind, "nondeterminism") == 0) {
         fputs("then <code>", out);
         esc(out, a->event);
         fputs("</code> can both happen and be refused", out);
@@ -275,7 +281,20 @@ static void counterexample(FILE *out, const char *file, const struct rpt_asserti
         esc(out, kind);
     }
     fputs("</td></tr></table>\n", out);
-    if (a->event && a->refusal.n) {
+    if (a->nrefusals) {
+        fputs("<p>as a refusal trace (the refusal seen before each event; • none): ", out);
+        for (size_t i = 0; i < a->nrefusals && i < a->trace.n; i++) {
+            if (i) fputs(", ", out);
+            char *x = rpt_refusal_text(&a->refusals[i]);
+            esc(out, x ? x : "?");
+            free(x);
+            fputs(", <code>", out);
+            esc(out, a->trace.v[i]);
+            fputs("</code>", out);
+        }
+        fputs("</p>\n", out);
+    }
+    if (a->event && a->refusal.n && strcmp(kind, "revival") != 0) {
         fputs("<p>refusing {", out);
         event_list(out, &a->refusal);
         fputs("}</p>\n", out);

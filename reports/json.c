@@ -1,6 +1,8 @@
 /* json.c — the report for programs: one JSON document per file, written with jansson. */
 #include <jansson.h>
 
+#include <string.h>
+
 #include "reports/report.h"
 
 static json_t *strings(const struct rpt_strings *l)
@@ -42,7 +44,16 @@ static json_t *assertion(const struct rpt_assertion *a)
         json_object_set_new(c, "kind", json_string(a->kind ? a->kind : "failure"));
         json_object_set_new(c, "trace", strings(&a->trace));
         if (a->event) json_object_set_new(c, "event", json_string(a->event));
-        if (a->refusal.n) json_object_set_new(c, "refusal", strings(&a->refusal));
+        if (a->refusal.n || (a->kind && strcmp(a->kind, "revival") == 0))
+            json_object_set_new(c, "refusal", strings(&a->refusal));
+        if (a->nrefusals) {
+            /* R: per event of the trace, the refusal seen before it, null for none (•). */
+            json_t *rs = json_array();
+            for (size_t i = 0; i < a->nrefusals; i++)
+                json_array_append_new(rs, a->refusals[i].seen ? strings(&a->refusals[i].events)
+                                                              : json_null());
+            json_object_set_new(c, "refusals", rs);
+        }
         if (a->ncomponents) {
             json_t *comps = json_array();
             for (size_t i = 0; i < a->ncomponents; i++) {

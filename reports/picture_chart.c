@@ -360,6 +360,8 @@ static void lifeline_point(struct chart *c, int p, bool elided)
 }
 
 /* Row r (1-based) of the chart. */
+static char *visible_label(struct chart *c, size_t step, const char *ev);
+
 static void step_row(struct chart *c, size_t r, const struct row *row)
 {
     const struct rpt_assertion *a = c->a;
@@ -385,10 +387,11 @@ static void step_row(struct chart *c, size_t r, const struct row *row)
     const struct rpt_step *s = &c->steps[row->step];
     bool offending = a->offending_step && row->step + 1 == c->nsteps;
     char *ev = shorten(c, s->event ? s->event : "?");
-    char *l = offending ? fmt(c, "then %s:\nthe specification\ndoes not allow it", ev)
+    char *l = offending ? fmt(c, "then %s:\nthe specification\ndoes not allow it%s", ev,
+                              a->nrefusals ? "\nafter those refusals" : "")
               : s->hidden ? fmt(c, "%zu  %s (%s)", row->step + 1, ev,
                                 strcmp(s->event ? s->event : "", "τ") == 0 ? "internal" : "hidden")
-                          : fmt(c, "%zu  %s", row->step + 1, ev);
+                          : visible_label(c, row->step, ev);
     free(ev);
     set(c, text, "label", l);
     free(l);
@@ -491,6 +494,20 @@ static char *end_label(struct chart *c, size_t k, bool deadlock)
     return label;
 }
 
+/* A visible step's label; in a refusal-testing counterexample with the refusal seen before
+ * the event, as that is what the specification's answer depends on. */
+static char *visible_label(struct chart *c, size_t step, const char *ev)
+{
+    const struct rpt_assertion *a = c->a;
+    size_t k = 0;
+    for (size_t i = 0; i < step; i++) k += !c->steps[i].hidden;
+    if (k >= a->nrefusals || !a->refusals[k].seen) return fmt(c, "%zu  %s", step + 1, ev);
+    char *x = rpt_refusal_text(&a->refusals[k]);
+    char *l = fmt(c, "%zu  %s\n(stable, refusing %s)", step + 1, ev, x ? x : "?");
+    free(x);
+    return l;
+}
+
 /* The last row: each component's end (a box at a deadlock or a refusal), and in the text
  * column what the end is. */
 static void end_row(struct chart *c, size_t r)
@@ -498,7 +515,8 @@ static void end_row(struct chart *c, size_t r)
     const struct rpt_assertion *a = c->a;
     const char *kind = a->kind ? a->kind : "";
     bool deadlock = strcmp(kind, "deadlock") == 0, refusal = strcmp(kind, "refusal") == 0;
-    bool boxes = (deadlock || refusal) && a->ncomponents;
+    bool revival = strcmp(kind, "revival") == 0 && a->event;
+    bool boxes = (deadlock || refusal || revival) && a->ncomponents;
     grid_row(c, r);
     char *t = cell(c, r, NONE);
     int text = node(c, GR_ROOT, t);
@@ -512,6 +530,13 @@ static void end_row(struct chart *c, size_t r)
         l = fmt(c, "<B>then refuses</B><BR/>{%s}<BR/>the specification<BR/>must accept one",
                 ref ? ref : "");
         free(ref);
+    } else if (revival) {
+        char *ref = joined(c, &a->refusal);
+        char *ev = html_text(c, a->event);
+        l = fmt(c, "<B>then refuses</B><BR/>{%s}<BR/><B>and then %s</B>,<BR/>which the "
+                   "specification<BR/>cannot do", ref ? ref : "", ev ? ev : "");
+        free(ref);
+        free(ev);
     } else if (strcmp(kind, "nondeterminism") == 0 && a->event) {
         char *ev = html_text(c, a->event);
         l = fmt(c, "<B>then may accept</B><BR/><B>or refuse %s</B>", ev ? ev : "");

@@ -48,6 +48,10 @@ void rpt_forget_counterexample(struct rpt_assertion *a)
     a->event_missing = false;
     strings_free(&a->trace);
     strings_free(&a->refusal);
+    for (size_t k = 0; k < a->nrefusals; k++) strings_free(&a->refusals[k].events);
+    free(a->refusals);
+    a->refusals = NULL;
+    a->nrefusals = 0;
     for (size_t k = 0; k < a->ncomponents; k++) {
         free(a->components[k].name);
         free(a->components[k].where);
@@ -106,4 +110,30 @@ void rpt_counts(const struct rpt_file *f, size_t *pass, size_t *fail, size_t *er
         case RPT_ERROR: (*error)++; break;
         case RPT_LIMIT: (*limit)++; break;
         }
+}
+
+struct rpt_refusal *rpt_refusal_add(struct rpt_assertion *a)
+{
+    struct rpt_refusal *v = realloc(a->refusals, (a->nrefusals + 1) * sizeof *v);
+    if (!v) return NULL;
+    a->refusals = v;
+    memset(&v[a->nrefusals], 0, sizeof *v);
+    return &v[a->nrefusals++];
+}
+
+char *rpt_refusal_text(const struct rpt_refusal *r)
+{
+    if (!r->seen) return strdup("•");
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&buf, &n);
+    if (!m) return NULL;
+    fputc('{', m);
+    for (size_t i = 0; i < r->events.n; i++) fprintf(m, "%s%s", i ? ", " : "", r->events.v[i]);
+    fputc('}', m);
+    if (fclose(m) != 0) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
 }

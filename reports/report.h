@@ -42,19 +42,30 @@ struct rpt_step {
     size_t nwho;
 };
 
+/* A refusal seen before an event of a refusal trace (refinement in R). */
+struct rpt_refusal {
+    bool seen;                    /* false: no refusal seen there (•, an unstable state) */
+    struct rpt_strings events;
+};
+
 struct rpt_assertion {
     char *text;                   /* the assertion as written */
     int line;                     /* 0 for an assertion given on the command line */
     int col;
     const char *check;            /* what is checked (static): deadlock-free, divergence-free,
                                      deterministic, traces-refinement, failures-refinement,
-                                     fd-refinement, has-trace; NULL when not known */
+                                     fd-refinement, refusal-testing-refinement,
+                                     revivals-refinement, has-trace; NULL when not known */
     enum rpt_result result;
-    char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism */
+    char *kind;                   /* deadlock, divergence, trace, refusal, nondeterminism,
+                                     revival (refusing `refusal`, then `event`) */
     struct rpt_strings trace;     /* events before the violation */
     char *event;                  /* the offending event, if any */
     bool event_missing;           /* has trace: the process cannot perform it (no spec) */
     struct rpt_strings refusal;   /* events the implementation refused, if any */
+    struct rpt_refusal *refusals; /* refinement in R: before each event of trace, the refusal
+                                     seen; none in the other checks */
+    size_t nrefusals;
     struct rpt_component *components;
     size_t ncomponents;
     struct rpt_step *steps;       /* every step to the violation, hidden ones included; for a
@@ -82,6 +93,12 @@ struct rpt_assertion *rpt_add(struct rpt_file *f);
 void rpt_file_free(struct rpt_file *f);
 /* Frees and clears a's counterexample (kind, trace, event, refusal, components, steps). */
 void rpt_forget_counterexample(struct rpt_assertion *a);
+/* A new refusal at the end of a's refusal trace, or NULL. */
+struct rpt_refusal *rpt_refusal_add(struct rpt_assertion *a);
+/* A refusal as text: "{b, c}", or "•" when none was seen (malloc'd; NULL when out of
+ * memory). */
+char *rpt_refusal_text(const struct rpt_refusal *r);
+
 /* A new zeroed step at the end of a's steps, or NULL. */
 struct rpt_step *rpt_step_add(struct rpt_assertion *a);
 

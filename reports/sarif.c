@@ -28,18 +28,21 @@ static const struct rule rules[] = {
     {"failures-refinement", "FailuresRefinement", "The implementation can refuse events the specification must offer, or perform a trace it cannot ([F=)."},
     {"fd-refinement", "FailuresDivergencesRefinement", "The implementation can diverge, refuse or perform where the specification cannot ([FD=)."},
     {"has-trace", "HasTrace", "A process lacks a trace it must have (:[has trace])."},
+    {"refusal-testing-refinement", "RefusalTestingRefinement", "The implementation can refuse, then perform, or diverge where the specification cannot, over several steps ([R=, [RD=)."},
+    {"revivals-refinement", "RevivalsRefinement", "The implementation can refuse a set and then perform an event where the specification cannot ([V=, [VD=)."},
     {"trace-conformance", "TraceConformance", "A recorded run of a program does something its specification process does not allow."},
     {"check-error", "CheckError", "A check could not be made: bad input or an evaluation error in the specification."},
     {"check-limit", "CheckLimit", "A check stopped at a resource limit (states, memory, time) before reaching a verdict."},
 };
 enum { R_DEADLOCK, R_DIVERGENCE, R_DETERMINISM, R_TRACES, R_FAILURES, R_FD, R_HAS_TRACE,
-       R_CONFORMANCE, R_ERROR, R_LIMIT, NRULES };
+       R_RT, R_REVIVALS, R_CONFORMANCE, R_ERROR, R_LIMIT, NRULES };
 
 static size_t rule_of_check(const char *check)
 {
     static const char *const names[] = {"deadlock-free", "divergence-free", "deterministic",
                                         "traces-refinement", "failures-refinement",
-                                        "fd-refinement", "has-trace"};
+                                        "fd-refinement", "has-trace",
+                                        "refusal-testing-refinement", "revivals-refinement"};
     for (size_t i = 0; check && i < sizeof names / sizeof *names; i++)
         if (strcmp(check, names[i]) == 0) return i;
     return R_FD;

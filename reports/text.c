@@ -1,5 +1,6 @@
 /* text.c — the report for people: compiler-style lines, then each counterexample with the
  * state of every parallel component (FDR's debugger table). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/report.h"
@@ -38,15 +39,37 @@ static void counterexample(FILE *out, const struct rpt_assertion *a)
         tail(out, &a->trace, 12);
     }
     fputc('\n', out);
-    if (a->event) {
+    if (a->nrefusals) {
+        /* R: the refusal trace, each event after the refusal seen before it. */
+        size_t from = a->nrefusals > 12 ? a->nrefusals - 12 : 0;
+        fprintf(out, "    as a refusal trace: %s", from ? "…, " : "");
+        for (size_t i = from; i < a->nrefusals && i < a->trace.n; i++) {
+            char *x = rpt_refusal_text(&a->refusals[i]);
+            fprintf(out, "%s%s, %s", i > from ? ", " : "", x ? x : "?", a->trace.v[i]);
+            free(x);
+        }
+        fputc('\n', out);
+    }
+    if (strcmp(kind, "revival") == 0 && a->event) {
+        if (a->refusal.n) {
+            fprintf(out, "    stable and refusing {");
+            list(out, &a->refusal, 0);
+            fprintf(out, "}, then %s, which the specification cannot do after that refusal\n",
+                    a->event);
+        } else {
+            fprintf(out, "    stable, then %s, which the specification only does before it "
+                         "settles\n", a->event);
+        }
+    } else if (a->event) {
         if (strcmp(kind, "nondeterminism") == 0)
             fprintf(out, "    then %s can both happen and be refused\n", a->event);
         else if (a->event_missing)
             fprintf(out, "    then %s, which the process cannot perform\n", a->event);
         else
-            fprintf(out, "    then %s, which the specification does not allow\n", a->event);
+            fprintf(out, "    then %s, which the specification does not allow%s\n", a->event,
+                    a->nrefusals ? " after those refusals" : "");
     }
-    if (a->refusal.n) {
+    if (a->refusal.n && strcmp(kind, "revival") != 0) {
         fprintf(out, "    refusing {");
         list(out, &a->refusal, 0);
         fprintf(out, "}, which the specification must offer\n");

@@ -3,8 +3,9 @@
 
 Random small labelled transition systems (events a, b, tau and termination) are written as
 CSPm processes — every other implementation two of them under a parallel operator, perhaps
-with hiding, which the oracle composes by the operational semantics; every pair is checked by `baton check` in T, F and FD, and every
-implementation for deadlock freedom, divergence freedom and determinism (F and FD).  The oracle here
+with hiding, which the oracle composes by the operational semantics; every pair is checked by `baton check` in T, F, FD, R, RD, V and VD, and
+every implementation for deadlock freedom, divergence freedom and determinism (F and FD, and
+in R and V, which ask the same).  The oracle here
 does not normalise or search pairs as baton does: it follows the definitions of the three
 models (Roscoe, "Understanding Concurrent Systems"), enumerating every trace up to a depth
 and comparing the sets of states reachable after it:
@@ -15,6 +16,18 @@ and comparing the sets of states reachable after it:
               terminate can refuse every other event: Roscoe's failures of P [] SKIP);
   FD          once the specification may diverge anything goes; before that the
               implementation must not diverge, and traces and failures are compared.
+
+  revivals    (V, VD) also, after each trace, every revival (X, a) of a stable implementation
+              state — it refuses X ⊆ its maximal refusal and then performs a — is one of a
+              stable specification state's (X within its maximal refusal, a among its
+              initials); a state that can terminate is not stable for this (✓ may happen
+              silently, so it is never seen refusing before another event);
+  refusal testing (R, RD) enumerates the refusal traces <X0, a1, X1, …, an, Xn> of both
+              processes up to RDEPTH events (Xi the maximal refusal of the stable state ai+1
+              is performed from, or • — always allowed), and requires each of the
+              implementation's to be below one of the specification's, refusal by refusal
+              (• below everything); RD also compares the refusal traces after which each can
+              diverge, anything being allowed after one of the specification's.
 
 A verdict is compared only when the oracle's depth can see it: baton's counterexample must be
 shorter than the depth, and a failure the oracle finds must be within it.  Half of the random
@@ -37,6 +50,8 @@ EVENTS = ["a", "b"]
 TICK = "tick"
 TAU = "tau"
 DEPTH = 7
+RDEPTH = 4  # refusal traces grow fast with their length
+DOT = "•"   # no refusal seen
 OMEGA = -1  # the terminated state
 
 
@@ -129,8 +144,95 @@ def max_refusal(lts, s):
     return frozenset(e for e in EVENTS + [TICK] if e not in initials)
 
 
+def initials(lts, s):
+    return set() if s == OMEGA else {e for e, _ in lts[s] if e != TAU}
+
+
+def refusal_stable(lts, s):
+    """Stable and not able to terminate: where a refusal can be seen before an event."""
+    return s != OMEGA and stable(lts, s) and TICK not in initials(lts, s)
+
+
+def revivals(lts, states):
+    """The revivals (X, a) of the states, X maximal: a refusal-stable state refusing X then
+    performing a."""
+    out = set()
+    for q in states:
+        if refusal_stable(lts, q):
+            x = max_refusal(lts, q)
+            out.update((x, a) for a in initials(lts, q))
+    return out
+
+
+def refusal_traces(lts, depth):
+    """Every refusal trace of the process with at most `depth` events, as (kind, tuple):
+    kind "obs", or "div" when the process can diverge at its end; the tuple alternates
+    refusals and events, X0, a1, X1, …, an, Xn, each refusal a frozenset or DOT.  Maximal
+    refusals and DOT only: smaller refusals are implied."""
+    div = divergent_states(lts)
+    memo = {}
+
+    def rt(q, d):
+        if (q, d) in memo:
+            return memo[(q, d)]
+        out = {("obs", (DOT,))}
+        for p in tau_closure(lts, [q]):
+            if p == OMEGA:
+                continue
+            if p in div:
+                out.add(("div", (DOT,)))
+            if stable(lts, p):
+                out.add(("obs", (max_refusal(lts, p),)))
+            if d == 0:
+                continue
+            pres = [DOT] + ([max_refusal(lts, p)] if refusal_stable(lts, p) else [])
+            for e, t in lts[p]:
+                if e == TAU:
+                    continue
+                tails = {("obs", (DOT,))} if e == TICK else rt(t, d - 1)
+                for pre in pres:
+                    for k, tail in tails:
+                        out.add((k, (pre, e) + tail))
+        memo[(q, d)] = frozenset(out)
+        return memo[(q, d)]
+
+    return rt(0, depth)
+
+
+def below(xs, ys):
+    """Refusal by refusal, xs within ys (DOT is below everything, nothing else below DOT)."""
+    return all(x == DOT or (y != DOT and x <= y) for x, y in zip(xs, ys))
+
+
+def oracle_rt(spec, impl, model):
+    """Refinement in R or RD from the refusal traces: (holds, length of the shortest
+    violation or None).  A violation ending in a refusal is reported after its n events, one
+    ending in DOT (an event, or a revival, the specification lacks) after n - 1."""
+    index = {}
+    for k, t in refusal_traces(spec, RDEPTH):
+        index.setdefault((k, t[1::2]), []).append(t[0::2])
+    worst = None
+    for k, t in refusal_traces(impl, RDEPTH):
+        if k == "div" and model != "RD":
+            continue
+        evs, refs = t[1::2], t[0::2]
+        covered = False
+        if model == "RD":  # after a divergence of the specification anything goes
+            covered = any(below(refs[:n], ys[:n]) for n in range(len(evs) + 1)
+                          for ys in index.get(("div", evs[:n]), ()))
+        if not covered and k == "obs":
+            covered = any(below(refs, ys) for ys in index.get(("obs", evs), ()))
+        if not covered:
+            n = len(evs) if k == "div" or refs[-1] != DOT else len(evs) - 1
+            worst = n if worst is None else min(worst, n)
+    return (worst is None), worst
+
+
 def oracle(spec, impl, model):
     """(holds, length of the shortest violating trace or None) up to DEPTH."""
+    if model in ("R", "RD"):
+        return oracle_rt(spec, impl, model)
+    strict = model in ("FD", "VD")  # divergence matters
     sdiv, idiv = divergent_states(spec), divergent_states(impl)
     start = (tau_closure(spec, [0]), tau_closure(impl, [0]), 0)
     level = [start]
@@ -142,19 +244,24 @@ def oracle(spec, impl, model):
         nxt = []
         for S, I, _ in level:
             spec_div = any(s in sdiv for s in S if s != OMEGA)
-            if model == "FD" and spec_div:
+            if strict and spec_div:
                 continue  # anything goes from here on
             if not I:
                 continue
-            if model == "FD" and any(s in idiv for s in I if s != OMEGA):
+            if strict and any(s in idiv for s in I if s != OMEGA):
                 return False, depth
-            if model in ("F", "FD"):
+            if model in ("F", "FD", "V", "VD"):
                 srefs = [max_refusal(spec, s) for s in S if stable(spec, s)]
                 for q in I:
                     if stable(impl, q):
                         r = max_refusal(impl, q)
                         if not any(r <= x for x in srefs):
                             return False, depth
+            if model in ("V", "VD"):
+                srev = revivals(spec, S)
+                for x, a in revivals(impl, I):
+                    if not any(a == b and x <= y for y, b in srev):
+                        return False, depth
             if depth < DEPTH:
                 for e in EVENTS + [TICK]:
                     I2 = after(impl, I, e)
@@ -418,12 +525,43 @@ def random_system(rng, prefix, bare=False):
     return text, lts
 
 
+def menus(rng):
+    """Roots that choose internally among stable menus, each menu's events leading to a root
+    or to STOP (the last state): the shape where F, V and R part ways — a menu {a} beside
+    {a, b} and STOP is a revival F cannot see; which root follows a menu, a refusal trace V
+    cannot see."""
+    roots = rng.randint(1, 3)
+    counts = [rng.randint(1, 3) for _ in range(roots)]
+    stop = roots + sum(counts)
+    lts, first = [], roots
+    for n in counts:
+        lts.append([(TAU, first + j) for j in range(n)])
+        first += n
+    for _ in range(sum(counts)):
+        lts.append([(e, rng.choice(list(range(roots)) + [stop]))
+                    for e in EVENTS if rng.random() < 0.6])
+    lts.append([])
+    return [sorted(set(m), key=str) for m in lts]
+
+
+def widen(rng, lts):
+    """lts whose first root may also choose the menus of another such process: more
+    behaviour, so coarser models hold more often than finer ones."""
+    other, off = menus(rng), len(lts)
+    shifted = [[(e, t + off) for e, t in m] for m in other]
+    return [sorted(set(lts[0] + shifted[0]), key=str)] + lts[1:] + shifted
+
+
 PROPERTIES = {
     "deadlock free [F]": "DF",
     "deadlock free [FD]": "DFD",
     "divergence free": "DIV",
     "deterministic [F]": "DETF",
     "deterministic [FD]": "DETFD",
+    "deadlock free [V]": "DF",
+    "deadlock free [RD]": "DFD",
+    "deterministic [R]": "DETF",
+    "deterministic [VD]": "DETFD",
 }
 
 
@@ -484,12 +622,23 @@ def main():
             pairs[k] = (spec, impl)
         else:
             text.append(cspm(f"I{k}", impl))
-        for model in ("T", "F", "FD"):
+        for model in ("T", "F", "FD", "R", "RD", "V", "VD"):
             text.append(f"assert S{k}_0 [{model}= I{k}_0")
             asserts.append((k, model))
         for prop in PROPERTIES:
             text.append(f"assert I{k}_0 :[{prop}]")
             asserts.append((k, prop))
+    # Then pairs of menus, for the distinctions between F, V and R that random LTSs over two
+    # events rarely show.
+    for k in range(cases, cases + cases // 2):
+        impl = menus(rng)
+        spec = widen(rng, menus(rng)) if k % 2 else menus(rng)
+        pairs.append((spec, impl))
+        text.append(cspm(f"S{k}", spec))
+        text.append(cspm(f"I{k}", impl))
+        for model in ("T", "F", "R", "RD", "V", "VD"):
+            text.append(f"assert S{k}_0 [{model}= I{k}_0")
+            asserts.append((k, model))
     with tempfile.NamedTemporaryFile("w", suffix=".csp", delete=False) as f:
         f.write("\n".join(text) + "\n")
         path = f.name
@@ -509,6 +658,7 @@ def main():
     bad = 0
     compared = 0
     skipped = 0
+    verdicts = {}  # (case, model) -> baton's verdict, to count the finer models' distinctions
     for (k, model), res in zip(asserts, results):
         if model in PROPERTIES:
             holds, length = oracle_property(pairs[k][1], PROPERTIES[model])
@@ -525,8 +675,10 @@ def main():
             print(f"case {k} {model}: baton says {res['result']}: {res.get('message')}")
             bad += 1
             continue
+        verdicts[(k, model)] = baton_holds
         blen = None if baton_holds else len(res["counterexample"]["trace"])
-        if holds and not baton_holds and blen is not None and blen >= DEPTH:
+        depth = RDEPTH if model in ("R", "RD") else DEPTH
+        if holds and not baton_holds and blen is not None and blen >= depth:
             continue  # beyond what the oracle sees
         compared += 1
         # baton's search is breadth first over transitions, taus included, so its trace can
@@ -537,7 +689,12 @@ def main():
                   f"baton {'holds' if baton_holds else f'fails at {blen}'}")
             print(cspm(f"S{k}", pairs[k][0]))
             print(f"implementation LTS: {pairs[k][1]}")
-    print(f"differential: {compared} verdicts (refinement in T, F, FD; deadlock, divergence, "
+    distinct = sum(1 for k in range(len(pairs))
+                   if (verdicts.get((k, "F")) and verdicts.get((k, "V")) is False)
+                   or (verdicts.get((k, "V")) and verdicts.get((k, "R")) is False))
+    print(f"differential: {distinct} pairs told apart by V but not F, or by R but not V")
+    print(f"differential: {compared} verdicts (refinement in T, F, FD, R, RD, V, VD; deadlock, "
+          f"divergence, "
           f"determinism) compared with the oracle, "
           f"{bad} disagree" + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
     return 1 if bad else 0

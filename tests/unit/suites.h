@@ -24,5 +24,6 @@
     X(pictures_run) \
     X(pictures_chart) \
     X(checker_distributed) \
+    X(checker_models) \
     X(e2e) \
     X(corpus)
