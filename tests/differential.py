@@ -24,6 +24,11 @@ may be longer than the oracle's shortest (baton's breadth-first search counts ta
 but never shorter.  The run is
 deterministic (a fixed seed), so a mismatch reproduces.
 
+Every implementation is also checked wrapped in each compression that keeps the semantics
+(explicate, sbisim, wbisim, diamond, sbisim(diamond(…)), normal, tau_loop_factor; not chase,
+which may change it), and every specification once under normal: the oracle's verdict for the
+uncompressed pair must still be baton's.
+
 Usage: differential.py BATON [CASES]   (exit 0 when every verdict agrees)
 """
 import json
@@ -38,6 +43,9 @@ TICK = "tick"
 TAU = "tau"
 DEPTH = 7
 OMEGA = -1  # the terminated state
+# the compressions that keep T, F and FD (docs/checking.md, "Compression"): (before, after)
+COMPRESSIONS = [("explicate(", ")"), ("sbisim(", ")"), ("wbisim(", ")"), ("diamond(", ")"),
+                ("sbisim(diamond(", "))"), ("normal(", ")"), ("tau_loop_factor(", ")")]
 
 
 def random_lts(rng):
@@ -460,7 +468,8 @@ def main():
     cases = int(sys.argv[2]) if len(sys.argv) > 2 else 150
     rng = random.Random(20261122)
     pairs = [(random_lts(rng), random_lts(rng)) for _ in range(cases)]
-    text = ["channel " + ", ".join(EVENTS)]
+    text = ["channel " + ", ".join(EVENTS),
+            "transparent normal, sbisim, wbisim, diamond, explicate, tau_loop_factor"]
     asserts = []
     for k, (spec, impl) in enumerate(pairs):
         text.append(cspm(f"S{k}", spec))
@@ -486,10 +495,18 @@ def main():
             text.append(cspm(f"I{k}", impl))
         for model in ("T", "F", "FD"):
             text.append(f"assert S{k}_0 [{model}= I{k}_0")
-            asserts.append((k, model))
+            asserts.append((k, model, ""))
+            for before, after in COMPRESSIONS:
+                text.append(f"assert S{k}_0 [{model}= {before}I{k}_0{after}")
+                asserts.append((k, model, before))
+            text.append(f"assert normal(S{k}_0) [{model}= I{k}_0")
+            asserts.append((k, model, "spec normal("))
         for prop in PROPERTIES:
             text.append(f"assert I{k}_0 :[{prop}]")
-            asserts.append((k, prop))
+            asserts.append((k, prop, ""))
+            for before, after in COMPRESSIONS:
+                text.append(f"assert {before}I{k}_0{after} :[{prop}]")
+                asserts.append((k, prop, before))
     with tempfile.NamedTemporaryFile("w", suffix=".csp", delete=False) as f:
         f.write("\n".join(text) + "\n")
         path = f.name
@@ -509,7 +526,7 @@ def main():
     bad = 0
     compared = 0
     skipped = 0
-    for (k, model), res in zip(asserts, results):
+    for (k, model, comp), res in zip(asserts, results):
         if model in PROPERTIES:
             holds, length = oracle_property(pairs[k][1], PROPERTIES[model])
         else:
@@ -522,7 +539,7 @@ def main():
             skipped += 1
             continue
         if res["result"] not in ("pass", "fail"):
-            print(f"case {k} {model}: baton says {res['result']}: {res.get('message')}")
+            print(f"case {k} {model} {comp}: baton says {res['result']}: {res.get('message')}")
             bad += 1
             continue
         blen = None if baton_holds else len(res["counterexample"]["trace"])
@@ -533,12 +550,12 @@ def main():
         # have more visible events than the shortest one; never fewer.
         if holds != baton_holds or (not holds and blen < length):
             bad += 1
-            print(f"case {k} {model}: oracle {'holds' if holds else f'fails at {length}'}, "
+            print(f"case {k} {model} {comp}: oracle {'holds' if holds else f'fails at {length}'}, "
                   f"baton {'holds' if baton_holds else f'fails at {blen}'}")
             print(cspm(f"S{k}", pairs[k][0]))
             print(f"implementation LTS: {pairs[k][1]}")
     print(f"differential: {compared} verdicts (refinement in T, F, FD; deadlock, divergence, "
-          f"determinism) compared with the oracle, "
+          f"determinism; each also under the compressions) compared with the oracle, "
           f"{bad} disagree" + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
     return 1 if bad else 0
 

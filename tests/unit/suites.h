@@ -23,5 +23,6 @@
     X(pictures_spec) \
     X(pictures_run) \
     X(pictures_chart) \
+    X(checker_compress) \
     X(e2e) \
     X(corpus)
