@@ -901,6 +901,12 @@ static int shape_node(struct shaper *sh, const value *p, int group, int depth, s
         return -1;
     }
     int op = (int)p->num;
+    if (op == PROC_COMPRESS) {
+        /* A picture of the network looks through a compression to what it compresses. */
+        bool cycle;
+        const value *q = compressed_operand(sh->sem, p, &cycle);
+        if (!cycle && q) return shape_node(sh, q, group, depth + 1, out);
+    }
     if (!is_parallel(op) && op != PROC_HIDE && op != PROC_RENAME) return shape_leaf(sh, p, group, out);
     if (is_parallel(op)) {
         /* A new group for a named composition, or an operator unlike its group's. */
