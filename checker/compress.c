@@ -56,6 +56,16 @@ struct job {
     uint32_t polls;
 };
 
+/* Building an LTS from n triples takes about 3 times their size again: does it fit the
+ * memory budget?  (The polls see what is allocated, not what is about to be.) */
+static bool room_for(struct job *j, size_t triples)
+{
+    if (chk_memory_fits(j->lim, 3 * triples * 3 * sizeof(uint32_t))) return true;
+    j->limit = "memory";
+    j->failed = true;
+    return false;
+}
+
 /* Every 1024th call asks whether a limit has passed; false once one has. */
 static bool poll(struct job *j)
 {
@@ -594,14 +604,141 @@ out:
     return s;
 }
 
+/* The same refinement without materialising the weak transitions, for when they are too
+ * many: rounds over the blocks instead of the states.  In each round a state's signature is
+ * the set of (τ, B) for the blocks B its tau-closure meets (its own included) and (a, B) for
+ * the blocks its weak a-moves reach, computed from its tau-successors' signatures (which come
+ * first: taus lead to lower numbers in c) — sets over blocks, small when the blocks are few,
+ * where the weak transitions over states are not.  The partition by signature refines the
+ * one before (a state's own block is in its signature); rounds go on until no block splits.
+ * -1 when out of memory, past j's limit, or when a round's signatures pass cap pairs or
+ * there are more than max_rounds rounds (*too_big then). */
+static int64_t weak_rounds(struct job *j, const struct lts *c, const uint32_t *colour,
+                           uint32_t *block, size_t cap, uint32_t max_rounds, bool *too_big)
+{
+    uint32_t n = c->nstates;
+    size_t *off = malloc(((size_t)n + 1) * sizeof *off), *toff = malloc(((size_t)n + 1) * sizeof *toff);
+    uint32_t *len = malloc(((size_t)n + 1) * sizeof *len), *tlen = malloc(((size_t)n + 1) * sizeof *tlen);
+    uint32_t *fresh = malloc(((size_t)n + 1) * sizeof *fresh);
+    struct item *it = malloc(((size_t)n + 1) * sizeof *it);
+    struct vec pool = {0}, tb = {0}, scratch = {0};
+    int64_t result = -1, before = -1;
+    *too_big = false;
+    if (!off || !toff || !len || !tlen || !fresh || !it) goto out;
+    for (uint32_t s = 0; s < n; s++) block[s] = colour[s];
+    for (uint32_t round = 0;; round++) {
+        if (round > max_rounds) {
+            *too_big = true;
+            goto out;
+        }
+        /* the blocks each tau-closure meets (tau-successors have lower numbers: done) */
+        tb.n = 0;
+        for (uint32_t s = 0; s < n; s++) {
+            scratch.n = 0;
+            if (!push(&scratch, block[s])) goto out;
+            for (uint32_t k = c->first[s]; k < c->first[s + 1] && c->trans[k].event == EV_TAU; k++) {
+                uint32_t t = c->trans[k].target;
+                if (t == s) continue;
+                if (!grow(&scratch, tlen[t])) goto out;
+                memcpy(scratch.v + scratch.n, tb.v + toff[t], tlen[t] * sizeof *scratch.v);
+                scratch.n += tlen[t];
+            }
+            sorted_sort(scratch.v, scratch.n);
+            size_t kept = 0;
+            for (size_t i = 0; i < scratch.n; i++)
+                if (!kept || scratch.v[i] != scratch.v[kept - 1]) scratch.v[kept++] = scratch.v[i];
+            if (tb.n + kept > cap) {
+                *too_big = true;
+                goto out;
+            }
+            if (!grow(&tb, kept)) goto out;
+            toff[s] = tb.n;
+            tlen[s] = (uint32_t)kept;
+            memcpy(tb.v + tb.n, scratch.v, kept * sizeof *scratch.v);
+            tb.n += kept;
+            if (!poll(j)) goto out;
+        }
+        /* signatures: (τ, B) for those blocks, and (a, B) for the weak a-moves: a tau-
+         * successor's (a, B)s, and a × the blocks of the closure after each own a */
+        pool.n = 0;
+        for (uint32_t s = 0; s < n; s++) {
+            scratch.n = 0;
+            if (!grow(&scratch, 2 * (size_t)tlen[s])) goto out;
+            for (uint32_t q = 0; q < tlen[s]; q++) {
+                scratch.v[scratch.n++] = EV_TAU;
+                scratch.v[scratch.n++] = tb.v[toff[s] + q];
+            }
+            for (uint32_t k = c->first[s]; k < c->first[s + 1]; k++) {
+                uint32_t t = c->trans[k].target, e = c->trans[k].event;
+                if (e == EV_TAU) {
+                    if (t == s) continue;
+                    if (!grow(&scratch, 2 * (size_t)len[t])) goto out;
+                    for (uint32_t q = 0; q < len[t]; q++)
+                        if (pool.v[off[t] + 2 * q] != EV_TAU) {
+                            scratch.v[scratch.n++] = pool.v[off[t] + 2 * q];
+                            scratch.v[scratch.n++] = pool.v[off[t] + 2 * q + 1];
+                        }
+                } else {
+                    if (!grow(&scratch, 2 * (size_t)tlen[t])) goto out;
+                    for (uint32_t q = 0; q < tlen[t]; q++) {
+                        scratch.v[scratch.n++] = e;
+                        scratch.v[scratch.n++] = tb.v[toff[t] + q];
+                    }
+                }
+            }
+            size_t kept = sort_pairs(scratch.v, scratch.n / 2);
+            if (pool.n / 2 + kept > cap) {
+                *too_big = true;
+                goto out;
+            }
+            if (!grow(&pool, 2 * kept)) goto out;
+            off[s] = pool.n;
+            len[s] = (uint32_t)kept;
+            memcpy(pool.v + pool.n, scratch.v, 2 * kept * sizeof *scratch.v);
+            pool.n += 2 * kept;
+            if (!poll(j)) goto out;
+        }
+        for (uint32_t s = 0; s < n; s++)
+            it[s] = (struct item){block[s], hash_ids(pool.v + off[s], 2 * (size_t)len[s]), len[s], s,
+                                  off[s], pool.v + off[s]};
+        qsort(it, n, sizeof *it, cmp_item);
+        uint32_t count = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (i && (it[i].blk != it[i - 1].blk || !same_sig(&it[i], &it[i - 1]))) count++;
+            fresh[it[i].state] = count;
+        }
+        count = n ? count + 1 : 0;
+        memcpy(block, fresh, n * sizeof *block);
+        if ((int64_t)count == before) {
+            result = count;
+            break;
+        }
+        before = count;
+    }
+out:
+    free(off);
+    free(toff);
+    free(len);
+    free(tlen);
+    free(fresh);
+    free(it);
+    free(pool.v);
+    free(tb.v);
+    free(scratch.v);
+    return result;
+}
+
 /* Weak bisimulation that keeps divergence: the strong quotient first (weak bisimilarity is
- * coarser, and it shrinks what is saturated), tau loops made single divergent states, then
- * the coarsest strong bisimulation of the weak transitions in which divergent states are
- * only ever with divergent ones; in the quotient a tau inside a class goes (it changes
- * nothing), and a divergent class gets a tau to itself.  When the weak transitions would be
- * too many (long tau chains make them quadratic), the tau-loop-factored strong quotient is
- * the answer: smaller than the input, still equivalent, just not the smallest. */
-static struct lts *wbisim(struct job *j, const struct lts *l, uint32_t **rep)
+ * coarser, and it shrinks what follows), tau loops made single divergent states, then the
+ * coarsest strong bisimulation of the weak transitions (s =a=> t, and s =τ=> t with s itself
+ * among them) in which divergent states are only ever with divergent ones — by rounds over
+ * blocks (weak_rounds) or over the materialised weak transitions (saturate + refine); in the
+ * quotient a tau inside a class goes (it changes nothing), and a divergent class gets a tau
+ * to itself.  When both would be too big, the tau-loop-factored strong quotient is the
+ * answer: smaller than the input, still equivalent, just not the smallest. */
+enum { WEAK_AUTO, WEAK_SATURATE, WEAK_ROUNDS };
+
+static struct lts *wbisim(struct job *j, const struct lts *l, int how, uint32_t **rep)
 {
     uint32_t *r1 = NULL, *r2 = NULL, *block = NULL, *colour = NULL;
     bool *div = NULL, too_big = false;
@@ -611,17 +748,29 @@ static struct lts *wbisim(struct job *j, const struct lts *l, uint32_t **rep)
     if (!(c = collapse(s1, &div, &r2))) goto out;
     compose(r2, c->nstates, r1);
     size_t cap = 8 * (size_t)c->ntrans + 8 * (size_t)c->nstates + ((size_t)1 << 20);
-    sat = saturate(j, c, cap, &too_big);
-    if (!sat) {
-        if (!too_big) goto out;
-        q = sbisim(j, c, div, rep);
-        if (q) compose(*rep, q->nstates, r2);
-        goto out;
-    }
     colour = omega_colours(c, div);
     block = malloc(((size_t)c->nstates + 1) * sizeof *block);
     if (!colour || !block) goto out;
-    int64_t nb = refine(j, sat, colour, block);
+    /* Rounds over blocks first (fast when the quotient has few blocks, as hidden
+     * concurrency gives), for at most 32 rounds; then the weak transitions over states
+     * (incremental: fast on long chains); then the fallback. */
+    int64_t nb = -1;
+    if (how != WEAK_SATURATE) {
+        size_t round_cap = how == WEAK_ROUNDS ? SIZE_MAX / 8 : 4 * cap;
+        nb = weak_rounds(j, c, colour, block, round_cap, how == WEAK_ROUNDS ? UINT32_MAX - 1 : 32,
+                         &too_big);
+        if (nb < 0 && !too_big) goto out;
+    }
+    if (nb < 0) {
+        if (how == WEAK_SATURATE) cap = SIZE_MAX / 8;
+        if ((sat = saturate(j, c, cap, &too_big))) {
+            nb = refine(j, sat, colour, block);
+        } else if (too_big) {
+            q = sbisim(j, c, div, rep);
+            if (q) compose(*rep, q->nstates, r2);
+            goto out;
+        }
+    }
     if (nb < 0) goto out;
     q = quotient(c, block, (uint32_t)nb, true, div, rep);
     if (q) compose(*rep, q->nstates, r2);
@@ -817,7 +966,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
     uint32_t nk = (uint32_t)queue.n;
     if (!grow(&reps, nk)) goto out;
     for (uint32_t i = 0; i < nk; i++) reps.v[i] = r1[queue.v[i]];
-    if (!place_acceptances(&e, nk, &reps, &accrep)) goto out;
+    if (!place_acceptances(&e, nk, &reps, &accrep) || !room_for(j, e.n / 3)) goto out;
     q = build(nk + nacc, &e, 0, c->omega != LTS_NONE && kept[c->omega] != NONE ? kept[c->omega] : NONE,
               reps.v, rep);
 out:
@@ -940,7 +1089,7 @@ static struct lts *normal(struct job *j, const struct lts *l, uint32_t **rep)
     if (!grow(&reps, nn)) goto out;
     for (uint32_t n = 0; n < nn; n++) reps.v[n] = r1[t.pool.v[t.off.v[n]]];
     reps.n = nn;
-    if (!place_acceptances(&e, nn, &reps, &accrep)) goto out;
+    if (!place_acceptances(&e, nn, &reps, &accrep) || !room_for(j, e.n / 3)) goto out;
     uint32_t *r2 = NULL;
     if (!(pre = build(nn + nacc, &e, 0, omega, reps.v, &r2))) goto out;
     q = sbisim(j, pre, NULL, &r3);
@@ -1048,7 +1197,7 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
         break;
     }
     case COMP_SBISIM: q = sbisim(&j, l, NULL, &r); break;
-    case COMP_WBISIM: q = wbisim(&j, l, &r); break;
+    case COMP_WBISIM: q = wbisim(&j, l, WEAK_AUTO, &r); break;
     case COMP_DIAMOND: q = diamond(&j, l, &r); break;
     case COMP_NORMAL: q = normal(&j, l, &r); break;
     case COMP_CHASE: q = chase(&j, l, &r); break;
@@ -1076,4 +1225,10 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
     if (rep) *rep = r;
     else free(r);
     return q;
+}
+
+struct lts *compress_wbisim_by(const struct lts *l, bool saturating, uint32_t **rep)
+{
+    struct job j = {NULL, chk_now(), NULL, false, 0};
+    return wbisim(&j, l, saturating ? WEAK_SATURATE : WEAK_ROUNDS, rep);
 }

@@ -41,6 +41,7 @@
 #ifndef BATON_CHECKER_COMPRESS_H
 #define BATON_CHECKER_COMPRESS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "checker/limits.h"
@@ -55,5 +56,10 @@
  * ("states", "time", "memory", "interrupt"), or is NULL for plain out of memory. */
 struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits *lim,
                          double start, uint32_t **rep, const char **limit);
+
+/* wbisim by one of its two ways, for tests: materialising the weak transitions
+ * (`saturating`), or rounds of signatures over blocks; both give the same quotient.  *rep
+ * as above. */
+struct lts *compress_wbisim_by(const struct lts *l, bool saturating, uint32_t **rep);
 
 #endif
