@@ -518,7 +518,7 @@ static struct lts *sbisim(struct job *j, const struct lts *l, const bool *div, u
  * collapse leaves them): s -τ-> u for every u in s's tau-closure (s itself included), and
  * s -a-> v for s =τ*=> t -a-> w =τ*=> v.  NULL when out of memory or when there would be more
  * than cap of them (*too_big then says so). */
-static struct lts *saturate(struct job *j, const struct lts *c, size_t cap, bool *too_big)
+static struct lts *saturate(struct job *j, const struct lts *c, bool delay, size_t cap, bool *too_big)
 {
     uint32_t n = c->nstates;
     uint32_t *coff = malloc(((size_t)n + 1) * sizeof *coff), *clen = malloc(((size_t)n + 1) * sizeof *clen);
@@ -560,11 +560,11 @@ static struct lts *saturate(struct job *j, const struct lts *c, size_t cap, bool
             uint32_t t = cx[i];
             for (uint32_t k = c->first[t]; k < c->first[t + 1]; k++) {
                 if (c->trans[k].event == EV_TAU) continue;
-                uint32_t w = c->trans[k].target;
-                if (!grow(&scratch, 2 * (size_t)clen[w])) goto out;
-                for (uint32_t q = 0; q < clen[w]; q++) {
+                uint32_t w = c->trans[k].target, nw = delay ? 1 : clen[w];
+                if (!grow(&scratch, 2 * (size_t)nw)) goto out;
+                for (uint32_t q = 0; q < nw; q++) {
                     scratch.v[scratch.n++] = c->trans[k].event;
-                    scratch.v[scratch.n++] = pool.v[coff[w] + q];
+                    scratch.v[scratch.n++] = delay ? w : pool.v[coff[w] + q];
                 }
             }
         }
@@ -613,7 +613,7 @@ out:
  * one before (a state's own block is in its signature); rounds go on until no block splits.
  * -1 when out of memory, past j's limit, or when a round's signatures pass cap pairs or
  * there are more than max_rounds rounds (*too_big then). */
-static int64_t weak_rounds(struct job *j, const struct lts *c, const uint32_t *colour,
+static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const uint32_t *colour,
                            uint32_t *block, size_t cap, uint32_t max_rounds, bool *too_big)
 {
     uint32_t n = c->nstates;
@@ -678,6 +678,8 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, const uint32_t *c
                             scratch.v[scratch.n++] = pool.v[off[t] + 2 * q];
                             scratch.v[scratch.n++] = pool.v[off[t] + 2 * q + 1];
                         }
+                } else if (delay) {
+                    if (!push(&scratch, e) || !push(&scratch, block[t])) goto out;
                 } else {
                     if (!grow(&scratch, 2 * (size_t)tlen[t])) goto out;
                     for (uint32_t q = 0; q < tlen[t]; q++) {
@@ -735,10 +737,12 @@ out:
  * blocks (weak_rounds) or over the materialised weak transitions (saturate + refine); in the
  * quotient a tau inside a class goes (it changes nothing), and a divergent class gets a tau
  * to itself.  When both would be too big, the tau-loop-factored strong quotient is the
- * answer: smaller than the input, still equivalent, just not the smallest. */
+ * answer: smaller than the input, still equivalent, just not the smallest.  With `delay`,
+ * delay bisimulation (dbisim): the same, but a visible move is matched by taus then the
+ * event, with no taus after it (s =τ*a=> t ends at the a). */
 enum { WEAK_AUTO, WEAK_SATURATE, WEAK_ROUNDS };
 
-static struct lts *wbisim(struct job *j, const struct lts *l, int how, uint32_t **rep)
+static struct lts *wbisim(struct job *j, const struct lts *l, bool delay, int how, uint32_t **rep)
 {
     uint32_t *r1 = NULL, *r2 = NULL, *block = NULL, *colour = NULL;
     bool *div = NULL, too_big = false;
@@ -757,13 +761,13 @@ static struct lts *wbisim(struct job *j, const struct lts *l, int how, uint32_t 
     int64_t nb = -1;
     if (how != WEAK_SATURATE) {
         size_t round_cap = how == WEAK_ROUNDS ? SIZE_MAX / 8 : 4 * cap;
-        nb = weak_rounds(j, c, colour, block, round_cap, how == WEAK_ROUNDS ? UINT32_MAX - 1 : 32,
+        nb = weak_rounds(j, c, delay, colour, block, round_cap, how == WEAK_ROUNDS ? UINT32_MAX - 1 : 32,
                          &too_big);
         if (nb < 0 && !too_big) goto out;
     }
     if (nb < 0) {
         if (how == WEAK_SATURATE) cap = SIZE_MAX / 8;
-        if ((sat = saturate(j, c, cap, &too_big))) {
+        if ((sat = saturate(j, c, delay, cap, &too_big))) {
             nb = refine(j, sat, colour, block);
         } else if (too_big) {
             q = sbisim(j, c, div, rep);
@@ -1197,7 +1201,8 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
         break;
     }
     case COMP_SBISIM: q = sbisim(&j, l, NULL, &r); break;
-    case COMP_WBISIM: q = wbisim(&j, l, WEAK_AUTO, &r); break;
+    case COMP_WBISIM: q = wbisim(&j, l, false, WEAK_AUTO, &r); break;
+    case COMP_DBISIM: q = wbisim(&j, l, true, WEAK_AUTO, &r); break;
     case COMP_DIAMOND: q = diamond(&j, l, &r); break;
     case COMP_NORMAL: q = normal(&j, l, &r); break;
     case COMP_CHASE: q = chase(&j, l, &r); break;
@@ -1227,8 +1232,8 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
     return q;
 }
 
-struct lts *compress_wbisim_by(const struct lts *l, bool saturating, uint32_t **rep)
+struct lts *compress_wbisim_by(const struct lts *l, bool delay, bool saturating, uint32_t **rep)
 {
     struct job j = {NULL, chk_now(), NULL, false, 0};
-    return wbisim(&j, l, saturating ? WEAK_SATURATE : WEAK_ROUNDS, rep);
+    return wbisim(&j, l, delay, saturating ? WEAK_SATURATE : WEAK_ROUNDS, rep);
 }

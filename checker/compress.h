@@ -13,6 +13,8 @@
  *   wbisim           quotient by weak bisimulation that keeps divergence
  *                    (a state that can diverge is only ever merged with
  *                    others that can)                                       T, F, FD
+ *   dbisim           quotient by delay bisimulation (a visible move is matched
+ *                    by taus then the event), keeping divergence         T, F, FD
  *   diamond          diamond elimination: only the states reached by a
  *                    visible event are kept, each with the visible events,
  *                    minimal acceptances and divergence of its tau-closure  T, F, FD
@@ -57,9 +59,9 @@
 struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits *lim,
                          double start, uint32_t **rep, const char **limit);
 
-/* wbisim by one of its two ways, for tests: materialising the weak transitions
- * (`saturating`), or rounds of signatures over blocks; both give the same quotient.  *rep
- * as above. */
-struct lts *compress_wbisim_by(const struct lts *l, bool saturating, uint32_t **rep);
+/* wbisim (dbisim with `delay`) by one of its two ways, for tests: materialising the weak
+ * transitions (`saturating`), or rounds of signatures over blocks; both give the same
+ * quotient.  *rep as above. */
+struct lts *compress_wbisim_by(const struct lts *l, bool delay, bool saturating, uint32_t **rep);
 
 #endif

@@ -2,7 +2,7 @@
  * processes and sets (STOP, SKIP, DIV, Int, Bool, Char, Events, Proc, emptyMap), RUN,
  * CHAOS, WAIT, prioritise, error/show, the relation externals (transpose, mtransclose,
  * relational_image, …) and the compression functions (a COMPRESS term the checker acts on,
- * model/proc.h; dbisim, model_compress, deter and lazyenumerate are identities).
+ * model/proc.h; model_compress, deter and lazyenumerate are identities).
  * Each built-in function is a CLOSURE whose code names its row of the table below. */
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +62,7 @@ static const struct {
     {"lazynorm", COMP_NORMAL}, {"sbisim", COMP_SBISIM}, {"wbisim", COMP_WBISIM},
     {"diamond", COMP_DIAMOND}, {"explicate", COMP_EXPLICATE}, {"chase", COMP_CHASE},
     {"chase_nocache", COMP_CHASE}, {"tau_loop_factor", COMP_TAU_LOOP_FACTOR},
-    {"dbisim", -1}, {"model_compress", -1}, {"lazyenumerate", -1}, {"deter", -1},
+    {"dbisim", COMP_DBISIM}, {"model_compress", -1}, {"lazyenumerate", -1}, {"deter", -1},
 };
 
 static const value *ok(struct evaluator *ev, const value *v);

@@ -78,7 +78,8 @@ const char *proc_op_name(int op);
     X(DIAMOND, "diamond")                                                                          \
     X(NORMAL, "normal")                                                                            \
     X(CHASE, "chase")                                                                              \
-    X(TAU_LOOP_FACTOR, "tau_loop_factor")
+    X(TAU_LOOP_FACTOR, "tau_loop_factor")                                                          \
+    X(DBISIM, "dbisim")
 
 enum proc_compression {
 #define X(k, text) COMP_##k,

@@ -25,7 +25,7 @@ but never shorter.  The run is
 deterministic (a fixed seed), so a mismatch reproduces.
 
 Every implementation is also checked wrapped in each compression that keeps the semantics
-(explicate, sbisim, wbisim, diamond, sbisim(diamond(…)), normal, tau_loop_factor; not chase,
+(explicate, sbisim, wbisim, dbisim, diamond, sbisim(diamond(…)), normal, tau_loop_factor; not chase,
 which may change it), and every specification once under normal: the oracle's verdict for the
 uncompressed pair must still be baton's.
 
@@ -44,7 +44,7 @@ TAU = "tau"
 DEPTH = 7
 OMEGA = -1  # the terminated state
 # the compressions that keep T, F and FD (docs/checking.md, "Compression"): (before, after)
-COMPRESSIONS = [("explicate(", ")"), ("sbisim(", ")"), ("wbisim(", ")"), ("diamond(", ")"),
+COMPRESSIONS = [("explicate(", ")"), ("sbisim(", ")"), ("wbisim(", ")"), ("dbisim(", ")"), ("diamond(", ")"),
                 ("sbisim(diamond(", "))"), ("normal(", ")"), ("tau_loop_factor(", ")")]
 
 
@@ -469,7 +469,7 @@ def main():
     rng = random.Random(20261122)
     pairs = [(random_lts(rng), random_lts(rng)) for _ in range(cases)]
     text = ["channel " + ", ".join(EVENTS),
-            "transparent normal, sbisim, wbisim, diamond, explicate, tau_loop_factor"]
+            "transparent normal, sbisim, wbisim, dbisim, diamond, explicate, tau_loop_factor"]
     asserts = []
     for k, (spec, impl) in enumerate(pairs):
         text.append(cspm(f"S{k}", spec))

@@ -33,3 +33,9 @@ stdout FAIL  assert P :[divergence free]
 $ baton check --max-states 20 tests/e2e/data/compress.csp --assert 'BUFF(<>) [FD= normal(PIPE)'
 exit 3
 stdout LIMIT
+
+# dbisim (delay bisimulation) sits between sbisim and wbisim.
+$ baton check tests/e2e/data/compress.csp --assert 'BUFF(<>) [FD= dbisim(PIPE)' --assert 'BUFF1(<>) [FD= dbisim(PIPE)'
+exit 1
+stdout PASS  assert BUFF(<>) [FD= dbisim(PIPE)  (31 states
+stdout FAIL  assert BUFF1(<>) [FD= dbisim(PIPE)

@@ -151,9 +151,17 @@ END_TEST
 
 START_TEST(weak_bisimulation)
 {
-    /* tau -> a -> STOP is weakly a -> STOP: 2 states. */
+    /* tau -> a -> STOP is weakly a -> STOP: 2 states (and delay-bisimilar too). */
     struct lts *l = LTS(NONE, {0, T, 1}, {1, A, 2});
     ck_assert_uint_eq(states_after(l, COMP_WBISIM), 2);
+    ck_assert_uint_eq(states_after(l, COMP_DBISIM), 2);
+    lts_free(l);
+    /* a -> tau -> b -> STOP [] a -> b -> STOP: the two a-successors are weakly and delay
+     * bisimilar (tau -> b -> STOP and b -> STOP): 3 states.  a -> (tau -> STOP [] b -> STOP)
+     * against a -> b -> STOP: after a, one may silently refuse b. */
+    l = LTS(NONE, {0, A, 1}, {1, T, 2}, {2, B, 3}, {0, A, 2});
+    ck_assert_uint_eq(states_after(l, COMP_WBISIM), 3);
+    ck_assert_uint_eq(states_after(l, COMP_DBISIM), 3);
     lts_free(l);
     /* (a -> mid -> b -> P) \ {mid}: the hidden step is inert: a -> b -> P, 2 states. */
     l = LTS(NONE, {0, A, 1}, {1, T, 2}, {2, B, 0});
@@ -287,7 +295,7 @@ START_TEST(random_equivalences)
 {
     /* Every compression but chase keeps T, F and FD: refinement both ways. */
     static const int kinds[] = {COMP_EXPLICATE, COMP_SBISIM, COMP_WBISIM, COMP_DIAMOND,
-                                COMP_NORMAL, COMP_TAU_LOOP_FACTOR};
+                                COMP_NORMAL, COMP_TAU_LOOP_FACTOR, COMP_DBISIM};
     static const enum chk_model models[] = {CHK_MODEL_T, CHK_MODEL_F, CHK_MODEL_FD};
     unsigned seed = 12345;
     for (int round = 0; round < 150; round++) {
@@ -304,19 +312,27 @@ START_TEST(random_equivalences)
             }
             lts_free(q);
         }
-        /* wbisim's two ways make the same quotient */
-        uint32_t *r1 = NULL, *r2 = NULL;
-        struct lts *w1 = compress_wbisim_by(l, true, &r1), *w2 = compress_wbisim_by(l, false, &r2);
-        ck_assert_ptr_nonnull(w1);
-        ck_assert_ptr_nonnull(w2);
-        if (w1->nstates != w2->nstates || w1->ntrans != w2->ntrans)
-            ck_abort_msg("round %d: wbisim by saturation %u states, by rounds %u", round, w1->nstates,
-                         w2->nstates);
-        ck_assert(refines(l, w2, CHK_MODEL_FD) && refines(w2, l, CHK_MODEL_FD));
-        lts_free(w1);
-        lts_free(w2);
-        free(r1);
-        free(r2);
+        /* wbisim's and dbisim's two ways make the same quotient; delay bisimilarity is
+         * finer than weak and coarser than strong */
+        uint32_t sizes[2];
+        for (int delay = 0; delay < 2; delay++) {
+            uint32_t *r1 = NULL, *r2 = NULL;
+            struct lts *w1 = compress_wbisim_by(l, delay, true, &r1);
+            struct lts *w2 = compress_wbisim_by(l, delay, false, &r2);
+            ck_assert_ptr_nonnull(w1);
+            ck_assert_ptr_nonnull(w2);
+            if (w1->nstates != w2->nstates || w1->ntrans != w2->ntrans)
+                ck_abort_msg("round %d: %s by saturation %u states, by rounds %u", round,
+                             delay ? "dbisim" : "wbisim", w1->nstates, w2->nstates);
+            ck_assert(refines(l, w2, CHK_MODEL_FD) && refines(w2, l, CHK_MODEL_FD));
+            sizes[delay] = w1->nstates;
+            lts_free(w1);
+            lts_free(w2);
+            free(r1);
+            free(r2);
+        }
+        ck_assert_uint_le(sizes[0], sizes[1]);
+        ck_assert_uint_le(sizes[1], states_after(l, COMP_SBISIM));
         lts_free(l);
     }
 }
