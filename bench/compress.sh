@@ -24,14 +24,14 @@ one() {
 n=${BENCH_PIPE_N:-8}
 pipe=$out/compress_pipe.csp
 cat >"$pipe" <<CSP
-transparent normal, sbisim, wbisim, diamond, explicate, tau_loop_factor
+transparent normal, sbisim, wbisim, dbisim, diamond, explicate, tau_loop_factor
 N = $n
 channel chain : {0..N}.{0,1}
 CELL(i) = chain.i?x -> chain.(i+1)!x -> CELL(i)
 PIPE = (|| i : {0..N-1} @ [{|chain.i, chain.(i+1)|}] CELL(i)) \ {|chain.i | i <- {1..N-1}|}
 CSP
 echo "  pipeline of $n cells, links hidden (deadlock freedom [F]):"
-for c in "" explicate sbisim tau_loop_factor wbisim diamond "sbisim(diamond" normal; do
+for c in "" explicate sbisim tau_loop_factor dbisim wbisim diamond "sbisim(diamond" normal; do
 	close=")"
 	[ "$c" = "sbisim(diamond" ] && close="))"
 	if [ -z "$c" ]; then one "$pipe" "PIPE :[deadlock free [F]]" "PIPE"
@@ -43,7 +43,7 @@ m=${BENCH_COMPRESS_N:-6}
 phil=$out/compress_phil.csp
 sed "s/^N = .*/N = $m/" "$shared/peers/phil_butler.csp" >"$phil"
 cat >>"$phil" <<'CSP'
-transparent normal, sbisim, wbisim, diamond
+transparent normal, sbisim, wbisim, dbisim, diamond
 H = {|picks, putsdown, thinks, eats|}
 CPHIL(i) = sbisim(diamond(PHIL(i) \ {thinks.i, eats.i}))
 CSYSTEM = (|| i:PH @ [diff(AlphaP(i), {thinks.i, eats.i})] CPHIL(i)) [| {|picks, putsdown|} |] FORKS
@@ -53,7 +53,7 @@ echo "  philosophers with a butler, N = $m (deadlock freedom [F]):"
 one "$phil" "SEATED :[deadlock free [F]]" "SEATED"
 one "$phil" "CSEATED :[deadlock free [F]]" "CSEATED (each PHIL sbisim(diamond(...)))"
 one "$phil" "SEATED \\ H :[deadlock free [F]]" "SEATED \\ H"
-for c in sbisim wbisim normal; do
+for c in sbisim dbisim wbisim normal; do
 	one "$phil" "$c(SEATED \\ H) :[deadlock free [F]]" "$c(SEATED \\ H)"
 done
 one "$phil" "sbisim(diamond(CSEATED \\ H)) :[deadlock free [F]]" "sbisim(diamond(CSEATED \\ H))"
