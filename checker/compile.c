@@ -1,5 +1,5 @@
 /* compile.c — process terms to machines: the event table, the split into operator tree and
- * leaves, and leaf exploration (see compile.h). */
+ * leaves, leaf exploration, and compressed leaves (see compile.h). */
 #include "checker/compile.h"
 
 #include <stdio.h>

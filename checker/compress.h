@@ -13,8 +13,8 @@
  *   wbisim           quotient by weak bisimulation that keeps divergence
  *                    (a state that can diverge is only ever merged with
  *                    others that can)                                       T, F, FD
- *   dbisim           quotient by delay bisimulation (a visible move is matched
- *                    by taus then the event), keeping divergence         T, F, FD
+ *   dbisim           quotient by delay bisimulation (a visible move is
+ *                    matched by taus then the event), keeping divergence    T, F, FD
  *   diamond          diamond elimination: only the states reached by a
  *                    visible event are kept, each with the visible events,
  *                    minimal acceptances and divergence of its tau-closure  T, F, FD
@@ -23,7 +23,7 @@
  *                    then minimised by sbisim                               T, F, FD
  *   chase            in a state with a tau, follow its first tau and drop
  *                    its other transitions: sound only when the process is
- *                    tau-confluent (FDR: "chase … may change the semantics")
+ *                    tau-confluent (the FDR manual warns the same); no equivalence
  *
  * Markings.  FDR keeps acceptances and divergence as marks on the states of its compressed
  * machines; a leaf here is a plain LTS, so diamond and normal write the marks as transitions
