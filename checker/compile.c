@@ -1,12 +1,14 @@
 /* compile.c — process terms to machines: the event table, the split into operator tree and
- * leaves, and leaf exploration (see compile.h). */
+ * leaves, leaf exploration, and compressed leaves (see compile.h). */
 #include "checker/compile.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/compress.h"
 #include "checker/sorted.h"
+#include "checker/store.h"
 #include "model/termmap.h"
 
 /* ---- events ---- */
@@ -229,6 +231,233 @@ struct leaf_terms {
 
 static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev, const value *p,
                 const struct chk_limits *max, double start, struct compile_error *err, int depth,
+                struct leaf_terms *lt);
+
+/* ---- compressions: a subterm explored into one LTS, compressed, made a leaf ---- */
+
+/* The operand of compression p, through nested compressions; NULL when they come back round
+ * (P = normal(P): unguarded recursion, which proc_canon makes DIV). */
+static const value *compressed_operand(struct proc_sem *sem, const value *p, bool *cycle)
+{
+    const value *q = p;
+    *cycle = false;
+    for (int hops = 0; q && q->kind == VAL_PROC && q->num == PROC_COMPRESS; hops++) {
+        q = proc_whnf(sem, q->items[0]);
+        if (q == p || hops > 1000) {
+            *cycle = true;
+            return NULL;
+        }
+    }
+    return proc_whnf(sem, p->items[0]);
+}
+
+/* The term of a state of machine m compiled from p (its leaves' terms in lt, from *leaf on):
+ * p's operator tree over the leaves' terms in that state.  NULL when out of memory. */
+static const value *term_of(struct proc_sem *sem, const value *p, const struct machine *m,
+                            const uint64_t *vec, const struct leaf_terms *lt, uint32_t *leaf)
+{
+    p = proc_whnf(sem, p);
+    if (!p) return NULL;
+    int l = -1, r = -1;
+    switch (p->kind == VAL_PROC ? (int)p->num : -1) {
+    case PROC_PAR:
+    case PROC_INTERLEAVE:
+    case PROC_APAR:
+    case PROC_LINK:
+        l = 0;
+        r = (int)p->n - 1;
+        break;
+    case PROC_HIDE:
+    case PROC_RENAME:
+        l = 0;
+        break;
+    default: {
+        uint32_t i = (*leaf)++;
+        return lt->v[i][mach_leaf_state(m, vec, i)];
+    }
+    }
+    const value *small[4];
+    memcpy(small, p->items, p->n * sizeof *small);
+    if (!(small[l] = term_of(sem, p->items[l], m, vec, lt, leaf))) return NULL;
+    if (r >= 0 && !(small[r] = term_of(sem, p->items[r], m, vec, lt, leaf))) return NULL;
+    return val_proc(sem->vs, p->num, p->code, small, p->n);
+}
+
+struct explore {
+    struct store *st;
+    struct lts_builder *b;
+    uint32_t from;                /* the state being expanded */
+    uint32_t *ticks;              /* the states with a ✓, linked to the terminated state last */
+    size_t nticks, cap;
+    uint64_t transitions;
+    bool failed;
+};
+
+static void explore_one(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct explore *x = ctx;
+    if (x->failed) return;
+    x->transitions++;
+    if (event == EV_TICK) {
+        /* ✓ leads to one state with no transitions (a machine's own ✓ loops in place). */
+        if (x->nticks == x->cap) {
+            size_t cap = x->cap ? 2 * x->cap : 64;
+            uint32_t *v = realloc(x->ticks, cap * sizeof *v);
+            if (!v) {
+                x->failed = true;
+                return;
+            }
+            x->ticks = v;
+            x->cap = cap;
+        }
+        x->ticks[x->nticks++] = x->from;
+        return;
+    }
+    bool added;
+    uint32_t to = store_intern(x->st, target, STORE_ROOT, &added);
+    if (to == STORE_NONE || lts_builder_add(x->b, x->from, event, to) < 0) x->failed = true;
+}
+
+/* Machine m's reachable states as one explicit LTS, breadth first from its initial state
+ * (state 0), the terminated state last: within lim (max_states, deadline, memory), adding to
+ * err's figures.  *st keeps the state vectors (state i is the store's i), for terms. */
+static struct lts *explore_machine(const struct machine *m, const value *p,
+                                   const struct chk_limits *lim, double start,
+                                   struct compile_error *err, struct store **st)
+{
+    uint32_t words = mach_words(m);
+    uint64_t *vec = malloc(words * sizeof *vec);
+    struct explore x = {store_new(words, lim ? lim->memory : 0, true), lts_builder_new(), 0,
+                        NULL, 0, 0, 0, false};
+    uint64_t before = err->states;
+    char name[160];
+    *st = NULL;
+    if (!vec || !x.st || !x.b) goto oom;
+    mach_initial(m, vec);
+    if (store_insert(x.st, vec, STORE_ROOT) < 0) goto oom;
+    for (uint32_t i = 0; i < store_count(x.st); i++) {
+        uint32_t n = store_count(x.st);
+        const char *why = (i & 255) == 0 || (lim && lim->max_states && n > lim->max_states)
+                              ? chk_over_limit(lim, n, start) : NULL;
+        if ((i & 255) == 0) chk_progress(before + n, err->transitions + x.transitions, UINT32_MAX, start);
+        if (why) {
+            proc_format(p, name, sizeof name);
+            if (why[0] == 's')
+                fail(err, 1, "the process %s has more states than the limit allows (is it infinite-state?)",
+                     name);
+            else
+                fail(err, 1, "stopped at a limit while compiling the process %s", name);
+            err->which = why;
+            goto error;
+        }
+        store_copy(x.st, i, vec);
+        x.from = i;
+        lts_builder_reserve(x.b, i + 1);
+        mach_successors(m, vec, explore_one, &x);
+        if (x.failed) goto oom;
+    }
+    uint32_t n = store_count(x.st), omega = x.nticks ? n : LTS_NONE;
+    for (size_t k = 0; k < x.nticks; k++)
+        if (lts_builder_add(x.b, x.ticks[k], EV_TICK, n) < 0) goto oom;
+    struct lts *l = lts_build(x.b, 0, omega);
+    x.b = NULL;
+    if (!l) goto oom;
+    err->states = before + l->nstates;
+    err->transitions += x.transitions;
+    free(vec);
+    free(x.ticks);
+    *st = x.st;
+    return l;
+oom:
+    fail(err, 1, "%s", "out of memory while compiling a process");
+    err->which = "memory";
+error:
+    err->states = before + (x.st ? store_count(x.st) : 0);
+    free(vec);
+    free(x.ticks);
+    store_free(x.st);
+    lts_builder_free(x.b);
+    return NULL;
+}
+
+/* Compression p (a COMPRESS term): its operand compiled as a system of its own (a leaf or a
+ * whole network), explored into one LTS and compressed (checker/compress.h).  *terms gets a
+ * term per state: p itself for the initial one, else the term of a state it stands for. */
+static struct lts *compressed(struct proc_sem *sem, struct events *ev, const value *p,
+                              const struct chk_limits *lim, double start,
+                              struct compile_error *err, int depth, const value ***terms)
+{
+    bool cycle;
+    const value *q = compressed_operand(sem, p, &cycle);
+    if (cycle) return leaf(sem, ev, p, lim, start, err, terms);
+    if (!q) {
+        fail(err, 0, "%s", "cannot evaluate the process");
+        return NULL;
+    }
+    struct leaf_terms lt = {0};
+    struct mach_builder *b = mach_builder_new();
+    struct machine *m = NULL;
+    struct store *st = NULL;
+    struct lts *whole = NULL, *small = NULL;
+    uint32_t *rep = NULL;
+    uint64_t *vec = NULL;
+    if (!b) goto oom;
+    int root = node(b, sem, ev, q, lim, start, err, depth + 1, &lt);
+    if (root < 0) goto error;
+    m = mach_build(b, root);
+    b = NULL;
+    if (!m) goto oom;
+    if (!(whole = explore_machine(m, p, lim, start, err, &st))) goto error;
+    const char *why;
+    small = compress_lts(whole, (int)p->items[1]->num, lim, start, &rep, &why);
+    if (!small) {
+        char name[160];
+        proc_format(p, name, sizeof name);
+        fail(err, 1, "stopped at a limit while compressing the process %s", name);
+        err->which = why ? why : "memory";
+        goto error;
+    }
+    *terms = malloc(((size_t)small->nstates + 1) * sizeof **terms);
+    vec = malloc(mach_words(m) * sizeof *vec);
+    if (!*terms || !vec) goto oom;
+    const value *omega = val_proc(sem->vs, PROC_OMEGA, NULL, NULL, 0);
+    for (uint32_t i = 0; i < small->nstates; i++) {
+        uint32_t leafno = 0;
+        if (i == 0) {
+            (*terms)[i] = p;
+        } else if (rep[i] >= store_count(st)) {
+            (*terms)[i] = omega;
+        } else {
+            store_copy(st, rep[i], vec);
+            (*terms)[i] = term_of(sem, q, m, vec, &lt, &leafno);
+        }
+        if (!(*terms)[i]) goto oom;
+    }
+    goto out;
+oom:
+    fail(err, 1, "%s", "out of memory while compiling a process");
+    err->which = "memory";
+error:
+    if (terms) {
+        free(*terms);
+        *terms = NULL;
+    }
+    lts_free(small);
+    small = NULL;
+out:
+    for (uint32_t i = 0; i < lt.n; i++) free(lt.v[i]);
+    free(lt.v);
+    mach_builder_free(b);
+    mach_free(m);
+    store_free(st);
+    lts_free(whole);
+    free(rep);
+    free(vec);
+    return small;
+}
+
+static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev, const value *p,
+                const struct chk_limits *max, double start, struct compile_error *err, int depth,
                 struct leaf_terms *lt)
 {
     p = proc_whnf(sem, p);
@@ -282,7 +511,9 @@ static int node(struct mach_builder *b, struct proc_sem *sem, struct events *ev,
             lt->cap = cap;
         }
         const value **terms = NULL;
-        struct lts *lts = leaf(sem, ev, p, max, start, err, &terms);
+        struct lts *lts = p->num == PROC_COMPRESS
+                              ? compressed(sem, ev, p, max, start, err, depth, &terms)
+                              : leaf(sem, ev, p, max, start, err, &terms);
         if (lts) {
             lt->v[lt->n++] = terms;
             result = mach_leaf(b, lts);
@@ -670,6 +901,12 @@ static int shape_node(struct shaper *sh, const value *p, int group, int depth, s
         return -1;
     }
     int op = (int)p->num;
+    if (op == PROC_COMPRESS) {
+        /* A picture of the network looks through a compression to what it compresses. */
+        bool cycle;
+        const value *q = compressed_operand(sh->sem, p, &cycle);
+        if (!cycle && q) return shape_node(sh, q, group, depth + 1, out);
+    }
     if (!is_parallel(op) && op != PROC_HIDE && op != PROC_RENAME) return shape_leaf(sh, p, group, out);
     if (is_parallel(op)) {
         /* A new group for a named composition, or an operator unlike its group's. */

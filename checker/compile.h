@@ -1,7 +1,9 @@
 /* compile.h — from process terms (model/proc.h) to machines (checker/machine.h), as FDR
  * compiles: the static operators at the top of a process (parallel in all its forms, hiding,
  * renaming, linked parallel) become the machine's operator tree, and every maximal part below
- * them becomes a leaf, explored once into an explicit LTS.
+ * them becomes a leaf, explored once into an explicit LTS.  A compression (a COMPRESS term,
+ * model/proc.h) is a leaf too: its operand, compiled as a system of its own (a sequential
+ * process or a whole network), explored into one LTS and compressed (checker/compress.h).
  *
  * Events get dense ids in the order they are first seen (so ids, and every search, are the
  * same on every run); an event table turns ids back into values for reports.

@@ -1,7 +1,8 @@
 /* builtins.c — FDR's built-in library: set, sequence and map functions, the constant
  * processes and sets (STOP, SKIP, DIV, Int, Bool, Char, Events, Proc, emptyMap), RUN,
  * CHAOS, WAIT, prioritise, error/show, the relation externals (transpose, mtransclose,
- * relational_image, …) and the compression functions, which are identities for now.
+ * relational_image, …) and the compression functions (a COMPRESS term the checker acts on,
+ * model/proc.h; model_compress, deter and lazyenumerate are identities).
  * Each built-in function is a CLOSURE whose code names its row of the table below. */
 #include <stdlib.h>
 #include <string.h>
@@ -52,17 +53,37 @@ bool ev_is_builtin_name(const char *s)
     return false;
 }
 
-bool ev_is_compression(const char *s)
+/* The compression functions: name, and the enum proc_compression they make (-1: identity). */
+static const struct {
+    const char *name;
+    int kind;
+} compressions[] = {
+    {"normal", COMP_NORMAL}, {"normalise", COMP_NORMAL}, {"normalize", COMP_NORMAL},
+    {"lazynorm", COMP_NORMAL}, {"sbisim", COMP_SBISIM}, {"wbisim", COMP_WBISIM},
+    {"diamond", COMP_DIAMOND}, {"explicate", COMP_EXPLICATE}, {"chase", COMP_CHASE},
+    {"chase_nocache", COMP_CHASE}, {"tau_loop_factor", COMP_TAU_LOOP_FACTOR},
+    {"dbisim", COMP_DBISIM}, {"model_compress", -1}, {"lazyenumerate", -1}, {"deter", -1},
+};
+
+static const value *ok(struct evaluator *ev, const value *v);
+
+bool ev_is_compression(const char *s, int *kind)
 {
     const char *q = strrchr(s, ':');
     if (q) s = q + 1;
-    static const char *const names[] = {"normal", "sbisim", "wbisim", "dbisim", "diamond",
-                                        "explicate", "chase", "chase_nocache", "model_compress",
-                                        "tau_loop_factor", "lazyenumerate", "normalise",
-                                        "normalize", "lazynorm", "deter", NULL};
-    for (int i = 0; names[i]; i++)
-        if (strcmp(names[i], s) == 0) return true;
+    for (size_t i = 0; i < sizeof compressions / sizeof compressions[0]; i++)
+        if (strcmp(compressions[i].name, s) == 0) {
+            if (kind) *kind = compressions[i].kind;
+            return true;
+        }
     return false;
+}
+
+const value *ev_compress(struct evaluator *ev, const value *p, int kind)
+{
+    if (kind < 0) return p;
+    const value *items[2] = {p, ok(ev, val_int(ev->vs, kind))};
+    return ev_proc(ev, PROC_COMPRESS, items, 2);
 }
 
 void ev_builtins_init(struct evaluator *ev)
@@ -585,8 +606,11 @@ const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *a,
     case B_normalise:
     case B_lazynorm:
     case B_normalize:
-    case B_deter:
-        return ev_expect_proc(ev, a[0], loc);
+    case B_deter: {
+        int kind = -1;
+        ev_is_compression(table[b].name, &kind);
+        return ev_compress(ev, ev_expect_proc(ev, a[0], loc), kind);
+    }
     case B_timed_priority: {
         /* prioritise(P, <{}, {tock}>): tau and ✓ before tock (maximal progress). */
         const value *tock = ev_tock(ev, loc);

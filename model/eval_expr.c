@@ -236,10 +236,11 @@ const value *ev_eval(struct evaluator *ev, const struct ast_node *n, const struc
         return ev_dot(ev, a, b, n->loc);
     }
     case AST_APP: {
-        /* Compressions are identities; applied lazily, so that P = normal(P) is a process. */
-        if (k[0]->kind == AST_VAR && n->nkids == 2 && ev_is_compression(k[0]->name) &&
+        /* Compressions wrap their operand lazily, so that P = normal(P) is a process. */
+        int kind;
+        if (k[0]->kind == AST_VAR && n->nkids == 2 && ev_is_compression(k[0]->name, &kind) &&
             ev_means_builtin(ev, k[0]->name, env, sc))
-            return ev_thunk(ev, k[1], env, sc);
+            return ev_compress(ev, ev_thunk(ev, k[1], env, sc), kind);
         const value *f = ev_eval(ev, k[0], env, sc);
         const value **args = scratch(ev, (n->nkids + 1) * sizeof *args);
         for (uint32_t i = 1; i < n->nkids; i++) args[i - 1] = ev_eval(ev, k[i], env, sc);

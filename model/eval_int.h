@@ -287,8 +287,11 @@ void ev_builtins_init(struct evaluator *ev);
 /* The built-in named s (a function CLOSURE or a constant), or NULL. */
 const value *ev_builtin(struct evaluator *ev, const char *s, struct cspm_loc loc);
 bool ev_is_builtin_name(const char *s);
-/* The compression functions (normal, sbisim, …): identities, applied lazily. */
-bool ev_is_compression(const char *s);
+/* Is s (maybe qualified, M::normal) a compression function (normal, sbisim, …)?  *kind (may
+ * be NULL) gets its enum proc_compression, or -1 for one that is an identity here. */
+bool ev_is_compression(const char *s, int *kind);
+/* p under compression kind: a COMPRESS term, or p itself for kind -1. */
+const value *ev_compress(struct evaluator *ev, const value *p, int kind);
 const value *ev_call_builtin(struct evaluator *ev, int b, const value *const *args, size_t n,
                              struct cspm_loc loc);
 /* Comparison and arithmetic helpers shared with eval.c. */

@@ -15,6 +15,16 @@ const char *proc_op_name(int op)
     return op >= 0 && op < (int)(sizeof names / sizeof names[0]) ? names[op] : "?";
 }
 
+const char *proc_compression_name(int k)
+{
+    static const char *const names[] = {
+#define X(k, text) text,
+        PROC_COMPRESSIONS(X)
+#undef X
+    };
+    return k >= 0 && k < COMP_COUNT ? names[k] : "?";
+}
+
 enum { NAME_SPECIAL = -1 };  /* the val_name kind of tau and ✓ */
 
 int proc_sem_init(struct proc_sem *sem, val_store *vs, proc_force_fn *force, void *evaluator)
@@ -68,6 +78,7 @@ static bool active(int op, uint32_t k, uint32_t n)
     case PROC_HIDE:
     case PROC_RENAME:
     case PROC_PRIORITISE:
+    case PROC_COMPRESS:
         return k == 0;
     default:
         return false;
@@ -116,6 +127,7 @@ static void canon_remember(struct proc_sem *sem, const value *p, const value *c)
 }
 
 static const value *canon_walk(struct proc_sem *sem, const value *p, int depth);
+static const value *mk(struct proc_sem *sem, int op, const value *const *items, size_t n);
 
 static const value *canon(struct proc_sem *sem, const value *p, int depth)
 {
@@ -137,6 +149,16 @@ static const value *canon_walk(struct proc_sem *sem, const value *p, int depth)
 {
     p = proc_whnf(sem, p);
     if (!p || p->kind != VAL_PROC || depth > 10000) return depth > 10000 ? NULL : p;
+    if (p->num == PROC_COMPRESS) {
+        /* Transparent (proc.h).  A chain of compressions that comes back (P = normal(P)) is
+         * unguarded recursion: the least fixed point, DIV. */
+        const value *q = p;
+        for (int hops = 0; q && q->kind == VAL_PROC && q->num == PROC_COMPRESS; hops++) {
+            q = proc_whnf(sem, q->items[0]);
+            if (q == p || hops > 1000) q = mk(sem, PROC_DIV, NULL, 0);
+        }
+        return q ? canon(sem, q, depth + 1) : NULL;
+    }
     const value *small[8], **items = NULL;
     for (uint32_t k = 0; k < p->n; k++) {
         if (!active((int)p->num, k, p->n)) continue;
@@ -574,6 +596,11 @@ static int trans(struct proc_sem *sem, const value *p, struct list *out, int dep
         free(a.v);
         return 0;
     }
+    case PROC_COMPRESS: {
+        /* Its operand's transitions (proc.h); canonical terms have none of these. */
+        const value *c = proc_canon(sem, p);
+        return c && c != p ? trans(sem, c, out, depth + 1) : -1;
+    }
     case PROC_THUNK:
         return -1;  /* proc_whnf never leaves one */
     }
@@ -664,6 +691,12 @@ static void format(struct out *o, const value *p, int depth)
         put_value(o, p->items[0]);
         put(o, " -> ");
         format(o, p->items[1], depth + 1);
+        return;
+    case PROC_COMPRESS:
+        put(o, proc_compression_name((int)p->items[1]->num));
+        put(o, "(");
+        format(o, p->items[0], depth + 1);
+        put(o, ")");
         return;
     case PROC_THUNK:
         if (thunk_printer) {

@@ -51,7 +51,9 @@
     X(THUNK, "thunk", "id, captured values…: id an INT naming the expression stably (so terms \
                        order the same on every run); code: the expression")                    \
     X(SYNC_INTERRUPT, "/+ +\\", "P, A, Q: Q interrupts P, but events of A are both sides' \
-                       together and interrupt nothing (after THUNK so older terms keep their order)")
+                       together and interrupt nothing (after THUNK so older terms keep their order)") \
+    X(COMPRESS, "compress", "P, k: P under FDR's compression k (an INT, enum proc_compression); \
+                       its semantics is P's (see below)")
 
 enum proc_op {
 #define X(op, text, layout) PROC_##op,
@@ -60,6 +62,33 @@ enum proc_op {
 };
 
 const char *proc_op_name(int op);
+
+/* FDR's compression functions, as a COMPRESS term names them.  A compression changes how a
+ * process is stored, not what it means in the model it is for, so to the semantics below a
+ * COMPRESS term is its operand: proc_canon drops it (a chain of compressions that comes back
+ * to itself, P = normal(P), is the least fixed point DIV).  Only the checker's compiler
+ * (checker/compile.c) acts on it, exploring the operand into one explicit LTS and compressing
+ * that (checker/compress.h).  chase is the exception that changes the process (it keeps one
+ * tau of each state): sound only for tau-confluent processes, as in FDR.
+ * ORDER COMPRESSIONS. */
+#define PROC_COMPRESSIONS(X)                                                                       \
+    X(EXPLICATE, "explicate")                                                                      \
+    X(SBISIM, "sbisim")                                                                            \
+    X(WBISIM, "wbisim")                                                                            \
+    X(DIAMOND, "diamond")                                                                          \
+    X(NORMAL, "normal")                                                                            \
+    X(CHASE, "chase")                                                                              \
+    X(TAU_LOOP_FACTOR, "tau_loop_factor")                                                          \
+    X(DBISIM, "dbisim")
+
+enum proc_compression {
+#define X(k, text) COMP_##k,
+    PROC_COMPRESSIONS(X)
+#undef X
+    COMP_COUNT
+};
+
+const char *proc_compression_name(int k);
 
 /* The evaluator forces thunks for the semantics: given a THUNK term, the process it stands
  * for (never a THUNK itself), or NULL after reporting an error. */

@@ -37,6 +37,11 @@ may be longer than the oracle's shortest (baton's breadth-first search counts ta
 but never shorter.  The run is
 deterministic (a fixed seed), so a mismatch reproduces.
 
+Every implementation is also checked wrapped in each compression that keeps the semantics
+(explicate, sbisim, wbisim, dbisim, diamond, sbisim(diamond(…)), normal, tau_loop_factor; not chase,
+which may change it), and every specification once under normal: the oracle's verdict for the
+uncompressed pair must still be baton's.
+
 Usage: differential.py BATON [CASES]   (exit 0 when every verdict agrees)
 """
 import json
@@ -53,6 +58,9 @@ DEPTH = 7
 RDEPTH = 4  # refusal traces grow fast with their length
 DOT = "•"   # no refusal seen
 OMEGA = -1  # the terminated state
+# the compressions that keep T, F and FD (docs/checking.md, "Compression"): (before, after)
+COMPRESSIONS = [("explicate(", ")"), ("sbisim(", ")"), ("wbisim(", ")"), ("dbisim(", ")"), ("diamond(", ")"),
+                ("sbisim(diamond(", "))"), ("normal(", ")"), ("tau_loop_factor(", ")")]
 
 
 def random_lts(rng):
@@ -598,7 +606,8 @@ def main():
     cases = int(sys.argv[2]) if len(sys.argv) > 2 else 150
     rng = random.Random(20261122)
     pairs = [(random_lts(rng), random_lts(rng)) for _ in range(cases)]
-    text = ["channel " + ", ".join(EVENTS)]
+    text = ["channel " + ", ".join(EVENTS),
+            "transparent normal, sbisim, wbisim, dbisim, diamond, explicate, tau_loop_factor"]
     asserts = []
     for k, (spec, impl) in enumerate(pairs):
         text.append(cspm(f"S{k}", spec))
@@ -624,10 +633,21 @@ def main():
             text.append(cspm(f"I{k}", impl))
         for model in ("T", "F", "FD", "R", "RD", "V", "VD"):
             text.append(f"assert S{k}_0 [{model}= I{k}_0")
-            asserts.append((k, model))
+            asserts.append((k, model, ""))
+            # normal and diamond are defined for T, F and FD (FDR normalises R and V apart).
+            if model not in ("T", "F", "FD"):
+                continue
+            for before, after in COMPRESSIONS:
+                text.append(f"assert S{k}_0 [{model}= {before}I{k}_0{after}")
+                asserts.append((k, model, before))
+            text.append(f"assert normal(S{k}_0) [{model}= I{k}_0")
+            asserts.append((k, model, "spec normal("))
         for prop in PROPERTIES:
             text.append(f"assert I{k}_0 :[{prop}]")
-            asserts.append((k, prop))
+            asserts.append((k, prop, ""))
+            for before, after in COMPRESSIONS:
+                text.append(f"assert {before}I{k}_0{after} :[{prop}]")
+                asserts.append((k, prop, before))
     # Then pairs of menus, for the distinctions between F, V and R that random LTSs over two
     # events rarely show.
     for k in range(cases, cases + cases // 2):
@@ -638,7 +658,7 @@ def main():
         text.append(cspm(f"I{k}", impl))
         for model in ("T", "F", "R", "RD", "V", "VD"):
             text.append(f"assert S{k}_0 [{model}= I{k}_0")
-            asserts.append((k, model))
+            asserts.append((k, model, ""))
     with tempfile.NamedTemporaryFile("w", suffix=".csp", delete=False) as f:
         f.write("\n".join(text) + "\n")
         path = f.name
@@ -659,7 +679,7 @@ def main():
     compared = 0
     skipped = 0
     verdicts = {}  # (case, model) -> baton's verdict, to count the finer models' distinctions
-    for (k, model), res in zip(asserts, results):
+    for (k, model, comp), res in zip(asserts, results):
         if model in PROPERTIES:
             holds, length = oracle_property(pairs[k][1], PROPERTIES[model])
         else:
@@ -672,7 +692,7 @@ def main():
             skipped += 1
             continue
         if res["result"] not in ("pass", "fail"):
-            print(f"case {k} {model}: baton says {res['result']}: {res.get('message')}")
+            print(f"case {k} {model} {comp}: baton says {res['result']}: {res.get('message')}")
             bad += 1
             continue
         verdicts[(k, model)] = baton_holds
@@ -685,7 +705,7 @@ def main():
         # have more visible events than the shortest one; never fewer.
         if holds != baton_holds or (not holds and blen < length):
             bad += 1
-            print(f"case {k} {model}: oracle {'holds' if holds else f'fails at {length}'}, "
+            print(f"case {k} {model} {comp}: oracle {'holds' if holds else f'fails at {length}'}, "
                   f"baton {'holds' if baton_holds else f'fails at {blen}'}")
             print(cspm(f"S{k}", pairs[k][0]))
             print(f"implementation LTS: {pairs[k][1]}")
@@ -694,8 +714,8 @@ def main():
                    or (verdicts.get((k, "V")) and verdicts.get((k, "R")) is False))
     print(f"differential: {distinct} pairs told apart by V but not F, or by R but not V")
     print(f"differential: {compared} verdicts (refinement in T, F, FD, R, RD, V, VD; deadlock, "
-          f"divergence, "
-          f"determinism) compared with the oracle, "
+          f"divergence, determinism; T, F, FD and the properties also under the compressions) "
+          f"compared with the oracle, "
           f"{bad} disagree" + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
     return 1 if bad else 0
 

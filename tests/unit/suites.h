@@ -25,5 +25,6 @@
     X(pictures_chart) \
     X(checker_distributed) \
     X(checker_models) \
+    X(checker_compress) \
     X(e2e) \
     X(corpus)
