@@ -695,7 +695,8 @@ def main():
             print(f"case {k} {model} {comp}: baton says {res['result']}: {res.get('message')}")
             bad += 1
             continue
-        verdicts[(k, model)] = baton_holds
+        if not comp:
+            verdicts[(k, model)] = baton_holds
         blen = None if baton_holds else len(res["counterexample"]["trace"])
         depth = RDEPTH if model in ("R", "RD") else DEPTH
         if holds and not baton_holds and blen is not None and blen >= depth:
