@@ -1,9 +1,12 @@
 #!/bin/sh
 # The dining philosophers with a butler ($SHARED/peers/phil_butler.csp): the full state space
 # with the deadlock check, against SPIN without partial-order reduction on the same system
-# ($SHARED/peers/phil_butler.pml), at N = 7 and 8 (BENCH_PHIL_N to change).  From one run:
-# states, transitions, search seconds, states/s, peak memory and bytes per state, baton on one
-# core and on two; then the ratios.  Goals: >= 10 x SPIN's speed, <= 1/4 of its peak memory.
+# ($SHARED/peers/phil_butler.pml), at N = 7 ... 10 (BENCH_PHIL_N to change; each baton run has
+# a budget of BENCH_PHIL_BUDGET seconds, 300 by default, and SPIN runs up to N = 9 — beyond, its
+# state vectors need more memory than this machine has).  From one run: states, transitions,
+# search seconds, states/s, peak memory and bytes per state, baton on one core, on two and
+# with two MPI ranks (when Open MPI is installed); then the ratios.  Goals (issue 16): >= 30 x
+# SPIN's speed at N = 8, <= 8 bytes a state at N = 9, N = 10 in <= 120 s and <= 4 GiB.
 set -eu
 . bench/lib.sh
 bench_init "$1" "$2"
@@ -12,6 +15,14 @@ shared_abs=$(cd "$shared" && pwd)
 baton=$build/baton
 have_spin=1
 command -v spin >/dev/null 2>&1 || { echo "  (spin is not installed: no SPIN figures)"; have_spin=0; }
+budget=${BENCH_PHIL_BUDGET:-300}
+have_mpi=1
+if ! command -v mpirun >/dev/null 2>&1 || [ ! -e "$build/baton-mpi.so" ]; then
+	echo "  (no mpirun or no $build/baton-mpi.so: no MPI figures; make deps installs Open MPI)"
+	have_mpi=0
+fi
+root=
+[ "$(id -u)" = 0 ] && root=--allow-run-as-root
 
 # field JSON KEY: the first number after "KEY": in a baton JSON report
 field() { sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
@@ -19,22 +30,35 @@ rate() { awk -v s="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.0f", s / t; else 
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 per() { awk -v k="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", k * 1024 / s; else print "n/a" }'; }
 
-for n in ${BENCH_PHIL_N:-7 8}; do
+for n in ${BENCH_PHIL_N:-7 8 9 10}; do
 	spec=$out/phil_butler_$n.csp
 	sed "s/^N = .*/N = $n/" "$shared/peers/phil_butler.csp" >"$spec"
 	for t in 1 2; do
-		/usr/bin/time -f "%M" -o "$out/time$t.txt" "$baton" check --threads $t --format json "$spec" \
-			>"$out/phil$t.json" || true
+		/usr/bin/time -f "%M" -o "$out/time$t.txt" "$baton" check --threads $t --timeout "$budget" \
+			--format json "$spec" >"$out/phil$t.json" || true
 		kb=$(cat "$out/time$t.txt")
 		states=$(field "$out/phil$t.json" states)
 		trans=$(field "$out/phil$t.json" transitions)
 		secs=$(field "$out/phil$t.json" seconds)
+		result=$(sed -n 's/.*"result": "\([a-z]*\)".*/\1/p' "$out/phil$t.json" | head -1)
 		eval "b_states=$states b_secs$t=$secs b_kb$t=$kb"
-		printf "  N=%s baton, %s core%s: %s states, %s transitions, %.2f s, %s states/s, peak %s MB, %s bytes/state\n" \
+		printf "  N=%s baton, %s core%s: %s states, %s transitions, %.2f s, %s states/s, peak %s MB, %s bytes/state%s\n" \
 			"$n" "$t" "$([ $t = 1 ] || echo s)" "$states" "$trans" "$secs" "$(rate "$states" "$secs")" \
-			"$(mb "$kb")" "$(per "$kb" "$states")"
+			"$(mb "$kb")" "$(per "$kb" "$states")" "$([ "$result" = limit ] && echo " (STOPPED at the $budget s budget)")"
 	done
-	[ $have_spin -eq 1 ] || continue
+	printf "  N=%s two cores: %s x one core's speed\n" "$n" "$(ratio "$b_secs1" "$b_secs2")"
+	if [ $have_mpi -eq 1 ]; then
+		rm -f "$out"/phil_rank.*
+		mpirun $root --oversubscribe --mca odls_base_sigkill_timeout 0 -np 2 sh -c \
+			'exec /usr/bin/time -f "%M" -o "$0.$OMPI_COMM_WORLD_RANK" "$1" check --distributed --threads 1 --timeout "$3" --format json "$2"' \
+			"$out/phil_rank" "$baton" "$spec" "$budget" >"$out/phil_mpi.json" 2>/dev/null || true
+		states=$(field "$out/phil_mpi.json" states)
+		secs=$(field "$out/phil_mpi.json" seconds)
+		printf "  N=%s baton, 2 MPI ranks: %s states, %.2f s, %s states/s, peak %s + %s MB\n" "$n" "$states" \
+			"${secs:-0}" "$(rate "$states" "$secs")" "$(mb "$(cat "$out/phil_rank.0" 2>/dev/null || echo 0)")" \
+			"$(mb "$(cat "$out/phil_rank.1" 2>/dev/null || echo 0)")"
+	fi
+	[ $have_spin -eq 1 ] && [ "$n" -le 9 ] || continue
 	mkdir -p "$out/spin$n"
 	(cd "$out/spin$n" && spin -DN="$n" -a "$shared_abs/peers/phil_butler.pml" >/dev/null &&
 		${CC:-cc} -O2 -DNOREDUCE -DSAFETY -w -o pan pan.c)
