@@ -227,6 +227,24 @@ static void flush(struct search *s)
     s->nbatch = 0;
 }
 
+/* Records an event the implementation's state offers; false (and the product's error set)
+ * when out of memory. */
+static bool offer(struct search *s, uint32_t e)
+{
+    if (s->noffered == s->offered_cap) {
+        size_t cap = s->offered_cap ? 2 * s->offered_cap : 16;
+        uint32_t *v = realloc(s->offered, cap * sizeof *v);
+        if (!v) {
+            s->p->error = true;
+            return false;
+        }
+        s->offered = v;
+        s->offered_cap = cap;
+    }
+    s->offered[s->noffered++] = e;
+    return true;
+}
+
 static void visit(void *ctx, uint32_t event, const uint64_t *target)
 {
     struct search *s = ctx;
@@ -236,17 +254,7 @@ static void visit(void *ctx, uint32_t event, const uint64_t *target)
     if (event == EV_TAU) {
         s->stable = false;
     } else {
-        if (s->noffered == s->offered_cap) {
-            size_t cap = s->offered_cap ? 2 * s->offered_cap : 16;
-            uint32_t *v = realloc(s->offered, cap * sizeof *v);
-            if (!v) {
-                p->error = true;
-                return;
-            }
-            s->offered = v;
-            s->offered_cap = cap;
-        }
-        s->offered[s->noffered++] = event;
+        if (!offer(s, event)) return;
         node = norm_after(p->norm, s->node, event);
         if (node == NORM_ERROR) {
             p->error = true;
@@ -285,17 +293,7 @@ static void rt_expand(struct search *s, const uint64_t *cur, struct moves *m)
         uint32_t e = m->ev[i], to = s->node;
         s->transitions++;
         if (e != EV_TAU) {
-            if (s->noffered == s->offered_cap) {
-                size_t cap = s->offered_cap ? 2 * s->offered_cap : 16;
-                uint32_t *v = realloc(s->offered, cap * sizeof *v);
-                if (!v) {
-                    p->error = true;
-                    return;
-                }
-                s->offered = v;
-                s->offered_cap = cap;
-            }
-            s->offered[s->noffered++] = e;
+            if (!offer(s, e)) return;
             to = rt_after(p->norm, s->node, m, e);
             if (to == NORM_ERROR) {
                 p->error = true;
