@@ -337,28 +337,46 @@ out:
     store_free(st);
 }
 
-void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,
-                  struct chk_result *r)
+/* The search on several cores when it can run; a failure it finds is searched again on one
+ * core for the shortest, repeatable counterexample (the parallel search keeps no parents),
+ * with divergence only when there is a tau cycle to find. */
+static void search(const struct machine *m, const struct chk_limits *lim, int deadlock,
+                   int divergence, struct chk_result *r)
 {
-    /* Without divergence the answer is "is any reachable state stuck", which several cores
-     * can settle; a deadlock they find is searched again on one core for the shortest,
-     * repeatable counterexample.  A machine that has no tau at all cannot diverge, so FD
-     * asks the same of it as F. */
-    if (divergence && !mach_has_tau(m)) divergence = 0;
-    if (!divergence && lim && lim->threads >= 1 && chk_parallel_explore(m, lim, lim->threads, r)) {
+    if (lim && lim->threads >= 1 &&
+        chk_parallel_explore(m, lim, lim->threads, deadlock, divergence, r)) {
+        if (divergence && r->verdict == CHK_LIMIT && strcmp(r->limit, "memory") == 0) {
+            /* Where most transitions are taus, the tau records can cost more than the one-core
+             * store: that search has the last word. */
+            double first = r->seconds;
+            chk_result_free(r);
+            explore(m, lim, deadlock, divergence, r);
+            r->seconds += first;
+            return;
+        }
         if (r->verdict != CHK_FAILS) return;
+        /* A deadlock with no tau cycle anywhere: the nearest deadlock is the answer, found
+         * without completing the search. */
+        bool diverges = r->kind == CHK_DIVERGENCE;
         double first = r->seconds;
         chk_result_free(r);
-        explore(m, lim, 1, 0, r);
+        explore(m, lim, deadlock, divergence && diverges, r);
         r->seconds += first;
         return;
     }
-    explore(m, lim, 1, divergence, r);
+    explore(m, lim, deadlock, divergence, r);
+}
+
+void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,
+                  struct chk_result *r)
+{
+    /* A machine that has no tau at all cannot diverge, so FD asks the same of it as F. */
+    search(m, lim, 1, divergence && mach_has_tau(m), r);
 }
 
 void chk_divergence(const struct machine *m, const struct chk_limits *lim, struct chk_result *r)
 {
-    explore(m, lim, 0, 1, r);
+    search(m, lim, 0, 1, r);
 }
 
 /* ---- the tau cycle of a divergence ---- */

@@ -22,6 +22,7 @@
 #include "checker/bigmem.h"
 #include "checker/cset.h"
 #include "checker/search.h"
+#include "checker/taucycle.h"
 #include "checker/tree.h"
 
 enum { CHUNK = 256, PENDING = 256 };
@@ -79,6 +80,8 @@ struct states {
 struct worker {
     _Alignas(128) struct shared *s;
     uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time */
+    size_t *pend_edge;            /* per pending successor: where its hash goes in `taus` when
+                                     it is a tau successor being recorded, else NO_EDGE */
     size_t npend, pend_cap;       /* (more wait while the set is too full to take them); in
                                      states: pend holds `words` words a state */
     size_t left_at, left_end;     /* frontier states of a chunk left when the table had to grow */
@@ -86,6 +89,10 @@ struct worker {
     struct states in, out;        /* this level's segment, and the new states for the next */
     uint64_t transitions;
     uint32_t successors;
+    const uint64_t *expanding;    /* the state being expanded */
+    size_t record;                /* where its record of tau successors is, or NO_EDGE */
+    struct states taus;           /* tau_cycle_is_bad: the records (taucycle.h), one word a
+                                     "state" */
     bool oom;
     pthread_t thread;
 };
@@ -107,6 +114,8 @@ static bool push_state(struct states *a, const uint64_t *v, uint32_t words)
 /* States are counted in the shared total a few at a time, so the cores do not fight over one
  * cache line; the total lags by less than COUNT_LAG a thread. */
 enum { COUNT_LAG = 64 };
+
+#define NO_EDGE SIZE_MAX
 
 /* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
  * batch overlap instead of following one another.  The set never passes 15/14 of its room
@@ -134,6 +143,7 @@ static void flush(struct worker *w)
             atomic_store(&s->grow, true);
             break;
         }
+        if (w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
         int added = cset_insert(s->set, w->hash[i]);
         if (added == 0) continue;
         if (added < 0 || !push_state(&w->out, w->pend + i * words, words)) {
@@ -146,7 +156,10 @@ static void flush(struct worker *w)
             if (total > s->room) atomic_store(&s->grow, true);
         }
     }
-    if (i < w->npend) memmove(w->pend, w->pend + i * words, (w->npend - i) * words * sizeof *w->pend);
+    if (i < w->npend) {
+        memmove(w->pend, w->pend + i * words, (w->npend - i) * words * sizeof *w->pend);
+        memmove(w->pend_edge, w->pend_edge + i, (w->npend - i) * sizeof *w->pend_edge);
+    }
     w->npend -= i;
 }
 
@@ -155,6 +168,28 @@ static void settle(struct worker *w)
 {
     if (w->unadded) atomic_fetch_add_explicit(&w->s->count, w->unadded, memory_order_relaxed);
     w->unadded = 0;
+}
+
+/* The hash of a state in the set (what names it in a tau record). */
+static uint64_t hash_of(struct shared *s, const uint64_t *vec)
+{
+    return cset_hash(s->set, s->tree ? tree_key(s->tree, vec) : vec[0]);
+}
+
+/* Makes room for one more word in the current state's tau record, opening the record at the
+ * state's first tau; its index, or NO_EDGE when out of memory. */
+static size_t tau_slot(struct worker *w)
+{
+    if (w->record == NO_EDGE) {
+        /* The state is in the set already, so its tree key exists: hash_of cannot fail. */
+        uint64_t head[2] = {hash_of(w->s, w->expanding), 0};
+        if (!push_state(&w->taus, &head[0], 1) || !push_state(&w->taus, &head[1], 1)) return NO_EDGE;
+        w->record = w->taus.n - 2;
+    }
+    uint64_t none = 0;
+    if (!push_state(&w->taus, &none, 1)) return NO_EDGE;
+    w->taus.v[w->record + 1]++;
+    return w->taus.n - 1;
 }
 
 static void emit(void *ctx, uint32_t event, const uint64_t *target)
@@ -168,14 +203,22 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     if (w->npend == w->pend_cap) {
         size_t cap = 2 * w->pend_cap;
         uint64_t *p = realloc(w->pend, cap * words * sizeof *p), *h = p ? realloc(w->hash, cap * sizeof *h) : NULL;
+        size_t *e = h ? realloc(w->pend_edge, cap * sizeof *e) : NULL;
         if (p) w->pend = p;
         if (h) w->hash = h;
-        if (!p || !h) {
+        if (e) w->pend_edge = e;
+        if (!p || !h || !e) {
             w->oom = true;
             return;
         }
         w->pend_cap = cap;
     }
+    size_t edge = NO_EDGE;
+    if (event == EV_TAU && w->s->ps->tau_cycle_is_bad && (edge = tau_slot(w)) == NO_EDGE) {
+        w->oom = true;
+        return;
+    }
+    w->pend_edge[w->npend] = edge;
     uint64_t *to = w->pend + w->npend++ * words;
     for (uint32_t i = 0; i < words; i++) to[i] = target[i];
 }
@@ -184,10 +227,14 @@ static void expand(struct worker *w, const uint64_t *vec)
 {
     struct shared *s = w->s;
     w->successors = 0;
+    w->expanding = vec;
+    w->record = NO_EDGE;
     bool bad = s->ps->expand(s->ps->data, vec, emit, w);
     if (bad || (s->ps->stuck_is_bad && w->successors == 0)) {
         atomic_store(&s->deadlock, true);
-        atomic_store(&s->stop, true);
+        /* With divergence asked for, the search goes on: whether a tau cycle exists tells the
+         * counterexample's search whether it must look for one (parallel.h). */
+        if (!s->ps->tau_cycle_is_bad) atomic_store(&s->stop, true);
     }
     if (w->npend >= PENDING / 2 && !atomic_load_explicit(&s->grow, memory_order_relaxed)) flush(w);
 }
@@ -358,17 +405,43 @@ static bool successors(void *data, const uint64_t *state, mach_emit *out, void *
 }
 
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
-                          struct chk_result *r)
+                          bool deadlock, bool divergence, struct chk_result *r)
 {
     if (threads < 1) return false;
     uint32_t words = mach_words(m);
     uint64_t *init = malloc(words * sizeof *init);
     if (!init) return false;
     mach_initial(m, init);
-    struct par_space ps = {words, init, successors, (void *)m, true, words == 1 ? mach_bits(m) : 0};
+    struct par_space ps = {words, init, successors, (void *)m, deadlock, words == 1 ? mach_bits(m) : 0,
+                           divergence};
     bool done = chk_parallel_search(&ps, lim, threads, r);
     free(init);
     return done;
+}
+
+/* After a complete search: a tau cycle among the records is a divergence.  When the cycle
+ * search stops at a limit, a bad state already found still fails the check, as one that may
+ * also diverge (CHK_DIVERGENCE: the counterexample's search must look at both). */
+static void tau_verdict(struct shared *s, struct chk_result *r)
+{
+    struct tau_part *parts = malloc((size_t)s->nthreads * sizeof *parts);
+    if (!parts) {
+        r->verdict = CHK_LIMIT;
+        r->limit = "memory";
+        return;
+    }
+    for (int k = 0; k < s->nthreads; k++) parts[k] = (struct tau_part){s->w[k].taus.v, s->w[k].taus.n};
+    const char *limit;
+    int cycle = tau_cycle(parts, (size_t)s->nthreads, s->lim, s->start, &limit);
+    free(parts);
+    if (cycle < 0 && r->verdict != CHK_FAILS) {
+        r->verdict = CHK_LIMIT;
+        r->limit = limit;
+    } else if (cycle != 0) {
+        r->verdict = CHK_FAILS;
+        r->kind = CHK_DIVERGENCE;
+    }
+    r->seconds = chk_now() - s->start;
 }
 
 static void free_workers(struct shared *s)
@@ -379,6 +452,8 @@ static void free_workers(struct shared *s)
         big_free(w->out.v, w->out.cap * s->words * sizeof *w->out.v);
         free(w->pend);
         free(w->hash);
+        free(w->pend_edge);
+        big_free(w->taus.v, w->taus.cap * sizeof *w->taus.v);
     }
     free(s->w);
     s->w = NULL;
@@ -416,7 +491,8 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
         s.w[k].pend_cap = 2 * PENDING;
         s.w[k].pend = malloc(s.w[k].pend_cap * words * sizeof *s.w[k].pend);
         s.w[k].hash = malloc(s.w[k].pend_cap * sizeof *s.w[k].hash);
-        ok &= s.w[k].pend && s.w[k].hash;
+        s.w[k].pend_edge = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend_edge);
+        ok &= s.w[k].pend && s.w[k].hash && s.w[k].pend_edge;
     }
     uint64_t key = ps->initial[0];
     if (s.tree) key = tree_key(s.tree, ps->initial);
@@ -460,8 +536,10 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
             r->verdict = CHK_LIMIT;
             r->limit = s.limit;
         } else {
-            r->verdict = atomic_load(&s.deadlock) ? CHK_FAILS : CHK_HOLDS;
-            r->kind = atomic_load(&s.deadlock) ? CHK_DEADLOCK : CHK_NONE;
+            bool bad = atomic_load(&s.deadlock);
+            r->verdict = bad ? CHK_FAILS : CHK_HOLDS;
+            r->kind = bad ? CHK_DEADLOCK : CHK_NONE;
+            if (ps->tau_cycle_is_bad) tau_verdict(&s, r);
         }
     }
     pthread_barrier_destroy(&s.barrier);

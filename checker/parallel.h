@@ -11,18 +11,21 @@
 
 #include "checker/explore.h"
 
-/* Explores m with `threads` threads: r gets the verdict (CHK_FAILS with kind CHK_DEADLOCK
- * when some reachable state has no transition, no counterexample), states, transitions and
- * seconds.  Limits are checked between levels.  False when it declines or cannot start its
- * threads (r is then untouched): the caller searches on one core. */
+/* Explores m with `threads` threads: r gets the verdict — CHK_FAILS with kind CHK_DEADLOCK
+ * when `deadlock` and some reachable state has no transition, with kind CHK_DIVERGENCE when
+ * `divergence` and some reachable state can perform taus for ever; no counterexample — states,
+ * transitions and seconds.  False when it declines or cannot start its threads (r is then
+ * untouched): the caller searches on one core. */
 bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim, int threads,
-                          struct chk_result *r);
+                          bool deadlock, bool divergence, struct chk_result *r);
 
 /* A search for a bad state, for chk_parallel_search: from `initial`, `expand` emits a state's
  * successors (EV_TICK ones are counted, never explored) and says whether the state itself is
- * bad; with `stuck_is_bad`, so is a state with no transition.  States are `words` words (a
- * word below 2^64 - 1); of one word, below 2^bits (bits 0: 63) — the set keeps less of each
- * the fewer bits there are. */
+ * bad; with `stuck_is_bad`, so is a state with no transition; with `tau_cycle_is_bad`, so is a
+ * cycle of EV_TAU transitions (a divergence; found after the search, checker/taucycle.h, at
+ * 16 bytes a state with a tau and 8 a tau).  States are `words` words (a word below
+ * 2^64 - 1); of one word, below 2^bits (bits 0: 63) — the set keeps less of each the fewer
+ * bits there are. */
 struct par_space {
     uint32_t words;
     const uint64_t *initial;
@@ -30,10 +33,15 @@ struct par_space {
     void *data;
     bool stuck_is_bad;
     uint32_t bits;
+    bool tau_cycle_is_bad;
 };
 
 /* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)
  * when a bad state is reachable, else CHK_HOLDS, or CHK_LIMIT; states, transitions, seconds.
+ * With tau_cycle_is_bad the search does not stop at a bad state but goes to the end, and the
+ * kind is CHK_DIVERGENCE when there is a tau cycle (a bad state or not), CHK_DEADLOCK when a
+ * bad state but no tau cycle: the shortest counterexample's search then need not look for
+ * divergences, which costs a complete search.
  * expand must be safe to call from several threads at once.  False when the threads cannot
  * start (r is then untouched). */
 bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,

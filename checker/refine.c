@@ -364,8 +364,11 @@ fail:
     return false;
 }
 
+/* The one-core search.  `divergence`: look for implementation divergences (FD, RD, VD), which
+ * means completing the search; false when a parallel search found no tau cycle at all. */
 static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
-                   enum mode mode, const struct chk_limits *lim, struct chk_result *r)
+                   enum mode mode, bool divergence, const struct chk_limits *lim,
+                   struct chk_result *r)
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
@@ -461,7 +464,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
                 }
             }
         }
-        if (bad != STORE_NONE && !chk_model_divergence(model)) break;
+        if (bad != STORE_NONE && !divergence) break;
     }
     free(cur);
     r->states = store_count(s.st);
@@ -473,7 +476,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         goto out;
     }
     /* Divergence is a cycle of the implementation's taus: none without a tau rule. */
-    if (chk_model_divergence(model) && mach_has_tau(impl)) {
+    if (divergence && mach_has_tau(impl)) {
         bool ok;
         uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
         if (!ok || p.error) {
@@ -516,9 +519,9 @@ out:
  * question "is a bad pair reachable" is the parallel explorer's.  A pair fits one word — the
  * node above the implementation's state bits — when there are bits enough; else it is the
  * node's word followed by the implementation's (tree-compressed by the explorer).  A failure
- * is searched again on one core for the shortest, repeatable counterexample.  Divergence
- * needs Tarjan over the whole product, so FD runs here only for an implementation that has
- * no tau at all. */
+ * is searched again on one core for the shortest, repeatable counterexample.  In FD a tau
+ * cycle among the pairs is a divergence (checker/taucycle.h): taus leave the node as it is,
+ * so such a cycle is the implementation's, under a node that cannot diverge. */
 
 /* The most nodes a normal form may have for the parallel search: it is built in full, on one
  * core, before the search starts. */
@@ -625,7 +628,6 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (!lim || lim->threads < 1) return false;
     /* The parallel pair expansion knows T, F and FD only. */
     if (model != CHK_MODEL_T && model != CHK_MODEL_F && model != CHK_MODEL_FD) return false;
-    if (model == CHK_MODEL_FD && mach_has_tau(impl)) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
     uint32_t max_nodes = PARALLEL_MAX_NODES;
@@ -652,7 +654,10 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     init[0] = norm_root(norm);
     mach_initial(impl, init + 1);
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
-    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits};
+    /* FD: an implementation's tau cycle under a node that cannot diverge is a divergence the
+     * specification does not allow (pairs under a divergent node are not expanded). */
+    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits,
+                           model == CHK_MODEL_FD && mach_has_tau(impl)};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     free(init);
     norm_free(norm);
@@ -675,7 +680,7 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
         (model == CHK_MODEL_T || model == CHK_MODEL_F || model == CHK_MODEL_FD)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
-        search(spec, impl, model, mode, &quick, r);
+        search(spec, impl, model, mode, chk_model_divergence(model), &quick, r);
         /* Only the quick search's own bound sends the check on; any other limit is the
          * user's, and final. */
         if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
@@ -684,18 +689,29 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
     }
     if (search_parallel(spec, impl, model, mode, lim, r)) {
         r->seconds += quick_seconds;
+        if (chk_model_divergence(model) && mach_has_tau(impl) && r->verdict == CHK_LIMIT &&
+            strcmp(r->limit, "memory") == 0) {
+            /* The tau records can cost more than the one-core store: that search decides. */
+            double first = r->seconds;
+            chk_result_free(r);
+            search(spec, impl, model, mode, true, lim, r);
+            r->seconds += first;
+            return;
+        }
         if (r->verdict != CHK_FAILS) {
             r->kind = CHK_NONE;
             return;
         }
-        /* The counterexample: shortest and repeatable from the one-core search. */
+        /* The counterexample: shortest and repeatable from the one-core search, which looks
+         * for divergences only when there is a tau cycle to find. */
+        bool diverges = r->kind == CHK_DIVERGENCE;
         double first = r->seconds;
         chk_result_free(r);
-        search(spec, impl, model, mode, lim, r);
+        search(spec, impl, model, mode, chk_model_divergence(model) && diverges, lim, r);
         r->seconds += first;
         return;
     }
-    search(spec, impl, model, mode, lim, r);
+    search(spec, impl, model, mode, chk_model_divergence(model), lim, r);
 }
 
 void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,

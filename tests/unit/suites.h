@@ -26,5 +26,6 @@
     X(checker_distributed) \
     X(checker_models) \
     X(checker_compress) \
+    X(checker_divergence) \
     X(e2e) \
     X(corpus)
