@@ -80,6 +80,7 @@ struct states {
 struct worker {
     _Alignas(128) struct shared *s;
     uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time */
+    uint64_t *seen;               /* SEEN_SLOTS hashes known to be in the set */
     size_t *pend_edge;            /* per pending successor: where its hash goes in `taus` when
                                      it is a tau successor being recorded, else NO_EDGE */
     size_t npend, pend_cap;       /* (more wait while the set is too full to take them); in
@@ -117,6 +118,12 @@ enum { COUNT_LAG = 64 };
 
 #define NO_EDGE SIZE_MAX
 
+/* Each thread remembers the hashes it met lately (direct-mapped, 256 KiB: in its core's L2):
+ * a successor met again — diamonds of interleavings meet within a few states — costs no
+ * probe of the set, whose every probe is a cache miss.  Entries are hash + 1 (0 is empty). */
+enum { SEEN_SLOTS = 1 << 15 };
+#define SEEN_MASK (SEEN_SLOTS - 1)
+
 /* Inserts the pending successors: their slots are prefetched first, so the cache misses of a
  * batch overlap instead of following one another.  The set never passes 15/14 of its room
  * (15/16 full): past it, the rest stay pending and the set grows first (a state can have any
@@ -134,7 +141,7 @@ static void flush(struct worker *w)
             break;
         }
         w->hash[i] = cset_hash(s->set, key);
-        if (i < PENDING) cset_prefetch(s->set, w->hash[i]);
+        if (i < PENDING && w->seen[w->hash[i] & SEEN_MASK] != w->hash[i] + 1) cset_prefetch(s->set, w->hash[i]);
     }
     if (s->tree && tree_wants_growth(s->tree)) atomic_store(&s->grow, true);
     size_t i = 0;
@@ -144,6 +151,9 @@ static void flush(struct worker *w)
             break;
         }
         if (w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
+        uint64_t *seen = &w->seen[w->hash[i] & SEEN_MASK];
+        if (*seen == w->hash[i] + 1) continue;  /* met lately: in the set, no probe */
+        *seen = w->hash[i] + 1;
         int added = cset_insert(s->set, w->hash[i]);
         if (added == 0) continue;
         if (added < 0 || !push_state(&w->out, w->pend + i * words, words)) {
@@ -453,6 +463,7 @@ static void free_workers(struct shared *s)
         free(w->pend);
         free(w->hash);
         free(w->pend_edge);
+        free(w->seen);
         big_free(w->taus.v, w->taus.cap * sizeof *w->taus.v);
     }
     free(s->w);
@@ -492,7 +503,8 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
         s.w[k].pend = malloc(s.w[k].pend_cap * words * sizeof *s.w[k].pend);
         s.w[k].hash = malloc(s.w[k].pend_cap * sizeof *s.w[k].hash);
         s.w[k].pend_edge = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend_edge);
-        ok &= s.w[k].pend && s.w[k].hash && s.w[k].pend_edge;
+        s.w[k].seen = calloc(SEEN_SLOTS, sizeof *s.w[k].seen);
+        ok &= s.w[k].pend && s.w[k].hash && s.w[k].pend_edge && s.w[k].seen;
     }
     uint64_t key = ps->initial[0];
     if (s.tree) key = tree_key(s.tree, ps->initial);
