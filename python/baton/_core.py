@@ -192,13 +192,18 @@ class _Run:
         self.failure = None             # (process, exception) of the first process that raised
         self.ended = collections.OrderedDict()   # id -> (name, file, line), the last ENDED_MAX
         self.done = threading.Event()
+        self.on_done = None             # baton.aio: resolves the run's "all ended" future
         self.writer = None
         self.own_writer = False
         self.print_report = True
 
 
 def _cur(what):
+    """The running thread process, or a RuntimeError saying why there is none."""
     p = _current.get()
+    if p is not None and p.run is _run and p.lock is None:
+        raise RuntimeError("baton: %s from a baton.aio process: use baton.aio.Channel, "
+                           "baton.aio.alt and baton.aio.par in async code" % what)
     if p is None or p.run is not _run:
         raise RuntimeError("baton: %s outside a baton process: start the code that uses "
                            "channels with baton.run, baton.par or Process.start" % what)
@@ -251,6 +256,8 @@ def _end_proc(p):
             wake.append(parent)
     if run.live == 0:
         run.done.set()
+        if run.on_done is not None:
+            run.on_done()
     elif run.stopped is None and run.blocked == run.live:
         wake += _deadlocked(run)
     return wake

@@ -61,7 +61,7 @@ class Channel(C.BaseChannel):
         """Sends value; returns once a receiver has it (or once it is buffered).  Raises
         ChannelClosed if the channel is or gets closed (nothing was sent)."""
         p = _current.get()
-        if p is None or p.run is not C._run:
+        if p is None or p.run is not C._run or p.lock is None:
             p = C._cur("send on '%s'" % self.name)
         f = _getframe(1)
         p.at_file = f.f_code.co_filename
@@ -88,7 +88,7 @@ class Channel(C.BaseChannel):
         """Receives a message and returns it.  Raises ChannelClosed once the channel is
         closed and its buffer drained."""
         p = _current.get()
-        if p is None or p.run is not C._run:
+        if p is None or p.run is not C._run or p.lock is None:
             p = C._cur("receive from '%s'" % self.name)
         f = _getframe(1)
         p.at_file = f.f_code.co_filename
@@ -132,7 +132,7 @@ class Channel(C.BaseChannel):
     def __next__(self):
         """Iteration receives until the channel is closed and drained."""
         p = _current.get()
-        if p is None or p.run is not C._run:
+        if p is None or p.run is not C._run or p.lock is None:
             p = C._cur("receive from '%s'" % self.name)
         f = _getframe(1)
         p.at_file = f.f_code.co_filename
@@ -154,7 +154,7 @@ def alt(*cases, timeout=None):
     with no enabled case and no timeout is STOP: it blocks forever (and shows up in a
     deadlock report).  A process waiting with a timeout is never part of a deadlock."""
     p = _current.get()
-    if p is None or p.run is not C._run:
+    if p is None or p.run is not C._run or p.lock is None:
         p = C._cur("alt")
     C._where(p, _getframe(1))
     t = C._check_timeout(timeout)
@@ -245,7 +245,7 @@ def par(*processes):
     as Process(callable)) in parallel and returns once all of them have ended; the caller
     is blocked meanwhile."""
     me = _current.get()
-    if me is None or me.run is not C._run:
+    if me is None or me.run is not C._run or me.lock is None:
         me = C._cur("par")
     C._where(me, _getframe(1))
     procs = [q if isinstance(q, Process) else Process(q) for q in processes]

@@ -69,6 +69,7 @@ class Writer:
         self.t0 = time.monotonic_ns()
         self.last = 0
         self.on = True
+        self.owner = None            # the run that ends this file; None: the program (at exit)
         self.failed = False
         start = time.time_ns()
         # The header reaches the file at once: a program killed from here on leaves a valid trace.
