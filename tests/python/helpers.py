@@ -30,12 +30,11 @@ def env(**extra):
 
 def run_py(source, *args, timeout=60, cwd=None, extra_env=None, input=None):
     """Runs the program `source` (text) with python3 in a child; CompletedProcess."""
-    d = tempfile.mkdtemp(prefix="baton-py-")
-    path = os.path.join(d, "prog.py")
-    with open(path, "w") as f:
+    d = cwd or tempfile.mkdtemp(prefix="baton-py-")
+    with open(os.path.join(d, "prog.py"), "w") as f:
         f.write(source)
-    return subprocess.run([sys.executable, path, *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd or d, env=env(**(extra_env or {})), input=input)
+    return subprocess.run([sys.executable, "prog.py", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=d, env=env(**(extra_env or {})), input=input)
 
 
 def baton(*args, timeout=120, cwd=None, extra_env=None):
