@@ -3,8 +3,8 @@
 # specifications — the pipeline Reader -> Parser -> Transformer -> Writer (conforms) and the
 # symmetric dining philosophers (deadlock) — and two in Python (examples/python: the pipeline
 # with back-pressure, and workers, a deadlocking design with its fix) are built, run under
-# `baton run` with tracing on, their specs' assertions checked, and their traces checked against the specs; the
-# pictures (networks, state machine, counterexample chart, wait-for graph) and the reports a
+# `baton run` with tracing on, their specs' assertions checked, and their traces checked
+# against the specs; the pictures (networks, state machine, counterexample chart, wait-for graph) and the reports a
 # CI job would keep (HTML, JUnit, SARIF, a Chrome timeline) are written under build/demo.
 set -u
 baton=${1:-build/baton}
