@@ -192,6 +192,7 @@ class _Run:
         self.failure = None             # (process, exception) of the first process that raised
         self.ended = collections.OrderedDict()   # id -> (name, file, line), the last ENDED_MAX
         self.done = threading.Event()
+        self.intr_busy = None           # busy when an interrupt hit a waiting process
         self.on_done = None             # baton.aio: resolves the run's "all ended" future
         self.writer = None
         self.own_writer = False
@@ -649,9 +650,21 @@ def _interrupted(run, signum, busy):
 
 
 def _busy(run):
-    """Was some process running or ready (not waiting on baton) at the interrupt?  A process
-    interrupted while it waited (intr) was not."""
+    """Was some process running or ready (not waiting on baton) at the interrupt?  When it
+    hit a waiting process, what that process saw then (_note_interrupt); else any process
+    not waiting, less one interrupted while it waited."""
+    if run.intr_busy is not None:
+        return run.intr_busy
     return any(p.wait == W_NONE and not p.intr for p in run.procs.values())
+
+
+def _note_interrupt(p):
+    """Under _lock: an interrupt reached p while it waited on baton.  The run was busy if p
+    had been woken already (it was ready) or another process was not waiting."""
+    p.intr = True
+    run = p.run
+    if run.intr_busy is None:
+        run.intr_busy = p.wait == W_NONE or any(q.wait == W_NONE for q in run.procs.values() if q is not p)
 
 
 # ---- trace files for runs ---------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _wait(p, timeout=None):
         return True
     except BaseException:
         with C._lock:
-            p.intr = True
+            C._note_interrupt(p)
             if p.wait != W_NONE:
                 C._unlink_all(p)
                 p.wait = W_NONE
@@ -331,6 +331,8 @@ def _finish(run):
     with C._lock:
         C._end_trace(run, _trace.END_DONE if run.stopped is None else None)
         C._run = None
+    if run.writer is not None and run.own_writer:
+        run.writer.join()
 
 
 def _raise_outcome(run, interrupted):

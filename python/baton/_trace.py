@@ -133,6 +133,11 @@ class Writer:
             os.close(self.fd)
             self.fd = -1
 
+    def join(self, timeout=1.0):
+        """Waits for the flusher of a closed file to end (without the library's lock)."""
+        if not self.on and self._flusher is not threading.current_thread():
+            self._flusher.join(timeout)
+
     # ---- definitions -------------------------------------------------------------------------
 
     def intern(self, s):

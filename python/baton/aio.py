@@ -62,7 +62,7 @@ async def _await(p, timeout=None):
         await fut
     except BaseException:
         with C._lock:
-            p.intr = True
+            C._note_interrupt(p)
             if p.wait != W_NONE:
                 C._unlink_all(p)
                 p.wait = W_NONE
