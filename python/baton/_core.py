@@ -140,7 +140,7 @@ class _Par:
 class _Proc:
     """A process of a run: a thread (lock set) or an asyncio task (fut set at each wait)."""
     __slots__ = ("id", "name", "parent", "run", "wait", "clauses", "timed", "wake_idx", "wake_err",
-                 "value", "partner", "at_file", "at_line", "par", "waitpar", "tid", "tgen", "lock",
+                 "value", "partner", "at_code", "at_lasti", "par", "waitpar", "tid", "tgen", "lock",
                  "fut", "task", "thread", "intr")
 
     def __init__(self, run, name, parent):
@@ -156,8 +156,8 @@ class _Proc:
         self.wake_err = 0
         self.value = None
         self.partner = 0
-        self.at_file = None
-        self.at_line = 0
+        self.at_code = None     # where the process last called baton: the caller's code
+        self.at_lasti = 0       # and its instruction (its line is found when needed)
         self.par = None
         self.waitpar = None
         self.tid = 0
@@ -167,6 +167,14 @@ class _Proc:
         self.task = None
         self.thread = None
         self.intr = False   # interrupted while waiting on baton (not busy)
+
+    @property
+    def at_file(self):
+        return self.at_code.co_filename if self.at_code is not None else None
+
+    @property
+    def at_line(self):
+        return _line_of(self.at_code, self.at_lasti)
 
     def wake(self):
         """Called after _lock is released, once per firing."""
@@ -190,7 +198,7 @@ class _Run:
         self.stopped = None             # None, or why: "deadlock", "failure", "interrupt"
         self.report = None
         self.failure = None             # (process, exception) of the first process that raised
-        self.ended = collections.OrderedDict()   # id -> (name, file, line), the last ENDED_MAX
+        self.ended = collections.OrderedDict()   # id -> (name, code, lasti), the last ENDED_MAX
         self.done = threading.Event()
         self.intr_busy = None           # busy when an interrupt hit a waiting process
         self.on_done = None             # baton.aio: resolves the run's "all ended" future
@@ -213,15 +221,26 @@ def _cur(what):
 
 def _where(p, f):
     """Notes where the user's call was made (for the deadlock report): the frame f, or the
-    first caller outside the baton package."""
+    first caller outside the baton package.  The channel operations store f_code and f_lasti
+    themselves (two loads: f_lineno would cost more than the rest of a send)."""
     code = f.f_code
     while code.co_filename.startswith(_PKG):
         f = f.f_back
         if f is None:
             return
         code = f.f_code
-    p.at_file = code.co_filename
-    p.at_line = f.f_lineno
+    p.at_code = code
+    p.at_lasti = f.f_lasti
+
+
+def _line_of(code, lasti):
+    """The source line of the instruction at byte offset lasti of code (0 if unknown)."""
+    if code is None:
+        return 0
+    for start, end, line in code.co_lines():
+        if start <= lasti < end:
+            return line or 0
+    return code.co_firstlineno
 
 
 def _new_proc(run, name, parent):
@@ -241,7 +260,7 @@ def _end_proc(p):
     if run.procs.pop(p.id, None) is None:
         return wake
     run.live -= 1
-    run.ended[p.id] = (p.name, p.at_file, p.at_line)
+    run.ended[p.id] = (p.name, p.at_code, p.at_lasti)
     if len(run.ended) > ENDED_MAX:
         run.ended.popitem(last=False)
     if _writer is not None:

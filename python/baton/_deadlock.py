@@ -89,7 +89,8 @@ def shown_path(path):
 def _event(cl):
     ch = cl.chan
     if cl.op == _core.SEND:
-        return _naming.event(ch.name, cl.value, ch.format, "_in" if ch.capacity else "")
+        t = _naming.safe_text(cl.value, ch)
+        return ch.name + ("_in" if ch.capacity else "") + ("." + t if t else "")
     return ch.name + ("_out" if ch.capacity else "")
 
 
@@ -110,9 +111,9 @@ def _other_end(out, run, index, p, cl):
     e = run.ended.get(peer)
     if e is None:
         out.append("      its last %s (#%d) has ended\n" % (role, peer))
-    elif e[1]:
+    elif e[1] is not None:
         out.append("      its last %s '%s' (#%d) has ended (its last call: %s:%d)\n"
-                   % (role, e[0], peer, shown_path(e[1]), e[2]))
+                   % (role, e[0], peer, shown_path(e[1].co_filename), _core._line_of(e[1], e[2])))
     else:
         out.append("      its last %s '%s' (#%d) has ended\n" % (role, e[0], peer))
 

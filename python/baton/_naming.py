@@ -16,7 +16,7 @@ then `.` and the value's text unless it has none:
 """
 import enum
 
-__all__ = ["text", "event"]
+__all__ = ["text", "event", "safe_text"]
 
 
 def _field(v):
@@ -59,3 +59,21 @@ def event(name, v, fmt=None, suffix=""):
     """The whole event: name + suffix (`_in`, `_out` or nothing) + `.` + text(v)."""
     t = text(v, fmt)
     return name + suffix + ("." + t if t else "")
+
+
+_warned = set()
+
+
+def safe_text(v, ch):
+    """text(v, ch.format) for the trace writer, which runs at a communication's commit point
+    and must not fail there: a format function that raises names the message by the channel
+    alone (as an opaque message), with one warning per channel."""
+    try:
+        return text(v, ch.format)
+    except Exception as e:
+        if id(ch) not in _warned:
+            _warned.add(id(ch))
+            import sys
+            sys.stderr.write("baton: the format function of channel '%s' raised %s: %s; its "
+                             "messages are traced as '%s' alone\n" % (ch.name, type(e).__name__, e, ch.name))
+        return ""

@@ -115,8 +115,8 @@ class Channel(C.BaseChannel):
         if p is None or p.run is not C._run or p.lock is not None:
             p = _cur("send on '%s'" % self.name)
         f = _getframe(1)
-        p.at_file = f.f_code.co_filename
-        p.at_line = f.f_lineno
+        p.at_code = f.f_code
+        p.at_lasti = f.f_lasti
         with C._lock:
             if p.run.stopped is not None:
                 raise Stopped()
@@ -140,8 +140,8 @@ class Channel(C.BaseChannel):
         if p is None or p.run is not C._run or p.lock is not None:
             p = _cur("receive from '%s'" % self.name)
         f = _getframe(1)
-        p.at_file = f.f_code.co_filename
-        p.at_line = f.f_lineno
+        p.at_code = f.f_code
+        p.at_lasti = f.f_lasti
         return await self._recv(p)
 
     async def _recv(self, p):
@@ -180,8 +180,8 @@ class Channel(C.BaseChannel):
         if p is None or p.run is not C._run or p.lock is not None:
             p = _cur("receive from '%s'" % self.name)
         f = _getframe(1)
-        p.at_file = f.f_code.co_filename
-        p.at_line = f.f_lineno
+        p.at_code = f.f_code
+        p.at_lasti = f.f_lasti
         try:
             return await self._recv(p)
         except ChannelClosed:

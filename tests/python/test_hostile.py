@@ -91,6 +91,31 @@ class Failures(helpers.TempDir, unittest.TestCase):
         self.assertEqual(err.getvalue(), "")
 
 
+    def test_a_format_function_that_raises_does_not_break_the_run(self):
+        def bad_format(v):
+            raise ZeroDivisionError("no name")
+
+        got = []
+
+        def main():
+            c = baton.Channel("c", format=bad_format)
+            baton.Process(lambda: c.send(object()), name="sender").start()
+            got.append(c.recv())
+            c2 = baton.Channel("d", format=bad_format)
+            baton.Process(lambda: c2.send(object())).start()
+            got.append(c2.recv())
+
+        err = io.StringIO()
+        trace = self.path("fmt.btr")
+        with contextlib.redirect_stderr(err):
+            baton.run(main, trace=trace)
+        self.assertEqual(len(got), 2)
+        self.assertIn("baton: the format function of channel 'c' raised ZeroDivisionError: no name; "
+                      "its messages are traced as 'c' alone", err.getvalue())
+        if os.access(helpers.BATON, os.X_OK):
+            self.assertEqual(helpers.show(trace)[0], ["c", "d"])
+
+
 BUSY = textwrap.dedent("""\
     import sys, baton
     def pinger(c):
