@@ -5,6 +5,11 @@ import os
 import sys
 import unittest
 
+if sys.version_info < (3, 11):
+    print("python: SKIPPED: %s is Python %d.%d; the baton package needs 3.11 or newer"
+          % (sys.executable, *sys.version_info[:2]))
+    sys.exit(0)
+
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import helpers  # noqa: E402  (puts python/ on the path)
