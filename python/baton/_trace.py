@@ -23,7 +23,7 @@ MAGIC = b"\x89BTRACE\n"
 # Record kinds (tracer/trace_format.h, TRC_RECORDS; codes are on disk).
 STR, CHAN, PROC, END, COMM, BLOCK, OFFER, UNBLOCK, CLOSE, TIME = range(1, 11)
 DEADLOCK, WAIT, CYCLE, OVERFLOW, RUN_END, COMM16, BLOCK16 = range(11, 18)
-LIVELOCK, SITE = 19, 22
+LIVELOCK, CAPPED, SITE = 19, 21, 22
 
 # COMM flags, operations, wake reasons, run-end statuses, offer flags.
 F_PUT, F_TAKE, F_VSTR, F_SBLOCKED, F_RBLOCKED = 1, 2, 4, 8, 16
@@ -51,6 +51,7 @@ _block = struct.Struct("<BBHII")         # BLOCK, CLOSE, WAIT
 _offer = struct.Struct("<BBHIq")
 _time = struct.Struct("<BBHIQ")
 _site = struct.Struct("<BBHIII")
+_capped = struct.Struct("<BBHI")
 _u32 = struct.Struct("<I")
 
 INT64_MIN, INT64_MAX = -(1 << 63), (1 << 63) - 1
@@ -74,6 +75,9 @@ class Writer:
         self.nstamps = 0
         self.countdown = 1           # communications until the next time stamp
         self.on = True
+        self.cap = trace_cap()       # BATON_TRACE_MAX: the file stops short of this; 0 none
+        self.written = 32
+        self.capped = False
         self.owner = None            # the run that ends this file; None: the program (at exit)
         self.failed = False
         start = time.time_ns()
@@ -96,8 +100,13 @@ class Writer:
         if not self.buf or self.fd < 0:
             return
         data, self.buf = self.buf, bytearray()
-        if self.failed:
+        if self.failed or self.capped:
             return
+        if self.cap and self.written + len(data) + _capped.size > self.cap:
+            # whole writes are whole records: the file stays a valid trace, a prefix of the run
+            self.capped = True
+            data = _capped.pack(CAPPED, 0, 0, self.cap >> 10)
+        self.written += len(data)
         try:
             view = memoryview(data)
             while view:
@@ -256,6 +265,21 @@ class Writer:
             self.buf += _u32.pack(self.proc_id(p))
 
 
+def trace_cap():
+    """BATON_TRACE_MAX as libbaton reads it: bytes with an optional K, M or G; 0 for no cap;
+    unset, 1 GiB; at least one 64 KiB buffer."""
+    e = os.environ.get("BATON_TRACE_MAX")
+    if not e:
+        return 1 << 30
+    shift = {"k": 10, "m": 20, "g": 30}.get(e[-1].lower(), 0)
+    digits = e[:-1] if shift else e
+    if not digits.isdigit():
+        sys.stderr.write("baton: BATON_TRACE_MAX='%s' is not a size such as 512M or 0; using 1G\n" % e)
+        return 1 << 30
+    v = int(digits) << shift
+    return 0 if v == 0 else max(v, BUF_SIZE)
+
+
 # ---- the file a run traces to --------------------------------------------------------------
 
 _runs_traced = 0
@@ -286,7 +310,10 @@ def _in_child():
 
 def _at_exit():
     from . import _core
-    with _core._lock:
+    # a daemon thread left behind may hold the lock at exit: do not wait for it long
+    if not _core._lock.acquire(timeout=1.0):
+        return
+    try:
         w = _core._writer
         if w is not None and w.on:
             # a program that ends with a trace still open (adapters outside a run) ends it here
@@ -294,6 +321,8 @@ def _at_exit():
                 w.close(END_DONE)
             else:
                 w.flush()
+    finally:
+        _core._lock.release()
 
 
 atexit.register(_at_exit)

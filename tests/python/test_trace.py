@@ -198,6 +198,27 @@ class Files(helpers.TempDir, unittest.TestCase):
             mine = [e for e in events if e.startswith("c_out.%d." % k)]
             self.assertEqual(mine, ["c_out.%d.%d" % (k, i) for i in range(300)])
 
+    def test_baton_trace_max_caps_the_file_as_libbaton_does(self):
+        prog = textwrap.dedent("""\
+            import baton
+            def main():
+                c = baton.Channel("c", 1)
+                for i in range(20000):
+                    c.send(i)
+                    c.recv()
+            baton.run(main)
+            print("ran on")
+            """)
+        trace = self.path("cap.btr")
+        r = helpers.run_py(prog, extra_env={"BATON_TRACE": trace, "BATON_TRACE_MAX": "256K"}, cwd=self.tmp)
+        self.assertEqual((r.returncode, r.stdout), (0, "ran on\n"), r.stderr)
+        self.assertLessEqual(os.path.getsize(trace), 256 * 1024)
+        events, text = helpers.show(trace)
+        self.assertGreater(len(events), 1000)
+        self.assertLess(len(events), 40000)
+        self.assertIn("size cap", text)
+        self.assertEqual(events[:2], ["c_in.0", "c_out.0"])
+
     def test_a_trace_that_cannot_be_opened_runs_untraced(self):
         out = []
 
