@@ -49,7 +49,7 @@ BATON    := $(BUILD)/baton
 MPI_PLUGIN := $(if $(MPI_LIBS),$(BUILD)/baton-mpi.so)
 CHECKER  := $(BUILD)/check_baton
 
-.PHONY: all deps races check check-unit differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
+.PHONY: all deps races check check-unit check-python differential check-sanitize check-aarch64 conformance fuzz fuzz-short demo bench install clean
 .DEFAULT_GOAL := all
 
 all: deps $(BUILD)/libbaton.a $(BUILD)/libbaton.so $(BATON) $(MPI_PLUGIN)
@@ -127,6 +127,7 @@ check: all $(CHECKER) races
 		$(MAKE) --no-print-directory fuzz-short; \
 	else echo "fuzz: skipped (no clang with libFuzzer here)"; fi
 	@$(MAKE) --no-print-directory differential
+	@$(MAKE) --no-print-directory check-python
 	@if [ -z "$(MPI_PLUGIN)" ] || ! command -v mpirun >/dev/null; then \
 	     echo "################################################################################"; \
 	     echo "distributed: SKIPPED: no Open MPI here (mpicc, mpirun), so baton check"; \
@@ -141,6 +142,15 @@ DIFF_CASES ?= 300
 differential: all
 	@if command -v python3 >/dev/null; then python3 tests/differential.py $(BATON) $(DIFF_CASES); \
 	else echo "differential: skipped (no python3 here)"; fi
+
+# check-python: the Python package (python/, docs/python.md) with the standard library's
+# unittest: its semantics, its traces read and checked by $(BATON), its adapters; ends with
+# "python: N passed, N failed, N skipped" and fails the build on a failure.
+PYTHON ?= python3
+check-python: all
+	@if command -v $(PYTHON) >/dev/null; then \
+		BATON=$(BATON) BUILD=$(BUILD) $(PYTHON) tests/python/run.py; \
+	else echo "python: SKIPPED: no $(PYTHON) here, so the Python package is not tested"; fi
 
 check-unit: all $(CHECKER)
 	BATON=$(BATON) BUILD=$(BUILD) SHARED=$(SHARED) BATON_LDFLAGS="$(LDSAN)" $(CHECKER)
@@ -228,7 +238,9 @@ bench: all
 	@sh tools/deps.sh bench
 	@sh bench/run.sh $(BUILD) $(SHARED)
 
-# install: a program built with `pkg-config --cflags --libs baton` runs without
+# install: the Python package goes into the site-packages of PYTHON (python3) under PREFIX
+# (python/tools/baton_build.py says where; docs/python.md).
+# A program built with `pkg-config --cflags --libs baton` runs without
 # LD_LIBRARY_PATH: baton.pc carries an rpath to PREFIX/lib (none for PREFIX=/usr, whose lib
 # is the loader's own), and a system install (no DESTDIR, as root) refreshes the loader's
 # cache with ldconfig.  `pkg-config --static --cflags --libs baton` links libbaton.a instead.
@@ -249,6 +261,9 @@ install: all
 		tools/baton.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/baton.pc
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then \
 		ldconfig $(PREFIX)/lib 2>/dev/null || ldconfig 2>/dev/null || :; fi
+	@if command -v $(PYTHON) >/dev/null 2>&1; then \
+		$(PYTHON) python/tools/baton_build.py install --prefix $(PREFIX) $(if $(DESTDIR),--root $(DESTDIR)); \
+	else echo "install: no $(PYTHON) here: the Python package (python/) is not installed"; fi
 	@if ls docs/man/*.1 >/dev/null 2>&1; then \
 		install -d $(DESTDIR)$(PREFIX)/share/man/man1 && \
 		install -m 644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi

@@ -1,9 +1,10 @@
 #!/bin/sh
 # make demo: baton's main job end to end.  Two programs on libbaton with their
 # specifications — the pipeline Reader -> Parser -> Transformer -> Writer (conforms) and the
-# symmetric dining philosophers (deadlock) — are built, run under `baton run` with tracing
-# on, their specs' assertions checked, and their traces checked against the specs; the
-# pictures (networks, state machine, counterexample chart, wait-for graph) and the reports a
+# symmetric dining philosophers (deadlock) — and two in Python (examples/python: the pipeline
+# with back-pressure, and workers, a deadlocking design with its fix) are built, run under
+# `baton run` with tracing on, their specs' assertions checked, and their traces checked
+# against the specs; the pictures (networks, state machine, counterexample chart, wait-for graph) and the reports a
 # CI job would keep (HTML, JUnit, SARIF, a Chrome timeline) are written under build/demo.
 set -u
 baton=${1:-build/baton}
@@ -66,6 +67,33 @@ step 1 "baton explore: 1000 PCT schedules of a worker pool find the idle worker 
 	"$baton" explore --report "html:$reps/explore.html" -- "$out/idle_worker"
 step 0 "baton explore: its fix passes 1000 schedules" "$baton" explore -- "$out/idle_worker_fixed"
 
+# Python: the same checks for programs written with the baton package (python/, docs/python.md)
+if command -v python3 >/dev/null 2>&1; then
+	export PYTHONPATH="$PWD/python${PYTHONPATH:+:$PYTHONPATH}"
+	mkdir -p "$pics/python-pipeline" "$pics/python-workers"
+	step 0 "examples/python/pipeline.csp: the Python pipeline's specification holds" \
+		"$baton" check examples/python/pipeline.csp
+	step 0 "the Python pipeline (buffer of two, back-pressure) runs, and its trace follows PIPELINE" \
+		"$baton" run --trace "$out/pipeline-py.btr" --graphs "$pics/python-pipeline" --spec examples/python/pipeline.csp \
+		--process PIPELINE -- python3 examples/python/pipeline.py 20
+	step 1 "examples/python/workers.csp: SYSTEM (batches of two) deadlocks as intended, DESIGN does not" \
+		"$baton" check examples/python/workers.csp
+	step 1 "the Python workers program deadlocks (report on stderr); its trace is SYSTEM's" \
+		"$baton" run --trace "$out/workers-py.btr" --graphs "$pics/python-workers" --spec examples/python/workers.csp \
+		--process SYSTEM -- python3 examples/python/workers.py
+	step 1 "the same trace against DESIGN: the deadlock after job.0 is not DESIGN's" \
+		"$baton" check examples/python/workers.csp --trace "$out/workers-py.btr" --process DESIGN
+	step 0 "the fixed Python workers program (an alt) follows DESIGN" \
+		"$baton" run --trace "$out/workers-fixed-py.btr" --spec examples/python/workers.csp \
+		--process DESIGN -- python3 examples/python/workers.py --fixed
+	python_summary="  python: the pipeline conforms ($out/pipeline-py.btr); workers deadlocks as SYSTEM
+    predicts ($pics/python-workers/deadlock.svg), its fix follows DESIGN"
+else
+	echo
+	echo "== python: SKIPPED: no python3 here, so examples/python are not run"
+	python_summary="  python: skipped (no python3)"
+fi
+
 echo
 echo "== summary"
 echo "  pipeline: assertions hold; the run conforms ($out/pipeline.btr)"
@@ -84,6 +112,7 @@ echo "  explore: examples/races/idle_worker.c deadlocks under some schedules (th
 echo "    reproduces it; $reps/explore.html); idle_worker_fixed.c under none of 1000"
 echo "  reports: $reps/philosophers.html (and .xml JUnit, .sarif SARIF), $reps/pipeline.html,"
 echo "    $reps/philosophers-timeline.json (open in ui.perfetto.dev)"
+echo "$python_summary"
 if [ $fails -ne 0 ]; then
 	echo "demo: $fails step(s) did not go as intended"
 	exit 1
