@@ -149,7 +149,7 @@ differential: all
 PYTHON ?= python3
 check-python: all
 	@if command -v $(PYTHON) >/dev/null; then \
-		BATON=$(BATON) BUILD=$(BUILD) $(PYTHON) tests/python/run.py; \
+		BATON=$(BATON) BUILD=$(BUILD) BATON_LDFLAGS="$(LDSAN)" $(PYTHON) tests/python/run.py; \
 	else echo "python: SKIPPED: no $(PYTHON) here, so the Python package is not tested"; fi
 
 check-unit: all $(CHECKER)

@@ -95,7 +95,9 @@ class Fairness(unittest.TestCase):
                 f.write(src)
             cc = os.environ.get("CC", "cc")
             subprocess.run([cc, "-std=c11", "-D_GNU_SOURCE", "-I", os.path.join(helpers.ROOT, "include"),
-                            c_file, os.path.join(helpers.BUILD, "libbaton.a"), "-lpthread", "-o", exe],
+                            c_file, os.path.join(helpers.BUILD, "libbaton.a"), "-lpthread", "-o", exe]
+                           # a sanitizer build's library needs its runtime (make check-sanitize)
+                           + os.environ.get("BATON_LDFLAGS", "").split(),
                            check=True, capture_output=True)
             out = subprocess.run([exe], check=True, capture_output=True, text=True).stdout
         self.assertEqual([int(x) for x in out.split()], picks(4242, 200))
