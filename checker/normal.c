@@ -726,6 +726,13 @@ bool norm_revives(struct normal *n, uint32_t node, const uint32_t *offered, size
     return false;
 }
 
+bool norm_prepare_revivals(struct normal *n)
+{
+    for (uint32_t node = 0; node < n->nnodes; node++)
+        if (!stable_groups(n, node) || n->failed) return false;
+    return true;
+}
+
 const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint32_t *offered,
                                      size_t count, uint32_t event, size_t *missing)
 {

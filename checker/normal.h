@@ -90,6 +90,11 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
 bool norm_revives(struct normal *n, uint32_t node, const uint32_t *offered, size_t count,
                   uint32_t event);
 
+/* Works out every node's stable members and their initials (what norm_revives reads), so
+ * that after norm_complete and this, several threads may call norm_revives at once.  False
+ * when out of memory. */
+bool norm_prepare_revivals(struct normal *n);
+
 /* The nodes after refusing everything outside `offered` and then performing each offered
  * event: to[i] (count entries, the caller's) is the tau-closure of offered[i]'s targets from
  * the stable members with offered[i] ∈ A ⊆ offered, NORM_NONE when there are none.  Such

@@ -595,18 +595,25 @@ static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void
     struct pair_step x = {ps, emit, ctx, 0, false, true, {0}, NULL, 0, 64, pairbuf};
     x.offered = x.buf;
     x.node = ps->packed ? (uint32_t)(state[0] >> ps->shift) : (uint32_t)state[0];
-    if (ps->mode == REFINE && ps->model == CHK_MODEL_FD && norm_divergent(ps->norm, x.node)) return false;
+    if (ps->mode == REFINE && chk_model_divergence(ps->model) && norm_divergent(ps->norm, x.node))
+        return false;
     if (!ps->packed && ps->words > 64 && !(x.pair = malloc(ps->words * sizeof *x.pair))) return true;
     mach_successors(ps->impl, ps->packed ? &one : state + 1, pair_visit, &x);
     bool bad = x.bad;
     if (!bad && x.stable && ps->model != CHK_MODEL_T) {
         size_t k = sorted_unique(x.offered, x.noffered);
         if (k && x.offered[0] == EV_TICK) k = 1;  /* offering ✓: may refuse the rest */
-        if (ps->mode == REFINE)
+        if (ps->mode == REFINE) {
             bad = !norm_accepts(ps->norm, x.node, x.offered, k);
-        else  /* stable and refusing an event the same trace can also lead to (offered is
-                 a subset of the node's initials: the node is the process's own) */
+            /* V: each event offered must be a revival of the spec (not when offering ✓: such
+             * a state is never seen to refuse). */
+            if (!bad && revivals(ps->model) && !(k && x.offered[0] == EV_TICK))
+                for (size_t i = 0; i < k && !bad; i++)
+                    bad = !norm_revives(ps->norm, x.node, x.offered, k, x.offered[i]);
+        } else {  /* stable and refusing an event the same trace can also lead to (offered is
+                     a subset of the node's initials: the node is the process's own) */
             bad = k < norm_ninitials(ps->norm, x.node);
+        }
     }
     if (x.offered != x.buf) free(x.offered);
     if (x.pair != pairbuf) free(x.pair);
@@ -626,13 +633,14 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
                             struct chk_result *r)
 {
     if (!lim || lim->threads < 1) return false;
-    /* The parallel pair expansion knows T, F and FD only. */
-    if (model != CHK_MODEL_T && model != CHK_MODEL_F && model != CHK_MODEL_FD) return false;
+    /* The parallel pair expansion knows T, F, FD, V and VD (R's refusal-testing pairs need
+     * their own expansion, rt_expand). */
+    if (refusal_testing(model)) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
     uint32_t max_nodes = PARALLEL_MAX_NODES;
     if (lim->max_states && lim->max_states < max_nodes) max_nodes = (uint32_t)lim->max_states;
-    if (!norm || !norm_complete(norm, max_nodes)) {
+    if (!norm || !norm_complete(norm, max_nodes) || (revivals(model) && !norm_prepare_revivals(norm))) {
         norm_free(norm);
         return false;
     }
@@ -654,10 +662,10 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     init[0] = norm_root(norm);
     mach_initial(impl, init + 1);
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
-    /* FD: an implementation's tau cycle under a node that cannot diverge is a divergence the
-     * specification does not allow (pairs under a divergent node are not expanded). */
+    /* FD, VD: an implementation's tau cycle under a node that cannot diverge is a divergence
+     * the specification does not allow (pairs under a divergent node are not expanded). */
     struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits,
-                           model == CHK_MODEL_FD && mach_has_tau(impl)};
+                           chk_model_divergence(model) && mach_has_tau(impl)};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     free(init);
     norm_free(norm);
@@ -677,7 +685,7 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
 {
     double quick_seconds = 0;
     if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES) &&
-        (model == CHK_MODEL_T || model == CHK_MODEL_F || model == CHK_MODEL_FD)) {
+        !refusal_testing(model)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
         search(spec, impl, model, mode, chk_model_divergence(model), &quick, r);

@@ -2,7 +2,8 @@
  * records, then random hidden networks whose verdicts on one core (Tarjan over the complete
  * store, checker/explore.c) and on one, two and three threads (tau records and a colouring
  * depth-first search, checker/taucycle.c) must agree — for divergence freedom, FD deadlock
- * freedom, FD refinement and FD determinism. */
+ * freedom, FD refinement and FD determinism, and V and VD refinement (whose parallel search
+ * checks revivals against the completed normal form). */
 #include <check.h>
 #include <stdlib.h>
 
@@ -101,23 +102,29 @@ static int random_leaf(struct mach_builder *mb, uint64_t *seed)
     return mach_leaf(mb, lts_build(b, 0, LTS_NONE));
 }
 
-/* (L1 [| S |] L2) \ H over three leaves, with random S and H. */
-static struct machine *random_net(uint64_t seed)
+/* (L1 [| S |] L2) \ H over three leaves from `leaves`, with S and H from `shape`. */
+static struct machine *random_shaped(uint64_t leaves, uint64_t shape)
 {
     struct mach_builder *b = mach_builder_new();
+    uint64_t seed = shape;
     const uint32_t all[] = {A, B, C};
     uint32_t sync[3], hide[3], ns = 0, nh = 0;
     for (int i = 0; i < 3; i++) {
         if (rnd(&seed) % 2) sync[ns++] = all[i];
         if (rnd(&seed) % 3 == 0) hide[nh++] = all[i];
     }
-    int l = random_leaf(b, &seed), r = random_leaf(b, &seed), t = random_leaf(b, &seed);
+    int l = random_leaf(b, &leaves), r = random_leaf(b, &leaves), t = random_leaf(b, &leaves);
     int p = mach_par(b, (struct evset){sync, ns}, l, r);
     p = mach_par(b, (struct evset){sync, ns > 0 ? 1 : 0}, p, t);
     return mach_build(b, mach_hide(b, (struct evset){hide, nh}, p));
 }
 
-enum check_kind { DIVERGENCE, FD_DEADLOCK, FD_REFINES, FD_DETERMINISTIC };
+static struct machine *random_net(uint64_t seed)
+{
+    return random_shaped(seed, seed);
+}
+
+enum check_kind { DIVERGENCE, FD_DEADLOCK, FD_REFINES, FD_DETERMINISTIC, V_REFINES, VD_REFINES };
 
 static void run(enum check_kind k, uint64_t seed, int threads, struct chk_result *r)
 {
@@ -134,6 +141,14 @@ static void run(enum check_kind k, uint64_t seed, int threads, struct chk_result
         chk_refines(spec, m, CHK_MODEL_FD, &lim, r);
         break;
     case FD_DETERMINISTIC: chk_deterministic(m, CHK_MODEL_FD, &lim, r); break;
+    case V_REFINES:
+    case VD_REFINES:
+        /* against another random network, or (every third seed) one with the same leaves
+         * but another hiding and synchronisation, where refinements that hold happen and
+         * failures are of every kind */
+        spec = seed % 3 ? random_net(seed * 31 + 7) : random_shaped(seed, seed * 31 + 7);
+        chk_refines(spec, m, k == V_REFINES ? CHK_MODEL_V : CHK_MODEL_VD, &lim, r);
+        break;
     }
     mach_free(m);
     if (spec) mach_free(spec);
@@ -163,7 +178,8 @@ START_TEST(one_core_and_several_agree_on_random_networks)
                 ck_assert_uint_eq(one.states, many.states);
             chk_result_free(&many);
         }
-        diverged += one.verdict == CHK_FAILS && one.kind == CHK_DIVERGENCE;
+        diverged += one.verdict == CHK_FAILS && (one.kind == CHK_DIVERGENCE || k == V_REFINES ||
+                                                 k == FD_REFINES || k == VD_REFINES);
         held += one.verdict == CHK_HOLDS;
         chk_result_free(&one);
     }
@@ -184,7 +200,7 @@ Suite *checker_divergence_suite(void)
     tcase_add_test(tc, a_cycle_across_threads_records);
     tcase_add_test(tc, a_long_chain_ending_in_a_cycle);
     tcase_add_loop_test(tc, one_core_and_several_agree_on_random_networks, DIVERGENCE,
-                        FD_DETERMINISTIC + 1);
+                        VD_REFINES + 1);
     suite_add_tcase(s, tc);
     return s;
 }
