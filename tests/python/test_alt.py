@@ -86,6 +86,7 @@ class Fairness(unittest.TestCase):
                     printf("%d\n", i);
                     baton_send(c[i], &v);
                 }
+                for (int i = 0; i < 3; i++) baton_chan_free(c[i]);
             }
             int main(void) { baton_set_seed(4242); return baton_run(run, NULL); }
             """)
