@@ -345,22 +345,10 @@ static void search(const struct machine *m, const struct chk_limits *lim, int de
 {
     if (lim && lim->threads >= 1 &&
         chk_parallel_explore(m, lim, lim->threads, deadlock, divergence, r)) {
-        if (divergence && r->verdict == CHK_LIMIT && strcmp(r->limit, "memory") == 0) {
-            /* Where most transitions are taus, the tau records can cost more than the one-core
-             * store: that search has the last word. */
-            double first = r->seconds;
-            chk_result_free(r);
-            explore(m, lim, deadlock, divergence, r);
-            r->seconds += first;
-            return;
-        }
-        if (r->verdict != CHK_FAILS) return;
-        /* A deadlock with no tau cycle anywhere: the nearest deadlock is the answer, found
-         * without completing the search. */
-        bool diverges = r->kind == CHK_DIVERGENCE;
-        double first = r->seconds;
-        chk_result_free(r);
-        explore(m, lim, deadlock, divergence && diverges, r);
+        bool again = divergence;
+        double first;
+        if (chk_parallel_settles(r, &again, &first)) return;
+        explore(m, lim, deadlock, again, r);
         r->seconds += first;
         return;
     }
@@ -376,7 +364,7 @@ void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int div
 
 void chk_divergence(const struct machine *m, const struct chk_limits *lim, struct chk_result *r)
 {
-    search(m, lim, 0, 1, r);
+    search(m, lim, 0, mach_has_tau(m), r);
 }
 
 /* ---- the tau cycle of a divergence ---- */

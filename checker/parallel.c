@@ -150,7 +150,7 @@ static void flush(struct worker *w)
             atomic_store(&s->grow, true);
             break;
         }
-        if (w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
+        if (s->ps->tau_cycle_is_bad && w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
         uint64_t *seen = &w->seen[w->hash[i] & SEEN_MASK];
         if (*seen == w->hash[i] + 1) continue;  /* met lately: in the set, no probe */
         *seen = w->hash[i] + 1;
@@ -168,7 +168,8 @@ static void flush(struct worker *w)
     }
     if (i < w->npend) {
         memmove(w->pend, w->pend + i * words, (w->npend - i) * words * sizeof *w->pend);
-        memmove(w->pend_edge, w->pend_edge + i, (w->npend - i) * sizeof *w->pend_edge);
+        if (s->ps->tau_cycle_is_bad)
+            memmove(w->pend_edge, w->pend_edge + i, (w->npend - i) * sizeof *w->pend_edge);
     }
     w->npend -= i;
 }
@@ -223,12 +224,14 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
         }
         w->pend_cap = cap;
     }
-    size_t edge = NO_EDGE;
-    if (event == EV_TAU && w->s->ps->tau_cycle_is_bad && (edge = tau_slot(w)) == NO_EDGE) {
-        w->oom = true;
-        return;
+    if (w->s->ps->tau_cycle_is_bad) {  /* pend_edge is kept only while recording */
+        size_t edge = event == EV_TAU ? tau_slot(w) : NO_EDGE;
+        if (event == EV_TAU && edge == NO_EDGE) {
+            w->oom = true;
+            return;
+        }
+        w->pend_edge[w->npend] = edge;
     }
-    w->pend_edge[w->npend] = edge;
     uint64_t *to = w->pend + w->npend++ * words;
     for (uint32_t i = 0; i < words; i++) to[i] = target[i];
 }
@@ -392,6 +395,17 @@ static void *run(void *arg)
             pthread_barrier_wait(&s->barrier);
         }
     }
+}
+
+bool chk_parallel_settles(struct chk_result *r, bool *divergence, double *seconds)
+{
+    bool records_too_big = *divergence && r->verdict == CHK_LIMIT && r->limit &&
+                           strcmp(r->limit, "memory") == 0;
+    if (!records_too_big && r->verdict != CHK_FAILS) return true;
+    if (!records_too_big) *divergence = *divergence && r->kind == CHK_DIVERGENCE;
+    *seconds = r->seconds;
+    chk_result_free(r);
+    return false;
 }
 
 int chk_default_threads(void)

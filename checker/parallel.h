@@ -47,6 +47,14 @@ struct par_space {
 bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,
                          struct chk_result *r);
 
+/* After a parallel search answered r: true when r is the answer.  False when the one-core
+ * search must run after all — for a failure's shortest counterexample, or because the tau
+ * records (when `divergence` asked for them) passed the memory budget, where the one-core
+ * store may still fit; r is then freed, *seconds keeps the time spent, and *divergence says
+ * whether that search must look for divergences (only when the parallel one met a tau cycle,
+ * or could not tell). */
+bool chk_parallel_settles(struct chk_result *r, bool *divergence, double *seconds);
+
 /* $BATON_THREADS, or the number of processors online. */
 int chk_default_threads(void);
 

@@ -365,7 +365,8 @@ fail:
 }
 
 /* The one-core search.  `divergence`: look for implementation divergences (FD, RD, VD), which
- * means completing the search; false when a parallel search found no tau cycle at all. */
+ * means completing the search; false when the implementation has no tau, or a parallel search
+ * found no tau cycle at all. */
 static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
                    enum mode mode, bool divergence, const struct chk_limits *lim,
                    struct chk_result *r)
@@ -475,8 +476,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         r->verdict = CHK_LIMIT;
         goto out;
     }
-    /* Divergence is a cycle of the implementation's taus: none without a tau rule. */
-    if (divergence && mach_has_tau(impl)) {
+    if (divergence) {
         bool ok;
         uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
         if (!ok || p.error) {
@@ -683,12 +683,14 @@ enum { QUICK_STATES = 20000 };
 static void check(const struct machine *spec, const struct machine *impl, enum chk_model model,
                   enum mode mode, const struct chk_limits *lim, struct chk_result *r)
 {
+    /* Divergence is a cycle of the implementation's taus: none to look for without a tau. */
+    bool divergence = chk_model_divergence(model) && mach_has_tau(impl);
     double quick_seconds = 0;
     if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES) &&
         !refusal_testing(model)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
-        search(spec, impl, model, mode, chk_model_divergence(model), &quick, r);
+        search(spec, impl, model, mode, divergence, &quick, r);
         /* Only the quick search's own bound sends the check on; any other limit is the
          * user's, and final. */
         if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
@@ -697,29 +699,14 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
     }
     if (search_parallel(spec, impl, model, mode, lim, r)) {
         r->seconds += quick_seconds;
-        if (chk_model_divergence(model) && mach_has_tau(impl) && r->verdict == CHK_LIMIT &&
-            strcmp(r->limit, "memory") == 0) {
-            /* The tau records can cost more than the one-core store: that search decides. */
-            double first = r->seconds;
-            chk_result_free(r);
-            search(spec, impl, model, mode, true, lim, r);
-            r->seconds += first;
-            return;
-        }
-        if (r->verdict != CHK_FAILS) {
-            r->kind = CHK_NONE;
-            return;
-        }
-        /* The counterexample: shortest and repeatable from the one-core search, which looks
-         * for divergences only when there is a tau cycle to find. */
-        bool diverges = r->kind == CHK_DIVERGENCE;
-        double first = r->seconds;
-        chk_result_free(r);
-        search(spec, impl, model, mode, chk_model_divergence(model) && diverges, lim, r);
+        bool again = divergence;
+        double first;
+        if (chk_parallel_settles(r, &again, &first)) return;
+        search(spec, impl, model, mode, again, lim, r);
         r->seconds += first;
         return;
     }
-    search(spec, impl, model, mode, chk_model_divergence(model), lim, r);
+    search(spec, impl, model, mode, divergence, lim, r);
 }
 
 void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,

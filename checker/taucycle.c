@@ -50,43 +50,30 @@ struct frame {
     uint64_t at;                  /* the next successor to follow */
 };
 
-/* Replaces every successor's hash by a reference + 1 to its record, 0 when it has none, so
- * that the depth-first search follows references (one cache miss an edge) and the index can
- * go before it.  The successors' home slots are prefetched a few ahead. */
+/* The reference + 1 of the record of the state with hash h, 0 when it has none. */
+static uint64_t lookup(const struct index *x, uint64_t h)
+{
+    for (size_t i = home(x, h); x->slot[i]; i = (i + 1) & x->mask)
+        if (record(x, x->slot[i] - 1)[0] == h) return x->slot[i];
+    return 0;
+}
+
+/* Replaces every successor's hash by lookup's reference, so that the depth-first search
+ * follows references (one cache miss an edge) and the index can go before it.  Successors
+ * wait in a ring of AHEAD, their home slots prefetched, before they are looked up. */
 static void resolve_part(const struct index *x, struct tau_part *part)
 {
-    enum { AHEAD = 8 };
-    {
-        uint64_t *v = part->v;
-        size_t n = part->n;
-        /* the words that are successors, in order: walk records, keeping a window ahead */
-        size_t off = 0, next_rec = 0, ahead_off = 0, ahead_rec = 0;
-        for (;;) {
-            /* prefetch up to AHEAD successor words beyond `off` */
-            while (ahead_off < n && ahead_off < off + AHEAD * 2) {
-                if (ahead_off == ahead_rec) {
-                    ahead_rec += 2 + (v[ahead_off + 1] & COUNT_MASK);
-                    ahead_off += 2;
-                    continue;
-                }
-                __builtin_prefetch(&x->slot[home(x, v[ahead_off])]);
-                ahead_off++;
-            }
-            if (off >= n) break;
-            if (off == next_rec) {
-                next_rec += 2 + (v[off + 1] & COUNT_MASK);
-                off += 2;
-                continue;
-            }
-            uint64_t h = v[off], ref = 0;
-            for (size_t i = home(x, h); x->slot[i]; i = (i + 1) & x->mask)
-                if (record(x, x->slot[i] - 1)[0] == h) {
-                    ref = x->slot[i];
-                    break;
-                }
-            v[off++] = ref;
+    enum { AHEAD = 16 };
+    uint64_t *v = part->v, *ring[AHEAD];
+    size_t n = 0;                 /* successors that went into the ring */
+    for (size_t off = 0; off < part->n; off += 2 + (v[off + 1] & COUNT_MASK))
+        for (uint64_t *succ = v + off + 2, *end = succ + (v[off + 1] & COUNT_MASK); succ < end; succ++) {
+            __builtin_prefetch(&x->slot[home(x, *succ)]);
+            uint64_t **at = &ring[n++ % AHEAD];
+            if (n > AHEAD) **at = lookup(x, **at);
+            *at = succ;
         }
-    }
+    for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++) *ring[k % AHEAD] = lookup(x, *ring[k % AHEAD]);
 }
 
 struct resolver {

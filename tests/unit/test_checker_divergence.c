@@ -157,7 +157,7 @@ static void run(enum check_kind k, uint64_t seed, int threads, struct chk_result
 START_TEST(one_core_and_several_agree_on_random_networks)
 {
     enum check_kind k = (enum check_kind)_i;
-    int diverged = 0, held = 0, limited = 0;
+    int failed = 0, held = 0, limited = 0;
     for (uint64_t seed = 1; seed <= 400; seed++) {
         struct chk_result one, many;
         run(k, seed, 0, &one);
@@ -178,13 +178,13 @@ START_TEST(one_core_and_several_agree_on_random_networks)
                 ck_assert_uint_eq(one.states, many.states);
             chk_result_free(&many);
         }
-        diverged += one.verdict == CHK_FAILS && (one.kind == CHK_DIVERGENCE || k == V_REFINES ||
-                                                 k == FD_REFINES || k == VD_REFINES);
+        /* a divergence found, except in V, which has none to find */
+        failed += one.verdict == CHK_FAILS && (one.kind == CHK_DIVERGENCE || k == V_REFINES);
         held += one.verdict == CHK_HOLDS;
         chk_result_free(&one);
     }
-    /* The random networks exercise both answers. */
-    ck_assert_int_gt(diverged, 10);
+    /* The random networks exercise both answers (divergences in every check that has them). */
+    ck_assert_int_gt(failed, 10);
     ck_assert_int_gt(held, 10);
     ck_assert_int_lt(limited, 20);
 }
