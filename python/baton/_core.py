@@ -523,6 +523,33 @@ def _check(p):
         raise Stopped()
 
 
+def _raise_wake_err(p, what, chan):
+    """After p's wait to `what` ("send on", "receive from") chan: raises what woke it with an
+    error, if anything did."""
+    if p.wake_err == E_CLOSED:
+        raise ChannelClosed("baton: %s closed channel '%s'" % (what, chan.name))
+    if p.wake_err:
+        raise Stopped()
+
+
+class BaseProcess:
+    """What baton.Process and baton.aio.Process share: the target, its arguments and the
+    name; `_flavour` names the module in messages, `_wants` what target must be."""
+    _flavour = "baton"
+    _wants = "a callable"
+
+    def __init__(self, target, *args, name=None):
+        if not callable(target):
+            raise TypeError("%s: Process needs %s, got %r" % (self._flavour, self._wants, target))
+        self.target = target
+        self.args = args
+        self.name = name if name is not None else getattr(target, "__name__", "process")
+        self._proc = None
+
+    def __repr__(self):
+        return "<%s process %r>" % (self._flavour, self.name)
+
+
 # ---- alt --------------------------------------------------------------------------------------
 
 class Recv:

@@ -13,7 +13,7 @@ import time
 from . import _core as C
 from . import _trace
 from ._core import (CLOSED, ChannelClosed, Deadlock, Recv, Send, Skip, Stopped, W_ALT, W_CHAN,
-                    W_NONE, W_PAR, SEND, RECV, E_CLOSED, E_STOPPED, _Clause, _current)
+                    W_NONE, W_PAR, SEND, RECV, E_STOPPED, _Clause, _current)
 
 _getframe = sys._getframe
 STOP_GRACE = 5.0   # seconds a stopped run waits for its processes to unwind
@@ -79,10 +79,7 @@ class Channel(C.BaseChannel):
         if wake:
             C._wake_all(wake)
         _wait(p)
-        if p.wake_err:
-            if p.wake_err == E_CLOSED:
-                raise ChannelClosed("baton: send on closed channel '%s'" % self.name)
-            raise Stopped()
+        C._raise_wake_err(p, "send on", self)
 
     def recv(self):
         """Receives a message and returns it.  Raises ChannelClosed once the channel is
@@ -109,10 +106,7 @@ class Channel(C.BaseChannel):
         if wake:
             C._wake_all(wake)
         _wait(p)
-        if p.wake_err:
-            if p.wake_err == E_CLOSED:
-                raise ChannelClosed("baton: receive from closed channel '%s'" % self.name)
-            raise Stopped()
+        C._raise_wake_err(p, "receive from", self)
         return p.value
 
     def close(self):
@@ -183,20 +177,9 @@ def alt(*cases, timeout=None):
 select = alt
 
 
-class Process:
+class Process(C.BaseProcess):
     """A process to start: Process(target, *args, name=None) runs target(*args) as a process
     named name (default: target's __name__) when started by par() or start()."""
-
-    def __init__(self, target, *args, name=None):
-        if not callable(target):
-            raise TypeError("baton: Process needs a callable, got %r" % (target,))
-        self.target = target
-        self.args = args
-        self.name = name if name is not None else getattr(target, "__name__", "process")
-        self._proc = None
-
-    def __repr__(self):
-        return "<baton process %r>" % self.name
 
     def start(self):
         """Starts the process; it outlives its starter (libbaton's baton_go), and run()

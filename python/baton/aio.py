@@ -31,7 +31,7 @@ import sys
 from . import _core as C
 from . import _trace
 from ._core import (CLOSED, ChannelClosed, Deadlock, Recv, Send, Skip, Stopped, W_ALT, W_CHAN,
-                    W_NONE, W_PAR, SEND, RECV, E_CLOSED, E_STOPPED, _Clause, _current)
+                    W_NONE, W_PAR, SEND, RECV, E_STOPPED, _Clause, _current)
 from ._threads import _begin, _finish
 
 __all__ = ["Channel", "ChannelClosed", "CLOSED", "Deadlock", "Process", "Recv", "Send", "Skip",
@@ -130,10 +130,7 @@ class Channel(C.BaseChannel):
             return
         _wake(wake)
         await _await(p)
-        if p.wake_err:
-            if p.wake_err == E_CLOSED:
-                raise ChannelClosed("baton: send on closed channel '%s'" % self.name)
-            raise Stopped()
+        C._raise_wake_err(p, "send on", self)
 
     async def recv(self):
         p = _current.get()
@@ -158,10 +155,7 @@ class Channel(C.BaseChannel):
             return v
         _wake(wake)
         await _await(p)
-        if p.wake_err:
-            if p.wake_err == E_CLOSED:
-                raise ChannelClosed("baton: receive from closed channel '%s'" % self.name)
-            raise Stopped()
+        C._raise_wake_err(p, "receive from", self)
         return p.value
 
     def close(self):
@@ -220,20 +214,11 @@ async def alt(*cases, timeout=None):
 select = alt
 
 
-class Process:
+class Process(C.BaseProcess):
     """Process(target, *args, name=None): the coroutine function target(*args) as a process,
     started by `await par(...)` or start()."""
-
-    def __init__(self, target, *args, name=None):
-        if not callable(target):
-            raise TypeError("baton.aio: Process needs a coroutine function, got %r" % (target,))
-        self.target = target
-        self.args = args
-        self.name = name if name is not None else getattr(target, "__name__", "process")
-        self._proc = None
-
-    def __repr__(self):
-        return "<baton.aio process %r>" % self.name
+    _flavour = "baton.aio"
+    _wants = "a coroutine function"
 
     def start(self):
         """Starts the process as a task; it outlives its starter, and run() returns only
