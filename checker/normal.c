@@ -52,6 +52,15 @@ struct normal {
     size_t index_cap;
     struct vec32 pool;            /* members, successors and acceptances of all nodes */
     struct vec32 scratch, scratch2;
+    /* expand's own scratch: a node's visible transitions as event << 32 | target (and room to
+     * sort them), its candidate acceptances, successors and one event's targets. */
+    uint64_t *keys, *keys_tmp;
+    size_t nkeys, keys_cap, keys_tmp_cap;
+    struct vec32 accs, succ, minimal, targets;
+    struct div_rec *div;          /* per spec state: its divergence, as far as found */
+    size_t div_cap;
+    uint32_t dfn;                 /* the last depth-first number given */
+    struct vec32 tarjan, calls;   /* Tarjan's stack; the call stack: (state, next transition) */
     uint32_t *mark;               /* per spec state: the generation it was last marked in */
     size_t mark_cap;
     uint32_t generation;
@@ -69,6 +78,11 @@ struct normal {
     struct vec32 rpool;
     struct refusal_step *steps;   /* open addressing: the cache of norm_after_refusal */
     size_t nsteps, steps_cap;
+};
+
+struct div_rec {
+    uint32_t dfn, low;            /* Tarjan's depth-first number (0: not visited) and lowlink */
+    uint8_t flags;                /* DIV_* */
 };
 
 struct refusal_step {
@@ -126,7 +140,16 @@ void norm_free(struct normal *n)
     free(n->pool.v);
     free(n->scratch.v);
     free(n->scratch2.v);
+    free(n->keys);
+    free(n->keys_tmp);
+    free(n->accs.v);
+    free(n->succ.v);
+    free(n->minimal.v);
+    free(n->targets.v);
     free(n->mark);
+    free(n->div);
+    free(n->tarjan.v);
+    free(n->calls.v);
     free(n->vec);
     free(n->dense);
     free(n->groups);
@@ -305,33 +328,62 @@ static bool grow_index(struct normal *n)
     return true;
 }
 
-/* The node whose members are the tau-closure of seeds[0..count) (which this may reorder). */
-static uint32_t node_of(struct normal *n, uint32_t *seeds, size_t count)
+/* A spec state's share of a node's hash: the hash of a set is the sum of its members'
+ * shares, so it needs no sorting. */
+static uint64_t share(uint32_t s)
+{
+    uint64_t z = s + 0x9E3779B97F4A7C15ull;
+    z = (z ^ z >> 30) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ z >> 27) * 0x94D049BB133111EBull;
+    return z ^ z >> 31;
+}
+
+/* Are the node's members exactly the states marked now?  (The marked states are distinct and
+ * as many as the node's members.) */
+static bool members_marked(const struct normal *n, const struct node *nd)
+{
+    const uint32_t *v = n->pool.v + nd->members;
+    for (uint32_t k = 0; k < nd->nmembers; k++)
+        if (n->mark[v[k]] != n->generation) return false;
+    return true;
+}
+
+/* The node whose members are the tau-closure of seeds[0..count).  The closure is compared
+ * with a known node through the marks it leaves, and sorted only when it makes a new node:
+ * most closures are met again and again. */
+static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
 {
     if (!poll(n)) return NORM_ERROR;
     /* Tau-closure, depth first, into scratch. */
-    n->generation++;
+    if (++n->generation == 0) {  /* wrapped: forget every mark */
+        memset(n->mark, 0, n->mark_cap * sizeof *n->mark);
+        n->generation = 1;
+    }
     n->scratch.n = 0;
+    uint64_t sum = 0;
     for (size_t i = 0; i < count; i++)
-        if (!marked(n, seeds[i]) && !push(&n->scratch, seeds[i])) n->failed = true;
+        if (!marked(n, seeds[i])) {
+            sum += share(seeds[i]);
+            if (!push(&n->scratch, seeds[i])) n->failed = true;
+        }
     for (size_t i = 0; i < n->scratch.n && !n->failed; i++) {
         uint32_t nt;
         const uint32_t *t = spec_trans(n, n->scratch.v[i], &nt);
         for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
-            if (!marked(n, t[2 * k + 1]) && !push(&n->scratch, t[2 * k + 1])) n->failed = true;
+            if (!marked(n, t[2 * k + 1])) {
+                sum += share(t[2 * k + 1]);
+                if (!push(&n->scratch, t[2 * k + 1])) n->failed = true;
+            }
     }
     if (n->failed) return NORM_ERROR;
-    sorted_sort(n->scratch.v, n->scratch.n);
-    const uint32_t *members = n->scratch.v;
     size_t m = n->scratch.n;
-    uint32_t h = hash_ids(members, m);
+    uint32_t h = (uint32_t)(sum ^ sum >> 32) ^ (uint32_t)m * 0x9E3779B9u;
     size_t i = h & (n->index_cap - 1);
     for (uint32_t e; (e = n->index[i]); i = (i + 1) & (n->index_cap - 1)) {
         const struct node *nd = &n->nodes[e - 1];
-        if (nd->hash == h && nd->nmembers == m &&
-            memcmp(n->pool.v + nd->members, members, m * sizeof *members) == 0)
-            return e - 1;
+        if (nd->hash == h && nd->nmembers == m && members_marked(n, nd)) return e - 1;
     }
+    sorted_sort(n->scratch.v, m);
     /* A new node. */
     if (n->nnodes == n->nodes_cap) {
         uint32_t cap = n->nodes_cap ? 2 * n->nodes_cap : 64;
@@ -362,65 +414,166 @@ uint32_t norm_root(struct normal *n)
     return node_of(n, &s, 1);
 }
 
-/* The position of spec state x among a node's sorted members (x is one of them). */
-static uint32_t position(const uint32_t *members, uint32_t m, uint32_t x)
+/* ---- divergence ----
+ *
+ * A spec state diverges when it can reach a tau cycle by taus.  Nodes are tau-closed, so a
+ * node can diverge exactly when one of its members does.  Each state's answer is found once,
+ * lazily, by Tarjan's algorithm over the tau edges: a strongly connected component diverges
+ * when it has a cycle (more than one state, or a tau to itself) or a tau out of it to a state
+ * that diverges. */
+
+enum { DIV_ON_STACK = 1, DIV_DONE = 2, DIV_YES = 4, DIV_REACH = 8 };
+
+/* Room for the divergence records of spec states below s + 1. */
+static bool div_room(struct normal *n, uint32_t s)
 {
-    return (uint32_t)sorted_lower_bound(members, m, x);
+    if (s < n->div_cap) return true;
+    size_t cap = n->div_cap ? n->div_cap : 256;
+    while (cap <= s) cap *= 2;
+    struct div_rec *d = realloc(n->div, cap * sizeof *d);
+    if (!d) return false;
+    memset(d + n->div_cap, 0, (cap - n->div_cap) * sizeof *d);
+    n->div = d;
+    n->div_cap = cap;
+    return true;
 }
 
-/* Does the tau graph restricted to the node's members have a cycle?  (Every tau successor of
- * a member is a member, so this is "can some member diverge".)  Kahn's algorithm: remove
- * members with no tau successors left, over and over; a cycle is what cannot be removed.  The
- * reverse edges are laid out once (counting sort), so this is linear in the closure. */
-static bool has_tau_cycle(struct normal *n, const uint32_t *members, uint32_t m)
+/* Tarjan's visit of s: numbered, on both stacks. */
+static bool div_open(struct normal *n, uint32_t s)
 {
-    size_t edges = 0;
-    for (uint32_t i = 0; i < m; i++) {
-        uint32_t nt;
-        const uint32_t *t = spec_trans(n, members[i], &nt);
-        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) edges++;
-    }
-    if (edges == 0) return false;
-    uint32_t *outdeg = calloc(m, sizeof *outdeg);
-    uint32_t *rfirst = calloc((size_t)m + 1, sizeof *rfirst);   /* reverse edges by target */
-    uint32_t *rsrc = malloc(edges * sizeof *rsrc);
-    uint32_t *queue = malloc((size_t)m * sizeof *queue);
-    bool cycle = false;
-    if (!outdeg || !rfirst || !rsrc || !queue) {
-        n->failed = true;
-        goto out;
-    }
-    for (uint32_t i = 0; i < m; i++) {
-        uint32_t nt;
-        const uint32_t *t = spec_trans(n, members[i], &nt);
-        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++) {
-            outdeg[i]++;
-            rfirst[position(members, m, t[2 * k + 1]) + 1]++;
+    if (!div_room(n, s) || !push(&n->tarjan, s) || !push(&n->calls, s) || !push(&n->calls, 0))
+        return false;
+    n->div[s].dfn = n->div[s].low = ++n->dfn;
+    n->div[s].flags = DIV_ON_STACK;
+    return true;
+}
+
+/* Does spec state s diverge?  -1 when out of memory or the specification failed. */
+static int diverges(struct normal *n, uint32_t s)
+{
+    if (!div_room(n, s)) return -1;
+    if (n->div[s].flags & DIV_DONE) return (n->div[s].flags & DIV_YES) != 0;
+    n->calls.n = 0;
+    if (!div_open(n, s)) return -1;
+    while (n->calls.n) {
+        uint32_t v = n->calls.v[n->calls.n - 2], k = n->calls.v[n->calls.n - 1], nt;
+        const uint32_t *t = spec_trans(n, v, &nt);
+        if (n->failed) return -1;
+        if (k < nt && t[2 * k] == EV_TAU) {
+            n->calls.v[n->calls.n - 1]++;
+            uint32_t w = t[2 * k + 1];
+            if (!div_room(n, w)) return -1;
+            struct div_rec *dw = &n->div[w];
+            if (w == v) {
+                n->div[v].flags |= DIV_REACH;
+            } else if (dw->flags & DIV_DONE) {
+                if (dw->flags & DIV_YES) n->div[v].flags |= DIV_REACH;
+            } else if (dw->flags & DIV_ON_STACK) {
+                if (dw->dfn < n->div[v].low) n->div[v].low = dw->dfn;
+            } else if (!div_open(n, w)) {
+                return -1;
+            }
+            continue;
+        }
+        /* v's taus are all seen: v is done with, and closes a component when it is its root. */
+        n->calls.n -= 2;
+        struct div_rec *dv = &n->div[v];
+        if (dv->low == dv->dfn) {
+            size_t from = n->tarjan.n;
+            while (n->tarjan.v[from - 1] != v) from--;
+            from--;
+            bool yes = n->tarjan.n - from > 1;
+            for (size_t i = from; i < n->tarjan.n; i++) yes |= (n->div[n->tarjan.v[i]].flags & DIV_REACH) != 0;
+            for (size_t i = from; i < n->tarjan.n; i++)
+                n->div[n->tarjan.v[i]].flags = DIV_DONE | (yes ? DIV_YES : 0);
+            n->tarjan.n = from;
+        }
+        if (n->calls.n) {
+            struct div_rec *du = &n->div[n->calls.v[n->calls.n - 2]];
+            if (dv->flags & DIV_DONE) {
+                if (dv->flags & DIV_YES) du->flags |= DIV_REACH;
+            } else {
+                if (dv->low < du->low) du->low = dv->low;
+                du->flags |= dv->flags & DIV_REACH;
+            }
         }
     }
-    for (uint32_t j = 0; j < m; j++) rfirst[j + 1] += rfirst[j];
-    for (uint32_t i = 0; i < m; i++) {
-        uint32_t nt;
-        const uint32_t *t = spec_trans(n, members[i], &nt);
-        for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
-            rsrc[rfirst[position(members, m, t[2 * k + 1])]++] = i;
+    return (n->div[s].flags & DIV_YES) != 0;
+}
+
+/* Can some of the node's members diverge?  False with n->failed set when that could not be
+ * found. */
+static bool node_diverges(struct normal *n, const struct node *nd)
+{
+    for (uint32_t i = 0; i < nd->nmembers; i++) {
+        int d = diverges(n, n->pool.v[nd->members + i]);
+        if (d < 0) {
+            n->failed = true;
+            return false;
+        }
+        if (d) return true;
     }
-    /* rfirst[j] now ends j's run; runs start at rfirst[j - 1] (0 for j = 0). */
-    size_t qn = 0, removed = 0;
-    for (uint32_t i = 0; i < m; i++)
-        if (outdeg[i] == 0) queue[qn++] = i;
-    while (removed < qn) {
-        uint32_t j = queue[removed++];
-        for (uint32_t e = j ? rfirst[j - 1] : 0; e < rfirst[j]; e++)
-            if (--outdeg[rsrc[e]] == 0) queue[qn++] = rsrc[e];
+    return false;
+}
+
+static bool push64(struct normal *n, uint64_t x)
+{
+    if (n->nkeys == n->keys_cap) {
+        size_t cap = n->keys_cap ? 2 * n->keys_cap : 256;
+        uint64_t *k = realloc(n->keys, cap * sizeof *k);
+        if (!k) return false;
+        n->keys = k;
+        n->keys_cap = cap;
     }
-    cycle = qn < m;
-out:
-    free(outdeg);
-    free(rfirst);
-    free(rsrc);
-    free(queue);
-    return cycle;
+    n->keys[n->nkeys++] = x;
+    return true;
+}
+
+/* Orders keys[0..nkeys) by their event (the top 32 bits), by radix, 8 bits a pass, skipping
+ * the digits that are the same everywhere; insertion when there are few.  Within an event the
+ * order does not matter (node_of takes the targets as a set). */
+static bool sort_keys(struct normal *n)
+{
+    uint64_t *v = n->keys;
+    size_t cnt = n->nkeys;
+    if (cnt <= 32) {
+        for (size_t i = 1; i < cnt; i++) {
+            uint64_t x = v[i];
+            size_t j = i;
+            for (; j > 0 && v[j - 1] >> 32 > x >> 32; j--) v[j] = v[j - 1];
+            v[j] = x;
+        }
+        return true;
+    }
+    if (n->keys_tmp_cap < cnt) {
+        free(n->keys_tmp);
+        n->keys_tmp = malloc(n->keys_cap * sizeof *n->keys_tmp);
+        n->keys_tmp_cap = n->keys_tmp ? n->keys_cap : 0;
+        if (!n->keys_tmp) return false;
+    }
+    uint64_t *from = v, *to = n->keys_tmp;
+    for (unsigned shift = 32; shift < 64; shift += 8) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < cnt; i++) count[from[i] >> shift & 255]++;
+        if (count[from[0] >> shift & 255] == cnt) continue;
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < cnt; i++) to[count[from[i] >> shift & 255]++] = from[i];
+        uint64_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) {  /* the sorted keys become keys, the other buffer the spare */
+        size_t cap = n->keys_cap;
+        n->keys_tmp = v;
+        n->keys = from;
+        n->keys_cap = n->keys_tmp_cap;
+        n->keys_tmp_cap = cap;
+    }
+    return true;
 }
 
 /* Computes a node's successors, acceptances and divergence, once. */
@@ -428,8 +581,9 @@ static bool expand(struct normal *n, uint32_t node)
 {
     if (n->nodes[node].expanded) return true;
     /* Gather the visible transitions of every member. */
-    struct vec32 pairs = {0};
-    struct vec32 accs = {0};      /* candidate acceptances: count, events… */
+    struct vec32 *accs = &n->accs;  /* candidate acceptances: count, events… */
+    accs->n = 0;
+    n->nkeys = 0;
     uint32_t nm = n->nodes[node].nmembers;
     for (uint32_t i = 0; i < nm && !n->failed; i++) {
         uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
@@ -440,49 +594,45 @@ static bool expand(struct normal *n, uint32_t node)
          * not the environment's to refuse: Roscoe, TPC's failures of P [] SKIP), so its only
          * acceptance is {✓}.  Events sort tau, ✓, visible: ✓ would be first. */
         bool ticks = stable && nt > 0 && t[0] == EV_TICK;
-        size_t at = accs.n;
-        if (stable && !push(&accs, 0)) n->failed = true;
+        size_t at = accs->n;
+        if (stable && !push(accs, 0)) n->failed = true;
         for (uint32_t k = 0; k < nt; k++) {
             if (t[2 * k] == EV_TAU) continue;
-            if (!push(&pairs, t[2 * k]) || !push(&pairs, t[2 * k + 1])) n->failed = true;
+            if (!push64(n, (uint64_t)t[2 * k] << 32 | t[2 * k + 1])) n->failed = true;
             if (stable && (!ticks || k == 0) && (k == 0 || t[2 * k - 2] != t[2 * k])) {
-                if (!push(&accs, t[2 * k])) n->failed = true;
-                else accs.v[at]++;
+                if (!push(accs, t[2 * k])) n->failed = true;
+                else accs->v[at]++;
             }
         }
     }
-    if (n->failed) goto fail;
-    sort_pairs(pairs.v, pairs.n / 2);
+    if (n->failed || !sort_keys(n)) goto fail;
 
     /* One successor node per event: the closure of all its targets. */
-    struct vec32 succ = {0}, targets = {0};
-    for (size_t i = 0; i < pairs.n;) {
-        uint32_t e = pairs.v[i];
-        targets.n = 0;
-        for (; i < pairs.n && pairs.v[i] == e; i += 2)
-            if (!push(&targets, pairs.v[i + 1])) n->failed = true;
-        uint32_t to = n->failed ? NORM_ERROR : node_of(n, targets.v, targets.n);
-        if (to == NORM_ERROR || !push(&succ, e) || !push(&succ, to)) {
+    struct vec32 *succ = &n->succ, *targets = &n->targets;
+    succ->n = 0;
+    for (size_t i = 0; i < n->nkeys;) {
+        uint32_t e = (uint32_t)(n->keys[i] >> 32);
+        targets->n = 0;
+        for (; i < n->nkeys && (uint32_t)(n->keys[i] >> 32) == e; i++)
+            if (!push(targets, (uint32_t)n->keys[i])) n->failed = true;
+        uint32_t to = n->failed ? NORM_ERROR : node_of(n, targets->v, targets->n);
+        if (to == NORM_ERROR || !push(succ, e) || !push(succ, to)) {
             n->failed = true;
-            break;
+            goto fail;
         }
     }
-    free(targets.v);
-    if (n->failed) {
-        free(succ.v);
-        goto fail;
-    }
     /* Keep the minimal acceptances only (a superset of another adds no failure). */
-    struct vec32 minimal = {0};
+    struct vec32 *minimal = &n->minimal;
+    minimal->n = 0;
     uint32_t nmin = 0;
-    for (size_t a = 0; a < accs.n; a += 1 + accs.v[a]) {
-        const uint32_t *A = accs.v + a + 1;
-        uint32_t na = accs.v[a];
+    for (size_t a = 0; a < accs->n; a += 1 + accs->v[a]) {
+        const uint32_t *A = accs->v + a + 1;
+        uint32_t na = accs->v[a];
         bool dominated = false;
-        for (size_t b = 0; b < accs.n && !dominated; b += 1 + accs.v[b]) {
+        for (size_t b = 0; b < accs->n && !dominated; b += 1 + accs->v[b]) {
             if (b == a) continue;
-            const uint32_t *B = accs.v + b + 1;
-            uint32_t nb = accs.v[b];
+            const uint32_t *B = accs->v + b + 1;
+            uint32_t nb = accs->v[b];
             /* B ⊆ A, and B ≠ A or B comes first (so equal sets keep one copy). */
             if (nb > na || (nb == na && b > a)) continue;
             uint32_t i = 0, j = 0;
@@ -494,36 +644,27 @@ static bool expand(struct normal *n, uint32_t node)
             dominated = i == nb;
         }
         if (dominated) continue;
-        if (!push(&minimal, na)) n->failed = true;
+        if (!push(minimal, na)) n->failed = true;
         for (uint32_t k = 0; k < na; k++)
-            if (!push(&minimal, A[k])) n->failed = true;
+            if (!push(minimal, A[k])) n->failed = true;
         nmin++;
     }
-    bool divergent = has_tau_cycle(n, n->pool.v + n->nodes[node].members, nm);
-    if (n->failed) {
-        free(succ.v);
-        free(minimal.v);
-        goto fail;
-    }
+    bool divergent = node_diverges(n, &n->nodes[node]);
+    if (n->failed) goto fail;
     struct node *nd = &n->nodes[node];
     nd->succ = (uint32_t)n->pool.n;
-    nd->nsucc = (uint32_t)(succ.n / 2);
-    for (size_t k = 0; k < succ.n; k++)
-        if (!push(&n->pool, succ.v[k])) n->failed = true;
+    nd->nsucc = (uint32_t)(succ->n / 2);
+    for (size_t k = 0; k < succ->n; k++)
+        if (!push(&n->pool, succ->v[k])) n->failed = true;
     nd->acc = (uint32_t)n->pool.n;
     nd->nacc = nmin;
-    for (size_t k = 0; k < minimal.n; k++)
-        if (!push(&n->pool, minimal.v[k])) n->failed = true;
+    for (size_t k = 0; k < minimal->n; k++)
+        if (!push(&n->pool, minimal->v[k])) n->failed = true;
     nd->divergent = divergent;
     nd->expanded = !n->failed;
-    free(succ.v);
-    free(minimal.v);
-    free(pairs.v);
-    free(accs.v);
     return nd->expanded;
 fail:
-    free(pairs.v);
-    free(accs.v);
+    n->failed = true;
     return false;
 }
 

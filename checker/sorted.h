@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The first position in v[0..n) whose id is not below x (n when there is none). */
 static inline size_t sorted_lower_bound(const uint32_t *v, size_t n, uint32_t x)
@@ -34,12 +35,40 @@ static inline int sorted_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts v[0..n) by radix, 8 bits a pass, least significant first, skipping the passes whose
+ * digit is the same everywhere (ids are usually far below 2^32).  False, with v untouched,
+ * when there is no memory for the second buffer. */
+static inline bool sorted_radix(uint32_t *v, size_t n)
+{
+    uint32_t *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return false;
+    uint32_t *from = v, *to = tmp;
+    for (unsigned shift = 0; shift < 32; shift += 8) {
+        size_t count[256] = {0};
+        for (size_t i = 0; i < n; i++) count[from[i] >> shift & 255]++;
+        if (count[from[0] >> shift & 255] == n) continue;
+        for (size_t d = 0, sum = 0; d < 256; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++) to[count[from[i] >> shift & 255]++] = from[i];
+        uint32_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) memcpy(v, from, n * sizeof *v);
+    free(tmp);
+    return true;
+}
+
 /* Sorts v[0..n): by insertion when there are few (a state's events usually are), where
- * qsort's calls through a pointer would cost more than the sorting. */
+ * qsort's calls through a pointer would cost more than the sorting; by radix when there are
+ * many. */
 static inline void sorted_sort(uint32_t *v, size_t n)
 {
     if (n > 24) {
-        qsort(v, n, sizeof *v, sorted_cmp);
+        if (n < 256 || !sorted_radix(v, n)) qsort(v, n, sizeof *v, sorted_cmp);
         return;
     }
     for (size_t i = 1; i < n; i++) {
