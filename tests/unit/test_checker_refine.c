@@ -124,6 +124,19 @@ START_TEST(divergence_in_fd)
      * against a -> b -> STOP, which cannot diverge after <a>. */
     refines(PROC(NONE, {0, A, 1}, {1, B, 2}), PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 1}),
             CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
+    /* Whether the specification can diverge after <a> is whether some state of its closure
+     * reaches a tau cycle: through a chain of taus into a two-state cycle, or into a tau to
+     * itself, it can, so a -> DIV refines it; a diamond of taus (two ways to one state) and a
+     * chain have no cycle, so a -> DIV does not. */
+    refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 3}, {3, EV_TAU, 4}, {4, EV_TAU, 3}),
+            PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_HOLDS, CHK_NONE, 0);
+    refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 3}, {3, EV_TAU, 3}),
+            PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_HOLDS, CHK_NONE, 0);
+    refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {1, EV_TAU, 3}, {2, EV_TAU, 4}, {3, EV_TAU, 4},
+                 {4, B, 0}),
+            PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
+    refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 3}),
+            PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
     /* Against RUN({a, b}) the refusal of b at the start comes first (a shorter trace). */
     refines(RUN_AB, PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS,
             CHK_REFUSAL, 0);
