@@ -627,10 +627,20 @@ static uint32_t bits_for(uint32_t n)
     return b;
 }
 
-/* The parallel search, when it applies: true with r filled in, false to search on one core. */
+/* Can some node of a complete normal form diverge? */
+static bool any_divergent(struct normal *norm)
+{
+    for (uint32_t k = 0; k < norm_nodes(norm); k++)
+        if (norm_divergent(norm, k)) return true;
+    return false;
+}
+
+/* The parallel search, when it applies: true with r filled in, false to search on one core.
+ * *divergence: whether implementation divergences are to be looked for, which this clears
+ * when the normal form shows there are none. */
 static bool search_parallel(const struct machine *spec, const struct machine *impl,
                             enum chk_model model, enum mode mode, const struct chk_limits *lim,
-                            struct chk_result *r)
+                            bool *divergence, struct chk_result *r)
 {
     if (!lim || lim->threads < 1) return false;
     /* The parallel pair expansion knows T, F, FD, V and VD (R's refusal-testing pairs need
@@ -643,6 +653,17 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (!norm || !norm_complete(norm, max_nodes) || (revivals(model) && !norm_prepare_revivals(norm))) {
         norm_free(norm);
         return false;
+    }
+    /* Determinism normalises the process itself, and every state it reaches is a member of
+     * the node its trace leads to: it can diverge exactly when some node can.  None can: no
+     * divergence to search for.  One can: the check fails, and the one-core search finds the
+     * nearest failure. */
+    if (mode == DETERMINISM && *divergence) {
+        if (any_divergent(norm)) {
+            norm_free(norm);
+            return false;
+        }
+        *divergence = false;
     }
     uint32_t iw = mach_words(impl);
     struct pair_space sp = {norm, impl, model, mode, false, 0, ~0ull, 1 + iw};
@@ -664,8 +685,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
     /* FD, VD: an implementation's tau cycle under a node that cannot diverge is a divergence
      * the specification does not allow (pairs under a divergent node are not expanded). */
-    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits,
-                           chk_model_divergence(model) && mach_has_tau(impl)};
+    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits, *divergence};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     free(init);
     norm_free(norm);
@@ -697,7 +717,7 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
         quick_seconds = r->seconds;
         chk_result_free(r);
     }
-    if (search_parallel(spec, impl, model, mode, lim, r)) {
+    if (search_parallel(spec, impl, model, mode, lim, &divergence, r)) {
         r->seconds += quick_seconds;
         bool again = divergence;
         double first;

@@ -212,6 +212,70 @@ START_TEST(big_checks_on_several_cores)
 }
 END_TEST
 
+/* Checks determinism on one core and through the parallel search (one and two threads): the
+ * same verdict, kind and counterexample length every way.  Frees the machine. */
+static void deterministic_everywhere(struct machine *m, enum chk_model model, enum chk_verdict want,
+                                     enum chk_kind kind, int len)
+{
+    for (int threads = 0; threads <= 2; threads++) {
+        struct chk_limits lim = {0};
+        lim.threads = threads;
+        struct chk_result r;
+        chk_deterministic(m, model, threads ? &lim : NULL, &r);
+        ck_assert_int_eq(r.verdict, want);
+        if (want == CHK_FAILS) {
+            ck_assert_int_eq(r.kind, kind);
+            ck_assert_int_eq((int)r.ntrace, len);
+        }
+        chk_result_free(&r);
+    }
+    mach_free(m);
+}
+
+/* Counters 1 and 2 of counters() (b and c, 30 states each) beside a first component that
+ * moves by taus alone from 0 to 29, where it offers d with the others; with `fork`, it may
+ * also go by a tau from 0 to a state 30 that offers nothing.  With `loop` its taus go round
+ * (29 back to 0) and it never offers d.  27 000 states or more: past the one-core search's
+ * first part, so the parallel search decides. */
+static struct machine *tau_counters(bool fork, bool loop)
+{
+    struct mach_builder *b = mach_builder_new();
+    struct lts_builder *lb = lts_builder_new();
+    lts_builder_reserve(lb, 31);
+    for (uint32_t i = 0; i < 29; i++) lts_builder_add(lb, i, EV_TAU, i + 1);
+    if (loop) lts_builder_add(lb, 29, EV_TAU, 0);
+    else lts_builder_add(lb, 29, C + 1, 29);
+    if (fork) lts_builder_add(lb, 0, EV_TAU, 30);
+    int node = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+    for (uint32_t k = 1; k < 3; k++) {
+        lb = lts_builder_new();
+        lts_builder_reserve(lb, 30);
+        for (uint32_t i = 0; i < 30; i++) lts_builder_add(lb, i, A + k, (i + 1) % 30);
+        lts_builder_add(lb, 29, C + 1, 29);
+        int leaf = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+        node = mach_par(b, (struct evset){(const uint32_t[]){C + 1}, 1}, node, leaf);
+    }
+    return mach_build(b, node);
+}
+
+START_TEST(big_determinism)
+{
+    /* Divergence-free (the taus end at 29), and every trace leads to one stable state whose
+     * offers are the trace's every continuation: deterministic in F and FD. */
+    deterministic_everywhere(tau_counters(false, false), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0);
+    deterministic_everywhere(tau_counters(false, false), CHK_MODEL_FD, CHK_HOLDS, CHK_NONE, 0);
+    /* With the silent way to a dead state 30: once b and c have each been done 29 times, d is
+     * a trace, yet the state with the first component at 30 refuses it — nondeterminism after
+     * 58 events, in F and FD alike (there is no divergence to come first). */
+    deterministic_everywhere(tau_counters(true, false), CHK_MODEL_F, CHK_FAILS, CHK_NONDET, 58);
+    deterministic_everywhere(tau_counters(true, false), CHK_MODEL_FD, CHK_FAILS, CHK_NONDET, 58);
+    /* Taus round a cycle: no state is ever stable, so there are no failures (deterministic in
+     * F), but the process diverges at once (not deterministic in FD, a divergence at <>). */
+    deterministic_everywhere(tau_counters(false, true), CHK_MODEL_F, CHK_HOLDS, CHK_NONE, 0);
+    deterministic_everywhere(tau_counters(false, true), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 0);
+}
+END_TEST
+
 START_TEST(has_trace)
 {
     struct machine *m = PROC(NONE, {0, A, 1}, {1, B, 2}, {0, EV_TAU, 3}, {3, C, 3});
@@ -242,6 +306,7 @@ Suite *checker_refine_suite(void)
     tcase_add_test(tc, termination);
     tcase_add_test(tc, divergence_in_fd);
     tcase_add_test(tc, determinism);
+    tcase_add_test(tc, big_determinism);
     tcase_add_test(tc, has_trace);
     tcase_add_test(tc, big_checks_on_several_cores);
     suite_add_tcase(s, tc);
