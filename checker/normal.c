@@ -501,6 +501,14 @@ static int diverges(struct normal *n, uint32_t s)
     return (n->div[s].flags & DIV_YES) != 0;
 }
 
+int norm_state_diverges(struct normal *n, const uint64_t *vec)
+{
+    uint32_t s = spec_state(n, vec);
+    int d = s == NORM_ERROR ? -1 : diverges(n, s);
+    if (d < 0) n->failed = true;
+    return d;
+}
+
 /* Can some of the node's members diverge?  False with n->failed set when that could not be
  * found. */
 static bool node_diverges(struct normal *n, const struct node *nd)

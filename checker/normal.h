@@ -68,6 +68,10 @@ size_t norm_ninitials(struct normal *n, uint32_t node);
 
 /* True when some member of the node can perform an infinite sequence of taus. */
 bool norm_divergent(struct normal *n, uint32_t node);
+/* For the normal form of a process of its own (determinism): can the process diverge from its
+ * state vec?  1 yes, 0 no, -1 when that could not be found (norm_limit says whether a limit
+ * stopped it). */
+int norm_state_diverges(struct normal *n, const uint64_t *vec);
 
 /* True when a stable implementation state offering exactly `offered` (sorted events) is
  * allowed here: some minimal acceptance of the node is a subset of it.  A node with no stable

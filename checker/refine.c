@@ -366,14 +366,22 @@ fail:
 
 /* The one-core search.  `divergence`: look for implementation divergences (FD, RD, VD), which
  * means completing the search; false when the implementation has no tau, or a parallel search
- * found no tau cycle at all. */
+ * found no tau cycle at all.  `spec_states`: the most specification states the normaliser
+ * may hold, when that is not lim's max_states (0). */
 static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
                    enum mode mode, bool divergence, const struct chk_limits *lim,
-                   struct chk_result *r)
+                   uint64_t spec_states, struct chk_result *r)
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
-    struct product p = {norm_new(spec, lim), impl, model,
+    struct chk_limits norm_lim = lim ? *lim : (struct chk_limits){0};
+    if (spec_states) norm_lim.max_states = spec_states;
+    /* Determinism: the process is its own specification, so its normaliser knows whether each
+     * of its states diverges, and a divergence is found where breadth-first order meets it —
+     * no completed search, no Tarjan over the pairs. */
+    bool own_divergence = divergence && mode == DETERMINISM;
+    if (own_divergence) divergence = false;
+    struct product p = {norm_new(spec, lim || spec_states ? &norm_lim : NULL), impl, model,
                         chk_model_divergence(model) && mode == REFINE, 1 + mach_words(impl), false,
                         {.words = mach_words(impl)}};
     struct moves moves = {.words = mach_words(impl)};
@@ -419,6 +427,18 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         flush(&s);
         if (p.error || s.full) break;
         if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
+        if (own_divergence && !s.stable) {
+            int d = norm_state_diverges(p.norm, cur + 1);
+            if (d < 0) {
+                p.error = true;
+                break;
+            }
+            if (d) {
+                bad = s.current;
+                r->kind = CHK_DIVERGENCE;
+                break;
+            }
+        }
         if (s.bad_event != NORM_NONE) {
             bad = s.current;
             r->kind = CHK_TRACE;
@@ -695,8 +715,12 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
 
 /* How far the one-core search goes before the parallel one takes over: most checks end (or
  * fail) within it, and it needs no normal form built in full — which for a large
- * specification could cost more than the whole check. */
-enum { QUICK_STATES = 20000 };
+ * specification could cost more than the whole check.  Its pairs are bounded, and so are the
+ * specification states its normaliser meets, more loosely: closures of hidden events hold
+ * many states (determinism of the hidden philosophers at N = 8 meets a failure after 3 045
+ * pairs and more than 20 000 process states), and a state costs the normaliser far less
+ * than a pair costs the search. */
+enum { QUICK_STATES = 20000, QUICK_SPEC_STATES = 50 * QUICK_STATES };
 
 /* The quick one-core search, then the parallel one, then — for a failure — the one-core search
  * again for its counterexample. */
@@ -710,7 +734,7 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
         !refusal_testing(model)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
-        search(spec, impl, model, mode, divergence, &quick, r);
+        search(spec, impl, model, mode, divergence, &quick, QUICK_SPEC_STATES, r);
         /* Only the quick search's own bound sends the check on; any other limit is the
          * user's, and final. */
         if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
@@ -722,11 +746,11 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
         bool again = divergence;
         double first;
         if (chk_parallel_settles(r, &again, &first)) return;
-        search(spec, impl, model, mode, again, lim, r);
+        search(spec, impl, model, mode, again, lim, 0, r);
         r->seconds += first;
         return;
     }
-    search(spec, impl, model, mode, divergence, lim, r);
+    search(spec, impl, model, mode, divergence, lim, 0, r);
 }
 
 void chk_refines(const struct machine *spec, const struct machine *impl, enum chk_model model,
