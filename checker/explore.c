@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "checker/normal.h"
 #include "checker/parallel.h"
 #include "checker/search.h"
 #include "checker/store.h"
@@ -267,29 +268,38 @@ uint32_t chk_first_divergent(const struct space *sp, const struct store *st, uin
 
 /* ---- the checks ---- */
 
+/* `failing`: a failure is known to be there (the parallel search met one), so the search is
+ * for the nearest.  Then whether a state with a tau diverges is asked of a normaliser of the
+ * machine (checker/normal.h), which answers each state once by a search of the taus from it,
+ * and the search stops at its first failure of either kind.  Otherwise, when divergence is
+ * asked for, the search is completed and Tarjan's algorithm runs over the stored states,
+ * which costs less memory than the normaliser's own copy of every state. */
 static void explore(const struct machine *m, const struct chk_limits *lim, int deadlock,
-                    int divergence, struct chk_result *r)
+                    int divergence, bool failing, struct chk_result *r)
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
+    struct normal *oracle = divergence && failing ? norm_new(m, lim) : NULL;
+    if (oracle) divergence = false;
     struct space sp = chk_machine_space(m);
     struct store *st = store_new(mach_words(m), lim ? lim->memory : 0, false);
     uint64_t *cur = malloc(mach_words(m) * sizeof *cur);
     struct bfs b = {m, st, 0, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
     b.batch = malloc(b.batch_cap * b.words * sizeof *b.batch);
-    if (!st || !cur || !b.batch) {
+    if (!st || !cur || !b.batch || (failing && divergence && !oracle)) {
         r->verdict = CHK_ERROR;
         goto out;
     }
     mach_initial(m, cur);
     if (store_insert(st, cur, STORE_ROOT) < 0) b.full = true;
-    uint32_t dead = STORE_NONE;
+    uint32_t dead = STORE_NONE, diverging = STORE_NONE;
     for (b.current = 0; !b.full && b.current < store_count(st); b.current++) {
         if ((b.current & 4095) == 0) {
             if ((r->limit = chk_over_limit(lim, store_count(st), start))) break;
             chk_progress(store_count(st), b.transitions, store_depth(st, b.current), start);
         }
         b.successors = 0;
+        uint64_t taus = b.taus;
         if (b.current + 8 < store_count(st)) store_prefetch(st, b.current + 8);
         store_copy(st, b.current, cur);
         mach_successors(m, cur, visit, &b);
@@ -298,6 +308,17 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
         if (b.successors == 0 && deadlock && dead == STORE_NONE) {
             dead = b.current;
             if (!divergence) break;  /* breadth-first: this is the nearest deadlock */
+        }
+        if (oracle && b.taus > taus) {
+            int d = norm_state_diverges(oracle, cur);
+            if (d < 0) {
+                r->limit = norm_limit(oracle) ? norm_limit(oracle) : "memory";
+                break;
+            }
+            if (d) {
+                diverging = b.current;
+                break;
+            }
         }
     }
     r->states = store_count(st);
@@ -309,6 +330,10 @@ static void explore(const struct machine *m, const struct chk_limits *lim, int d
     }
     uint32_t bad = dead;
     r->kind = CHK_DEADLOCK;
+    if (diverging != STORE_NONE) {
+        bad = diverging;
+        r->kind = CHK_DIVERGENCE;
+    }
     /* A divergence is a cycle of taus: a search that saw every state (it does when divergence
      * is asked for) and met no tau has nothing for Tarjan to find. */
     if (divergence && b.taus > 0) {
@@ -335,6 +360,7 @@ out:
     free(b.batch);
     free(cur);
     store_free(st);
+    norm_free(oracle);
 }
 
 /* The search on several cores when it can run; a failure it finds is searched again on one
@@ -345,14 +371,14 @@ static void search(const struct machine *m, const struct chk_limits *lim, int de
 {
     if (lim && lim->threads >= 1 &&
         chk_parallel_explore(m, lim, lim->threads, deadlock, divergence, r)) {
-        bool again = divergence;
+        bool again = divergence, failing = r->verdict == CHK_FAILS;
         double first;
         if (chk_parallel_settles(r, &again, &first)) return;
-        explore(m, lim, deadlock, again, r);
+        explore(m, lim, deadlock, again, failing, r);
         r->seconds += first;
         return;
     }
-    explore(m, lim, deadlock, divergence, r);
+    explore(m, lim, deadlock, divergence, false, r);
 }
 
 void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,

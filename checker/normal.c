@@ -57,10 +57,9 @@ struct normal {
     uint64_t *keys, *keys_tmp;
     size_t nkeys, keys_cap, keys_tmp_cap;
     struct vec32 accs, succ, minimal, targets;
-    struct div_rec *div;          /* per spec state: its divergence, as far as found */
+    uint8_t *div;                 /* per spec state: DIV_*, its divergence as far as found */
     size_t div_cap;
-    uint32_t dfn;                 /* the last depth-first number given */
-    struct vec32 tarjan, calls;   /* Tarjan's stack; the call stack: (state, next transition) */
+    struct vec32 path;            /* the divergence search's path: (state, next transition) */
     uint32_t *mark;               /* per spec state: the generation it was last marked in */
     size_t mark_cap;
     uint32_t generation;
@@ -78,11 +77,6 @@ struct normal {
     struct vec32 rpool;
     struct refusal_step *steps;   /* open addressing: the cache of norm_after_refusal */
     size_t nsteps, steps_cap;
-};
-
-struct div_rec {
-    uint32_t dfn, low;            /* Tarjan's depth-first number (0: not visited) and lowlink */
-    uint8_t flags;                /* DIV_* */
 };
 
 struct refusal_step {
@@ -148,8 +142,7 @@ void norm_free(struct normal *n)
     free(n->targets.v);
     free(n->mark);
     free(n->div);
-    free(n->tarjan.v);
-    free(n->calls.v);
+    free(n->path.v);
     free(n->vec);
     free(n->dense);
     free(n->groups);
@@ -418,87 +411,61 @@ uint32_t norm_root(struct normal *n)
  *
  * A spec state diverges when it can reach a tau cycle by taus.  Nodes are tau-closed, so a
  * node can diverge exactly when one of its members does.  Each state's answer is found once,
- * lazily, by Tarjan's algorithm over the tau edges: a strongly connected component diverges
- * when it has a cycle (more than one state, or a tau to itself) or a tau out of it to a state
- * that diverges. */
+ * lazily, by a depth-first search over the taus from it, with the usual colours: a tau to a
+ * state on the search's path closes a cycle, and a tau to a state known to diverge reaches
+ * one — either way every state on the path diverges and the search stops there, so a state
+ * whose closure is a whole large system with a cycle in it is answered at the first cycle.  A
+ * state all of whose taus lead to states that do not diverge does not. */
 
-enum { DIV_ON_STACK = 1, DIV_DONE = 2, DIV_YES = 4, DIV_REACH = 8 };
+enum { DIV_GREY = 1, DIV_DONE = 2, DIV_YES = 4 };
 
-/* Room for the divergence records of spec states below s + 1. */
+/* Room for the divergence flags of spec states below s + 1. */
 static bool div_room(struct normal *n, uint32_t s)
 {
     if (s < n->div_cap) return true;
     size_t cap = n->div_cap ? n->div_cap : 256;
     while (cap <= s) cap *= 2;
-    struct div_rec *d = realloc(n->div, cap * sizeof *d);
+    uint8_t *d = realloc(n->div, cap);
     if (!d) return false;
-    memset(d + n->div_cap, 0, (cap - n->div_cap) * sizeof *d);
+    memset(d + n->div_cap, 0, cap - n->div_cap);
     n->div = d;
     n->div_cap = cap;
     return true;
 }
 
-/* Tarjan's visit of s: numbered, on both stacks. */
-static bool div_open(struct normal *n, uint32_t s)
-{
-    if (!div_room(n, s) || !push(&n->tarjan, s) || !push(&n->calls, s) || !push(&n->calls, 0))
-        return false;
-    n->div[s].dfn = n->div[s].low = ++n->dfn;
-    n->div[s].flags = DIV_ON_STACK;
-    return true;
-}
-
-/* Does spec state s diverge?  -1 when out of memory or the specification failed. */
+/* Does spec state s diverge?  -1 when out of memory, past a limit, or the specification
+ * failed. */
 static int diverges(struct normal *n, uint32_t s)
 {
     if (!div_room(n, s)) return -1;
-    if (n->div[s].flags & DIV_DONE) return (n->div[s].flags & DIV_YES) != 0;
-    n->calls.n = 0;
-    if (!div_open(n, s)) return -1;
-    while (n->calls.n) {
-        uint32_t v = n->calls.v[n->calls.n - 2], k = n->calls.v[n->calls.n - 1], nt;
+    if (n->div[s] & DIV_DONE) return (n->div[s] & DIV_YES) != 0;
+    /* The path: (state, its next transition) pairs. */
+    n->path.n = 0;
+    if (!push(&n->path, s) || !push(&n->path, 0)) return -1;
+    n->div[s] = DIV_GREY;
+    while (n->path.n) {
+        uint32_t v = n->path.v[n->path.n - 2], k = n->path.v[n->path.n - 1], nt;
         const uint32_t *t = spec_trans(n, v, &nt);
         if (n->failed) return -1;
         if (k < nt && t[2 * k] == EV_TAU) {
-            n->calls.v[n->calls.n - 1]++;
+            n->path.v[n->path.n - 1]++;
             uint32_t w = t[2 * k + 1];
             if (!div_room(n, w)) return -1;
-            struct div_rec *dw = &n->div[w];
-            if (w == v) {
-                n->div[v].flags |= DIV_REACH;
-            } else if (dw->flags & DIV_DONE) {
-                if (dw->flags & DIV_YES) n->div[v].flags |= DIV_REACH;
-            } else if (dw->flags & DIV_ON_STACK) {
-                if (dw->dfn < n->div[v].low) n->div[v].low = dw->dfn;
-            } else if (!div_open(n, w)) {
-                return -1;
+            if (n->div[w] & (DIV_GREY | DIV_YES)) {
+                for (size_t i = 0; i < n->path.n; i += 2) n->div[n->path.v[i]] = DIV_DONE | DIV_YES;
+                n->path.n = 0;
+                return 1;
+            }
+            if (!(n->div[w] & DIV_DONE)) {
+                n->div[w] = DIV_GREY;
+                if (!push(&n->path, w) || !push(&n->path, 0)) return -1;
             }
             continue;
         }
-        /* v's taus are all seen: v is done with, and closes a component when it is its root. */
-        n->calls.n -= 2;
-        struct div_rec *dv = &n->div[v];
-        if (dv->low == dv->dfn) {
-            size_t from = n->tarjan.n;
-            while (n->tarjan.v[from - 1] != v) from--;
-            from--;
-            bool yes = n->tarjan.n - from > 1;
-            for (size_t i = from; i < n->tarjan.n; i++) yes |= (n->div[n->tarjan.v[i]].flags & DIV_REACH) != 0;
-            for (size_t i = from; i < n->tarjan.n; i++)
-                n->div[n->tarjan.v[i]].flags = DIV_DONE | (yes ? DIV_YES : 0);
-            n->tarjan.n = from;
-        }
-        if (n->calls.n) {
-            struct div_rec *du = &n->div[n->calls.v[n->calls.n - 2]];
-            if (dv->flags & DIV_DONE) {
-                if (dv->flags & DIV_YES) du->flags |= DIV_REACH;
-            } else {
-                if (dv->low < du->low) du->low = dv->low;
-                du->flags |= dv->flags & DIV_REACH;
-            }
-        }
+        n->div[v] = DIV_DONE;
+        n->path.n -= 2;
     }
-    return (n->div[s].flags & DIV_YES) != 0;
+    return 0;
 }
 
 int norm_state_diverges(struct normal *n, const uint64_t *vec)

@@ -376,12 +376,18 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     memset(r, 0, sizeof *r);
     struct chk_limits norm_lim = lim ? *lim : (struct chk_limits){0};
     if (spec_states) norm_lim.max_states = spec_states;
-    /* Determinism: the process is its own specification, so its normaliser knows whether each
-     * of its states diverges, and a divergence is found where breadth-first order meets it —
-     * no completed search, no Tarjan over the pairs. */
-    bool own_divergence = divergence && mode == DETERMINISM;
-    if (own_divergence) divergence = false;
-    struct product p = {norm_new(spec, lim || spec_states ? &norm_lim : NULL), impl, model,
+    const struct chk_limits *nl = lim || spec_states ? &norm_lim : NULL;
+    /* Implementation divergences (FD, VD): a pair diverges when its node cannot and its
+     * implementation state can (taus leave the node as it is).  Whether each unstable state
+     * met can is asked of a normaliser of the implementation — for determinism the process's
+     * own — which finds each state's answer once, by a search of the taus from it; so a
+     * divergence is found where breadth-first order meets it, and the search stops at its
+     * first failure of any kind instead of completing and running Tarjan over the pairs.
+     * (R and RD keep the completed search: their pairs carry refusals.) */
+    bool per_state = divergence && !refusal_testing(model);
+    if (per_state) divergence = false;
+    struct normal *impl_norm = per_state && mode == REFINE ? norm_new(impl, nl) : NULL;
+    struct product p = {norm_new(spec, nl), impl, model,
                         chk_model_divergence(model) && mode == REFINE, 1 + mach_words(impl), false,
                         {.words = mach_words(impl)}};
     struct moves moves = {.words = mach_words(impl)};
@@ -397,7 +403,8 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         r->limit = norm_limit(p.norm);
         goto out;
     }
-    if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR) {
+    struct normal *oracle = mode == DETERMINISM ? p.norm : impl_norm;
+    if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR || (per_state && !oracle)) {
         r->verdict = CHK_ERROR;
         goto out;
     }
@@ -427,8 +434,8 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         flush(&s);
         if (p.error || s.full) break;
         if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
-        if (own_divergence && !s.stable) {
-            int d = norm_state_diverges(p.norm, cur + 1);
+        if (per_state && !s.stable) {
+            int d = norm_state_diverges(oracle, cur + 1);
             if (d < 0) {
                 p.error = true;
                 break;
@@ -491,6 +498,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     r->states = store_count(s.st);
     r->transitions = s.transitions;
     if (s.full) r->limit = "memory";
+    if (p.error && !r->limit && impl_norm) r->limit = norm_limit(impl_norm);
     if (p.error && !r->limit) r->limit = norm_limit(p.norm) ? norm_limit(p.norm) : "memory";
     if (r->limit) {
         r->verdict = CHK_LIMIT;
@@ -529,6 +537,7 @@ out:
     free(s.batch);
     store_free(s.st);
     norm_free(p.norm);
+    norm_free(impl_norm);
     moves_free(&moves);
     moves_free(&p.moves);
 }
