@@ -268,25 +268,25 @@ uint32_t chk_first_divergent(const struct space *sp, const struct store *st, uin
 
 /* ---- the checks ---- */
 
-/* `failing`: a failure is known to be there (the parallel search met one), so the search is
- * for the nearest.  Then whether a state with a tau diverges is asked of a normaliser of the
- * machine (checker/normal.h), which answers each state once by a search of the taus from it,
- * and the search stops at its first failure of either kind.  Otherwise, when divergence is
- * asked for, the search is completed and Tarjan's algorithm runs over the stored states,
- * which costs less memory than the normaliser's own copy of every state. */
+/* `nearest`: the search is for the nearest failure — one the parallel search met, or one
+ * within the quick search's bound.  Then whether a state with a tau diverges is asked of a
+ * normaliser of the machine (checker/normal.h), which answers each state once by a search of
+ * the taus from it, and the search stops at its first failure of either kind.  Otherwise,
+ * when divergence is asked for, the search is completed and Tarjan's algorithm runs over the
+ * stored states, which costs less memory than the normaliser's own copy of every state. */
 static void explore(const struct machine *m, const struct chk_limits *lim, int deadlock,
-                    int divergence, bool failing, struct chk_result *r)
+                    int divergence, bool nearest, struct chk_result *r)
 {
     double start = chk_now();
     memset(r, 0, sizeof *r);
-    struct normal *oracle = divergence && failing ? norm_new(m, lim) : NULL;
+    struct normal *oracle = divergence && nearest ? norm_new(m, lim) : NULL;
     if (oracle) divergence = false;
     struct space sp = chk_machine_space(m);
     struct store *st = store_new(mach_words(m), lim ? lim->memory : 0, false);
     uint64_t *cur = malloc(mach_words(m) * sizeof *cur);
     struct bfs b = {m, st, 0, 0, 0, 0, false, NULL, 0, 64, mach_words(m)};
     b.batch = malloc(b.batch_cap * b.words * sizeof *b.batch);
-    if (!st || !cur || !b.batch || (failing && divergence && !oracle)) {
+    if (!st || !cur || !b.batch || (nearest && divergence && !oracle)) {
         r->verdict = CHK_ERROR;
         goto out;
     }
@@ -363,14 +363,32 @@ out:
     norm_free(oracle);
 }
 
+/* How far a one-core search for divergence goes before the parallel one takes over: the
+ * parallel search finds a tau cycle only once it has seen every state, while a divergence
+ * near the start is found by the one-core search at once. */
+enum { QUICK_STATES = 20000 };
+
 /* The search on several cores when it can run; a failure it finds is searched again on one
  * core for the shortest, repeatable counterexample (the parallel search keeps no parents),
- * with divergence only when there is a tau cycle to find. */
+ * with divergence only when there is a tau cycle to find.  Divergence is first looked for
+ * on one core, as far as QUICK_STATES. */
 static void search(const struct machine *m, const struct chk_limits *lim, int deadlock,
                    int divergence, struct chk_result *r)
 {
+    double quick_seconds = 0;
+    if (lim && lim->threads >= 1 && divergence &&
+        (!lim->max_states || lim->max_states > QUICK_STATES)) {
+        struct chk_limits quick = *lim;
+        quick.max_states = QUICK_STATES;
+        explore(m, &quick, deadlock, divergence, true, r);
+        /* Only the quick search's own bound sends the check on. */
+        if (r->verdict != CHK_LIMIT || strcmp(r->limit ? r->limit : "", "states") != 0) return;
+        quick_seconds = r->seconds;
+        chk_result_free(r);
+    }
     if (lim && lim->threads >= 1 &&
         chk_parallel_explore(m, lim, lim->threads, deadlock, divergence, r)) {
+        r->seconds += quick_seconds;
         bool again = divergence, failing = r->verdict == CHK_FAILS;
         double first;
         if (chk_parallel_settles(r, &again, &first)) return;
@@ -379,6 +397,7 @@ static void search(const struct machine *m, const struct chk_limits *lim, int de
         return;
     }
     explore(m, lim, deadlock, divergence, false, r);
+    r->seconds += quick_seconds;
 }
 
 void chk_deadlock(const struct machine *m, const struct chk_limits *lim, int divergence,

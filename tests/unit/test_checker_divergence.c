@@ -5,6 +5,7 @@
  * freedom, FD refinement and FD determinism, and V and VD refinement (whose parallel search
  * checks revivals against the completed normal form). */
 #include <check.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "checker/explore.h"
@@ -190,6 +191,58 @@ START_TEST(one_core_and_several_agree_on_random_networks)
 }
 END_TEST
 
+/* Three counters of 30 states on a, b and c, synchronising on d once all three are at 29;
+ * after d the first goes round a tau loop.  With `hide_a` the first counter's a is hidden, so
+ * it diverges at once.  27 000 states and more: past the quick one-core search's bound. */
+static struct machine *counters_to_a_loop(bool hide_a)
+{
+    struct mach_builder *b = mach_builder_new();
+    const uint32_t d = C + 1;
+    int node = -1;
+    for (uint32_t k = 0; k < 3; k++) {
+        struct lts_builder *lb = lts_builder_new();
+        lts_builder_reserve(lb, 31);
+        for (uint32_t i = 0; i < 29; i++) lts_builder_add(lb, i, A + k, i + 1);
+        if (k == 0) {
+            if (hide_a) lts_builder_add(lb, 29, A, 0);
+            lts_builder_add(lb, 29, d, 30);
+            lts_builder_add(lb, 30, EV_TAU, 30);
+        } else {
+            lts_builder_add(lb, 29, d, 29);
+        }
+        int leaf = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+        node = node < 0 ? leaf : mach_par(b, (struct evset){&d, 1}, node, leaf);
+    }
+    if (hide_a) node = mach_hide(b, (struct evset){(const uint32_t[]){A}, 1}, node);
+    return mach_build(b, node);
+}
+
+/* The quick one-core search (the divergence at once) and the parallel one followed by the
+ * one-core search for the nearest failure (the divergence after 88 events: 29 of each
+ * counter, then d) give the counterexample the one-core search alone gives. */
+START_TEST(near_and_far_divergences)
+{
+    for (int hide = 0; hide <= 1; hide++) {
+        for (int threads = 0; threads <= 2; threads++) {
+            struct machine *m = counters_to_a_loop(hide);
+            struct chk_limits lim = {.threads = threads};
+            struct chk_result r;
+            chk_divergence(m, threads ? &lim : NULL, &r);
+            ck_assert_int_eq(r.verdict, CHK_FAILS);
+            ck_assert_int_eq(r.kind, CHK_DIVERGENCE);
+            ck_assert_int_eq((int)r.ntrace, hide ? 0 : 88);
+            chk_result_free(&r);
+            chk_deadlock(m, threads ? &lim : NULL, 1, &r);
+            ck_assert_int_eq(r.verdict, CHK_FAILS);
+            ck_assert_int_eq(r.kind, CHK_DIVERGENCE);
+            ck_assert_int_eq((int)r.ntrace, hide ? 0 : 88);
+            chk_result_free(&r);
+            mach_free(m);
+        }
+    }
+}
+END_TEST
+
 Suite *checker_divergence_suite(void);
 Suite *checker_divergence_suite(void)
 {
@@ -199,6 +252,7 @@ Suite *checker_divergence_suite(void)
     tcase_add_test(tc, records_with_and_without_a_cycle);
     tcase_add_test(tc, a_cycle_across_threads_records);
     tcase_add_test(tc, a_long_chain_ending_in_a_cycle);
+    tcase_add_test(tc, near_and_far_divergences);
     tcase_add_loop_test(tc, one_core_and_several_agree_on_random_networks, DIVERGENCE,
                         VD_REFINES + 1);
     suite_add_tcase(s, tc);
