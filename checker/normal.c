@@ -14,16 +14,44 @@ struct vec32 {
     size_t n, cap;
 };
 
-static bool push(struct vec32 *a, uint32_t x)
+/* Room for `more` entries past a->n (the slow path of push). */
+static bool room(struct vec32 *a, size_t more)
 {
-    if (a->n == a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 64;
-        uint32_t *v = realloc(a->v, cap * sizeof *v);
+    if (a->n + more <= a->cap) return true;
+    size_t cap = a->cap ? 2 * a->cap : 64;
+    while (cap < a->n + more) cap *= 2;
+    uint32_t *v = realloc(a->v, cap * sizeof *v);
+    if (!v) return false;
+    a->v = v;
+    a->cap = cap;
+    return true;
+}
+
+static inline bool push(struct vec32 *a, uint32_t x)
+{
+    if (a->n == a->cap && !room(a, 1)) return false;
+    a->v[a->n++] = x;
+    return true;
+}
+
+/* A growable array of uint64_t: the successors of a spec state, before they are numbered. */
+struct vec64 {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static bool push_words(struct vec64 *a, const uint64_t *w, uint32_t words)
+{
+    if (a->n + words > a->cap) {
+        size_t cap = a->cap ? 2 * a->cap : 256;
+        while (cap < a->n + words) cap *= 2;
+        uint64_t *v = realloc(a->v, cap * sizeof *v);
         if (!v) return false;
         a->v = v;
         a->cap = cap;
     }
-    a->v[a->n++] = x;
+    memcpy(a->v + a->n, w, words * sizeof *w);
+    a->n += words;
     return true;
 }
 
@@ -48,10 +76,14 @@ struct normal {
     struct vec32 trans;           /* (event, target) pairs */
     struct node *nodes;
     uint32_t nnodes, nodes_cap;
-    uint32_t *index;              /* open addressing over nodes: node + 1, 0 empty */
+    uint64_t *index;              /* open addressing over nodes: hash << 32 | node + 1, 0
+                                     empty (the hash beside the node, so a probe that meets
+                                     another node's hash reads no node) */
     size_t index_cap;
     struct vec32 pool;            /* members, successors and acceptances of all nodes */
     struct vec32 scratch, scratch2;
+    struct vec64 succ_vecs;       /* spec_trans: a state's successors, before numbering */
+    struct vec32 succ_ids;        /* … and their numbers */
     /* expand's own scratch: a node's visible transitions as event << 32 | target (and room to
      * sort them), its candidate acceptances, successors and one event's targets. */
     uint64_t *keys, *keys_tmp;
@@ -134,6 +166,8 @@ void norm_free(struct normal *n)
     free(n->pool.v);
     free(n->scratch.v);
     free(n->scratch2.v);
+    free(n->succ_vecs.v);
+    free(n->succ_ids.v);
     free(n->keys);
     free(n->keys_tmp);
     free(n->accs.v);
@@ -229,16 +263,37 @@ static uint32_t spec_state(struct normal *n, const uint64_t *vec)
     return id;
 }
 
-struct collect {
-    struct normal *n;
-    struct vec32 *out;
-};
-
+/* Gathers a successor: its event in scratch2, its vector in succ_vecs. */
 static void collect(void *ctx, uint32_t event, const uint64_t *target)
 {
-    struct collect *c = ctx;
-    uint32_t t = spec_state(c->n, target);
-    if (t == NORM_ERROR || !push(c->out, event) || !push(c->out, t)) c->n->failed = true;
+    struct normal *n = ctx;
+    if (!push(&n->scratch2, event) || !push_words(&n->succ_vecs, target, n->spec.words))
+        n->failed = true;
+}
+
+/* Numbers the successors gathered (a batch, so that their lookups' cache misses overlap) and
+ * makes scratch2 their (event, target) pairs.  False when the store is full or past a limit. */
+static bool number_successors(struct normal *n)
+{
+    size_t k = n->scratch2.n;
+    n->succ_ids.n = 0;
+    if (!room(&n->succ_ids, k)) return false;
+    int added = store_intern_batch(n->states, n->succ_vecs.v, k, STORE_ROOT, n->succ_ids.v);
+    if (added < 0) return false;
+    if (n->lim.max_states && store_count(n->states) > n->lim.max_states) {
+        n->limit = "states";
+        return false;
+    }
+    for (int i = 0; i < added; i++)
+        if (!poll(n) || !push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0)) return false;
+    if (!room(&n->scratch2, k)) return false;
+    /* In place, from the end: event i moves to 2i, its target beside it. */
+    for (size_t i = k; i-- > 0;) {
+        n->scratch2.v[2 * i] = n->scratch2.v[i];
+        n->scratch2.v[2 * i + 1] = n->succ_ids.v[i];
+    }
+    n->scratch2.n = 2 * k;
+    return true;
 }
 
 /* The transitions of spec state s as (event, target) pairs: *count pairs at the result. */
@@ -246,13 +301,16 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
 {
     if (n->tfirst.v[s] == UINT32_MAX) {
         n->scratch2.n = 0;
+        n->succ_vecs.n = 0;
         store_copy(n->states, s, n->vec);
-        struct collect c = {n, &n->scratch2};
-        if (n->spec.successors(n->spec.data, n->vec, collect, &c) < 0) {
+        if (n->spec.successors(n->spec.data, n->vec, collect, n) < 0) {
             n->spec_failed = n->failed = true;
             return NULL;
         }
-        if (n->failed) return NULL;
+        if (n->failed || !number_successors(n)) {
+            n->failed = true;
+            return NULL;
+        }
         /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
          * exactly when its first transition is not tau. */
         sort_pairs(n->scratch2.v, n->scratch2.n / 2);
@@ -308,12 +366,12 @@ static uint32_t hash_ids(const uint32_t *v, size_t n)
 static bool grow_index(struct normal *n)
 {
     size_t cap = n->index_cap * 2;
-    uint32_t *ix = calloc(cap, sizeof *ix);
+    uint64_t *ix = calloc(cap, sizeof *ix);
     if (!ix) return false;
     for (uint32_t k = 0; k < n->nnodes; k++) {
         size_t i = n->nodes[k].hash & (cap - 1);
         while (ix[i]) i = (i + 1) & (cap - 1);
-        ix[i] = k + 1;
+        ix[i] = (uint64_t)n->nodes[k].hash << 32 | (k + 1);
     }
     free(n->index);
     n->index = ix;
@@ -372,9 +430,10 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
     size_t m = n->scratch.n;
     uint32_t h = (uint32_t)(sum ^ sum >> 32) ^ (uint32_t)m * 0x9E3779B9u;
     size_t i = h & (n->index_cap - 1);
-    for (uint32_t e; (e = n->index[i]); i = (i + 1) & (n->index_cap - 1)) {
-        const struct node *nd = &n->nodes[e - 1];
-        if (nd->hash == h && nd->nmembers == m && members_marked(n, nd)) return e - 1;
+    for (uint64_t e; (e = n->index[i]); i = (i + 1) & (n->index_cap - 1)) {
+        if (e >> 32 != h) continue;
+        const struct node *nd = &n->nodes[(uint32_t)e - 1];
+        if (nd->nmembers == m && members_marked(n, nd)) return (uint32_t)e - 1;
     }
     sorted_sort(n->scratch.v, m);
     /* A new node. */
@@ -392,7 +451,7 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
     if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
     i = h & (n->index_cap - 1);
     while (n->index[i]) i = (i + 1) & (n->index_cap - 1);
-    n->index[i] = n->nnodes + 1;
+    n->index[i] = (uint64_t)h << 32 | (n->nnodes + 1);
     return n->nnodes++;
 }
 

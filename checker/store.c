@@ -243,6 +243,33 @@ uint32_t store_intern(struct store *s, const uint64_t *vec, uint32_t parent, boo
     return s->count - 1;
 }
 
+int store_intern_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent,
+                       uint32_t *ids)
+{
+    enum { MAX = 256 };
+    uint64_t h[MAX];
+    int added = 0;
+    for (size_t base = 0; base < n; base += MAX) {
+        size_t k = n - base < MAX ? n - base : MAX;
+        for (size_t i = 0; i < k; i++) {
+            h[i] = hash_vec(vecs + (base + i) * s->words, s->words);
+            __builtin_prefetch(slot_at(s, h[i] & (s->cap - 1)));
+        }
+        for (size_t i = 0; i < k; i++) {
+            const uint64_t *vec = vecs + (base + i) * s->words;
+            size_t slot = probe(s, vec, h[i]);
+            if (slot_at(s, slot)[0] & USED) {
+                ids[base + i] = s->ids[slot];
+                continue;
+            }
+            if (insert_hashed(s, vec, h[i], parent) < 0) return -1;
+            ids[base + i] = s->count - 1;
+            added++;
+        }
+    }
+    return added;
+}
+
 uint32_t store_slots(const struct store *s)
 {
     return (uint32_t)s->cap;

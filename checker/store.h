@@ -42,6 +42,11 @@ uint32_t store_lookup(const struct store *s, const uint64_t *vec);
  * STORE_NONE when there is no room.  Only for a store made with ids: one probe where
  * store_insert + store_id take two. */
 uint32_t store_intern(struct store *s, const uint64_t *vec, uint32_t parent, bool *added);
+/* store_intern for n vectors one after another, their ids into ids[n]; the cache misses of
+ * the lookups overlap.  The number added, or -1 when the store is full (some may have been
+ * added).  A store with ids only. */
+int store_intern_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent,
+                       uint32_t *ids);
 /* How many slots there are (every slot number is below this). */
 uint32_t store_slots(const struct store *s);
 
