@@ -92,6 +92,7 @@ struct normal {
     uint8_t *div;                 /* per spec state: DIV_*, its divergence as far as found */
     size_t div_cap;
     struct vec32 path;            /* the divergence search's path: (state, next transition) */
+    uint32_t shed_states;         /* after norm_shed: how many spec states there were */
     uint32_t *mark;               /* per spec state: the generation it was last marked in */
     size_t mark_cap;
     uint32_t generation;
@@ -212,7 +213,35 @@ uint32_t norm_nodes(const struct normal *n)
 
 uint32_t norm_spec_states(const struct normal *n)
 {
-    return store_count(n->states);
+    return n->states ? store_count(n->states) : n->shed_states;
+}
+
+void norm_shed(struct normal *n)
+{
+    n->shed_states = store_count(n->states);
+    store_free(n->states);
+    n->states = NULL;
+    struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids, &n->accs,
+                         &n->succ, &n->minimal, &n->targets, &n->path};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        free(v[i]->v);
+        *v[i] = (struct vec32){0};
+    }
+    free(n->succ_vecs.v);
+    n->succ_vecs = (struct vec64){0};
+    free(n->keys);
+    free(n->keys_tmp);
+    n->keys = n->keys_tmp = NULL;
+    n->nkeys = n->keys_cap = n->keys_tmp_cap = 0;
+    free(n->mark);
+    n->mark = NULL;
+    n->mark_cap = 0;
+    free(n->div);
+    n->div = NULL;
+    n->div_cap = 0;
+    free(n->index);
+    n->index = NULL;
+    n->index_cap = 0;
 }
 
 /* ---- specification states and their transitions ---- */
@@ -248,6 +277,10 @@ static void sort_pairs(uint32_t *v, size_t n)
 /* The number of spec vector vec, adding it if new; NORM_ERROR past the limit. */
 static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 {
+    if (!n->states) {
+        n->failed = true;
+        return NORM_ERROR;
+    }
     bool added;
     uint32_t id = store_intern(n->states, vec, STORE_ROOT, &added);
     if (id == STORE_NONE || (n->lim.max_states && store_count(n->states) > n->lim.max_states)) {
@@ -299,6 +332,11 @@ static bool number_successors(struct normal *n)
 /* The transitions of spec state s as (event, target) pairs: *count pairs at the result. */
 static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
 {
+    if (!n->states) {  /* shed: the specification's transitions are gone */
+        n->failed = true;
+        *count = 0;
+        return NULL;
+    }
     if (n->tfirst.v[s] == UINT32_MAX) {
         n->scratch2.n = 0;
         n->succ_vecs.n = 0;
@@ -404,9 +442,10 @@ static bool members_marked(const struct normal *n, const struct node *nd)
  * most closures are met again and again. */
 static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
 {
-    if (!poll(n)) return NORM_ERROR;
+    if (!n->index) n->failed = true;  /* shed: no new nodes */
+    if (n->failed || !poll(n)) return NORM_ERROR;
     /* Tau-closure, depth first, into scratch. */
-    if (++n->generation == 0) {  /* wrapped: forget every mark */
+    if (++n->generation == 0 && n->mark) {  /* wrapped: forget every mark */
         memset(n->mark, 0, n->mark_cap * sizeof *n->mark);
         n->generation = 1;
     }

@@ -125,6 +125,13 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
  * norm_initials or norm_missing, which share scratch space). */
 bool norm_complete(struct normal *n, uint32_t max_nodes);
 
+/* Frees what only building a complete normal form needs — the specification's states and
+ * transitions, the marks of closures, the index of nodes — before a long search that asks
+ * only what norm_complete allows several threads to ask (and norm_revives, once
+ * norm_prepare_revivals has run).  Asked anything else afterwards, it fails (NORM_ERROR,
+ * false, NULL). */
+void norm_shed(struct normal *n);
+
 /* How many nodes and specification states have been made so far. */
 uint32_t norm_nodes(const struct normal *n);
 uint32_t norm_spec_states(const struct normal *n);

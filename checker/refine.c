@@ -710,6 +710,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
         return false;
     }
     init[0] = norm_root(norm);
+    norm_shed(norm);  /* (the root is known: the search only reads the normal form now) */
     mach_initial(impl, init + 1);
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
     /* FD, VD: an implementation's tau cycle under a node that cannot diverge is a divergence
