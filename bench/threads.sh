@@ -3,7 +3,9 @@
 # the dining philosophers with a butler ($SHARED/peers/phil_butler.csp, N = $BENCH_THREADS_N,
 # 8 by default: 6.3 M states) checked for deadlock [F], and with the forks' moves hidden (a
 # process full of taus) for divergence freedom, deadlock freedom [FD] and FD refinement of
-# CHAOS; T and F refinement of the plain system against RUN and CHAOS.  Each at 1 ... nproc
+# CHAOS; T and F refinement of the plain system against RUN and CHAOS; determinism [FD] of
+# the system with `thinks` hidden (deterministic: a normal form as large as the system, built
+# on one core, then the parallel search).  Each at 1 ... nproc
 # threads; seconds, peak memory, and the speed-up over one thread, from one run.  The
 # one-thread figure is the parallel search on one thread, not the older one-core search.
 set -eu
@@ -18,13 +20,15 @@ spec=$out/threads_phil.csp
 sed "s/^N = .*/N = $n/; /^assert /d" "$shared/peers/phil_butler.csp" >"$spec"
 cat >>"$spec" <<'EOF'
 HIDDEN = SEATED \ {|picks, putsdown|}
+QUIET = SEATED \ {|thinks|}
 EOF
 
 field() { sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
 
 echo "  philosophers with a butler, N=$n; threads 1 ... $cores"
 for check in "SEATED :[deadlock free [F]]" "HIDDEN :[divergence free]" "HIDDEN :[deadlock free [FD]]" \
-	"RUN(Events) [T= SEATED" "CHAOS(Events) [F= SEATED" "CHAOS(Events) [FD= HIDDEN"; do
+	"RUN(Events) [T= SEATED" "CHAOS(Events) [F= SEATED" "CHAOS(Events) [FD= HIDDEN" \
+	"QUIET :[deterministic [FD]]"; do
 	f=$out/threads_check.csp
 	{ cat "$spec"; echo "assert $check"; } >"$f"
 	line="  $(printf '%-30s' "$check")"
