@@ -306,9 +306,14 @@ Suite *checker_refine_suite(void)
     tcase_add_test(tc, termination);
     tcase_add_test(tc, divergence_in_fd);
     tcase_add_test(tc, determinism);
-    tcase_add_test(tc, big_determinism);
     tcase_add_test(tc, has_trace);
-    tcase_add_test(tc, big_checks_on_several_cores);
     suite_add_tcase(s, tc);
+    /* Searches of tens of thousands of pairs on one to three threads: a second under the
+     * sanitizers, more on a loaded machine — the limit only guards against a hang. */
+    TCase *big = tcase_create("big");
+    tcase_set_timeout(big, 120);
+    tcase_add_test(big, big_determinism);
+    tcase_add_test(big, big_checks_on_several_cores);
+    suite_add_tcase(s, big);
     return s;
 }
