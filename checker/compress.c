@@ -8,39 +8,16 @@
 #include <string.h>
 
 #include "checker/sorted.h"
+#include "checker/vec32.h"
 
 #define NONE UINT32_MAX
 #define ACC 0x80000000u          /* an acceptance state's number, before it gets its place */
 
 /* ---- small helpers ---- */
 
-struct vec {
-    uint32_t *v;
-    size_t n, cap;
-};
-
-static bool grow(struct vec *a, size_t more)
+static bool push3(struct vec32 *a, uint32_t x, uint32_t y, uint32_t z)
 {
-    if (a->n + more <= a->cap) return true;
-    size_t cap = a->cap ? a->cap : 64;
-    while (cap < a->n + more) cap *= 2;
-    uint32_t *v = realloc(a->v, cap * sizeof *v);
-    if (!v) return false;
-    a->v = v;
-    a->cap = cap;
-    return true;
-}
-
-static bool push(struct vec *a, uint32_t x)
-{
-    if (!grow(a, 1)) return false;
-    a->v[a->n++] = x;
-    return true;
-}
-
-static bool push3(struct vec *a, uint32_t x, uint32_t y, uint32_t z)
-{
-    if (!grow(a, 3)) return false;
+    if (!vec32_room(a, 3)) return false;
     a->v[a->n++] = x;
     a->v[a->n++] = y;
     a->v[a->n++] = z;
@@ -109,7 +86,7 @@ static size_t sort_pairs(uint32_t *v, size_t n)
 /* The LTS of the (source, event, target) triples in e over states 0..n-1, its states
  * renumbered breadth first from `initial` (so state 0 is the initial one, and states no
  * longer reachable go); (*rep)[new] = rep_in[old] (old itself when rep_in is NULL). */
-static struct lts *build(uint32_t n, const struct vec *e, uint32_t initial, uint32_t omega,
+static struct lts *build(uint32_t n, const struct vec32 *e, uint32_t initial, uint32_t omega,
                          const uint32_t *rep_in, uint32_t **rep)
 {
     size_t m = e->n / 3;
@@ -322,7 +299,7 @@ static int64_t refine(struct job *j, const struct lts *g, const uint32_t *colour
     uint32_t *bend = malloc(((size_t)n + ncol + 1) * sizeof *bend);
     uint32_t *stamp = calloc((size_t)n + 1, sizeof *stamp);
     struct item *it = malloc(((size_t)n + 1) * sizeof *it);
-    struct vec marked = {0}, next = {0}, pool = {0};
+    struct vec32 marked = {0}, next = {0}, pool = {0};
     if (!pfirst || !psrc || !elem || !loc || !bfirst || !bend || !stamp || !it) goto out;
     /* predecessors */
     for (uint32_t k = 0; k < m; k++) pfirst[g->trans[k].target + 1]++;
@@ -347,7 +324,7 @@ static int64_t refine(struct job *j, const struct lts *g, const uint32_t *colour
     for (uint32_t s = 0; s < n; s++) {
         block[s] = colour[s];
         stamp[s] = round;
-        if (!push(&marked, s)) goto out;
+        if (!vec32_push(&marked, s)) goto out;
     }
     while (marked.n) {
         /* signatures of the marked states, against the blocks as they are now */
@@ -355,7 +332,7 @@ static int64_t refine(struct job *j, const struct lts *g, const uint32_t *colour
         for (size_t i = 0; i < marked.n; i++) {
             uint32_t s = marked.v[i];
             size_t off = pool.n;
-            if (!grow(&pool, 2 * (size_t)(g->first[s + 1] - g->first[s]))) goto out;
+            if (!vec32_room(&pool, 2 * (size_t)(g->first[s + 1] - g->first[s]))) goto out;
             for (uint32_t k = g->first[s]; k < g->first[s + 1]; k++) {
                 pool.v[pool.n++] = g->trans[k].event;
                 pool.v[pool.n++] = block[g->trans[k].target];
@@ -420,7 +397,7 @@ static int64_t refine(struct job *j, const struct lts *g, const uint32_t *colour
                         for (uint32_t p = pfirst[x]; p < pfirst[x + 1]; p++)
                             if (stamp[psrc[p]] != round) {
                                 stamp[psrc[p]] = round;
-                                if (!push(&next, psrc[p])) goto out;
+                                if (!vec32_push(&next, psrc[p])) goto out;
                             }
                     }
                 }
@@ -430,7 +407,7 @@ static int64_t refine(struct job *j, const struct lts *g, const uint32_t *colour
             bend[B] = keep_hi;
             r = z;
         }
-        struct vec t = marked;
+        struct vec32 t = marked;
         marked = next;
         next = t;
         if (!poll(j)) goto out;
@@ -475,7 +452,7 @@ static uint32_t *omega_colours(const struct lts *l, const bool *div)
 static struct lts *quotient(const struct lts *l, const uint32_t *block, uint32_t nb, bool weak,
                             const bool *div, uint32_t **rep)
 {
-    struct vec e = {0};
+    struct vec32 e = {0};
     uint32_t *member = malloc(((size_t)nb + 1) * sizeof *member);
     struct lts *q = NULL;
     *rep = NULL;
@@ -522,18 +499,18 @@ static struct lts *saturate(struct job *j, const struct lts *c, bool delay, size
 {
     uint32_t n = c->nstates;
     uint32_t *coff = malloc(((size_t)n + 1) * sizeof *coff), *clen = malloc(((size_t)n + 1) * sizeof *clen);
-    struct vec pool = {0}, scratch = {0}, trans = {0};
+    struct vec32 pool = {0}, scratch = {0}, trans = {0};
     struct lts *s = NULL;
     uint32_t *first = calloc((size_t)n + 1, sizeof *first);
     *too_big = false;
     if (!coff || !clen || !first) goto out;
     for (uint32_t x = 0; x < n; x++) {
         scratch.n = 0;
-        if (!push(&scratch, x)) goto out;
+        if (!vec32_push(&scratch, x)) goto out;
         for (uint32_t k = c->first[x]; k < c->first[x + 1] && c->trans[k].event == EV_TAU; k++) {
             uint32_t t = c->trans[k].target;
             if (t == x) continue;
-            if (!grow(&scratch, clen[t])) goto out;
+            if (!vec32_room(&scratch, clen[t])) goto out;
             memcpy(scratch.v + scratch.n, pool.v + coff[t], clen[t] * sizeof *scratch.v);
             scratch.n += clen[t];
         }
@@ -545,7 +522,7 @@ static struct lts *saturate(struct job *j, const struct lts *c, bool delay, size
             *too_big = true;
             goto out;
         }
-        if (!grow(&pool, k)) goto out;
+        if (!vec32_room(&pool, k)) goto out;
         coff[x] = (uint32_t)pool.n;
         clen[x] = (uint32_t)k;
         memcpy(pool.v + pool.n, scratch.v, k * sizeof *scratch.v);
@@ -556,12 +533,12 @@ static struct lts *saturate(struct job *j, const struct lts *c, bool delay, size
         scratch.n = 0;
         const uint32_t *cx = pool.v + coff[x];
         for (uint32_t i = 0; i < clen[x]; i++) {
-            if (!push(&scratch, EV_TAU) || !push(&scratch, cx[i])) goto out;
+            if (!vec32_push(&scratch, EV_TAU) || !vec32_push(&scratch, cx[i])) goto out;
             uint32_t t = cx[i];
             for (uint32_t k = c->first[t]; k < c->first[t + 1]; k++) {
                 if (c->trans[k].event == EV_TAU) continue;
                 uint32_t w = c->trans[k].target, nw = delay ? 1 : clen[w];
-                if (!grow(&scratch, 2 * (size_t)nw)) goto out;
+                if (!vec32_room(&scratch, 2 * (size_t)nw)) goto out;
                 for (uint32_t q = 0; q < nw; q++) {
                     scratch.v[scratch.n++] = c->trans[k].event;
                     scratch.v[scratch.n++] = delay ? w : pool.v[coff[w] + q];
@@ -573,7 +550,7 @@ static struct lts *saturate(struct job *j, const struct lts *c, bool delay, size
             *too_big = true;
             goto out;
         }
-        if (!grow(&trans, 2 * kept)) goto out;
+        if (!vec32_room(&trans, 2 * kept)) goto out;
         memcpy(trans.v + trans.n, scratch.v, 2 * kept * sizeof *scratch.v);
         trans.n += 2 * kept;
         first[x + 1] = (uint32_t)(trans.n / 2);
@@ -621,7 +598,7 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
     uint32_t *len = malloc(((size_t)n + 1) * sizeof *len), *tlen = malloc(((size_t)n + 1) * sizeof *tlen);
     uint32_t *fresh = malloc(((size_t)n + 1) * sizeof *fresh);
     struct item *it = malloc(((size_t)n + 1) * sizeof *it);
-    struct vec pool = {0}, tb = {0}, scratch = {0};
+    struct vec32 pool = {0}, tb = {0}, scratch = {0};
     int64_t result = -1, before = -1;
     *too_big = false;
     if (!off || !toff || !len || !tlen || !fresh || !it) goto out;
@@ -635,11 +612,11 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
         tb.n = 0;
         for (uint32_t s = 0; s < n; s++) {
             scratch.n = 0;
-            if (!push(&scratch, block[s])) goto out;
+            if (!vec32_push(&scratch, block[s])) goto out;
             for (uint32_t k = c->first[s]; k < c->first[s + 1] && c->trans[k].event == EV_TAU; k++) {
                 uint32_t t = c->trans[k].target;
                 if (t == s) continue;
-                if (!grow(&scratch, tlen[t])) goto out;
+                if (!vec32_room(&scratch, tlen[t])) goto out;
                 memcpy(scratch.v + scratch.n, tb.v + toff[t], tlen[t] * sizeof *scratch.v);
                 scratch.n += tlen[t];
             }
@@ -651,7 +628,7 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
                 *too_big = true;
                 goto out;
             }
-            if (!grow(&tb, kept)) goto out;
+            if (!vec32_room(&tb, kept)) goto out;
             toff[s] = tb.n;
             tlen[s] = (uint32_t)kept;
             memcpy(tb.v + tb.n, scratch.v, kept * sizeof *scratch.v);
@@ -663,7 +640,7 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
         pool.n = 0;
         for (uint32_t s = 0; s < n; s++) {
             scratch.n = 0;
-            if (!grow(&scratch, 2 * (size_t)tlen[s])) goto out;
+            if (!vec32_room(&scratch, 2 * (size_t)tlen[s])) goto out;
             for (uint32_t q = 0; q < tlen[s]; q++) {
                 scratch.v[scratch.n++] = EV_TAU;
                 scratch.v[scratch.n++] = tb.v[toff[s] + q];
@@ -672,16 +649,16 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
                 uint32_t t = c->trans[k].target, e = c->trans[k].event;
                 if (e == EV_TAU) {
                     if (t == s) continue;
-                    if (!grow(&scratch, 2 * (size_t)len[t])) goto out;
+                    if (!vec32_room(&scratch, 2 * (size_t)len[t])) goto out;
                     for (uint32_t q = 0; q < len[t]; q++)
                         if (pool.v[off[t] + 2 * q] != EV_TAU) {
                             scratch.v[scratch.n++] = pool.v[off[t] + 2 * q];
                             scratch.v[scratch.n++] = pool.v[off[t] + 2 * q + 1];
                         }
                 } else if (delay) {
-                    if (!push(&scratch, e) || !push(&scratch, block[t])) goto out;
+                    if (!vec32_push(&scratch, e) || !vec32_push(&scratch, block[t])) goto out;
                 } else {
-                    if (!grow(&scratch, 2 * (size_t)tlen[t])) goto out;
+                    if (!vec32_room(&scratch, 2 * (size_t)tlen[t])) goto out;
                     for (uint32_t q = 0; q < tlen[t]; q++) {
                         scratch.v[scratch.n++] = e;
                         scratch.v[scratch.n++] = tb.v[toff[t] + q];
@@ -693,7 +670,7 @@ static int64_t weak_rounds(struct job *j, const struct lts *c, bool delay, const
                 *too_big = true;
                 goto out;
             }
-            if (!grow(&pool, 2 * kept)) goto out;
+            if (!vec32_room(&pool, 2 * kept)) goto out;
             off[s] = pool.n;
             len[s] = (uint32_t)kept;
             memcpy(pool.v + pool.n, scratch.v, 2 * kept * sizeof *scratch.v);
@@ -794,14 +771,14 @@ out:
 
 /* The acceptance of a stable state x of c, appended to accs as a count then the events: its
  * initial events, or {✓} alone when it can terminate. */
-static bool acceptance(const struct lts *c, uint32_t x, struct vec *accs)
+static bool acceptance(const struct lts *c, uint32_t x, struct vec32 *accs)
 {
     size_t at = accs->n;
-    if (!push(accs, 0)) return false;
+    if (!vec32_push(accs, 0)) return false;
     for (uint32_t k = c->first[x]; k < c->first[x + 1]; k++) {
         uint32_t e = c->trans[k].event;
         if (accs->n > at + 1 && accs->v[accs->n - 1] == e) continue;
-        if (!push(accs, e)) return false;
+        if (!vec32_push(accs, e)) return false;
         accs->v[at]++;
         if (e == EV_TICK) break;   /* ✓ sorts first among the visible: {✓} alone */
     }
@@ -821,7 +798,7 @@ static bool subset(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t n
 }
 
 /* The minimal sets among accs (count, events… one after another), into out (same form). */
-static bool minimal(const struct vec *accs, struct vec *out)
+static bool minimal(const struct vec32 *accs, struct vec32 *out)
 {
     out->n = 0;
     for (size_t a = 0; a < accs->n; a += 1 + accs->v[a]) {
@@ -833,7 +810,7 @@ static bool minimal(const struct vec *accs, struct vec *out)
             if (sub && (accs->v[b] < accs->v[a] || b < a)) keep = false;
         }
         if (keep) {
-            if (!grow(out, 1 + accs->v[a])) return false;
+            if (!vec32_room(out, 1 + accs->v[a])) return false;
             memcpy(out->v + out->n, accs->v + a, (1 + accs->v[a]) * sizeof *out->v);
             out->n += 1 + accs->v[a];
         }
@@ -846,9 +823,9 @@ static bool minimal(const struct vec *accs, struct vec *out)
  * when divergent and a tau to one new stable state per minimal acceptance in mins, which
  * offers that acceptance to the same targets.  New states are numbered ACC | *nacc++, with
  * representative `rep` pushed to accrep. */
-static bool encode(struct vec *e, uint32_t me, const uint32_t *pairs, size_t npairs,
-                   const struct vec *mins, bool div, uint32_t rep, uint32_t *nacc,
-                   struct vec *accrep)
+static bool encode(struct vec32 *e, uint32_t me, const uint32_t *pairs, size_t npairs,
+                   const struct vec32 *mins, bool div, uint32_t rep, uint32_t *nacc,
+                   struct vec32 *accrep)
 {
     for (size_t i = 0; i < npairs; i++)
         if (!push3(e, me, pairs[2 * i], pairs[2 * i + 1])) return false;
@@ -863,7 +840,7 @@ static bool encode(struct vec *e, uint32_t me, const uint32_t *pairs, size_t npa
     if (div && !push3(e, me, EV_TAU, me)) return false;
     for (size_t a = 0; a < mins->n; a += 1 + mins->v[a]) {
         uint32_t x = ACC | (*nacc)++;
-        if (!push(accrep, rep) || !push3(e, me, EV_TAU, x)) return false;
+        if (!vec32_push(accrep, rep) || !push3(e, me, EV_TAU, x)) return false;
         for (size_t i = 0; i < npairs; i++)
             if (sorted_has(mins->v + a + 1, mins->v[a], pairs[2 * i]) &&
                 !push3(e, x, pairs[2 * i], pairs[2 * i + 1]))
@@ -873,26 +850,26 @@ static bool encode(struct vec *e, uint32_t me, const uint32_t *pairs, size_t npa
 }
 
 /* Numbers acceptance states after the n nodes, and their representatives after the nodes'. */
-static bool place_acceptances(struct vec *e, uint32_t n, struct vec *rep, const struct vec *accrep)
+static bool place_acceptances(struct vec32 *e, uint32_t n, struct vec32 *rep, const struct vec32 *accrep)
 {
     for (size_t i = 0; i < e->n; i++)
         if (e->v[i] & ACC && (i % 3) != 1) e->v[i] = n + (e->v[i] & ~ACC);
     rep->n = n;
     for (size_t i = 0; i < accrep->n; i++)
-        if (!push(rep, accrep->v[i])) return false;
+        if (!vec32_push(rep, accrep->v[i])) return false;
     return true;
 }
 
 /* The tau-closure of the states in seeds (of c: taus lead down or to themselves), into out,
  * sorted; mark/gen are scratch. */
-static bool closure(const struct lts *c, const uint32_t *seeds, size_t nseeds, struct vec *out,
+static bool closure(const struct lts *c, const uint32_t *seeds, size_t nseeds, struct vec32 *out,
                     uint32_t *mark, uint32_t gen)
 {
     out->n = 0;
     for (size_t i = 0; i < nseeds; i++)
         if (mark[seeds[i]] != gen) {
             mark[seeds[i]] = gen;
-            if (!push(out, seeds[i])) return false;
+            if (!vec32_push(out, seeds[i])) return false;
         }
     for (size_t i = 0; i < out->n; i++) {
         uint32_t x = out->v[i];
@@ -900,7 +877,7 @@ static bool closure(const struct lts *c, const uint32_t *seeds, size_t nseeds, s
             uint32_t t = c->trans[k].target;
             if (mark[t] != gen) {
                 mark[t] = gen;
-                if (!push(out, t)) return false;
+                if (!vec32_push(out, t)) return false;
             }
         }
     }
@@ -910,8 +887,8 @@ static bool closure(const struct lts *c, const uint32_t *seeds, size_t nseeds, s
 
 /* The visible transitions of the members (as (event, target) pairs, sorted), their minimal
  * acceptances and whether one can diverge. */
-static bool gather(const struct lts *c, const bool *div, const struct vec *members,
-                   struct vec *pairs, struct vec *accs, struct vec *mins, bool *divergent)
+static bool gather(const struct lts *c, const bool *div, const struct vec32 *members,
+                   struct vec32 *pairs, struct vec32 *accs, struct vec32 *mins, bool *divergent)
 {
     pairs->n = accs->n = 0;
     *divergent = false;
@@ -922,7 +899,7 @@ static bool gather(const struct lts *c, const bool *div, const struct vec *membe
         if (stable && !acceptance(c, x, accs)) return false;
         for (uint32_t k = c->first[x]; k < c->first[x + 1]; k++)
             if (c->trans[k].event != EV_TAU &&
-                (!push(pairs, c->trans[k].event) || !push(pairs, c->trans[k].target)))
+                (!vec32_push(pairs, c->trans[k].event) || !vec32_push(pairs, c->trans[k].target)))
                 return false;
     }
     pairs->n = 2 * sort_pairs(pairs->v, pairs->n / 2);
@@ -939,7 +916,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
 {
     bool *div = NULL, d;
     uint32_t *r1 = NULL, *kept = NULL, *mark = NULL, nacc = 0;
-    struct vec queue = {0}, members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0},
+    struct vec32 queue = {0}, members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0},
                reps = {0}, accrep = {0};
     struct lts *c = NULL, *q = NULL;
     *rep = NULL;
@@ -949,7 +926,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
     if (!kept || !mark) goto out;
     for (uint32_t s = 0; s < c->nstates; s++) kept[s] = NONE;
     kept[c->initial] = 0;
-    if (!push(&queue, c->initial)) goto out;
+    if (!vec32_push(&queue, c->initial)) goto out;
     for (uint32_t i = 0; i < queue.n; i++) {
         uint32_t x = queue.v[i];
         if (!closure(c, &x, 1, &members, mark, i + 1)) goto out;
@@ -958,7 +935,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
             uint32_t t = pairs.v[k + 1];
             if (kept[t] == NONE) {
                 kept[t] = (uint32_t)queue.n;
-                if (!push(&queue, t)) goto out;
+                if (!vec32_push(&queue, t)) goto out;
             }
             pairs.v[k + 1] = kept[t];
         }
@@ -968,7 +945,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
         if (!poll(j)) goto out;
     }
     uint32_t nk = (uint32_t)queue.n;
-    if (!grow(&reps, nk)) goto out;
+    if (!vec32_room(&reps, nk)) goto out;
     for (uint32_t i = 0; i < nk; i++) reps.v[i] = r1[queue.v[i]];
     if (!place_acceptances(&e, nk, &reps, &accrep) || !room_for(j, e.n / 3)) goto out;
     q = build(nk + nacc, &e, 0, c->omega != LTS_NONE && kept[c->omega] != NONE ? kept[c->omega] : NONE,
@@ -993,8 +970,8 @@ out:
 /* ---- normalisation ---- */
 
 struct nodes {
-    struct vec pool;              /* members of every node */
-    struct vec off, len, hash;    /* per node */
+    struct vec32 pool;              /* members of every node */
+    struct vec32 off, len, hash;    /* per node */
     uint32_t *index;              /* open addressing: node + 1, 0 empty */
     size_t cap;
 };
@@ -1016,7 +993,7 @@ static bool nodes_grow(struct nodes *t)
 }
 
 /* The node with these members (sorted), made when new (*fresh); NONE when out of memory. */
-static uint32_t node_of(struct nodes *t, const struct vec *m, bool *fresh)
+static uint32_t node_of(struct nodes *t, const struct vec32 *m, bool *fresh)
 {
     *fresh = false;
     if ((t->off.n + 1) * 2 > t->cap && !nodes_grow(t)) return NONE;
@@ -1029,8 +1006,8 @@ static uint32_t node_of(struct nodes *t, const struct vec *m, bool *fresh)
             return k;
     }
     uint32_t k = (uint32_t)t->off.n;
-    if (!push(&t->off, (uint32_t)t->pool.n) || !push(&t->len, (uint32_t)m->n) || !push(&t->hash, h) ||
-        !grow(&t->pool, m->n))
+    if (!vec32_push(&t->off, (uint32_t)t->pool.n) || !vec32_push(&t->len, (uint32_t)m->n) || !vec32_push(&t->hash, h) ||
+        !vec32_room(&t->pool, m->n))
         return NONE;
     memcpy(t->pool.v + t->pool.n, m->v, m->n * sizeof *m->v);
     t->pool.n += m->n;
@@ -1048,7 +1025,7 @@ static struct lts *normal(struct job *j, const struct lts *l, uint32_t **rep)
     bool *div = NULL, d, fresh;
     uint32_t *r1 = NULL, *mark = NULL, *r3 = NULL, nacc = 0, gen = 0;
     struct nodes t = {0};
-    struct vec members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0}, reps = {0},
+    struct vec32 members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0}, reps = {0},
                accrep = {0}, targets = {0}, succ = {0};
     struct lts *c = NULL, *pre = NULL, *q = NULL;
     uint32_t omega = NONE;
@@ -1065,7 +1042,7 @@ static struct lts *normal(struct job *j, const struct lts *l, uint32_t **rep)
             goto out;
         }
         members.n = 0;
-        if (!grow(&members, t.len.v[n])) goto out;
+        if (!vec32_room(&members, t.len.v[n])) goto out;
         memcpy(members.v, t.pool.v + t.off.v[n], t.len.v[n] * sizeof *members.v);
         members.n = t.len.v[n];
         if (members.n == 1 && members.v[0] == c->omega) omega = n;
@@ -1076,21 +1053,21 @@ static struct lts *normal(struct job *j, const struct lts *l, uint32_t **rep)
             uint32_t ev = pairs.v[i];
             targets.n = 0;
             for (; i < pairs.n && pairs.v[i] == ev; i += 2)
-                if (!push(&targets, pairs.v[i + 1])) goto out;
-            struct vec cl = {0};
+                if (!vec32_push(&targets, pairs.v[i + 1])) goto out;
+            struct vec32 cl = {0};
             if (!closure(c, targets.v, targets.n, &cl, mark, ++gen)) {
                 free(cl.v);
                 goto out;
             }
             uint32_t to = node_of(&t, &cl, &fresh);
             free(cl.v);
-            if (to == NONE || !push(&succ, ev) || !push(&succ, to)) goto out;
+            if (to == NONE || !vec32_push(&succ, ev) || !vec32_push(&succ, to)) goto out;
         }
         if (!encode(&e, n, succ.v, succ.n / 2, &mins, d, r1[members.v[0]], &nacc, &accrep)) goto out;
         if (!poll(j)) goto out;
     }
     uint32_t nn = (uint32_t)t.off.n;
-    if (!grow(&reps, nn)) goto out;
+    if (!vec32_room(&reps, nn)) goto out;
     for (uint32_t n = 0; n < nn; n++) reps.v[n] = r1[t.pool.v[t.off.v[n]]];
     reps.n = nn;
     if (!place_acceptances(&e, nn, &reps, &accrep) || !room_for(j, e.n / 3)) goto out;
@@ -1136,7 +1113,7 @@ static struct lts *chase(struct job *j, const struct lts *l, uint32_t **rep)
 {
     uint32_t n = l->nstates, divstate = n, divrep = NONE;
     uint32_t *ch = malloc(((size_t)n + 1) * sizeof *ch), *onpath = calloc((size_t)n + 1, sizeof *onpath);
-    struct vec path = {0}, e = {0};
+    struct vec32 path = {0}, e = {0};
     struct lts *q = NULL;
     uint32_t *reps = malloc(((size_t)n + 2) * sizeof *reps);
     *rep = NULL;
@@ -1148,7 +1125,7 @@ static struct lts *chase(struct job *j, const struct lts *l, uint32_t **rep)
         uint32_t x = s, r;
         while (ch[x] == NONE && lts_unstable(l, x) && onpath[x] != s + 1) {
             onpath[x] = s + 1;
-            if (!push(&path, x)) goto out;
+            if (!vec32_push(&path, x)) goto out;
             x = l->trans[l->first[x]].target;
         }
         if (ch[x] != NONE) r = ch[x];
@@ -1191,7 +1168,7 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
     if (limit) *limit = NULL;
     switch ((enum proc_compression)kind) {
     case COMP_EXPLICATE: {
-        struct vec e = {0};
+        struct vec32 e = {0};
         bool ok = true;
         for (uint32_t s = 0; s < l->nstates && ok; s++)
             for (uint32_t k = l->first[s]; k < l->first[s + 1] && ok; k++)
@@ -1208,7 +1185,7 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
     case COMP_CHASE: q = chase(&j, l, &r); break;
     case COMP_TAU_LOOP_FACTOR:
         if ((c = collapse(l, &div, &r0))) {
-            struct vec e = {0};
+            struct vec32 e = {0};
             bool ok = true;
             for (uint32_t s = 0; s < c->nstates && ok; s++)
                 for (uint32_t k = c->first[s]; k < c->first[s + 1] && ok; k++)

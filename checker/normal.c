@@ -7,32 +7,7 @@
 
 #include "checker/sorted.h"
 #include "checker/store.h"
-
-/* A growable array of uint32_t. */
-struct vec32 {
-    uint32_t *v;
-    size_t n, cap;
-};
-
-/* Room for `more` entries past a->n (the slow path of push). */
-static bool room(struct vec32 *a, size_t more)
-{
-    if (a->n + more <= a->cap) return true;
-    size_t cap = a->cap ? 2 * a->cap : 64;
-    while (cap < a->n + more) cap *= 2;
-    uint32_t *v = realloc(a->v, cap * sizeof *v);
-    if (!v) return false;
-    a->v = v;
-    a->cap = cap;
-    return true;
-}
-
-static inline bool push(struct vec32 *a, uint32_t x)
-{
-    if (a->n == a->cap && !room(a, 1)) return false;
-    a->v[a->n++] = x;
-    return true;
-}
+#include "checker/vec32.h"
 
 /* A growable array of uint64_t: the successors of a spec state, before they are numbered. */
 struct vec64 {
@@ -289,7 +264,7 @@ static uint32_t spec_state(struct normal *n, const uint64_t *vec)
         return NORM_ERROR;
     }
     if (added && !poll(n)) return NORM_ERROR;
-    if (added && (!push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0))) {
+    if (added && (!vec32_push(&n->tfirst, UINT32_MAX) || !vec32_push(&n->tcount, 0))) {
         n->failed = true;
         return NORM_ERROR;
     }
@@ -300,7 +275,7 @@ static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 static void collect(void *ctx, uint32_t event, const uint64_t *target)
 {
     struct normal *n = ctx;
-    if (!push(&n->scratch2, event) || !push_words(&n->succ_vecs, target, n->spec.words))
+    if (!vec32_push(&n->scratch2, event) || !push_words(&n->succ_vecs, target, n->spec.words))
         n->failed = true;
 }
 
@@ -310,7 +285,7 @@ static bool number_successors(struct normal *n)
 {
     size_t k = n->scratch2.n;
     n->succ_ids.n = 0;
-    if (!room(&n->succ_ids, k)) return false;
+    if (!vec32_room(&n->succ_ids, k)) return false;
     int added = store_intern_batch(n->states, n->succ_vecs.v, k, STORE_ROOT, n->succ_ids.v);
     if (added < 0) return false;
     if (n->lim.max_states && store_count(n->states) > n->lim.max_states) {
@@ -318,8 +293,8 @@ static bool number_successors(struct normal *n)
         return false;
     }
     for (int i = 0; i < added; i++)
-        if (!poll(n) || !push(&n->tfirst, UINT32_MAX) || !push(&n->tcount, 0)) return false;
-    if (!room(&n->scratch2, k)) return false;
+        if (!poll(n) || !vec32_push(&n->tfirst, UINT32_MAX) || !vec32_push(&n->tcount, 0)) return false;
+    if (!vec32_room(&n->scratch2, k)) return false;
     /* In place, from the end: event i moves to 2i, its target beside it. */
     for (size_t i = k; i-- > 0;) {
         n->scratch2.v[2 * i] = n->scratch2.v[i];
@@ -355,7 +330,7 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         uint32_t first = (uint32_t)n->trans.n, kept = 0;
         for (size_t i = 0; i < n->scratch2.n; i += 2) {
             if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
-            if (!push(&n->trans, n->scratch2.v[i]) || !push(&n->trans, n->scratch2.v[i + 1])) {
+            if (!vec32_push(&n->trans, n->scratch2.v[i]) || !vec32_push(&n->trans, n->scratch2.v[i + 1])) {
                 n->failed = true;
                 return NULL;
             }
@@ -454,7 +429,7 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
     for (size_t i = 0; i < count; i++)
         if (!marked(n, seeds[i])) {
             sum += share(seeds[i]);
-            if (!push(&n->scratch, seeds[i])) n->failed = true;
+            if (!vec32_push(&n->scratch, seeds[i])) n->failed = true;
         }
     for (size_t i = 0; i < n->scratch.n && !n->failed; i++) {
         uint32_t nt;
@@ -462,7 +437,7 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
         for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
             if (!marked(n, t[2 * k + 1])) {
                 sum += share(t[2 * k + 1]);
-                if (!push(&n->scratch, t[2 * k + 1])) n->failed = true;
+                if (!vec32_push(&n->scratch, t[2 * k + 1])) n->failed = true;
             }
     }
     if (n->failed) return NORM_ERROR;
@@ -485,7 +460,7 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
     }
     struct node nd = {.members = (uint32_t)n->pool.n, .nmembers = (uint32_t)m, .hash = h};
     for (size_t k = 0; k < m; k++)
-        if (!push(&n->pool, n->scratch.v[k])) return NORM_ERROR;
+        if (!vec32_push(&n->pool, n->scratch.v[k])) return NORM_ERROR;
     n->nodes[n->nnodes] = nd;
     if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
     i = h & (n->index_cap - 1);
@@ -539,7 +514,7 @@ static int diverges(struct normal *n, uint32_t s)
     if (n->div[s] & DIV_DONE) return (n->div[s] & DIV_YES) != 0;
     /* The path: (state, its next transition) pairs. */
     n->path.n = 0;
-    if (!push(&n->path, s) || !push(&n->path, 0)) return -1;
+    if (!vec32_push(&n->path, s) || !vec32_push(&n->path, 0)) return -1;
     n->div[s] = DIV_GREY;
     while (n->path.n) {
         uint32_t v = n->path.v[n->path.n - 2], k = n->path.v[n->path.n - 1], nt;
@@ -556,7 +531,7 @@ static int diverges(struct normal *n, uint32_t s)
             }
             if (!(n->div[w] & DIV_DONE)) {
                 n->div[w] = DIV_GREY;
-                if (!push(&n->path, w) || !push(&n->path, 0)) return -1;
+                if (!vec32_push(&n->path, w) || !vec32_push(&n->path, 0)) return -1;
             }
             continue;
         }
@@ -668,12 +643,12 @@ static bool expand(struct normal *n, uint32_t node)
          * acceptance is {✓}.  Events sort tau, ✓, visible: ✓ would be first. */
         bool ticks = stable && nt > 0 && t[0] == EV_TICK;
         size_t at = accs->n;
-        if (stable && !push(accs, 0)) n->failed = true;
+        if (stable && !vec32_push(accs, 0)) n->failed = true;
         for (uint32_t k = 0; k < nt; k++) {
             if (t[2 * k] == EV_TAU) continue;
             if (!push64(n, (uint64_t)t[2 * k] << 32 | t[2 * k + 1])) n->failed = true;
             if (stable && (!ticks || k == 0) && (k == 0 || t[2 * k - 2] != t[2 * k])) {
-                if (!push(accs, t[2 * k])) n->failed = true;
+                if (!vec32_push(accs, t[2 * k])) n->failed = true;
                 else accs->v[at]++;
             }
         }
@@ -687,9 +662,9 @@ static bool expand(struct normal *n, uint32_t node)
         uint32_t e = (uint32_t)(n->keys[i] >> 32);
         targets->n = 0;
         for (; i < n->nkeys && (uint32_t)(n->keys[i] >> 32) == e; i++)
-            if (!push(targets, (uint32_t)n->keys[i])) n->failed = true;
+            if (!vec32_push(targets, (uint32_t)n->keys[i])) n->failed = true;
         uint32_t to = n->failed ? NORM_ERROR : node_of(n, targets->v, targets->n);
-        if (to == NORM_ERROR || !push(succ, e) || !push(succ, to)) {
+        if (to == NORM_ERROR || !vec32_push(succ, e) || !vec32_push(succ, to)) {
             n->failed = true;
             goto fail;
         }
@@ -717,9 +692,9 @@ static bool expand(struct normal *n, uint32_t node)
             dominated = i == nb;
         }
         if (dominated) continue;
-        if (!push(minimal, na)) n->failed = true;
+        if (!vec32_push(minimal, na)) n->failed = true;
         for (uint32_t k = 0; k < na; k++)
-            if (!push(minimal, A[k])) n->failed = true;
+            if (!vec32_push(minimal, A[k])) n->failed = true;
         nmin++;
     }
     bool divergent = node_diverges(n, &n->nodes[node]);
@@ -728,11 +703,11 @@ static bool expand(struct normal *n, uint32_t node)
     nd->succ = (uint32_t)n->pool.n;
     nd->nsucc = (uint32_t)(succ->n / 2);
     for (size_t k = 0; k < succ->n; k++)
-        if (!push(&n->pool, succ->v[k])) n->failed = true;
+        if (!vec32_push(&n->pool, succ->v[k])) n->failed = true;
     nd->acc = (uint32_t)n->pool.n;
     nd->nacc = nmin;
     for (size_t k = 0; k < minimal->n; k++)
-        if (!push(&n->pool, minimal->v[k])) n->failed = true;
+        if (!vec32_push(&n->pool, minimal->v[k])) n->failed = true;
     nd->divergent = divergent;
     nd->expanded = !n->failed;
     return nd->expanded;
@@ -796,7 +771,7 @@ const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
     const struct node *nd = &n->nodes[node];
     n->scratch.n = 0;
     for (uint32_t i = 0; i < nd->nsucc; i++)
-        if (!push(&n->scratch, n->pool.v[nd->succ + 2 * i])) return NULL;
+        if (!vec32_push(&n->scratch, n->pool.v[nd->succ + 2 * i])) return NULL;
     *count = n->scratch.n;
     return n->scratch.v;
 }
@@ -841,7 +816,7 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
     n->scratch.n = 0;
     for (uint32_t k = 0; k < nd->nacc; k++, a += 1 + a[0])
         for (uint32_t i = 0; i < a[0]; i++)
-            if (!subset(a + 1 + i, 1, offered, count) && !push(&n->scratch, a[1 + i]))
+            if (!subset(a + 1 + i, 1, offered, count) && !vec32_push(&n->scratch, a[1 + i]))
                 return NULL;
     *missing = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
@@ -887,7 +862,7 @@ static const uint32_t *stable_groups(struct normal *n, uint32_t node)
         who[nstable] = s;
         from[nstable] = (uint32_t)inits.n;
         for (uint32_t k = 0; k < nt; k++)
-            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !push(&inits, t[2 * k])) n->failed = true;
+            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !vec32_push(&inits, t[2 * k])) n->failed = true;
         len[nstable] = (uint32_t)inits.n - from[nstable];
         nstable++;
     }
@@ -895,19 +870,19 @@ static const uint32_t *stable_groups(struct normal *n, uint32_t node)
      * member taken into an earlier group has its length set to UINT32_MAX. */
     size_t start = n->rpool.n;
     uint32_t ngroups = 0;
-    if (!n->failed && !push(&n->rpool, 0)) n->failed = true;
+    if (!n->failed && !vec32_push(&n->rpool, 0)) n->failed = true;
     for (uint32_t i = 0; i < nstable && !n->failed; i++) {
         if (len[i] == UINT32_MAX) continue;
         uint32_t na = len[i];
         const uint32_t *A = na ? inits.v + from[i] : NULL;  /* (inits.v is NULL for STOPs) */
-        if (!push(&n->rpool, na)) n->failed = true;
+        if (!vec32_push(&n->rpool, na)) n->failed = true;
         for (uint32_t k = 0; k < na; k++)
-            if (!push(&n->rpool, A[k])) n->failed = true;
+            if (!vec32_push(&n->rpool, A[k])) n->failed = true;
         size_t count_at = n->rpool.n;
-        if (!push(&n->rpool, 0)) n->failed = true;
+        if (!vec32_push(&n->rpool, 0)) n->failed = true;
         for (uint32_t j = i; j < nstable && !n->failed; j++) {
             if (len[j] != na || (na && memcmp(inits.v + from[j], A, na * sizeof *A) != 0)) continue;
-            if (!push(&n->rpool, who[j])) n->failed = true;
+            if (!vec32_push(&n->rpool, who[j])) n->failed = true;
             else n->rpool.v[count_at]++;
             len[j] = UINT32_MAX;
         }
@@ -958,7 +933,7 @@ const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]]) {
         if (!sorted_has(g + 1, g[0], event)) continue;
         for (uint32_t i = 0; i < g[0]; i++)
-            if (!sorted_has(offered, count, g[1 + i]) && !push(&n->scratch, g[1 + i])) return NULL;
+            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i])) return NULL;
     }
     *missing = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
@@ -974,7 +949,7 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
     const uint32_t *g = gs + 1;
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]])
         for (uint32_t i = 0; i < g[0]; i++)
-            if (!sorted_has(offered, count, g[1 + i]) && !push(&n->scratch, g[1 + i])) return NULL;
+            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i])) return NULL;
     *refused = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
 }
@@ -1033,7 +1008,7 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
                 uint32_t nt;
                 const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + j], &nt);
                 for (uint32_t q = 0; t && q < nt; q++)
-                    if (t[2 * q] == offered[e] && !push(&targets, t[2 * q + 1])) n->failed = true;
+                    if (t[2 * q] == offered[e] && !vec32_push(&targets, t[2 * q + 1])) n->failed = true;
             }
             g += 2 + na + nm;
         }
@@ -1046,9 +1021,9 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
     /* Remember the answer: the offered set and the nodes, in rpool. */
     uint32_t off = (uint32_t)n->rpool.n;
     for (size_t k = 0; k < count; k++)
-        if (!push(&n->rpool, offered[k])) n->failed = true;
+        if (!vec32_push(&n->rpool, offered[k])) n->failed = true;
     for (size_t k = 0; k < count; k++)
-        if (!push(&n->rpool, to[k])) n->failed = true;
+        if (!vec32_push(&n->rpool, to[k])) n->failed = true;
     if (n->failed) return -1;
     n->steps[i] = (struct refusal_step){node, off, (uint32_t)count, h, off + (uint32_t)count};
     n->nsteps++;

@@ -199,10 +199,11 @@ static int insert_hashed(struct store *s, const uint64_t *vec, uint64_t h, uint3
     return 1;
 }
 
-int store_insert_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent)
+/* Inserts n vectors (ids NULL), or interns them with their ids into ids[n]: everything is
+ * hashed and the home slots prefetched first, so the cache misses of the n lookups overlap
+ * instead of following one another.  The number added, or -1 when the store is full. */
+static int batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent, uint32_t *ids)
 {
-    /* Hash everything and prefetch the home slots first, so the cache misses of the n
-     * lookups overlap instead of following one another. */
     enum { MAX = 256 };
     uint64_t h[MAX];
     int added = 0;
@@ -213,12 +214,32 @@ int store_insert_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t
             __builtin_prefetch(slot_at(s, h[i] & (s->cap - 1)));
         }
         for (size_t i = 0; i < k; i++) {
-            int r = insert_hashed(s, vecs + (base + i) * s->words, h[i], parent);
+            const uint64_t *vec = vecs + (base + i) * s->words;
+            if (ids) {
+                size_t slot = probe(s, vec, h[i]);
+                if (slot_at(s, slot)[0] & USED) {
+                    ids[base + i] = s->ids[slot];
+                    continue;
+                }
+            }
+            int r = insert_hashed(s, vec, h[i], parent);
             if (r < 0) return -1;
+            if (ids) ids[base + i] = s->count - 1;
             added += r;
         }
     }
     return added;
+}
+
+int store_insert_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent)
+{
+    return batch(s, vecs, n, parent, NULL);
+}
+
+int store_intern_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent,
+                       uint32_t *ids)
+{
+    return batch(s, vecs, n, parent, ids);
 }
 
 int store_insert(struct store *s, const uint64_t *vec, uint32_t parent)
@@ -241,33 +262,6 @@ uint32_t store_intern(struct store *s, const uint64_t *vec, uint32_t parent, boo
     if (insert_hashed(s, vec, h, parent) < 0) return STORE_NONE;
     *added = true;
     return s->count - 1;
-}
-
-int store_intern_batch(struct store *s, const uint64_t *vecs, size_t n, uint32_t parent,
-                       uint32_t *ids)
-{
-    enum { MAX = 256 };
-    uint64_t h[MAX];
-    int added = 0;
-    for (size_t base = 0; base < n; base += MAX) {
-        size_t k = n - base < MAX ? n - base : MAX;
-        for (size_t i = 0; i < k; i++) {
-            h[i] = hash_vec(vecs + (base + i) * s->words, s->words);
-            __builtin_prefetch(slot_at(s, h[i] & (s->cap - 1)));
-        }
-        for (size_t i = 0; i < k; i++) {
-            const uint64_t *vec = vecs + (base + i) * s->words;
-            size_t slot = probe(s, vec, h[i]);
-            if (slot_at(s, slot)[0] & USED) {
-                ids[base + i] = s->ids[slot];
-                continue;
-            }
-            if (insert_hashed(s, vec, h[i], parent) < 0) return -1;
-            ids[base + i] = s->count - 1;
-            added++;
-        }
-    }
-    return added;
 }
 
 uint32_t store_slots(const struct store *s)
