@@ -364,10 +364,10 @@ fail:
     return false;
 }
 
-/* The one-core search.  `divergence`: look for implementation divergences (FD, RD, VD), which
- * means completing the search; false when the implementation has no tau, or a parallel search
- * found no tau cycle at all.  `spec_states`: the most specification states the normaliser
- * may hold, when that is not lim's max_states (0). */
+/* The one-core search, to its first failure in breadth-first order.  `divergence`: look for
+ * implementation divergences too (FD, RD, VD); false when the implementation has no tau, or
+ * a parallel search found no tau cycle at all.  `spec_states`: the most specification
+ * states the normaliser may hold, when that is not lim's max_states (0). */
 static void search(const struct machine *spec, const struct machine *impl, enum chk_model model,
                    enum mode mode, bool divergence, const struct chk_limits *lim,
                    uint64_t spec_states, struct chk_result *r)
@@ -377,16 +377,13 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     struct chk_limits norm_lim = lim ? *lim : (struct chk_limits){0};
     if (spec_states) norm_lim.max_states = spec_states;
     const struct chk_limits *nl = lim || spec_states ? &norm_lim : NULL;
-    /* Implementation divergences (FD, VD): a pair diverges when its node cannot and its
-     * implementation state can (taus leave the node as it is).  Whether each unstable state
-     * met can is asked of a normaliser of the implementation — for determinism the process's
-     * own — which finds each state's answer once, by a search of the taus from it; so a
-     * divergence is found where breadth-first order meets it, and the search stops at its
-     * first failure of any kind instead of completing and running Tarjan over the pairs.
-     * (R and RD keep the completed search: their pairs carry refusals.) */
-    bool per_state = divergence && !refusal_testing(model);
-    if (per_state) divergence = false;
-    struct normal *impl_norm = per_state && mode == REFINE ? norm_new(impl, nl) : NULL;
+    /* Implementation divergences (FD, RD, VD): a pair diverges when its node cannot and its
+     * implementation state can (taus leave the node as it is, in R's pairs too).  Whether
+     * each unstable state met can is asked of a normaliser of the implementation — for
+     * determinism the process's own — which finds each state's answer once, by a search of
+     * the taus from it; so a divergence is found where breadth-first order meets it, like
+     * any other failure. */
+    struct normal *impl_norm = divergence && mode == REFINE ? norm_new(impl, nl) : NULL;
     struct product p = {norm_new(spec, nl), impl, model,
                         chk_model_divergence(model) && mode == REFINE, 1 + mach_words(impl), false,
                         {.words = mach_words(impl)}};
@@ -404,7 +401,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
         goto out;
     }
     struct normal *oracle = mode == DETERMINISM ? p.norm : impl_norm;
-    if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR || (per_state && !oracle)) {
+    if (!p.norm || !s.st || !s.pair || !s.batch || root == NORM_ERROR || (divergence && !oracle)) {
         r->verdict = CHK_ERROR;
         goto out;
     }
@@ -433,8 +430,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
             mach_successors(impl, cur + 1, visit, &s);
         flush(&s);
         if (p.error || s.full) break;
-        if (bad != STORE_NONE) continue;  /* FD: finishing the search for divergences */
-        if (per_state && !s.stable) {
+        if (divergence && !s.stable) {
             int d = norm_state_diverges(oracle, cur + 1);
             if (d < 0) {
                 p.error = true;
@@ -492,7 +488,7 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
                 }
             }
         }
-        if (bad != STORE_NONE && !divergence) break;
+        if (bad != STORE_NONE) break;  /* breadth-first: the nearest failure */
     }
     free(cur);
     r->states = store_count(s.st);
@@ -503,23 +499,6 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
     if (r->limit) {
         r->verdict = CHK_LIMIT;
         goto out;
-    }
-    if (divergence) {
-        bool ok;
-        uint32_t div = chk_first_divergent(&sp, s.st, bad == STORE_NONE ? store_count(s.st) : bad, &ok);
-        if (!ok || p.error) {
-            r->verdict = CHK_LIMIT;
-            r->limit = "memory";
-            goto out;
-        }
-        if (div != STORE_NONE) {
-            bad = div;
-            r->kind = CHK_DIVERGENCE;
-            r->event = 0;
-            free(r->refusal);
-            r->refusal = NULL;
-            r->nrefusal = 0;
-        }
     }
     if (bad == STORE_NONE) {
         r->verdict = CHK_HOLDS;
