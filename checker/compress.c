@@ -850,7 +850,8 @@ static bool encode(struct vec32 *e, uint32_t me, const uint32_t *pairs, size_t n
 }
 
 /* Numbers acceptance states after the n nodes, and their representatives after the nodes'. */
-static bool place_acceptances(struct vec32 *e, uint32_t n, struct vec32 *rep, const struct vec32 *accrep)
+static bool place_acceptances(struct vec32 *e, uint32_t n, struct vec32 *rep,
+                              const struct vec32 *accrep)
 {
     for (size_t i = 0; i < e->n; i++)
         if (e->v[i] & ACC && (i % 3) != 1) e->v[i] = n + (e->v[i] & ~ACC);
@@ -917,7 +918,7 @@ static struct lts *diamond(struct job *j, const struct lts *l, uint32_t **rep)
     bool *div = NULL, d;
     uint32_t *r1 = NULL, *kept = NULL, *mark = NULL, nacc = 0;
     struct vec32 queue = {0}, members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0},
-               reps = {0}, accrep = {0};
+                 reps = {0}, accrep = {0};
     struct lts *c = NULL, *q = NULL;
     *rep = NULL;
     if (!(c = collapse(l, &div, &r1))) goto out;
@@ -970,8 +971,8 @@ out:
 /* ---- normalisation ---- */
 
 struct nodes {
-    struct vec32 pool;              /* members of every node */
-    struct vec32 off, len, hash;    /* per node */
+    struct vec32 pool;            /* members of every node */
+    struct vec32 off, len, hash;  /* per node */
     uint32_t *index;              /* open addressing: node + 1, 0 empty */
     size_t cap;
 };
@@ -1006,8 +1007,8 @@ static uint32_t node_of(struct nodes *t, const struct vec32 *m, bool *fresh)
             return k;
     }
     uint32_t k = (uint32_t)t->off.n;
-    if (!vec32_push(&t->off, (uint32_t)t->pool.n) || !vec32_push(&t->len, (uint32_t)m->n) || !vec32_push(&t->hash, h) ||
-        !vec32_room(&t->pool, m->n))
+    if (!vec32_push(&t->off, (uint32_t)t->pool.n) || !vec32_push(&t->len, (uint32_t)m->n) ||
+        !vec32_push(&t->hash, h) || !vec32_room(&t->pool, m->n))
         return NONE;
     memcpy(t->pool.v + t->pool.n, m->v, m->n * sizeof *m->v);
     t->pool.n += m->n;
@@ -1026,7 +1027,7 @@ static struct lts *normal(struct job *j, const struct lts *l, uint32_t **rep)
     uint32_t *r1 = NULL, *mark = NULL, *r3 = NULL, nacc = 0, gen = 0;
     struct nodes t = {0};
     struct vec32 members = {0}, pairs = {0}, accs = {0}, mins = {0}, e = {0}, reps = {0},
-               accrep = {0}, targets = {0}, succ = {0};
+                 accrep = {0}, targets = {0}, succ = {0};
     struct lts *c = NULL, *pre = NULL, *q = NULL;
     uint32_t omega = NONE;
     *rep = NULL;

@@ -293,7 +293,8 @@ static bool number_successors(struct normal *n)
         return false;
     }
     for (int i = 0; i < added; i++)
-        if (!poll(n) || !vec32_push(&n->tfirst, UINT32_MAX) || !vec32_push(&n->tcount, 0)) return false;
+        if (!poll(n) || !vec32_push(&n->tfirst, UINT32_MAX) || !vec32_push(&n->tcount, 0))
+            return false;
     if (!vec32_room(&n->scratch2, k)) return false;
     /* In place, from the end: event i moves to 2i, its target beside it. */
     for (size_t i = k; i-- > 0;) {
@@ -330,7 +331,8 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         uint32_t first = (uint32_t)n->trans.n, kept = 0;
         for (size_t i = 0; i < n->scratch2.n; i += 2) {
             if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
-            if (!vec32_push(&n->trans, n->scratch2.v[i]) || !vec32_push(&n->trans, n->scratch2.v[i + 1])) {
+            if (!vec32_push(&n->trans, n->scratch2.v[i]) ||
+                !vec32_push(&n->trans, n->scratch2.v[i + 1])) {
                 n->failed = true;
                 return NULL;
             }
@@ -862,7 +864,8 @@ static const uint32_t *stable_groups(struct normal *n, uint32_t node)
         who[nstable] = s;
         from[nstable] = (uint32_t)inits.n;
         for (uint32_t k = 0; k < nt; k++)
-            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !vec32_push(&inits, t[2 * k])) n->failed = true;
+            if ((k == 0 || t[2 * k - 2] != t[2 * k]) && !vec32_push(&inits, t[2 * k]))
+                n->failed = true;
         len[nstable] = (uint32_t)inits.n - from[nstable];
         nstable++;
     }
@@ -933,7 +936,8 @@ const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]]) {
         if (!sorted_has(g + 1, g[0], event)) continue;
         for (uint32_t i = 0; i < g[0]; i++)
-            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i])) return NULL;
+            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i]))
+                return NULL;
     }
     *missing = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
@@ -949,7 +953,8 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
     const uint32_t *g = gs + 1;
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]])
         for (uint32_t i = 0; i < g[0]; i++)
-            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i])) return NULL;
+            if (!sorted_has(offered, count, g[1 + i]) && !vec32_push(&n->scratch, g[1 + i]))
+                return NULL;
     *refused = sorted_unique(n->scratch.v, n->scratch.n);
     return n->scratch.v;
 }
@@ -1008,7 +1013,8 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
                 uint32_t nt;
                 const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + j], &nt);
                 for (uint32_t q = 0; t && q < nt; q++)
-                    if (t[2 * q] == offered[e] && !vec32_push(&targets, t[2 * q + 1])) n->failed = true;
+                    if (t[2 * q] == offered[e] && !vec32_push(&targets, t[2 * q + 1]))
+                        n->failed = true;
             }
             g += 2 + na + nm;
         }
