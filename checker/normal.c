@@ -133,26 +133,10 @@ struct normal *norm_new_spec(const struct norm_spec *sp, const struct chk_limits
 void norm_free(struct normal *n)
 {
     if (!n) return;
-    store_free(n->states);
-    free(n->tfirst.v);
-    free(n->tcount.v);
-    free(n->trans.v);
+    norm_shed(n);  /* what only building needed; then what the complete form keeps */
     free(n->nodes);
-    free(n->index);
     free(n->pool.v);
     free(n->scratch.v);
-    free(n->scratch2.v);
-    free(n->succ_vecs.v);
-    free(n->succ_ids.v);
-    free(n->keys);
-    free(n->keys_tmp);
-    free(n->accs.v);
-    free(n->succ.v);
-    free(n->minimal.v);
-    free(n->targets.v);
-    free(n->mark);
-    free(n->div);
-    free(n->path.v);
     free(n->vec);
     free(n->dense);
     free(n->groups);
@@ -193,7 +177,7 @@ uint32_t norm_spec_states(const struct normal *n)
 
 void norm_shed(struct normal *n)
 {
-    n->shed_states = store_count(n->states);
+    if (n->states) n->shed_states = store_count(n->states);
     store_free(n->states);
     n->states = NULL;
     struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids, &n->accs,

@@ -430,18 +430,6 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
             mach_successors(impl, cur + 1, visit, &s);
         flush(&s);
         if (p.error || s.full) break;
-        if (divergence && !s.stable) {
-            int d = norm_state_diverges(oracle, cur + 1);
-            if (d < 0) {
-                p.error = true;
-                break;
-            }
-            if (d) {
-                bad = s.current;
-                r->kind = CHK_DIVERGENCE;
-                break;
-            }
-        }
         if (s.bad_event != NORM_NONE) {
             bad = s.current;
             r->kind = CHK_TRACE;
@@ -486,6 +474,19 @@ static void search(const struct machine *spec, const struct machine *impl, enum 
                         r->event = in[i];
                     }
                 }
+            }
+        }
+        /* An unstable state: does it diverge?  (A trace failure of the same pair, met above,
+         * is reported first, as it was when divergences were found after the search.) */
+        if (bad == STORE_NONE && divergence && !s.stable) {
+            int d = norm_state_diverges(oracle, cur + 1);
+            if (d < 0) {
+                p.error = true;
+                break;
+            }
+            if (d) {
+                bad = s.current;
+                r->kind = CHK_DIVERGENCE;
             }
         }
         if (bad != STORE_NONE) break;  /* breadth-first: the nearest failure */

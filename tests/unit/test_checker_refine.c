@@ -137,6 +137,10 @@ START_TEST(divergence_in_fd)
             PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
     refines(PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 3}),
             PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS, CHK_DIVERGENCE, 1);
+    /* A state that both diverges and performs an event the specification forbids: the trace
+     * failure is reported (the same length; a trace is the plainer witness). */
+    refines(PROC(NONE, {0, A, 1}), PROC(NONE, {0, B, 1}, {0, EV_TAU, 0}), CHK_MODEL_FD, CHK_FAILS,
+            CHK_TRACE, 0);
     /* Against RUN({a, b}) the refusal of b at the start comes first (a shorter trace). */
     refines(RUN_AB, PROC(NONE, {0, A, 1}, {1, EV_TAU, 2}, {2, EV_TAU, 1}), CHK_MODEL_FD, CHK_FAILS,
             CHK_REFUSAL, 0);
