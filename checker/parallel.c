@@ -133,14 +133,16 @@ static void flush(struct worker *w)
     struct shared *s = w->s;
     size_t hard = s->room == SIZE_MAX ? SIZE_MAX : s->room / 14 * 15, n = w->npend;
     uint32_t words = s->words;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key = w->pend[i * words];
-        if (s->tree && (key = tree_key(s->tree, w->pend + i * words)) == TREE_FULL) {
-            n = i;  /* a tree table must grow first: the rest wait */
+    /* A state of several words goes in as its tree key, the batch's keys made together. */
+    if (s->tree) {
+        size_t keyed = tree_keys(s->tree, w->pend, n, w->hash);
+        if (keyed < n) {
+            n = keyed;  /* a tree table must grow first: the rest wait */
             atomic_store(&s->grow, true);
-            break;
         }
-        w->hash[i] = cset_hash(s->set, key);
+    }
+    for (size_t i = 0; i < n; i++) {
+        w->hash[i] = cset_hash(s->set, s->tree ? w->hash[i] : w->pend[i * words]);
         if (i < PENDING && w->seen[w->hash[i] & SEEN_MASK] != w->hash[i] + 1) cset_prefetch(s->set, w->hash[i]);
     }
     if (s->tree && tree_wants_growth(s->tree)) atomic_store(&s->grow, true);

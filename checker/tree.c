@@ -99,12 +99,12 @@ static bool too_full(const struct table *tb, size_t count)
     return count >= tb->cap / 16 * 15;
 }
 
-/* v's number in tb, made when new; UINT32_MAX when the table is too full. */
-static uint32_t intern(struct table *tb, uint64_t v)
+/* v's number in tb, made when new; UINT32_MAX when the table is too full.  h is mix(v). */
+static uint32_t intern_hashed(struct table *tb, uint64_t v, uint64_t h)
 {
     uint64_t want = v + 1;
     size_t mask = tb->cap - 1;
-    for (size_t i = mix(v) & mask;; i = (i + 1) & mask) {
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
         struct slot *sl = &tb->slots[i];
         uint64_t cur = atomic_load_explicit(&sl->value, memory_order_relaxed);
         if (cur == 0) {
@@ -123,6 +123,11 @@ static uint32_t intern(struct table *tb, uint64_t v)
             return id - 1;
         }
     }
+}
+
+static uint32_t intern(struct table *tb, uint64_t v)
+{
+    return intern_hashed(tb, v, mix(v));
 }
 
 uint64_t tree_key(struct tree *t, const uint64_t *vec)
@@ -146,6 +151,71 @@ uint64_t tree_key(struct tree *t, const uint64_t *vec)
 out:
     free(big);
     return key;
+}
+
+/* tree_keys for at most BATCH vectors: table by table, every vector's entry is hashed and its
+ * slot prefetched before any is looked up, so the misses of the batch overlap (tree_key's
+ * follow one another: each table is a random access, most of them a cache miss). */
+enum { BATCH = 256 };
+
+static size_t keys_batch(struct tree *t, const uint64_t *vecs, size_t n, uint64_t *keys,
+                         uint64_t *ids, uint64_t *hash)
+{
+    uint32_t w = t->words, tb = 0;
+    size_t ok = n;                /* vectors [0, ok) still have every part interned */
+    for (uint32_t i = 0; i < w; i++, tb++) {
+        struct table *table = &t->tables[tb];
+        for (size_t v = 0; v < ok; v++) {
+            hash[v] = mix(vecs[v * w + i]);
+            __builtin_prefetch(&table->slots[hash[v] & (table->cap - 1)]);
+        }
+        for (size_t v = 0; v < ok; v++)
+            if ((ids[v * w + i] = intern_hashed(table, vecs[v * w + i], hash[v])) == UINT32_MAX) ok = v;
+    }
+    /* Pairs of numbers, level by level, as tree_key does them (ids[v * w ..] is vector v's
+     * row: its level's numbers, then the next level's written over the front). */
+    uint32_t m = w;
+    while (m > 2) {
+        uint32_t half = 0;
+        for (uint32_t i = 0; i + 1 < m; i += 2, half++, tb++) {
+            struct table *table = &t->tables[tb];
+            for (size_t v = 0; v < ok; v++) {
+                const uint64_t *row = ids + v * w;
+                hash[v] = mix(row[i] << ID_BITS | row[i + 1]);
+                __builtin_prefetch(&table->slots[hash[v] & (table->cap - 1)]);
+            }
+            for (size_t v = 0; v < ok; v++) {
+                uint64_t *row = ids + v * w;
+                uint64_t pair = row[i] << ID_BITS | row[i + 1];
+                /* Written to row[half] only after row[i], row[i + 1] are read (half <= i). */
+                if ((row[half] = intern_hashed(table, pair, hash[v])) == UINT32_MAX) ok = v;
+            }
+        }
+        for (size_t v = 0; v < ok && m % 2; v++) ids[v * w + half] = ids[v * w + m - 1];
+        m = half + m % 2;
+    }
+    for (size_t v = 0; v < ok; v++) keys[v] = ids[v * w] << ID_BITS | ids[v * w + 1];
+    return ok;
+}
+
+size_t tree_keys(struct tree *t, const uint64_t *vecs, size_t n, uint64_t *keys)
+{
+    uint64_t hash[BATCH], stack[BATCH * 4], *ids = t->words <= 4 ? stack : NULL;
+    if (!ids && !(ids = malloc((size_t)BATCH * t->words * sizeof *ids))) {
+        /* Out of memory for the scratch rows: one at a time. */
+        size_t done = 0;
+        while (done < n && (keys[done] = tree_key(t, vecs + done * t->words)) != TREE_FULL) done++;
+        return done;
+    }
+    size_t done = 0;
+    while (done < n) {
+        size_t k = n - done < BATCH ? n - done : BATCH;
+        size_t got = keys_batch(t, vecs + done * t->words, k, keys + done, ids, hash);
+        done += got;
+        if (got < k) break;
+    }
+    if (ids != stack) free(ids);
+    return done;
 }
 
 static bool wants(const struct table *tb)

@@ -33,6 +33,11 @@ void tree_free(struct tree *t);
  * (the vector is then not interned: grow, then ask again). */
 uint64_t tree_key(struct tree *t, const uint64_t *vec);
 
+/* tree_key for n vectors (`words` words each, one after another) into keys[n], their misses
+ * overlapped: how many got keys — a prefix of them; the one after it met a table too full
+ * (grow, then ask again for the rest). */
+size_t tree_keys(struct tree *t, const uint64_t *vecs, size_t n, uint64_t *keys);
+
 /* True when some table is past 3/4 full and should grow at the next chance. */
 bool tree_wants_growth(const struct tree *t);
 

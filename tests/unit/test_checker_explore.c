@@ -4,6 +4,7 @@
 #include <check.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checker/cset.h"
 #include "checker/explore.h"
@@ -605,6 +606,53 @@ START_TEST(tree_keys_name_vectors_exactly)
 }
 END_TEST
 
+/* Word w of vector i in two families of 1000 distinct vectors (vector i + 1000 is vector i
+ * again).  Wide: each word takes ~1000 values, so the words' own tables fill first.  Narrow:
+ * each word is a base-32 digit of i, so the words' tables stay small and the first table of
+ * pairs fills. */
+static uint64_t test_word(bool wide, uint32_t i, uint32_t w)
+{
+    i %= 1000;
+    return wide ? (i * 2654435761u >> (4 * w)) & 0x3ff : (i >> (5 * (w % 2))) & 31;
+}
+
+START_TEST(batched_tree_keys_are_the_single_keys)
+{
+    /* tree_keys makes a batch's keys table by table: for 2 to 7 words (every shape of the
+     * pair levels, odd and even), batches longer than its inner batch, and tables that fill up
+     * mid-batch — the words' own or the pairs' (a prefix gets keys, the rest waits for a
+     * growth) — each key is the one tree_key gives the same vector, and equal keys mean equal
+     * vectors. */
+    enum { N = 3000, W = 7 };
+    uint64_t *vecs = malloc((size_t)N * W * sizeof *vecs), *keys = malloc(N * sizeof *keys);
+    for (int wide = 0; wide < 2; wide++)
+        for (uint32_t words = 2; words <= W; words++) {
+            struct tree *t = tree_new(words);
+            for (uint32_t i = 0; i < N; i++)
+                for (uint32_t w = 0; w < words; w++) vecs[(size_t)i * words + w] = test_word(wide, i, w);
+            size_t done = 0, rounds = 0;
+            while (done < N) {
+                done += tree_keys(t, vecs + done * words, N - done, keys + done);
+                if (done < N) ck_assert(tree_grow(t, NULL));
+                ck_assert_uint_lt(++rounds, 64);
+            }
+            if (wide || words > 2) ck_assert_uint_gt(rounds, 1);  /* a table filled mid-batch */
+            for (uint32_t i = 0; i < N; i++) {
+                ck_assert_uint_eq(tree_key(t, vecs + (size_t)i * words), keys[i]);
+                ck_assert_uint_lt(keys[i], 1ull << 62);
+                if (i >= 1000) ck_assert_uint_eq(keys[i], keys[i - 1000]);
+                else if (i > 0)
+                    ck_assert_int_eq(keys[i] == keys[i - 1],
+                                     memcmp(vecs + (size_t)i * words, vecs + (size_t)(i - 1) * words,
+                                            words * sizeof *vecs) == 0);
+            }
+            tree_free(t);
+        }
+    free(vecs);
+    free(keys);
+}
+END_TEST
+
 Suite *checker_explore_suite(void);
 Suite *checker_explore_suite(void)
 {
@@ -628,6 +676,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, the_overflow_table_takes_what_buckets_cannot);
     tcase_add_test(tc, threads_adding_the_same_states_add_each_once);
     tcase_add_test(tc, tree_keys_name_vectors_exactly);
+    tcase_add_test(tc, batched_tree_keys_are_the_single_keys);
     tcase_add_test(tc, a_passed_deadline_stops_every_search);
     tcase_add_test(tc, the_default_memory_budget_is_a_share);
     tcase_add_test(tc, a_state_wider_than_the_table);
