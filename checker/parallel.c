@@ -1,10 +1,11 @@
 /* parallel.c — breadth-first exploration on several cores, for the searches whose answer does
  * not depend on the order states are found in (see parallel.h).
  *
- * Level by level: threads take chunks of the frontier, generate successors and insert them
- * into one shared compact set (checker/cset.h: a compare-and-swap per slot, 4 bytes a slot
- * for most machines; a state of several words goes in as its tree-compressed key,
- * checker/tree.h), and append the new ones to their own output array.  The outputs are the
+ * Level by level: threads take chunks of the frontier — each its own segment first, the states
+ * it found itself, then the others' — generate successors and insert them into one shared
+ * compact set (checker/cset.h: a compare-and-swap per slot, 4 bytes a slot for most machines;
+ * a state of several words goes in as its tree-compressed key, checker/tree.h), and append
+ * the new ones to their own output array.  The outputs are the
  * next frontier as they stand — a frontier is one segment per thread, never copied together.
  * When the set (or a tree table) is nearly full, the threads stop at the end of their chunk
  * and grow it, a segment per thread at a time, and go on.  No parents are kept: a failure
@@ -46,7 +47,7 @@ struct shared {
     _Alignas(128) atomic_size_t count;  /* states in the table */
     uint32_t depth;               /* levels done (for the progress line) */
     uint64_t transitions_done;    /* transitions of the levels done, summed at each level's end */
-    _Alignas(128) atomic_size_t next;   /* the next chunk of the frontier (or segment to grow) */
+    _Alignas(128) atomic_size_t next;   /* while growing: the next segment to grow */
     _Alignas(128) char read_mostly[1];  /* below: written between barriers only */
     atomic_bool grow;             /* someone saw the set or a tree table too full */
     bool growing_set;             /* this growth includes the set's (thread 0 decides) */
@@ -60,8 +61,6 @@ struct shared {
     /* The frontier: segment k is worker k's input array, states [seg[k], seg[k + 1]) of the
      * level in a virtual concatenation. */
     size_t *seg;
-    size_t nfrontier;
-    size_t resume;                /* while growing: where the frontier's chunks go on */
     pthread_barrier_t barrier;
     pthread_mutex_t gate;         /* workers start once every one of them exists */
     pthread_cond_t open;
@@ -79,6 +78,12 @@ struct states {
  * time). */
 struct worker {
     _Alignas(128) struct shared *s;
+    /* The next chunk of this worker's segment of the frontier (in the virtual concatenation):
+     * each worker expands its own segment — the states it found, in the order it found them —
+     * and only then takes chunks of the others'.  Neighbouring states of a segment share many
+     * successors (the diamonds of interleaving), which the worker's `seen` cache then catches;
+     * chunks dealt round-robin would give every neighbour's successors to the other core. */
+    atomic_size_t next;
     uint64_t *pend, *hash;        /* successors waiting to be inserted, a batch at a time */
     uint64_t *seen;               /* SEEN_SLOTS hashes known to be in the set */
     size_t *pend_edge;            /* per pending successor: where its hash goes in `taus` when
@@ -272,6 +277,25 @@ static void expand_range(struct worker *w, size_t at, size_t end)
     }
 }
 
+/* The next chunk to expand, [*at, *end): from the worker's own segment, else from the
+ * others' in turn; false when none is left. */
+static bool take_chunk(struct worker *w, size_t *at, size_t *end)
+{
+    struct shared *s = w->s;
+    int me = (int)(w - s->w);
+    for (int i = 0; i < s->nthreads; i++) {
+        int k = (me + i) % s->nthreads;
+        size_t lim = s->seg[k + 1];
+        if (atomic_load_explicit(&s->w[k].next, memory_order_relaxed) >= lim) continue;
+        size_t a = atomic_fetch_add(&s->w[k].next, CHUNK);
+        if (a >= lim) continue;
+        *at = a;
+        *end = a + CHUNK < lim ? a + CHUNK : lim;
+        return true;
+    }
+    return false;
+}
+
 /* Expands chunks of the frontier until it is done or the table must grow: first what waits
  * from before a growth (pending successors, a chunk's leftover), then new chunks. */
 static void expand_level(struct worker *w)
@@ -294,10 +318,8 @@ static void expand_level(struct worker *w)
             at = w->left_at;
             end = w->left_end;
             w->left_at = w->left_end = 0;
-        } else {
-            at = atomic_fetch_add(&s->next, CHUNK);
-            if (at >= s->nfrontier) break;
-            end = at + CHUNK < s->nfrontier ? at + CHUNK : s->nfrontier;
+        } else if (!take_chunk(w, &at, &end)) {
+            break;
         }
         expand_range(w, at, end);
         flush(w);
@@ -336,8 +358,6 @@ static void decide(struct shared *s)
             s->phase = HALT;
             return;
         }
-        /* The growth borrows the chunk counter; the frontier's place is kept for after. */
-        s->resume = atomic_load(&s->next);
         atomic_store(&s->next, s->growing_set ? 0 : cset_segments(s->set));
         s->phase = GROW;
         return;
@@ -358,11 +378,10 @@ static void decide(struct shared *s)
         total += w->in.n;
     }
     s->seg[s->nthreads] = total;
-    s->nfrontier = total;
+    for (int k = 0; k < s->nthreads; k++) atomic_store(&s->w[k].next, s->seg[k]);
     s->depth++;
     s->transitions_done = 0;
     for (int k = 0; k < s->nthreads; k++) s->transitions_done += s->w[k].transitions;
-    atomic_store(&s->next, 0);
     s->limit = chk_over_limit(s->lim, atomic_load(&s->count), s->start);
     s->phase = total == 0 || s->limit ? HALT : EXPAND;
 }
@@ -392,7 +411,6 @@ static void *run(void *arg)
                 if (atomic_load(&s->grow_failed)) atomic_store(&s->halt, "memory");
                 s->room = cset_room(s->set);
                 atomic_store(&s->grow, false);
-                atomic_store(&s->next, s->resume);
             }
             pthread_barrier_wait(&s->barrier);
         }
@@ -537,8 +555,8 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
     pthread_cond_init(&s.open, NULL);
     cset_insert(s.set, cset_hash(s.set, key));
     s.count = 1;
-    s.nfrontier = 1;
     for (int k = 1; k <= threads; k++) s.seg[k] = 1;  /* all of it is worker 0's */
+    for (int k = 0; k < threads; k++) atomic_init(&s.w[k].next, s.seg[k]);
     int started = 0;
     for (int k = 0; k < threads; k++) {
         s.w[k].s = &s;
