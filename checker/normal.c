@@ -85,6 +85,12 @@ struct normal {
     struct vec32 rpool;
     struct refusal_step *steps;   /* open addressing: the cache of norm_after_refusal */
     size_t nsteps, steps_cap;
+    /* After norm_complete_refusals: every node's steps after a refusal, worked out for every
+     * set of its stable groups an implementation could leave (norm_refusal_after).  Node k's
+     * are the entries at rtab + roff[rfirst[k] .. rfirst[k + 1]), by event; an entry is the
+     * event a, the number c of groups offering it, their offsets in rpool, then per nonempty
+     * set of those groups (a c-bit mask) the node after a from their members. */
+    struct vec32 rfirst, roff, rtab;
 };
 
 struct refusal_step {
@@ -142,6 +148,9 @@ void norm_free(struct normal *n)
     free(n->groups);
     free(n->rpool.v);
     free(n->steps);
+    free(n->rfirst.v);
+    free(n->roff.v);
+    free(n->rtab.v);
     free(n);
 }
 
@@ -702,13 +711,20 @@ fail:
     return false;
 }
 
-bool norm_complete(struct normal *n, uint32_t max_nodes)
+static bool refusal_steps(struct normal *n, uint32_t node);
+
+/* Makes every node reachable from the root (and, with `refusals`, every node's steps after a
+ * refusal, whose nodes are made too), unless there are more than max_nodes. */
+static bool complete(struct normal *n, uint32_t max_nodes, bool refusals)
 {
     if (norm_root(n) == NORM_ERROR) return false;
+    n->rfirst.n = 0;
     /* Nodes are numbered as made, so expanding them in order reaches them all. */
     for (uint32_t k = 0; k < n->nnodes; k++)
-        if (n->nnodes > max_nodes || !expand(n, k)) return false;
+        if (n->nnodes > max_nodes || !expand(n, k) || (refusals && !refusal_steps(n, k)))
+            return false;
     if (n->nnodes > max_nodes) return false;
+    if (refusals && !vec32_push(&n->rfirst, (uint32_t)n->roff.n)) return false;
     /* A dense successor table, when small enough: one load instead of a binary search. */
     uint32_t width = 0;
     for (uint32_t k = 0; k < n->nnodes; k++) {
@@ -730,6 +746,16 @@ bool norm_complete(struct normal *n, uint32_t max_nodes)
         }
     }
     return true;
+}
+
+bool norm_complete(struct normal *n, uint32_t max_nodes)
+{
+    return complete(n, max_nodes, false);
+}
+
+bool norm_complete_refusals(struct normal *n, uint32_t max_nodes)
+{
+    return complete(n, max_nodes, true);
 }
 
 uint32_t norm_after(struct normal *n, uint32_t node, uint32_t event)
@@ -1018,4 +1044,94 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
     n->steps[i] = (struct refusal_step){node, off, (uint32_t)count, h, off + (uint32_t)count};
     n->nsteps++;
     return 0;
+}
+
+/* ---- refusal testing on several cores ----
+ *
+ * norm_after_refusal works out a (node, offered) step when a search first meets it, which
+ * changes the normal form — one thread's work.  For a search on several cores every step is
+ * worked out beforehand: after refusing everything outside I and performing a, the members
+ * that could have done so are those of the stable groups with a ∈ A ⊆ I, so the node after
+ * depends on I only through which of the groups offering a fit in I.  With c such groups
+ * there are 2^c - 1 possible nodes; each is made (and, being a node, completed in its turn).
+ * Past REFUSAL_GROUPS groups on one event that is too many, and the check stays on one
+ * core. */
+
+enum { REFUSAL_GROUPS = 6 };
+
+/* Node `node`'s refusal steps, into rtab (nodes are done in order, so rfirst[node] is the
+ * next entry).  False when out of memory, past a limit, or with too many groups. */
+static bool refusal_steps(struct normal *n, uint32_t node)
+{
+    if (!vec32_push(&n->rfirst, (uint32_t)n->roff.n) || !stable_groups(n, node)) return false;
+    size_t at = n->groups[node] - 1;  /* offsets: rpool is not resized here, but stay safe */
+    uint32_t ngroups = n->rpool.v[at];
+    struct vec32 events = {0}, offering = {0}, targets = {0};
+    bool ok = true;
+    for (uint32_t k = 0, g = (uint32_t)at + 1; k < ngroups && ok; k++) {
+        uint32_t na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
+        for (uint32_t i = 0; i < na && ok; i++) ok = vec32_push(&events, n->rpool.v[g + 1 + i]);
+        g += 2 + na + nm;
+    }
+    size_t nevents = ok ? sorted_unique(events.v, events.n) : 0;
+    for (size_t e = 0; e < nevents && ok; e++) {
+        uint32_t a = events.v[e];
+        offering.n = 0;
+        for (uint32_t k = 0, g = (uint32_t)at + 1; k < ngroups && ok; k++) {
+            uint32_t na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
+            if (sorted_has(n->rpool.v + g + 1, na, a)) ok = vec32_push(&offering, g);
+            g += 2 + na + nm;
+        }
+        uint32_t c = (uint32_t)offering.n;
+        if (!ok || c > REFUSAL_GROUPS) {
+            ok = false;
+            break;
+        }
+        uint32_t entry = (uint32_t)n->rtab.n;
+        ok = vec32_push(&n->roff, entry) && vec32_push(&n->rtab, a) && vec32_push(&n->rtab, c);
+        for (uint32_t j = 0; j < c && ok; j++) ok = vec32_push(&n->rtab, offering.v[j]);
+        for (uint32_t mask = 1; mask < 1u << c && ok; mask++) {
+            targets.n = 0;
+            for (uint32_t j = 0; j < c && ok; j++) {
+                if (!(mask >> j & 1)) continue;
+                uint32_t g = offering.v[j], na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
+                for (uint32_t m = 0; m < nm && ok; m++) {
+                    uint32_t nt;
+                    const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + m], &nt);
+                    if (n->failed) ok = false;
+                    for (uint32_t q = 0; ok && q < nt; q++)
+                        if (t[2 * q] == a) ok = vec32_push(&targets, t[2 * q + 1]);
+                }
+            }
+            uint32_t to = ok ? node_of(n, targets.v, targets.n) : NORM_ERROR;
+            ok = to != NORM_ERROR && vec32_push(&n->rtab, to);
+        }
+    }
+    free(events.v);
+    free(offering.v);
+    free(targets.v);
+    if (!ok) n->failed = true;
+    return ok;
+}
+
+uint32_t norm_refusal_after(const struct normal *n, uint32_t node, uint32_t event,
+                            const uint32_t *offered, size_t count)
+{
+    const uint32_t *off = n->roff.v, *tab = n->rtab.v;
+    uint32_t lo = n->rfirst.v[node], hi = n->rfirst.v[node + 1];
+    while (lo < hi) {  /* the node's entries are by event */
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (tab[off[mid]] < event)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == n->rfirst.v[node + 1] || tab[off[lo]] != event) return NORM_NONE;
+    const uint32_t *e = tab + off[lo];
+    uint32_t c = e[1], mask = 0;
+    for (uint32_t j = 0; j < c; j++) {
+        const uint32_t *g = n->rpool.v + e[2 + j];
+        if (subset(g + 1, g[0], offered, count)) mask |= 1u << j;
+    }
+    return mask ? e[2 + c + mask - 1] : NORM_NONE;
 }

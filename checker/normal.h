@@ -125,6 +125,17 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
  * norm_initials or norm_missing, which share scratch space). */
 bool norm_complete(struct normal *n, uint32_t max_nodes);
 
+/* norm_complete, and with it every node's steps after a refusal (norm_refusal_after), the
+ * nodes they lead to made and completed too: false also when some node has more than a few
+ * stable groups offering one event (refusal testing then stays on one core). */
+bool norm_complete_refusals(struct normal *n, uint32_t max_nodes);
+
+/* After norm_complete_refusals, on any number of threads: what norm_after_refusal gives for
+ * `event` (one of `offered`, the sorted visible events of a stable implementation state, ✓
+ * not among them), or NORM_NONE. */
+uint32_t norm_refusal_after(const struct normal *n, uint32_t node, uint32_t event,
+                            const uint32_t *offered, size_t count);
+
 /* Frees what only building a complete normal form needs — the specification's states and
  * transitions, the marks of closures, the index of nodes — before a long search that asks
  * only what norm_complete allows several threads to ask (and norm_revives, once

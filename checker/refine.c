@@ -597,6 +597,63 @@ static void pair_visit(void *ctx, uint32_t event, const uint64_t *target)
     x->emit(x->ctx, event, x->pair);
 }
 
+/* Emits the pair (node, target) for the implementation's transition on `event`. */
+static void emit_pair(const struct pair_space *ps, uint32_t node, uint32_t event,
+                      const uint64_t *target, uint64_t *pair, mach_emit *emit, void *ctx)
+{
+    if (ps->packed) {
+        uint64_t one = (uint64_t)node << ps->shift | target[0];
+        emit(ctx, event, &one);
+        return;
+    }
+    pair[0] = node;
+    memcpy(pair + 1, target, (ps->words - 1) * sizeof *target);
+    emit(ctx, event, pair);
+}
+
+/* R, RD: a pair's expansion on several cores.  As in rt_expand, the implementation state's
+ * transitions are gathered first, since the node after an event depends on whether a
+ * refusal is seen before it; the nodes after refusals were all made beforehand
+ * (norm_complete_refusals).  A trace or revival failure, and F's refusal check, make the
+ * pair bad — the one-core search then says which. */
+static bool rt_pair_expand(const struct pair_space *ps, uint32_t node, const uint64_t *impl,
+                           mach_emit *emit, void *ctx)
+{
+    uint32_t iw = ps->packed ? 1 : ps->words - 1;
+    struct moves m = {.words = iw};
+    uint64_t pairbuf[64], *pair = ps->words <= 64 ? pairbuf : malloc(ps->words * sizeof *pair);
+    if (!pair || !gather(ps->impl, impl, &m)) {
+        if (pair != pairbuf) free(pair);
+        moves_free(&m);
+        return true;  /* out of memory: let the one-core search decide */
+    }
+    bool bad = false, refusal = refusal_seen(&m);
+    for (size_t i = 0; i < m.n; i++) {
+        uint32_t e = m.ev[i], to = node;
+        const uint64_t *target = m.tg + i * iw;
+        if (e != EV_TAU) {
+            to = e != EV_TICK && refusal
+                     ? norm_refusal_after(ps->norm, node, e, m.offered, m.noffered)
+                     : norm_after(ps->norm, node, e);
+            if (to >= NORM_ERROR || e == EV_TICK) {
+                bad |= to >= NORM_ERROR;
+                emit(ctx, EV_TICK, target);  /* counted as a transition, not explored */
+                continue;
+            }
+        }
+        emit_pair(ps, to, e, target, pair, emit, ctx);
+    }
+    if (!bad && m.stable && ps->model != CHK_MODEL_T) {
+        /* F's check on the last refusal: offering ✓, a state may refuse all the rest. */
+        uint32_t tick = EV_TICK;
+        bad = m.ticks ? !norm_accepts(ps->norm, node, &tick, 1)
+                      : !norm_accepts(ps->norm, node, m.offered, m.noffered);
+    }
+    if (pair != pairbuf) free(pair);
+    moves_free(&m);
+    return bad;
+}
+
 static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void *ctx)
 {
     const struct pair_space *ps = data;
@@ -606,6 +663,8 @@ static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void
     x.node = ps->packed ? (uint32_t)(state[0] >> ps->shift) : (uint32_t)state[0];
     if (ps->mode == REFINE && chk_model_divergence(ps->model) && norm_divergent(ps->norm, x.node))
         return false;
+    if (ps->mode == REFINE && refusal_testing(ps->model))
+        return rt_pair_expand(ps, x.node, ps->packed ? &one : state + 1, emit, ctx);
     if (!ps->packed && ps->words > 64 && !(x.pair = malloc(ps->words * sizeof *x.pair))) return true;
     mach_successors(ps->impl, ps->packed ? &one : state + 1, pair_visit, &x);
     bool bad = x.bad;
@@ -652,14 +711,13 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
                             bool *divergence, struct chk_result *r)
 {
     if (!lim || lim->threads < 1) return false;
-    /* The parallel pair expansion knows T, F, FD, V and VD (R's refusal-testing pairs need
-     * their own expansion, rt_expand). */
-    if (refusal_testing(model)) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
     uint32_t max_nodes = PARALLEL_MAX_NODES;
     if (lim->max_states && lim->max_states < max_nodes) max_nodes = (uint32_t)lim->max_states;
-    if (!norm || !norm_complete(norm, max_nodes) || (revivals(model) && !norm_prepare_revivals(norm))) {
+    bool complete = refusal_testing(model) ? norm_complete_refusals(norm, max_nodes)
+                                           : norm_complete(norm, max_nodes);
+    if (!norm || !complete || (revivals(model) && !norm_prepare_revivals(norm))) {
         norm_free(norm);
         return false;
     }
@@ -720,8 +778,7 @@ static void check(const struct machine *spec, const struct machine *impl, enum c
     /* Divergence is a cycle of the implementation's taus: none to look for without a tau. */
     bool divergence = chk_model_divergence(model) && mach_has_tau(impl);
     double quick_seconds = 0;
-    if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES) &&
-        !refusal_testing(model)) {
+    if (lim && lim->threads >= 1 && (!lim->max_states || lim->max_states > QUICK_STATES)) {
         struct chk_limits quick = *lim;
         quick.max_states = QUICK_STATES;
         search(spec, impl, model, mode, divergence, &quick, QUICK_SPEC_STATES, r);

@@ -663,22 +663,49 @@ def main():
         f.write("\n".join(text) + "\n")
         path = f.name
     try:
-        out = subprocess.run([baton, "check", "--format", "json", path], capture_output=True,
-                             text=True)
-        # 2 with a report: some assertion was an error (judged one by one below)
-        if out.returncode not in (0, 1, 2) or not out.stdout.startswith("{"):
-            print(out.stderr[-4000:])
-            keep = path + ".kept"
-            os.link(path, keep)
-            print(f"differential: baton exited {out.returncode} on {keep} (kept)")
-            return 1
-        results = json.loads(out.stdout)["assertions"]
+        # Twice: as a user runs it, and with every check sent to the parallel searches (a state
+        # limit within the one-core warm-up's own bound skips the warm-up; refine.c), which
+        # small processes otherwise never reach.
+        bad = 0
+        parallel = ["--threads", "2", "--max-states", "10000"]
+        for how, extra in (("", []), (" (parallel searches)", parallel)):
+            verdicts = {}
+            result = compare(baton, path, extra, asserts, pairs, verdicts)
+            if result is None:
+                return 1
+            compared, wrong, skipped = result
+            bad += wrong
+            if not extra:
+                distinct = sum(1 for k in range(len(pairs))
+                               if (verdicts.get((k, "F")) and verdicts.get((k, "V")) is False)
+                               or (verdicts.get((k, "V")) and verdicts.get((k, "R")) is False))
+                print(f"differential: {distinct} pairs told apart by V but not F, or by R but not V")
+            print(f"differential{how}: {compared} verdicts (refinement in T, F, FD, R, RD, V, VD; "
+                  f"deadlock, divergence, determinism; T, F, FD and the properties also under the "
+                  f"compressions) compared with the oracle, {wrong} disagree"
+                  + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
     finally:
         os.unlink(path)
+    return 1 if bad else 0
+
+
+def compare(baton, path, extra, asserts, pairs, verdicts):
+    """Runs baton on the script and compares each verdict with the oracle's: (compared,
+    disagreeing, skipped), or None when baton itself failed."""
+    out = subprocess.run([baton, "check", "--format", "json"] + extra + [path],
+                         capture_output=True, text=True)
+    # 2 with a report: some assertion was an error (judged one by one below)
+    if out.returncode not in (0, 1, 2) or not out.stdout.startswith("{"):
+        print(out.stderr[-4000:])
+        keep = path + ".kept"
+        os.link(path, keep)
+        print(f"differential: baton {' '.join(extra)} exited {out.returncode} on {keep} (kept)")
+        return None
+    results = json.loads(out.stdout)["assertions"]
     bad = 0
     compared = 0
     skipped = 0
-    verdicts = {}  # (case, model) -> baton's verdict, to count the finer models' distinctions
+    # verdicts: (case, model) -> baton's verdict, to count the finer models' distinctions
     for (k, model, comp), res in zip(asserts, results):
         if model in PROPERTIES:
             holds, length = oracle_property(pairs[k][1], PROPERTIES[model])
@@ -710,15 +737,7 @@ def main():
                   f"baton {'holds' if baton_holds else f'fails at {blen}'}")
             print(cspm(f"S{k}", pairs[k][0]))
             print(f"implementation LTS: {pairs[k][1]}")
-    distinct = sum(1 for k in range(len(pairs))
-                   if (verdicts.get((k, "F")) and verdicts.get((k, "V")) is False)
-                   or (verdicts.get((k, "V")) and verdicts.get((k, "R")) is False))
-    print(f"differential: {distinct} pairs told apart by V but not F, or by R but not V")
-    print(f"differential: {compared} verdicts (refinement in T, F, FD, R, RD, V, VD; deadlock, "
-          f"divergence, determinism; T, F, FD and the properties also under the compressions) "
-          f"compared with the oracle, "
-          f"{bad} disagree" + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
-    return 1 if bad else 0
+    return compared, bad, skipped
 
 
 if __name__ == "__main__":

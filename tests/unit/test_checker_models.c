@@ -23,9 +23,10 @@ static struct machine *proc(const uint32_t (*t)[3], size_t n, uint32_t omega)
 #define NONE LTS_NONE
 #define STOPPED 9     /* a state with no transitions: STOP */
 
-/* SPEC [model= IMPL, on one core and on two (V and VD: the parallel search answers, as
- * max_states at the one-core warm-up's own bound skips that; R and RD stay on one core): the
- * same answer either way; the result stays in *r for the caller to look at. */
+/* SPEC [model= IMPL, on one core and on two (the parallel search answers, as max_states at
+ * the one-core warm-up's own bound skips that — for R and RD over the refusal steps made
+ * beforehand, norm_complete_refusals): the same answer either way; the result stays in *r
+ * for the caller to look at. */
 static void check(const struct machine *spec, const struct machine *impl, enum chk_model model,
                   enum chk_verdict want, enum chk_kind kind, int len, struct chk_result *r)
 {
