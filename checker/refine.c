@@ -611,6 +611,50 @@ static void emit_pair(const struct pair_space *ps, uint32_t node, uint32_t event
     emit(ctx, event, pair);
 }
 
+/* R on several cores: a state's transitions gathered on the thread's stack (the heap only
+ * for a state with many, or with long vectors) — a pair's expansion allocates nothing. */
+enum { LOCAL_MOVES = 32 };
+
+struct local_moves {
+    uint32_t words, n, cap;
+    uint32_t *ev;
+    uint64_t *tg;
+    bool oom;
+    uint32_t ev0[LOCAL_MOVES];
+    uint64_t tg0[2 * LOCAL_MOVES];  /* LOCAL_MOVES targets of up to 2 words */
+};
+
+static void add_local(void *ctx, uint32_t event, const uint64_t *target)
+{
+    struct local_moves *m = ctx;
+    if (m->oom) return;
+    if (m->n == m->cap) {
+        uint32_t cap = m->cap ? 2 * m->cap : LOCAL_MOVES;
+        uint32_t *ev = malloc(cap * sizeof *ev);
+        uint64_t *tg = malloc((size_t)cap * m->words * sizeof *tg);
+        if (!ev || !tg) {
+            free(ev);
+            free(tg);
+            m->oom = true;
+            return;
+        }
+        if (m->n) {
+            memcpy(ev, m->ev, m->n * sizeof *ev);
+            memcpy(tg, m->tg, (size_t)m->n * m->words * sizeof *tg);
+        }
+        if (m->ev != m->ev0) {
+            free(m->ev);
+            free(m->tg);
+        }
+        m->ev = ev;
+        m->tg = tg;
+        m->cap = cap;
+    }
+    m->ev[m->n] = event;
+    memcpy(m->tg + (size_t)m->n * m->words, target, m->words * sizeof *target);
+    m->n++;
+}
+
 /* R, RD: a pair's expansion on several cores.  As in rt_expand, the implementation state's
  * transitions are gathered first, since the node after an event depends on whether a
  * refusal is seen before it; the nodes after refusals were all made beforehand
@@ -620,21 +664,31 @@ static bool rt_pair_expand(const struct pair_space *ps, uint32_t node, const uin
                            mach_emit *emit, void *ctx)
 {
     uint32_t iw = ps->packed ? 1 : ps->words - 1;
-    struct moves m = {.words = iw};
-    uint64_t pairbuf[64], *pair = ps->words <= 64 ? pairbuf : malloc(ps->words * sizeof *pair);
-    if (!pair || !gather(ps->impl, impl, &m)) {
-        if (pair != pairbuf) free(pair);
-        moves_free(&m);
-        return true;  /* out of memory: let the one-core search decide */
+    struct local_moves m = {.words = iw};
+    if (iw <= 2) {
+        m.ev = m.ev0;
+        m.tg = m.tg0;
+        m.cap = LOCAL_MOVES;
     }
-    bool bad = false, refusal = refusal_seen(&m);
-    for (size_t i = 0; i < m.n; i++) {
+    mach_successors(ps->impl, impl, add_local, &m);
+    uint32_t off0[LOCAL_MOVES], *offered = m.n <= LOCAL_MOVES ? off0 : malloc(m.n * sizeof *offered);
+    uint64_t pairbuf[64], *pair = ps->words <= 64 ? pairbuf : malloc(ps->words * sizeof *pair);
+    bool bad = m.oom || !offered || !pair;  /* out of memory: let the one-core search decide */
+    bool stable = true, ticks = false;
+    size_t noffered = 0;
+    for (uint32_t i = 0; !bad && i < m.n; i++) {
+        if (m.ev[i] == EV_TAU) stable = false;
+        else if (m.ev[i] == EV_TICK) ticks = true;
+        else offered[noffered++] = m.ev[i];
+    }
+    noffered = bad ? 0 : sorted_unique(offered, noffered);
+    bool refusal = stable && !ticks;  /* refusal_seen's rule */
+    for (uint32_t i = 0; !bad && i < m.n; i++) {
         uint32_t e = m.ev[i], to = node;
-        const uint64_t *target = m.tg + i * iw;
+        const uint64_t *target = m.tg + (size_t)i * iw;
         if (e != EV_TAU) {
-            to = e != EV_TICK && refusal
-                     ? norm_refusal_after(ps->norm, node, e, m.offered, m.noffered)
-                     : norm_after(ps->norm, node, e);
+            to = e != EV_TICK && refusal ? norm_refusal_after(ps->norm, node, e, offered, noffered)
+                                         : norm_after(ps->norm, node, e);
             if (to >= NORM_ERROR || e == EV_TICK) {
                 bad |= to >= NORM_ERROR;
                 emit(ctx, EV_TICK, target);  /* counted as a transition, not explored */
@@ -643,14 +697,18 @@ static bool rt_pair_expand(const struct pair_space *ps, uint32_t node, const uin
         }
         emit_pair(ps, to, e, target, pair, emit, ctx);
     }
-    if (!bad && m.stable && ps->model != CHK_MODEL_T) {
+    if (!bad && stable && ps->model != CHK_MODEL_T) {
         /* F's check on the last refusal: offering ✓, a state may refuse all the rest. */
         uint32_t tick = EV_TICK;
-        bad = m.ticks ? !norm_accepts(ps->norm, node, &tick, 1)
-                      : !norm_accepts(ps->norm, node, m.offered, m.noffered);
+        bad = ticks ? !norm_accepts(ps->norm, node, &tick, 1)
+                    : !norm_accepts(ps->norm, node, offered, noffered);
     }
-    if (pair != pairbuf) free(pair);
-    moves_free(&m);
+    if (pair && pair != pairbuf) free(pair);
+    if (offered && offered != off0) free(offered);
+    if (m.ev != m.ev0) {
+        free(m.ev);
+        free(m.tg);
+    }
     return bad;
 }
 
