@@ -641,8 +641,11 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
                                const struct machine *impl, enum chk_model model,
                                const struct chk_limits *lim, struct chk_result *r)
 {
-    /* Built the same way on every rank, the normal form numbers its nodes the same way. */
-    bool can = model != CHK_MODEL_FD || !mach_has_tau(impl);
+    /* The distributed pair expansion knows T, F and FD (R and V see more than a pair's
+     * refusal: they stay with rank 0's one-process check).  Built the same way on every
+     * rank, the normal form numbers its nodes the same way. */
+    bool can = model == CHK_MODEL_T || model == CHK_MODEL_F ||
+               (model == CHK_MODEL_FD && !mach_has_tau(impl));
     struct normal *norm = can ? norm_new(spec, lim) : NULL;
     bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
     uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));

@@ -83,8 +83,9 @@ enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const s
                                 const struct chk_limits *lim, bool divergence,
                                 struct chk_result *r);
 
-/* Refinement of spec by impl in T, F, or FD for an impl without tau; the specification's
- * normal form is built whole on every rank (alone when it has more than 2^20 nodes). */
+/* Refinement of spec by impl in T, F, or FD for an impl without tau (DIST_ALONE in the other
+ * models); the specification's normal form is built whole on every rank (alone when it has
+ * more than 2^20 nodes). */
 enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const struct machine *spec,
                                const struct machine *impl, enum chk_model model,
                                const struct chk_limits *lim, struct chk_result *r);

@@ -318,6 +318,25 @@ START_TEST(fd_with_tau_is_left_to_one_process)
 }
 END_TEST
 
+START_TEST(finer_models_are_left_to_one_process)
+{
+    /* R, RD, V and VD see more than a pair's last refusal (revivals, refusals along the way):
+     * the distributed pair search, which checks F's, must leave them to rank 0.  Here
+     * P = (a -> STOP [] b -> STOP) |~| STOP and Q = a -> STOP |~| b -> STOP |~| STOP have the
+     * same failures, and P [V= Q fails (Q refuses b and then does a): an F search would pass
+     * it. */
+    struct machine *spec = PROC({0, EV_TAU, 1}, {0, EV_TAU, 2}, {1, A, 3}, {1, B, 3});
+    struct machine *impl = PROC({0, EV_TAU, 1}, {0, EV_TAU, 2}, {0, EV_TAU, 4}, {1, A, 3}, {2, B, 3});
+    enum chk_model finer[] = {CHK_MODEL_R, CHK_MODEL_RD, CHK_MODEL_V, CHK_MODEL_VD};
+    for (size_t m = 0; m < sizeof finer / sizeof *finer; m++) {
+        struct chk_result r;
+        ck_assert_int_eq(dist_refines(&dist_loopback, 1, spec, impl, finer[m], NULL, &r), DIST_ALONE);
+    }
+    mach_free(spec);
+    mach_free(impl);
+}
+END_TEST
+
 START_TEST(ranks_agree_between_assertions)
 {
     /* Rank 1 skipped the assertion at key 5 (a limit while compiling, say): rank 0, behind,
@@ -369,6 +388,7 @@ Suite *checker_distributed_suite(void)
     tcase_add_test(tc, deadlock_like_one_process);
     tcase_add_test(tc, refinement_like_one_process);
     tcase_add_test(tc, fd_with_tau_is_left_to_one_process);
+    tcase_add_test(tc, finer_models_are_left_to_one_process);
     tcase_add_test(tc, ranks_agree_between_assertions);
     suite_add_tcase(s, tc);
     return s;
