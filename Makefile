@@ -138,7 +138,7 @@ check: all $(CHECKER) races
 
 # differential: baton's verdicts on random small processes against an independent oracle that
 # follows the models' definitions (tests/differential.py); DIFF_CASES pairs.
-DIFF_CASES ?= 300
+DIFF_CASES ?= 200
 differential: all
 	@if command -v python3 >/dev/null; then python3 tests/differential.py $(BATON) $(DIFF_CASES); \
 	else echo "differential: skipped (no python3 here)"; fi

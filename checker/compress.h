@@ -50,7 +50,11 @@
 #include "checker/lts.h"
 #include "model/proc.h"
 
-/* l compressed by `kind` (enum proc_compression).  State 0 of the result is its initial
+/* l compressed by `kind` (enum proc_compression).  With lim->every_model (a refinement in R,
+ * RD, V or VD, whose observations — refusals along a trace, revivals — the compressions made
+ * for T, F and FD do not keep: normal(P) keeps only P's minimal acceptances, so a stable
+ * state offering more is lost), those compress by strong bisimulation instead, which keeps
+ * every model's meaning.  State 0 of the result is its initial
  * state; *rep (when rep is not NULL) gets, for each result state, a state of l it stands for
  * (for reports: its term, its name).  lim (may be NULL) bounds the work: normal makes at most
  * lim->max_states nodes, and every compression polls the deadline and memory from `start`.

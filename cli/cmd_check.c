@@ -655,12 +655,22 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     struct system *impl = NULL, *spec = NULL;
     uint64_t key = (uint64_t)a->line << 32 | (uint32_t)a->col;  /* for --distributed */
     switch (as->kind) {
-    case AST_A_REFINE:
-        if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) break;
+    case AST_A_REFINE: {
+        /* R, RD, V and VD observe more than the compressions made for T, F and FD keep. */
+        enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
+        bool every_model = c->lim.every_model;
+        c->lim.every_model = model == CHK_MODEL_R || model == CHK_MODEL_RD ||
+                             model == CHK_MODEL_V || model == CHK_MODEL_VD;
+        if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) {
+            c->lim.every_model = every_model;
+            break;
+        }
+        c->lim.every_model = every_model;
         if (!tau_priority(c, options, impl, a)) break;
-        check_refines(c->o, key, spec->m, impl->m, model_of(as->aux, CHK_MODEL_FD), &c->lim, &r);
+        check_refines(c->o, key, spec->m, impl->m, model, &c->lim, &r);
         fill(c, &r, impl, negated, a);
         break;
+    }
     case AST_A_PROP: {
         if (!(impl = process(c, as->kids[0], a)) || !tau_priority(c, options, impl, a)) break;
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);

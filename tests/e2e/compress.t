@@ -39,3 +39,20 @@ $ baton check tests/e2e/data/compress.csp --assert 'BUFF(<>) [FD= dbisim(PIPE)' 
 exit 1
 stdout PASS  assert BUFF(<>) [FD= dbisim(PIPE)  (31 states
 stdout FAIL  assert BUFF1(<>) [FD= dbisim(PIPE)
+
+# In R, RD, V and VD the compressions made for T, F and FD compress by sbisim: normal(P)
+# would lose P's stable state offering {a, b}, passing T [V= normal(P) and failing
+# normal(P) [V= R where the uncompressed P gives the other verdict.
+$ baton check tests/e2e/data/compress_models.csp
+exit 1
+stdout compress_models.csp:15: PASS  assert normal(P) [V= R
+stdout compress_models.csp:16: PASS  assert diamond(P) [V= R
+stdout compress_models.csp:17: PASS  assert wbisim(P) [R= R
+stdout compress_models.csp:18: PASS  assert T [F= normal(P)
+stdout compress_models.csp:19: FAIL  assert T [V= P
+stdout compress_models.csp:20: FAIL  assert T [V= normal(P)
+stdout compress_models.csp:21: FAIL  assert T [VD= diamond(P)
+stdout compress_models.csp:23: FAIL  assert T [R= normal(P)
+stdout compress_models.csp:24: FAIL  assert T [RD= dbisim(P)
+stdout compress_models.csp:25: FAIL  assert T [V= tau_loop_factor(P)
+stdout 12 assertions: 5 passed, 7 failed
