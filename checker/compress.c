@@ -1169,7 +1169,7 @@ struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits 
     if (limit) *limit = NULL;
     bool fd_only = kind == COMP_WBISIM || kind == COMP_DBISIM || kind == COMP_DIAMOND ||
                    kind == COMP_NORMAL || kind == COMP_TAU_LOOP_FACTOR;
-    if (lim && lim->every_model && fd_only) kind = COMP_SBISIM;
+    if (lim && lim->strong_only && fd_only) kind = COMP_SBISIM;
     switch ((enum proc_compression)kind) {
     case COMP_EXPLICATE: {
         struct vec32 e = {0};

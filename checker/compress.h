@@ -50,14 +50,17 @@
 #include "checker/lts.h"
 #include "model/proc.h"
 
-/* l compressed by `kind` (enum proc_compression).  With lim->every_model (a refinement in R,
- * RD, V or VD, whose observations — refusals along a trace, revivals — the compressions made
- * for T, F and FD do not keep: normal(P) keeps only P's minimal acceptances, so a stable
- * state offering more is lost), those compress by strong bisimulation instead, which keeps
- * every model's meaning.  State 0 of the result is its initial
- * state; *rep (when rep is not NULL) gets, for each result state, a state of l it stands for
- * (for reports: its term, its name).  lim (may be NULL) bounds the work: normal makes at most
- * lim->max_states nodes, and every compression polls the deadline and memory from `start`.
+/* l compressed by `kind` (enum proc_compression).  With lim->strong_only, the compressions
+ * made for T, F and FD (normal, diamond, wbisim, dbisim, tau_loop_factor) compress by strong
+ * bisimulation instead, which keeps the meaning in every model and under tau priority: a
+ * refinement in R, RD, V or VD observes refusals along a trace and revivals, which they do
+ * not keep (normal(P) keeps only P's minimal acceptances, so a stable state offering more is
+ * lost), and `:[tau priority over]:` sees the taus they remove (diamond(P) offers, from a
+ * state with a tau, events P only offers after it, where priority would forbid them).
+ * State 0 of the result is its initial state; *rep (when rep is not NULL) gets, for each
+ * result state, a state of l it stands for (for reports: its term, its name).  lim (may be
+ * NULL) bounds the work: normal makes at most lim->max_states nodes, and every compression
+ * polls the deadline and memory from `start`.
  * NULL when out of memory or past a limit: *limit (may be NULL) then names the limit
  * ("states", "time", "memory", "interrupt"), or is NULL for plain out of memory. */
 struct lts *compress_lts(const struct lts *l, int kind, const struct chk_limits *lim,

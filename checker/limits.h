@@ -24,8 +24,9 @@ struct chk_limits {
     int threads;                  /* cores for searches that can use several (0: one) */
     double deadline;              /* chk_now() past which work stops; 0: `seconds` after the
                                      start each search passes to chk_over_limit */
-    bool every_model;             /* compressions must keep the meaning in every model
-                                     (refinement in R, RD, V, VD): see compress_lts */
+    bool strong_only;             /* compressions must keep the process up to strong
+                                     bisimulation (R, RD, V, VD; tau priority): see
+                                     compress_lts */
 };
 
 /* Stops every check in progress, as a limit named "interrupt": for SIGINT and SIGTERM

@@ -649,6 +649,10 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     }
     const struct ast_node *options = as->kids[as->nkids - 1];
     a->check = check_name(as);
+    bool prioritised = false;
+    for (uint32_t i = 0; i < options->nkids; i++)
+        prioritised |= options->kids[i]->kind == AST_O_TAU_PRIORITY;
+    c->lim.strong_only = prioritised;
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
     struct chk_result r;
     memset(&r, 0, sizeof r);
@@ -656,16 +660,14 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     uint64_t key = (uint64_t)a->line << 32 | (uint32_t)a->col;  /* for --distributed */
     switch (as->kind) {
     case AST_A_REFINE: {
-        /* R, RD, V and VD observe more than the compressions made for T, F and FD keep. */
+        /* R, RD, V and VD observe more than the compressions made for T, F and FD keep; tau
+         * priority, in the implementation, sees taus they remove (compress.h). */
         enum chk_model model = model_of(as->aux, CHK_MODEL_FD);
-        bool every_model = c->lim.every_model;
-        c->lim.every_model = model == CHK_MODEL_R || model == CHK_MODEL_RD ||
+        c->lim.strong_only = model == CHK_MODEL_R || model == CHK_MODEL_RD ||
                              model == CHK_MODEL_V || model == CHK_MODEL_VD;
-        if (!(spec = process(c, as->kids[0], a)) || !(impl = process(c, as->kids[1], a))) {
-            c->lim.every_model = every_model;
-            break;
-        }
-        c->lim.every_model = every_model;
+        if (!(spec = process(c, as->kids[0], a))) break;
+        c->lim.strong_only |= prioritised;
+        if (!(impl = process(c, as->kids[1], a))) break;
         if (!tau_priority(c, options, impl, a)) break;
         check_refines(c->o, key, spec->m, impl->m, model, &c->lim, &r);
         fill(c, &r, impl, negated, a);

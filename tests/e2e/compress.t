@@ -56,3 +56,21 @@ stdout compress_models.csp:23: FAIL  assert T [R= normal(P)
 stdout compress_models.csp:24: FAIL  assert T [RD= dbisim(P)
 stdout compress_models.csp:25: FAIL  assert T [V= tau_loop_factor(P)
 stdout 12 assertions: 5 passed, 7 failed
+
+# Under :[tau priority over]: the compressions made for T, F and FD compress by sbisim too:
+# diamond(P) would drop the timeout's tau that priority lets win over tock, and offer the
+# tock -> b that P never does.
+$ baton check tests/e2e/data/compress_priority.csp
+exit 1
+stdout compress_priority.csp:9: PASS  assert tock -> STOP [T= P :[tau
+stdout compress_priority.csp:10: PASS  assert tock -> STOP [T= diamond(P) :[tau
+stdout compress_priority.csp:11: PASS  assert tock -> STOP [T= normal(P) :[tau
+stdout compress_priority.csp:12: PASS  assert tock -> STOP [F= sbisim(diamond(P)) :[tau
+stdout compress_priority.csp:13: PASS  assert tock -> STOP [FD= wbisim(P) :[tau
+stdout compress_priority.csp:14: PASS  assert tock -> STOP [FD= dbisim(P) :[tau
+stdout compress_priority.csp:15: PASS  assert tock -> STOP [T= tau_loop_factor(P) :[tau
+stdout compress_priority.csp:17: FAIL  assert tock -> STOP [T= diamond(P)  (
+stdout compress_priority.csp:22: PASS  assert Q :[deadlock free [F]] :[tau
+stdout compress_priority.csp:23: PASS  assert diamond(Q) :[deadlock free [F]] :[tau
+stdout compress_priority.csp:24: PASS  assert normal(Q) :[deadlock free [FD]] :[tau
+stdout 11 assertions: 10 passed, 1 failed
