@@ -580,25 +580,33 @@ static enum chk_model model_of(int aux, enum chk_model dflt)
  * the events of A — the maximal progress of tock-CSP, where time (tock) cannot pass while
  * something internal is still to happen.  The specification is left as written.  False, with
  * the message set, when A is not a set. */
+/* The assertion's :[tau priority over]: option (the last, when given twice), or NULL. */
+static const struct ast_node *priority_option(const struct ast_node *options)
+{
+    const struct ast_node *found = NULL;
+    for (uint32_t i = 0; i < options->nkids; i++)
+        if (options->kids[i]->kind == AST_O_TAU_PRIORITY) found = options->kids[i];
+    return found;
+}
+
 static bool tau_priority(struct context *c, const struct ast_node *options, struct system *impl,
                          struct rpt_assertion *a)
 {
-    for (uint32_t i = 0; i < options->nkids; i++) {
-        if (options->kids[i]->kind != AST_O_TAU_PRIORITY) continue;
-        const value *set = eval_expr(c->ev, options->kids[i]->kids[0]);
-        if (!set || set->kind != VAL_SET) {
-            set_message(a, "%s", ":[tau priority over]: needs a set of events");
-            return false;
-        }
-        size_t n;
-        uint32_t *ids = events_ids(c->events, set, &n);
-        if (!ids || mach_tau_priority(impl->m, (struct evset){ids, n}) < 0) {
-            free(ids);
-            set_message(a, "%s", "out of memory");
-            return false;
-        }
-        free(ids);
+    const struct ast_node *option = priority_option(options);
+    if (!option) return true;
+    const value *set = eval_expr(c->ev, option->kids[0]);
+    if (!set || set->kind != VAL_SET) {
+        set_message(a, "%s", ":[tau priority over]: needs a set of events");
+        return false;
     }
+    size_t n;
+    uint32_t *ids = events_ids(c->events, set, &n);
+    if (!ids || mach_tau_priority(impl->m, (struct evset){ids, n}) < 0) {
+        free(ids);
+        set_message(a, "%s", "out of memory");
+        return false;
+    }
+    free(ids);
     return true;
 }
 
@@ -649,9 +657,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
     }
     const struct ast_node *options = as->kids[as->nkids - 1];
     a->check = check_name(as);
-    bool prioritised = false;
-    for (uint32_t i = 0; i < options->nkids; i++)
-        prioritised |= options->kids[i]->kind == AST_O_TAU_PRIORITY;
+    bool prioritised = priority_option(options) != NULL;
     c->lim.strong_only = prioritised;
     /* :[partial order reduce] only makes FDR faster; the verdict is the same without it. */
     struct chk_result r;

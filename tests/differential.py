@@ -654,7 +654,7 @@ def main():
             for before, after in COMPRESSIONS:
                 text.append(f"assert {before}I{k}_0{after} :[{prop}]")
                 asserts.append((k, prop, before))
-    # Then tau priority over {a} in the plain implementations: it sees taus that the
+    # Then every implementation under tau priority over {a} or {a, b}: it sees taus that the
     # compressions for T, F and FD remove, so under it baton compresses by sbisim; the
     # oracle prioritises the implementation's LTS itself.
     for k in range(cases):
@@ -711,7 +711,8 @@ def main():
                 print(f"differential: {distinct} pairs told apart by V but not F, or by R but not V")
             print(f"differential{how}: {compared} verdicts (refinement in T, F, FD, R, RD, V, VD; "
                   f"deadlock, divergence, determinism; every model and property also under the "
-                  f"compressions; T, F, FD and deadlock under tau priority) compared with the oracle, {wrong} disagree"
+                  f"compressions; T, F, FD and deadlock under tau priority) compared with the "
+                  f"oracle, {wrong} disagree"
                   + (f" ({skipped} skipped: an infinite component)" if skipped else ""))
     finally:
         os.unlink(path)
