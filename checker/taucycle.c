@@ -1,28 +1,39 @@
-/* taucycle.c — a tau cycle among the records of a parallel search (see taucycle.h). */
+/* taucycle.c — a tau cycle among the records of a parallel search (see taucycle.h).
+ *
+ * On as many threads as there are parts, in phases between barriers: index the records by
+ * hash; turn every successor's hash into a reference to its record; count each record's
+ * predecessors; then peel (Kahn): a record no remaining record leads to is removed, and
+ * removing it takes one from each successor's count.  A set of records with no cycle among
+ * them peels away entirely; a cycle's records never reach 0, so a cycle exists exactly when
+ * some record is left.  Each thread starts from its own parts' records with no predecessor
+ * and goes on with whatever record its own decrements free; every record is removed by
+ * exactly one thread (the one whose decrement took its count to 0, or the one that owns it
+ * when it had none), so the counts summed over the threads are exact. */
 #include "checker/taucycle.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "checker/bigmem.h"
 #include "checker/limits.h"
 
-/* A record's count word keeps the colour of its state in its top two bits. */
-enum { WHITE = 0, GREY = 1, BLACK = 2 };
-#define COLOUR_SHIFT 62
-#define COUNT_MASK ((1ull << COLOUR_SHIFT) - 1)
+/* A record's count word keeps, in its top bit, whether it had no predecessor when peeling
+ * began (a source, which its owner removes first). */
+#define SOURCE (1ull << 63)
+#define COUNT_MASK (SOURCE - 1)
 /* A reference to a record: its part above its word offset. */
 #define OFFSET_BITS 48
 
-static uint64_t colour(const uint64_t *rec) { return rec[1] >> COLOUR_SHIFT; }
-static void paint(uint64_t *rec, uint64_t c) { rec[1] = (rec[1] & COUNT_MASK) | c << COLOUR_SHIFT; }
+static uint64_t count_of(const uint64_t *rec) { return rec[1] & COUNT_MASK; }
 
 /* The records by their state's hash: open addressing over references + 1 (0 is empty).  (A
  * slot of hash and reference would save a lookup's second cache miss: 12 % of the time for
  * 20 % more memory at the peak, measured on hidden philosophers; memory is what runs out.) */
 struct index {
-    uint64_t *slot;
+    _Atomic(uint64_t) *slot;
     size_t mask;
     uint32_t shift;
     struct tau_part *parts;
@@ -33,79 +44,202 @@ static size_t home(const struct index *x, uint64_t h)
     return (size_t)((h * 0x9E3779B97F4A7C15ull) >> x->shift);
 }
 
-static uint64_t *record(const struct index *x, uint64_t ref)
+static uint64_t *record(const struct tau_part *parts, uint64_t ref)
 {
-    return x->parts[ref >> OFFSET_BITS].v + (ref & ((1ull << OFFSET_BITS) - 1));
+    return parts[ref >> OFFSET_BITS].v + (ref & ((1ull << OFFSET_BITS) - 1));
 }
 
+/* Puts a reference into the index; several threads at once (a compare-and-swap a slot). */
 static void put(struct index *x, uint64_t ref, uint64_t h)
 {
-    size_t i = home(x, h);
-    while (x->slot[i]) i = (i + 1) & x->mask;
-    x->slot[i] = ref + 1;
+    for (size_t i = home(x, h);; i = (i + 1) & x->mask) {
+        uint64_t empty = 0;
+        if (atomic_load_explicit(&x->slot[i], memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong_explicit(&x->slot[i], &empty, ref + 1,
+                                                    memory_order_relaxed, memory_order_relaxed))
+            return;
+    }
 }
-
-struct frame {
-    uint64_t *rec;
-    uint64_t at;                  /* the next successor to follow */
-};
 
 /* The reference + 1 of the record of the state with hash h, 0 when it has none. */
 static uint64_t lookup(const struct index *x, uint64_t h)
 {
-    for (size_t i = home(x, h); x->slot[i]; i = (i + 1) & x->mask)
-        if (record(x, x->slot[i] - 1)[0] == h) return x->slot[i];
-    return 0;
+    for (size_t i = home(x, h);; i = (i + 1) & x->mask) {
+        uint64_t e = atomic_load_explicit(&x->slot[i], memory_order_relaxed);
+        if (!e || record(x->parts, e - 1)[0] == h) return e;
+    }
 }
 
-/* Replaces every successor's hash by lookup's reference, so that the depth-first search
- * follows references (one cache miss an edge) and the index can go before it.  Successors
- * wait in a ring of AHEAD, their home slots prefetched, before they are looked up. */
+/* Visits every successor word of a part, in order. */
+#define EACH_SUCCESSOR(part, succ)                                                              \
+    for (size_t off_ = 0; off_ < (part)->n; off_ += 2 + count_of((part)->v + off_))            \
+        for (uint64_t *succ = (part)->v + off_ + 2, *end_ = succ + count_of((part)->v + off_); \
+             succ < end_; succ++)
+
+/* Replaces every successor's hash by lookup's reference + 1 (0: a state without taus, so
+ * without a record).  Successors wait in a ring of AHEAD, their home slots prefetched, before
+ * they are looked up. */
 static void resolve_part(const struct index *x, struct tau_part *part)
 {
     enum { AHEAD = 16 };
-    uint64_t *v = part->v, *ring[AHEAD];
+    uint64_t *ring[AHEAD];
     size_t n = 0;                 /* successors that went into the ring */
-    for (size_t off = 0; off < part->n; off += 2 + (v[off + 1] & COUNT_MASK))
-        for (uint64_t *succ = v + off + 2, *end = succ + (v[off + 1] & COUNT_MASK); succ < end; succ++) {
-            __builtin_prefetch(&x->slot[home(x, *succ)]);
-            uint64_t **at = &ring[n++ % AHEAD];
-            if (n > AHEAD) **at = lookup(x, **at);
-            *at = succ;
-        }
+    EACH_SUCCESSOR(part, succ) {
+        __builtin_prefetch((const void *)&x->slot[home(x, *succ)]);
+        uint64_t **at = &ring[n++ % AHEAD];
+        if (n > AHEAD) **at = lookup(x, **at);
+        *at = succ;
+    }
     for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++) *ring[k % AHEAD] = lookup(x, *ring[k % AHEAD]);
 }
 
-struct resolver {
-    const struct index *x;
-    struct tau_part *part;
+/* A record's predecessor count lives in its first word (its hash is not needed once every
+ * successor is a reference). */
+static _Atomic(uint64_t) *preds(uint64_t *rec)
+{
+    return (_Atomic(uint64_t) *)rec;
+}
+
+/* Counts predecessors: one for every edge into a record, the record prefetched AHEAD edges
+ * before its count is raised. */
+static void count_part(const struct tau_part *parts, struct tau_part *part)
+{
+    enum { AHEAD = 16 };
+    uint64_t ring[AHEAD];
+    size_t n = 0;
+    EACH_SUCCESSOR(part, succ) {
+        if (!*succ) continue;
+        __builtin_prefetch(record(parts, *succ - 1), 1);
+        uint64_t *at = &ring[n++ % AHEAD];
+        if (n > AHEAD) atomic_fetch_add_explicit(preds(record(parts, *at - 1)), 1, memory_order_relaxed);
+        *at = *succ;
+    }
+    for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++)
+        atomic_fetch_add_explicit(preds(record(parts, ring[k % AHEAD] - 1)), 1, memory_order_relaxed);
+}
+
+struct shared {
+    struct tau_part *parts;
+    size_t nparts;
+    struct index x;
+    size_t index_bytes;
+    const struct chk_limits *lim;
+    double start;
+    int nworkers;
+    pthread_barrier_t barrier;
+    pthread_mutex_t gate;         /* the workers start once it is known how many there are */
+    pthread_cond_t open;
+    bool go;
+    atomic_size_t removed;        /* records peeled, summed as the workers end */
+    atomic_int peeling;           /* workers still peeling */
+    _Atomic(const char *) limit;  /* set when a limit passes (worker 0 polls): all stop */
+};
+
+struct worker {
+    struct shared *s;
+    int id;
     pthread_t thread;
 };
 
-static void *resolve_run(void *arg)
+/* Peels from the sources of this worker's parts; the records it removes, or stops early (a
+ * limit, or out of memory: s->limit is then set). */
+static size_t peel(struct shared *s, int id)
 {
-    struct resolver *r = arg;
-    resolve_part(r->x, r->part);
+    size_t removed = 0, sp = 0, cap = 1024;
+    uint64_t **stack = malloc(cap * sizeof *stack), steps = 0;
+    if (!stack) {
+        atomic_store(&s->limit, "memory");
+        return 0;
+    }
+    for (size_t p = (size_t)id; p < s->nparts; p += (size_t)s->nworkers) {
+        struct tau_part *part = &s->parts[p];
+        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) {
+            if (!(part->v[off + 1] & SOURCE)) continue;
+            stack[sp++] = part->v + off;
+            while (sp > 0) {
+                if ((++steps & 0xFFFF) == 0) {
+                    const char *why = id == 0 ? chk_over_limit(s->lim, 0, s->start) : NULL;
+                    if (why) atomic_store(&s->limit, why);
+                    if (atomic_load_explicit(&s->limit, memory_order_relaxed)) goto out;
+                }
+                uint64_t *rec = stack[--sp], k = count_of(rec);
+                removed++;
+                for (uint64_t i = 0; i < k; i++)
+                    if (rec[2 + i]) __builtin_prefetch(record(s->parts, rec[2 + i] - 1), 1);
+                for (uint64_t i = 0; i < k; i++) {
+                    if (!rec[2 + i]) continue;
+                    uint64_t *next = record(s->parts, rec[2 + i] - 1);
+                    if (atomic_fetch_sub_explicit(preds(next), 1, memory_order_relaxed) != 1) continue;
+                    if (sp == cap) {
+                        uint64_t **t = realloc(stack, 2 * cap * sizeof *t);
+                        if (!t) {
+                            atomic_store(&s->limit, "memory");
+                            goto out;
+                        }
+                        stack = t;
+                        cap *= 2;
+                    }
+                    stack[sp++] = next;
+                }
+            }
+        }
+    }
+out:
+    free(stack);
+    return removed;
+}
+
+/* Worker id's share of every phase: parts id, id + nworkers, … */
+static void run_phases(struct shared *s, int id)
+{
+    size_t step = (size_t)s->nworkers;
+    for (size_t p = (size_t)id; p < s->nparts; p += step) {
+        struct tau_part *part = &s->parts[p];
+        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
+            put(&s->x, (uint64_t)p << OFFSET_BITS | off, part->v[off]);
+    }
+    pthread_barrier_wait(&s->barrier);
+    for (size_t p = (size_t)id; p < s->nparts; p += step) resolve_part(&s->x, &s->parts[p]);
+    pthread_barrier_wait(&s->barrier);
+    if (id == 0) {  /* every successor is a reference now: the index can go */
+        big_free(s->x.slot, s->index_bytes);
+        s->x.slot = NULL;
+    }
+    for (size_t p = (size_t)id; p < s->nparts; p += step) {
+        struct tau_part *part = &s->parts[p];
+        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) part->v[off] = 0;
+    }
+    pthread_barrier_wait(&s->barrier);
+    for (size_t p = (size_t)id; p < s->nparts; p += step) count_part(s->parts, &s->parts[p]);
+    pthread_barrier_wait(&s->barrier);
+    for (size_t p = (size_t)id; p < s->nparts; p += step) {
+        struct tau_part *part = &s->parts[p];
+        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
+            if (part->v[off] == 0) part->v[off + 1] |= SOURCE;
+    }
+    pthread_barrier_wait(&s->barrier);
+    atomic_fetch_add(&s->removed, peel(s, id));
+    atomic_fetch_sub(&s->peeling, 1);
+    /* Worker 0 polls the limits for all: done itself, it goes on polling while others peel. */
+    while (id == 0 && atomic_load(&s->peeling) > 0 && !atomic_load(&s->limit)) {
+        const char *why = chk_over_limit(s->lim, 0, s->start);
+        if (why) atomic_store(&s->limit, why);
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    }
+}
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    struct shared *s = w->s;
+    pthread_mutex_lock(&s->gate);
+    while (!s->go) pthread_cond_wait(&s->open, &s->gate);
+    pthread_mutex_unlock(&s->gate);
+    run_phases(s, w->id);
     return NULL;
 }
 
-/* Each part on a thread of its own (the parts are the search's threads' records); a part
- * whose thread cannot start is done here. */
-static void resolve(const struct index *x, struct tau_part *parts, size_t nparts)
-{
-    struct resolver *r = calloc(nparts, sizeof *r);
-    bool *started = calloc(nparts, sizeof *started);
-    for (size_t p = 1; r && started && p < nparts; p++) {
-        r[p] = (struct resolver){x, &parts[p], 0};
-        started[p] = pthread_create(&r[p].thread, NULL, resolve_run, &r[p]) == 0;
-    }
-    for (size_t p = 0; p < nparts; p++)
-        if (!r || !started || !started[p]) resolve_part(x, &parts[p]);
-    for (size_t p = 1; r && started && p < nparts; p++)
-        if (started[p]) pthread_join(r[p].thread, NULL);
-    free(r);
-    free(started);
-}
+enum { MAX_WORKERS = 64 };
 
 int tau_cycle(struct tau_part *parts, size_t nparts, const struct chk_limits *lim, double start,
               const char **limit)
@@ -113,78 +247,43 @@ int tau_cycle(struct tau_part *parts, size_t nparts, const struct chk_limits *li
     *limit = NULL;
     size_t nodes = 0;
     for (size_t p = 0; p < nparts; p++)
-        for (size_t off = 0; off < parts[p].n; off += 2 + (parts[p].v[off + 1] & COUNT_MASK)) nodes++;
+        for (size_t off = 0; off < parts[p].n; off += 2 + count_of(parts[p].v + off)) nodes++;
     if (nodes == 0) return 0;
-    struct index x = {.parts = parts};
+    struct shared s = {.parts = parts, .nparts = nparts, .lim = lim, .start = start};
+    s.x.parts = parts;
     size_t cap = 16;
     uint32_t logcap = 4;
     while (cap / 4 * 3 < nodes) cap *= 2, logcap++;  /* at most 3/4 full */
-    x.mask = cap - 1;
-    x.shift = 64 - logcap;
-    if (!chk_memory_fits(lim, cap * sizeof *x.slot) || !(x.slot = big_calloc(cap * sizeof *x.slot))) {
+    s.x.mask = cap - 1;
+    s.x.shift = 64 - logcap;
+    s.index_bytes = cap * sizeof *s.x.slot;
+    if (!chk_memory_fits(lim, s.index_bytes) || !(s.x.slot = big_calloc(s.index_bytes))) {
         *limit = "memory";
         return -1;
     }
-    for (size_t p = 0; p < nparts; p++)
-        for (size_t off = 0; off < parts[p].n; off += 2 + (parts[p].v[off + 1] & COUNT_MASK)) {
-            paint(parts[p].v + off, WHITE);
-            put(&x, (uint64_t)p << OFFSET_BITS | off, parts[p].v[off]);
-        }
-    resolve(&x, parts, nparts);  /* the index is read-only now: a thread a part */
-    big_free(x.slot, cap * sizeof *x.slot);
-    x.slot = NULL;
-    if ((*limit = chk_over_limit(lim, 0, start))) return -1;
-
-    struct frame *stack = NULL;
-    size_t sp = 0, stack_cap = 0;
-    uint64_t steps = 0;
-    int found = 0;
-    for (size_t p = 0; p < nparts && !found && !*limit; p++)
-        for (size_t off = 0; off < parts[p].n && !found && !*limit;
-             off += 2 + (parts[p].v[off + 1] & COUNT_MASK)) {
-            uint64_t *root = parts[p].v + off;
-            if (colour(root) != WHITE) continue;
-            paint(root, GREY);
-            sp = 0;
-            stack_cap = stack_cap ? stack_cap : 1024;
-            if (!stack && !(stack = malloc(stack_cap * sizeof *stack))) {
-                *limit = "memory";
-                break;
-            }
-            stack[sp++] = (struct frame){root, 0};
-            while (sp > 0) {
-                if ((++steps & 0xFFFF) == 0 && (*limit = chk_over_limit(lim, 0, start))) break;
-                struct frame *f = &stack[sp - 1];
-                uint64_t k = f->rec[1] & COUNT_MASK;
-                if (f->at == k) {
-                    paint(f->rec, BLACK);
-                    sp--;
-                    continue;
-                }
-                uint64_t ref = f->rec[2 + f->at++];
-                if (!ref) continue;  /* a state without taus */
-                uint64_t *next = record(&x, ref - 1);
-                if (colour(next) == BLACK) continue;
-                if (colour(next) == GREY) {  /* back on the path: a cycle */
-                    found = 1;
-                    break;
-                }
-                if (sp == stack_cap) {
-                    struct frame *s = realloc(stack, 2 * stack_cap * sizeof *s);
-                    if (!s) {
-                        *limit = "memory";
-                        break;
-                    }
-                    stack = s;
-                    stack_cap *= 2;
-                }
-                paint(next, GREY);
-                /* its successors' records are the next misses: start them now */
-                for (uint64_t i = 0, nk = next[1] & COUNT_MASK; i < nk && i < 4; i++)
-                    if (next[2 + i]) __builtin_prefetch(record(&x, next[2 + i] - 1) + 1);
-                stack[sp++] = (struct frame){next, 0};
-            }
-        }
-    free(stack);
-    return found ? 1 : *limit ? -1 : 0;
+    /* A worker a part (the parts are the search's threads'); fewer when a thread cannot
+     * start, each worker then taking every nworkers-th part.  The barrier must know how many
+     * there are, so the started threads wait at a gate until it is made. */
+    pthread_mutex_init(&s.gate, NULL);
+    pthread_cond_init(&s.open, NULL);
+    struct worker w[MAX_WORKERS];
+    int want = nparts < MAX_WORKERS ? (int)nparts : MAX_WORKERS, started = 1;
+    for (; started < want; started++) {
+        w[started] = (struct worker){&s, started, 0};
+        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) break;
+    }
+    s.nworkers = started;
+    atomic_init(&s.peeling, started);
+    pthread_barrier_init(&s.barrier, NULL, (unsigned)started);
+    pthread_mutex_lock(&s.gate);
+    s.go = true;
+    pthread_cond_broadcast(&s.open);
+    pthread_mutex_unlock(&s.gate);
+    run_phases(&s, 0);
+    for (int k = 1; k < started; k++) pthread_join(w[k].thread, NULL);
+    pthread_barrier_destroy(&s.barrier);
+    pthread_cond_destroy(&s.open);
+    pthread_mutex_destroy(&s.gate);
+    if ((*limit = atomic_load(&s.limit))) return -1;
+    return atomic_load(&s.removed) < nodes;
 }

@@ -5,18 +5,19 @@
  * tau successors, each state named by its (bijective) hash in the compact set.  A reachable
  * state diverges exactly when it can reach a tau cycle by taus; every state on such a cycle
  * is reachable itself, so "does some reachable state diverge" is "is there a tau cycle among
- * the records" — a question about the records alone, answered here after the search by a
- * depth-first search that colours states (white, grey on the path, black done): an edge to a
- * grey state closes a cycle.  The shortest counterexample is found afterwards by the one-core
+ * the records" — a question about the records alone, answered here after the search, on a
+ * thread a part, by peeling (Kahn's topological sort): records that no remaining record leads
+ * to are removed until none is left — or only cycles and what they lead to.  The shortest counterexample is found afterwards by the one-core
  * search (Tarjan over the tau edges), as for a deadlock.
  *
- * A record is words: the source's hash, the number k of tau successors, then their k hashes.
- * A part is one thread's records, one after another.
+ * A record is words: the source's hash, the number k of tau successors (below 2^63), then
+ * their k hashes.  A part is one thread's records, one after another.  tau_cycle uses the
+ * records up: it writes references and counts over them.
  *
  * Memory: the records cost 16 bytes a state that has a tau plus 8 bytes a tau edge; the
  * index of the states by hash adds 11-21 bytes a recorded state (3/8 to 3/4 full) while
  * successors are turned into references (a thread a part), and is freed before the
- * depth-first search. */
+ * predecessors are counted (in the hash's word) and the records peeled. */
 #ifndef BATON_CHECKER_TAUCYCLE_H
 #define BATON_CHECKER_TAUCYCLE_H
 
@@ -26,7 +27,7 @@
 struct chk_limits;
 
 struct tau_part {
-    uint64_t *v;                  /* records; the search writes colours into their count words */
+    uint64_t *v;                  /* records (used up by tau_cycle) */
     size_t n;                     /* words */
 };
 

@@ -185,3 +185,24 @@ stdout 3 assertions: 0 passed, 2 failed, 1 stopped at a limit
 $ baton check --timeout 2 tests/e2e/data/interrupted.csp 2>&1 | grep -c 'states/s'
 exit 1
 stdout 0
+
+# A tau cycle reached only deep in a space of 600 000 states: the parallel search's records
+# (peeled on as many threads as it had, checker/taucycle.c) show it on 1, 2 and 3 threads, and
+# the same space with the cycle cut passes.
+$ baton check --threads 1 tests/e2e/data/deep_divergence.csp
+exit 1
+stdout FAIL  assert DEEP :[divergence free]
+stdout divergence after 317 events
+stdout PASS  assert SHALLOW :[divergence free]
+
+$ baton check --threads 2 tests/e2e/data/deep_divergence.csp
+exit 1
+stdout FAIL  assert DEEP :[divergence free]
+stdout divergence after 317 events
+stdout PASS  assert SHALLOW :[divergence free]
+
+$ baton check --threads 3 tests/e2e/data/deep_divergence.csp
+exit 1
+stdout FAIL  assert DEEP :[divergence free]
+stdout divergence after 317 events
+stdout PASS  assert SHALLOW :[divergence free]

@@ -1,7 +1,7 @@
 /* checker/taucycle + the divergence checks on several cores: the cycle finder on hand-made
  * records, then random hidden networks whose verdicts on one core (Tarjan over the complete
- * store, checker/explore.c) and on one, two and three threads (tau records and a colouring
- * depth-first search, checker/taucycle.c) must agree — for divergence freedom, FD deadlock
+ * store, checker/explore.c) and on one, two and three threads (tau records, peeled on as
+ * many threads, checker/taucycle.c) must agree — for divergence freedom, FD deadlock
  * freedom, FD refinement and FD determinism, and V and VD refinement (whose parallel search
  * checks revivals against the completed normal form). */
 #include <check.h>
@@ -16,7 +16,7 @@
 
 enum { A = EV_FIRST_VISIBLE, B, C };
 
-/* tau_cycle over the records r (one part), a copy: it paints colours into them. */
+/* tau_cycle over the records r (one part), a copy: it uses them up. */
 static int cycle_in(const uint64_t *r, size_t n)
 {
     uint64_t *v = malloc(n * sizeof *v);
@@ -64,7 +64,7 @@ END_TEST
 
 START_TEST(a_long_chain_ending_in_a_cycle)
 {
-    /* 0 -> 1 -> ... -> 99999 -> 99990: deep, so the search's stack must grow. */
+    /* 0 -> 1 -> ... -> 99999 -> 99990: long, so the peeling's stack must grow. */
     enum { N = 100000 };
     uint64_t *v = malloc(3 * N * sizeof *v);
     for (uint64_t i = 0; i < N; i++) {
@@ -75,7 +75,12 @@ START_TEST(a_long_chain_ending_in_a_cycle)
     struct tau_part p = {v, 3 * N};
     const char *limit;
     ck_assert_int_eq(tau_cycle(&p, 1, NULL, chk_now(), &limit), 1);
-    for (uint64_t i = 0; i < N; i++) v[3 * i + 1] = 1;  /* clear the colours */
+    /* The search used the records up (taucycle.h): make them again. */
+    for (uint64_t i = 0; i < N; i++) {
+        v[3 * i] = i + 1;
+        v[3 * i + 1] = 1;
+        v[3 * i + 2] = i + 2;
+    }
     v[3 * (N - 1) + 2] = N + 1;  /* the last goes to a state without taus */
     ck_assert_int_eq(tau_cycle(&p, 1, NULL, chk_now(), &limit), 0);
     free(v);
