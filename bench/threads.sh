@@ -5,7 +5,7 @@
 # process full of taus) for divergence freedom, deadlock freedom [FD] and FD refinement of
 # CHAOS; T and F refinement of the plain system against RUN and CHAOS; determinism [FD] of
 # the system with `thinks` hidden (deterministic: a normal form as large as the system, built
-# on one core, then the parallel search).  Each at 1 ... nproc
+# on one core, which is the whole check — see docs/checking.md).  Each at 1 ... nproc
 # threads; seconds, peak memory, and the speed-up over one thread, from one run.  The
 # one-thread figure is the parallel search on one thread, not the older one-core search.
 set -eu

@@ -793,6 +793,30 @@ size_t norm_ninitials(struct normal *n, uint32_t node)
     return expand(n, node) ? n->nodes[node].nsucc : 0;
 }
 
+int norm_refuses_own_initials(struct normal *n, uint64_t *pairs, uint64_t *transitions)
+{
+    *pairs = *transitions = 0;
+    for (uint32_t k = 0; k < n->nnodes; k++) {
+        if (!poll(n) || !expand(n, k)) return -1;
+        const struct node *nd = &n->nodes[k];
+        *pairs += nd->nmembers;
+        for (uint32_t i = 0; i < nd->nmembers; i++) {
+            uint32_t nt;
+            const uint32_t *t = spec_trans(n, n->pool.v[nd->members + i], &nt);
+            if (n->failed) return -1;
+            *transitions += nt;
+            if (nt > 0 && t[0] == EV_TAU) continue;  /* not stable */
+            /* Events sort tau, ✓, visible; a state's pairs are sorted, without repeats. */
+            uint32_t offered = 0;
+            if (nt > 0 && t[0] == EV_TICK) offered = 1;
+            else
+                for (uint32_t j = 0; j < nt; j++) offered += j == 0 || t[2 * j] != t[2 * j - 2];
+            if (offered < nd->nsucc) return 1;
+        }
+    }
+    return 0;
+}
+
 bool norm_divergent(struct normal *n, uint32_t node)
 {
     return expand(n, node) && n->nodes[node].divergent;

@@ -143,6 +143,16 @@ uint32_t norm_refusal_after(const struct normal *n, uint32_t node, uint32_t even
  * false, NULL). */
 void norm_shed(struct normal *n);
 
+/* Determinism on the complete normal form of a process of its own (norm_complete, before
+ * norm_shed): every state the process reaches by a trace is a member of the node that trace
+ * leads to, and every member is reached so, so the pairs (node, member) are exactly what a
+ * lockstep search of the process against its own normal form would visit.  The process is
+ * nondeterministic in F exactly when some stable member offers fewer events than its node (a
+ * stable member offering ✓ may refuse all the rest: it counts as offering one).  1 when some
+ * does, 0 when none does, -1 when that could not be found (a limit: norm_limit says).
+ * *pairs and *transitions: the members summed over the nodes, and their transitions. */
+int norm_refuses_own_initials(struct normal *n, uint64_t *pairs, uint64_t *transitions);
+
 /* How many nodes and specification states have been made so far. */
 uint32_t norm_nodes(const struct normal *n);
 uint32_t norm_spec_states(const struct normal *n);

@@ -540,7 +540,6 @@ struct pair_space {
     struct normal *norm;
     const struct machine *impl;
     enum chk_model model;
-    enum mode mode;
     bool packed;                  /* a pair is one word */
     uint32_t shift;               /* packed: the node's place in a pair */
     uint64_t mask;                /* packed: the implementation's bits */
@@ -719,9 +718,9 @@ static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void
     struct pair_step x = {ps, emit, ctx, 0, false, true, {0}, NULL, 0, 64, pairbuf};
     x.offered = x.buf;
     x.node = ps->packed ? (uint32_t)(state[0] >> ps->shift) : (uint32_t)state[0];
-    if (ps->mode == REFINE && chk_model_divergence(ps->model) && norm_divergent(ps->norm, x.node))
+    if (chk_model_divergence(ps->model) && norm_divergent(ps->norm, x.node))
         return false;
-    if (ps->mode == REFINE && refusal_testing(ps->model))
+    if (refusal_testing(ps->model))
         return rt_pair_expand(ps, x.node, ps->packed ? &one : state + 1, emit, ctx);
     if (!ps->packed && ps->words > 64 && !(x.pair = malloc(ps->words * sizeof *x.pair))) return true;
     mach_successors(ps->impl, ps->packed ? &one : state + 1, pair_visit, &x);
@@ -729,17 +728,12 @@ static bool pair_expand(void *data, const uint64_t *state, mach_emit *emit, void
     if (!bad && x.stable && ps->model != CHK_MODEL_T) {
         size_t k = sorted_unique(x.offered, x.noffered);
         if (k && x.offered[0] == EV_TICK) k = 1;  /* offering ✓: may refuse the rest */
-        if (ps->mode == REFINE) {
-            bad = !norm_accepts(ps->norm, x.node, x.offered, k);
-            /* V: each event offered must be a revival of the spec (not when offering ✓: such
-             * a state is never seen to refuse). */
-            if (!bad && revivals(ps->model) && !(k && x.offered[0] == EV_TICK))
-                for (size_t i = 0; i < k && !bad; i++)
-                    bad = !norm_revives(ps->norm, x.node, x.offered, k, x.offered[i]);
-        } else {  /* stable and refusing an event the same trace can also lead to (offered is
-                     a subset of the node's initials: the node is the process's own) */
-            bad = k < norm_ninitials(ps->norm, x.node);
-        }
+        bad = !norm_accepts(ps->norm, x.node, x.offered, k);
+        /* V: each event offered must be a revival of the spec (not when offering ✓: such a
+         * state is never seen to refuse). */
+        if (!bad && revivals(ps->model) && !(k && x.offered[0] == EV_TICK))
+            for (size_t i = 0; i < k && !bad; i++)
+                bad = !norm_revives(ps->norm, x.node, x.offered, k, x.offered[i]);
     }
     if (x.offered != x.buf) free(x.offered);
     if (x.pair != pairbuf) free(x.pair);
@@ -761,7 +755,36 @@ static bool any_divergent(struct normal *norm)
     return false;
 }
 
-/* The parallel search, when it applies: true with r filled in, false to search on one core.
+/* Determinism on the complete normal form of the process itself (normal.h,
+ * norm_refuses_own_initials): every state it reaches is a member of the node its trace leads
+ * to, so it can diverge exactly when some node can, and the pairs (node, member) are all a
+ * search of pairs would visit.  A node that can diverge sends the check to the one-core
+ * search, which finds the nearest failure (false); else r is filled in (true) and the normal
+ * form freed. */
+static bool normal_form_decides(struct normal *norm, bool *divergence, double start,
+                                struct chk_result *r)
+{
+    if (*divergence && any_divergent(norm)) {
+        norm_free(norm);
+        return false;
+    }
+    *divergence = false;
+    memset(r, 0, sizeof *r);
+    int bad = norm_refuses_own_initials(norm, &r->states, &r->transitions);
+    if (bad < 0) {
+        r->verdict = CHK_LIMIT;
+        r->limit = norm_limit(norm) ? norm_limit(norm) : "memory";
+    } else {
+        r->verdict = bad ? CHK_FAILS : CHK_HOLDS;
+        r->kind = bad ? CHK_NONDET : CHK_NONE;
+    }
+    norm_free(norm);
+    r->seconds = chk_now() - start;
+    return true;
+}
+
+/* The parallel search (or, for determinism, the complete normal form), when it applies: true
+ * with r filled in, false to search on one core.
  * *divergence: whether implementation divergences are to be looked for, which this clears
  * when the normal form shows there are none. */
 static bool search_parallel(const struct machine *spec, const struct machine *impl,
@@ -779,19 +802,9 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
         norm_free(norm);
         return false;
     }
-    /* Determinism normalises the process itself, and every state it reaches is a member of
-     * the node its trace leads to: it can diverge exactly when some node can.  None can: no
-     * divergence to search for.  One can: the check fails, and the one-core search finds the
-     * nearest failure. */
-    if (mode == DETERMINISM && *divergence) {
-        if (any_divergent(norm)) {
-            norm_free(norm);
-            return false;
-        }
-        *divergence = false;
-    }
+    if (mode == DETERMINISM) return normal_form_decides(norm, divergence, start, r);
     uint32_t iw = mach_words(impl);
-    struct pair_space sp = {norm, impl, model, mode, false, 0, ~0ull, 1 + iw};
+    struct pair_space sp = {norm, impl, model, false, 0, ~0ull, 1 + iw};
     uint32_t bits = 0;
     if (iw == 1 && mach_bits(impl) + bits_for(norm_nodes(norm)) <= 63) {
         sp.packed = true;

@@ -206,3 +206,28 @@ exit 1
 stdout FAIL  assert DEEP :[divergence free]
 stdout divergence after 317 events
 stdout PASS  assert SHALLOW :[divergence free]
+
+# Nondeterminism only deep in a space of 600 000 states: decided on the complete normal form
+# of the process itself (every stable member of a node must offer all the node's events), on
+# 1, 2 and 3 threads alike, with the one-core search's shortest counterexample.
+$ baton check --threads 1 tests/e2e/data/deep_nondeterminism.csp
+exit 1
+stdout FAIL  assert DEEP :[deterministic [FD]]
+stdout FAIL  assert DEEP :[deterministic [F]]
+stdout nondeterminism after 317 events
+stdout then b can both happen and be refused
+stdout PASS  assert FIRM :[deterministic [FD]]  (654896 states, 2930264 transitions
+
+$ baton check --threads 2 tests/e2e/data/deep_nondeterminism.csp
+exit 1
+stdout FAIL  assert DEEP :[deterministic [FD]]
+stdout FAIL  assert DEEP :[deterministic [F]]
+stdout nondeterminism after 317 events
+stdout PASS  assert FIRM :[deterministic [FD]]  (654896 states, 2930264 transitions
+
+$ baton check --threads 3 tests/e2e/data/deep_nondeterminism.csp
+exit 1
+stdout FAIL  assert DEEP :[deterministic [FD]]
+stdout FAIL  assert DEEP :[deterministic [F]]
+stdout nondeterminism after 317 events
+stdout PASS  assert FIRM :[deterministic [FD]]  (654896 states, 2930264 transitions
