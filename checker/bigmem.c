@@ -75,6 +75,16 @@ void *big_realloc(void *p, size_t n, size_t m)
     if (is_big(n) && round_up(n) == round_up(m)) {
         return p;  /* the mapping already has room, and mmap's pages are zero */
     }
+#ifdef MREMAP_MAYMOVE
+    if (is_big(n) && m > n) {
+        /* The kernel moves the pages themselves, not their bytes: growing by doubling costs
+         * no copy, and the new pages are zeroed once, when first touched (a copy would touch
+         * the whole new block).  The block may lose its 2 MiB alignment: these are streamed
+         * arrays, where huge pages matter little. */
+        uint8_t *q = mremap(p, round_up(n), round_up(m), MREMAP_MAYMOVE);
+        if (q != MAP_FAILED) return q;
+    }
+#endif
     uint8_t *q = big_calloc(m);
     if (!q) return NULL;
     if (n) memcpy(q, p, n);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/numbering.h"
+#include "checker/parallel.h"
 #include "checker/sorted.h"
 #include "checker/store.h"
 #include "checker/vec32.h"
@@ -68,6 +70,11 @@ struct normal {
     size_t div_cap;
     struct vec32 path;            /* the divergence search's path: (state, next transition) */
     uint32_t shed_states;         /* after norm_shed: how many spec states there were */
+    /* After norm_number_spec: every spec state was numbered, and its transitions made, by a
+     * parallel search; `states` is then unused and the initial vector (number 0) is the only
+     * one spec_state knows. */
+    uint32_t numbered;
+    uint64_t *initial;
     uint32_t *mark;               /* per spec state: the generation it was last marked in */
     size_t mark_cap;
     uint32_t generation;
@@ -144,6 +151,7 @@ void norm_free(struct normal *n)
     free(n->pool.v);
     free(n->scratch.v);
     free(n->vec);
+    free(n->initial);
     free(n->dense);
     free(n->groups);
     free(n->rpool.v);
@@ -181,7 +189,7 @@ uint32_t norm_nodes(const struct normal *n)
 
 uint32_t norm_spec_states(const struct normal *n)
 {
-    return n->states ? store_count(n->states) : n->shed_states;
+    return n->numbered ? n->numbered : n->states ? store_count(n->states) : n->shed_states;
 }
 
 void norm_shed(struct normal *n)
@@ -214,37 +222,14 @@ void norm_shed(struct normal *n)
 
 /* ---- specification states and their transitions ---- */
 
-static int cmp_pair(const void *a, const void *b)
-{
-    const uint32_t *x = a, *y = b;
-    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
-    return x[1] < y[1] ? -1 : x[1] > y[1];
-}
-
-/* Sorts n (event, target) pairs: by insertion when there are few (a state's transitions
- * usually are), where qsort's calls through a pointer would cost more than the sorting. */
-static void sort_pairs(uint32_t *v, size_t n)
-{
-    if (n > 24) {
-        qsort(v, n, 2 * sizeof *v, cmp_pair);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t e = v[2 * i], t = v[2 * i + 1];
-        size_t j = i;
-        for (; j > 0 && (v[2 * j - 2] > e || (v[2 * j - 2] == e && v[2 * j - 1] > t)); j--) {
-            v[2 * j] = v[2 * j - 2];
-            v[2 * j + 1] = v[2 * j - 1];
-        }
-        v[2 * j] = e;
-        v[2 * j + 1] = t;
-    }
-}
-
-
 /* The number of spec vector vec, adding it if new; NORM_ERROR past the limit. */
 static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 {
+    if (n->numbered) {
+        if (memcmp(vec, n->initial, n->spec.words * sizeof *vec) == 0) return 0;
+        n->failed = true;  /* (only the one-core search asks of other vectors, not of this) */
+        return NORM_ERROR;
+    }
     if (!n->states) {
         n->failed = true;
         return NORM_ERROR;
@@ -298,6 +283,50 @@ static bool number_successors(struct normal *n)
     return true;
 }
 
+/* ---- every spec state at once, on several threads ---- */
+
+static bool spec_expand(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    const struct normal *n = data;
+    mach_successors(n->spec.data, vec, emit, ctx);
+    return false;
+}
+
+/* The parallel search's records become the spec's numbered states and transitions. */
+static bool take_records(void *data, struct tau_part *parts, size_t nparts, uint64_t root)
+{
+    struct normal *n = data;
+    struct numbered num;
+    if (!numbering_make(parts, nparts, root, &n->lim, &num)) return false;
+    n->tfirst = (struct vec32){num.first, num.states, num.states};
+    n->tcount = (struct vec32){num.count, num.states, num.states};
+    n->trans = (struct vec32){num.pairs, 2 * num.npairs, num.npairs ? 2 * num.npairs : 1};
+    n->numbered = (uint32_t)num.states;
+    return true;
+}
+
+bool norm_number_spec(struct normal *n, int threads)
+{
+    /* A compiled machine's successors are safe on several threads; an evaluator's are not. */
+    if (threads < 1 || n->spec.successors != machine_successors || store_count(n->states) ||
+        n->numbered || n->failed)
+        return false;
+    const struct machine *m = n->spec.data;
+    uint32_t words = n->spec.words;
+    if (!(n->initial = malloc(words * sizeof *n->initial))) return false;
+    mach_initial(m, n->initial);
+    struct par_space ps = {words, n->initial, spec_expand, n, false, words == 1 ? mach_bits(m) : 0,
+                           false, take_records};
+    struct chk_result r;
+    if (!chk_parallel_search(&ps, &n->lim, threads, &r)) return false;
+    if (r.verdict == CHK_LIMIT) {  /* (a failure of take_records is a memory limit too) */
+        n->limit = r.limit;
+        n->failed = true;
+    }
+    chk_result_free(&r);
+    return true;
+}
+
 /* The transitions of spec state s as (event, target) pairs: *count pairs at the result. */
 static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
 {
@@ -320,10 +349,10 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
         }
         /* Sorted by (event, target), duplicates dropped: tau (0) first, so a state is stable
          * exactly when its first transition is not tau. */
-        sort_pairs(n->scratch2.v, n->scratch2.n / 2);
+        sorted_pairs_sort(n->scratch2.v, n->scratch2.n / 2);
         uint32_t first = (uint32_t)n->trans.n, kept = 0;
         for (size_t i = 0; i < n->scratch2.n; i += 2) {
-            if (i && cmp_pair(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
+            if (i && sorted_pairs_cmp(n->scratch2.v + i, n->scratch2.v + i - 2) == 0) continue;
             if (!vec32_push(&n->trans, n->scratch2.v[i]) ||
                 !vec32_push(&n->trans, n->scratch2.v[i + 1])) {
                 n->failed = true;

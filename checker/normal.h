@@ -52,6 +52,14 @@ bool norm_error(const struct normal *n);
 const char *norm_limit(const struct normal *n);
 void norm_free(struct normal *n);
 
+/* Makes every state of a compiled specification (norm_new) and its transitions at once, on
+ * `threads` threads (a parallel search that records every transition, checker/numbering.h),
+ * before any node is made: the normaliser then only builds nodes.  Only on a fresh normal
+ * form.  False when it does not apply or its threads cannot start (nothing changed: the
+ * normaliser makes states as it goes, on one core); true otherwise — and when a limit stopped
+ * the search, the normal form has failed (norm_limit). */
+bool norm_number_spec(struct normal *n, int threads);
+
 /* The root node: the specification before any event.  NORM_ERROR when it cannot be made. */
 uint32_t norm_root(struct normal *n);
 

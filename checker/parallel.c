@@ -97,8 +97,8 @@ struct worker {
     uint32_t successors;
     const uint64_t *expanding;    /* the state being expanded */
     size_t record;                /* where its record of tau successors is, or NO_EDGE */
-    struct states taus;           /* tau_cycle_is_bad: the records (taucycle.h), one word a
-                                     "state" */
+    struct states taus;           /* tau_cycle_is_bad or record: the records (taucycle.h,
+                                     parallel.h), one word a "state" */
     bool oom;
     pthread_t thread;
 };
@@ -115,6 +115,12 @@ static bool push_state(struct states *a, const uint64_t *v, uint32_t words)
     uint64_t *to = a->v + a->n++ * words;
     for (uint32_t i = 0; i < words; i++) to[i] = v[i];
     return true;
+}
+
+/* Are transitions being recorded (pend_edge kept)? */
+static bool recording(const struct shared *s)
+{
+    return s->ps->tau_cycle_is_bad || s->ps->record;
 }
 
 /* States are counted in the shared total a few at a time, so the cores do not fight over one
@@ -157,7 +163,7 @@ static void flush(struct worker *w)
             atomic_store(&s->grow, true);
             break;
         }
-        if (s->ps->tau_cycle_is_bad && w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
+        if (recording(s) && w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
         uint64_t *seen = &w->seen[w->hash[i] & SEEN_MASK];
         if (*seen == w->hash[i] + 1) continue;  /* met lately: in the set, no probe */
         *seen = w->hash[i] + 1;
@@ -175,7 +181,7 @@ static void flush(struct worker *w)
     }
     if (i < w->npend) {
         memmove(w->pend, w->pend + i * words, (w->npend - i) * words * sizeof *w->pend);
-        if (s->ps->tau_cycle_is_bad)
+        if (recording(s))
             memmove(w->pend_edge, w->pend_edge + i, (w->npend - i) * sizeof *w->pend_edge);
     }
     w->npend -= i;
@@ -194,18 +200,25 @@ static uint64_t hash_of(struct shared *s, const uint64_t *vec)
     return cset_hash(s->set, s->tree ? tree_key(s->tree, vec) : vec[0]);
 }
 
-/* Makes room for one more word in the current state's tau record, opening the record at the
- * state's first tau; its index, or NO_EDGE when out of memory. */
-static size_t tau_slot(struct worker *w)
+/* Opens the current state's record; false when out of memory. */
+static bool open_record(struct worker *w)
 {
-    if (w->record == NO_EDGE) {
-        /* The state is in the set already, so its tree key exists: hash_of cannot fail. */
-        uint64_t head[2] = {hash_of(w->s, w->expanding), 0};
-        if (!push_state(&w->taus, &head[0], 1) || !push_state(&w->taus, &head[1], 1)) return NO_EDGE;
-        w->record = w->taus.n - 2;
-    }
-    uint64_t none = 0;
-    if (!push_state(&w->taus, &none, 1)) return NO_EDGE;
+    /* The state is in the set already, so its tree key exists: hash_of cannot fail. */
+    uint64_t head[2] = {hash_of(w->s, w->expanding), 0};
+    if (!push_state(&w->taus, &head[0], 1) || !push_state(&w->taus, &head[1], 1)) return false;
+    w->record = w->taus.n - 2;
+    return true;
+}
+
+/* Makes room in the current state's record for a transition on `event` — its target's hash,
+ * after the event itself when every transition is recorded — opening a tau record at the
+ * state's first tau; where the hash goes, or NO_EDGE when out of memory. */
+static size_t edge_slot(struct worker *w, uint32_t event)
+{
+    if (w->record == NO_EDGE && !open_record(w)) return NO_EDGE;
+    uint64_t ev = event, none = 0;
+    if ((w->s->ps->record && !push_state(&w->taus, &ev, 1)) || !push_state(&w->taus, &none, 1))
+        return NO_EDGE;
     w->taus.v[w->record + 1]++;
     return w->taus.n - 1;
 }
@@ -215,7 +228,7 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     struct worker *w = ctx;
     w->transitions++;
     w->successors++;
-    if (event == EV_TICK) return;
+    if (event == EV_TICK && !w->s->ps->record) return;
     if (w->npend >= PENDING && !atomic_load_explicit(&w->s->grow, memory_order_relaxed)) flush(w);
     uint32_t words = w->s->words;
     if (w->npend == w->pend_cap) {
@@ -231,9 +244,10 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
         }
         w->pend_cap = cap;
     }
-    if (w->s->ps->tau_cycle_is_bad) {  /* pend_edge is kept only while recording */
-        size_t edge = event == EV_TAU ? tau_slot(w) : NO_EDGE;
-        if (event == EV_TAU && edge == NO_EDGE) {
+    if (recording(w->s)) {  /* pend_edge is kept only while recording */
+        bool kept = event == EV_TAU || w->s->ps->record;
+        size_t edge = kept ? edge_slot(w, event) : NO_EDGE;
+        if (kept && edge == NO_EDGE) {
             w->oom = true;
             return;
         }
@@ -249,6 +263,10 @@ static void expand(struct worker *w, const uint64_t *vec)
     w->successors = 0;
     w->expanding = vec;
     w->record = NO_EDGE;
+    if (s->ps->record && !open_record(w)) {  /* every state has a record, even one with none */
+        w->oom = true;
+        return;
+    }
     bool bad = s->ps->expand(s->ps->data, vec, emit, w);
     if (bad || (s->ps->stuck_is_bad && w->successors == 0)) {
         atomic_store(&s->deadlock, true);
@@ -457,7 +475,7 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     if (!init) return false;
     mach_initial(m, init);
     struct par_space ps = {words, init, successors, (void *)m, deadlock, words == 1 ? mach_bits(m) : 0,
-                           divergence};
+                           divergence, NULL};
     bool done = chk_parallel_search(&ps, lim, threads, r);
     free(init);
     return done;
@@ -486,6 +504,17 @@ static void tau_verdict(struct shared *s, struct chk_result *r)
         r->kind = CHK_DIVERGENCE;
     }
     r->seconds = chk_now() - s->start;
+}
+
+/* After a complete search: the records to ps->record; false when it failed. */
+static bool hand_records(struct shared *s, uint64_t root_key)
+{
+    struct tau_part *parts = malloc((size_t)s->nthreads * sizeof *parts);
+    if (!parts) return false;
+    for (int k = 0; k < s->nthreads; k++) parts[k] = (struct tau_part){s->w[k].taus.v, s->w[k].taus.n};
+    bool ok = s->ps->record(s->ps->data, parts, (size_t)s->nthreads, cset_hash(s->set, root_key));
+    free(parts);
+    return ok;
 }
 
 static void free_workers(struct shared *s)
@@ -586,6 +615,10 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
             r->verdict = bad ? CHK_FAILS : CHK_HOLDS;
             r->kind = bad ? CHK_DEADLOCK : CHK_NONE;
             if (ps->tau_cycle_is_bad) tau_verdict(&s, r);
+            if (ps->record && !hand_records(&s, key)) {
+                r->verdict = CHK_LIMIT;
+                r->limit = "memory";
+            }
         }
     }
     pthread_barrier_destroy(&s.barrier);

@@ -26,6 +26,8 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
  * 16 bytes a state with a tau and 8 a tau).  States are `words` words (a word below
  * 2^64 - 1); of one word, below 2^bits (bits 0: 63) — the set keeps less of each the fewer
  * bits there are. */
+struct tau_part;
+
 struct par_space {
     uint32_t words;
     const uint64_t *initial;
@@ -34,6 +36,14 @@ struct par_space {
     bool stuck_is_bad;
     uint32_t bits;
     bool tau_cycle_is_bad;
+    /* With `record`, every state expanded and every transition is recorded — EV_TICK ones
+     * too, whose targets are then explored like any other — and after a search that went to
+     * the end the records are handed to record(data, parts, nparts, root): part k is thread
+     * k's, a record is the state's hash (a bijection: it names the state), its number k of
+     * transitions, then k (event, target's hash) word pairs; root is the initial state's
+     * hash.  The records are freed after the call, which may rewrite them.  False from it
+     * makes the search's verdict a memory limit. */
+    bool (*record)(void *data, struct tau_part *parts, size_t nparts, uint64_t root);
 };
 
 /* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)

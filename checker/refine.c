@@ -794,6 +794,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (!lim || lim->threads < 1) return false;
     double start = chk_now();
     struct normal *norm = norm_new(spec, lim);
+    if (norm) norm_number_spec(norm, lim->threads);  /* the spec's states on every thread */
     uint32_t max_nodes = PARALLEL_MAX_NODES;
     if (lim->max_states && lim->max_states < max_nodes) max_nodes = (uint32_t)lim->max_states;
     bool complete = refusal_testing(model) ? norm_complete_refusals(norm, max_nodes)
@@ -824,7 +825,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
     /* FD, VD: an implementation's tau cycle under a node that cannot diverge is a divergence
      * the specification does not allow (pairs under a divergent node are not expanded). */
-    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits, *divergence};
+    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits, *divergence, NULL};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     free(init);
     norm_free(norm);

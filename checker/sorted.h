@@ -89,4 +89,32 @@ static inline size_t sorted_unique(uint32_t *v, size_t n)
     return k;
 }
 
+/* Pairs of ids (event, target), compared by the first then the second. */
+static inline int sorted_pairs_cmp(const void *a, const void *b)
+{
+    const uint32_t *x = a, *y = b;
+    if (x[0] != y[0]) return x[0] < y[0] ? -1 : 1;
+    return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Sorts n pairs: by insertion when there are few (a state's transitions usually are), where
+ * qsort's calls through a pointer would cost more than the sorting. */
+static inline void sorted_pairs_sort(uint32_t *v, size_t n)
+{
+    if (n > 24) {
+        qsort(v, n, 2 * sizeof *v, sorted_pairs_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t e = v[2 * i], t = v[2 * i + 1];
+        size_t j = i;
+        for (; j > 0 && (v[2 * j - 2] > e || (v[2 * j - 2] == e && v[2 * j - 1] > t)); j--) {
+            v[2 * j] = v[2 * j - 2];
+            v[2 * j + 1] = v[2 * j - 1];
+        }
+        v[2 * j] = e;
+        v[2 * j + 1] = t;
+    }
+}
+
 #endif

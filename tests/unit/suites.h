@@ -27,5 +27,6 @@
     X(checker_models) \
     X(checker_compress) \
     X(checker_divergence) \
+    X(checker_numbering) \
     X(e2e) \
     X(corpus)
