@@ -50,7 +50,8 @@ struct cset {
      * stored, as h may be 0). */
     pthread_mutex_t lock;
     uint64_t *over;
-    size_t over_cap, over_n;
+    size_t over_cap, over_n;      /* over_n counts over_max too */
+    bool over_max;                /* 2^64 - 1, which h + 1 cannot name, is in the overflow */
 };
 
 /* ---- the permutation ---- */
@@ -128,7 +129,7 @@ static bool packed_make(struct cset *s, uint32_t k, const struct chk_limits *lim
 
 struct cset *cset_new(uint32_t bits)
 {
-    if (bits < 1 || bits > 63) return NULL;
+    if (bits < 1 || bits > 64) return NULL;
     struct cset *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->bits = bits;
@@ -195,6 +196,12 @@ static uint64_t mix(uint64_t x)
 /* Adds h (with the lock held): 1 new, 0 there, -1 out of memory. */
 static int over_add(struct cset *s, uint64_t h)
 {
+    if (h == UINT64_MAX) {
+        if (s->over_max) return 0;
+        s->over_max = true;
+        s->over_n++;
+        return 1;
+    }
     if ((s->over_n + 1) * 2 > s->over_cap) {
         size_t cap = s->over_cap ? 2 * s->over_cap : 64;
         uint64_t *t = calloc(cap, sizeof *t);
@@ -337,8 +344,16 @@ static bool place_private(struct segment *g, size_t home, uint64_t q)
 static bool rehome_overflow(struct cset *s, uint32_t k, struct segment *g)
 {
     pthread_mutex_lock(&s->lock);
-    uint64_t *t = s->over_n ? calloc(s->over_cap, sizeof *t) : NULL;
-    bool ok = !s->over_n || t;
+    if (s->over_max && UINT64_MAX >> (s->bits - s->seg_bits) == k) {
+        size_t home = (size_t)(UINT64_MAX >> g->r) & (((size_t)1 << g->k) - 1);
+        if (place_private(g, home, UINT64_MAX & mask_of(g->r))) {
+            s->over_max = false;
+            s->over_n--;
+        }
+    }
+    size_t in_table = s->over_n - s->over_max;
+    uint64_t *t = in_table ? calloc(s->over_cap, sizeof *t) : NULL;
+    bool ok = !in_table || t;
     if (t) {
         /* Into a fresh table: what stays is put back without holes in its probe chains. */
         size_t kept = 0;
@@ -356,7 +371,7 @@ static bool rehome_overflow(struct cset *s, uint32_t k, struct segment *g)
         }
         free(s->over);
         s->over = t;
-        s->over_n = kept;
+        s->over_n = kept + s->over_max;
     }
     pthread_mutex_unlock(&s->lock);
     return ok;

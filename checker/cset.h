@@ -31,7 +31,7 @@
 struct chk_limits;
 struct cset;
 
-/* A set of states below 2^bits (1 <= bits <= 63); NULL when out of memory. */
+/* A set of states below 2^bits (1 <= bits <= 64); NULL when out of memory. */
 struct cset *cset_new(uint32_t bits);
 void cset_free(struct cset *s);
 

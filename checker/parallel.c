@@ -131,7 +131,9 @@ enum { COUNT_LAG = 64 };
 
 /* Each thread remembers the hashes it met lately (direct-mapped, 256 KiB: in its core's L2):
  * a successor met again — diamonds of interleavings meet within a few states — costs no
- * probe of the set, whose every probe is a cache miss.  Entries are hash + 1 (0 is empty). */
+ * probe of the set, whose every probe is a cache miss.  Entries are hashes; a slot starts
+ * with a value no hash that maps to it has (its index with the lowest bit flipped), so every
+ * hash — 2^64 - 1 too — can be kept. */
 enum { SEEN_SLOTS = 1 << 15 };
 #define SEEN_MASK (SEEN_SLOTS - 1)
 
@@ -154,7 +156,7 @@ static void flush(struct worker *w)
     }
     for (size_t i = 0; i < n; i++) {
         w->hash[i] = cset_hash(s->set, s->tree ? w->hash[i] : w->pend[i * words]);
-        if (i < PENDING && w->seen[w->hash[i] & SEEN_MASK] != w->hash[i] + 1) cset_prefetch(s->set, w->hash[i]);
+        if (i < PENDING && w->seen[w->hash[i] & SEEN_MASK] != w->hash[i]) cset_prefetch(s->set, w->hash[i]);
     }
     if (s->tree && tree_wants_growth(s->tree)) atomic_store(&s->grow, true);
     size_t i = 0;
@@ -165,8 +167,8 @@ static void flush(struct worker *w)
         }
         if (recording(s) && w->pend_edge[i] != NO_EDGE) w->taus.v[w->pend_edge[i]] = w->hash[i];
         uint64_t *seen = &w->seen[w->hash[i] & SEEN_MASK];
-        if (*seen == w->hash[i] + 1) continue;  /* met lately: in the set, no probe */
-        *seen = w->hash[i] + 1;
+        if (*seen == w->hash[i]) continue;  /* met lately: in the set, no probe */
+        *seen = w->hash[i];
         int added = cset_insert(s->set, w->hash[i]);
         if (added == 0) continue;
         if (added < 0 || !push_state(&w->out, w->pend + i * words, words)) {
@@ -566,12 +568,13 @@ bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *li
         s.w[k].pend = malloc(s.w[k].pend_cap * words * sizeof *s.w[k].pend);
         s.w[k].hash = malloc(s.w[k].pend_cap * sizeof *s.w[k].hash);
         s.w[k].pend_edge = malloc(s.w[k].pend_cap * sizeof *s.w[k].pend_edge);
-        s.w[k].seen = calloc(SEEN_SLOTS, sizeof *s.w[k].seen);
+        s.w[k].seen = malloc(SEEN_SLOTS * sizeof *s.w[k].seen);
+        for (size_t i = 0; s.w[k].seen && i < SEEN_SLOTS; i++) s.w[k].seen[i] = i ^ 1;
         ok &= s.w[k].pend && s.w[k].hash && s.w[k].pend_edge && s.w[k].seen;
     }
     uint64_t key = ps->initial[0];
     if (s.tree) key = tree_key(s.tree, ps->initial);
-    ok = ok && key != TREE_FULL && push_state(&s.w[0].in, ps->initial, words) &&
+    ok = ok && (!s.tree || key != TREE_FULL) && push_state(&s.w[0].in, ps->initial, words) &&
          pthread_barrier_init(&s.barrier, NULL, (unsigned)threads) == 0;
     if (!ok) {
         free_workers(&s);

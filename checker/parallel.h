@@ -23,9 +23,9 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
  * successors (EV_TICK ones are counted, never explored) and says whether the state itself is
  * bad; with `stuck_is_bad`, so is a state with no transition; with `tau_cycle_is_bad`, so is a
  * cycle of EV_TAU transitions (a divergence; found after the search, checker/taucycle.h, at
- * 16 bytes a state with a tau and 8 a tau).  States are `words` words (a word below
- * 2^64 - 1); of one word, below 2^bits (bits 0: 63) — the set keeps less of each the fewer
- * bits there are. */
+ * 16 bytes a state with a tau and 8 a tau).  States are `words` words (of several, each
+ * word below 2^64 - 1); of one word, below 2^bits (bits from 1 to 64; 0 means 63) — the set
+ * keeps less of each the fewer bits there are. */
 struct tau_part;
 
 struct par_space {

@@ -807,7 +807,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     uint32_t iw = mach_words(impl);
     struct pair_space sp = {norm, impl, model, false, 0, ~0ull, 1 + iw};
     uint32_t bits = 0;
-    if (iw == 1 && mach_bits(impl) + bits_for(norm_nodes(norm)) <= 63) {
+    if (iw == 1 && mach_bits(impl) + bits_for(norm_nodes(norm)) <= 64) {
         sp.packed = true;
         sp.shift = mach_bits(impl);
         sp.mask = (1ull << sp.shift) - 1;

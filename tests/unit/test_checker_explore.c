@@ -504,8 +504,8 @@ static void grow_all(struct cset *s)
 START_TEST(the_compact_set_keeps_every_state_once)
 {
     /* From 1-bit states (quotient 0 bits at once) through narrow 32-bit slots to wide ones
-     * (63 bits): each state is new once and there ever after, across growths. */
-    static const uint32_t widths[] = {1, 3, 7, 20, 38, 49, 54, 63};
+     * (63 and 64 bits): each state is new once and there ever after, across growths. */
+    static const uint32_t widths[] = {1, 3, 7, 20, 38, 49, 54, 63, 64};
     for (size_t w = 0; w < sizeof widths / sizeof *widths; w++) {
         uint32_t bits = widths[w];
         uint64_t n = bits < 17 ? 1ull << bits : 150000;
@@ -540,6 +540,38 @@ START_TEST(the_overflow_table_takes_what_buckets_cannot)
     for (uint64_t i = 0; i < n; i++) ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 0);
     for (uint64_t i = n; i < n + 1000; i++)
         ck_assert_int_eq(cset_insert(s, cset_hash(s, nth_state(i, bits))), 1);
+    cset_free(s);
+}
+END_TEST
+
+START_TEST(sixty_four_bit_states_keep_the_last_one)
+{
+    /* With 64 bits every word is a state, 2^64 - 1 and 0 too: the refinement search packs a
+     * normal node above a 43-bit state into 64.  With 8 buckets a segment, 56 states whose
+     * top 9 bits are all 1 fill 2^64 - 1's home bucket and the 6 probed after it (8 wide
+     * slots each), so 2^64 - 1 goes to the overflow table, and is there once.  Half of the
+     * 56 have bit 54 clear, the bit a growth adds to the bucket's number: after it they move
+     * to the bucket before, and 2^64 - 1 comes back from the overflow table. */
+    struct cset *s = cset_new(64);
+    ck_assert_ptr_nonnull(s);
+    grow_all(s);  /* 8 buckets a segment: the 7 probed are distinct */
+    uint64_t crowd[56];
+    for (uint64_t j = 0; j < 28; j++) {
+        crowd[j] = UINT64_MAX - 1 - j;
+        crowd[28 + j] = (UINT64_MAX ^ 1ull << 54) - j;
+    }
+    ck_assert_int_eq(cset_insert(s, 0), 1);
+    for (int j = 0; j < 56; j++) ck_assert_int_eq(cset_insert(s, crowd[j]), 1);
+    ck_assert_uint_eq(cset_overflowed(s), 0);
+    ck_assert_int_eq(cset_insert(s, UINT64_MAX), 1);
+    ck_assert_uint_eq(cset_overflowed(s), 1);
+    ck_assert_int_eq(cset_insert(s, UINT64_MAX), 0);
+    grow_all(s);
+    ck_assert_uint_eq(cset_overflowed(s), 0);
+    ck_assert_int_eq(cset_insert(s, UINT64_MAX), 0);
+    ck_assert_int_eq(cset_insert(s, 0), 0);
+    for (int j = 0; j < 56; j++) ck_assert_int_eq(cset_insert(s, crowd[j]), 0);
+    ck_assert_int_eq(cset_insert(s, UINT64_MAX - 57), 1);
     cset_free(s);
 }
 END_TEST
@@ -674,6 +706,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, two_cores_agree_with_one);
     tcase_add_test(tc, the_compact_set_keeps_every_state_once);
     tcase_add_test(tc, the_overflow_table_takes_what_buckets_cannot);
+    tcase_add_test(tc, sixty_four_bit_states_keep_the_last_one);
     tcase_add_test(tc, threads_adding_the_same_states_add_each_once);
     tcase_add_test(tc, tree_keys_name_vectors_exactly);
     tcase_add_test(tc, batched_tree_keys_are_the_single_keys);
