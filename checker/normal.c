@@ -817,11 +817,6 @@ const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
     return n->scratch.v;
 }
 
-size_t norm_ninitials(struct normal *n, uint32_t node)
-{
-    return expand(n, node) ? n->nodes[node].nsucc : 0;
-}
-
 int norm_refuses_own_initials(struct normal *n, uint64_t *pairs, uint64_t *transitions)
 {
     *pairs = *transitions = 0;

@@ -70,10 +70,6 @@ uint32_t norm_after(struct normal *n, uint32_t node, uint32_t event);
 /* The events the node can perform (visible ones and ✓), sorted; valid until the next call. */
 const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count);
 
-/* How many events (visible ones and ✓) the node can perform; after norm_complete, safe on
- * several threads at once. */
-size_t norm_ninitials(struct normal *n, uint32_t node);
-
 /* True when some member of the node can perform an infinite sequence of taus. */
 bool norm_divergent(struct normal *n, uint32_t node);
 /* For the normal form of a process of its own (determinism): can the process diverge from its
