@@ -439,6 +439,11 @@ bool cset_grow_segment(struct cset *s, uint32_t k, const struct chk_limits *lim)
     return true;
 }
 
+uint32_t cset_bits(const struct cset *s)
+{
+    return s->bits;
+}
+
 size_t cset_bytes(const struct cset *s)
 {
     return atomic_load(&s->bytes);

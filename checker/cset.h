@@ -59,6 +59,10 @@ uint32_t cset_segments(const struct cset *s);
 bool cset_grow_segment(struct cset *s, uint32_t k, const struct chk_limits *lim);
 void cset_grow_end(struct cset *s);
 
+/* The bits of the states it takes, and so of their hashes: a hash's top bits choose where
+ * it is kept (segment, then bucket), so hashes close in value are close in memory. */
+uint32_t cset_bits(const struct cset *s);
+
 /* Bytes held (slots and the overflow table), and states in the overflow table (a figure for
  * tests and benches: it should stay 0). */
 size_t cset_bytes(const struct cset *s);

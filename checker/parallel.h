@@ -57,6 +57,11 @@ struct par_space {
 bool chk_parallel_search(const struct par_space *ps, const struct chk_limits *lim, int threads,
                          struct chk_result *r);
 
+/* From how many bytes of set the threads sort each round of probes into windows of the set
+ * (chk_window_bytes each, so that a window's pages stay in the TLB while it is probed; see
+ * plan_rounds in parallel.c).  Tests lower both to run the sorted rounds on small spaces. */
+extern size_t chk_windows_from, chk_window_bytes;
+
 /* After a parallel search answered r: true when r is the answer.  False when the one-core
  * search must run after all — for a failure's shortest counterexample, or because the tau
  * records (when `divergence` asked for them) passed the memory budget, where the one-core

@@ -10,6 +10,7 @@
 #include "checker/explore.h"
 #include "checker/limits.h"
 #include "checker/machine.h"
+#include "checker/parallel.h"
 #include "checker/refine.h"
 #include "checker/tree.h"
 
@@ -592,6 +593,68 @@ static void *race(void *arg)
     return NULL;
 }
 
+START_TEST(rounds_sorted_into_windows_find_the_same_states)
+{
+    /* A large set is probed in rounds sorted by window of the set (parallel.c, plan_rounds).
+     * Lowered to windows of 4 KiB from the first byte, the sorted rounds run on small spaces,
+     * with growths in the middle of rounds: the same states, transitions and verdicts as the
+     * one-core search, on 1 to 3 threads, for states of one word and of several, a deadlock,
+     * a divergence and a state with 200 000 successors. */
+    size_t from = chk_windows_from, bytes = chk_window_bytes;
+    chk_windows_from = 0;
+    chk_window_bytes = 4096;
+    for (int threads = 1; threads <= 3; threads++) {
+        struct chk_limits lim = {.threads = threads};
+        for (int n = 4; n <= 6; n++)
+            for (int pads = 0; pads <= 4; pads += 4) {
+                struct machine *m = philosophers_padded(n, 1, pads);
+                struct chk_result one, par;
+                chk_deadlock(m, NULL, 0, &one);
+                chk_deadlock(m, &lim, 0, &par);
+                ck_assert_int_eq(par.verdict, CHK_HOLDS);
+                ck_assert_uint_eq(par.states, one.states);
+                ck_assert_uint_eq(par.transitions, one.transitions);
+                chk_result_free(&one);
+                chk_result_free(&par);
+                mach_free(m);
+                m = philosophers_padded(n, 0, pads);
+                chk_deadlock(m, &lim, 0, &par);
+                ck_assert_int_eq(par.verdict, CHK_FAILS);
+                ck_assert_int_eq((int)par.ntrace, 3 * n);
+                chk_result_free(&par);
+                mach_free(m);
+            }
+        /* (a -> b -> P) [| {b} |] (b -> Q) hidden {a, b}: a tau cycle. */
+        struct mach_builder *b = mach_builder_new();
+        int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 0}));
+        int q = mach_leaf(b, LTS(LTS_NONE, {0, B, 0}));
+        struct machine *m = mach_build(b, mach_hide(b, SET(A, B), mach_par(b, SET(B), p, q)));
+        struct chk_result r;
+        chk_divergence(m, &lim, &r);
+        ck_assert_int_eq(r.verdict, CHK_FAILS);
+        ck_assert_int_eq(r.kind, CHK_DIVERGENCE);
+        chk_result_free(&r);
+        mach_free(m);
+        enum { WIDE = 200000 };
+        struct lts_builder *lb = lts_builder_new();
+        lts_builder_reserve(lb, WIDE + 1);
+        for (uint32_t i = 1; i <= WIDE; i++) {
+            lts_builder_add(lb, 0, A, i);
+            lts_builder_add(lb, i, B, 0);
+        }
+        m = one(lts_build(lb, 0, LTS_NONE));
+        chk_deadlock(m, &lim, 0, &r);
+        ck_assert_int_eq(r.verdict, CHK_HOLDS);
+        ck_assert_uint_eq(r.states, WIDE + 1);
+        ck_assert_uint_eq(r.transitions, 2 * WIDE);
+        chk_result_free(&r);
+        mach_free(m);
+    }
+    chk_windows_from = from;
+    chk_window_bytes = bytes;
+}
+END_TEST
+
 START_TEST(threads_adding_the_same_states_add_each_once)
 {
     /* Two threads insert the same states, one forwards and one backwards, into a set too
@@ -707,6 +770,7 @@ Suite *checker_explore_suite(void)
     tcase_add_test(tc, the_compact_set_keeps_every_state_once);
     tcase_add_test(tc, the_overflow_table_takes_what_buckets_cannot);
     tcase_add_test(tc, sixty_four_bit_states_keep_the_last_one);
+    tcase_add_test(tc, rounds_sorted_into_windows_find_the_same_states);
     tcase_add_test(tc, threads_adding_the_same_states_add_each_once);
     tcase_add_test(tc, tree_keys_name_vectors_exactly);
     tcase_add_test(tc, batched_tree_keys_are_the_single_keys);
