@@ -2,6 +2,7 @@
  * nodes, with their deterministic successors, acceptances and divergence (see normal.h). */
 #include "checker/normal.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "checker/parallel.h"
 #include "checker/sorted.h"
 #include "checker/store.h"
+#include "checker/threads.h"
 #include "checker/vec32.h"
 
 /* A growable array of uint64_t: the successors of a spec state, before they are numbered. */
@@ -40,6 +42,34 @@ struct node {
     uint32_t acc, nacc;           /* in normal.pool: nacc sets, each a count then events */
 };
 
+/* What expanding a node works in — one per thread that makes nodes: marks of the spec states
+ * in the closure being made (the generation it was last marked in); the closure itself; the
+ * node's visible transitions as event << 32 | target (and room to sort them); its candidate
+ * acceptances, successors and one event's targets.  `oom` when something could not grow. */
+struct work {
+    uint32_t *mark;
+    size_t mark_cap;
+    uint32_t generation;
+    struct vec32 closure;
+    uint64_t *keys, *keys_tmp;
+    size_t nkeys, keys_cap, keys_tmp_cap;
+    struct vec32 accs, succ, minimal, targets;
+    bool oom;
+};
+
+static void work_free(struct work *wk)
+{
+    free(wk->mark);
+    free(wk->closure.v);
+    free(wk->keys);
+    free(wk->keys_tmp);
+    free(wk->accs.v);
+    free(wk->succ.v);
+    free(wk->minimal.v);
+    free(wk->targets.v);
+    *wk = (struct work){0};
+}
+
 struct normal {
     struct norm_spec spec;
     bool spec_failed;             /* spec.successors failed */
@@ -61,11 +91,7 @@ struct normal {
     struct vec32 scratch, scratch2;
     struct vec64 succ_vecs;       /* spec_trans: a state's successors, before numbering */
     struct vec32 succ_ids;        /* … and their numbers */
-    /* expand's own scratch: a node's visible transitions as event << 32 | target (and room to
-     * sort them), its candidate acceptances, successors and one event's targets. */
-    uint64_t *keys, *keys_tmp;
-    size_t nkeys, keys_cap, keys_tmp_cap;
-    struct vec32 accs, succ, minimal, targets;
+    struct work w;                /* expand's, on one thread */
     uint8_t *div;                 /* per spec state: DIV_*, its divergence as far as found */
     size_t div_cap;
     struct vec32 path;            /* the divergence search's path: (state, next transition) */
@@ -75,9 +101,6 @@ struct normal {
      * one spec_state knows. */
     uint32_t numbered;
     uint64_t *initial;
-    uint32_t *mark;               /* per spec state: the generation it was last marked in */
-    size_t mark_cap;
-    uint32_t generation;
     uint64_t *vec;                /* one spec vector */
     bool failed;
     /* Once complete (norm_complete): the successor of every node on every event below
@@ -197,21 +220,14 @@ void norm_shed(struct normal *n)
     if (n->states) n->shed_states = store_count(n->states);
     store_free(n->states);
     n->states = NULL;
-    struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids, &n->accs,
-                         &n->succ, &n->minimal, &n->targets, &n->path};
+    struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids, &n->path};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         free(v[i]->v);
         *v[i] = (struct vec32){0};
     }
     free(n->succ_vecs.v);
     n->succ_vecs = (struct vec64){0};
-    free(n->keys);
-    free(n->keys_tmp);
-    n->keys = n->keys_tmp = NULL;
-    n->nkeys = n->keys_cap = n->keys_tmp_cap = 0;
-    free(n->mark);
-    n->mark = NULL;
-    n->mark_cap = 0;
+    work_free(&n->w);
     free(n->div);
     n->div = NULL;
     n->div_cap = 0;
@@ -370,25 +386,26 @@ static const uint32_t *spec_trans(struct normal *n, uint32_t s, uint32_t *count)
 
 /* ---- nodes ---- */
 
-static bool marked(struct normal *n, uint32_t s)
+/* Is s marked in wk's current generation?  Marks it if not.  (Out of memory: wk->oom, and
+ * "marked", so that nothing more is added.) */
+static bool marked(struct work *wk, uint32_t s)
 {
-    if (s >= n->mark_cap) {
-        size_t cap = n->mark_cap ? n->mark_cap : 256;
+    if (s >= wk->mark_cap) {
+        size_t cap = wk->mark_cap ? wk->mark_cap : 256;
         while (cap <= s) cap *= 2;
-        uint32_t *m = realloc(n->mark, cap * sizeof *m);
+        uint32_t *m = realloc(wk->mark, cap * sizeof *m);
         if (!m) {
-            n->failed = true;
+            wk->oom = true;
             return true;
         }
-        memset(m + n->mark_cap, 0, (cap - n->mark_cap) * sizeof *m);
-        n->mark = m;
-        n->mark_cap = cap;
+        memset(m + wk->mark_cap, 0, (cap - wk->mark_cap) * sizeof *m);
+        wk->mark = m;
+        wk->mark_cap = cap;
     }
-    if (n->mark[s] == n->generation) return true;
-    n->mark[s] = n->generation;
+    if (wk->mark[s] == wk->generation) return true;
+    wk->mark[s] = wk->generation;
     return false;
 }
-
 
 static uint32_t hash_ids(const uint32_t *v, size_t n)
 {
@@ -426,55 +443,64 @@ static uint64_t share(uint32_t s)
     return z ^ z >> 31;
 }
 
-/* Are the node's members exactly the states marked now?  (The marked states are distinct and
- * as many as the node's members.) */
-static bool members_marked(const struct normal *n, const struct node *nd)
+/* Are the node's members exactly the states wk marked last?  (The marked states are distinct
+ * and as many as the node's members.) */
+static bool members_marked(const struct normal *n, const struct work *wk, const struct node *nd)
 {
     const uint32_t *v = n->pool.v + nd->members;
     for (uint32_t k = 0; k < nd->nmembers; k++)
-        if (n->mark[v[k]] != n->generation) return false;
+        if (wk->mark[v[k]] != wk->generation) return false;
     return true;
 }
 
-/* The node whose members are the tau-closure of seeds[0..count).  The closure is compared
- * with a known node through the marks it leaves, and sorted only when it makes a new node:
- * most closures are met again and again. */
-static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
+/* The tau-closure of seeds[0..count), depth first, into wk->closure (unsorted, each state
+ * marked); *hash gets the node hash of that set.  False when out of memory or the
+ * specification failed. */
+static bool closure(struct normal *n, struct work *wk, const uint32_t *seeds, size_t count,
+                    uint32_t *hash)
 {
-    if (!n->index) n->failed = true;  /* shed: no new nodes */
-    if (n->failed || !poll(n)) return NORM_ERROR;
-    /* Tau-closure, depth first, into scratch. */
-    if (++n->generation == 0 && n->mark) {  /* wrapped: forget every mark */
-        memset(n->mark, 0, n->mark_cap * sizeof *n->mark);
-        n->generation = 1;
+    if (++wk->generation == 0 && wk->mark) {  /* wrapped: forget every mark */
+        memset(wk->mark, 0, wk->mark_cap * sizeof *wk->mark);
+        wk->generation = 1;
     }
-    n->scratch.n = 0;
+    wk->closure.n = 0;
     uint64_t sum = 0;
     for (size_t i = 0; i < count; i++)
-        if (!marked(n, seeds[i])) {
+        if (!marked(wk, seeds[i])) {
             sum += share(seeds[i]);
-            if (!vec32_push(&n->scratch, seeds[i])) n->failed = true;
+            if (!vec32_push(&wk->closure, seeds[i])) wk->oom = true;
         }
-    for (size_t i = 0; i < n->scratch.n && !n->failed; i++) {
+    for (size_t i = 0; i < wk->closure.n && !wk->oom; i++) {
         uint32_t nt;
-        const uint32_t *t = spec_trans(n, n->scratch.v[i], &nt);
+        const uint32_t *t = spec_trans(n, wk->closure.v[i], &nt);
+        if (n->failed) return false;
         for (uint32_t k = 0; t && k < nt && t[2 * k] == EV_TAU; k++)
-            if (!marked(n, t[2 * k + 1])) {
+            if (!marked(wk, t[2 * k + 1])) {
                 sum += share(t[2 * k + 1]);
-                if (!vec32_push(&n->scratch, t[2 * k + 1])) n->failed = true;
+                if (!vec32_push(&wk->closure, t[2 * k + 1])) wk->oom = true;
             }
     }
-    if (n->failed) return NORM_ERROR;
-    size_t m = n->scratch.n;
-    uint32_t h = (uint32_t)(sum ^ sum >> 32) ^ (uint32_t)m * 0x9E3779B9u;
-    size_t i = h & (n->index_cap - 1);
-    for (uint64_t e; (e = n->index[i]); i = (i + 1) & (n->index_cap - 1)) {
+    *hash = (uint32_t)(sum ^ sum >> 32) ^ (uint32_t)wk->closure.n * 0x9E3779B9u;
+    return !wk->oom;
+}
+
+/* The node whose members are the closure wk made last (hash h), or NORM_NONE: compared
+ * through the marks it left, so a closure met again — most are — is never sorted. */
+static uint32_t find_closure(const struct normal *n, const struct work *wk, uint32_t h)
+{
+    size_t m = wk->closure.n;
+    for (size_t i = h & (n->index_cap - 1); n->index[i]; i = (i + 1) & (n->index_cap - 1)) {
+        uint64_t e = n->index[i];
         if (e >> 32 != h) continue;
         const struct node *nd = &n->nodes[(uint32_t)e - 1];
-        if (nd->nmembers == m && members_marked(n, nd)) return (uint32_t)e - 1;
+        if (nd->nmembers == m && members_marked(n, wk, nd)) return (uint32_t)e - 1;
     }
-    sorted_sort(n->scratch.v, m);
-    /* A new node. */
+    return NORM_NONE;
+}
+
+/* A new node of the sorted members[0..m) (hash h); NORM_ERROR when out of memory. */
+static uint32_t add_node(struct normal *n, const uint32_t *members, size_t m, uint32_t h)
+{
     if (n->nnodes == n->nodes_cap) {
         uint32_t cap = n->nodes_cap ? 2 * n->nodes_cap : 64;
         struct node *v = realloc(n->nodes, cap * sizeof *v);
@@ -483,14 +509,33 @@ static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
         n->nodes_cap = cap;
     }
     struct node nd = {.members = (uint32_t)n->pool.n, .nmembers = (uint32_t)m, .hash = h};
-    for (size_t k = 0; k < m; k++)
-        if (!vec32_push(&n->pool, n->scratch.v[k])) return NORM_ERROR;
+    if (!vec32_room(&n->pool, m)) return NORM_ERROR;
+    memcpy(n->pool.v + n->pool.n, members, m * sizeof *members);
+    n->pool.n += m;
     n->nodes[n->nnodes] = nd;
     if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
-    i = h & (n->index_cap - 1);
+    size_t i = h & (n->index_cap - 1);
     while (n->index[i]) i = (i + 1) & (n->index_cap - 1);
     n->index[i] = (uint64_t)h << 32 | (n->nnodes + 1);
     return n->nnodes++;
+}
+
+/* The node whose members are the tau-closure of seeds[0..count), made if new. */
+static uint32_t node_of(struct normal *n, const uint32_t *seeds, size_t count)
+{
+    if (!n->index) n->failed = true;  /* shed: no new nodes */
+    if (n->failed || !poll(n)) return NORM_ERROR;
+    uint32_t h;
+    if (!closure(n, &n->w, seeds, count, &h)) {
+        n->failed = true;
+        return NORM_ERROR;
+    }
+    uint32_t found = find_closure(n, &n->w, h);
+    if (found != NORM_NONE) return found;
+    sorted_sort(n->w.closure.v, n->w.closure.n);
+    uint32_t made = add_node(n, n->w.closure.v, n->w.closure.n, h);
+    if (made == NORM_ERROR) n->failed = true;
+    return made;
 }
 
 uint32_t norm_root(struct normal *n)
@@ -588,26 +633,26 @@ static bool node_diverges(struct normal *n, const struct node *nd)
     return false;
 }
 
-static bool push64(struct normal *n, uint64_t x)
+static bool push64(struct work *wk, uint64_t x)
 {
-    if (n->nkeys == n->keys_cap) {
-        size_t cap = n->keys_cap ? 2 * n->keys_cap : 256;
-        uint64_t *k = realloc(n->keys, cap * sizeof *k);
+    if (wk->nkeys == wk->keys_cap) {
+        size_t cap = wk->keys_cap ? 2 * wk->keys_cap : 256;
+        uint64_t *k = realloc(wk->keys, cap * sizeof *k);
         if (!k) return false;
-        n->keys = k;
-        n->keys_cap = cap;
+        wk->keys = k;
+        wk->keys_cap = cap;
     }
-    n->keys[n->nkeys++] = x;
+    wk->keys[wk->nkeys++] = x;
     return true;
 }
 
 /* Orders keys[0..nkeys) by their event (the top 32 bits), by radix, 8 bits a pass, skipping
  * the digits that are the same everywhere; insertion when there are few.  Within an event the
- * order does not matter (node_of takes the targets as a set). */
-static bool sort_keys(struct normal *n)
+ * order does not matter (a node is made of the targets as a set). */
+static bool sort_keys(struct work *wk)
 {
-    uint64_t *v = n->keys;
-    size_t cnt = n->nkeys;
+    uint64_t *v = wk->keys;
+    size_t cnt = wk->nkeys;
     if (cnt <= 32) {
         for (size_t i = 1; i < cnt; i++) {
             uint64_t x = v[i];
@@ -617,13 +662,13 @@ static bool sort_keys(struct normal *n)
         }
         return true;
     }
-    if (n->keys_tmp_cap < cnt) {
-        free(n->keys_tmp);
-        n->keys_tmp = malloc(n->keys_cap * sizeof *n->keys_tmp);
-        n->keys_tmp_cap = n->keys_tmp ? n->keys_cap : 0;
-        if (!n->keys_tmp) return false;
+    if (wk->keys_tmp_cap < cnt) {
+        free(wk->keys_tmp);
+        wk->keys_tmp = malloc(wk->keys_cap * sizeof *wk->keys_tmp);
+        wk->keys_tmp_cap = wk->keys_tmp ? wk->keys_cap : 0;
+        if (!wk->keys_tmp) return false;
     }
-    uint64_t *from = v, *to = n->keys_tmp;
+    uint64_t *from = v, *to = wk->keys_tmp;
     for (unsigned shift = 32; shift < 64; shift += 8) {
         size_t count[256] = {0};
         for (size_t i = 0; i < cnt; i++) count[from[i] >> shift & 255]++;
@@ -639,62 +684,61 @@ static bool sort_keys(struct normal *n)
         to = t;
     }
     if (from != v) {  /* the sorted keys become keys, the other buffer the spare */
-        size_t cap = n->keys_cap;
-        n->keys_tmp = v;
-        n->keys = from;
-        n->keys_cap = n->keys_tmp_cap;
-        n->keys_tmp_cap = cap;
+        size_t cap = wk->keys_cap;
+        wk->keys_tmp = v;
+        wk->keys = from;
+        wk->keys_cap = wk->keys_tmp_cap;
+        wk->keys_tmp_cap = cap;
     }
     return true;
 }
 
-/* Computes a node's successors, acceptances and divergence, once. */
-static bool expand(struct normal *n, uint32_t node)
+/* The visible transitions of every member of the node, sorted by event, into wk->keys, and
+ * the stable members' initial events (count, events…) into wk->accs.  False when out of
+ * memory or the specification failed. */
+static bool gather(struct normal *n, struct work *wk, const struct node *nd)
 {
-    if (n->nodes[node].expanded) return true;
-    /* Gather the visible transitions of every member. */
-    struct vec32 *accs = &n->accs;  /* candidate acceptances: count, events… */
+    struct vec32 *accs = &wk->accs;
     accs->n = 0;
-    n->nkeys = 0;
-    uint32_t nm = n->nodes[node].nmembers;
-    for (uint32_t i = 0; i < nm && !n->failed; i++) {
-        uint32_t s = n->pool.v[n->nodes[node].members + i], nt;
+    wk->nkeys = 0;
+    for (uint32_t i = 0; i < nd->nmembers && !wk->oom; i++) {
+        uint32_t s = n->pool.v[nd->members + i], nt;
         const uint32_t *t = spec_trans(n, s, &nt);
-        if (n->failed) break;  /* (t is NULL also for no transitions at all) */
+        if (n->failed) return false;  /* (t is NULL also for no transitions at all) */
         bool stable = nt == 0 || t[0] != EV_TAU;
         /* A stable state that can terminate can refuse every other event (termination is
          * not the environment's to refuse: Roscoe, TPC's failures of P [] SKIP), so its only
          * acceptance is {✓}.  Events sort tau, ✓, visible: ✓ would be first. */
         bool ticks = stable && nt > 0 && t[0] == EV_TICK;
         size_t at = accs->n;
-        if (stable && !vec32_push(accs, 0)) n->failed = true;
+        if (stable && !vec32_push(accs, 0)) wk->oom = true;
         for (uint32_t k = 0; k < nt; k++) {
             if (t[2 * k] == EV_TAU) continue;
-            if (!push64(n, (uint64_t)t[2 * k] << 32 | t[2 * k + 1])) n->failed = true;
+            if (!push64(wk, (uint64_t)t[2 * k] << 32 | t[2 * k + 1])) wk->oom = true;
             if (stable && (!ticks || k == 0) && (k == 0 || t[2 * k - 2] != t[2 * k])) {
-                if (!vec32_push(accs, t[2 * k])) n->failed = true;
+                if (!vec32_push(accs, t[2 * k])) wk->oom = true;
                 else accs->v[at]++;
             }
         }
     }
-    if (n->failed || !sort_keys(n)) goto fail;
+    return !wk->oom && sort_keys(wk);
+}
 
-    /* One successor node per event: the closure of all its targets. */
-    struct vec32 *succ = &n->succ, *targets = &n->targets;
-    succ->n = 0;
-    for (size_t i = 0; i < n->nkeys;) {
-        uint32_t e = (uint32_t)(n->keys[i] >> 32);
-        targets->n = 0;
-        for (; i < n->nkeys && (uint32_t)(n->keys[i] >> 32) == e; i++)
-            if (!vec32_push(targets, (uint32_t)n->keys[i])) n->failed = true;
-        uint32_t to = n->failed ? NORM_ERROR : node_of(n, targets->v, targets->n);
-        if (to == NORM_ERROR || !vec32_push(succ, e) || !vec32_push(succ, to)) {
-            n->failed = true;
-            goto fail;
-        }
-    }
-    /* Keep the minimal acceptances only (a superset of another adds no failure). */
-    struct vec32 *minimal = &n->minimal;
+/* The next event's targets in wk->keys from *i on, into wk->targets; the event. */
+static uint32_t next_targets(struct work *wk, size_t *i)
+{
+    uint32_t e = (uint32_t)(wk->keys[*i] >> 32);
+    wk->targets.n = 0;
+    for (; *i < wk->nkeys && (uint32_t)(wk->keys[*i] >> 32) == e; ++*i)
+        if (!vec32_push(&wk->targets, (uint32_t)wk->keys[*i])) wk->oom = true;
+    return e;
+}
+
+/* The minimal acceptances among wk->accs (a superset of another adds no failure), as
+ * count, events… into wk->minimal; how many. */
+static uint32_t minimal_acceptances(struct work *wk)
+{
+    struct vec32 *accs = &wk->accs, *minimal = &wk->minimal;
     minimal->n = 0;
     uint32_t nmin = 0;
     for (size_t a = 0; a < accs->n; a += 1 + accs->v[a]) {
@@ -716,42 +760,255 @@ static bool expand(struct normal *n, uint32_t node)
             dominated = i == nb;
         }
         if (dominated) continue;
-        if (!vec32_push(minimal, na)) n->failed = true;
+        if (!vec32_push(minimal, na)) wk->oom = true;
         for (uint32_t k = 0; k < na; k++)
-            if (!vec32_push(minimal, A[k])) n->failed = true;
+            if (!vec32_push(minimal, A[k])) wk->oom = true;
         nmin++;
     }
-    bool divergent = node_diverges(n, &n->nodes[node]);
-    if (n->failed) goto fail;
+    return nmin;
+}
+
+/* Writes a node's successors ((event, node) pairs) and acceptances to the pool. */
+static bool settle_node(struct normal *n, uint32_t node, const uint32_t *succ, size_t nsucc,
+                        const uint32_t *minimal, size_t nwords, uint32_t nmin, bool divergent)
+{
+    if (!vec32_room(&n->pool, 2 * nsucc + nwords)) return false;
     struct node *nd = &n->nodes[node];
     nd->succ = (uint32_t)n->pool.n;
-    nd->nsucc = (uint32_t)(succ->n / 2);
-    for (size_t k = 0; k < succ->n; k++)
-        if (!vec32_push(&n->pool, succ->v[k])) n->failed = true;
+    nd->nsucc = (uint32_t)nsucc;
+    memcpy(n->pool.v + n->pool.n, succ, 2 * nsucc * sizeof *succ);
+    n->pool.n += 2 * nsucc;
     nd->acc = (uint32_t)n->pool.n;
     nd->nacc = nmin;
-    for (size_t k = 0; k < minimal->n; k++)
-        if (!vec32_push(&n->pool, minimal->v[k])) n->failed = true;
+    memcpy(n->pool.v + n->pool.n, minimal, nwords * sizeof *minimal);
+    n->pool.n += nwords;
     nd->divergent = divergent;
-    nd->expanded = !n->failed;
-    return nd->expanded;
+    nd->expanded = true;
+    return true;
+}
+
+/* Computes a node's successors, acceptances and divergence, once. */
+static bool expand(struct normal *n, uint32_t node)
+{
+    if (n->nodes[node].expanded) return true;
+    struct work *wk = &n->w;
+    if (!gather(n, wk, &n->nodes[node])) goto fail;
+    /* One successor node per event: the closure of all its targets. */
+    wk->succ.n = 0;
+    for (size_t i = 0; i < wk->nkeys;) {
+        uint32_t e = next_targets(wk, &i);
+        uint32_t to = wk->oom ? NORM_ERROR : node_of(n, wk->targets.v, wk->targets.n);
+        if (to == NORM_ERROR || !vec32_push(&wk->succ, e) || !vec32_push(&wk->succ, to)) goto fail;
+    }
+    uint32_t nmin = minimal_acceptances(wk);
+    bool divergent = node_diverges(n, &n->nodes[node]);
+    if (n->failed || wk->oom ||
+        !settle_node(n, node, wk->succ.v, wk->succ.n / 2, wk->minimal.v, wk->minimal.n, nmin, divergent))
+        goto fail;
+    return true;
 fail:
     n->failed = true;
     return false;
 }
 
+/* ---- nodes on several threads ----
+ *
+ * Once every spec state is numbered with its transitions (norm_number_spec), those are
+ * read-only, and the nodes are made a level at a time: first the threads expand the level's
+ * nodes, chunks at a time — closures with marks of their own, looked up in the index of the
+ * nodes made so far, which nobody changes meanwhile; acceptances; divergence, read from every
+ * spec state's answer found beforehand — each writing what it found to buffers of its own,
+ * with a closure that is no node yet kept there, sorted.  Then one thread takes the level's
+ * nodes in order and interns those closures, in the order the one-core expansion makes them
+ * (so the nodes are numbered the same on any number of threads), and copies each node's
+ * successors and acceptances into the pool.  The closures, which walk the specification's
+ * transitions, are nearly all of the work. */
+
+enum { NODE_CHUNK = 64 };
+#define LATER 0x80000000u         /* a successor still to be interned: its offset in `later` */
+
+/* A thread's part of a level: its work, and per node it expanded (in `out`): the count of its
+ * successors, their (event, node or LATER | offset) pairs, the words and count of its minimal
+ * acceptances, those, and whether it can diverge; closures that are no node yet, in `later`:
+ * hash, count, sorted members. */
+struct maker {
+    _Alignas(128) struct work wk; /* (makers on cache lines of their own: written all the time) */
+    struct vec32 out, later;
+    bool failed;
+};
+
+struct level {
+    struct normal *n;
+    struct maker *m;
+    uint32_t lo, hi;              /* the level's nodes */
+    uint64_t *at;                 /* per node of the level: its maker << 32 | offset in out */
+    atomic_uint next;             /* the next chunk */
+    atomic_bool stop;             /* a failure or a limit */
+    _Atomic(const char *) limit;
+};
+
+/* Expands node k of the level on maker t; false when out of memory. */
+static bool expand_apart(struct level *lv, size_t t, uint32_t k)
+{
+    struct normal *n = lv->n;
+    struct maker *mk = &lv->m[t];
+    struct work *wk = &mk->wk;
+    const struct node *nd = &n->nodes[k];
+    if (!gather(n, wk, nd)) return false;
+    lv->at[k - lv->lo] = (uint64_t)t << 32 | mk->out.n;
+    size_t head = mk->out.n;
+    if (!vec32_push(&mk->out, 0)) return false;
+    for (size_t i = 0; i < wk->nkeys;) {
+        uint32_t e = next_targets(wk, &i), h;
+        if (wk->oom || !closure(n, wk, wk->targets.v, wk->targets.n, &h)) return false;
+        uint32_t to = find_closure(n, wk, h);
+        if (to == NORM_NONE) {
+            size_t m = wk->closure.n;
+            if (mk->later.n >= LATER || !vec32_room(&mk->later, 2 + m)) return false;
+            to = LATER | (uint32_t)mk->later.n;
+            sorted_sort(wk->closure.v, m);
+            mk->later.v[mk->later.n++] = h;
+            mk->later.v[mk->later.n++] = (uint32_t)m;
+            memcpy(mk->later.v + mk->later.n, wk->closure.v, m * sizeof *wk->closure.v);
+            mk->later.n += m;
+        }
+        if (!vec32_push(&mk->out, e) || !vec32_push(&mk->out, to)) return false;
+        mk->out.v[head]++;
+    }
+    uint32_t nmin = minimal_acceptances(wk);
+    bool divergent = false;
+    for (uint32_t i = 0; i < nd->nmembers && !divergent; i++)
+        divergent = n->div[n->pool.v[nd->members + i]] & DIV_YES;
+    if (wk->oom || !vec32_room(&mk->out, 3 + wk->minimal.n)) return false;
+    mk->out.v[mk->out.n++] = (uint32_t)wk->minimal.n;
+    mk->out.v[mk->out.n++] = nmin;
+    memcpy(mk->out.v + mk->out.n, wk->minimal.v, wk->minimal.n * sizeof *wk->minimal.v);
+    mk->out.n += wk->minimal.n;
+    mk->out.v[mk->out.n++] = divergent;
+    return true;
+}
+
+static void expand_level(void *ctx, size_t t)
+{
+    struct level *lv = ctx;
+    while (!atomic_load_explicit(&lv->stop, memory_order_relaxed)) {
+        /* Thread 0 polls the deadline and the memory budget after each of its chunks. */
+        const char *why = t == 0 ? chk_over_limit(&lv->n->lim, 0, lv->n->start) : NULL;
+        if (why) {
+            atomic_store(&lv->limit, why);
+            atomic_store(&lv->stop, true);
+            return;
+        }
+        uint32_t k = atomic_fetch_add(&lv->next, NODE_CHUNK);
+        if (k >= lv->hi) return;
+        uint32_t end = lv->hi - k < NODE_CHUNK ? lv->hi : k + NODE_CHUNK;
+        for (; k < end; k++)
+            if (!expand_apart(lv, t, k)) {
+                lv->m[t].failed = true;
+                atomic_store(&lv->stop, true);
+                return;
+            }
+    }
+}
+
+/* The node of a closure a maker kept (hash, count, sorted members), made if new. */
+static uint32_t intern(struct normal *n, const uint32_t *c)
+{
+    uint32_t h = c[0], m = c[1];
+    const uint32_t *members = c + 2;
+    for (size_t i = h & (n->index_cap - 1); n->index[i]; i = (i + 1) & (n->index_cap - 1)) {
+        uint64_t e = n->index[i];
+        if (e >> 32 != h) continue;
+        const struct node *nd = &n->nodes[(uint32_t)e - 1];
+        if (nd->nmembers == m && memcmp(n->pool.v + nd->members, members, m * sizeof *members) == 0)
+            return (uint32_t)e - 1;
+    }
+    return add_node(n, members, m, h);
+}
+
+/* After a level's expansion: its nodes' successors interned and everything written to the
+ * pool, node by node in order. */
+static bool settle_level(struct level *lv)
+{
+    struct normal *n = lv->n;
+    struct vec32 *succ = &n->w.succ;
+    for (uint32_t k = lv->lo; k < lv->hi; k++) {
+        if (!poll(n)) return false;
+        const struct maker *mk = &lv->m[lv->at[k - lv->lo] >> 32];
+        const uint32_t *o = mk->out.v + (uint32_t)lv->at[k - lv->lo];
+        uint32_t nsucc = o[0];
+        succ->n = 0;
+        if (!vec32_room(succ, 2 * (size_t)nsucc)) return false;
+        for (uint32_t i = 0; i < nsucc; i++) {
+            uint32_t to = o[2 + 2 * i];
+            if (to & LATER && (to = intern(n, mk->later.v + (to & ~LATER))) == NORM_ERROR) return false;
+            succ->v[succ->n++] = o[1 + 2 * i];
+            succ->v[succ->n++] = to;
+        }
+        const uint32_t *acc = o + 1 + 2 * nsucc;
+        if (!settle_node(n, k, succ->v, nsucc, acc + 2, acc[0], acc[1], acc[2 + acc[0]])) return false;
+    }
+    return true;
+}
+
+/* Makes every node reachable from the root, a level at a time on lim.threads threads (at
+ * least one).  False when out of memory, past a limit or past max_nodes. */
+static bool complete_levels(struct normal *n, uint32_t max_nodes)
+{
+    /* Every spec state's divergence first: then expanding reads it only. */
+    if (n->numbered && !div_room(n, n->numbered - 1)) return false;
+    for (uint32_t s = 0; s < n->numbered; s++)
+        if (diverges(n, s) < 0) return false;
+    size_t threads = n->lim.threads > 1 ? (size_t)n->lim.threads : 1;
+    struct level lv = {.n = n, .m = aligned_alloc(_Alignof(struct maker), threads * sizeof *lv.m)};
+    bool ok = lv.m != NULL;
+    if (ok) memset(lv.m, 0, threads * sizeof *lv.m);
+    for (uint32_t lo = 0; ok && lo < n->nnodes;) {
+        lv.lo = lo;
+        lv.hi = n->nnodes;
+        free(lv.at);
+        ok = (lv.at = malloc((size_t)(lv.hi - lv.lo) * sizeof *lv.at)) != NULL;
+        if (!ok) break;
+        atomic_init(&lv.next, lv.lo);
+        atomic_init(&lv.stop, false);
+        atomic_init(&lv.limit, NULL);
+        par_each(threads, expand_level, &lv);
+        if (atomic_load(&lv.limit)) n->limit = atomic_load(&lv.limit);
+        for (size_t t = 0; t < threads; t++) ok &= !lv.m[t].failed;
+        ok = ok && !n->limit && settle_level(&lv) && n->nnodes <= max_nodes;
+        for (size_t t = 0; t < threads; t++) lv.m[t].out.n = lv.m[t].later.n = 0;
+        lo = lv.hi;
+    }
+    for (size_t t = 0; lv.m && t < threads; t++) {
+        work_free(&lv.m[t].wk);
+        free(lv.m[t].out.v);
+        free(lv.m[t].later.v);
+    }
+    free(lv.m);
+    free(lv.at);
+    return ok;
+}
+
 static bool refusal_steps(struct normal *n, uint32_t node);
 
 /* Makes every node reachable from the root (and, with `refusals`, every node's steps after a
- * refusal, whose nodes are made too), unless there are more than max_nodes. */
+ * refusal, whose nodes are made too), unless there are more than max_nodes.  With every spec
+ * state numbered beforehand, and no refusals asked for, on several threads. */
 static bool complete(struct normal *n, uint32_t max_nodes, bool refusals)
 {
     if (norm_root(n) == NORM_ERROR) return false;
     n->rfirst.n = 0;
-    /* Nodes are numbered as made, so expanding them in order reaches them all. */
-    for (uint32_t k = 0; k < n->nnodes; k++)
-        if (n->nnodes > max_nodes || !expand(n, k) || (refusals && !refusal_steps(n, k)))
+    if (n->numbered && !refusals) {
+        if (!complete_levels(n, max_nodes)) {
+            n->failed = true;
             return false;
+        }
+    } else {
+        /* Nodes are numbered as made, so expanding them in order reaches them all. */
+        for (uint32_t k = 0; k < n->nnodes; k++)
+            if (n->nnodes > max_nodes || !expand(n, k) || (refusals && !refusal_steps(n, k)))
+                return false;
+    }
     if (n->nnodes > max_nodes) return false;
     if (refusals && !vec32_push(&n->rfirst, (uint32_t)n->roff.n)) return false;
     /* A dense successor table, when small enough: one load instead of a binary search. */
@@ -811,6 +1068,7 @@ const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
     if (!expand(n, node)) return NULL;
     const struct node *nd = &n->nodes[node];
     n->scratch.n = 0;
+    if (!vec32_room(&n->scratch, 1)) return NULL;  /* (never NULL for an empty answer) */
     for (uint32_t i = 0; i < nd->nsucc; i++)
         if (!vec32_push(&n->scratch, n->pool.v[nd->succ + 2 * i])) return NULL;
     *count = n->scratch.n;
@@ -874,6 +1132,7 @@ const uint32_t *norm_missing(struct normal *n, uint32_t node, const uint32_t *of
     const struct node *nd = &n->nodes[node];
     const uint32_t *a = n->pool.v + nd->acc;
     n->scratch.n = 0;
+    if (!vec32_room(&n->scratch, 1)) return NULL;  /* (never NULL for an empty answer) */
     for (uint32_t k = 0; k < nd->nacc; k++, a += 1 + a[0])
         for (uint32_t i = 0; i < a[0]; i++)
             if (!subset(a + 1 + i, 1, offered, count) && !vec32_push(&n->scratch, a[1 + i]))
@@ -990,6 +1249,7 @@ const uint32_t *norm_revival_missing(struct normal *n, uint32_t node, const uint
     const uint32_t *gs = stable_groups(n, node);
     if (!gs) return NULL;
     n->scratch.n = 0;
+    if (!vec32_room(&n->scratch, 1)) return NULL;  /* (never NULL for an empty answer) */
     const uint32_t *g = gs + 1;
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]]) {
         if (!sorted_has(g + 1, g[0], event)) continue;
@@ -1008,6 +1268,7 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
     const uint32_t *gs = stable_groups(n, node);
     if (!gs) return NULL;
     n->scratch.n = 0;
+    if (!vec32_room(&n->scratch, 1)) return NULL;  /* (never NULL for an empty answer) */
     const uint32_t *g = gs + 1;
     for (uint32_t k = 0; k < gs[0]; k++, g += 2 + g[0] + g[1 + g[0]])
         for (uint32_t i = 0; i < g[0]; i++)

@@ -1,7 +1,6 @@
 /* numbering.c — numbering a recorded state space (see numbering.h). */
 #include "checker/numbering.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "checker/limits.h"
 #include "checker/sorted.h"
 #include "checker/taucycle.h"
+#include "checker/threads.h"
 
 /* A record: hash, k, then k (event, hash) word pairs. */
 static size_t record_words(const uint64_t *rec)
@@ -55,8 +55,9 @@ static uint32_t final(const struct job *j, uint32_t x)
     return x == r ? 0 : x == 0 ? r : x;
 }
 
-static void index_part(struct job *j, size_t p)
+static void index_part(void *ctx, size_t p)
 {
+    struct job *j = ctx;
     uint32_t id = j->base[p];
     EACH_RECORD(&j->parts[p], rec) {
         j->hash[id] = rec[0];
@@ -74,8 +75,9 @@ static void index_part(struct job *j, size_t p)
 /* Each record's pairs become (event, final number) 32-bit pairs in its own first words,
  * sorted, without repeats; how many are left goes into its hash word.  Targets are looked up
  * AHEAD pairs after their home slot is prefetched. */
-static void number_part(struct job *j, size_t p)
+static void number_part(void *ctx, size_t p)
 {
+    struct job *j = ctx;
     enum { AHEAD = 16 };
     uint64_t *ring[AHEAD];
     size_t n = 0, kept = 0;
@@ -113,8 +115,9 @@ static void number_part(struct job *j, size_t p)
     j->kept[p] = kept;
 }
 
-static void copy_part(struct job *j, size_t p)
+static void copy_part(void *ctx, size_t p)
 {
+    struct job *j = ctx;
     uint32_t id = j->base[p];
     size_t at = j->pair_base[p];
     EACH_RECORD(&j->parts[p], rec) {
@@ -124,38 +127,6 @@ static void copy_part(struct job *j, size_t p)
         memcpy(j->out->pairs + 2 * at, rec + 2, 2 * rec[0] * sizeof(uint32_t));
         at += rec[0];
     }
-}
-
-struct runner {
-    struct job *j;
-    size_t p;
-    void (*fn)(struct job *, size_t);
-    pthread_t thread;
-};
-
-static void *run_part(void *arg)
-{
-    struct runner *r = arg;
-    r->fn(r->j, r->p);
-    return NULL;
-}
-
-/* fn on every part, a thread each (part 0 here); a part whose thread cannot start is done here
- * too. */
-static void each_part(struct job *j, void (*fn)(struct job *, size_t))
-{
-    struct runner *r = calloc(j->nparts, sizeof *r);
-    bool *started = calloc(j->nparts, sizeof *started);
-    for (size_t p = 1; r && started && p < j->nparts; p++) {
-        r[p] = (struct runner){j, p, fn, 0};
-        started[p] = pthread_create(&r[p].thread, NULL, run_part, &r[p]) == 0;
-    }
-    for (size_t p = 0; p < j->nparts; p++)
-        if (!r || !started || !started[p]) fn(j, p);
-    for (size_t p = 1; r && started && p < j->nparts; p++)
-        if (started[p]) pthread_join(r[p].thread, NULL);
-    free(r);
-    free(started);
 }
 
 bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
@@ -183,8 +154,8 @@ bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
     j.shift = 64 - logcap;
     atomic_init(&j.root_at, 0);
     if (ok) {
-        each_part(&j, index_part);
-        each_part(&j, number_part);
+        par_each(j.nparts, index_part, &j);
+        par_each(j.nparts, number_part, &j);
     }
     big_free(j.slot, slot_bytes);
     big_free(j.hash, hash_bytes);
@@ -203,7 +174,7 @@ bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
         out->pairs = malloc((npairs ? 2 * npairs : 1) * sizeof *out->pairs);
         ok = out->first && out->count && out->pairs;
     }
-    if (ok) each_part(&j, copy_part);
+    if (ok) par_each(j.nparts, copy_part, &j);
     free(j.base);
     free(j.kept);
     free(j.pair_base);
