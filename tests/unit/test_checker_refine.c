@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 
+#include "checker/normal.h"
 #include "checker/refine.h"
 
 enum { A = EV_FIRST_VISIBLE, B, C };
@@ -280,6 +281,55 @@ START_TEST(big_determinism)
 }
 END_TEST
 
+/* The normal form of m made lazily on one core, and made a level at a time after its states
+ * are numbered on `threads` threads (normal.c, complete_levels): the same nodes, numbered
+ * alike, with the same initials, successors, divergence and acceptances. */
+static void same_normal_forms(const struct machine *m, int threads, uint32_t nodes)
+{
+    struct chk_limits lim = {.threads = threads};
+    struct normal *one = norm_new(m, NULL), *par = norm_new(m, &lim);
+    ck_assert(norm_complete(one, 1u << 20));
+    ck_assert(norm_number_spec(par, threads));
+    ck_assert(norm_complete(par, 1u << 20));
+    ck_assert_uint_eq(norm_nodes(par), norm_nodes(one));
+    ck_assert_uint_ge(norm_nodes(one), nodes);
+    for (uint32_t k = 0; k < norm_nodes(one); k++) {
+        size_t n1, n2;
+        const uint32_t *i1 = norm_initials(one, k, &n1);
+        uint32_t first[8];
+        ck_assert_uint_le(n1, 8);
+        for (size_t i = 0; i < n1; i++) first[i] = i1[i];
+        const uint32_t *i2 = norm_initials(par, k, &n2);
+        ck_assert_uint_eq(n2, n1);
+        for (size_t i = 0; i < n1; i++) {
+            ck_assert_uint_eq(i2[i], first[i]);
+            ck_assert_uint_eq(norm_after(par, k, first[i]), norm_after(one, k, first[i]));
+        }
+        ck_assert_int_eq(norm_divergent(par, k), norm_divergent(one, k));
+        ck_assert_int_eq(norm_accepts(par, k, first, n1), norm_accepts(one, k, first, n1));
+        ck_assert_int_eq(norm_accepts(par, k, first, n1 ? n1 - 1 : 0),
+                         norm_accepts(one, k, first, n1 ? n1 - 1 : 0));
+    }
+    norm_free(one);
+    norm_free(par);
+}
+
+START_TEST(normal_forms_are_the_same_on_any_number_of_threads)
+{
+    for (int threads = 1; threads <= 3; threads++) {
+        for (int kind = 0; kind < 3; kind++) {
+            struct machine *m = tau_counters(kind == 1, kind == 2);
+            same_normal_forms(m, threads, 100);
+            mach_free(m);
+        }
+        /* A node of one member, which diverges: {1} after a. */
+        struct machine *m = PROC(NONE, {0, A, 1}, {1, EV_TAU, 1}, {1, B, 0}, {0, B, 2}, {2, A, 0});
+        same_normal_forms(m, threads, 3);
+        mach_free(m);
+    }
+}
+END_TEST
+
 START_TEST(has_trace)
 {
     struct machine *m = PROC(NONE, {0, A, 1}, {1, B, 2}, {0, EV_TAU, 3}, {3, C, 3});
@@ -310,6 +360,7 @@ Suite *checker_refine_suite(void)
     tcase_add_test(tc, termination);
     tcase_add_test(tc, divergence_in_fd);
     tcase_add_test(tc, determinism);
+    tcase_add_test(tc, normal_forms_are_the_same_on_any_number_of_threads);
     tcase_add_test(tc, has_trace);
     suite_add_tcase(s, tc);
     /* Searches of tens of thousands of pairs on one to three threads: a second under the
