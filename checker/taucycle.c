@@ -1,6 +1,6 @@
 /* taucycle.c — a tau cycle among the records of a parallel search (see taucycle.h).
  *
- * On as many threads as there are parts, in phases between barriers: index the records by
+ * On a thread a part, in phases one after another (par_each): index the records by
  * hash; turn every successor's hash into a reference to its record; count each record's
  * predecessors; then peel (Kahn): a record no remaining record leads to is removed, and
  * removing it takes one from each successor's count.  A set of records with no cycle among
@@ -11,13 +11,12 @@
  * when it had none), so the counts summed over the threads are exact. */
 #include "checker/taucycle.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "checker/bigmem.h"
+#include "checker/threads.h"
 #include "checker/limits.h"
 
 /* A record's count word keeps, in its top bit, whether it had no predecessor when peeling
@@ -125,25 +124,13 @@ struct shared {
     size_t index_bytes;
     const struct chk_limits *lim;
     double start;
-    int nworkers;
-    pthread_barrier_t barrier;
-    pthread_mutex_t gate;         /* the workers start once it is known how many there are */
-    pthread_cond_t open;
-    bool go;
-    atomic_size_t removed;        /* records peeled, summed as the workers end */
-    atomic_int peeling;           /* workers still peeling */
-    _Atomic(const char *) limit;  /* set when a limit passes (worker 0 polls): all stop */
+    atomic_size_t removed;        /* records peeled, summed as the parts end */
+    _Atomic(const char *) limit;  /* set when a limit passes: all stop */
 };
 
-struct worker {
-    struct shared *s;
-    int id;
-    pthread_t thread;
-};
-
-/* Peels from the sources of this worker's parts; the records it removes, or stops early (a
- * limit, or out of memory: s->limit is then set). */
-static size_t peel(struct shared *s, int id)
+/* Peels from the sources of part p; the records it removes, or stops early (a limit, or out
+ * of memory: s->limit is then set). */
+static size_t peel(struct shared *s, size_t p)
 {
     size_t removed = 0, sp = 0, cap = 1024;
     uint64_t **stack = malloc(cap * sizeof *stack), steps = 0;
@@ -151,36 +138,34 @@ static size_t peel(struct shared *s, int id)
         atomic_store(&s->limit, "memory");
         return 0;
     }
-    for (size_t p = (size_t)id; p < s->nparts; p += (size_t)s->nworkers) {
-        struct tau_part *part = &s->parts[p];
-        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) {
-            if (!(part->v[off + 1] & SOURCE)) continue;
-            stack[sp++] = part->v + off;
-            while (sp > 0) {
-                if ((++steps & 0xFFFF) == 0) {
-                    const char *why = id == 0 ? chk_over_limit(s->lim, 0, s->start) : NULL;
-                    if (why) atomic_store(&s->limit, why);
-                    if (atomic_load_explicit(&s->limit, memory_order_relaxed)) goto out;
-                }
-                uint64_t *rec = stack[--sp], k = count_of(rec);
-                removed++;
-                for (uint64_t i = 0; i < k; i++)
-                    if (rec[2 + i]) __builtin_prefetch(record(s->parts, rec[2 + i] - 1), 1);
-                for (uint64_t i = 0; i < k; i++) {
-                    if (!rec[2 + i]) continue;
-                    uint64_t *next = record(s->parts, rec[2 + i] - 1);
-                    if (atomic_fetch_sub_explicit(preds(next), 1, memory_order_relaxed) != 1) continue;
-                    if (sp == cap) {
-                        uint64_t **t = realloc(stack, 2 * cap * sizeof *t);
-                        if (!t) {
-                            atomic_store(&s->limit, "memory");
-                            goto out;
-                        }
-                        stack = t;
-                        cap *= 2;
+    struct tau_part *part = &s->parts[p];
+    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) {
+        if (!(part->v[off + 1] & SOURCE)) continue;
+        stack[sp++] = part->v + off;
+        while (sp > 0) {
+            if ((++steps & 0xFFFF) == 0) {
+                const char *why = chk_over_limit(s->lim, 0, s->start);
+                if (why) atomic_store(&s->limit, why);
+                if (atomic_load_explicit(&s->limit, memory_order_relaxed)) goto out;
+            }
+            uint64_t *rec = stack[--sp], k = count_of(rec);
+            removed++;
+            for (uint64_t i = 0; i < k; i++)
+                if (rec[2 + i]) __builtin_prefetch(record(s->parts, rec[2 + i] - 1), 1);
+            for (uint64_t i = 0; i < k; i++) {
+                if (!rec[2 + i]) continue;
+                uint64_t *next = record(s->parts, rec[2 + i] - 1);
+                if (atomic_fetch_sub_explicit(preds(next), 1, memory_order_relaxed) != 1) continue;
+                if (sp == cap) {
+                    uint64_t **t = realloc(stack, 2 * cap * sizeof *t);
+                    if (!t) {
+                        atomic_store(&s->limit, "memory");
+                        goto out;
                     }
-                    stack[sp++] = next;
+                    stack = t;
+                    cap *= 2;
                 }
+                stack[sp++] = next;
             }
         }
     }
@@ -189,57 +174,50 @@ out:
     return removed;
 }
 
-/* Worker id's share of every phase: parts id, id + nworkers, … */
-static void run_phases(struct shared *s, int id)
+/* The phases, each on a thread a part (par_each), one after another. */
+
+static void index_phase(void *ctx, size_t p)
 {
-    size_t step = (size_t)s->nworkers;
-    for (size_t p = (size_t)id; p < s->nparts; p += step) {
-        struct tau_part *part = &s->parts[p];
-        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
-            put(&s->x, (uint64_t)p << OFFSET_BITS | off, part->v[off]);
-    }
-    pthread_barrier_wait(&s->barrier);
-    for (size_t p = (size_t)id; p < s->nparts; p += step) resolve_part(&s->x, &s->parts[p]);
-    pthread_barrier_wait(&s->barrier);
-    if (id == 0) {  /* every successor is a reference now: the index can go */
-        big_free(s->x.slot, s->index_bytes);
-        s->x.slot = NULL;
-    }
-    for (size_t p = (size_t)id; p < s->nparts; p += step) {
-        struct tau_part *part = &s->parts[p];
-        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) part->v[off] = 0;
-    }
-    pthread_barrier_wait(&s->barrier);
-    for (size_t p = (size_t)id; p < s->nparts; p += step) count_part(s->parts, &s->parts[p]);
-    pthread_barrier_wait(&s->barrier);
-    for (size_t p = (size_t)id; p < s->nparts; p += step) {
-        struct tau_part *part = &s->parts[p];
-        for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
-            if (part->v[off] == 0) part->v[off + 1] |= SOURCE;
-    }
-    pthread_barrier_wait(&s->barrier);
-    atomic_fetch_add(&s->removed, peel(s, id));
-    atomic_fetch_sub(&s->peeling, 1);
-    /* Worker 0 polls the limits for all: done itself, it goes on polling while others peel. */
-    while (id == 0 && atomic_load(&s->peeling) > 0 && !atomic_load(&s->limit)) {
-        const char *why = chk_over_limit(s->lim, 0, s->start);
-        if (why) atomic_store(&s->limit, why);
-        nanosleep(&(struct timespec){0, 1000000}, NULL);
-    }
+    struct shared *s = ctx;
+    struct tau_part *part = &s->parts[p];
+    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
+        put(&s->x, (uint64_t)p << OFFSET_BITS | off, part->v[off]);
 }
 
-static void *work(void *arg)
+static void resolve_phase(void *ctx, size_t p)
 {
-    struct worker *w = arg;
-    struct shared *s = w->s;
-    pthread_mutex_lock(&s->gate);
-    while (!s->go) pthread_cond_wait(&s->open, &s->gate);
-    pthread_mutex_unlock(&s->gate);
-    run_phases(s, w->id);
-    return NULL;
+    struct shared *s = ctx;
+    resolve_part(&s->x, &s->parts[p]);
 }
 
-enum { MAX_WORKERS = 64 };
+/* Every successor is a reference now: a record's first word, its hash, becomes its
+ * predecessor count. */
+static void clear_phase(void *ctx, size_t p)
+{
+    struct shared *s = ctx;
+    struct tau_part *part = &s->parts[p];
+    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) part->v[off] = 0;
+}
+
+static void count_phase(void *ctx, size_t p)
+{
+    struct shared *s = ctx;
+    count_part(s->parts, &s->parts[p]);
+}
+
+static void source_phase(void *ctx, size_t p)
+{
+    struct shared *s = ctx;
+    struct tau_part *part = &s->parts[p];
+    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
+        if (part->v[off] == 0) part->v[off + 1] |= SOURCE;
+}
+
+static void peel_phase(void *ctx, size_t p)
+{
+    struct shared *s = ctx;
+    atomic_fetch_add(&s->removed, peel(s, p));
+}
 
 int tau_cycle(struct tau_part *parts, size_t nparts, const struct chk_limits *lim, double start,
               const char **limit)
@@ -261,29 +239,14 @@ int tau_cycle(struct tau_part *parts, size_t nparts, const struct chk_limits *li
         *limit = "memory";
         return -1;
     }
-    /* A worker a part (the parts are the search's threads'); fewer when a thread cannot
-     * start, each worker then taking every nworkers-th part.  The barrier must know how many
-     * there are, so the started threads wait at a gate until it is made. */
-    pthread_mutex_init(&s.gate, NULL);
-    pthread_cond_init(&s.open, NULL);
-    struct worker w[MAX_WORKERS];
-    int want = nparts < MAX_WORKERS ? (int)nparts : MAX_WORKERS, started = 1;
-    for (; started < want; started++) {
-        w[started] = (struct worker){&s, started, 0};
-        if (pthread_create(&w[started].thread, NULL, work, &w[started]) != 0) break;
-    }
-    s.nworkers = started;
-    atomic_init(&s.peeling, started);
-    pthread_barrier_init(&s.barrier, NULL, (unsigned)started);
-    pthread_mutex_lock(&s.gate);
-    s.go = true;
-    pthread_cond_broadcast(&s.open);
-    pthread_mutex_unlock(&s.gate);
-    run_phases(&s, 0);
-    for (int k = 1; k < started; k++) pthread_join(w[k].thread, NULL);
-    pthread_barrier_destroy(&s.barrier);
-    pthread_cond_destroy(&s.open);
-    pthread_mutex_destroy(&s.gate);
+    par_each(nparts, index_phase, &s);
+    par_each(nparts, resolve_phase, &s);
+    big_free(s.x.slot, s.index_bytes);  /* every successor is a reference now */
+    s.x.slot = NULL;
+    par_each(nparts, clear_phase, &s);
+    par_each(nparts, count_phase, &s);
+    par_each(nparts, source_phase, &s);
+    par_each(nparts, peel_phase, &s);
     if ((*limit = atomic_load(&s.limit))) return -1;
     return atomic_load(&s.removed) < nodes;
 }
