@@ -803,7 +803,8 @@ static bool expand(struct normal *n, uint32_t node)
     uint32_t nmin = minimal_acceptances(wk);
     bool divergent = node_diverges(n, &n->nodes[node]);
     if (n->failed || wk->oom ||
-        !settle_node(n, node, wk->succ.v, wk->succ.n / 2, wk->minimal.v, wk->minimal.n, nmin, divergent))
+        !settle_node(n, node, wk->succ.v, wk->succ.n / 2, wk->minimal.v, wk->minimal.n, nmin,
+                     divergent))
         goto fail;
     return true;
 fail:
@@ -941,12 +942,14 @@ static bool settle_level(struct level *lv)
         if (!vec32_room(succ, 2 * (size_t)nsucc)) return false;
         for (uint32_t i = 0; i < nsucc; i++) {
             uint32_t to = o[2 + 2 * i];
-            if (to & LATER && (to = intern(n, mk->later.v + (to & ~LATER))) == NORM_ERROR) return false;
+            if (to & LATER && (to = intern(n, mk->later.v + (to & ~LATER))) == NORM_ERROR)
+                return false;
             succ->v[succ->n++] = o[1 + 2 * i];
             succ->v[succ->n++] = to;
         }
         const uint32_t *acc = o + 1 + 2 * nsucc;
-        if (!settle_node(n, k, succ->v, nsucc, acc + 2, acc[0], acc[1], acc[2 + acc[0]])) return false;
+        if (!settle_node(n, k, succ->v, nsucc, acc + 2, acc[0], acc[1], acc[2 + acc[0]]))
+            return false;
     }
     return true;
 }

@@ -176,7 +176,8 @@ static void plan_rounds(struct shared *s)
     size_t bytes = cset_bytes(s->set);
     uint32_t bits = 0;
     if (bytes >= chk_windows_from)
-        while (bits < WINDOW_BITS_MAX && bits < s->bits && (chk_window_bytes << (bits + 1)) <= bytes)
+        while (bits < WINDOW_BITS_MAX && bits < s->bits &&
+               (chk_window_bytes << (bits + 1)) <= bytes)
             bits++;
     size_t round = bits ? ((size_t)ROUND_PER_WINDOW << bits) : PENDING;
     if (s->room != SIZE_MAX) {
@@ -254,7 +255,8 @@ static void insert_round(struct worker *w, size_t at, size_t m)
         }
         w->fate[w->from[j]] = added ? NEW : SKIP;
         if (added && ++w->unadded == COUNT_LAG) {
-            size_t total = atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
+            size_t total =
+                atomic_fetch_add_explicit(&s->count, w->unadded, memory_order_relaxed) + w->unadded;
             w->unadded = 0;
             if (total > s->room) atomic_store(&s->grow, true);
         }
@@ -287,8 +289,8 @@ static void flush(struct worker *w)
     }
     size_t done = 0;
     while (done < n && !w->oom) {
-        if (hard != SIZE_MAX &&
-            atomic_load_explicit(&s->count, memory_order_relaxed) + w->unadded + in_flight >= hard) {
+        size_t count = atomic_load_explicit(&s->count, memory_order_relaxed);
+        if (hard != SIZE_MAX && count + w->unadded + in_flight >= hard) {
             atomic_store(&s->grow, true);
             break;
         }
@@ -346,7 +348,8 @@ static void emit(void *ctx, uint32_t event, const uint64_t *target)
     w->transitions++;
     w->successors++;
     if (event == EV_TICK && !w->s->ps->record) return;
-    if (w->npend >= w->s->round && !atomic_load_explicit(&w->s->grow, memory_order_relaxed)) flush(w);
+    if (w->npend >= w->s->round && !atomic_load_explicit(&w->s->grow, memory_order_relaxed))
+        flush(w);
     uint32_t words = w->s->words;
     if (w->npend == w->pend_cap) {
         size_t cap = 2 * w->pend_cap;

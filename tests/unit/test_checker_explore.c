@@ -136,29 +136,34 @@ START_TEST(hiding_makes_taus_and_divergence)
 }
 END_TEST
 
+/* State 0 has 200 000 successors (a to each i), each going back with b: far more new states
+ * at once than the parallel search's first table holds.  It must grow the table in the middle
+ * of one state's successors, not fill it (a full table would never end a probe): 200 001
+ * states, 400 000 transitions, no deadlock. */
+static void a_wide_state(const struct chk_limits *lim)
+{
+    enum { WIDE = 200000 };
+    struct lts_builder *lb = lts_builder_new();
+    lts_builder_reserve(lb, WIDE + 1);
+    for (uint32_t i = 1; i <= WIDE; i++) {
+        lts_builder_add(lb, 0, A, i);
+        lts_builder_add(lb, i, B, 0);
+    }
+    struct machine *m = one(lts_build(lb, 0, LTS_NONE));
+    struct chk_result r;
+    chk_deadlock(m, lim, 0, &r);
+    ck_assert_int_eq(r.verdict, CHK_HOLDS);
+    ck_assert_uint_eq(r.states, WIDE + 1);
+    ck_assert_uint_eq(r.transitions, 2 * WIDE);
+    chk_result_free(&r);
+    mach_free(m);
+}
+
 START_TEST(a_state_wider_than_the_table)
 {
-    /* State 0 has 200 000 successors (a to each i), each going back with b: far more new
-     * states at once than the parallel search's first table holds.  It must grow the table in
-     * the middle of one state's successors, not fill it (a full table would never end a
-     * probe): 200 001 states, 400 000 transitions, no deadlock, on every core count. */
-    enum { WIDE = 200000 };
     for (int threads = 1; threads <= 3; threads++) {
-        struct lts_builder *lb = lts_builder_new();
-        lts_builder_reserve(lb, WIDE + 1);
-        for (uint32_t i = 1; i <= WIDE; i++) {
-            lts_builder_add(lb, 0, A, i);
-            lts_builder_add(lb, i, B, 0);
-        }
-        struct machine *m = one(lts_build(lb, 0, LTS_NONE));
         struct chk_limits lim = {.threads = threads};
-        struct chk_result r;
-        chk_deadlock(m, &lim, 0, &r);
-        ck_assert_int_eq(r.verdict, CHK_HOLDS);
-        ck_assert_uint_eq(r.states, WIDE + 1);
-        ck_assert_uint_eq(r.transitions, 2 * WIDE);
-        chk_result_free(&r);
-        mach_free(m);
+        a_wide_state(&lim);
     }
 }
 END_TEST
@@ -433,49 +438,38 @@ START_TEST(the_default_memory_budget_is_a_share)
 }
 END_TEST
 
+/* The philosophers (n of them, states padded with `pads` words) on lim's threads: with a
+ * butler, the states and transitions the one-core search counts and no deadlock; without, a
+ * deadlock with the one-core search's shortest counterexample (3n events). */
+static void philosophers_agree(int n, int pads, const struct chk_limits *lim)
+{
+    struct machine *m = philosophers_padded(n, 1, pads);
+    if (pads) ck_assert_uint_gt(mach_words(m), 1);
+    struct chk_result one, par;
+    chk_deadlock(m, NULL, 0, &one);
+    chk_deadlock(m, lim, 0, &par);
+    ck_assert_int_eq(par.verdict, CHK_HOLDS);
+    ck_assert_uint_eq(par.states, one.states);
+    ck_assert_uint_eq(par.transitions, one.transitions);
+    chk_result_free(&one);
+    chk_result_free(&par);
+    mach_free(m);
+    m = philosophers_padded(n, 0, pads);
+    chk_deadlock(m, lim, 0, &par);
+    ck_assert_int_eq(par.verdict, CHK_FAILS);
+    ck_assert_int_eq((int)par.ntrace, 3 * n);
+    chk_result_free(&par);
+    mach_free(m);
+}
+
 START_TEST(two_cores_agree_with_one)
 {
     /* The parallel search counts the same states and transitions, and a deadlock it finds
      * is reported with the one-core search's shortest counterexample. */
     struct chk_limits two = {.threads = 2};
-    for (int n = 2; n <= 5; n++) {
-        struct machine *m = philosophers(n, 1);
-        struct chk_result one, par;
-        chk_deadlock(m, NULL, 0, &one);
-        chk_deadlock(m, &two, 0, &par);
-        ck_assert_int_eq(par.verdict, CHK_HOLDS);
-        ck_assert_uint_eq(par.states, one.states);
-        ck_assert_uint_eq(par.transitions, one.transitions);
-        chk_result_free(&one);
-        chk_result_free(&par);
-        mach_free(m);
-        m = philosophers(n, 0);
-        chk_deadlock(m, &two, 0, &par);
-        ck_assert_int_eq(par.verdict, CHK_FAILS);
-        ck_assert_int_eq((int)par.ntrace, 3 * n);
-        chk_result_free(&par);
-        mach_free(m);
-    }
+    for (int n = 2; n <= 5; n++) philosophers_agree(n, 0, &two);
     /* States longer than a word (tree-compressed): the same again. */
-    for (int n = 3; n <= 5; n++) {
-        struct machine *m = philosophers_padded(n, 1, 4);
-        ck_assert_uint_gt(mach_words(m), 1);
-        struct chk_result one, par;
-        chk_deadlock(m, NULL, 0, &one);
-        chk_deadlock(m, &two, 0, &par);
-        ck_assert_int_eq(par.verdict, CHK_HOLDS);
-        ck_assert_uint_eq(par.states, one.states);
-        ck_assert_uint_eq(par.transitions, one.transitions);
-        chk_result_free(&one);
-        chk_result_free(&par);
-        mach_free(m);
-        m = philosophers_padded(n, 0, 4);
-        chk_deadlock(m, &two, 0, &par);
-        ck_assert_int_eq(par.verdict, CHK_FAILS);
-        ck_assert_int_eq((int)par.ntrace, 3 * n);
-        chk_result_free(&par);
-        mach_free(m);
-    }
+    for (int n = 3; n <= 5; n++) philosophers_agree(n, 4, &two);
     /* Limits hold between levels. */
     struct chk_limits small = {.threads = 2, .max_states = 1000};
     struct machine *m = philosophers(5, 1);
@@ -606,24 +600,7 @@ START_TEST(rounds_sorted_into_windows_find_the_same_states)
     for (int threads = 1; threads <= 3; threads++) {
         struct chk_limits lim = {.threads = threads};
         for (int n = 4; n <= 6; n++)
-            for (int pads = 0; pads <= 4; pads += 4) {
-                struct machine *m = philosophers_padded(n, 1, pads);
-                struct chk_result one, par;
-                chk_deadlock(m, NULL, 0, &one);
-                chk_deadlock(m, &lim, 0, &par);
-                ck_assert_int_eq(par.verdict, CHK_HOLDS);
-                ck_assert_uint_eq(par.states, one.states);
-                ck_assert_uint_eq(par.transitions, one.transitions);
-                chk_result_free(&one);
-                chk_result_free(&par);
-                mach_free(m);
-                m = philosophers_padded(n, 0, pads);
-                chk_deadlock(m, &lim, 0, &par);
-                ck_assert_int_eq(par.verdict, CHK_FAILS);
-                ck_assert_int_eq((int)par.ntrace, 3 * n);
-                chk_result_free(&par);
-                mach_free(m);
-            }
+            for (int pads = 0; pads <= 4; pads += 4) philosophers_agree(n, pads, &lim);
         /* (a -> b -> P) [| {b} |] (b -> Q) hidden {a, b}: a tau cycle. */
         struct mach_builder *b = mach_builder_new();
         int p = mach_leaf(b, LTS(LTS_NONE, {0, A, 1}, {1, B, 0}));
@@ -635,20 +612,7 @@ START_TEST(rounds_sorted_into_windows_find_the_same_states)
         ck_assert_int_eq(r.kind, CHK_DIVERGENCE);
         chk_result_free(&r);
         mach_free(m);
-        enum { WIDE = 200000 };
-        struct lts_builder *lb = lts_builder_new();
-        lts_builder_reserve(lb, WIDE + 1);
-        for (uint32_t i = 1; i <= WIDE; i++) {
-            lts_builder_add(lb, 0, A, i);
-            lts_builder_add(lb, i, B, 0);
-        }
-        m = one(lts_build(lb, 0, LTS_NONE));
-        chk_deadlock(m, &lim, 0, &r);
-        ck_assert_int_eq(r.verdict, CHK_HOLDS);
-        ck_assert_uint_eq(r.states, WIDE + 1);
-        ck_assert_uint_eq(r.transitions, 2 * WIDE);
-        chk_result_free(&r);
-        mach_free(m);
+        a_wide_state(&lim);
     }
     chk_windows_from = from;
     chk_window_bytes = bytes;
