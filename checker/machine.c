@@ -660,6 +660,14 @@ uint32_t mach_bits(const struct machine *m)
     return m->bits;
 }
 
+uint32_t mach_max_event(const struct machine *m)
+{
+    uint32_t max = m->ndone ? EV_TICK : EV_TAU;
+    for (size_t r = 0; r < m->nrules; r++)
+        if (m->rules[r].result > max) max = m->rules[r].result;
+    return max;
+}
+
 void mach_initial(const struct machine *m, uint64_t *state)
 {
     memcpy(state, m->init, m->words * sizeof *state);

@@ -57,6 +57,9 @@ void mach_initial(const struct machine *m, uint64_t *state);
 /* For a one-word state: how many low bits it uses (the rest are 0), so a search can pack
  * more beside it.  63 for longer states. */
 uint32_t mach_bits(const struct machine *m);
+/* The largest event a transition can have (tau, ✓ or a visible one, renamed as the system
+ * performs it), so a search can pack events beside states. */
+uint32_t mach_max_event(const struct machine *m);
 
 /* Calls emit once for every transition of `state` (tau ones included, ✓ as EV_TICK).  The
  * target vector is valid only during the call.  Transitions come in a fixed order, so every

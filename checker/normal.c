@@ -100,6 +100,7 @@ struct normal {
      * parallel search; `states` is then unused and the initial vector (number 0) is the only
      * one spec_state knows. */
     uint32_t numbered;
+    uint32_t pack;                /* how the records were packed (par_space.pack) */
     uint64_t *initial;
     uint64_t *vec;                /* one spec vector */
     bool failed;
@@ -313,7 +314,7 @@ static bool take_records(void *data, struct tau_part *parts, size_t nparts, uint
 {
     struct normal *n = data;
     struct numbered num;
-    if (!numbering_make(parts, nparts, root, &n->lim, &num)) return false;
+    if (!numbering_make(parts, nparts, root, n->pack, &n->lim, &num)) return false;
     n->tfirst = (struct vec32){num.first, num.states, num.states};
     n->tcount = (struct vec32){num.count, num.states, num.states};
     n->trans = (struct vec32){num.pairs, 2 * num.npairs, num.npairs ? 2 * num.npairs : 1};
@@ -331,8 +332,11 @@ bool norm_number_spec(struct normal *n, int threads)
     uint32_t words = n->spec.words;
     if (!(n->initial = malloc(words * sizeof *n->initial))) return false;
     mach_initial(m, n->initial);
-    struct par_space ps = {words, n->initial, spec_expand, n, false, words == 1 ? mach_bits(m) : 0,
-                           false, take_records};
+    uint32_t bits = words == 1 && mach_bits(m) ? mach_bits(m) : 0;
+    /* An event beside each target's hash when both fit a word: 8 bytes a transition, not 16. */
+    if (bits && bits < 64 && (uint64_t)mach_max_event(m) >> (64 - bits) == 0) n->pack = bits;
+    struct par_space ps = {words, n->initial, spec_expand, n, false, bits, false, take_records,
+                           n->pack};
     struct chk_result r;
     if (!chk_parallel_search(&ps, &n->lim, threads, &r)) return false;
     if (r.verdict == CHK_LIMIT) {  /* (a failure of take_records is a memory limit too) */
@@ -510,7 +514,7 @@ static uint32_t add_node(struct normal *n, const uint32_t *members, size_t m, ui
     }
     struct node nd = {.members = (uint32_t)n->pool.n, .nmembers = (uint32_t)m, .hash = h};
     if (!vec32_room(&n->pool, m)) return NORM_ERROR;
-    memcpy(n->pool.v + n->pool.n, members, m * sizeof *members);
+    if (m) memcpy(n->pool.v + n->pool.n, members, m * sizeof *members);
     n->pool.n += m;
     n->nodes[n->nnodes] = nd;
     if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
@@ -776,11 +780,11 @@ static bool settle_node(struct normal *n, uint32_t node, const uint32_t *succ, s
     struct node *nd = &n->nodes[node];
     nd->succ = (uint32_t)n->pool.n;
     nd->nsucc = (uint32_t)nsucc;
-    memcpy(n->pool.v + n->pool.n, succ, 2 * nsucc * sizeof *succ);
+    if (nsucc) memcpy(n->pool.v + n->pool.n, succ, 2 * nsucc * sizeof *succ);
     n->pool.n += 2 * nsucc;
     nd->acc = (uint32_t)n->pool.n;
     nd->nacc = nmin;
-    memcpy(n->pool.v + n->pool.n, minimal, nwords * sizeof *minimal);
+    if (nwords) memcpy(n->pool.v + n->pool.n, minimal, nwords * sizeof *minimal);
     n->pool.n += nwords;
     nd->divergent = divergent;
     nd->expanded = true;
@@ -870,7 +874,7 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
             sorted_sort(wk->closure.v, m);
             mk->later.v[mk->later.n++] = h;
             mk->later.v[mk->later.n++] = (uint32_t)m;
-            memcpy(mk->later.v + mk->later.n, wk->closure.v, m * sizeof *wk->closure.v);
+            if (m) memcpy(mk->later.v + mk->later.n, wk->closure.v, m * sizeof *wk->closure.v);
             mk->later.n += m;
         }
         if (!vec32_push(&mk->out, e) || !vec32_push(&mk->out, to)) return false;
@@ -883,7 +887,8 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
     if (wk->oom || !vec32_room(&mk->out, 3 + wk->minimal.n)) return false;
     mk->out.v[mk->out.n++] = (uint32_t)wk->minimal.n;
     mk->out.v[mk->out.n++] = nmin;
-    memcpy(mk->out.v + mk->out.n, wk->minimal.v, wk->minimal.n * sizeof *wk->minimal.v);
+    if (wk->minimal.n)
+        memcpy(mk->out.v + mk->out.n, wk->minimal.v, wk->minimal.n * sizeof *wk->minimal.v);
     mk->out.n += wk->minimal.n;
     mk->out.v[mk->out.n++] = divergent;
     return true;

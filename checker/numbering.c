@@ -11,19 +11,22 @@
 #include "checker/taucycle.h"
 #include "checker/threads.h"
 
-/* A record: hash, k, then k (event, hash) word pairs. */
-static size_t record_words(const uint64_t *rec)
+/* A record: hash, k, then k transitions — (event, hash) word pairs, or with `pack` words of
+ * event << pack | hash. */
+static size_t record_words(uint32_t pack, const uint64_t *rec)
 {
-    return 2 + 2 * (size_t)rec[1];
+    return 2 + (pack ? 1 : 2) * (size_t)rec[1];
 }
 
-#define EACH_RECORD(part, rec)                                                                 \
-    for (uint64_t *rec = (part)->v, *end_ = (part)->v + (part)->n; rec < end_; rec += record_words(rec))
+#define EACH_RECORD(j, part, rec)                                                              \
+    for (uint64_t *rec = (part)->v, *end_ = (part)->v + (part)->n; rec < end_;                 \
+         rec += record_words((j)->pack, rec))
 
 struct job {
     struct tau_part *parts;
     size_t nparts;
     uint64_t root;
+    uint32_t pack;                /* see record_words */
     uint32_t *base;               /* per part: the number of its first record */
     uint64_t *hash;               /* per number: the state's hash */
     _Atomic(uint32_t) *slot;      /* the index: number + 1, 0 empty */
@@ -59,7 +62,7 @@ static void index_part(void *ctx, size_t p)
 {
     struct job *j = ctx;
     uint32_t id = j->base[p];
-    EACH_RECORD(&j->parts[p], rec) {
+    EACH_RECORD(j, &j->parts[p], rec) {
         j->hash[id] = rec[0];
         if (rec[0] == j->root) atomic_store(&j->root_at, id);
         for (size_t i = home(j, rec[0]);; i = (i + 1) & j->mask) {
@@ -72,6 +75,20 @@ static void index_part(void *ctx, size_t p)
     }
 }
 
+/* The target's hash in transition word t (see record_words). */
+static uint64_t target_hash(const struct job *j, uint64_t t)
+{
+    return j->pack ? t & ((UINT64_C(1) << j->pack) - 1) : t;
+}
+
+/* Transition word t's target becomes its final number: the word itself, or with `pack` the
+ * low half beside the event in the high half. */
+static void resolve(const struct job *j, uint64_t *t)
+{
+    uint32_t number = final(j, lookup(j, target_hash(j, *t)));
+    *t = j->pack ? (*t >> j->pack) << 32 | number : number;
+}
+
 /* Each record's pairs become (event, final number) 32-bit pairs in its own first words,
  * sorted, without repeats; how many are left goes into its hash word.  Targets are looked up
  * AHEAD pairs after their home slot is prefetched. */
@@ -80,24 +97,30 @@ static void number_part(void *ctx, size_t p)
     struct job *j = ctx;
     enum { AHEAD = 16 };
     uint64_t *ring[AHEAD];
-    size_t n = 0, kept = 0;
+    size_t n = 0, kept = 0, per = j->pack ? 1 : 2;
     struct tau_part *part = &j->parts[p];
-    EACH_RECORD(part, rec)
+    EACH_RECORD(j, part, rec)
         for (uint64_t i = 0; i < rec[1]; i++) {
-            uint64_t *target = rec + 3 + 2 * i;
-            __builtin_prefetch((const void *)&j->slot[home(j, *target)]);
+            uint64_t *target = rec + 2 + per * i + per - 1;
+            __builtin_prefetch((const void *)&j->slot[home(j, target_hash(j, *target))]);
             uint64_t **at = &ring[n++ % AHEAD];
-            if (n > AHEAD) **at = final(j, lookup(j, **at));
+            if (n > AHEAD) resolve(j, *at);
             *at = target;
         }
-    for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++)
-        *ring[k % AHEAD] = final(j, lookup(j, *ring[k % AHEAD]));
-    EACH_RECORD(part, rec) {
-        /* In order, each (event, number) pair of 32-bit words over the two 64-bit words it
-         * came from (it never overtakes them; memcpy, so that the words are 32-bit ones). */
+    for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++) resolve(j, ring[k % AHEAD]);
+    EACH_RECORD(j, part, rec) {
+        /* In order, each (event, number) pair of 32-bit words over the word or two it came
+         * from (it never overtakes them; memcpy, so that the words are 32-bit ones). */
         char *bytes = (char *)(rec + 2);
         for (uint64_t i = 0; i < rec[1]; i++) {
-            uint32_t pair[2] = {(uint32_t)rec[2 + 2 * i], (uint32_t)rec[3 + 2 * i]};
+            uint32_t pair[2];
+            if (j->pack) {
+                pair[0] = (uint32_t)(rec[2 + i] >> 32);
+                pair[1] = (uint32_t)rec[2 + i];
+            } else {
+                pair[0] = (uint32_t)rec[2 + 2 * i];
+                pair[1] = (uint32_t)rec[3 + 2 * i];
+            }
             memcpy(bytes + sizeof pair * i, pair, sizeof pair);
         }
         uint32_t *pairs = (uint32_t *)(void *)bytes;
@@ -120,7 +143,7 @@ static void copy_part(void *ctx, size_t p)
     struct job *j = ctx;
     uint32_t id = j->base[p];
     size_t at = j->pair_base[p];
-    EACH_RECORD(&j->parts[p], rec) {
+    EACH_RECORD(j, &j->parts[p], rec) {
         uint32_t f = final(j, id++);
         j->out->first[f] = (uint32_t)(2 * at);
         j->out->count[f] = (uint32_t)rec[0];
@@ -129,11 +152,11 @@ static void copy_part(void *ctx, size_t p)
     }
 }
 
-bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
+bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root, uint32_t pack,
                     const struct chk_limits *lim, struct numbered *out)
 {
     memset(out, 0, sizeof *out);
-    struct job j = {.parts = parts, .nparts = nparts, .root = root, .out = out};
+    struct job j = {.parts = parts, .nparts = nparts, .root = root, .pack = pack, .out = out};
     j.base = calloc(nparts + 1, sizeof *j.base);
     j.kept = calloc(nparts, sizeof *j.kept);
     j.pair_base = calloc(nparts, sizeof *j.pair_base);
@@ -141,7 +164,7 @@ bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
     size_t states = 0, cap = 16, hash_bytes = 0, slot_bytes = 0;
     for (size_t p = 0; ok && p < nparts; p++) {
         j.base[p] = (uint32_t)states;
-        EACH_RECORD(&parts[p], rec) states++;
+        EACH_RECORD(&j, &parts[p], rec) states++;
         ok = states < UINT32_MAX;
     }
     uint32_t logcap = 4;

@@ -25,10 +25,11 @@ struct numbered {
     size_t states, npairs;
 };
 
-/* Numbers the records (used up: they are rewritten) whose initial state has hash `root`.
- * False when the memory budget (lim may be NULL) or the machine has no room, or there are 2^32
- * states or more; out is then empty. */
-bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root,
+/* Numbers the records (used up: they are rewritten) whose initial state has hash `root`; their
+ * transitions are (event, hash) word pairs, or with `pack` single words event << pack | hash
+ * (parallel.h, par_space.pack).  False when the memory budget (lim may be NULL) or the machine
+ * has no room, or there are 2^32 states or more; out is then empty. */
+bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root, uint32_t pack,
                     const struct chk_limits *lim, struct numbered *out);
 
 #endif

@@ -222,7 +222,7 @@ static void insert_round(struct worker *w, size_t at, size_t m)
     for (size_t i = 0; i < m; i++) {
         uint64_t h = cset_hash(s->set, s->tree ? w->hash[at + i] : w->pend[(at + i) * words]);
         w->hash[at + i] = h;
-        if (recording(s) && w->pend_edge[at + i] != NO_EDGE) w->taus.v[w->pend_edge[at + i]] = h;
+        if (recording(s) && w->pend_edge[at + i] != NO_EDGE) w->taus.v[w->pend_edge[at + i]] |= h;
         uint64_t *seen = &w->seen[h & SEEN_MASK];
         if (*seen == h) {  /* met lately: in the set, no probe */
             w->fate[i] = SKIP;
@@ -330,14 +330,22 @@ static bool open_record(struct worker *w)
 }
 
 /* Makes room in the current state's record for a transition on `event` — its target's hash,
- * after the event itself when every transition is recorded — opening a tau record at the
- * state's first tau; where the hash goes, or NO_EDGE when out of memory. */
+ * after the event itself when every transition is recorded, or or-ed beside it when packed —
+ * opening a tau record at the state's first tau; where the hash goes, or NO_EDGE when out of
+ * memory. */
 static size_t edge_slot(struct worker *w, uint32_t event)
 {
     if (w->record == NO_EDGE && !open_record(w)) return NO_EDGE;
-    uint64_t ev = event, none = 0;
-    if ((w->s->ps->record && !push_state(&w->taus, &ev, 1)) || !push_state(&w->taus, &none, 1))
-        return NO_EDGE;
+    const struct par_space *ps = w->s->ps;
+    bool ok;
+    if (ps->record && ps->pack) {
+        uint64_t word = (uint64_t)event << ps->pack;  /* the hash is or-ed in later */
+        ok = push_state(&w->taus, &word, 1);
+    } else {
+        uint64_t ev = event, none = 0;
+        ok = (!ps->record || push_state(&w->taus, &ev, 1)) && push_state(&w->taus, &none, 1);
+    }
+    if (!ok) return NO_EDGE;
     w->taus.v[w->record + 1]++;
     return w->taus.n - 1;
 }
@@ -597,7 +605,7 @@ bool chk_parallel_explore(const struct machine *m, const struct chk_limits *lim,
     if (!init) return false;
     mach_initial(m, init);
     struct par_space ps = {words, init, successors, (void *)m, deadlock, words == 1 ? mach_bits(m) : 0,
-                           divergence, NULL};
+                           divergence, NULL, 0};
     bool done = chk_parallel_search(&ps, lim, threads, r);
     free(init);
     return done;

@@ -42,8 +42,11 @@ struct par_space {
      * k's, a record is the state's hash (a bijection: it names the state), its number k of
      * transitions, then k (event, target's hash) word pairs; root is the initial state's
      * hash.  The records are freed after the call, which may rewrite them.  False from it
-     * makes the search's verdict a memory limit. */
+     * makes the search's verdict a memory limit.  With `pack` (states of one word, below 2^pack,
+     * and every event below 2^(64 - pack)) a transition is one word instead, its event << pack
+     * | its target's hash: 8 bytes a transition instead of 16. */
     bool (*record)(void *data, struct tau_part *parts, size_t nparts, uint64_t root);
+    uint32_t pack;
 };
 
 /* Explores ps with `threads` threads: r gets CHK_FAILS (kind CHK_DEADLOCK, no counterexample)

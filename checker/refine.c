@@ -825,7 +825,7 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     if (sp.packed) init[0] = init[0] << sp.shift | init[1];
     /* FD, VD: an implementation's tau cycle under a node that cannot diverge is a divergence
      * the specification does not allow (pairs under a divergent node are not expanded). */
-    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits, *divergence, NULL};
+    struct par_space ps = {sp.words, init, pair_expand, &sp, false, bits, *divergence, NULL, 0};
     bool done = chk_parallel_search(&ps, lim, lim->threads, r);
     free(init);
     norm_free(norm);

@@ -32,7 +32,7 @@ START_TEST(records_numbered_with_the_initial_state_first)
     uint64_t p1[] = {70, 3, B, 50, A, 50, B, 50, 80, 0};
     struct tau_part parts[2] = {{p0, 10}, {p1, 10}};
     struct numbered x;
-    ck_assert(numbering_make(parts, 2, 70, NULL, &x));
+    ck_assert(numbering_make(parts, 2, 70, 0, NULL, &x));
     ck_assert_uint_eq(x.states, 4);
     ck_assert_uint_eq(x.npairs, 5);
     /* As recorded 50, 60, 70, 80 are 0, 1, 2, 3; the initial state 70 and 50 trade places. */
@@ -56,7 +56,7 @@ START_TEST(a_budget_too_small_is_refused)
     struct tau_part part = {p0, 4};
     struct chk_limits lim = {.memory = 1};
     struct numbered x;
-    ck_assert(!numbering_make(&part, 1, 5, &lim, &x));
+    ck_assert(!numbering_make(&part, 1, 5, 0, &lim, &x));
     ck_assert_ptr_null(x.first);
     ck_assert_uint_eq(x.states, 0);
 }
@@ -66,38 +66,43 @@ START_TEST(many_states_on_several_parts)
 {
     /* A ring of 100 000 states over 3 parts, dealt round-robin: state i -a-> i + 1 (mod n);
      * the initial state 1000 numbered 0, and every state's one pair leads to the number of
-     * the next. */
+     * the next.  Recorded as (event, hash) word pairs, and packed as event << 40 | hash. */
     enum { N = 100000, PARTS = 3 };
-    uint64_t *v[PARTS];
-    struct tau_part parts[PARTS];
-    for (int p = 0; p < PARTS; p++) {
-        v[p] = malloc(4 * (N / PARTS + 1) * sizeof *v[p]);
-        parts[p] = (struct tau_part){v[p], 0};
+    for (uint32_t pack = 0; pack <= 40; pack += 40) {
+        uint64_t *v[PARTS];
+        struct tau_part parts[PARTS];
+        for (int p = 0; p < PARTS; p++) {
+            v[p] = malloc(4 * (N / PARTS + 1) * sizeof *v[p]);
+            parts[p] = (struct tau_part){v[p], 0};
+        }
+        for (uint64_t i = 0; i < N; i++) {
+            struct tau_part *p = &parts[i % PARTS];
+            uint64_t next = ((i + 1) % N) * 7919 + 3;
+            uint64_t rec[] = {i * 7919 + 3, 1, A, next};
+            uint64_t packed[] = {i * 7919 + 3, 1, (uint64_t)A << pack | next};
+            memcpy(p->v + p->n, pack ? packed : rec, pack ? sizeof packed : sizeof rec);
+            p->n += pack ? 3 : 4;
+        }
+        struct numbered x;
+        ck_assert(numbering_make(parts, PARTS, 1000 * 7919 + 3, pack, NULL, &x));
+        ck_assert_uint_eq(x.states, N);
+        /* Walk the ring from 0: every state once, on a, back to 0 after N steps. */
+        char *met = calloc(N, 1);
+        uint32_t s = 0;
+        for (int i = 0; i < N; i++) {
+            ck_assert_uint_eq(x.count[s], 1);
+            ck_assert_uint_eq(x.pairs[x.first[s]], A);
+            ck_assert(!met[s]);
+            met[s] = 1;
+            s = x.pairs[x.first[s] + 1];
+        }
+        ck_assert_uint_eq(s, 0);
+        free(met);
+        free(x.first);
+        free(x.count);
+        free(x.pairs);
+        for (int p = 0; p < PARTS; p++) free(v[p]);
     }
-    for (uint64_t i = 0; i < N; i++) {
-        struct tau_part *p = &parts[i % PARTS];
-        uint64_t rec[] = {i * 7919 + 3, 1, A, ((i + 1) % N) * 7919 + 3};
-        memcpy(p->v + p->n, rec, sizeof rec);
-        p->n += 4;
-    }
-    struct numbered x;
-    ck_assert(numbering_make(parts, PARTS, 1000 * 7919 + 3, NULL, &x));
-    ck_assert_uint_eq(x.states, N);
-    /* Walk the ring from 0: every state once, back to 0 after N steps. */
-    char *met = calloc(N, 1);
-    uint32_t s = 0;
-    for (int i = 0; i < N; i++) {
-        ck_assert_uint_eq(x.count[s], 1);
-        ck_assert(!met[s]);
-        met[s] = 1;
-        s = x.pairs[x.first[s] + 1];
-    }
-    ck_assert_uint_eq(s, 0);
-    free(met);
-    free(x.first);
-    free(x.count);
-    free(x.pairs);
-    for (int p = 0; p < PARTS; p++) free(v[p]);
 }
 END_TEST
 
