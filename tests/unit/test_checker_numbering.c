@@ -111,6 +111,9 @@ Suite *checker_numbering_suite(void)
 {
     Suite *s = suite_create("checker_numbering");
     TCase *tc = tcase_create("core");
+    /* 100 000 states twice: a second under the sanitizers, more on a loaded machine — the
+     * limit only guards against a hang. */
+    tcase_set_timeout(tc, 60);
     tcase_add_test(tc, records_numbered_with_the_initial_state_first);
     tcase_add_test(tc, a_budget_too_small_is_refused);
     tcase_add_test(tc, many_states_on_several_parts);

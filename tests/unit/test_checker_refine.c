@@ -360,7 +360,6 @@ Suite *checker_refine_suite(void)
     tcase_add_test(tc, termination);
     tcase_add_test(tc, divergence_in_fd);
     tcase_add_test(tc, determinism);
-    tcase_add_test(tc, normal_forms_are_the_same_on_any_number_of_threads);
     tcase_add_test(tc, has_trace);
     suite_add_tcase(s, tc);
     /* Searches of tens of thousands of pairs on one to three threads: a second under the
@@ -369,6 +368,7 @@ Suite *checker_refine_suite(void)
     tcase_set_timeout(big, 120);
     tcase_add_test(big, big_determinism);
     tcase_add_test(big, big_checks_on_several_cores);
+    tcase_add_test(big, normal_forms_are_the_same_on_any_number_of_threads);
     suite_add_tcase(s, big);
     return s;
 }
