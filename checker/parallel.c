@@ -218,6 +218,8 @@ static void insert_round(struct worker *w, size_t at, size_t m)
         w->oom = true;
         return;
     }
+    /* One window (a small set): the probes go straight into `sorted`, in generation order. */
+    size_t probes = 0;
     memset(w->window, 0, nwin * sizeof *w->window);
     for (size_t i = 0; i < m; i++) {
         uint64_t h = cset_hash(s->set, s->tree ? w->hash[at + i] : w->pend[(at + i) * words]);
@@ -230,20 +232,26 @@ static void insert_round(struct worker *w, size_t at, size_t m)
         }
         *seen = h;
         w->fate[i] = PROBE;
-        w->window[shift < 64 ? h >> shift : 0]++;
+        if (nwin == 1) {
+            w->sorted[probes] = h;
+            w->from[probes++] = (uint32_t)i;
+        } else {
+            w->window[h >> shift]++;
+        }
     }
-    size_t probes = 0;
-    for (size_t k = 0; k < nwin; k++) {
-        size_t c = w->window[k];
-        w->window[k] = probes;
-        probes += c;
-    }
-    for (size_t i = 0; i < m; i++) {
-        if (w->fate[i] != PROBE) continue;
-        uint64_t h = w->hash[at + i];
-        size_t to = w->window[shift < 64 ? h >> shift : 0]++;
-        w->sorted[to] = h;
-        w->from[to] = (uint32_t)i;
+    if (nwin > 1) {  /* a counting sort by window */
+        for (size_t k = 0; k < nwin; k++) {
+            size_t c = w->window[k];
+            w->window[k] = probes;
+            probes += c;
+        }
+        for (size_t i = 0; i < m; i++) {
+            if (w->fate[i] != PROBE) continue;
+            uint64_t h = w->hash[at + i];
+            size_t to = w->window[h >> shift]++;
+            w->sorted[to] = h;
+            w->from[to] = (uint32_t)i;
+        }
     }
     for (size_t j = 0; j < probes && j < AHEAD; j++) cset_prefetch(s->set, w->sorted[j]);
     for (size_t j = 0; j < probes; j++) {
