@@ -2,10 +2,12 @@
 #include "checker/bigmem.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
@@ -53,6 +55,24 @@ void *big_calloc_now(size_t n)
     /* An older kernel: touch each page (writing the zero it holds). */
     for (size_t i = 0; i < len; i += 4096) ((volatile uint8_t *)p)[i] = 0;
     return p;
+}
+
+void big_advise(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (!p || n < 2 * HUGE_PAGE) return;
+    /* The advice covers the block's whole pages, to the end of what malloc holds for it: a
+     * block of its own mapping is then advised whole, and stays one mapping, which realloc
+     * grows by mremap without a copy (advising only part of it would split it in two, and
+     * mremap moves only one). */
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = (uintptr_t)p & ~(uintptr_t)(page - 1);
+    uintptr_t hi = ((uintptr_t)p + malloc_usable_size(p) + page - 1) & ~(uintptr_t)(page - 1);
+    madvise((void *)lo, hi - lo, MADV_HUGEPAGE);  /* advice only */
+#else
+    (void)p;
+    (void)n;
+#endif
 }
 
 void big_free(void *p, size_t n)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker/bigmem.h"
 #include "checker/numbering.h"
 #include "checker/parallel.h"
 #include "checker/sorted.h"
@@ -402,6 +403,7 @@ static bool marked(struct work *wk, uint32_t s)
             wk->oom = true;
             return true;
         }
+        big_advise(m, cap * sizeof *m);
         memset(m + wk->mark_cap, 0, (cap - wk->mark_cap) * sizeof *m);
         wk->mark = m;
         wk->mark_cap = cap;
@@ -421,11 +423,12 @@ static uint32_t hash_ids(const uint32_t *v, size_t n)
     return (uint32_t)(h ^ h >> 32);
 }
 
-static bool grow_index(struct normal *n)
+/* The index rebuilt with cap slots. */
+static bool grow_index(struct normal *n, size_t cap)
 {
-    size_t cap = n->index_cap * 2;
     uint64_t *ix = calloc(cap, sizeof *ix);
     if (!ix) return false;
+    big_advise(ix, cap * sizeof *ix);
     for (uint32_t k = 0; k < n->nnodes; k++) {
         size_t i = n->nodes[k].hash & (cap - 1);
         while (ix[i]) i = (i + 1) & (cap - 1);
@@ -502,25 +505,51 @@ static uint32_t find_closure(const struct normal *n, const struct work *wk, uint
     return NORM_NONE;
 }
 
+/* Room for nodes below `count`, and an index that stays at most half full with them.  False
+ * when out of memory. */
+static bool nodes_room(struct normal *n, size_t count)
+{
+    if (count > UINT32_MAX - 1) return false;
+    if (count > n->nodes_cap) {
+        size_t cap = n->nodes_cap ? n->nodes_cap : 64;
+        while (cap < count) cap *= 2;
+        if (cap > UINT32_MAX) cap = UINT32_MAX;
+        struct node *v = realloc(n->nodes, cap * sizeof *v);
+        if (!v) return false;
+        big_advise(v, cap * sizeof *v);
+        n->nodes = v;
+        n->nodes_cap = (uint32_t)cap;
+    }
+    size_t cap = n->index_cap;
+    while (count * 2 > cap) cap *= 2;
+    return cap == n->index_cap || grow_index(n, cap);
+}
+
+/* Node `id` of the sorted members[0..m) (hash h), its members written to the pool at `at`,
+ * and entered in the index — by compare-and-swap, as threads add a level's new nodes at once
+ * (nodes_room made room for them beforehand). */
+static void place_node(struct normal *n, uint32_t id, size_t at, const uint32_t *members,
+                       size_t m, uint32_t h)
+{
+    n->nodes[id] = (struct node){.members = (uint32_t)at, .nmembers = (uint32_t)m, .hash = h};
+    if (m) memcpy(n->pool.v + at, members, m * sizeof *members);
+    _Atomic(uint64_t) *index = (_Atomic(uint64_t) *)n->index;
+    uint64_t entry = (uint64_t)h << 32 | (id + 1);
+    for (size_t i = h & (n->index_cap - 1);; i = (i + 1) & (n->index_cap - 1)) {
+        uint64_t empty = 0;
+        if (atomic_load_explicit(&index[i], memory_order_relaxed) == 0 &&
+            atomic_compare_exchange_strong_explicit(&index[i], &empty, entry,
+                                                    memory_order_relaxed, memory_order_relaxed))
+            return;
+    }
+}
+
 /* A new node of the sorted members[0..m) (hash h); NORM_ERROR when out of memory. */
 static uint32_t add_node(struct normal *n, const uint32_t *members, size_t m, uint32_t h)
 {
-    if (n->nnodes == n->nodes_cap) {
-        uint32_t cap = n->nodes_cap ? 2 * n->nodes_cap : 64;
-        struct node *v = realloc(n->nodes, cap * sizeof *v);
-        if (!v) return NORM_ERROR;
-        n->nodes = v;
-        n->nodes_cap = cap;
-    }
-    struct node nd = {.members = (uint32_t)n->pool.n, .nmembers = (uint32_t)m, .hash = h};
-    if (!vec32_room(&n->pool, m)) return NORM_ERROR;
-    if (m) memcpy(n->pool.v + n->pool.n, members, m * sizeof *members);
+    if (!nodes_room(n, (size_t)n->nnodes + 1) || !vec32_room(&n->pool, m)) return NORM_ERROR;
+    place_node(n, n->nnodes, n->pool.n, members, m, h);
     n->pool.n += m;
-    n->nodes[n->nnodes] = nd;
-    if ((size_t)(n->nnodes + 1) * 2 > n->index_cap && !grow_index(n)) return NORM_ERROR;
-    size_t i = h & (n->index_cap - 1);
-    while (n->index[i]) i = (i + 1) & (n->index_cap - 1);
-    n->index[i] = (uint64_t)h << 32 | (n->nnodes + 1);
     return n->nnodes++;
 }
 
@@ -573,6 +602,7 @@ static bool div_room(struct normal *n, uint32_t s)
     while (cap <= s) cap *= 2;
     uint8_t *d = realloc(n->div, cap);
     if (!d) return false;
+    big_advise(d, cap);
     memset(d + n->div_cap, 0, cap - n->div_cap);
     n->div = d;
     n->div_cap = cap;
@@ -772,22 +802,30 @@ static uint32_t minimal_acceptances(struct work *wk)
     return nmin;
 }
 
-/* Writes a node's successors ((event, node) pairs) and acceptances to the pool. */
+/* Writes a node's successors ((event, node) pairs) and acceptances to the pool at `at`; the
+ * words written. */
+static size_t write_node(struct normal *n, uint32_t node, size_t at, const uint32_t *succ,
+                         size_t nsucc, const uint32_t *minimal, size_t nwords, uint32_t nmin,
+                         bool divergent)
+{
+    struct node *nd = &n->nodes[node];
+    nd->succ = (uint32_t)at;
+    nd->nsucc = (uint32_t)nsucc;
+    if (nsucc) memcpy(n->pool.v + at, succ, 2 * nsucc * sizeof *succ);
+    nd->acc = (uint32_t)(at + 2 * nsucc);
+    nd->nacc = nmin;
+    if (nwords) memcpy(n->pool.v + nd->acc, minimal, nwords * sizeof *minimal);
+    nd->divergent = divergent;
+    nd->expanded = true;
+    return 2 * nsucc + nwords;
+}
+
+/* The same at the pool's end. */
 static bool settle_node(struct normal *n, uint32_t node, const uint32_t *succ, size_t nsucc,
                         const uint32_t *minimal, size_t nwords, uint32_t nmin, bool divergent)
 {
     if (!vec32_room(&n->pool, 2 * nsucc + nwords)) return false;
-    struct node *nd = &n->nodes[node];
-    nd->succ = (uint32_t)n->pool.n;
-    nd->nsucc = (uint32_t)nsucc;
-    if (nsucc) memcpy(n->pool.v + n->pool.n, succ, 2 * nsucc * sizeof *succ);
-    n->pool.n += 2 * nsucc;
-    nd->acc = (uint32_t)n->pool.n;
-    nd->nacc = nmin;
-    if (nwords) memcpy(n->pool.v + n->pool.n, minimal, nwords * sizeof *minimal);
-    n->pool.n += nwords;
-    nd->divergent = divergent;
-    nd->expanded = true;
+    n->pool.n += write_node(n, node, n->pool.n, succ, nsucc, minimal, nwords, nmin, divergent);
     return true;
 }
 
@@ -819,34 +857,54 @@ fail:
 /* ---- nodes on several threads ----
  *
  * Once every spec state is numbered with its transitions (norm_number_spec), those are
- * read-only, and the nodes are made a level at a time: first the threads expand the level's
- * nodes, chunks at a time — closures with marks of their own, looked up in the index of the
- * nodes made so far, which nobody changes meanwhile; acceptances; divergence, read from every
- * spec state's answer found beforehand — each writing what it found to buffers of its own,
- * with a closure that is no node yet kept there, sorted.  Then one thread takes the level's
- * nodes in order and interns those closures, in the order the one-core expansion makes them
- * (so the nodes are numbered the same on any number of threads), and copies each node's
- * successors and acceptances into the pool.  The closures, which walk the specification's
- * transitions, are nearly all of the work. */
+ * read-only, and the nodes are made a level at a time, each phase on every thread, the
+ * level's nodes shared out in chunks:
+ * 1. expand: closures with marks of the thread's own, looked up in the index of the nodes
+ *    made so far, which nobody changes meanwhile; acceptances; divergence, read from every
+ *    spec state's answer found beforehand — each written to buffers of the thread's own, a
+ *    closure that is no node yet ("fresh") kept there, sorted;
+ * 2. the fresh closures into one table (a compare-and-swap a slot), equal ones into one slot,
+ *    which keeps the first place — node, then successor — the closure was met at;
+ * 3. per chunk: how many of its fresh closures were met first there, and the pool words its
+ *    new nodes, successors and acceptances take; then, on one thread, where each chunk's new
+ *    numbers and words start (sums over the chunks);
+ * 4. the new nodes, each numbered and written by the chunk that met it first, and entered in
+ *    the index;
+ * 5. every node's successors and acceptances into the pool.
+ * The new nodes are so numbered in the order the one-core expansion makes them, on any number
+ * of threads.  The closures, which walk the specification's transitions, are nearly all of
+ * the work. */
 
 enum { NODE_CHUNK = 64 };
-#define LATER 0x80000000u         /* a successor still to be interned: its offset in `later` */
+#define LATER 0x80000000u         /* a fresh successor: its offset in `later`, then its slot */
+#define FIRST 0x40000000u         /* … the first place its slot's closure was met at */
+#define SLOT (FIRST - 1)
 
 /* A thread's part of a level: its work, and per node it expanded (in `out`): the count of its
- * successors, their (event, node or LATER | offset) pairs, the words and count of its minimal
- * acceptances, those, and whether it can diverge; closures that are no node yet, in `later`:
- * hash, count, sorted members. */
+ * successors, their (event, node or LATER | …) pairs, the words and count of its minimal
+ * acceptances, those, and whether it can diverge; fresh closures, in `later`: hash, count,
+ * sorted members. */
 struct maker {
     _Alignas(128) struct work wk; /* (makers on cache lines of their own: written all the time) */
     struct vec32 out, later;
+    size_t nlater;                /* closures in `later` */
     bool failed;
 };
 
 struct level {
     struct normal *n;
     struct maker *m;
+    size_t threads;
     uint32_t lo, hi;              /* the level's nodes */
+    uint32_t nchunks;
     uint64_t *at;                 /* per node of the level: its maker << 32 | offset in out */
+    /* Per fresh slot two words: its closure, (maker + 1) << 32 | offset in `later`, 0 empty;
+     * the first place it was met at, ~(node << 32 | successor) (so that 0 is none and the
+     * largest wins); once numbered, its node. */
+    _Atomic(uint64_t) *fresh;
+    size_t fresh_cap, fresh_size;
+    size_t *news, *words;         /* per chunk: new nodes and pool words, then where they start */
+    bool (*phase)(struct level *, size_t t, uint32_t chunk);
     atomic_uint next;             /* the next chunk */
     atomic_bool stop;             /* a failure or a limit */
     _Atomic(const char *) limit;
@@ -876,6 +934,7 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
             mk->later.v[mk->later.n++] = (uint32_t)m;
             if (m) memcpy(mk->later.v + mk->later.n, wk->closure.v, m * sizeof *wk->closure.v);
             mk->later.n += m;
+            mk->nlater++;
         }
         if (!vec32_push(&mk->out, e) || !vec32_push(&mk->out, to)) return false;
         mk->out.v[head]++;
@@ -894,7 +953,161 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
     return true;
 }
 
-static void expand_level(void *ctx, size_t t)
+/* The chunk's nodes: [*k, *end). */
+static void chunk_nodes(const struct level *lv, uint32_t chunk, uint32_t *k, uint32_t *end)
+{
+    *k = lv->lo + chunk * NODE_CHUNK;
+    *end = lv->hi - *k < NODE_CHUNK ? lv->hi : *k + NODE_CHUNK;
+}
+
+/* Node k's record in its maker's `out`. */
+static uint32_t *record_of(const struct level *lv, uint32_t k)
+{
+    uint64_t at = lv->at[k - lv->lo];
+    return lv->m[at >> 32].out.v + (uint32_t)at;
+}
+
+/* A fresh slot's closure: hash, count, sorted members. */
+static const uint32_t *fresh_closure(const struct level *lv, uint64_t ref)
+{
+    return lv->m[(ref >> 32) - 1].later.v + (uint32_t)ref;
+}
+
+static bool expand_chunk(struct level *lv, size_t t, uint32_t chunk)
+{
+    uint32_t k, end;
+    for (chunk_nodes(lv, chunk, &k, &end); k < end; k++)
+        if (!expand_apart(lv, t, k)) return false;
+    return true;
+}
+
+/* The slot of closure c (whose own `ref` it is), entered if new; `place` the node and
+ * successor it was met at, kept if the first. */
+static uint32_t fresh_slot(struct level *lv, uint64_t ref, const uint32_t *c, uint64_t place)
+{
+    size_t mask = lv->fresh_size - 1, i = c[0] & mask;
+    for (;; i = (i + 1) & mask) {
+        uint64_t cur = atomic_load_explicit(&lv->fresh[2 * i], memory_order_relaxed);
+        if (cur == 0 && atomic_compare_exchange_strong_explicit(&lv->fresh[2 * i], &cur, ref,
+                                                                memory_order_relaxed,
+                                                                memory_order_relaxed))
+            break;
+        const uint32_t *d = fresh_closure(lv, cur);
+        if (d[0] == c[0] && d[1] == c[1] && memcmp(d + 2, c + 2, c[1] * sizeof *c) == 0) break;
+    }
+    _Atomic(uint64_t) *first = &lv->fresh[2 * i + 1];
+    uint64_t was = atomic_load_explicit(first, memory_order_relaxed);
+    while (~place > was && !atomic_compare_exchange_weak_explicit(first, &was, ~place,
+                                                                  memory_order_relaxed,
+                                                                  memory_order_relaxed)) {
+    }
+    return (uint32_t)i;
+}
+
+enum { ENTER_BATCH = 64 };
+
+/* Enters a batch of fresh closures (refs in `later`, met at `place`), each successor's word
+ * `to` becoming LATER | its slot. */
+static void enter_batch(struct level *lv, uint32_t **to, const uint64_t *ref,
+                        const uint64_t *place, size_t nb)
+{
+    for (size_t b = 0; b < nb; b++)
+        *to[b] = LATER | fresh_slot(lv, ref[b], fresh_closure(lv, ref[b]), place[b]);
+}
+
+/* Enters a chunk's fresh closures, a batch at a time with their home slots prefetched. */
+static bool enter_chunk(struct level *lv, size_t t, uint32_t chunk)
+{
+    (void)t;
+    uint32_t *to[ENTER_BATCH];
+    uint64_t ref[ENTER_BATCH], place[ENTER_BATCH];
+    size_t nb = 0, mask = lv->fresh_size - 1;
+    uint32_t k, end;
+    for (chunk_nodes(lv, chunk, &k, &end); k < end; k++) {
+        uint64_t at = lv->at[k - lv->lo];
+        uint32_t *o = lv->m[at >> 32].out.v + (uint32_t)at;
+        for (uint32_t i = 0; i < o[0]; i++) {
+            if (!(o[2 + 2 * i] & LATER)) continue;
+            if (nb == ENTER_BATCH) {
+                enter_batch(lv, to, ref, place, nb);
+                nb = 0;
+            }
+            to[nb] = &o[2 + 2 * i];
+            ref[nb] = ((at >> 32) + 1) << 32 | (o[2 + 2 * i] & ~LATER);
+            place[nb] = (uint64_t)k << 32 | i;
+            __builtin_prefetch(&lv->fresh[2 * (fresh_closure(lv, ref[nb])[0] & mask)]);
+            nb++;
+        }
+    }
+    enter_batch(lv, to, ref, place, nb);
+    return true;
+}
+
+static bool count_chunk(struct level *lv, size_t t, uint32_t chunk)
+{
+    (void)t;
+    size_t news = 0, words = 0;
+    uint32_t k, end;
+    for (chunk_nodes(lv, chunk, &k, &end); k < end; k++) {
+        uint32_t *o = record_of(lv, k);
+        for (uint32_t i = 0; i < o[0]; i++) {
+            uint32_t to = o[2 + 2 * i], slot = to & SLOT;
+            if (!(to & LATER) ||
+                atomic_load_explicit(&lv->fresh[2 * slot + 1], memory_order_relaxed) !=
+                    ~((uint64_t)k << 32 | i))
+                continue;
+            o[2 + 2 * i] |= FIRST;
+            news++;
+            words += fresh_closure(lv, atomic_load_explicit(&lv->fresh[2 * slot],
+                                                            memory_order_relaxed))[1];
+        }
+        words += 2 * (size_t)o[0] + o[1 + 2 * o[0]];
+    }
+    lv->news[chunk] = news;
+    lv->words[chunk] = words;
+    return true;
+}
+
+static bool place_chunk(struct level *lv, size_t t, uint32_t chunk)
+{
+    (void)t;
+    uint32_t id = (uint32_t)lv->news[chunk];
+    size_t at = lv->words[chunk];
+    uint32_t k, end;
+    for (chunk_nodes(lv, chunk, &k, &end); k < end; k++) {
+        const uint32_t *o = record_of(lv, k);
+        for (uint32_t i = 0; i < o[0]; i++) {
+            uint32_t to = o[2 + 2 * i], slot = to & SLOT;
+            if (!(to & FIRST)) continue;
+            const uint32_t *c =
+                fresh_closure(lv, atomic_load_explicit(&lv->fresh[2 * slot], memory_order_relaxed));
+            place_node(lv->n, id, at, c + 2, c[1], c[0]);
+            at += c[1];
+            atomic_store_explicit(&lv->fresh[2 * slot + 1], id++, memory_order_relaxed);
+        }
+    }
+    lv->words[chunk] = at;  /* where the chunk's successors go */
+    return true;
+}
+
+static bool write_chunk(struct level *lv, size_t t, uint32_t chunk)
+{
+    (void)t;
+    size_t at = lv->words[chunk];
+    uint32_t k, end;
+    for (chunk_nodes(lv, chunk, &k, &end); k < end; k++) {
+        uint32_t *o = record_of(lv, k), nsucc = o[0];
+        for (uint32_t i = 0; i < nsucc; i++)
+            if (o[2 + 2 * i] & LATER)
+                o[2 + 2 * i] = (uint32_t)atomic_load_explicit(
+                    &lv->fresh[2 * (o[2 + 2 * i] & SLOT) + 1], memory_order_relaxed);
+        const uint32_t *acc = o + 1 + 2 * nsucc;
+        at += write_node(lv->n, k, at, o + 1, nsucc, acc + 2, acc[0], acc[1], acc[2 + acc[0]]);
+    }
+    return true;
+}
+
+static void run_chunks(void *ctx, size_t t)
 {
     struct level *lv = ctx;
     while (!atomic_load_explicit(&lv->stop, memory_order_relaxed)) {
@@ -905,58 +1118,75 @@ static void expand_level(void *ctx, size_t t)
             atomic_store(&lv->stop, true);
             return;
         }
-        uint32_t k = atomic_fetch_add(&lv->next, NODE_CHUNK);
-        if (k >= lv->hi) return;
-        uint32_t end = lv->hi - k < NODE_CHUNK ? lv->hi : k + NODE_CHUNK;
-        for (; k < end; k++)
-            if (!expand_apart(lv, t, k)) {
-                lv->m[t].failed = true;
-                atomic_store(&lv->stop, true);
-                return;
-            }
+        uint32_t chunk = atomic_fetch_add(&lv->next, 1);
+        if (chunk >= lv->nchunks) return;
+        if (!lv->phase(lv, t, chunk)) {
+            lv->m[t].failed = true;
+            atomic_store(&lv->stop, true);
+            return;
+        }
     }
 }
 
-/* The node of a closure a maker kept (hash, count, sorted members), made if new. */
-static uint32_t intern(struct normal *n, const uint32_t *c)
+/* Runs a phase over the level's chunks on every thread; false when it failed or a limit
+ * passed. */
+static bool each_chunk(struct level *lv, bool (*phase)(struct level *, size_t, uint32_t))
 {
-    uint32_t h = c[0], m = c[1];
-    const uint32_t *members = c + 2;
-    for (size_t i = h & (n->index_cap - 1); n->index[i]; i = (i + 1) & (n->index_cap - 1)) {
-        uint64_t e = n->index[i];
-        if (e >> 32 != h) continue;
-        const struct node *nd = &n->nodes[(uint32_t)e - 1];
-        if (nd->nmembers == m && memcmp(n->pool.v + nd->members, members, m * sizeof *members) == 0)
-            return (uint32_t)e - 1;
-    }
-    return add_node(n, members, m, h);
+    lv->phase = phase;
+    atomic_store(&lv->next, 0);
+    par_each(lv->threads, run_chunks, lv);
+    if (atomic_load(&lv->limit)) lv->n->limit = atomic_load(&lv->limit);
+    return !atomic_load(&lv->stop);
 }
 
-/* After a level's expansion: its nodes' successors interned and everything written to the
- * pool, node by node in order. */
-static bool settle_level(struct level *lv)
+/* Room for the level's fresh table and per-chunk sums; false when out of memory or there are
+ * too many fresh closures to name in a successor's slot bits. */
+static bool level_room(struct level *lv)
+{
+    size_t fresh = 0;
+    for (size_t t = 0; t < lv->threads; t++) fresh += lv->m[t].nlater;
+    size_t size = 64;
+    while (size < 2 * fresh) size *= 2;
+    if (size > (size_t)SLOT + 1) return false;
+    if (size > lv->fresh_cap) {
+        free(lv->fresh);
+        lv->fresh_cap = 0;
+        if (!(lv->fresh = calloc(2 * size, sizeof *lv->fresh))) return false;
+        big_advise(lv->fresh, 2 * size * sizeof *lv->fresh);
+        lv->fresh_cap = size;
+    } else {
+        memset(lv->fresh, 0, 2 * size * sizeof *lv->fresh);
+    }
+    lv->fresh_size = size;
+    size_t *v = realloc(lv->news, 2 * (size_t)lv->nchunks * sizeof *v);
+    if (!v) return false;
+    lv->news = v;
+    lv->words = v + lv->nchunks;
+    return true;
+}
+
+/* After a level's expansion: its fresh closures made nodes, and every node's successors and
+ * acceptances written to the pool.  False when out of memory, past a limit or past
+ * max_nodes. */
+static bool settle_level(struct level *lv, uint32_t max_nodes)
 {
     struct normal *n = lv->n;
-    struct vec32 *succ = &n->w.succ;
-    for (uint32_t k = lv->lo; k < lv->hi; k++) {
-        if (!poll(n)) return false;
-        const struct maker *mk = &lv->m[lv->at[k - lv->lo] >> 32];
-        const uint32_t *o = mk->out.v + (uint32_t)lv->at[k - lv->lo];
-        uint32_t nsucc = o[0];
-        succ->n = 0;
-        if (!vec32_room(succ, 2 * (size_t)nsucc)) return false;
-        for (uint32_t i = 0; i < nsucc; i++) {
-            uint32_t to = o[2 + 2 * i];
-            if (to & LATER && (to = intern(n, mk->later.v + (to & ~LATER))) == NORM_ERROR)
-                return false;
-            succ->v[succ->n++] = o[1 + 2 * i];
-            succ->v[succ->n++] = to;
-        }
-        const uint32_t *acc = o + 1 + 2 * nsucc;
-        if (!settle_node(n, k, succ->v, nsucc, acc + 2, acc[0], acc[1], acc[2 + acc[0]]))
-            return false;
+    if (!level_room(lv) || !each_chunk(lv, enter_chunk) || !each_chunk(lv, count_chunk))
+        return false;
+    size_t nodes = n->nnodes, words = n->pool.n;
+    for (uint32_t c = 0; c < lv->nchunks; c++) {
+        size_t news = lv->news[c], w = lv->words[c];
+        lv->news[c] = nodes;
+        lv->words[c] = words;
+        nodes += news;
+        words += w;
     }
-    return true;
+    if (nodes > max_nodes || words > UINT32_MAX || !nodes_room(n, nodes) ||
+        !vec32_room(&n->pool, words - n->pool.n) || !each_chunk(lv, place_chunk))
+        return false;
+    n->nnodes = (uint32_t)nodes;
+    n->pool.n = words;
+    return each_chunk(lv, write_chunk);
 }
 
 /* Makes every node reachable from the root, a level at a time on lim.threads threads (at
@@ -968,23 +1198,23 @@ static bool complete_levels(struct normal *n, uint32_t max_nodes)
     for (uint32_t s = 0; s < n->numbered; s++)
         if (diverges(n, s) < 0) return false;
     size_t threads = n->lim.threads > 1 ? (size_t)n->lim.threads : 1;
-    struct level lv = {.n = n, .m = aligned_alloc(_Alignof(struct maker), threads * sizeof *lv.m)};
+    struct level lv = {.n = n, .threads = threads,
+                       .m = aligned_alloc(_Alignof(struct maker), threads * sizeof *lv.m)};
     bool ok = lv.m != NULL;
     if (ok) memset(lv.m, 0, threads * sizeof *lv.m);
+    atomic_init(&lv.stop, false);
+    atomic_init(&lv.limit, NULL);
     for (uint32_t lo = 0; ok && lo < n->nnodes;) {
         lv.lo = lo;
         lv.hi = n->nnodes;
+        lv.nchunks = (lv.hi - lv.lo + NODE_CHUNK - 1) / NODE_CHUNK;
         free(lv.at);
         ok = (lv.at = malloc((size_t)(lv.hi - lv.lo) * sizeof *lv.at)) != NULL;
-        if (!ok) break;
-        atomic_init(&lv.next, lv.lo);
-        atomic_init(&lv.stop, false);
-        atomic_init(&lv.limit, NULL);
-        par_each(threads, expand_level, &lv);
-        if (atomic_load(&lv.limit)) n->limit = atomic_load(&lv.limit);
-        for (size_t t = 0; t < threads; t++) ok &= !lv.m[t].failed;
-        ok = ok && !n->limit && settle_level(&lv) && n->nnodes <= max_nodes;
-        for (size_t t = 0; t < threads; t++) lv.m[t].out.n = lv.m[t].later.n = 0;
+        ok = ok && each_chunk(&lv, expand_chunk) && settle_level(&lv, max_nodes);
+        for (size_t t = 0; t < threads; t++) {
+            ok &= !lv.m[t].failed;
+            lv.m[t].out.n = lv.m[t].later.n = lv.m[t].nlater = 0;
+        }
         lo = lv.hi;
     }
     for (size_t t = 0; lv.m && t < threads; t++) {
@@ -994,6 +1224,8 @@ static bool complete_levels(struct normal *n, uint32_t max_nodes)
     }
     free(lv.m);
     free(lv.at);
+    free(lv.fresh);
+    free(lv.news);
     return ok;
 }
 

@@ -197,6 +197,11 @@ bool numbering_make(struct tau_part *parts, size_t nparts, uint64_t root, uint32
         out->pairs = malloc((npairs ? 2 * npairs : 1) * sizeof *out->pairs);
         ok = out->first && out->count && out->pairs;
     }
+    if (ok) {
+        big_advise(out->first, states * sizeof *out->first);
+        big_advise(out->count, states * sizeof *out->count);
+        big_advise(out->pairs, 2 * npairs * sizeof *out->pairs);
+    }
     if (ok) par_each(j.nparts, copy_part, &j);
     free(j.base);
     free(j.kept);

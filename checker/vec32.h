@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "checker/bigmem.h"
+
 struct vec32 {
     uint32_t *v;
     size_t n, cap;
@@ -21,6 +23,7 @@ static inline bool vec32_room(struct vec32 *a, size_t more)
     while (cap < a->n + more) cap *= 2;
     uint32_t *v = realloc(a->v, cap * sizeof *v);
     if (!v) return false;
+    big_advise(v, cap * sizeof *v);
     a->v = v;
     a->cap = cap;
     return true;
