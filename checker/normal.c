@@ -55,6 +55,9 @@ struct work {
     uint64_t *keys, *keys_tmp;
     size_t nkeys, keys_cap, keys_tmp_cap;
     struct vec32 accs, succ, minimal, targets;
+    struct vec32 path;            /* the divergence search's: (state, next transition) pairs */
+    uint64_t *grey;               /* … and its states, a bit each */
+    size_t grey_cap;              /* (bits) */
     bool oom;
 };
 
@@ -68,6 +71,8 @@ static void work_free(struct work *wk)
     free(wk->succ.v);
     free(wk->minimal.v);
     free(wk->targets.v);
+    free(wk->path.v);
+    free(wk->grey);
     *wk = (struct work){0};
 }
 
@@ -95,7 +100,6 @@ struct normal {
     struct work w;                /* expand's, on one thread */
     uint8_t *div;                 /* per spec state: DIV_*, its divergence as far as found */
     size_t div_cap;
-    struct vec32 path;            /* the divergence search's path: (state, next transition) */
     uint32_t shed_states;         /* after norm_shed: how many spec states there were */
     /* After norm_number_spec: every spec state was numbered, and its transitions made, by a
      * parallel search; `states` is then unused and the initial vector (number 0) is the only
@@ -207,6 +211,64 @@ static bool poll(struct normal *n)
     return !n->limit;
 }
 
+/* Work shared out among threads in chunks (par_each): each thread takes the next chunk as it
+ * finishes one, and thread 0 polls the deadline and the memory budget after each of its
+ * own.  For the phases that read what is built so far and write only parts of their own. */
+struct chunks {
+    struct normal *n;
+    size_t threads;
+    uint32_t count;               /* chunks */
+    bool (*fn)(void *ctx, size_t t, uint32_t chunk);  /* false: out of memory */
+    void *ctx;
+    atomic_uint next;
+    atomic_bool stop;             /* a failure or a limit */
+    _Atomic(const char *) limit;
+};
+
+static void run_chunks(void *arg, size_t t)
+{
+    struct chunks *c = arg;
+    while (!atomic_load_explicit(&c->stop, memory_order_relaxed)) {
+        const char *why = t == 0 ? chk_over_limit(&c->n->lim, 0, c->n->start) : NULL;
+        if (why) {
+            atomic_store(&c->limit, why);
+            atomic_store(&c->stop, true);
+            return;
+        }
+        uint32_t chunk = atomic_fetch_add(&c->next, 1);
+        if (chunk >= c->count) return;
+        if (!c->fn(c->ctx, t, chunk)) {
+            atomic_store(&c->stop, true);
+            return;
+        }
+    }
+}
+
+/* fn(ctx, thread, chunk) for every chunk below count, on c->threads threads; false (and the
+ * normal form fails) when one ran out of memory or a limit passed. */
+static bool each_chunk(struct chunks *c, uint32_t count,
+                       bool (*fn)(void *ctx, size_t t, uint32_t chunk), void *ctx)
+{
+    c->count = count;
+    c->fn = fn;
+    c->ctx = ctx;
+    atomic_store(&c->next, 0);
+    atomic_store(&c->stop, false);
+    atomic_store(&c->limit, NULL);
+    par_each(c->threads, run_chunks, c);
+    if (!atomic_load(&c->stop)) return true;
+    if (atomic_load(&c->limit)) c->n->limit = atomic_load(&c->limit);
+    c->n->failed = true;
+    return false;
+}
+
+/* The threads a normal form's phases may use: every one asked for once the specification's
+ * states are numbered (spec_trans only reads then), else one. */
+static size_t phase_threads(const struct normal *n)
+{
+    return n->numbered && n->lim.threads > 1 ? (size_t)n->lim.threads : 1;
+}
+
 uint32_t norm_nodes(const struct normal *n)
 {
     return n->nnodes;
@@ -222,7 +284,7 @@ void norm_shed(struct normal *n)
     if (n->states) n->shed_states = store_count(n->states);
     store_free(n->states);
     n->states = NULL;
-    struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids, &n->path};
+    struct vec32 *v[] = {&n->tfirst, &n->tcount, &n->trans, &n->scratch2, &n->succ_ids};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
         free(v[i]->v);
         *v[i] = (struct vec32){0};
@@ -592,7 +654,19 @@ uint32_t norm_root(struct normal *n)
  * whose closure is a whole large system with a cycle in it is answered at the first cycle.  A
  * state all of whose taus lead to states that do not diverge does not. */
 
-enum { DIV_GREY = 1, DIV_DONE = 2, DIV_YES = 4 };
+enum { DIV_DONE = 2, DIV_YES = 4 };
+
+/* Spec state s's answer so far, and setting it: threads searching at once may find the same
+ * answer for a state (a byte each, relaxed: the answer is a fact, whoever writes it). */
+static uint8_t div_of(const struct normal *n, uint32_t s)
+{
+    return atomic_load_explicit((_Atomic(uint8_t) *)&n->div[s], memory_order_relaxed);
+}
+
+static void div_set(struct normal *n, uint32_t s, uint8_t d)
+{
+    atomic_store_explicit((_Atomic(uint8_t) *)&n->div[s], d, memory_order_relaxed);
+}
 
 /* Room for the divergence flags of spec states below s + 1. */
 static bool div_room(struct normal *n, uint32_t s)
@@ -609,37 +683,67 @@ static bool div_room(struct normal *n, uint32_t s)
     return true;
 }
 
-/* Does spec state s diverge?  -1 when out of memory, past a limit, or the specification
- * failed. */
-static int diverges(struct normal *n, uint32_t s)
+/* Room in wk's grey bits for state s. */
+static bool grey_room(struct work *wk, uint32_t s)
 {
-    if (!div_room(n, s)) return -1;
-    if (n->div[s] & DIV_DONE) return (n->div[s] & DIV_YES) != 0;
-    /* The path: (state, its next transition) pairs. */
-    n->path.n = 0;
-    if (!vec32_push(&n->path, s) || !vec32_push(&n->path, 0)) return -1;
-    n->div[s] = DIV_GREY;
-    while (n->path.n) {
-        uint32_t v = n->path.v[n->path.n - 2], k = n->path.v[n->path.n - 1], nt;
+    if (s < wk->grey_cap) return true;
+    size_t cap = wk->grey_cap ? wk->grey_cap : 4096;
+    while (cap <= s) cap *= 2;
+    uint64_t *g = realloc(wk->grey, cap / 8);
+    if (!g) return false;
+    memset(g + wk->grey_cap / 64, 0, (cap - wk->grey_cap) / 8);
+    wk->grey = g;
+    wk->grey_cap = cap;
+    return true;
+}
+
+static bool is_grey(const struct work *wk, uint32_t s)
+{
+    return wk->grey[s / 64] >> (s % 64) & 1;
+}
+
+static void paint(struct work *wk, uint32_t s, bool grey)
+{
+    if (grey) wk->grey[s / 64] |= 1ull << (s % 64);
+    else wk->grey[s / 64] &= ~(1ull << (s % 64));
+}
+
+/* Does spec state s diverge?  -1 when out of memory, past a limit, or the specification
+ * failed.  The search's path is wk's own (grey), the answers shared; with the spec's states
+ * numbered, threads may search at once. */
+static int diverges(struct normal *n, struct work *wk, uint32_t s)
+{
+    if (!div_room(n, s) || !grey_room(wk, s)) return -1;
+    if (div_of(n, s) & DIV_DONE) return (div_of(n, s) & DIV_YES) != 0;
+    struct vec32 *path = &wk->path;
+    path->n = 0;
+    if (!vec32_push(path, s) || !vec32_push(path, 0)) return -1;
+    paint(wk, s, true);
+    while (path->n) {
+        uint32_t v = path->v[path->n - 2], k = path->v[path->n - 1], nt;
         const uint32_t *t = spec_trans(n, v, &nt);
         if (n->failed) return -1;
         if (k < nt && t[2 * k] == EV_TAU) {
-            n->path.v[n->path.n - 1]++;
+            path->v[path->n - 1]++;
             uint32_t w = t[2 * k + 1];
-            if (!div_room(n, w)) return -1;
-            if (n->div[w] & (DIV_GREY | DIV_YES)) {
-                for (size_t i = 0; i < n->path.n; i += 2) n->div[n->path.v[i]] = DIV_DONE | DIV_YES;
-                n->path.n = 0;
+            if (!div_room(n, w) || !grey_room(wk, w)) return -1;
+            if (is_grey(wk, w) || div_of(n, w) & DIV_YES) {
+                for (size_t i = 0; i < path->n; i += 2) {
+                    div_set(n, path->v[i], DIV_DONE | DIV_YES);
+                    paint(wk, path->v[i], false);
+                }
+                path->n = 0;
                 return 1;
             }
-            if (!(n->div[w] & DIV_DONE)) {
-                n->div[w] = DIV_GREY;
-                if (!vec32_push(&n->path, w) || !vec32_push(&n->path, 0)) return -1;
+            if (!(div_of(n, w) & DIV_DONE)) {
+                paint(wk, w, true);
+                if (!vec32_push(path, w) || !vec32_push(path, 0)) return -1;
             }
             continue;
         }
-        n->div[v] = DIV_DONE;
-        n->path.n -= 2;
+        div_set(n, v, DIV_DONE);
+        paint(wk, v, false);
+        path->n -= 2;
     }
     return 0;
 }
@@ -647,7 +751,7 @@ static int diverges(struct normal *n, uint32_t s)
 int norm_state_diverges(struct normal *n, const uint64_t *vec)
 {
     uint32_t s = spec_state(n, vec);
-    int d = s == NORM_ERROR ? -1 : diverges(n, s);
+    int d = s == NORM_ERROR ? -1 : diverges(n, &n->w, s);
     if (d < 0) n->failed = true;
     return d;
 }
@@ -657,7 +761,7 @@ int norm_state_diverges(struct normal *n, const uint64_t *vec)
 static bool node_diverges(struct normal *n, const struct node *nd)
 {
     for (uint32_t i = 0; i < nd->nmembers; i++) {
-        int d = diverges(n, n->pool.v[nd->members + i]);
+        int d = diverges(n, &n->w, n->pool.v[nd->members + i]);
         if (d < 0) {
             n->failed = true;
             return false;
@@ -888,7 +992,6 @@ struct maker {
     _Alignas(128) struct work wk; /* (makers on cache lines of their own: written all the time) */
     struct vec32 out, later;
     size_t nlater;                /* closures in `later` */
-    bool failed;
 };
 
 struct level {
@@ -904,10 +1007,7 @@ struct level {
     _Atomic(uint64_t) *fresh;
     size_t fresh_cap, fresh_size;
     size_t *news, *words;         /* per chunk: new nodes and pool words, then where they start */
-    bool (*phase)(struct level *, size_t t, uint32_t chunk);
-    atomic_uint next;             /* the next chunk */
-    atomic_bool stop;             /* a failure or a limit */
-    _Atomic(const char *) limit;
+    struct chunks run;
 };
 
 /* Expands node k of the level on maker t; false when out of memory. */
@@ -942,7 +1042,7 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
     uint32_t nmin = minimal_acceptances(wk);
     bool divergent = false;
     for (uint32_t i = 0; i < nd->nmembers && !divergent; i++)
-        divergent = n->div[n->pool.v[nd->members + i]] & DIV_YES;
+        divergent = div_of(n, n->pool.v[nd->members + i]) & DIV_YES;
     if (wk->oom || !vec32_room(&mk->out, 3 + wk->minimal.n)) return false;
     mk->out.v[mk->out.n++] = (uint32_t)wk->minimal.n;
     mk->out.v[mk->out.n++] = nmin;
@@ -973,8 +1073,9 @@ static const uint32_t *fresh_closure(const struct level *lv, uint64_t ref)
     return lv->m[(ref >> 32) - 1].later.v + (uint32_t)ref;
 }
 
-static bool expand_chunk(struct level *lv, size_t t, uint32_t chunk)
+static bool expand_chunk(void *ctx, size_t t, uint32_t chunk)
 {
+    struct level *lv = ctx;
     uint32_t k, end;
     for (chunk_nodes(lv, chunk, &k, &end); k < end; k++)
         if (!expand_apart(lv, t, k)) return false;
@@ -1016,8 +1117,9 @@ static void enter_batch(struct level *lv, uint32_t **to, const uint64_t *ref,
 }
 
 /* Enters a chunk's fresh closures, a batch at a time with their home slots prefetched. */
-static bool enter_chunk(struct level *lv, size_t t, uint32_t chunk)
+static bool enter_chunk(void *ctx, size_t t, uint32_t chunk)
 {
+    struct level *lv = ctx;
     (void)t;
     uint32_t *to[ENTER_BATCH];
     uint64_t ref[ENTER_BATCH], place[ENTER_BATCH];
@@ -1043,8 +1145,9 @@ static bool enter_chunk(struct level *lv, size_t t, uint32_t chunk)
     return true;
 }
 
-static bool count_chunk(struct level *lv, size_t t, uint32_t chunk)
+static bool count_chunk(void *ctx, size_t t, uint32_t chunk)
 {
+    struct level *lv = ctx;
     (void)t;
     size_t news = 0, words = 0;
     uint32_t k, end;
@@ -1068,8 +1171,9 @@ static bool count_chunk(struct level *lv, size_t t, uint32_t chunk)
     return true;
 }
 
-static bool place_chunk(struct level *lv, size_t t, uint32_t chunk)
+static bool place_chunk(void *ctx, size_t t, uint32_t chunk)
 {
+    struct level *lv = ctx;
     (void)t;
     uint32_t id = (uint32_t)lv->news[chunk];
     size_t at = lv->words[chunk];
@@ -1090,8 +1194,9 @@ static bool place_chunk(struct level *lv, size_t t, uint32_t chunk)
     return true;
 }
 
-static bool write_chunk(struct level *lv, size_t t, uint32_t chunk)
+static bool write_chunk(void *ctx, size_t t, uint32_t chunk)
 {
+    struct level *lv = ctx;
     (void)t;
     size_t at = lv->words[chunk];
     uint32_t k, end;
@@ -1107,36 +1212,10 @@ static bool write_chunk(struct level *lv, size_t t, uint32_t chunk)
     return true;
 }
 
-static void run_chunks(void *ctx, size_t t)
+/* A phase of the level on every thread. */
+static bool each_level_chunk(struct level *lv, bool (*phase)(void *, size_t, uint32_t))
 {
-    struct level *lv = ctx;
-    while (!atomic_load_explicit(&lv->stop, memory_order_relaxed)) {
-        /* Thread 0 polls the deadline and the memory budget after each of its chunks. */
-        const char *why = t == 0 ? chk_over_limit(&lv->n->lim, 0, lv->n->start) : NULL;
-        if (why) {
-            atomic_store(&lv->limit, why);
-            atomic_store(&lv->stop, true);
-            return;
-        }
-        uint32_t chunk = atomic_fetch_add(&lv->next, 1);
-        if (chunk >= lv->nchunks) return;
-        if (!lv->phase(lv, t, chunk)) {
-            lv->m[t].failed = true;
-            atomic_store(&lv->stop, true);
-            return;
-        }
-    }
-}
-
-/* Runs a phase over the level's chunks on every thread; false when it failed or a limit
- * passed. */
-static bool each_chunk(struct level *lv, bool (*phase)(struct level *, size_t, uint32_t))
-{
-    lv->phase = phase;
-    atomic_store(&lv->next, 0);
-    par_each(lv->threads, run_chunks, lv);
-    if (atomic_load(&lv->limit)) lv->n->limit = atomic_load(&lv->limit);
-    return !atomic_load(&lv->stop);
+    return each_chunk(&lv->run, lv->nchunks, phase, lv);
 }
 
 /* Room for the level's fresh table and per-chunk sums; false when out of memory or there are
@@ -1171,7 +1250,7 @@ static bool level_room(struct level *lv)
 static bool settle_level(struct level *lv, uint32_t max_nodes)
 {
     struct normal *n = lv->n;
-    if (!level_room(lv) || !each_chunk(lv, enter_chunk) || !each_chunk(lv, count_chunk))
+    if (!level_room(lv) || !each_level_chunk(lv, enter_chunk) || !each_level_chunk(lv, count_chunk))
         return false;
     size_t nodes = n->nnodes, words = n->pool.n;
     for (uint32_t c = 0; c < lv->nchunks; c++) {
@@ -1182,39 +1261,48 @@ static bool settle_level(struct level *lv, uint32_t max_nodes)
         words += w;
     }
     if (nodes > max_nodes || words > UINT32_MAX || !nodes_room(n, nodes) ||
-        !vec32_room(&n->pool, words - n->pool.n) || !each_chunk(lv, place_chunk))
+        !vec32_room(&n->pool, words - n->pool.n) || !each_level_chunk(lv, place_chunk))
         return false;
     n->nnodes = (uint32_t)nodes;
     n->pool.n = words;
-    return each_chunk(lv, write_chunk);
+    return each_level_chunk(lv, write_chunk);
+}
+
+enum { DIV_CHUNK = 4096 };
+
+/* The divergence of a chunk of spec states, on thread t's work. */
+static bool divergence_chunk(void *ctx, size_t t, uint32_t chunk)
+{
+    struct level *lv = ctx;
+    struct work *wk = &lv->m[t].wk;
+    if (!grey_room(wk, lv->n->numbered - 1)) return false;
+    uint32_t s = chunk * DIV_CHUNK, end = lv->n->numbered - s < DIV_CHUNK ? lv->n->numbered
+                                                                          : s + DIV_CHUNK;
+    for (; s < end; s++)
+        if (diverges(lv->n, wk, s) < 0) return false;
+    return true;
 }
 
 /* Makes every node reachable from the root, a level at a time on lim.threads threads (at
  * least one).  False when out of memory, past a limit or past max_nodes. */
 static bool complete_levels(struct normal *n, uint32_t max_nodes)
 {
-    /* Every spec state's divergence first: then expanding reads it only. */
-    if (n->numbered && !div_room(n, n->numbered - 1)) return false;
-    for (uint32_t s = 0; s < n->numbered; s++)
-        if (diverges(n, s) < 0) return false;
-    size_t threads = n->lim.threads > 1 ? (size_t)n->lim.threads : 1;
-    struct level lv = {.n = n, .threads = threads,
+    size_t threads = phase_threads(n);
+    struct level lv = {.n = n, .threads = threads, .run = {.n = n, .threads = threads},
                        .m = aligned_alloc(_Alignof(struct maker), threads * sizeof *lv.m)};
     bool ok = lv.m != NULL;
     if (ok) memset(lv.m, 0, threads * sizeof *lv.m);
-    atomic_init(&lv.stop, false);
-    atomic_init(&lv.limit, NULL);
+    /* Every spec state's divergence first: then expanding reads it only. */
+    ok = ok && div_room(n, n->numbered - 1) &&
+         each_chunk(&lv.run, (n->numbered + DIV_CHUNK - 1) / DIV_CHUNK, divergence_chunk, &lv);
     for (uint32_t lo = 0; ok && lo < n->nnodes;) {
         lv.lo = lo;
         lv.hi = n->nnodes;
         lv.nchunks = (lv.hi - lv.lo + NODE_CHUNK - 1) / NODE_CHUNK;
         free(lv.at);
         ok = (lv.at = malloc((size_t)(lv.hi - lv.lo) * sizeof *lv.at)) != NULL;
-        ok = ok && each_chunk(&lv, expand_chunk) && settle_level(&lv, max_nodes);
-        for (size_t t = 0; t < threads; t++) {
-            ok &= !lv.m[t].failed;
-            lv.m[t].out.n = lv.m[t].later.n = lv.m[t].nlater = 0;
-        }
+        ok = ok && each_level_chunk(&lv, expand_chunk) && settle_level(&lv, max_nodes);
+        for (size_t t = 0; t < threads; t++) lv.m[t].out.n = lv.m[t].later.n = lv.m[t].nlater = 0;
         lo = lv.hi;
     }
     for (size_t t = 0; lv.m && t < threads; t++) {
@@ -1253,7 +1341,7 @@ static bool complete(struct normal *n, uint32_t max_nodes, bool refusals)
     if (refusals && !vec32_push(&n->rfirst, (uint32_t)n->roff.n)) return false;
     /* A dense successor table, when small enough: one load instead of a binary search. */
     uint32_t width = 0;
-    for (uint32_t k = 0; k < n->nnodes; k++) {
+    for (uint32_t k = 0; k < n->nnodes && (size_t)n->nnodes * width <= DENSE_MAX; k++) {
         const struct node *nd = &n->nodes[k];
         for (uint32_t i = 0; i < nd->nsucc; i++)
             if (n->pool.v[nd->succ + 2 * i] + 1 > width) width = n->pool.v[nd->succ + 2 * i] + 1;
@@ -1315,28 +1403,59 @@ const uint32_t *norm_initials(struct normal *n, uint32_t node, size_t *count)
     return n->scratch.v;
 }
 
+/* norm_refuses_own_initials, a chunk of nodes at a time on every thread. */
+struct refusal_check {
+    struct normal *n;
+    atomic_bool found;            /* a stable member refusing one of its node's events */
+    _Atomic(uint64_t) pairs, transitions;
+};
+
+static bool refusal_chunk(void *ctx, size_t t, uint32_t chunk)
+{
+    (void)t;
+    struct refusal_check *rc = ctx;
+    struct normal *n = rc->n;
+    uint64_t pairs = 0, transitions = 0;
+    uint32_t k = chunk * NODE_CHUNK, end = n->nnodes - k < NODE_CHUNK ? n->nnodes : k + NODE_CHUNK;
+    for (; k < end && !atomic_load_explicit(&rc->found, memory_order_relaxed); k++) {
+        const struct node *nd = &n->nodes[k];
+        pairs += nd->nmembers;
+        for (uint32_t i = 0; i < nd->nmembers; i++) {
+            uint32_t nt;
+            const uint32_t *tr = spec_trans(n, n->pool.v[nd->members + i], &nt);
+            if (n->failed) return false;
+            transitions += nt;
+            if (nt > 0 && tr[0] == EV_TAU) continue;  /* not stable */
+            /* Events sort tau, ✓, visible; a state's pairs are sorted, without repeats. */
+            uint32_t offered = 0;
+            if (nt > 0 && tr[0] == EV_TICK) offered = 1;
+            else
+                for (uint32_t j = 0; j < nt; j++) offered += j == 0 || tr[2 * j] != tr[2 * j - 2];
+            if (offered < nd->nsucc) {
+                atomic_store(&rc->found, true);
+                break;
+            }
+        }
+    }
+    atomic_fetch_add(&rc->pairs, pairs);
+    atomic_fetch_add(&rc->transitions, transitions);
+    return true;
+}
+
 int norm_refuses_own_initials(struct normal *n, uint64_t *pairs, uint64_t *transitions)
 {
     *pairs = *transitions = 0;
-    for (uint32_t k = 0; k < n->nnodes; k++) {
+    /* Every node made first (nothing to do once the form is complete); then the check only
+     * reads, on every thread when the specification's states were numbered. */
+    for (uint32_t k = 0; k < n->nnodes; k++)
         if (!poll(n) || !expand(n, k)) return -1;
-        const struct node *nd = &n->nodes[k];
-        *pairs += nd->nmembers;
-        for (uint32_t i = 0; i < nd->nmembers; i++) {
-            uint32_t nt;
-            const uint32_t *t = spec_trans(n, n->pool.v[nd->members + i], &nt);
-            if (n->failed) return -1;
-            *transitions += nt;
-            if (nt > 0 && t[0] == EV_TAU) continue;  /* not stable */
-            /* Events sort tau, ✓, visible; a state's pairs are sorted, without repeats. */
-            uint32_t offered = 0;
-            if (nt > 0 && t[0] == EV_TICK) offered = 1;
-            else
-                for (uint32_t j = 0; j < nt; j++) offered += j == 0 || t[2 * j] != t[2 * j - 2];
-            if (offered < nd->nsucc) return 1;
-        }
-    }
-    return 0;
+    struct refusal_check rc = {.n = n};
+    struct chunks run = {.n = n, .threads = phase_threads(n)};
+    if (!each_chunk(&run, (n->nnodes + NODE_CHUNK - 1) / NODE_CHUNK, refusal_chunk, &rc))
+        return -1;
+    *pairs = atomic_load(&rc.pairs);
+    *transitions = atomic_load(&rc.transitions);
+    return atomic_load(&rc.found);
 }
 
 bool norm_divergent(struct normal *n, uint32_t node)
