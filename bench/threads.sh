@@ -4,9 +4,9 @@
 # 8 by default: 6.3 M states) checked for deadlock [F], and with the forks' moves hidden (a
 # process full of taus) for divergence freedom, deadlock freedom [FD] and FD refinement of
 # CHAOS; T and F refinement of the plain system against RUN and CHAOS; determinism [FD] of
-# the system with `thinks` hidden (deterministic: a normal form as large as the system, built
-# on one core, which is the whole check — see docs/checking.md); and F refinement against that
-# normal form (its states made on every thread, its nodes on one, then the parallel search).
+# the system with `thinks` hidden (deterministic: a normal form as large as the system, which
+# is the whole check — see docs/checking.md); and F refinement against that normal form (its
+# states and nodes made on every thread, then the parallel search).
 # Each at 1 ... nproc threads; seconds, peak memory, and the speed-up over one thread, from
 # one run.  The one-thread figure is the parallel search on one thread, not the older
 # one-core search.

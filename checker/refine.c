@@ -532,8 +532,8 @@ out:
  * cycle among the pairs is a divergence (checker/taucycle.h): taus leave the node as it is,
  * so such a cycle is the implementation's, under a node that cannot diverge. */
 
-/* The most nodes a normal form may have for the parallel search: it is built in full, on one
- * core, before the search starts. */
+/* The most nodes a normal form may have for the parallel search: it is built in full (on
+ * every thread) before the search starts, whatever part of it the implementation meets. */
 enum { PARALLEL_MAX_NODES = 1 << 24 };
 
 struct pair_space {
