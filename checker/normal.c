@@ -513,12 +513,13 @@ static uint64_t share(uint32_t s)
 }
 
 /* Are the node's members exactly the states wk marked last?  (The marked states are distinct
- * and as many as the node's members.) */
+ * and as many as the node's members.)  Another thread's work may have made the node, of
+ * states past the end of wk's marks: those wk never marked. */
 static bool members_marked(const struct normal *n, const struct work *wk, const struct node *nd)
 {
     const uint32_t *v = n->pool.v + nd->members;
     for (uint32_t k = 0; k < nd->nmembers; k++)
-        if (wk->mark[v[k]] != wk->generation) return false;
+        if (v[k] >= wk->mark_cap || wk->mark[v[k]] != wk->generation) return false;
     return true;
 }
 
@@ -1283,9 +1284,11 @@ static bool divergence_chunk(void *ctx, size_t t, uint32_t chunk)
     return true;
 }
 
-/* Makes every node reachable from the root, a level at a time on lim.threads threads (at
- * least one).  False when out of memory, past a limit or past max_nodes. */
-static bool complete_levels(struct normal *n, uint32_t max_nodes)
+/* Expands nodes `from` on (every one made since is reachable from them, and none of them is
+ * expanded), and the nodes they reach, a level at a time on every thread; with `divergence`,
+ * every spec state's divergence first.  False when out of memory, past a limit or past
+ * max_nodes. */
+static bool complete_levels(struct normal *n, uint32_t from, bool divergence, uint32_t max_nodes)
 {
     size_t threads = phase_threads(n);
     struct level lv = {.n = n, .threads = threads, .run = {.n = n, .threads = threads},
@@ -1293,9 +1296,10 @@ static bool complete_levels(struct normal *n, uint32_t max_nodes)
     bool ok = lv.m != NULL;
     if (ok) memset(lv.m, 0, threads * sizeof *lv.m);
     /* Every spec state's divergence first: then expanding reads it only. */
-    ok = ok && div_room(n, n->numbered - 1) &&
-         each_chunk(&lv.run, (n->numbered + DIV_CHUNK - 1) / DIV_CHUNK, divergence_chunk, &lv);
-    for (uint32_t lo = 0; ok && lo < n->nnodes;) {
+    ok = ok && (!divergence || (div_room(n, n->numbered - 1) &&
+                                each_chunk(&lv.run, (n->numbered + DIV_CHUNK - 1) / DIV_CHUNK,
+                                           divergence_chunk, &lv)));
+    for (uint32_t lo = from; ok && lo < n->nnodes;) {
         lv.lo = lo;
         lv.hi = n->nnodes;
         lv.nchunks = (lv.hi - lv.lo + NODE_CHUNK - 1) / NODE_CHUNK;
@@ -1321,15 +1325,24 @@ static bool refusal_steps(struct normal *n, uint32_t node);
 
 /* Makes every node reachable from the root (and, with `refusals`, every node's steps after a
  * refusal, whose nodes are made too), unless there are more than max_nodes.  With every spec
- * state numbered beforehand, and no refusals asked for, on several threads. */
+ * state numbered beforehand, the nodes are made on every thread, a level at a time; the
+ * refusal steps then on one, node by node in order, and the nodes they make in turn, until
+ * no new one is left.  (The nodes are so numbered otherwise than when each node's refusal
+ * steps follow its expansion, as they do lazily — the same on any number of threads.) */
 static bool complete(struct normal *n, uint32_t max_nodes, bool refusals)
 {
     if (norm_root(n) == NORM_ERROR) return false;
     n->rfirst.n = 0;
-    if (n->numbered && !refusals) {
-        if (!complete_levels(n, max_nodes)) {
-            n->failed = true;
-            return false;
+    if (n->numbered) {
+        uint32_t expanded = 0, stepped = 0;
+        while (expanded < n->nnodes) {
+            if (!complete_levels(n, expanded, expanded == 0, max_nodes)) {
+                n->failed = true;
+                return false;
+            }
+            expanded = n->nnodes;
+            for (; refusals && stepped < expanded; stepped++)
+                if (n->nnodes > max_nodes || !poll(n) || !refusal_steps(n, stepped)) return false;
         }
     } else {
         /* Nodes are numbered as made, so expanding them in order reaches them all. */

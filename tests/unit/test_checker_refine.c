@@ -314,6 +314,60 @@ static void same_normal_forms(const struct machine *m, int threads, uint32_t nod
     norm_free(par);
 }
 
+/* R's normal form of m (every node's steps after a refusal made beforehand), its states
+ * numbered first, on one thread and on `threads` (normal.c, complete): the same nodes,
+ * numbered alike, with the same successors and the same node after each initial event from
+ * the offered sets tried; and as many nodes as the one-core form made lazily, which numbers
+ * them otherwise. */
+static void same_refusal_forms(const struct machine *m, int threads)
+{
+    struct chk_limits l1 = {.threads = 1}, lt = {.threads = threads};
+    struct normal *lazy = norm_new(m, NULL), *one = norm_new(m, &l1), *par = norm_new(m, &lt);
+    ck_assert(norm_complete_refusals(lazy, 1u << 20));
+    ck_assert(norm_number_spec(one, 1));
+    ck_assert(norm_number_spec(par, threads));
+    ck_assert(norm_complete_refusals(one, 1u << 20));
+    ck_assert(norm_complete_refusals(par, 1u << 20));
+    ck_assert_uint_eq(norm_nodes(one), norm_nodes(lazy));
+    ck_assert_uint_eq(norm_nodes(par), norm_nodes(one));
+    for (uint32_t k = 0; k < norm_nodes(one); k++) {
+        size_t n1, n2;
+        const uint32_t *i1 = norm_initials(one, k, &n1);
+        uint32_t first[8];
+        ck_assert_uint_le(n1, 8);
+        for (size_t i = 0; i < n1; i++) first[i] = i1[i];
+        norm_initials(par, k, &n2);
+        ck_assert_uint_eq(n2, n1);
+        for (size_t i = 0; i < n1; i++) {
+            uint32_t e = first[i];
+            ck_assert_uint_eq(norm_after(par, k, e), norm_after(one, k, e));
+            ck_assert_uint_eq(norm_refusal_after(par, k, e, first, n1),
+                              norm_refusal_after(one, k, e, first, n1));
+            ck_assert_uint_eq(norm_refusal_after(par, k, e, &e, 1),
+                              norm_refusal_after(one, k, e, &e, 1));
+        }
+    }
+    norm_free(lazy);
+    norm_free(one);
+    norm_free(par);
+}
+
+START_TEST(refusal_forms_are_the_same_on_any_number_of_threads)
+{
+    for (int threads = 2; threads <= 3; threads++)
+        for (int kind = 0; kind < 2; kind++) {
+            struct machine *m = tau_counters(kind == 1, false);
+            same_refusal_forms(m, threads);
+            mach_free(m);
+        }
+    /* Two stable states after a, one offering b, the other b and c: the steps after refusing
+     * {c} and after refusing nothing differ. */
+    struct machine *m = PROC(NONE, {0, A, 1}, {0, A, 2}, {1, B, 0}, {2, B, 0}, {2, C, 0});
+    same_refusal_forms(m, 2);
+    mach_free(m);
+}
+END_TEST
+
 START_TEST(normal_forms_are_the_same_on_any_number_of_threads)
 {
     for (int threads = 1; threads <= 3; threads++) {
@@ -369,6 +423,7 @@ Suite *checker_refine_suite(void)
     tcase_add_test(big, big_determinism);
     tcase_add_test(big, big_checks_on_several_cores);
     tcase_add_test(big, normal_forms_are_the_same_on_any_number_of_threads);
+    tcase_add_test(big, refusal_forms_are_the_same_on_any_number_of_threads);
     suite_add_tcase(s, big);
     return s;
 }
