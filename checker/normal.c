@@ -1322,6 +1322,7 @@ static bool complete_levels(struct normal *n, uint32_t from, bool divergence, ui
 }
 
 static bool refusal_steps(struct normal *n, uint32_t node);
+static bool refusal_steps_apart(struct normal *n, uint32_t lo, uint32_t hi);
 
 /* Makes every node reachable from the root (and, with `refusals`, every node's steps after a
  * refusal, whose nodes are made too), unless there are more than max_nodes.  With every spec
@@ -1341,8 +1342,11 @@ static bool complete(struct normal *n, uint32_t max_nodes, bool refusals)
                 return false;
             }
             expanded = n->nnodes;
-            for (; refusals && stepped < expanded; stepped++)
-                if (n->nnodes > max_nodes || !poll(n) || !refusal_steps(n, stepped)) return false;
+            if (refusals && stepped < expanded) {
+                if (!refusal_steps_apart(n, stepped, expanded)) return false;
+                stepped = expanded;
+            }
+            if (n->nnodes > max_nodes) return false;
         }
     } else {
         /* Nodes are numbered as made, so expanding them in order reaches them all. */
@@ -1740,57 +1744,179 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
 
 enum { REFUSAL_GROUPS = 6 };
 
-/* Node `node`'s refusal steps, into rtab (nodes are done in order, so rfirst[node] is the
- * next entry).  False when out of memory, past a limit, or with too many groups. */
-static bool refusal_steps(struct normal *n, uint32_t node)
+/* Node `node`'s refusal steps, worked out on work wk (its stable groups made beforehand) into
+ * `out`: the count of its entries, then each entry as rtab holds it — the event, the count c
+ * of groups offering it, their offsets in rpool, the node after it from each nonempty set of
+ * those groups — but with a node not made yet given as LATER | its offset in `later` (hash,
+ * count, sorted members).  False when out of memory, past a limit, or with too many groups.
+ * Reads the normal form only: threads may work out different nodes' steps at once. */
+static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, struct vec32 *out,
+                            struct vec32 *later)
 {
-    if (!vec32_push(&n->rfirst, (uint32_t)n->roff.n) || !stable_groups(n, node)) return false;
-    size_t at = n->groups[node] - 1;  /* offsets: rpool is not resized here, but stay safe */
+    size_t at = n->groups[node] - 1;
     uint32_t ngroups = n->rpool.v[at];
-    struct vec32 events = {0}, offering = {0}, targets = {0};
+    struct vec32 *events = &wk->accs, *offering = &wk->minimal, *targets = &wk->targets;
+    events->n = 0;
     bool ok = true;
     for (uint32_t k = 0, g = (uint32_t)at + 1; k < ngroups && ok; k++) {
         uint32_t na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
-        for (uint32_t i = 0; i < na && ok; i++) ok = vec32_push(&events, n->rpool.v[g + 1 + i]);
+        for (uint32_t i = 0; i < na && ok; i++) ok = vec32_push(events, n->rpool.v[g + 1 + i]);
         g += 2 + na + nm;
     }
-    size_t nevents = ok ? sorted_unique(events.v, events.n) : 0;
+    size_t nevents = ok ? sorted_unique(events->v, events->n) : 0;
+    ok = ok && vec32_push(out, (uint32_t)nevents);
     for (size_t e = 0; e < nevents && ok; e++) {
-        uint32_t a = events.v[e];
-        offering.n = 0;
+        uint32_t a = events->v[e];
+        offering->n = 0;
         for (uint32_t k = 0, g = (uint32_t)at + 1; k < ngroups && ok; k++) {
             uint32_t na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
-            if (sorted_has(n->rpool.v + g + 1, na, a)) ok = vec32_push(&offering, g);
+            if (sorted_has(n->rpool.v + g + 1, na, a)) ok = vec32_push(offering, g);
             g += 2 + na + nm;
         }
-        uint32_t c = (uint32_t)offering.n;
-        if (!ok || c > REFUSAL_GROUPS) {
-            ok = false;
-            break;
-        }
-        uint32_t entry = (uint32_t)n->rtab.n;
-        ok = vec32_push(&n->roff, entry) && vec32_push(&n->rtab, a) && vec32_push(&n->rtab, c);
-        for (uint32_t j = 0; j < c && ok; j++) ok = vec32_push(&n->rtab, offering.v[j]);
+        uint32_t c = (uint32_t)offering->n;
+        if (!ok || c > REFUSAL_GROUPS) return false;
+        ok = vec32_push(out, a) && vec32_push(out, c);
+        for (uint32_t j = 0; j < c && ok; j++) ok = vec32_push(out, offering->v[j]);
         for (uint32_t mask = 1; mask < 1u << c && ok; mask++) {
-            targets.n = 0;
+            targets->n = 0;
             for (uint32_t j = 0; j < c && ok; j++) {
                 if (!(mask >> j & 1)) continue;
-                uint32_t g = offering.v[j], na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
+                uint32_t g = offering->v[j], na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
                 for (uint32_t m = 0; m < nm && ok; m++) {
                     uint32_t nt;
                     const uint32_t *t = spec_trans(n, n->rpool.v[g + 2 + na + m], &nt);
-                    if (n->failed) ok = false;
+                    if (n->failed) return false;
                     for (uint32_t q = 0; ok && q < nt; q++)
-                        if (t[2 * q] == a) ok = vec32_push(&targets, t[2 * q + 1]);
+                        if (t[2 * q] == a) ok = vec32_push(targets, t[2 * q + 1]);
                 }
             }
-            uint32_t to = ok ? node_of(n, targets.v, targets.n) : NORM_ERROR;
-            ok = to != NORM_ERROR && vec32_push(&n->rtab, to);
+            uint32_t h;
+            if (!ok || !closure(n, wk, targets->v, targets->n, &h)) return false;
+            uint32_t to = find_closure(n, wk, h);
+            if (to == NORM_NONE) {
+                size_t m = wk->closure.n;
+                if (later->n >= LATER || !vec32_room(later, 2 + m)) return false;
+                to = LATER | (uint32_t)later->n;
+                sorted_sort(wk->closure.v, m);
+                later->v[later->n++] = h;
+                later->v[later->n++] = (uint32_t)m;
+                if (m) memcpy(later->v + later->n, wk->closure.v, m * sizeof *wk->closure.v);
+                later->n += m;
+            }
+            ok = vec32_push(out, to);
         }
     }
-    free(events.v);
-    free(offering.v);
-    free(targets.v);
+    return ok && !wk->oom;
+}
+
+/* The node of a closure kept in `later` (hash, count, sorted members), made if new;
+ * NORM_ERROR when out of memory. */
+static uint32_t intern(struct normal *n, const uint32_t *c)
+{
+    uint32_t h = c[0], m = c[1];
+    for (size_t i = h & (n->index_cap - 1); n->index[i]; i = (i + 1) & (n->index_cap - 1)) {
+        uint64_t e = n->index[i];
+        const struct node *nd = &n->nodes[(uint32_t)e - 1];
+        if (e >> 32 == h && nd->nmembers == m &&
+            memcmp(n->pool.v + nd->members, c + 2, m * sizeof *c) == 0)
+            return (uint32_t)e - 1;
+    }
+    return add_node(n, c + 2, m, h);
+}
+
+/* Appends node `node`'s refusal steps, as refusal_entries left them at rec, to rtab (nodes
+ * are done in order, so rfirst[node] is the next entry), making the nodes not made yet in
+ * the order they are met.  False when out of memory. */
+static bool settle_refusal_steps(struct normal *n, const uint32_t *rec, const uint32_t *later)
+{
+    if (!vec32_push(&n->rfirst, (uint32_t)n->roff.n)) return false;
+    const uint32_t *p = rec + 1;
+    for (uint32_t e = 0; e < rec[0]; e++) {
+        uint32_t c = p[1], words = 2 + c + (1u << c) - 1;
+        if (!vec32_push(&n->roff, (uint32_t)n->rtab.n) || !vec32_room(&n->rtab, words))
+            return false;
+        memcpy(n->rtab.v + n->rtab.n, p, (2 + c) * sizeof *p);
+        for (uint32_t i = 2 + c; i < words; i++) {
+            uint32_t to = p[i];
+            if (to & LATER && (to = intern(n, later + (to & ~LATER))) == NORM_ERROR) return false;
+            n->rtab.v[n->rtab.n + i] = to;  /* (rtab did not move: room was made above) */
+        }
+        n->rtab.n += words;
+        p += words;
+    }
+    return true;
+}
+
+/* Node `node`'s refusal steps, into rtab, on one thread (after every node before it).  False
+ * when out of memory, past a limit, or with too many groups. */
+static bool refusal_steps(struct normal *n, uint32_t node)
+{
+    struct vec32 out = {0}, later = {0};
+    bool ok = stable_groups(n, node) && !n->failed &&
+              refusal_entries(n, &n->w, node, &out, &later) &&
+              settle_refusal_steps(n, out.v, later.v);
+    free(out.v);
+    free(later.v);
+    if (!ok) n->failed = true;
+    return ok;
+}
+
+/* Every thread's part of the refusal steps of nodes [lo, hi): per node its maker and the
+ * offset of its record in the maker's `out`. */
+struct steps {
+    struct normal *n;
+    struct maker *m;
+    uint32_t lo, hi;
+    uint64_t *at;
+};
+
+static bool steps_chunk(void *ctx, size_t t, uint32_t chunk)
+{
+    struct steps *st = ctx;
+    struct maker *mk = &st->m[t];
+    uint32_t k = st->lo + chunk * NODE_CHUNK;
+    uint32_t end = st->hi - k < NODE_CHUNK ? st->hi : k + NODE_CHUNK;
+    for (; k < end; k++) {
+        st->at[k - st->lo] = (uint64_t)t << 32 | mk->out.n;
+        if (!refusal_entries(st->n, &mk->wk, k, &mk->out, &mk->later)) return false;
+    }
+    return true;
+}
+
+/* The refusal steps of nodes [lo, hi), every one before them done: worked out on every
+ * thread (the specification's states numbered), then appended in node order on one, the
+ * nodes not made yet made as met — so numbered as refusal_steps, node by node, numbers them.
+ * A slice of STEPS_SLICE nodes at a time, so that what the threads work out waits in memory
+ * for a slice only.  False when out of memory, past a limit, or with too many groups. */
+enum { STEPS_SLICE = 1 << 16 };
+
+static bool refusal_steps_apart(struct normal *n, uint32_t lo, uint32_t hi)
+{
+    for (uint32_t k = lo; k < hi; k++)  /* (stable groups grow rpool: one thread) */
+        if (!stable_groups(n, k) || n->failed) return false;
+    size_t threads = phase_threads(n);
+    struct steps st = {n, aligned_alloc(_Alignof(struct maker), threads * sizeof *st.m), lo, lo,
+                       malloc((size_t)STEPS_SLICE * sizeof *st.at)};
+    bool ok = st.m && st.at;
+    if (st.m) memset(st.m, 0, threads * sizeof *st.m);
+    struct chunks run = {.n = n, .threads = threads};
+    for (; ok && st.lo < hi; st.lo = st.hi) {
+        st.hi = hi - st.lo < STEPS_SLICE ? hi : st.lo + STEPS_SLICE;
+        for (size_t t = 0; t < threads; t++) st.m[t].out.n = st.m[t].later.n = 0;
+        ok = each_chunk(&run, (st.hi - st.lo + NODE_CHUNK - 1) / NODE_CHUNK, steps_chunk, &st);
+        for (uint32_t k = st.lo; ok && k < st.hi; k++) {
+            const struct maker *mk = &st.m[st.at[k - st.lo] >> 32];
+            ok = poll(n) &&
+                 settle_refusal_steps(n, mk->out.v + (uint32_t)st.at[k - st.lo], mk->later.v);
+        }
+    }
+    for (size_t t = 0; st.m && t < threads; t++) {
+        work_free(&st.m[t].wk);
+        free(st.m[t].out.v);
+        free(st.m[t].later.v);
+    }
+    free(st.m);
+    free(st.at);
     if (!ok) n->failed = true;
     return ok;
 }
