@@ -995,6 +995,25 @@ struct maker {
     size_t nlater;                /* closures in `later` */
 };
 
+/* Makers for `threads` threads, zeroed, each on cache lines of its own; NULL when out of
+ * memory. */
+static struct maker *makers_new(size_t threads)
+{
+    struct maker *m = aligned_alloc(_Alignof(struct maker), threads * sizeof *m);
+    if (m) memset(m, 0, threads * sizeof *m);
+    return m;
+}
+
+static void makers_free(struct maker *m, size_t threads)
+{
+    for (size_t t = 0; m && t < threads; t++) {
+        work_free(&m[t].wk);
+        free(m[t].out.v);
+        free(m[t].later.v);
+    }
+    free(m);
+}
+
 struct level {
     struct normal *n;
     struct maker *m;
@@ -1292,9 +1311,8 @@ static bool complete_levels(struct normal *n, uint32_t from, bool divergence, ui
 {
     size_t threads = phase_threads(n);
     struct level lv = {.n = n, .threads = threads, .run = {.n = n, .threads = threads},
-                       .m = aligned_alloc(_Alignof(struct maker), threads * sizeof *lv.m)};
+                       .m = makers_new(threads)};
     bool ok = lv.m != NULL;
-    if (ok) memset(lv.m, 0, threads * sizeof *lv.m);
     /* Every spec state's divergence first: then expanding reads it only. */
     ok = ok && (!divergence || (div_room(n, n->numbered - 1) &&
                                 each_chunk(&lv.run, (n->numbered + DIV_CHUNK - 1) / DIV_CHUNK,
@@ -1309,12 +1327,7 @@ static bool complete_levels(struct normal *n, uint32_t from, bool divergence, ui
         for (size_t t = 0; t < threads; t++) lv.m[t].out.n = lv.m[t].later.n = lv.m[t].nlater = 0;
         lo = lv.hi;
     }
-    for (size_t t = 0; lv.m && t < threads; t++) {
-        work_free(&lv.m[t].wk);
-        free(lv.m[t].out.v);
-        free(lv.m[t].later.v);
-    }
-    free(lv.m);
+    makers_free(lv.m, threads);
     free(lv.at);
     free(lv.fresh);
     free(lv.news);
@@ -1895,10 +1908,8 @@ static bool refusal_steps_apart(struct normal *n, uint32_t lo, uint32_t hi)
     for (uint32_t k = lo; k < hi; k++)  /* (stable groups grow rpool: one thread) */
         if (!stable_groups(n, k) || n->failed) return false;
     size_t threads = phase_threads(n);
-    struct steps st = {n, aligned_alloc(_Alignof(struct maker), threads * sizeof *st.m), lo, lo,
-                       malloc((size_t)STEPS_SLICE * sizeof *st.at)};
+    struct steps st = {n, makers_new(threads), lo, lo, malloc((size_t)STEPS_SLICE * sizeof *st.at)};
     bool ok = st.m && st.at;
-    if (st.m) memset(st.m, 0, threads * sizeof *st.m);
     struct chunks run = {.n = n, .threads = threads};
     for (; ok && st.lo < hi; st.lo = st.hi) {
         st.hi = hi - st.lo < STEPS_SLICE ? hi : st.lo + STEPS_SLICE;
@@ -1910,12 +1921,7 @@ static bool refusal_steps_apart(struct normal *n, uint32_t lo, uint32_t hi)
                  settle_refusal_steps(n, mk->out.v + (uint32_t)st.at[k - st.lo], mk->later.v);
         }
     }
-    for (size_t t = 0; st.m && t < threads; t++) {
-        work_free(&st.m[t].wk);
-        free(st.m[t].out.v);
-        free(st.m[t].later.v);
-    }
-    free(st.m);
+    makers_free(st.m, threads);
     free(st.at);
     if (!ok) n->failed = true;
     return ok;
