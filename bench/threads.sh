@@ -5,8 +5,9 @@
 # process full of taus) for divergence freedom, deadlock freedom [FD] and FD refinement of
 # CHAOS; T and F refinement of the plain system against RUN and CHAOS; determinism [FD] of
 # the system with `thinks` hidden (deterministic: a normal form as large as the system, which
-# is the whole check — see docs/checking.md); and F refinement against that normal form (its
-# states and nodes made on every thread, then the parallel search).
+# is the whole check — see docs/checking.md); and F and R refinement against that normal form
+# (its states and nodes, and for R its steps after refusals, made on every thread, then the
+# parallel search).
 # Each at 1 ... nproc threads; seconds, peak memory, and the speed-up over one thread, from
 # one run.  The one-thread figure is the parallel search on one thread, not the older
 # one-core search.
@@ -30,7 +31,7 @@ field() { sed -n "s/.*\"$2\": \([0-9.e+-]*\).*/\1/p" "$1" | head -1; }
 echo "  philosophers with a butler, N=$n; threads 1 ... $cores"
 for check in "SEATED :[deadlock free [F]]" "HIDDEN :[divergence free]" "HIDDEN :[deadlock free [FD]]" \
 	"RUN(Events) [T= SEATED" "CHAOS(Events) [F= SEATED" "CHAOS(Events) [FD= HIDDEN" \
-	"QUIET :[deterministic [FD]]" "QUIET [F= QUIET"; do
+	"QUIET :[deterministic [FD]]" "QUIET [F= QUIET" "QUIET [R= QUIET"; do
 	f=$out/threads_check.csp
 	{ cat "$spec"; echo "assert $check"; } >"$f"
 	line="  $(printf '%-30s' "$check")"
