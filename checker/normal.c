@@ -1017,7 +1017,6 @@ static void makers_free(struct maker *m, size_t threads)
 struct level {
     struct normal *n;
     struct maker *m;
-    size_t threads;
     uint32_t lo, hi;              /* the level's nodes */
     uint32_t nchunks;
     uint64_t *at;                 /* per node of the level: its maker << 32 | offset in out */
@@ -1029,6 +1028,28 @@ struct level {
     size_t *news, *words;         /* per chunk: new nodes and pool words, then where they start */
     struct chunks run;
 };
+
+/* The node of the tau-closure of seeds[0..count), made on work wk while the index only
+ * grows between phases: an existing node, else LATER | the closure's offset in `later`,
+ * where it is kept (hash, count, sorted members) to be made a node afterwards; NORM_ERROR
+ * when out of memory or the specification failed. */
+static uint32_t node_or_later(struct normal *n, struct work *wk, const uint32_t *seeds,
+                              size_t count, struct vec32 *later)
+{
+    uint32_t h;
+    if (!closure(n, wk, seeds, count, &h)) return NORM_ERROR;
+    uint32_t to = find_closure(n, wk, h);
+    if (to != NORM_NONE) return to;
+    size_t m = wk->closure.n;
+    if (later->n >= LATER || !vec32_room(later, 2 + m)) return NORM_ERROR;
+    to = LATER | (uint32_t)later->n;
+    sorted_sort(wk->closure.v, m);
+    later->v[later->n++] = h;
+    later->v[later->n++] = (uint32_t)m;
+    if (m) memcpy(later->v + later->n, wk->closure.v, m * sizeof *wk->closure.v);
+    later->n += m;
+    return to;
+}
 
 /* Expands node k of the level on maker t; false when out of memory. */
 static bool expand_apart(struct level *lv, size_t t, uint32_t k)
@@ -1042,20 +1063,11 @@ static bool expand_apart(struct level *lv, size_t t, uint32_t k)
     size_t head = mk->out.n;
     if (!vec32_push(&mk->out, 0)) return false;
     for (size_t i = 0; i < wk->nkeys;) {
-        uint32_t e = next_targets(wk, &i), h;
-        if (wk->oom || !closure(n, wk, wk->targets.v, wk->targets.n, &h)) return false;
-        uint32_t to = find_closure(n, wk, h);
-        if (to == NORM_NONE) {
-            size_t m = wk->closure.n;
-            if (mk->later.n >= LATER || !vec32_room(&mk->later, 2 + m)) return false;
-            to = LATER | (uint32_t)mk->later.n;
-            sorted_sort(wk->closure.v, m);
-            mk->later.v[mk->later.n++] = h;
-            mk->later.v[mk->later.n++] = (uint32_t)m;
-            if (m) memcpy(mk->later.v + mk->later.n, wk->closure.v, m * sizeof *wk->closure.v);
-            mk->later.n += m;
-            mk->nlater++;
-        }
+        uint32_t e = next_targets(wk, &i);
+        uint32_t to = wk->oom ? NORM_ERROR
+                              : node_or_later(n, wk, wk->targets.v, wk->targets.n, &mk->later);
+        if (to == NORM_ERROR) return false;
+        mk->nlater += (to & LATER) != 0;
         if (!vec32_push(&mk->out, e) || !vec32_push(&mk->out, to)) return false;
         mk->out.v[head]++;
     }
@@ -1243,7 +1255,7 @@ static bool each_level_chunk(struct level *lv, bool (*phase)(void *, size_t, uin
 static bool level_room(struct level *lv)
 {
     size_t fresh = 0;
-    for (size_t t = 0; t < lv->threads; t++) fresh += lv->m[t].nlater;
+    for (size_t t = 0; t < lv->run.threads; t++) fresh += lv->m[t].nlater;
     size_t size = 64;
     while (size < 2 * fresh) size *= 2;
     if (size > (size_t)SLOT + 1) return false;
@@ -1310,7 +1322,7 @@ static bool divergence_chunk(void *ctx, size_t t, uint32_t chunk)
 static bool complete_levels(struct normal *n, uint32_t from, bool divergence, uint32_t max_nodes)
 {
     size_t threads = phase_threads(n);
-    struct level lv = {.n = n, .threads = threads, .run = {.n = n, .threads = threads},
+    struct level lv = {.n = n, .run = {.n = n, .threads = threads},
                        .m = makers_new(threads)};
     bool ok = lv.m != NULL;
     /* Every spec state's divergence first: then expanding reads it only. */
@@ -1803,20 +1815,8 @@ static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, st
                         if (t[2 * q] == a) ok = vec32_push(targets, t[2 * q + 1]);
                 }
             }
-            uint32_t h;
-            if (!ok || !closure(n, wk, targets->v, targets->n, &h)) return false;
-            uint32_t to = find_closure(n, wk, h);
-            if (to == NORM_NONE) {
-                size_t m = wk->closure.n;
-                if (later->n >= LATER || !vec32_room(later, 2 + m)) return false;
-                to = LATER | (uint32_t)later->n;
-                sorted_sort(wk->closure.v, m);
-                later->v[later->n++] = h;
-                later->v[later->n++] = (uint32_t)m;
-                if (m) memcpy(later->v + later->n, wk->closure.v, m * sizeof *wk->closure.v);
-                later->n += m;
-            }
-            ok = vec32_push(out, to);
+            uint32_t to = ok ? node_or_later(n, wk, targets->v, targets->n, later) : NORM_ERROR;
+            ok = to != NORM_ERROR && vec32_push(out, to);
         }
     }
     return ok && !wk->oom;
