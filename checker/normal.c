@@ -55,6 +55,9 @@ struct work {
     uint64_t *keys, *keys_tmp;
     size_t nkeys, keys_cap, keys_tmp_cap;
     struct vec32 accs, succ, minimal, targets;
+    struct vec32 offered;         /* refusal_entries: what a stable implementation offers … */
+    uint64_t *sets, *sets_seen;   /* … the sets of groups it can leave, and a hash set of them */
+    size_t nsets;
     struct vec32 path;            /* the divergence search's: (state, next transition) pairs */
     uint64_t *grey;               /* … and its states, a bit each */
     size_t grey_cap;              /* (bits) */
@@ -71,6 +74,9 @@ static void work_free(struct work *wk)
     free(wk->succ.v);
     free(wk->minimal.v);
     free(wk->targets.v);
+    free(wk->offered.v);
+    free(wk->sets);
+    free(wk->sets_seen);
     free(wk->path.v);
     free(wk->grey);
     *wk = (struct work){0};
@@ -124,8 +130,9 @@ struct normal {
     /* After norm_complete_refusals: every node's steps after a refusal, worked out for every
      * set of its stable groups an implementation could leave (norm_refusal_after).  Node k's
      * are the entries at rtab + roff[rfirst[k] .. rfirst[k + 1]), by event; an entry is the
-     * event a, the number c of groups offering it, their offsets in rpool, then per nonempty
-     * set of those groups (a c-bit mask) the node after a from their members. */
+     * event a, the number c of groups offering it, their offsets in rpool, the number of sets
+     * of those groups an implementation can leave, then per set, by increasing c-bit mask,
+     * the mask's low and high words and the node after a from the set's members. */
     struct vec32 rfirst, roff, rtab;
 };
 
@@ -1762,18 +1769,86 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
  * changes the normal form — one thread's work.  For a search on several cores every step is
  * worked out beforehand: after refusing everything outside I and performing a, the members
  * that could have done so are those of the stable groups with a ∈ A ⊆ I, so the node after
- * depends on I only through which of the groups offering a fit in I.  With c such groups
- * there are 2^c - 1 possible nodes; each is made (and, being a node, completed in its turn).
- * Past REFUSAL_GROUPS groups on one event that is too many, and the check stays on one
- * core. */
+ * depends on I only through the set of groups offering a that fit in I.  Of the 2^c sets of c
+ * such groups only the *closed* ones can be that set: the groups whose initials lie in the
+ * union of the set's own (a set S fits in I, so the union U does; every group within U fits in
+ * I too, so it is in S).  When the groups' initials nest or overlap, as they do on real
+ * scripts, there are far fewer closed sets than 2^c; each gives one node, made (and completed
+ * in its turn).  Past REFUSAL_GROUPS groups on one event, or REFUSAL_SETS closed sets of
+ * them, that is too many, and the check stays on one core. */
 
-enum { REFUSAL_GROUPS = 6 };
+enum { REFUSAL_GROUPS = 64, REFUSAL_SETS = 1024, SETS_SEEN = 2 * REFUSAL_SETS };
+
+/* The closed set of groups (see above) a stable implementation offering the union of the
+ * initials of the groups in `set` leaves: the groups of `offering` (rpool offsets) whose
+ * initials lie in that union.  Sets are masks over `offering`. */
+static uint64_t closure_of(const struct normal *n, struct work *wk, const struct vec32 *offering,
+                           uint64_t set)
+{
+    struct vec32 *u = &wk->offered;
+    u->n = 0;
+    for (uint32_t j = 0; j < offering->n; j++) {
+        if (!(set >> j & 1)) continue;
+        const uint32_t *g = n->rpool.v + offering->v[j];
+        for (uint32_t i = 0; i < g[0]; i++)
+            if (!vec32_push(u, g[1 + i])) wk->oom = true;
+    }
+    u->n = sorted_unique(u->v, u->n);
+    uint64_t closed = 0;
+    for (uint32_t j = 0; j < offering->n; j++) {
+        const uint32_t *g = n->rpool.v + offering->v[j];
+        if (subset(g + 1, g[0], u->v, u->n)) closed |= 1ull << j;
+    }
+    return closed | set;  /* (set is in it already, unless out of memory) */
+}
+
+/* Keeps closed set `set` in wk->sets unless it is there; false when there are too many. */
+static bool keep_set(struct work *wk, uint64_t set)
+{
+    size_t i = (size_t)(set * 0x9e3779b97f4a7c15ull >> 53) & (SETS_SEEN - 1);
+    for (; wk->sets_seen[i]; i = (i + 1) & (SETS_SEEN - 1))
+        if (wk->sets_seen[i] == set) return true;
+    if (wk->nsets == REFUSAL_SETS) return false;
+    wk->sets_seen[i] = set;
+    wk->sets[wk->nsets++] = set;
+    return true;
+}
+
+static int by_mask(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every closed set of the groups `offering` (nonempty, as masks) into wk->sets, by increasing
+ * mask.  A closed set S is the closure of its groups added one at a time, each closure along
+ * the way within S, so closing every set found with each group it lacks, from the single
+ * groups' closures on, finds them all.  False when out of memory or past REFUSAL_SETS. */
+static bool closed_sets(const struct normal *n, struct work *wk, const struct vec32 *offering)
+{
+    if (!wk->sets) {
+        wk->sets = malloc(REFUSAL_SETS * sizeof *wk->sets);
+        wk->sets_seen = malloc(SETS_SEEN * sizeof *wk->sets_seen);
+        if (!wk->sets || !wk->sets_seen) return !(wk->oom = true);
+    }
+    memset(wk->sets_seen, 0, SETS_SEEN * sizeof *wk->sets_seen);
+    wk->nsets = 0;
+    uint32_t c = (uint32_t)offering->n;
+    for (uint32_t j = 0; j < c; j++)
+        if (!keep_set(wk, closure_of(n, wk, offering, 1ull << j))) return false;
+    for (size_t i = 0; i < wk->nsets; i++)
+        for (uint32_t j = 0; j < c; j++)
+            if (!(wk->sets[i] >> j & 1) &&
+                !keep_set(wk, closure_of(n, wk, offering, wk->sets[i] | 1ull << j)))
+                return false;
+    qsort(wk->sets, wk->nsets, sizeof *wk->sets, by_mask);
+    return !wk->oom;
+}
 
 /* Node `node`'s refusal steps, worked out on work wk (its stable groups made beforehand) into
- * `out`: the count of its entries, then each entry as rtab holds it — the event, the count c
- * of groups offering it, their offsets in rpool, the node after it from each nonempty set of
- * those groups — but with a node not made yet given as LATER | its offset in `later` (hash,
- * count, sorted members).  False when out of memory, past a limit, or with too many groups.
+ * `out`: the count of its entries, then each entry as rtab holds it (see struct normal) — but
+ * with a node not made yet given as LATER | its offset in `later` (hash, count, sorted
+ * members).  False when out of memory, past a limit, or with too many groups or sets of them.
  * Reads the normal form only: threads may work out different nodes' steps at once. */
 static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, struct vec32 *out,
                             struct vec32 *later)
@@ -1799,13 +1874,15 @@ static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, st
             g += 2 + na + nm;
         }
         uint32_t c = (uint32_t)offering->n;
-        if (!ok || c > REFUSAL_GROUPS) return false;
+        if (!ok || c > REFUSAL_GROUPS || !closed_sets(n, wk, offering)) return false;
         ok = vec32_push(out, a) && vec32_push(out, c);
         for (uint32_t j = 0; j < c && ok; j++) ok = vec32_push(out, offering->v[j]);
-        for (uint32_t mask = 1; mask < 1u << c && ok; mask++) {
+        ok = ok && vec32_push(out, (uint32_t)wk->nsets);
+        for (size_t i = 0; i < wk->nsets && ok; i++) {
+            uint64_t set = wk->sets[i];
             targets->n = 0;
             for (uint32_t j = 0; j < c && ok; j++) {
-                if (!(mask >> j & 1)) continue;
+                if (!(set >> j & 1)) continue;
                 uint32_t g = offering->v[j], na = n->rpool.v[g], nm = n->rpool.v[g + 1 + na];
                 for (uint32_t m = 0; m < nm && ok; m++) {
                     uint32_t nt;
@@ -1816,7 +1893,8 @@ static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, st
                 }
             }
             uint32_t to = ok ? node_or_later(n, wk, targets->v, targets->n, later) : NORM_ERROR;
-            ok = to != NORM_ERROR && vec32_push(out, to);
+            ok = to != NORM_ERROR && vec32_push(out, (uint32_t)set) &&
+                 vec32_push(out, (uint32_t)(set >> 32)) && vec32_push(out, to);
         }
     }
     return ok && !wk->oom;
@@ -1845,11 +1923,11 @@ static bool settle_refusal_steps(struct normal *n, const uint32_t *rec, const ui
     if (!vec32_push(&n->rfirst, (uint32_t)n->roff.n)) return false;
     const uint32_t *p = rec + 1;
     for (uint32_t e = 0; e < rec[0]; e++) {
-        uint32_t c = p[1], words = 2 + c + (1u << c) - 1;
+        uint32_t c = p[1], nsets = p[2 + c], words = 3 + c + 3 * nsets;
         if (!vec32_push(&n->roff, (uint32_t)n->rtab.n) || !vec32_room(&n->rtab, words))
             return false;
-        memcpy(n->rtab.v + n->rtab.n, p, (2 + c) * sizeof *p);
-        for (uint32_t i = 2 + c; i < words; i++) {
+        memcpy(n->rtab.v + n->rtab.n, p, words * sizeof *p);
+        for (uint32_t i = 3 + c + 2; i < words; i += 3) {  /* each set's node */
             uint32_t to = p[i];
             if (to & LATER && (to = intern(n, later + (to & ~LATER))) == NORM_ERROR) return false;
             n->rtab.v[n->rtab.n + i] = to;  /* (rtab did not move: room was made above) */
@@ -1941,10 +2019,24 @@ uint32_t norm_refusal_after(const struct normal *n, uint32_t node, uint32_t even
     }
     if (lo == n->rfirst.v[node + 1] || tab[off[lo]] != event) return NORM_NONE;
     const uint32_t *e = tab + off[lo];
-    uint32_t c = e[1], mask = 0;
+    uint32_t c = e[1];
+    uint64_t set = 0;
     for (uint32_t j = 0; j < c; j++) {
         const uint32_t *g = n->rpool.v + e[2 + j];
-        if (subset(g + 1, g[0], offered, count)) mask |= 1u << j;
+        if (subset(g + 1, g[0], offered, count)) set |= 1ull << j;
     }
-    return mask ? e[2 + c + mask - 1] : NORM_NONE;
+    if (!set) return NORM_NONE;
+    /* The set is closed (see above), so it is among the entry's sets. */
+    const uint32_t *sets = e + 3 + c;
+    uint32_t a = 0, z = e[2 + c];
+    while (a < z) {
+        uint32_t mid = a + (z - a) / 2;
+        uint64_t m = (uint64_t)sets[3 * mid + 1] << 32 | sets[3 * mid];
+        if (m == set) return sets[3 * mid + 2];
+        if (m < set)
+            a = mid + 1;
+        else
+            z = mid;
+    }
+    return NORM_ERROR;
 }

@@ -130,8 +130,9 @@ const uint32_t *norm_refused(struct normal *n, uint32_t node, const uint32_t *of
 bool norm_complete(struct normal *n, uint32_t max_nodes);
 
 /* norm_complete, and with it every node's steps after a refusal (norm_refusal_after), the
- * nodes they lead to made and completed too: false also when some node has more than a few
- * stable groups offering one event (refusal testing then stays on one core). */
+ * nodes they lead to made and completed too: false also when some node has too many stable
+ * groups offering one event, or sets of them a refusal can pick (refusal testing then stays
+ * on one core). */
 bool norm_complete_refusals(struct normal *n, uint32_t max_nodes);
 
 /* After norm_complete_refusals, on any number of threads: what norm_after_refusal gives for

@@ -3,6 +3,7 @@
  * Concurrent Systems", ch. 6 and 16): each case says why. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "checker/normal.h"
 #include "checker/refine.h"
@@ -370,6 +371,80 @@ START_TEST(refusal_forms_are_the_same_on_any_number_of_threads)
 }
 END_TEST
 
+/* A choice of stable groups, all offering A: `free` groups with initials {A, D+i} (no one
+ * within another's, so every set of them is closed: 2^free - 1 sets) and `nested` with
+ * initials {A}, {A, D}, {A, D, D+1}, … (each within the next).  After A each group goes on
+ * its own way (E+i, or F+j), so every set of groups gives its own node. */
+enum { D = C + 1, E = D + 16, F = E + 16 };
+
+static struct machine *stable_groups(uint32_t free, uint32_t nested, uint32_t swap)
+{
+    uint32_t t[64][3], n = 0, s = 1;
+    for (uint32_t i = 0; i < free; i++, s += 2) {
+        uint32_t after = i == swap ? 1 : i;  /* group `swap` goes on as group 0's */
+        uint32_t tr[][3] = {{0, EV_TAU, s}, {s, A, s + 1}, {s, D + i, 0}, {s + 1, E + after, 0}};
+        memcpy(t[n], tr, sizeof tr);
+        n += 4;
+    }
+    for (uint32_t j = 0; j < nested; j++, s += 2) {
+        uint32_t tr[][3] = {{0, EV_TAU, s}, {s, A, s + 1}, {s + 1, F + j, 0}};
+        memcpy(t[n], tr, sizeof tr);
+        n += 3;
+        for (uint32_t k = 0; k < j; k++) {
+            uint32_t more[3] = {s, D + k, 0};
+            memcpy(t[n++], more, sizeof more);
+        }
+    }
+    return proc((const uint32_t(*)[3])t, n, NONE);
+}
+
+/* R's steps after a refusal made beforehand (norm_refusal_after, for the search on several
+ * cores) are the ones norm_after_refusal works out when asked (the one-core search's), for
+ * every node, every set the implementation could offer and every event of it: the same
+ * nodes, none made anew when asked.  With 7 free groups and 3 nested (the nested {A, D} is
+ * free group 0's): every closed set holds {A}'s group, and {A, D, D+1}'s exactly when free
+ * groups 0 and 1 are in, so 2^7 sets and a node after A for each. */
+START_TEST(refusal_steps_beforehand_for_many_groups)
+{
+    struct machine *m = stable_groups(7, 3, ~0u);
+    struct chk_limits lim = {.threads = 2};
+    struct normal *n = norm_new(m, &lim);
+    ck_assert(norm_number_spec(n, 2));
+    ck_assert(norm_complete_refusals(n, 1u << 20));
+    uint32_t nodes = norm_nodes(n);
+    ck_assert_uint_ge(nodes, 128 + 1);
+    uint32_t events[] = {A, D, D + 1, D + 2, D + 3, D + 4, D + 5, D + 6}, offered[8], to[8];
+    for (uint32_t k = 0; k < nodes; k++)
+        for (uint32_t subset = 1; subset < 1u << 8; subset++) {
+            size_t count = 0;
+            for (uint32_t i = 0; i < 8; i++)
+                if (subset >> i & 1) offered[count++] = events[i];
+            ck_assert_int_eq(norm_after_refusal(n, k, offered, count, to), 0);
+            for (size_t i = 0; i < count; i++)
+                ck_assert_uint_eq(norm_refusal_after(n, k, offered[i], offered, count), to[i]);
+        }
+    ck_assert_uint_eq(norm_nodes(n), nodes);
+    norm_free(n);
+
+    /* 11 free groups have 2047 closed sets: too many to make beforehand, so R stays on one
+     * core (norm_complete_refusals says no), with the same verdicts. */
+    m = stable_groups(11, 0, ~0u);
+    n = norm_new(m, &lim);
+    ck_assert(norm_number_spec(n, 2));
+    ck_assert(!norm_complete_refusals(n, 1u << 20));
+    norm_free(n);
+    mach_free(m);
+
+    /* A group that goes on as another: after refusing all but {A, D+3} and performing A the
+     * specification can only go on with E+3, so E+0 there is a trace R sees and T and F do
+     * not (after A alone, E+0 is allowed: group 0 may have performed it). */
+    for (uint32_t free = 7; free <= 11; free += 4)
+        for (int model = CHK_MODEL_T; model <= CHK_MODEL_R; model++)
+            refines(stable_groups(free, 3, ~0u), stable_groups(free, 3, 3), (enum chk_model)model,
+                    model == CHK_MODEL_R ? CHK_FAILS : CHK_HOLDS, CHK_TRACE, 1);
+}
+END_TEST
+
 START_TEST(normal_forms_are_the_same_on_any_number_of_threads)
 {
     for (int threads = 1; threads <= 3; threads++) {
@@ -426,6 +501,7 @@ Suite *checker_refine_suite(void)
     tcase_add_test(big, big_checks_on_several_cores);
     tcase_add_test(big, normal_forms_are_the_same_on_any_number_of_threads);
     tcase_add_test(big, refusal_forms_are_the_same_on_any_number_of_threads);
+    tcase_add_test(big, refusal_steps_beforehand_for_many_groups);
     suite_add_tcase(s, big);
     return s;
 }
