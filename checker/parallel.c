@@ -217,7 +217,7 @@ static void insert_round(struct worker *w, size_t at, size_t m)
     struct shared *s = w->s;
     uint32_t words = s->words, shift = s->bits - s->window_bits;
     size_t nwin = (size_t)1 << s->window_bits;
-    if (!round_room(w, m)) {
+    if (!round_room(w, m + 1)) {  /* (the last slot of sorted and from: a skip's dummy) */
         w->oom = true;
         return;
     }
@@ -228,18 +228,18 @@ static void insert_round(struct worker *w, size_t at, size_t m)
         uint64_t h = cset_hash(s->set, s->tree ? w->hash[at + i] : w->pend[(at + i) * words]);
         w->hash[at + i] = h;
         if (recording(s) && w->pend_edge[at + i] != NO_EDGE) w->taus.v[w->pend_edge[at + i]] |= h;
+        /* Met lately: in the set, no probe.  About half are, at random, so the rest of the
+         * round goes without a branch on it (a mispredicted branch a successor cost more). */
         uint64_t *seen = &w->seen[h & SEEN_MASK];
-        if (*seen == h) {  /* met lately: in the set, no probe */
-            w->fate[i] = SKIP;
-            continue;
-        }
+        bool probe = *seen != h;
         *seen = h;
-        w->fate[i] = PROBE;
+        w->fate[i] = probe ? PROBE : SKIP;
         if (nwin == 1) {
             w->sorted[probes] = h;
-            w->from[probes++] = (uint32_t)i;
+            w->from[probes] = (uint32_t)i;
+            probes += probe;
         } else {
-            w->window[h >> shift]++;
+            w->window[h >> shift] += probe;
         }
     }
     if (nwin > 1) {  /* a counting sort by window */
@@ -249,9 +249,10 @@ static void insert_round(struct worker *w, size_t at, size_t m)
             probes += c;
         }
         for (size_t i = 0; i < m; i++) {
-            if (w->fate[i] != PROBE) continue;
+            bool probe = w->fate[i] == PROBE;
             uint64_t h = w->hash[at + i];
-            size_t to = w->window[h >> shift]++;
+            size_t k = h >> shift, to = probe ? w->window[k] : m;
+            w->window[k] += probe;
             w->sorted[to] = h;
             w->from[to] = (uint32_t)i;
         }
