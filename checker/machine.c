@@ -411,6 +411,8 @@ struct machine {
     uint32_t bits;                /* of a one-word state, the low bits in use (else 63) */
     struct lts **leaves;
     struct leafinfo *info;
+    uint32_t *triggers;           /* the leaves that trigger some rule, in order */
+    uint32_t ntriggers;
     struct part *parts;
     uint32_t *local;              /* per part: its event's number in its leaf's alphabet */
     uint32_t *prio;               /* events tau has priority over, sorted (mach_tau_priority) */
@@ -608,6 +610,12 @@ struct machine *mach_build(struct mach_builder *b, int root)
         }
         li->first[l->nstates] = (uint32_t)n;
     }
+    /* A state's successors come from its triggering leaves' firings: often only some leaves
+     * (a rule's first participant by leaf order is its trigger), so the rest are not visited. */
+    m->triggers = malloc((m->nleaves ? m->nleaves : 1) * sizeof *m->triggers);
+    if (!m->triggers) goto fail;
+    for (uint32_t leaf = 0; leaf < m->nleaves; leaf++)
+        if (m->info[leaf].first[m->leaves[leaf]->nstates] > 0) m->triggers[m->ntriggers++] = leaf;
     if (!build_runs(m, nparts)) goto fail;
     /* A ✓ rule over a leaf that can never terminate never fires. */
     size_t kept = 0;
@@ -641,6 +649,7 @@ void mach_free(struct machine *m)
     }
     free(m->leaves);
     free(m->info);
+    free(m->triggers);
     free(m->parts);
     free(m->local);
     free(m->prio);
@@ -847,8 +856,8 @@ static void all_successors(const struct machine *m, const uint64_t *state, mach_
     }
     if (!target || !lo) goto out;  /* out of memory: no successors rather than a crash */
 
-    for (uint32_t leaf = 0; leaf < m->nleaves; leaf++) {
-        const struct leafinfo *li = &m->info[leaf];
+    for (uint32_t t = 0; t < m->ntriggers; t++) {
+        const struct leafinfo *li = &m->info[m->triggers[t]];
         uint32_t s = get(li, state);
         for (uint32_t f = li->first[s], end = li->first[s + 1]; f < end; f++) {
             const struct firing *fi = &li->firings[f];
