@@ -1802,10 +1802,15 @@ static uint64_t closure_of(const struct normal *n, struct work *wk, const struct
     return closed | set;  /* (set is in it already, unless out of memory) */
 }
 
+static size_t set_home(uint64_t set)
+{
+    return (size_t)(set * 0x9e3779b97f4a7c15ull >> 53) & (SETS_SEEN - 1);
+}
+
 /* Keeps closed set `set` in wk->sets unless it is there; false when there are too many. */
 static bool keep_set(struct work *wk, uint64_t set)
 {
-    size_t i = (size_t)(set * 0x9e3779b97f4a7c15ull >> 53) & (SETS_SEEN - 1);
+    size_t i = set_home(set);
     for (; wk->sets_seen[i]; i = (i + 1) & (SETS_SEEN - 1))
         if (wk->sets_seen[i] == set) return true;
     if (wk->nsets == REFUSAL_SETS) return false;
@@ -1826,12 +1831,22 @@ static int by_mask(const void *a, const void *b)
  * groups' closures on, finds them all.  False when out of memory or past REFUSAL_SETS. */
 static bool closed_sets(const struct normal *n, struct work *wk, const struct vec32 *offering)
 {
-    if (!wk->sets) {
+    if (!wk->sets || !wk->sets_seen) {
+        free(wk->sets);
+        free(wk->sets_seen);
+        wk->nsets = 0;
         wk->sets = malloc(REFUSAL_SETS * sizeof *wk->sets);
-        wk->sets_seen = malloc(SETS_SEEN * sizeof *wk->sets_seen);
+        wk->sets_seen = calloc(SETS_SEEN, sizeof *wk->sets_seen);
         if (!wk->sets || !wk->sets_seen) return !(wk->oom = true);
     }
-    memset(wk->sets_seen, 0, SETS_SEEN * sizeof *wk->sets_seen);
+    /* Empty the hash set of the last call's sets — most entries have one or two, so this is
+     * far cheaper than clearing it all.  Each is on its probe path from its home, the slots
+     * before it maybe emptied already: look for the set itself, not for a gap. */
+    for (size_t k = 0; k < wk->nsets; k++) {
+        size_t i = set_home(wk->sets[k]);
+        while (wk->sets_seen[i] != wk->sets[k]) i = (i + 1) & (SETS_SEEN - 1);
+        wk->sets_seen[i] = 0;
+    }
     wk->nsets = 0;
     uint32_t c = (uint32_t)offering->n;
     for (uint32_t j = 0; j < c; j++)
