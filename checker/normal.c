@@ -1774,8 +1774,9 @@ int norm_after_refusal(struct normal *n, uint32_t node, const uint32_t *offered,
  * union of the set's own (a set S fits in I, so the union U does; every group within U fits in
  * I too, so it is in S).  When the groups' initials nest or overlap, as they do on real
  * scripts, there are far fewer closed sets than 2^c; each gives one node, made (and completed
- * in its turn).  Past REFUSAL_GROUPS groups on one event, or REFUSAL_SETS closed sets of
- * them, that is too many, and the check stays on one core. */
+ * in its turn).  Past REFUSAL_GROUPS groups on one event, or REFUSAL_SETS closed sets on one
+ * node (all its events' together, 12 bytes a set: a node's steps stay near 12 KiB), that is
+ * too many, and the check stays on one core. */
 
 enum { REFUSAL_GROUPS = 64, REFUSAL_SETS = 1024, SETS_SEEN = 2 * REFUSAL_SETS };
 
@@ -1807,13 +1808,14 @@ static size_t set_home(uint64_t set)
     return (size_t)(set * 0x9e3779b97f4a7c15ull >> 53) & (SETS_SEEN - 1);
 }
 
-/* Keeps closed set `set` in wk->sets unless it is there; false when there are too many. */
-static bool keep_set(struct work *wk, uint64_t set)
+/* Keeps closed set `set` in wk->sets unless it is there; false when there would be more
+ * than `most`. */
+static bool keep_set(struct work *wk, uint64_t set, size_t most)
 {
     size_t i = set_home(set);
     for (; wk->sets_seen[i]; i = (i + 1) & (SETS_SEEN - 1))
         if (wk->sets_seen[i] == set) return true;
-    if (wk->nsets == REFUSAL_SETS) return false;
+    if (wk->nsets == most) return false;
     wk->sets_seen[i] = set;
     wk->sets[wk->nsets++] = set;
     return true;
@@ -1828,8 +1830,9 @@ static int by_mask(const void *a, const void *b)
 /* Every closed set of the groups `offering` (nonempty, as masks) into wk->sets, by increasing
  * mask.  A closed set S is the closure of its groups added one at a time, each closure along
  * the way within S, so closing every set found with each group it lacks, from the single
- * groups' closures on, finds them all.  False when out of memory or past REFUSAL_SETS. */
-static bool closed_sets(const struct normal *n, struct work *wk, const struct vec32 *offering)
+ * groups' closures on, finds them all.  False when out of memory or past `most` sets. */
+static bool closed_sets(const struct normal *n, struct work *wk, const struct vec32 *offering,
+                        size_t most)
 {
     if (!wk->sets || !wk->sets_seen) {
         free(wk->sets);
@@ -1850,11 +1853,11 @@ static bool closed_sets(const struct normal *n, struct work *wk, const struct ve
     wk->nsets = 0;
     uint32_t c = (uint32_t)offering->n;
     for (uint32_t j = 0; j < c; j++)
-        if (!keep_set(wk, closure_of(n, wk, offering, 1ull << j))) return false;
+        if (!keep_set(wk, closure_of(n, wk, offering, 1ull << j), most)) return false;
     for (size_t i = 0; i < wk->nsets; i++)
         for (uint32_t j = 0; j < c; j++)
             if (!(wk->sets[i] >> j & 1) &&
-                !keep_set(wk, closure_of(n, wk, offering, wk->sets[i] | 1ull << j)))
+                !keep_set(wk, closure_of(n, wk, offering, wk->sets[i] | 1ull << j), most))
                 return false;
     qsort(wk->sets, wk->nsets, sizeof *wk->sets, by_mask);
     return !wk->oom;
@@ -1878,7 +1881,7 @@ static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, st
         for (uint32_t i = 0; i < na && ok; i++) ok = vec32_push(events, n->rpool.v[g + 1 + i]);
         g += 2 + na + nm;
     }
-    size_t nevents = ok ? sorted_unique(events->v, events->n) : 0;
+    size_t nevents = ok ? sorted_unique(events->v, events->n) : 0, room = REFUSAL_SETS;
     ok = ok && vec32_push(out, (uint32_t)nevents);
     for (size_t e = 0; e < nevents && ok; e++) {
         uint32_t a = events->v[e];
@@ -1889,7 +1892,8 @@ static bool refusal_entries(struct normal *n, struct work *wk, uint32_t node, st
             g += 2 + na + nm;
         }
         uint32_t c = (uint32_t)offering->n;
-        if (!ok || c > REFUSAL_GROUPS || !closed_sets(n, wk, offering)) return false;
+        if (!ok || c > REFUSAL_GROUPS || !closed_sets(n, wk, offering, room)) return false;
+        room -= wk->nsets;
         ok = vec32_push(out, a) && vec32_push(out, c);
         for (uint32_t j = 0; j < c && ok; j++) ok = vec32_push(out, offering->v[j]);
         ok = ok && vec32_push(out, (uint32_t)wk->nsets);
