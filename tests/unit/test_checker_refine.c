@@ -425,6 +425,7 @@ START_TEST(refusal_steps_beforehand_for_many_groups)
         }
     ck_assert_uint_eq(norm_nodes(n), nodes);
     norm_free(n);
+    mach_free(m);
 
     /* 11 free groups have 2047 closed sets: too many to make beforehand, so R stays on one
      * core (norm_complete_refusals says no), with the same verdicts. */
