@@ -131,6 +131,11 @@ struct dspace {
     uint32_t *refusal;
     size_t nrefusal;
     bool error;                   /* out of memory while expanding */
+    /* Divergence asked for: the search records its tau edges and, when nothing else is bad,
+     * looks for a tau cycle among them (tau_cycle_across).  A failure of either kind — a bad
+     * vector, or a cycle — is then left to the one-process check for its counterexample
+     * (search sets CHK_FAILS and nothing else), as the threads' search does. */
+    bool taus;
 };
 
 /* Owner of a vector: a hash unlike the store's own (so that a rank's states spread over its
@@ -166,7 +171,32 @@ struct dsearch {
     size_t outwords;              /* words waiting in all of them */
     uint32_t current;             /* the state being expanded */
     bool nomem;
+    /* sp->taus: per local state, how many tau edges lead to it; the tau edges received, a
+     * pair of words each: the source (its rank << 32 | its number there), the target's number
+     * here; and keep's ids of a run of targets. */
+    uint32_t *indeg;
+    struct outbox edges;
+    uint32_t *ids;
 };
+
+/* A tau successor's parent word carries this flag (ranks stay below 2^31). */
+#define TAU_EDGE ((uint64_t)1 << 63)
+
+/* Appends n words to o; false when out of memory. */
+static bool push_words(struct outbox *o, const uint64_t *w, size_t n)
+{
+    if (o->n + n > o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 1024;
+        while (cap < o->n + n) cap *= 2;
+        uint64_t *v = realloc(o->w, cap * sizeof *v);
+        if (!v) return false;
+        o->w = v;
+        o->cap = cap;
+    }
+    memcpy(o->w + o->n, w, n * sizeof *w);
+    o->n += n;
+    return true;
+}
 
 static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
 {
@@ -174,25 +204,17 @@ static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
     if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
     uint32_t words = d->sp->words;
     struct outbox *o = &d->out[owner(target, words, d->c->size)];
-    if (o->n + words + 1 > o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 1024;
-        while (cap < o->n + words + 1) cap *= 2;
-        uint64_t *w = realloc(o->w, cap * sizeof *w);
-        if (!w) {
-            d->nomem = true;
-            return;
-        }
-        o->w = w;
-        o->cap = cap;
+    uint64_t parent = (uint64_t)d->c->rank << 32 | d->current;
+    if (event == EV_TAU && d->sp->taus) parent |= TAU_EDGE;
+    if (!push_words(o, target, words) || !push_words(o, &parent, 1)) {
+        d->nomem = true;
+        return;
     }
-    memcpy(o->w + o->n, target, words * sizeof *target);
-    o->w[o->n + words] = (uint64_t)d->c->rank << 32 | d->current;
-    o->n += words + 1;
     d->outwords += words + 1;
 }
 
-/* Gives the states numbered from `first` on the parent rank `from`: 0, or -1 when out of
- * memory. */
+/* Gives the states numbered from `first` on the parent rank `from` (and, recording taus, no
+ * tau edges yet): 0, or -1 when out of memory. */
 static int parent_ranks(struct dsearch *d, uint32_t first, uint32_t from)
 {
     uint32_t count = store_count(d->st);
@@ -202,9 +224,15 @@ static int parent_ranks(struct dsearch *d, uint32_t first, uint32_t from)
         uint32_t *p = realloc(d->prank, cap * sizeof *p);
         if (!p) return -1;
         d->prank = p;
+        if (d->sp->taus) {
+            uint32_t *in = realloc(d->indeg, cap * sizeof *in);
+            if (!in) return -1;
+            d->indeg = in;
+        }
         d->prank_cap = cap;
     }
     for (uint32_t id = first; id < count; id++) d->prank[id] = from;
+    if (d->sp->taus) memset(d->indeg + first, 0, (count - first) * sizeof *d->indeg);
     return 0;
 }
 
@@ -222,10 +250,23 @@ static int keep(struct dsearch *d, const uint64_t *rec, size_t n)
             memcpy(d->batch + run * words, rec + (i + run) * (words + 1), words * sizeof *rec);
             run++;
         }
-        uint32_t first = store_count(d->st);
-        if (store_insert_batch(d->st, d->batch, run, (uint32_t)parent) < 0 ||
-            parent_ranks(d, first, (uint32_t)(parent >> 32)) < 0)
+        uint32_t first = store_count(d->st), from = (uint32_t)(parent >> 32 & 0x7FFFFFFF);
+        if (!(parent & TAU_EDGE)) {
+            if (store_insert_batch(d->st, d->batch, run, (uint32_t)parent) < 0 ||
+                parent_ranks(d, first, from) < 0)
+                return -1;
+            i += run;
+            continue;
+        }
+        /* Tau edges: each target's number here, to count the edge and keep it. */
+        if (store_intern_batch(d->st, d->batch, run, (uint32_t)parent, d->ids) < 0 ||
+            parent_ranks(d, first, from) < 0)
             return -1;
+        for (size_t k = 0; k < run; k++) {
+            uint64_t edge[2] = {parent & ~TAU_EDGE, d->ids[k]};
+            if (!push_words(&d->edges, edge, 2)) return -1;
+            d->indeg[d->ids[k]]++;
+        }
         i += run;
     }
     return 0;
@@ -360,19 +401,147 @@ static int share_reason(struct dsearch *d, int bad_rank, struct chk_result *r)
     return ok;
 }
 
+/* ---- tau cycles across ranks ----
+ *
+ * Each rank holds the tau edges that lead to its states (keep recorded them) and counts
+ * them per state.  The edges go back to their sources' ranks, which then peel, as Kahn's
+ * topological sort does: a state with tau successors and no tau predecessor left is removed
+ * and its edges with it, telling each target's owner, round after round, until no rank has
+ * anything to tell.  A state left with tau successors is then on a tau cycle or led to by
+ * one (every state left has a predecessor left), and since every state stored is reachable,
+ * the process diverges exactly when one is left anywhere (as checker/taucycle.h argues for
+ * the threads).  Memory: 16 bytes a tau edge on the target's rank during the search, 8 on
+ * the source's for the peeling, and 12 a state. */
+
+/* Sends each edge (source, target here) to the source's rank as (source's number there,
+ * this rank << 32 | target): the tau successors of this rank's states, into a CSR form
+ * (first[id] .. first[id + 1] in *adj).  0, or -1 when out of memory or the transport
+ * failed. */
+static int edges_to_sources(struct dsearch *d, uint64_t **send, size_t *nsend, size_t **first,
+                            uint64_t **adj)
+{
+    const struct dist_comm *c = d->c;
+    int failed = 0;
+    for (size_t i = 0; i + 1 < d->edges.n; i += 2) {
+        uint64_t src = d->edges.w[i];
+        uint64_t back[2] = {(uint32_t)src, (uint64_t)c->rank << 32 | d->edges.w[i + 1]};
+        if (!push_words(&d->out[src >> 32], back, 2)) failed = -1;
+    }
+    free(d->edges.w);
+    d->edges = (struct outbox){0};
+    for (int k = 0; k < c->size; k++) {
+        send[k] = d->out[k].w;
+        nsend[k] = d->out[k].n;
+    }
+    uint64_t *recv = NULL;
+    size_t nrecv = 0;
+    if (c->exchange(c->self, send, nsend, &recv, &nrecv) < 0) failed = -1;
+    for (int k = 0; k < c->size; k++) d->out[k].n = 0;
+    uint32_t count = store_count(d->st);
+    *first = calloc((size_t)count + 1, sizeof **first);
+    *adj = malloc((nrecv / 2 ? nrecv / 2 : 1) * sizeof **adj);
+    if (!*first || !*adj) failed = -1;
+    for (size_t i = 0; !failed && i < nrecv; i += 2) (*first)[recv[i] + 1]++;
+    for (uint32_t id = 0; !failed && id < count; id++) (*first)[id + 1] += (*first)[id];
+    for (size_t i = 0; !failed && i < nrecv; i += 2) (*adj)[(*first)[recv[i]]++] = recv[i + 1];
+    /* Each first[id] now points past its run: shift back. */
+    for (uint32_t id = count; !failed && id > 0; id--) (*first)[id] = (*first)[id - 1];
+    if (!failed) (*first)[0] = 0;
+    free(recv);
+    return failed;
+}
+
+/* CHK_FAILS when the recorded tau edges hold a cycle, CHK_HOLDS when not, CHK_LIMIT (with
+ * *limit) when a limit or the memory stops it — on every rank alike. */
+static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, size_t *nsend,
+                                         const char **limit)
+{
+    const struct dist_comm *c = d->c;
+    size_t *first = NULL;
+    uint64_t *adj = NULL;
+    uint32_t count = store_count(d->st), *stack = NULL;
+    bool full = edges_to_sources(d, send, nsend, &first, &adj) < 0;
+    size_t left = 0, top = 0;
+    if (!full) {
+        stack = malloc(((size_t)count ? count : 1) * sizeof *stack);
+        full = !stack;
+    }
+    for (uint32_t id = 0; !full && id < count; id++) {
+        bool has = first[id + 1] > first[id];
+        left += has;
+        if (has && d->indeg[id] == 0) stack[top++] = id;
+    }
+    enum chk_verdict v = CHK_HOLDS;
+    for (;;) {
+        /* Peel what can be peeled here, telling the other ranks of their targets. */
+        size_t peeled = 0;
+        while (!full && top > 0) {
+            uint32_t x = stack[--top];
+            left--;
+            for (size_t e = first[x]; e < first[x + 1]; e++) {
+                uint32_t rank = (uint32_t)(adj[e] >> 32), id = (uint32_t)adj[e];
+                if (rank != (uint32_t)c->rank) {
+                    uint64_t w = id;
+                    full |= !push_words(&d->out[rank], &w, 1);
+                } else if (--d->indeg[id] == 0 && first[id + 1] > first[id]) {
+                    stack[top++] = id;
+                }
+            }
+            if ((++peeled & 4095) == 0 && !*limit) *limit = chk_over_limit(d->lim, 0, d->start);
+            if (*limit) break;
+        }
+        uint64_t words = 0;
+        for (int k = 0; k < c->size; k++) {
+            send[k] = d->out[k].w;
+            nsend[k] = d->out[k].n;
+            words += d->out[k].n;
+        }
+        uint64_t *recv = NULL;
+        size_t nrecv = 0;
+        if (c->exchange(c->self, send, nsend, &recv, &nrecv) < 0) full = true;
+        for (int k = 0; k < c->size; k++) d->out[k].n = 0;
+        for (size_t i = 0; !full && i < nrecv; i++) {
+            uint32_t id = (uint32_t)recv[i];
+            if (--d->indeg[id] == 0 && first[id + 1] > first[id]) stack[top++] = id;
+        }
+        free(recv);
+        if (!*limit) *limit = chk_over_limit(d->lim, 0, d->start);
+        if (full && !*limit) *limit = "memory";
+        uint64_t sums[2] = {words + top, left}, maxs[1] = {limit_code(*limit)};
+        if (c->sum(c->self, sums, 2) < 0 || c->max(c->self, maxs, 1) < 0) {
+            v = CHK_ERROR;
+            break;
+        }
+        if (maxs[0]) {
+            v = CHK_LIMIT;
+            *limit = limit_names[maxs[0] < 5 ? maxs[0] : 3];
+            break;
+        }
+        if (sums[0] == 0) {
+            v = sums[1] ? CHK_FAILS : CHK_HOLDS;
+            break;
+        }
+    }
+    free(first);
+    free(adj);
+    free(stack);
+    return v;
+}
+
 /* The search itself, from `initial`, into r. */
 static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t *initial,
                    const struct chk_limits *lim, struct chk_result *r)
 {
     struct dsearch d = {.c = c, .sp = sp, .lim = lim, .start = chk_now()};
     memset(r, 0, sizeof *r);
-    d.st = store_new(sp->words, lim ? lim->memory : 0, false);
+    d.st = store_new(sp->words, lim ? lim->memory : 0, sp->taus);
     d.out = calloc((size_t)c->size, sizeof *d.out);
     size_t *nsend = calloc((size_t)c->size, sizeof *nsend);
     uint64_t **send = calloc((size_t)c->size, sizeof *send);
     uint64_t *vec = malloc(sp->words * sizeof *vec);
     d.batch = malloc(256 * sp->words * sizeof *d.batch);
-    bool full = !d.st || !d.out || !nsend || !send || !vec || !d.batch;
+    if (sp->taus) d.ids = malloc(256 * sizeof *d.ids);
+    bool full = !d.st || !d.out || !nsend || !send || !vec || !d.batch || (sp->taus && !d.ids);
     if (!full && owner(initial, sp->words, c->size) == (uint32_t)c->rank &&
         (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
         full = true;
@@ -431,6 +600,10 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
             r->limit = limit_names[maxs[1] < 5 ? maxs[1] : 3];
             break;
         }
+        if (maxs[0] && sp->taus) {
+            r->verdict = CHK_FAILS;  /* the one-process check finds the counterexample */
+            break;
+        }
         if (maxs[0]) {
             int bad_rank = c->size - (int)maxs[0];
             bool ok = counterexample(&d, bad_rank, bad, depth, r) == 0;
@@ -440,7 +613,8 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         }
         if (sums[0]) continue;  /* the level goes on */
         if (!sums[1]) {
-            r->verdict = CHK_HOLDS;
+            r->verdict = sp->taus ? tau_cycle_across(&d, send, nsend, &limit) : CHK_HOLDS;
+            if (r->verdict == CHK_LIMIT) r->limit = limit;
             break;
         }
         level_end = store_count(d.st);
@@ -454,6 +628,9 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     free(vec);
     free(d.prank);
     free(d.batch);
+    free(d.indeg);
+    free(d.ids);
+    free(d.edges.w);
     store_free(d.st);
 }
 
@@ -490,16 +667,33 @@ static bool machine_expand(void *data, const uint64_t *vec, mach_emit *emit, voi
     return ce.n == 0;
 }
 
+/* The same, for a check where being stuck is no failure (divergence freedom). */
+static bool machine_expand_live(void *data, const uint64_t *vec, mach_emit *emit, void *ctx,
+                                uint64_t *transitions)
+{
+    machine_expand(data, vec, emit, ctx, transitions);
+    return false;
+}
+
 static void machine_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
 {
     mach_successors(data, vec, emit, ctx);
 }
 
-enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const struct machine *m,
-                                const struct chk_limits *lim, bool divergence,
-                                struct chk_result *r)
+/* A failure found with divergence asked for: the one-process check gives the counterexample
+ * (r as an ALONE outcome leaves it). */
+static enum dist_outcome replay_alone(struct chk_result *r)
 {
-    int go = agree(c, key, fingerprint(m, 0xCBF29CE484222325ull), !divergence || !mach_has_tau(m));
+    memset(r, 0, sizeof *r);
+    return DIST_ALONE;
+}
+
+/* Deadlock freedom (stuck_is_bad), divergence freedom (divergence), or both. */
+static enum dist_outcome machine_check(const struct dist_comm *c, uint64_t key,
+                                       const struct machine *m, const struct chk_limits *lim,
+                                       bool stuck_is_bad, bool divergence, struct chk_result *r)
+{
+    int go = agree(c, key, fingerprint(m, 0xCBF29CE484222325ull), true);
     if (go == 0) return DIST_ALONE;
     memset(r, 0, sizeof *r);
     if (go < 0) {
@@ -510,11 +704,27 @@ enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const s
     uint64_t *init = malloc(words * sizeof *init);
     if (!init) c->abort(c->self, 2);
     mach_initial(m, init);
-    struct dspace sp = {words, machine_expand, machine_successors, (void *)m, CHK_DEADLOCK,
-                        0, NULL, 0, false};
+    struct dspace sp = {words, stuck_is_bad ? machine_expand : machine_expand_live,
+                        machine_successors, (void *)m, CHK_DEADLOCK, 0, NULL, 0, false,
+                        divergence && mach_has_tau(m)};
     search(c, &sp, init, lim, r);
     free(init);
+    if (sp.taus && r->verdict == CHK_FAILS) return replay_alone(r);
     return DIST_DONE;
+}
+
+enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const struct machine *m,
+                                const struct chk_limits *lim, bool divergence,
+                                struct chk_result *r)
+{
+    return machine_check(c, key, m, lim, true, divergence, r);
+}
+
+enum dist_outcome dist_divergence(const struct dist_comm *c, uint64_t key,
+                                  const struct machine *m, const struct chk_limits *lim,
+                                  struct chk_result *r)
+{
+    return machine_check(c, key, m, lim, false, true, r);
 }
 
 /* ---- refinement over (normal node, implementation state) pairs ---- */
@@ -643,9 +853,11 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
 {
     /* The distributed pair expansion knows T, F and FD (R and V see more than a pair's
      * refusal: they stay with rank 0's one-process check).  Built the same way on every
-     * rank, the normal form numbers its nodes the same way. */
-    bool can = model == CHK_MODEL_T || model == CHK_MODEL_F ||
-               (model == CHK_MODEL_FD && !mach_has_tau(impl));
+     * rank, the normal form numbers its nodes the same way.  In FD a tau cycle among the
+     * pairs is a divergence: taus leave the node as it is, and a pair under a divergent
+     * node is not expanded, so such a cycle is the implementation's under a node that
+     * cannot diverge. */
+    bool can = model == CHK_MODEL_T || model == CHK_MODEL_F || model == CHK_MODEL_FD;
     struct normal *norm = can ? norm_new(spec, lim) : NULL;
     bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
     uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
@@ -658,7 +870,7 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
         return DIST_SKIPPED;
     }
     struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,
-                        NULL, 0, false};
+                        NULL, 0, false, model == CHK_MODEL_FD && mach_has_tau(impl)};
     struct product p = {norm, impl, model, sp.words, &sp};
     sp.data = &p;
     uint64_t *init = malloc(sp.words * sizeof *init);
@@ -671,5 +883,6 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     free(init);
     free(sp.refusal);
     norm_free(norm);
+    if (sp.taus && r->verdict == CHK_FAILS) return replay_alone(r);
     return DIST_DONE;
 }

@@ -1,9 +1,8 @@
 /* distributed.h — breadth-first search with the state space hash-partitioned across the
  * ranks of an MPI job (FDR's cluster mode, LTSmin's distributed backend): every rank compiles
  * the same machine, owns the states that hash to it, expands its own frontier level by level
- * and sends each successor to its owner.  Deadlock freedom and traces / failures refinement
- * (and their FD forms when the implementation has no tau) run distributed; see
- * docs/distributed.md.
+ * and sends each successor to its owner.  Deadlock and divergence freedom and traces,
+ * failures and failures-divergences refinement run distributed; see docs/distributed.md.
  *
  * The search knows nothing of MPI: it talks through a dist_comm, which the MPI plugin
  * (mpi/baton_mpi.c, built as baton-mpi.so and loaded only for --distributed) or the loopback
@@ -78,14 +77,21 @@ int dist_agree(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok,
  * scripts) end the job with exit 2, rank 0 saying why on stderr. */
 enum dist_outcome { DIST_DONE, DIST_ALONE, DIST_SKIPPED };
 
-/* Deadlock freedom; with `divergence` (FD) only for a machine without tau. */
+/* Deadlock freedom, with `divergence` (FD) divergence freedom too; divergence (and livelock)
+ * freedom alone.  Divergence: the ranks record the tau edges that reach their states and
+ * peel them together (Kahn's sort) after the search; a failure — a tau cycle, or a deadlock
+ * with divergence asked for — is DIST_ALONE, so that the one-process check gives the same
+ * counterexample as without --distributed (r is then cleared). */
 enum dist_outcome dist_deadlock(const struct dist_comm *c, uint64_t key, const struct machine *m,
                                 const struct chk_limits *lim, bool divergence,
                                 struct chk_result *r);
+enum dist_outcome dist_divergence(const struct dist_comm *c, uint64_t key,
+                                  const struct machine *m, const struct chk_limits *lim,
+                                  struct chk_result *r);
 
-/* Refinement of spec by impl in T, F, or FD for an impl without tau (DIST_ALONE in the other
- * models); the specification's normal form is built whole on every rank (alone when it has
- * more than 2^20 nodes). */
+/* Refinement of spec by impl in T, F or FD (DIST_ALONE in the other models; in FD a failure
+ * of an implementation with taus is DIST_ALONE as above); the specification's normal form is
+ * built whole on every rank (alone when it has more than 2^20 nodes). */
 enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const struct machine *spec,
                                const struct machine *impl, enum chk_model model,
                                const struct chk_limits *lim, struct chk_result *r);

@@ -75,14 +75,17 @@ int check_report_traces(const struct check_options *o, const struct rpt_traces *
  * quiets every rank but 0 (no output, no report files); EXIT_HOLDS, or EXIT_INPUT after
  * saying why.  check_distributed_end waits for every rank and leaves the job: the exit code
  * of rank 0, for every rank.  check_here is false on the ranks that leave a check that does
- * not run distributed to rank 0.  check_deadlock_free and check_refines are chk_deadlock and
- * chk_refines, run over every rank with --distributed; `key` is the assertion's place,
+ * not run distributed to rank 0.  check_deadlock_free, check_divergence_free and
+ * check_refines are chk_deadlock, chk_divergence and chk_refines, run over every rank with
+ * --distributed; `key` is the assertion's place,
  * growing along the script (line << 32 | column). */
 int check_distributed_start(struct check_options *o);
 int check_distributed_end(const struct check_options *o, int status);
 bool check_here(const struct check_options *o);
 void check_deadlock_free(const struct check_options *o, uint64_t key, const struct machine *m,
                          const struct chk_limits *lim, bool divergence, struct chk_result *r);
+void check_divergence_free(const struct check_options *o, uint64_t key, const struct machine *m,
+                           const struct chk_limits *lim, struct chk_result *r);
 void check_refines(const struct check_options *o, uint64_t key, const struct machine *spec,
                    const struct machine *impl, enum chk_model model, const struct chk_limits *lim,
                    struct chk_result *r);

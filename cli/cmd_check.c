@@ -690,7 +690,7 @@ static void check_one(struct context *c, const struct ast_node *decl, struct rpt
             break;
         case PROP_DIVERGENCE_FREE:
         case PROP_LIVELOCK_FREE:
-            if (check_here(c->o)) chk_divergence(impl->m, &c->lim, &r);
+            check_divergence_free(c->o, key, impl->m, &c->lim, &r);
             break;
         default:
             if (check_here(c->o)) chk_deterministic(impl->m, model, &c->lim, &r);

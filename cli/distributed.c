@@ -130,6 +130,17 @@ void check_deadlock_free(const struct check_options *o, uint64_t key, const stru
         chk_deadlock(m, lim, divergence, r);
 }
 
+void check_divergence_free(const struct check_options *o, uint64_t key, const struct machine *m,
+                           const struct chk_limits *lim, struct chk_result *r)
+{
+    if (!o->distributed) {
+        chk_divergence(m, lim, r);
+        return;
+    }
+    if (dist_divergence(&comm, key, m, lim, r) == DIST_ALONE && comm.rank == 0)
+        chk_divergence(m, lim, r);
+}
+
 void check_refines(const struct check_options *o, uint64_t key, const struct machine *spec,
                    const struct machine *impl, enum chk_model model, const struct chk_limits *lim,
                    struct chk_result *r)

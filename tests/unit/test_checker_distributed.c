@@ -108,6 +108,8 @@ struct job {
     struct rank self;
     const struct machine *spec, *impl;
     enum chk_model model;         /* for a refinement; CHK_MODEL_T with spec NULL: deadlock */
+    bool divergence;              /* spec NULL: deadlock freedom in FD */
+    bool live;                    /* spec NULL: divergence freedom (not deadlock) */
     struct chk_result r;
     enum dist_outcome outcome;
     const uint64_t *keys;         /* agreement script: keys, DIST_KEY_END last */
@@ -126,8 +128,10 @@ static void *run_rank(void *arg)
         }
     } else if (j->spec) {
         j->outcome = dist_refines(&j->comm, 1, j->spec, j->impl, j->model, NULL, &j->r);
+    } else if (j->live) {
+        j->outcome = dist_divergence(&j->comm, 1, j->impl, NULL, &j->r);
     } else {
-        j->outcome = dist_deadlock(&j->comm, 1, j->impl, NULL, false, &j->r);
+        j->outcome = dist_deadlock(&j->comm, 1, j->impl, NULL, j->divergence, &j->r);
     }
     return NULL;
 }
@@ -298,21 +302,120 @@ START_TEST(refinement_like_one_process)
 }
 END_TEST
 
-START_TEST(fd_with_tau_is_left_to_one_process)
+/* Three leaves interleaved, with taus: leaf 0 does `prefix` a's, then `chain` taus, then
+ * either a cycle of `cycle` taus (it diverges there) or, when cycle is 0, a's for ever; leaves
+ * 1 and 2 are cycles of `len` b's and c's.  The tau edges of the chain form a long path of
+ * states spread over every rank (many rounds of peeling), and a cycle of taus of leaf 0 is
+ * len^2 cycles of the whole. */
+static struct machine *with_taus(uint32_t prefix, uint32_t chain, uint32_t cycle, uint32_t len)
 {
-    /* An implementation with a tau: FD refinement and FD deadlock freedom run alone. */
-    struct machine *spec = PROC({0, A, 0}), *impl = PROC({0, EV_TAU, 1}, {1, A, 0});
-    struct job jobs[2];
-    memset(jobs, 0, sizeof jobs);
-    for (int i = 0; i < 2; i++) {
-        jobs[i].spec = spec;
-        jobs[i].impl = impl;
-        jobs[i].model = CHK_MODEL_FD;
+    struct mach_builder *b = mach_builder_new();
+    struct lts_builder *lb = lts_builder_new();
+    uint32_t s = 0;
+    for (uint32_t i = 0; i < prefix; i++, s++) lts_builder_add(lb, s, A, s + 1);
+    for (uint32_t i = 0; i < chain; i++, s++) lts_builder_add(lb, s, EV_TAU, s + 1);
+    if (cycle == 0) lts_builder_add(lb, s, A, s);
+    for (uint32_t i = 0; i < cycle; i++) lts_builder_add(lb, s + i, EV_TAU, i + 1 < cycle ? s + i + 1 : s);
+    lts_builder_reserve(lb, s + cycle + 1);
+    int node = mach_leaf(b, lts_build(lb, 0, LTS_NONE));
+    for (uint32_t k = 1; k < 3; k++) {
+        struct lts_builder *cb = lts_builder_new();
+        lts_builder_reserve(cb, len);
+        for (uint32_t i = 0; i < len; i++) lts_builder_add(cb, i, A + k, (i + 1) % len);
+        node = mach_par(b, (struct evset){NULL, 0}, node, mach_leaf(b, lts_build(cb, 0, LTS_NONE)));
     }
-    run_world(jobs, 2);
-    ck_assert_int_eq(jobs[0].outcome, DIST_ALONE);
-    ck_assert_int_eq(jobs[1].outcome, DIST_ALONE);
-    ck_assert_int_eq(dist_deadlock(&dist_loopback, 1, impl, NULL, true, &jobs[0].r), DIST_ALONE);
+    return mach_build(b, node);
+}
+
+/* Divergence freedom (live) or deadlock freedom in FD of m on 1..4 ranks against the
+ * one-process check: when it holds, the same figures from the distributed search; when it
+ * fails, DIST_ALONE on every rank, which leaves the counterexample to that check. */
+static void same_divergence(const struct machine *m, bool live, enum chk_verdict want)
+{
+    struct chk_result one;
+    if (live) chk_divergence(m, NULL, &one);
+    else chk_deadlock(m, NULL, 1, &one);
+    ck_assert_int_eq(one.verdict, want);
+    for (int n = 1; n <= MAX_RANKS; n++) {
+        struct job jobs[MAX_RANKS];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < n; i++) {
+            jobs[i].impl = m;
+            jobs[i].live = live;
+            jobs[i].divergence = true;
+        }
+        run_world(jobs, n);
+        for (int i = 0; i < n; i++) {
+            const struct chk_result *r = &jobs[i].r;
+            ck_assert_int_eq(jobs[i].outcome, want == CHK_HOLDS ? DIST_DONE : DIST_ALONE);
+            if (want == CHK_HOLDS) {
+                ck_assert_int_eq(r->verdict, CHK_HOLDS);
+                ck_assert_uint_eq(r->states, one.states);
+                ck_assert_uint_eq(r->transitions, one.transitions);
+            }
+            chk_result_free(&jobs[i].r);
+        }
+    }
+    chk_result_free(&one);
+}
+
+START_TEST(divergence_like_one_process)
+{
+    /* A chain of 40 taus after 3 a's, then a's: no divergence, 44 x 7^2 states. */
+    struct machine *m = with_taus(3, 40, 0, 7);
+    same_divergence(m, true, CHK_HOLDS);
+    same_divergence(m, false, CHK_HOLDS);
+    mach_free(m);
+    /* The same with a cycle of 9 taus at its end: it diverges (after 3 events). */
+    m = with_taus(3, 40, 9, 7);
+    same_divergence(m, true, CHK_FAILS);
+    same_divergence(m, false, CHK_FAILS);
+    mach_free(m);
+    /* A tau to itself is a cycle; a tau at once to a state that diverges. */
+    m = with_taus(0, 0, 1, 5);
+    same_divergence(m, true, CHK_FAILS);
+    mach_free(m);
+    m = with_taus(2, 1, 2, 5);
+    same_divergence(m, true, CHK_FAILS);
+    mach_free(m);
+    /* Stuck but not divergent: a deadlock, which divergence freedom does not mind, but deadlock
+     * freedom in FD does. */
+    m = PROC({0, EV_TAU, 1}, {1, EV_TAU, 2}, {0, A, 2});
+    same_divergence(m, true, CHK_HOLDS);
+    same_divergence(m, false, CHK_FAILS);
+    mach_free(m);
+}
+END_TEST
+
+START_TEST(fd_refinement_with_taus_like_one_process)
+{
+    /* RUN({a, b, c}) [FD= the tau chain: holds, the whole product searched on every rank
+     * count. */
+    same_refinement(PROC({0, A, 0}, {0, B, 0}, {0, C, 0}), with_taus(3, 30, 0, 6), CHK_MODEL_FD,
+                    CHK_HOLDS, CHK_NONE);
+    /* ... and the tau cycle: a divergence, which FD refinement of a divergence-free spec
+     * fails; DIST_ALONE on every rank leaves its counterexample to the one-process check. */
+    struct machine *spec = PROC({0, A, 0}, {0, B, 0}, {0, C, 0}), *impl = with_taus(3, 30, 4, 6);
+    struct chk_result one;
+    chk_refines(spec, impl, CHK_MODEL_FD, NULL, &one);
+    ck_assert_int_eq(one.verdict, CHK_FAILS);
+    ck_assert_int_eq(one.kind, CHK_DIVERGENCE);
+    chk_result_free(&one);
+    for (int n = 1; n <= MAX_RANKS; n++) {
+        struct job jobs[MAX_RANKS];
+        memset(jobs, 0, sizeof jobs);
+        for (int i = 0; i < n; i++) {
+            jobs[i].spec = spec;
+            jobs[i].impl = impl;
+            jobs[i].model = CHK_MODEL_FD;
+        }
+        run_world(jobs, n);
+        for (int i = 0; i < n; i++) ck_assert_int_eq(jobs[i].outcome, DIST_ALONE);
+    }
+    /* A spec that may diverge (CHAOS-like, with a tau cycle) allows the divergence: the
+     * pairs under its divergent node are not expanded, so no cycle is found, and it holds. */
+    same_refinement(PROC({0, EV_TAU, 0}, {0, A, 0}, {0, B, 0}, {0, C, 0}), with_taus(3, 30, 4, 6),
+                    CHK_MODEL_FD, CHK_HOLDS, CHK_NONE);
     mach_free(spec);
     mach_free(impl);
 }
@@ -387,7 +490,8 @@ Suite *checker_distributed_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, deadlock_like_one_process);
     tcase_add_test(tc, refinement_like_one_process);
-    tcase_add_test(tc, fd_with_tau_is_left_to_one_process);
+    tcase_add_test(tc, divergence_like_one_process);
+    tcase_add_test(tc, fd_refinement_with_taus_like_one_process);
     tcase_add_test(tc, finer_models_are_left_to_one_process);
     tcase_add_test(tc, ranks_agree_between_assertions);
     suite_add_tcase(s, tc);
