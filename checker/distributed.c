@@ -131,10 +131,11 @@ struct dspace {
     uint32_t *refusal;
     size_t nrefusal;
     bool error;                   /* out of memory while expanding */
-    /* Divergence asked for: the search records its tau edges and, when nothing else is bad,
-     * looks for a tau cycle among them (tau_cycle_across).  A failure of either kind — a bad
-     * vector, or a cycle — is then left to the one-process check for its counterexample
+    /* A failure is left to the one-process check, for its counterexample and its reason
      * (search sets CHK_FAILS and nothing else), as the threads' search does. */
+    bool replay;
+    /* Divergence asked for (with replay): the search records its tau edges and, when
+     * nothing else is bad, looks for a tau cycle among them (tau_cycle_across). */
     bool taus;
 };
 
@@ -600,7 +601,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
             r->limit = limit_names[maxs[1] < 5 ? maxs[1] : 3];
             break;
         }
-        if (maxs[0] && sp->taus) {
+        if (maxs[0] && sp->replay) {
             r->verdict = CHK_FAILS;  /* the one-process check finds the counterexample */
             break;
         }
@@ -704,12 +705,13 @@ static enum dist_outcome machine_check(const struct dist_comm *c, uint64_t key,
     uint64_t *init = malloc(words * sizeof *init);
     if (!init) c->abort(c->self, 2);
     mach_initial(m, init);
+    bool taus = divergence && mach_has_tau(m);
     struct dspace sp = {words, stuck_is_bad ? machine_expand : machine_expand_live,
-                        machine_successors, (void *)m, CHK_DEADLOCK, 0, NULL, 0, false,
-                        divergence && mach_has_tau(m)};
+                        machine_successors, (void *)m, CHK_DEADLOCK, 0, NULL, 0, false, taus,
+                        taus};
     search(c, &sp, init, lim, r);
     free(init);
-    if (sp.taus && r->verdict == CHK_FAILS) return replay_alone(r);
+    if (sp.replay && r->verdict == CHK_FAILS) return replay_alone(r);
     return DIST_DONE;
 }
 
@@ -847,18 +849,63 @@ static void pair_successors(void *data, const uint64_t *vec, mach_emit *emit, vo
 
 enum { DIST_MAX_NODES = 1 << 20 };
 
+/* R, RD, V and VD: the pairs of refine.c (chk_pairs), whose failures — a refusal trace, a
+ * revival — the one-process check finds and names. */
+static bool finer_expand(void *data, const uint64_t *vec, mach_emit *emit, void *ctx,
+                         uint64_t *transitions)
+{
+    struct count_emit ce = {emit, ctx, 0};
+    bool bad = chk_pairs_expand(data, vec, counted, &ce);
+    *transitions += ce.n;
+    return bad;
+}
+
+static void finer_successors(void *data, const uint64_t *vec, mach_emit *emit, void *ctx)
+{
+    chk_pairs_expand(data, vec, emit, ctx);
+}
+
+static enum dist_outcome finer_refines(const struct dist_comm *c, uint64_t key,
+                                       const struct machine *spec, const struct machine *impl,
+                                       enum chk_model model, const struct chk_limits *lim,
+                                       struct chk_result *r)
+{
+    struct chk_pairs *pairs = chk_pairs_new(spec, impl, model, lim, DIST_MAX_NODES);
+    uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
+    int go = agree(c, key, print, pairs != NULL);
+    if (go <= 0) chk_pairs_free(pairs);
+    if (go == 0) return DIST_ALONE;
+    memset(r, 0, sizeof *r);
+    if (go < 0) {
+        skipped(lim, r);
+        return DIST_SKIPPED;
+    }
+    bool taus = chk_model_divergence(model) && mach_has_tau(impl);
+    struct dspace sp = {1 + mach_words(impl), finer_expand, finer_successors, pairs, CHK_NONE, 0,
+                        NULL, 0, false, true, taus};
+    uint64_t *init = malloc(sp.words * sizeof *init);
+    if (!init) c->abort(c->self, 2);
+    init[0] = chk_pairs_root(pairs);
+    mach_initial(impl, init + 1);
+    search(c, &sp, init, lim, r);
+    free(init);
+    chk_pairs_free(pairs);
+    if (r->verdict == CHK_FAILS) return replay_alone(r);
+    return DIST_DONE;
+}
+
 enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const struct machine *spec,
                                const struct machine *impl, enum chk_model model,
                                const struct chk_limits *lim, struct chk_result *r)
 {
-    /* The distributed pair expansion knows T, F and FD (R and V see more than a pair's
-     * refusal: they stay with rank 0's one-process check).  Built the same way on every
-     * rank, the normal form numbers its nodes the same way.  In FD a tau cycle among the
-     * pairs is a divergence: taus leave the node as it is, and a pair under a divergent
-     * node is not expanded, so such a cycle is the implementation's under a node that
-     * cannot diverge. */
-    bool can = model == CHK_MODEL_T || model == CHK_MODEL_F || model == CHK_MODEL_FD;
-    struct normal *norm = can ? norm_new(spec, lim) : NULL;
+    /* T, F and FD here, with a failure's reason found where it is met; R and V see more than
+     * a pair's last refusal: refine.c's pairs.  Built the same way on every rank, the normal
+     * form numbers its nodes the same way.  In FD a tau cycle among the pairs is a
+     * divergence: taus leave the node as it is, and a pair under a divergent node is not
+     * expanded, so such a cycle is the implementation's under a node that cannot diverge. */
+    if (model != CHK_MODEL_T && model != CHK_MODEL_F && model != CHK_MODEL_FD)
+        return finer_refines(c, key, spec, impl, model, lim, r);
+    struct normal *norm = norm_new(spec, lim);
     bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
     uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
     int go = agree(c, key, print, ok);
@@ -869,8 +916,9 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
         skipped(lim, r);
         return DIST_SKIPPED;
     }
+    bool taus = model == CHK_MODEL_FD && mach_has_tau(impl);
     struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,
-                        NULL, 0, false, model == CHK_MODEL_FD && mach_has_tau(impl)};
+                        NULL, 0, false, taus, taus};
     struct product p = {norm, impl, model, sp.words, &sp};
     sp.data = &p;
     uint64_t *init = malloc(sp.words * sizeof *init);
@@ -883,6 +931,6 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     free(init);
     free(sp.refusal);
     norm_free(norm);
-    if (sp.taus && r->verdict == CHK_FAILS) return replay_alone(r);
+    if (sp.replay && r->verdict == CHK_FAILS) return replay_alone(r);
     return DIST_DONE;
 }

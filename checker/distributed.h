@@ -1,8 +1,8 @@
 /* distributed.h — breadth-first search with the state space hash-partitioned across the
  * ranks of an MPI job (FDR's cluster mode, LTSmin's distributed backend): every rank compiles
  * the same machine, owns the states that hash to it, expands its own frontier level by level
- * and sends each successor to its owner.  Deadlock and divergence freedom and traces,
- * failures and failures-divergences refinement run distributed; see docs/distributed.md.
+ * and sends each successor to its owner.  Deadlock and divergence freedom and refinement in
+ * every model run distributed (determinism and has-trace do not); see docs/distributed.md.
  *
  * The search knows nothing of MPI: it talks through a dist_comm, which the MPI plugin
  * (mpi/baton_mpi.c, built as baton-mpi.so and loaded only for --distributed) or the loopback
@@ -89,9 +89,10 @@ enum dist_outcome dist_divergence(const struct dist_comm *c, uint64_t key,
                                   const struct machine *m, const struct chk_limits *lim,
                                   struct chk_result *r);
 
-/* Refinement of spec by impl in T, F or FD (DIST_ALONE in the other models; in FD a failure
- * of an implementation with taus is DIST_ALONE as above); the specification's normal form is
- * built whole on every rank (alone when it has more than 2^20 nodes). */
+/* Refinement of spec by impl in every model; the specification's normal form is built whole
+ * on every rank (DIST_ALONE when it has more than 2^20 nodes, or in R and RD when its steps
+ * after refusals cannot be made beforehand).  A failure in R, RD, V or VD, or in FD of an
+ * implementation with taus, is DIST_ALONE as above. */
 enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const struct machine *spec,
                                const struct machine *impl, enum chk_model model,
                                const struct chk_limits *lim, struct chk_result *r);

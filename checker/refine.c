@@ -833,6 +833,49 @@ static bool search_parallel(const struct machine *spec, const struct machine *im
     return done;
 }
 
+/* ---- the pairs, for a search elsewhere ---- */
+
+struct chk_pairs {
+    struct pair_space sp;
+    uint32_t root;
+};
+
+struct chk_pairs *chk_pairs_new(const struct machine *spec, const struct machine *impl,
+                                enum chk_model model, const struct chk_limits *lim,
+                                uint32_t max_nodes)
+{
+    struct chk_pairs *p = malloc(sizeof *p);
+    struct normal *norm = p ? norm_new(spec, lim) : NULL;
+    bool complete = norm && (refusal_testing(model) ? norm_complete_refusals(norm, max_nodes)
+                                                    : norm_complete(norm, max_nodes));
+    if (!complete || (revivals(model) && !norm_prepare_revivals(norm))) {
+        norm_free(norm);
+        free(p);
+        return NULL;
+    }
+    p->sp = (struct pair_space){norm, impl, model, false, 0, ~0ull, 1 + mach_words(impl)};
+    p->root = norm_root(norm);
+    norm_shed(norm);  /* (the root is known: the search only reads the normal form now) */
+    return p;
+}
+
+uint32_t chk_pairs_root(const struct chk_pairs *p)
+{
+    return p->root;
+}
+
+bool chk_pairs_expand(const struct chk_pairs *p, const uint64_t *pair, mach_emit *emit, void *ctx)
+{
+    return pair_expand((void *)&p->sp, pair, emit, ctx);
+}
+
+void chk_pairs_free(struct chk_pairs *p)
+{
+    if (!p) return;
+    norm_free(p->sp.norm);
+    free(p);
+}
+
 /* How far the one-core search goes before the parallel one takes over: most checks end (or
  * fail) within it, and it needs no normal form built in full — which for a large
  * specification could cost more than the whole check.  Its pairs are bounded, and so are the

@@ -43,6 +43,27 @@ void chk_refines(const struct machine *spec, const struct machine *impl, enum ch
 void chk_deterministic(const struct machine *m, enum chk_model model, const struct chk_limits *lim,
                        struct chk_result *r);
 
+/* ---- the pairs, for a search elsewhere (checker/distributed.c) ----
+ *
+ * The pairs of spec [model= impl, every model, over the specification's complete normal
+ * form (with the steps after refusals made beforehand in R and RD, the revivals prepared in
+ * V and VD), built the same way — the nodes numbered the same — by every caller.  A pair is
+ * the node's word, then the implementation's vector.  chk_pairs_expand emits a pair's
+ * successors to explore, and as EV_TICK each transition that is not (a ✓, or an event into
+ * a failure): one emit a transition of the implementation; it says whether the pair is bad
+ * — a failure, which the one-process check (chk_refines) then finds and names.  In the
+ * models with divergence a pair under a divergent node has no successors, so a tau cycle
+ * among the pairs is a divergence the specification does not allow.  chk_pairs_new gives
+ * NULL when the normal form has more than max_nodes nodes, or a limit or the memory stops
+ * it; it may be called on several threads at once, and so may chk_pairs_expand. */
+struct chk_pairs;
+struct chk_pairs *chk_pairs_new(const struct machine *spec, const struct machine *impl,
+                                enum chk_model model, const struct chk_limits *lim,
+                                uint32_t max_nodes);
+uint32_t chk_pairs_root(const struct chk_pairs *p);
+bool chk_pairs_expand(const struct chk_pairs *p, const uint64_t *pair, mach_emit *emit, void *ctx);
+void chk_pairs_free(struct chk_pairs *p);
+
 /* P :[has trace]: <events>: holds when P can perform the events in order.  On failure
  * r->trace is the longest prefix P can perform and r->event the event it cannot. */
 void chk_has_trace(const struct machine *m, const uint32_t *events, size_t n,

@@ -11,7 +11,7 @@ stdout PASS  assert SEATED :[deadlock free]  (2032 states, 7072 transitions
 stderr --distributed outside mpirun: checking as one rank
 
 $ sh tests/distributed.sh same 1 4 5
-stdout N=5, 1 ranks: the same as one process: 20 assertions, exit 1
+stdout N=5, 1 ranks: the same as one process: 24 assertions, exit 1
 !stdout DIFFER
 
 $ sh tests/distributed.sh limits 1
