@@ -1,7 +1,8 @@
 #!/bin/sh
 # `baton check --distributed` (docs/distributed.md) on the dining philosophers with a butler
-# ($SHARED/peers/phil_butler.csp) at N = 7 and 8 (BENCH_PHIL_N to change): the deadlock check
-# by one process, by the distributed search as one rank (no mpirun), and by `mpirun -np 2`
+# ($SHARED/peers/phil_butler.csp) at N = 7 and 8 (BENCH_PHIL_N to change): the deadlock check,
+# and divergence freedom with the forks hidden (its tau edges peeled across the ranks), by one
+# process, by the distributed search as one rank (no mpirun), and by `mpirun -np 2`
 # (BENCH_MPI_NP to change).  From one run each: states, transitions, seconds, states/s and the
 # peak resident memory of every rank.  On one machine the ranks share its cores and memory:
 # the figure to watch is memory per rank, which is what a cluster divides.
@@ -32,13 +33,16 @@ line() {
 	secs=$(field "$json" seconds)
 	peaks=""
 	for kb in "$@"; do peaks="$peaks${peaks:+, }$(mb "$kb") MB"; done
-	printf "  N=%s %s: %s states, %s transitions, %.2f s, %s states/s, peak per rank %s\n" \
-		"$n" "$label" "$states" "$trans" "$secs" "$(rate "$states" "$secs")" "$peaks"
+	printf "  N=%s %s, %s: %s states, %s transitions, %.2f s, %s states/s, peak per rank %s\n" \
+		"$n" "$check" "$label" "$states" "$trans" "$secs" "$(rate "$states" "$secs")" "$peaks"
 }
 
 for n in ${BENCH_PHIL_N:-7 8}; do
+for check in deadlock divergence; do
 	spec=$out/dist_phil_$n.csp
 	sed "s/^N = .*/N = $n/" "$shared/peers/phil_butler.csp" >"$spec"
+	[ $check = deadlock ] ||
+		sed -i 's/^assert .*/assert SEATED \\ {|picks, putsdown|} :[divergence free]/' "$spec"
 	/usr/bin/time -f "%M" -o "$out/dist_time.txt" "$baton" check --threads 1 --format json "$spec" \
 		>"$out/dist_one.json" || true
 	line "one process (baton check --threads 1)" "$out/dist_one.json" "$(cat "$out/dist_time.txt")"
@@ -55,4 +59,5 @@ for n in ${BENCH_PHIL_N:-7 8}; do
 	for r in $(seq 0 $((np - 1))); do peaks="$peaks $(cat "$out/dist_rank.$r" 2>/dev/null || echo 0)"; done
 	# shellcheck disable=SC2086
 	line "mpirun -np $np baton check --distributed" "$out/dist_mpi.json" $peaks
+done
 done
