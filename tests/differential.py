@@ -43,10 +43,12 @@ which may change it), and every specification once under normal: the oracle's ve
 uncompressed pair must still be baton's.
 
 Usage: differential.py BATON [CASES]   (exit 0 when every verdict agrees)
+DIFF_LAUNCH (say "mpirun -np 2 --oversubscribe") starts the --distributed run over MPI ranks.
 """
 import json
 import os
 import random
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -692,14 +694,20 @@ def main():
         f.write("\n".join(text) + "\n")
         path = f.name
     try:
-        # Twice: as a user runs it, and with every check sent to the parallel searches (a state
-        # limit within the one-core warm-up's own bound skips the warm-up; refine.c), which
-        # small processes otherwise never reach.
+        # Three times: as a user runs it; with every check sent to the parallel searches (a
+        # state limit within the one-core warm-up's own bound skips the warm-up; refine.c),
+        # which small processes otherwise never reach; and with --distributed, as one rank
+        # outside mpirun (docs/distributed.md: the distributed searches, their tau-edge
+        # peeling and refine.c's pairs in R and V, with rank 0's one-process check for every
+        # failure with taus).
         bad = 0
         parallel = ["--threads", "2", "--max-states", "10000"]
-        for how, extra in (("", []), (" (parallel searches)", parallel)):
+        oracles = {}
+        for how, extra in (("", []), (" (parallel searches)", parallel),
+                           (f" (--distributed, {os.environ.get('DIFF_LAUNCH') or 'one rank'})",
+                            ["--distributed"])):
             verdicts = {}
-            result = compare(baton, path, extra, asserts, pairs, verdicts)
+            result = compare(baton, path, extra, asserts, pairs, verdicts, oracles)
             if result is None:
                 return 1
             compared, wrong, skipped = result
@@ -719,10 +727,12 @@ def main():
     return 1 if bad else 0
 
 
-def compare(baton, path, extra, asserts, pairs, verdicts):
-    """Runs baton on the script and compares each verdict with the oracle's: (compared,
-    disagreeing, skipped), or None when baton itself failed."""
-    out = subprocess.run([baton, "check", "--format", "json"] + extra + [path],
+def compare(baton, path, extra, asserts, pairs, verdicts, oracles):
+    """Runs baton on the script and compares each verdict with the oracle's (kept in
+    `oracles` for the next run): (compared, disagreeing, skipped), or None when baton itself
+    failed."""
+    launch = shlex.split(os.environ.get("DIFF_LAUNCH", "")) if "--distributed" in extra else []
+    out = subprocess.run(launch + [baton, "check", "--format", "json"] + extra + [path],
                          capture_output=True, text=True)
     # 2 with a report: some assertion was an error (judged one by one below)
     if out.returncode not in (0, 1, 2) or not out.stdout.startswith("{"):
@@ -737,10 +747,10 @@ def compare(baton, path, extra, asserts, pairs, verdicts):
     skipped = 0
     # verdicts: (case, model) -> baton's verdict, to count the finer models' distinctions
     for (k, model, comp), res in zip(asserts, results):
-        if model in PROPERTIES:
-            holds, length = oracle_property(pairs[k][1], PROPERTIES[model])
-        else:
-            holds, length = oracle(pairs[k][0], pairs[k][1], model)
+        if (k, model) not in oracles:
+            oracles[(k, model)] = (oracle_property(pairs[k][1], PROPERTIES[model])
+                                   if model in PROPERTIES else oracle(pairs[k][0], pairs[k][1], model))
+        holds, length = oracles[(k, model)]
         baton_holds = res["result"] == "pass"
         if res["result"] == "error" and "cannot compute the transitions" in (res.get("message") or ""):
             # A component baton compiles on its own (as FDR does) is infinite — recursion
