@@ -644,6 +644,21 @@ static void skipped(const struct chk_limits *lim, struct chk_result *r)
     r->limit = chk_interrupted() ? "interrupt" : lim && lim->seconds > 0 ? "time" : "memory";
 }
 
+/* Every search's start: the ranks agree (agree); then r is cleared, or made a skipped
+ * assertion's limit.  DIST_DONE when the search may go on. */
+static enum dist_outcome begin(const struct dist_comm *c, uint64_t key, uint64_t print, bool ok,
+                               const struct chk_limits *lim, struct chk_result *r)
+{
+    int go = agree(c, key, print, ok);
+    if (go == 0) return DIST_ALONE;
+    memset(r, 0, sizeof *r);
+    if (go < 0) {
+        skipped(lim, r);
+        return DIST_SKIPPED;
+    }
+    return DIST_DONE;
+}
+
 /* ---- deadlock freedom ---- */
 
 struct count_emit {
@@ -694,13 +709,8 @@ static enum dist_outcome machine_check(const struct dist_comm *c, uint64_t key,
                                        const struct machine *m, const struct chk_limits *lim,
                                        bool stuck_is_bad, bool divergence, struct chk_result *r)
 {
-    int go = agree(c, key, fingerprint(m, 0xCBF29CE484222325ull), true);
-    if (go == 0) return DIST_ALONE;
-    memset(r, 0, sizeof *r);
-    if (go < 0) {
-        skipped(lim, r);
-        return DIST_SKIPPED;
-    }
+    enum dist_outcome o = begin(c, key, fingerprint(m, 0xCBF29CE484222325ull), true, lim, r);
+    if (o != DIST_DONE) return o;
     uint32_t words = mach_words(m);
     uint64_t *init = malloc(words * sizeof *init);
     if (!init) c->abort(c->self, 2);
@@ -872,13 +882,10 @@ static enum dist_outcome finer_refines(const struct dist_comm *c, uint64_t key,
 {
     struct chk_pairs *pairs = chk_pairs_new(spec, impl, model, lim, DIST_MAX_NODES);
     uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
-    int go = agree(c, key, print, pairs != NULL);
-    if (go <= 0) chk_pairs_free(pairs);
-    if (go == 0) return DIST_ALONE;
-    memset(r, 0, sizeof *r);
-    if (go < 0) {
-        skipped(lim, r);
-        return DIST_SKIPPED;
+    enum dist_outcome o = begin(c, key, print, pairs != NULL, lim, r);
+    if (o != DIST_DONE) {
+        chk_pairs_free(pairs);
+        return o;
     }
     bool taus = chk_model_divergence(model) && mach_has_tau(impl);
     struct dspace sp = {1 + mach_words(impl), finer_expand, finer_successors, pairs, CHK_NONE, 0,
@@ -908,13 +915,10 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     struct normal *norm = norm_new(spec, lim);
     bool ok = norm && norm_root(norm) != NORM_ERROR && norm_complete(norm, DIST_MAX_NODES);
     uint64_t print = fingerprint(impl, fingerprint(spec, 0xCBF29CE484222325ull));
-    int go = agree(c, key, print, ok);
-    if (go <= 0) norm_free(norm);
-    if (go == 0) return DIST_ALONE;
-    memset(r, 0, sizeof *r);
-    if (go < 0) {
-        skipped(lim, r);
-        return DIST_SKIPPED;
+    enum dist_outcome o = begin(c, key, print, ok, lim, r);
+    if (o != DIST_DONE) {
+        norm_free(norm);
+        return o;
     }
     bool taus = model == CHK_MODEL_FD && mach_has_tau(impl);
     struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,

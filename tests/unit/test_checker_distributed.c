@@ -152,6 +152,13 @@ static void run_world(struct job *jobs, int n)
     pthread_barrier_destroy(&w.bar);
 }
 
+/* Runs n ranks, each with a copy of `like`, as jobs[0..n). */
+static void run_copies(const struct job *like, struct job *jobs, int n)
+{
+    for (int i = 0; i < n; i++) jobs[i] = *like;
+    run_world(jobs, n);
+}
+
 /* ---- machines ---- */
 
 /* Three leaves interleaved on a, b and c: each a chain of `len` steps that ends stuck when
@@ -202,10 +209,8 @@ static void same_deadlock(const struct machine *m)
     struct chk_result one;
     chk_deadlock(m, NULL, 0, &one);
     for (int n = 1; n <= MAX_RANKS; n++) {
-        struct job jobs[MAX_RANKS];
-        memset(jobs, 0, sizeof jobs);
-        for (int i = 0; i < n; i++) jobs[i].impl = m;
-        run_world(jobs, n);
+        struct job jobs[MAX_RANKS], like = {.impl = m};
+        run_copies(&like, jobs, n);
         for (int i = 0; i < n; i++) {
             const struct chk_result *r = &jobs[i].r;
             ck_assert_int_eq(jobs[i].outcome, DIST_DONE);
@@ -233,14 +238,8 @@ static void same_refinement(struct machine *spec, struct machine *impl, enum chk
     chk_refines(spec, impl, model, NULL, &one);
     ck_assert_int_eq(one.verdict, want);
     for (int n = 1; n <= MAX_RANKS; n++) {
-        struct job jobs[MAX_RANKS];
-        memset(jobs, 0, sizeof jobs);
-        for (int i = 0; i < n; i++) {
-            jobs[i].spec = spec;
-            jobs[i].impl = impl;
-            jobs[i].model = model;
-        }
-        run_world(jobs, n);
+        struct job jobs[MAX_RANKS], like = {.spec = spec, .impl = impl, .model = model};
+        run_copies(&like, jobs, n);
         for (int i = 0; i < n; i++) {
             const struct chk_result *r = &jobs[i].r;
             ck_assert_int_eq(jobs[i].outcome, DIST_DONE);
@@ -273,14 +272,8 @@ static void replayed_alone(struct machine *spec, struct machine *impl, enum chk_
     ck_assert_int_eq(one.verdict, CHK_FAILS);
     chk_result_free(&one);
     for (int n = 1; n <= MAX_RANKS; n++) {
-        struct job jobs[MAX_RANKS];
-        memset(jobs, 0, sizeof jobs);
-        for (int i = 0; i < n; i++) {
-            jobs[i].spec = spec;
-            jobs[i].impl = impl;
-            jobs[i].model = model;
-        }
-        run_world(jobs, n);
+        struct job jobs[MAX_RANKS], like = {.spec = spec, .impl = impl, .model = model};
+        run_copies(&like, jobs, n);
         for (int i = 0; i < n; i++) ck_assert_int_eq(jobs[i].outcome, DIST_ALONE);
     }
     mach_free(spec);
@@ -360,14 +353,8 @@ static void same_divergence(const struct machine *m, bool live, enum chk_verdict
     else chk_deadlock(m, NULL, 1, &one);
     ck_assert_int_eq(one.verdict, want);
     for (int n = 1; n <= MAX_RANKS; n++) {
-        struct job jobs[MAX_RANKS];
-        memset(jobs, 0, sizeof jobs);
-        for (int i = 0; i < n; i++) {
-            jobs[i].impl = m;
-            jobs[i].live = live;
-            jobs[i].divergence = true;
-        }
-        run_world(jobs, n);
+        struct job jobs[MAX_RANKS], like = {.impl = m, .live = live, .divergence = true};
+        run_copies(&like, jobs, n);
         for (int i = 0; i < n; i++) {
             const struct chk_result *r = &jobs[i].r;
             ck_assert_int_eq(jobs[i].outcome, want == CHK_HOLDS ? DIST_DONE : DIST_ALONE);
