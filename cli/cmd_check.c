@@ -58,8 +58,8 @@ const char cmd_check_usage[] =
     "                     e.g. '{|mid|}'\n"
     "  --graphs DIR       also draw each failing assertion's counterexample as a chart,\n"
     "                     DIR/lLINE-ASSERTION.svg (see baton graph counterexample)\n"
-    "  --distributed      under mpirun: deadlock and refinement searches with their states\n"
-    "                     spread over the MPI ranks (docs/distributed.md)\n"
+    "  --distributed      under mpirun: deadlock, divergence and refinement searches with\n"
+    "                     their states spread over the MPI ranks (docs/distributed.md)\n"
     "\n"
     "exit: 0 every assertion holds, 1 one fails, 2 bad input, 3 a limit was hit\n";
 
