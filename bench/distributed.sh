@@ -45,10 +45,10 @@ for check in deadlock divergence; do
 		sed -i 's/^assert .*/assert SEATED \\ {|picks, putsdown|} :[divergence free]/' "$spec"
 	/usr/bin/time -f "%M" -o "$out/dist_time.txt" "$baton" check --threads 1 --format json "$spec" \
 		>"$out/dist_one.json" || true
-	line "one process (baton check --threads 1)" "$out/dist_one.json" "$(cat "$out/dist_time.txt")"
+	line "one process (baton check --threads 1)" "$out/dist_one.json" "$(peak_kb "$out/dist_time.txt")"
 	/usr/bin/time -f "%M" -o "$out/dist_time.txt" "$baton" check --distributed --format json "$spec" \
 		>"$out/dist_loop.json" 2>/dev/null || true
-	line "--distributed, one rank without mpirun" "$out/dist_loop.json" "$(cat "$out/dist_time.txt")"
+	line "--distributed, one rank without mpirun" "$out/dist_loop.json" "$(peak_kb "$out/dist_time.txt")"
 	[ $have_mpi -eq 1 ] || continue
 	rm -f "$out"/dist_rank.*
 	# Each rank under /usr/bin/time, writing its own peak.
@@ -56,7 +56,7 @@ for check in deadlock divergence; do
 		'exec /usr/bin/time -f "%M" -o "$0.$OMPI_COMM_WORLD_RANK" "$1" check --distributed --format json "$2"' \
 		"$out/dist_rank" "$baton" "$spec" >"$out/dist_mpi.json" || true
 	peaks=""
-	for r in $(seq 0 $((np - 1))); do peaks="$peaks $(cat "$out/dist_rank.$r" 2>/dev/null || echo 0)"; done
+	for r in $(seq 0 $((np - 1))); do peaks="$peaks $(peak_kb "$out/dist_rank.$r")"; done
 	# shellcheck disable=SC2086
 	line "mpirun -np $np baton check --distributed" "$out/dist_mpi.json" $peaks
 done

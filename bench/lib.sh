@@ -37,3 +37,10 @@ bench_go() {
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'
 }
+
+# peak_kb FILE: the peak resident kilobytes `/usr/bin/time -f %M -o FILE` wrote, or 0.  (time
+# writes "Command exited with non-zero status N" first when the command failed — a limit, a
+# failing check — so the figure is the last line.)
+peak_kb() {
+	if [ -s "$1" ]; then tail -n 1 "$1"; else echo 0; fi
+}

@@ -36,7 +36,7 @@ for n in ${BENCH_PHIL_N:-7 8 9 10}; do
 	for t in 1 2; do
 		/usr/bin/time -f "%M" -o "$out/time$t.txt" "$baton" check --threads $t --timeout "$budget" \
 			--format json "$spec" >"$out/phil$t.json" || true
-		kb=$(cat "$out/time$t.txt")
+		kb=$(peak_kb "$out/time$t.txt")
 		states=$(field "$out/phil$t.json" states)
 		trans=$(field "$out/phil$t.json" transitions)
 		secs=$(field "$out/phil$t.json" seconds)
@@ -55,8 +55,8 @@ for n in ${BENCH_PHIL_N:-7 8 9 10}; do
 		states=$(field "$out/phil_mpi.json" states)
 		secs=$(field "$out/phil_mpi.json" seconds)
 		printf "  N=%s baton, 2 MPI ranks: %s states, %.2f s, %s states/s, peak %s + %s MB\n" "$n" "$states" \
-			"${secs:-0}" "$(rate "$states" "$secs")" "$(mb "$(cat "$out/phil_rank.0" 2>/dev/null || echo 0)")" \
-			"$(mb "$(cat "$out/phil_rank.1" 2>/dev/null || echo 0)")"
+			"${secs:-0}" "$(rate "$states" "$secs")" "$(mb "$(peak_kb "$out/phil_rank.0")")" \
+			"$(mb "$(peak_kb "$out/phil_rank.1")")"
 	fi
 	[ $have_spin -eq 1 ] && [ "$n" -le 9 ] || continue
 	mkdir -p "$out/spin$n"
@@ -68,7 +68,7 @@ for n in ${BENCH_PHIL_N:-7 8 9 10}; do
 	depth=10000000
 	[ "$n" -ge 9 ] && depth=100000000
 	(cd "$out/spin$n" && /usr/bin/time -f "%M" -o time.txt ./pan -m$depth >pan.txt 2>&1) || true
-	s_kb=$(cat "$out/spin$n/time.txt")
+	s_kb=$(peak_kb "$out/spin$n/time.txt")
 	s_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$out/spin$n/pan.txt")
 	s_trans=$(sed -n 's/^ *\([0-9]*\) transitions.*/\1/p' "$out/spin$n/pan.txt")
 	s_secs=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$out/spin$n/pan.txt")

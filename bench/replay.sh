@@ -25,7 +25,7 @@ for form in btr trace; do
 		s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print (b - a) / 1e9 }')
 		n=$(sed -n 's/.*(\([0-9]*\) events, \([0-9.]*\) s).*/\1/p' "$tmp.out" | head -1)
 		best=$(awk -v a="$best" -v b="$s" 'BEGIN { print (a == "" || b < a) ? b : a }')
-		kb=$(cat "$tmp.time")
+		kb=$(peak_kb "$tmp.time")
 		i=$((i + 1))
 	done
 	size=$(wc -c <"$tmp.$form")

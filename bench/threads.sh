@@ -42,7 +42,7 @@ for check in "SEATED :[deadlock free [F]]" "HIDDEN :[divergence free]" "HIDDEN :
 			>"$out/threads.json" || true
 		secs=$(field "$out/threads.json" seconds)
 		states=$(field "$out/threads.json" states)
-		kb=$(cat "$out/threads_time.txt")
+		kb=$(peak_kb "$out/threads_time.txt")
 		[ -n "$one" ] || one=$secs
 		line="$line  $t: $(printf '%.2f' "$secs") s $(awk -v k="$kb" 'BEGIN { printf "%.0f", k / 1024 }') MB x$(ratio "$one" "$secs")"
 		t=$((t + 1))
