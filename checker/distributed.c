@@ -12,6 +12,7 @@
 #include "checker/normal.h"
 #include "checker/sorted.h"
 #include "checker/store.h"
+#include "checker/vec64.h"
 
 /* ---- one rank alone ---- */
 
@@ -153,12 +154,6 @@ static uint32_t owner(const uint64_t *v, uint32_t words, int size)
     return (uint32_t)(h % (uint64_t)size);
 }
 
-/* Per destination rank: the records to send, each a vector then its parent's number here. */
-struct outbox {
-    uint64_t *w;
-    size_t n, cap;                /* in words */
-};
-
 struct dsearch {
     const struct dist_comm *c;
     struct dspace *sp;
@@ -168,7 +163,8 @@ struct dsearch {
     uint32_t *prank;              /* per local state: the rank of its parent */
     size_t prank_cap;
     uint64_t *batch;              /* 256 vectors, for keep */
-    struct outbox *out;           /* c->size of them */
+    struct vec64 *out;            /* per destination rank, c->size of them: the records to
+                                     send, each a vector then its parent's word */
     size_t outwords;              /* words waiting in all of them */
     uint32_t current;             /* the state being expanded */
     bool nomem;
@@ -176,38 +172,22 @@ struct dsearch {
      * pair of words each: the source (its rank << 32 | its number there), the target's number
      * here; and keep's ids of a run of targets. */
     uint32_t *indeg;
-    struct outbox edges;
+    struct vec64 edges;
     uint32_t *ids;
 };
 
 /* A tau successor's parent word carries this flag (ranks stay below 2^31). */
 #define TAU_EDGE ((uint64_t)1 << 63)
 
-/* Appends n words to o; false when out of memory. */
-static bool push_words(struct outbox *o, const uint64_t *w, size_t n)
-{
-    if (o->n + n > o->cap) {
-        size_t cap = o->cap ? 2 * o->cap : 1024;
-        while (cap < o->n + n) cap *= 2;
-        uint64_t *v = realloc(o->w, cap * sizeof *v);
-        if (!v) return false;
-        o->w = v;
-        o->cap = cap;
-    }
-    memcpy(o->w + o->n, w, n * sizeof *w);
-    o->n += n;
-    return true;
-}
-
 static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
 {
     struct dsearch *d = ctx;
     if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
     uint32_t words = d->sp->words;
-    struct outbox *o = &d->out[owner(target, words, d->c->size)];
+    struct vec64 *o = &d->out[owner(target, words, d->c->size)];
     uint64_t parent = (uint64_t)d->c->rank << 32 | d->current;
     if (event == EV_TAU && d->sp->taus) parent |= TAU_EDGE;
-    if (!push_words(o, target, words) || !push_words(o, &parent, 1)) {
+    if (!vec64_push(o, target, words) || !vec64_push(o, &parent, 1)) {
         d->nomem = true;
         return;
     }
@@ -265,7 +245,7 @@ static int keep(struct dsearch *d, const uint64_t *rec, size_t n)
             return -1;
         for (size_t k = 0; k < run; k++) {
             uint64_t edge[2] = {parent & ~TAU_EDGE, d->ids[k]};
-            if (!push_words(&d->edges, edge, 2)) return -1;
+            if (!vec64_push(&d->edges, edge, 2)) return -1;
             d->indeg[d->ids[k]]++;
         }
         i += run;
@@ -424,14 +404,14 @@ static int edges_to_sources(struct dsearch *d, uint64_t **send, size_t *nsend, s
     const struct dist_comm *c = d->c;
     int failed = 0;
     for (size_t i = 0; i + 1 < d->edges.n; i += 2) {
-        uint64_t src = d->edges.w[i];
-        uint64_t back[2] = {(uint32_t)src, (uint64_t)c->rank << 32 | d->edges.w[i + 1]};
-        if (!push_words(&d->out[src >> 32], back, 2)) failed = -1;
+        uint64_t src = d->edges.v[i];
+        uint64_t back[2] = {(uint32_t)src, (uint64_t)c->rank << 32 | d->edges.v[i + 1]};
+        if (!vec64_push(&d->out[src >> 32], back, 2)) failed = -1;
     }
-    free(d->edges.w);
-    d->edges = (struct outbox){0};
+    free(d->edges.v);
+    d->edges = (struct vec64){0};
     for (int k = 0; k < c->size; k++) {
-        send[k] = d->out[k].w;
+        send[k] = d->out[k].v;
         nsend[k] = d->out[k].n;
     }
     uint64_t *recv = NULL;
@@ -483,7 +463,7 @@ static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, siz
                 uint32_t rank = (uint32_t)(adj[e] >> 32), id = (uint32_t)adj[e];
                 if (rank != (uint32_t)c->rank) {
                     uint64_t w = id;
-                    full |= !push_words(&d->out[rank], &w, 1);
+                    full |= !vec64_push(&d->out[rank], &w, 1);
                 } else if (--d->indeg[id] == 0 && first[id + 1] > first[id]) {
                     stack[top++] = id;
                 }
@@ -493,7 +473,7 @@ static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, siz
         }
         uint64_t words = 0;
         for (int k = 0; k < c->size; k++) {
-            send[k] = d->out[k].w;
+            send[k] = d->out[k].v;
             nsend[k] = d->out[k].n;
             words += d->out[k].n;
         }
@@ -570,7 +550,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         }
         /* Send each successor to its owner, who keeps the new ones. */
         for (int i = 0; i < c->size; i++) {
-            send[i] = d.out[i].w;
+            send[i] = d.out[i].v;
             nsend[i] = d.out[i].n;
         }
         uint64_t *recv = NULL;
@@ -622,7 +602,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         depth++;
     }
     r->seconds = chk_now() - d.start;
-    for (int i = 0; d.out && i < c->size; i++) free(d.out[i].w);
+    for (int i = 0; d.out && i < c->size; i++) free(d.out[i].v);
     free(d.out);
     free(send);
     free(nsend);
@@ -631,7 +611,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     free(d.batch);
     free(d.indeg);
     free(d.ids);
-    free(d.edges.w);
+    free(d.edges.v);
     store_free(d.st);
 }
 

@@ -13,27 +13,7 @@
 #include "checker/store.h"
 #include "checker/threads.h"
 #include "checker/vec32.h"
-
-/* A growable array of uint64_t: the successors of a spec state, before they are numbered. */
-struct vec64 {
-    uint64_t *v;
-    size_t n, cap;
-};
-
-static bool push_words(struct vec64 *a, const uint64_t *w, uint32_t words)
-{
-    if (a->n + words > a->cap) {
-        size_t cap = a->cap ? 2 * a->cap : 256;
-        while (cap < a->n + words) cap *= 2;
-        uint64_t *v = realloc(a->v, cap * sizeof *v);
-        if (!v) return false;
-        a->v = v;
-        a->cap = cap;
-    }
-    memcpy(a->v + a->n, w, words * sizeof *w);
-    a->n += words;
-    return true;
-}
+#include "checker/vec64.h"
 
 struct node {
     uint32_t members, nmembers;   /* in normal.pool: sorted spec state ids */
@@ -340,7 +320,7 @@ static uint32_t spec_state(struct normal *n, const uint64_t *vec)
 static void collect(void *ctx, uint32_t event, const uint64_t *target)
 {
     struct normal *n = ctx;
-    if (!vec32_push(&n->scratch2, event) || !push_words(&n->succ_vecs, target, n->spec.words))
+    if (!vec32_push(&n->scratch2, event) || !vec64_push(&n->succ_vecs, target, n->spec.words))
         n->failed = true;
 }
 
