@@ -17,6 +17,7 @@
 
 #include "checker/bigmem.h"
 #include "checker/limits.h"
+#include "checker/prefetch.h"
 
 enum {
     SEG_BITS = 6,                 /* 64 segments */
@@ -173,22 +174,16 @@ static inline struct segment *locate(const struct cset *s, uint64_t h, size_t *h
     return (struct segment *)g;
 }
 
-/* The home bucket is fetched for writing (PREFETCHW; a no-op on x86-64 processors without
- * it): a line fetched for reading may come shared, and the compare-and-swap that takes a slot
- * must then ask for it again, exclusive.  With two threads that was most of the probes' time:
- * N = 8 philosophers on two threads took 1.13-1.23 s with a read prefetch, 0.99-1.08 s with
- * this one, as fast as plain stores without the atomic (which lose states); one thread is
- * unchanged.  The next bucket is only read (fetched for writing it measured no better): near
- * the set's growth point a home is full one time in three, and the probe goes on there. */
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("prfchw")))
-#endif
+/* The home bucket is fetched for writing: a new state is written there by a compare-and-swap
+ * (see prefetch_for_write).  The next bucket is only read (fetched for writing it measured no
+ * better): near the set's growth point a home is full one time in three, and the probe goes
+ * on there. */
 void cset_prefetch(const struct cset *s, uint64_t h)
 {
     size_t home;
     uint64_t q;
     const struct segment *g = locate(s, h, &home, &q);
-    __builtin_prefetch((const char *)g->slots + home * LINE, 1);
+    prefetch_for_write((const char *)g->slots + home * LINE);
     __builtin_prefetch((const char *)g->slots + ((home + 1) & (((size_t)1 << g->k) - 1)) * LINE);
 }
 

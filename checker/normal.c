@@ -9,6 +9,7 @@
 #include "checker/bigmem.h"
 #include "checker/numbering.h"
 #include "checker/parallel.h"
+#include "checker/prefetch.h"
 #include "checker/sorted.h"
 #include "checker/store.h"
 #include "checker/threads.h"
@@ -1156,7 +1157,7 @@ static bool enter_chunk(void *ctx, size_t t, uint32_t chunk)
             to[nb] = &o[2 + 2 * i];
             ref[nb] = ((at >> 32) + 1) << 32 | (o[2 + 2 * i] & ~LATER);
             place[nb] = (uint64_t)k << 32 | i;
-            __builtin_prefetch(&lv->fresh[2 * (fresh_closure(lv, ref[nb])[0] & mask)]);
+            prefetch_for_write(&lv->fresh[2 * (fresh_closure(lv, ref[nb])[0] & mask)]);
             nb++;
         }
     }

@@ -7,6 +7,7 @@
 
 #include "checker/bigmem.h"
 #include "checker/limits.h"
+#include "checker/prefetch.h"
 #include "checker/sorted.h"
 #include "checker/taucycle.h"
 #include "checker/threads.h"
@@ -58,21 +59,30 @@ static uint32_t final(const struct job *j, uint32_t x)
     return x == r ? 0 : x == 0 ? r : x;
 }
 
+static void put(struct job *j, uint32_t id)
+{
+    for (size_t i = home(j, j->hash[id]);; i = (i + 1) & j->mask) {
+        uint32_t empty = 0;
+        if (atomic_compare_exchange_strong_explicit(&j->slot[i], &empty, id + 1,
+                                                    memory_order_relaxed, memory_order_relaxed))
+            return;
+    }
+}
+
+/* Each state's slot is prefetched AHEAD states before it is put. */
 static void index_part(void *ctx, size_t p)
 {
     struct job *j = ctx;
-    uint32_t id = j->base[p];
+    enum { AHEAD = 16 };
+    uint32_t first = j->base[p], id = first;
     EACH_RECORD(j, &j->parts[p], rec) {
         j->hash[id] = rec[0];
         if (rec[0] == j->root) atomic_store(&j->root_at, id);
-        for (size_t i = home(j, rec[0]);; i = (i + 1) & j->mask) {
-            uint32_t empty = 0;
-            if (atomic_compare_exchange_strong_explicit(&j->slot[i], &empty, id + 1,
-                                                        memory_order_relaxed, memory_order_relaxed))
-                break;
-        }
+        prefetch_for_write(&j->slot[home(j, rec[0])]);
+        if (id - first >= AHEAD) put(j, id - AHEAD);
         id++;
     }
+    for (uint32_t k = id - first > AHEAD ? id - AHEAD : first; k < id; k++) put(j, k);
 }
 
 /* The target's hash in transition word t (see record_words). */

@@ -18,6 +18,7 @@
 #include "checker/bigmem.h"
 #include "checker/threads.h"
 #include "checker/limits.h"
+#include "checker/prefetch.h"
 
 /* A record's count word keeps, in its top bit, whether it had no predecessor when peeling
  * began (a source, which its owner removes first). */
@@ -108,7 +109,7 @@ static void count_part(const struct tau_part *parts, struct tau_part *part)
     size_t n = 0;
     EACH_SUCCESSOR(part, succ) {
         if (!*succ) continue;
-        __builtin_prefetch(record(parts, *succ - 1), 1);
+        prefetch_for_write(record(parts, *succ - 1));
         uint64_t *at = &ring[n++ % AHEAD];
         if (n > AHEAD) atomic_fetch_add_explicit(preds(record(parts, *at - 1)), 1, memory_order_relaxed);
         *at = *succ;
@@ -151,7 +152,7 @@ static size_t peel(struct shared *s, size_t p)
             uint64_t *rec = stack[--sp], k = count_of(rec);
             removed++;
             for (uint64_t i = 0; i < k; i++)
-                if (rec[2 + i]) __builtin_prefetch(record(s->parts, rec[2 + i] - 1), 1);
+                if (rec[2 + i]) prefetch_for_write(record(s->parts, rec[2 + i] - 1));
             for (uint64_t i = 0; i < k; i++) {
                 if (!rec[2 + i]) continue;
                 uint64_t *next = record(s->parts, rec[2 + i] - 1);
@@ -176,12 +177,21 @@ out:
 
 /* The phases, each on a thread a part (par_each), one after another. */
 
+/* Each record's slot is prefetched AHEAD records before it is put. */
 static void index_phase(void *ctx, size_t p)
 {
     struct shared *s = ctx;
     struct tau_part *part = &s->parts[p];
-    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off))
-        put(&s->x, (uint64_t)p << OFFSET_BITS | off, part->v[off]);
+    enum { AHEAD = 16 };
+    size_t ring[AHEAD], n = 0;
+    for (size_t off = 0; off < part->n; off += 2 + count_of(part->v + off)) {
+        prefetch_for_write(&s->x.slot[home(&s->x, part->v[off])]);
+        size_t *at = &ring[n++ % AHEAD];
+        if (n > AHEAD) put(&s->x, (uint64_t)p << OFFSET_BITS | *at, part->v[*at]);
+        *at = off;
+    }
+    for (size_t k = n > AHEAD ? n - AHEAD : 0; k < n; k++)
+        put(&s->x, (uint64_t)p << OFFSET_BITS | ring[k % AHEAD], part->v[ring[k % AHEAD]]);
 }
 
 static void resolve_phase(void *ctx, size_t p)
