@@ -140,9 +140,9 @@ struct dspace {
     bool taus;
 };
 
-/* Owner of a vector: a hash unlike the store's own (so that a rank's states spread over its
- * whole table, not only the slots their owner's residue would pick). */
-static uint32_t owner(const uint64_t *v, uint32_t words, int size)
+/* A vector's hash for choosing its owner: unlike the store's own (so that a rank's states
+ * spread over its whole table, not only the slots their owner's residue would pick). */
+static uint64_t vec_hash(const uint64_t *v, uint32_t words)
 {
     uint64_t h = 0xD6E8FEB86659FD93ull;
     for (uint32_t i = 0; i < words; i++) {
@@ -150,9 +150,23 @@ static uint32_t owner(const uint64_t *v, uint32_t words, int size)
         h ^= h >> 33;
     }
     h *= 0xC4CEB9FE1A85EC53ull;
-    h ^= h >> 33;
+    return h ^ h >> 33;
+}
+
+static uint32_t owner_of(uint64_t h, int size)
+{
     return (uint32_t)(h % (uint64_t)size);
 }
+
+/* Each rank remembers the vectors it sent lately (direct-mapped by the top bits of their
+ * hash): a successor sent again — the diamonds of interleaving meet within a few states — is
+ * its owner's already, or will be when the round's records arrive, and its first copy came
+ * from a state no deeper, so leaving it out changes neither the states nor the shortest
+ * counterexamples.  A vector is kept and compared whole, so nothing is left out by a
+ * collision; vectors of more than SENT_WORDS words are not remembered (the cache would
+ * outgrow the core's cache), and a tau edge recorded for divergence is always sent (its
+ * owner counts it). */
+enum { SENT_BITS = 15, SENT_WORDS = 4 };
 
 struct dsearch {
     const struct dist_comm *c;
@@ -174,6 +188,8 @@ struct dsearch {
     uint32_t *indeg;
     struct vec64 edges;
     uint32_t *ids;
+    uint64_t *sent;               /* 2^SENT_BITS vectors sent lately, or NULL */
+    uint64_t *sent_used;          /* a bit a slot of `sent`: it holds a vector */
 };
 
 /* A tau successor's parent word carries this flag (ranks stay below 2^31). */
@@ -184,9 +200,23 @@ static void emit_out(void *ctx, uint32_t event, const uint64_t *target)
     struct dsearch *d = ctx;
     if (event == EV_TICK) return;  /* ✓ ends the run: the target is never explored */
     uint32_t words = d->sp->words;
-    struct vec64 *o = &d->out[owner(target, words, d->c->size)];
+    uint64_t h = vec_hash(target, words);
+    bool tau_edge = event == EV_TAU && d->sp->taus;
+    if (d->sent) {
+        size_t i = (size_t)(h >> (64 - SENT_BITS));
+        uint64_t *slot = d->sent + i * words, *used = &d->sent_used[i / 64], bit = 1ull << i % 64;
+        bool same = *used & bit;
+        for (uint32_t w = 0; w < words && same; w++) same = slot[w] == target[w];
+        if (same) {
+            if (!tau_edge) return;
+        } else {
+            memcpy(slot, target, words * sizeof *target);
+            *used |= bit;
+        }
+    }
+    struct vec64 *o = &d->out[owner_of(h, d->c->size)];
     uint64_t parent = (uint64_t)d->c->rank << 32 | d->current;
-    if (event == EV_TAU && d->sp->taus) parent |= TAU_EDGE;
+    if (tau_edge) parent |= TAU_EDGE;
     if (!vec64_push(o, target, words) || !vec64_push(o, &parent, 1)) {
         d->nomem = true;
         return;
@@ -521,9 +551,17 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     uint64_t **send = calloc((size_t)c->size, sizeof *send);
     uint64_t *vec = malloc(sp->words * sizeof *vec);
     d.batch = malloc(256 * sp->words * sizeof *d.batch);
+    if (sp->words <= SENT_WORDS) {  /* without it (out of memory) every successor is sent */
+        d.sent = malloc(((size_t)sp->words << SENT_BITS) * sizeof *d.sent);
+        d.sent_used = calloc((size_t)1 << SENT_BITS >> 6, sizeof *d.sent_used);
+        if (!d.sent || !d.sent_used) {
+            free(d.sent);
+            d.sent = NULL;
+        }
+    }
     if (sp->taus) d.ids = malloc(256 * sizeof *d.ids);
     bool full = !d.st || !d.out || !nsend || !send || !vec || !d.batch || (sp->taus && !d.ids);
-    if (!full && owner(initial, sp->words, c->size) == (uint32_t)c->rank &&
+    if (!full && owner_of(vec_hash(initial, sp->words), c->size) == (uint32_t)c->rank &&
         (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
         full = true;
     uint64_t transitions = 0, level_end = d.st ? store_count(d.st) : 0;
@@ -609,6 +647,8 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     free(vec);
     free(d.prank);
     free(d.batch);
+    free(d.sent);
+    free(d.sent_used);
     free(d.indeg);
     free(d.ids);
     free(d.edges.v);
