@@ -138,6 +138,9 @@ struct dspace {
     /* Divergence asked for (with replay): the search records its tau edges and, when
      * nothing else is bad, looks for a tau cycle among them (tau_cycle_across). */
     bool taus;
+    /* A divergence found so (nothing else bad anywhere) gets its counterexample here, walked
+     * across the ranks (divergence_counterexample), not from the one-process check. */
+    bool walk_divergence;
 };
 
 /* A vector's hash for choosing its owner: unlike the store's own (so that a rank's states
@@ -188,6 +191,7 @@ struct dsearch {
     uint32_t *indeg;
     struct vec64 edges;
     uint32_t *ids;
+    struct vec64 levels;          /* each breadth-first level's first local number */
     uint64_t *sent;               /* 2^SENT_BITS vectors sent lately, or NULL */
     uint64_t *sent_used;          /* a bit a slot of `sent`: it holds a vector */
 };
@@ -415,31 +419,42 @@ static int share_reason(struct dsearch *d, int bad_rank, struct chk_result *r)
 /* ---- tau cycles across ranks ----
  *
  * Each rank holds the tau edges that lead to its states (keep recorded them) and counts
- * them per state.  The edges go back to their sources' ranks, which then peel, as Kahn's
- * topological sort does: a state with tau successors and no tau predecessor left is removed
- * and its edges with it, telling each target's owner, round after round, until no rank has
- * anything to tell.  A state left with tau successors is then on a tau cycle or led to by
- * one (every state left has a predecessor left), and since every state stored is reachable,
- * the process diverges exactly when one is left anywhere (as checker/taucycle.h argues for
- * the threads).  Memory: 16 bytes a tau edge on the target's rank during the search, 8 on
- * the source's for the peeling, and 12 a state. */
+ * them per state.  Each source learns how many tau edges leave each of its states (one
+ * exchange); then the ranks peel from the sinks, as Kahn's topological sort does backwards:
+ * a state with no tau successor left is removed, and each of its tau predecessors loses one,
+ * locally or told by a message to its owner, round after round, until no rank has anything
+ * to tell.  A state left with tau successors can reach a tau cycle by taus — it diverges —
+ * and every state that diverges is left; since every stored state is reachable, the process
+ * diverges exactly when one is left anywhere (as checker/taucycle.h argues for the threads).
+ * Memory: 16 bytes a tau edge on the target's rank during the search, 8 more while the
+ * edges are turned into each target's list of predecessors, and 16 a state. */
 
-/* Sends each edge (source, target here) to the source's rank as (source's number there,
- * this rank << 32 | target): the tau successors of this rank's states, into a CSR form
- * (first[id] .. first[id + 1] in *adj).  0, or -1 when out of memory or the transport
- * failed. */
-static int edges_to_sources(struct dsearch *d, uint64_t **send, size_t *nsend, size_t **first,
-                            uint64_t **adj)
+/* Counts, on each source's rank, the tau edges that leave its states (*out, per state), and
+ * turns this rank's edges into each state's list of tau predecessors (rank << 32 | number
+ * there): CSR form, (*first)[id] .. (*first)[id + 1] in *preds.  0, or -1 when out of memory
+ * or the transport failed. */
+static int tau_degrees(struct dsearch *d, uint64_t **send, size_t *nsend, uint32_t **out,
+                       size_t **first, uint64_t **preds)
 {
     const struct dist_comm *c = d->c;
     int failed = 0;
+    uint32_t count = store_count(d->st);
+    *first = calloc((size_t)count + 1, sizeof **first);
+    *preds = malloc((d->edges.n / 2 ? d->edges.n / 2 : 1) * sizeof **preds);
+    *out = calloc(count ? count : 1, sizeof **out);
+    if (!*first || !*preds || !*out) failed = -1;
+    for (uint32_t id = 0; !failed && id < count; id++) (*first)[id + 1] = (*first)[id] + d->indeg[id];
     for (size_t i = 0; i + 1 < d->edges.n; i += 2) {
         uint64_t src = d->edges.v[i];
-        uint64_t back[2] = {(uint32_t)src, (uint64_t)c->rank << 32 | d->edges.v[i + 1]};
-        if (!vec64_push(&d->out[src >> 32], back, 2)) failed = -1;
+        uint64_t w = (uint32_t)src;
+        if (!vec64_push(&d->out[src >> 32], &w, 1)) failed = -1;
+        if (!failed) (*preds)[(*first)[d->edges.v[i + 1]]++] = src;
     }
     free(d->edges.v);
     d->edges = (struct vec64){0};
+    /* Each first[id] now points past its run: shift back. */
+    for (uint32_t id = count; !failed && id > 0; id--) (*first)[id] = (*first)[id - 1];
+    if (!failed) (*first)[0] = 0;
     for (int k = 0; k < c->size; k++) {
         send[k] = d->out[k].v;
         nsend[k] = d->out[k].n;
@@ -448,54 +463,46 @@ static int edges_to_sources(struct dsearch *d, uint64_t **send, size_t *nsend, s
     size_t nrecv = 0;
     if (c->exchange(c->self, send, nsend, &recv, &nrecv) < 0) failed = -1;
     for (int k = 0; k < c->size; k++) d->out[k].n = 0;
-    uint32_t count = store_count(d->st);
-    *first = calloc((size_t)count + 1, sizeof **first);
-    *adj = malloc((nrecv / 2 ? nrecv / 2 : 1) * sizeof **adj);
-    if (!*first || !*adj) failed = -1;
-    for (size_t i = 0; !failed && i < nrecv; i += 2) (*first)[recv[i] + 1]++;
-    for (uint32_t id = 0; !failed && id < count; id++) (*first)[id + 1] += (*first)[id];
-    for (size_t i = 0; !failed && i < nrecv; i += 2) (*adj)[(*first)[recv[i]]++] = recv[i + 1];
-    /* Each first[id] now points past its run: shift back. */
-    for (uint32_t id = count; !failed && id > 0; id--) (*first)[id] = (*first)[id - 1];
-    if (!failed) (*first)[0] = 0;
+    for (size_t i = 0; !failed && i < nrecv; i++) (*out)[recv[i]]++;
     free(recv);
     return failed;
 }
 
-/* CHK_FAILS when the recorded tau edges hold a cycle, CHK_HOLDS when not, CHK_LIMIT (with
+/* CHK_FAILS when some state diverges (*divergent: the first of this rank's, by number — so
+ * of its shallowest level — or STORE_NONE), CHK_HOLDS when none does, CHK_LIMIT (with
  * *limit) when a limit or the memory stops it — on every rank alike. */
 static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, size_t *nsend,
-                                         const char **limit)
+                                         const char **limit, uint32_t *divergent)
 {
     const struct dist_comm *c = d->c;
     size_t *first = NULL;
-    uint64_t *adj = NULL;
-    uint32_t count = store_count(d->st), *stack = NULL;
-    bool full = edges_to_sources(d, send, nsend, &first, &adj) < 0;
+    uint64_t *preds = NULL;
+    uint32_t count = store_count(d->st), *out = NULL, *stack = NULL;
+    bool full = tau_degrees(d, send, nsend, &out, &first, &preds) < 0;
     size_t left = 0, top = 0;
+    *divergent = STORE_NONE;
     if (!full) {
         stack = malloc(((size_t)count ? count : 1) * sizeof *stack);
         full = !stack;
     }
     for (uint32_t id = 0; !full && id < count; id++) {
-        bool has = first[id + 1] > first[id];
-        left += has;
-        if (has && d->indeg[id] == 0) stack[top++] = id;
+        left += out[id] > 0;
+        if (out[id] == 0 && first[id + 1] > first[id]) stack[top++] = id;
     }
     enum chk_verdict v = CHK_HOLDS;
     for (;;) {
-        /* Peel what can be peeled here, telling the other ranks of their targets. */
+        /* Peel what can be peeled here, telling the other ranks of their sources. */
         size_t peeled = 0;
         while (!full && top > 0) {
             uint32_t x = stack[--top];
-            left--;
             for (size_t e = first[x]; e < first[x + 1]; e++) {
-                uint32_t rank = (uint32_t)(adj[e] >> 32), id = (uint32_t)adj[e];
+                uint32_t rank = (uint32_t)(preds[e] >> 32), id = (uint32_t)preds[e];
                 if (rank != (uint32_t)c->rank) {
                     uint64_t w = id;
                     full |= !vec64_push(&d->out[rank], &w, 1);
-                } else if (--d->indeg[id] == 0 && first[id + 1] > first[id]) {
-                    stack[top++] = id;
+                } else if (--out[id] == 0) {
+                    left--;
+                    if (first[id + 1] > first[id]) stack[top++] = id;
                 }
             }
             if ((++peeled & 4095) == 0 && !*limit) *limit = chk_over_limit(d->lim, 0, d->start);
@@ -513,7 +520,10 @@ static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, siz
         for (int k = 0; k < c->size; k++) d->out[k].n = 0;
         for (size_t i = 0; !full && i < nrecv; i++) {
             uint32_t id = (uint32_t)recv[i];
-            if (--d->indeg[id] == 0 && first[id + 1] > first[id]) stack[top++] = id;
+            if (--out[id] == 0) {
+                left--;
+                if (first[id + 1] > first[id]) stack[top++] = id;
+            }
         }
         free(recv);
         if (!*limit) *limit = chk_over_limit(d->lim, 0, d->start);
@@ -533,10 +543,45 @@ static enum chk_verdict tau_cycle_across(struct dsearch *d, uint64_t **send, siz
             break;
         }
     }
+    for (uint32_t id = 0; v == CHK_FAILS && id < count; id++)
+        if (out[id] > 0) {
+            *divergent = id;
+            break;
+        }
     free(first);
-    free(adj);
+    free(preds);
+    free(out);
     free(stack);
     return v;
+}
+
+/* The breadth-first level of local state id (d->levels holds each level's first number). */
+static uint32_t level_of(const struct dsearch *d, uint32_t id)
+{
+    size_t lo = 0, hi = d->levels.n;  /* the last level whose first number is <= id */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->levels.v[mid] <= id) lo = mid;
+        else hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* A divergence found by tau_cycle_across: the shallowest divergent state of all ranks (the
+ * lowest rank's among equals) and the way to it, into r on every rank.  Its trace is as short
+ * as the one-process check's, which reports the first divergent state of its breadth-first
+ * order.  0, or -1 (the transport failed, or the walk back did). */
+static int divergence_counterexample(struct dsearch *d, uint32_t divergent, struct chk_result *r)
+{
+    const struct dist_comm *c = d->c;
+    uint64_t key[1] = {0};
+    if (divergent != STORE_NONE)
+        key[0] = (uint64_t)(UINT32_MAX - level_of(d, divergent)) << 32 | (uint32_t)(c->size - c->rank);
+    if (c->max(c->self, key, 1) < 0) return -1;
+    int bad_rank = c->size - (int)(uint32_t)key[0];
+    uint32_t level = UINT32_MAX - (uint32_t)(key[0] >> 32);
+    r->kind = CHK_DIVERGENCE;
+    return counterexample(d, bad_rank, divergent, level, r);
 }
 
 /* The search itself, from `initial`, into r. */
@@ -564,6 +609,8 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     if (!full && owner_of(vec_hash(initial, sp->words), c->size) == (uint32_t)c->rank &&
         (store_insert(d.st, initial, STORE_ROOT) < 0 || parent_ranks(&d, 0, 0) < 0))
         full = true;
+    uint64_t zero = 0;
+    if (!vec64_push(&d.levels, &zero, 1)) full = true;
     uint64_t transitions = 0, level_end = d.st ? store_count(d.st) : 0;
     /* The global count as the last round summed it, and this rank's part of it then: a
      * limit on states compares the sum plus what this rank has added since. */
@@ -632,10 +679,17 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
         }
         if (sums[0]) continue;  /* the level goes on */
         if (!sums[1]) {
-            r->verdict = sp->taus ? tau_cycle_across(&d, send, nsend, &limit) : CHK_HOLDS;
+            uint32_t divergent = STORE_NONE;
+            r->verdict = sp->taus ? tau_cycle_across(&d, send, nsend, &limit, &divergent)
+                                  : CHK_HOLDS;
             if (r->verdict == CHK_LIMIT) r->limit = limit;
+            if (r->verdict == CHK_FAILS && sp->walk_divergence &&
+                divergence_counterexample(&d, divergent, r) < 0)
+                r->verdict = CHK_ERROR;
             break;
         }
+        uint64_t next_level = level_end;  /* the next level's first number */
+        if (!vec64_push(&d.levels, &next_level, 1)) full = true;
         level_end = store_count(d.st);
         depth++;
     }
@@ -652,6 +706,7 @@ static void search(const struct dist_comm *c, struct dspace *sp, const uint64_t 
     free(d.indeg);
     free(d.ids);
     free(d.edges.v);
+    free(d.levels.v);
     store_free(d.st);
 }
 
@@ -736,12 +791,16 @@ static enum dist_outcome machine_check(const struct dist_comm *c, uint64_t key,
     if (!init) c->abort(c->self, 2);
     mach_initial(m, init);
     bool taus = divergence && mach_has_tau(m);
+    /* A tau cycle in a space with no deadlock: its counterexample is walked across the ranks
+     * (search).  A deadlock met with divergence asked for may have a nearer divergence, which
+     * the search, stopping at the deadlock's level, has not looked for: the one-process check
+     * finds both. */
     struct dspace sp = {words, stuck_is_bad ? machine_expand : machine_expand_live,
                         machine_successors, (void *)m, CHK_DEADLOCK, 0, NULL, 0, false, taus,
-                        taus};
+                        taus, true};
     search(c, &sp, init, lim, r);
     free(init);
-    if (sp.replay && r->verdict == CHK_FAILS) return replay_alone(r);
+    if (sp.replay && r->verdict == CHK_FAILS && r->kind != CHK_DIVERGENCE) return replay_alone(r);
     return DIST_DONE;
 }
 
@@ -909,7 +968,7 @@ static enum dist_outcome finer_refines(const struct dist_comm *c, uint64_t key,
     }
     bool taus = chk_model_divergence(model) && mach_has_tau(impl);
     struct dspace sp = {1 + mach_words(impl), finer_expand, finer_successors, pairs, CHK_NONE, 0,
-                        NULL, 0, false, true, taus};
+                        NULL, 0, false, true, taus, false};
     uint64_t *init = malloc(sp.words * sizeof *init);
     if (!init) c->abort(c->self, 2);
     init[0] = chk_pairs_root(pairs);
@@ -942,7 +1001,7 @@ enum dist_outcome dist_refines(const struct dist_comm *c, uint64_t key, const st
     }
     bool taus = model == CHK_MODEL_FD && mach_has_tau(impl);
     struct dspace sp = {1 + mach_words(impl), pair_expand, pair_successors, NULL, CHK_NONE, 0,
-                        NULL, 0, false, taus, taus};
+                        NULL, 0, false, taus, taus, false};
     struct product p = {norm, impl, model, sp.words, &sp};
     sp.data = &p;
     uint64_t *init = malloc(sp.words * sizeof *init);

@@ -1,7 +1,8 @@
 # baton check --distributed (docs/distributed.md): the state space spread over MPI ranks gives
 # the same verdicts, the same states and transitions for checks that pass, and
 # counterexamples as long as one process's, for deadlock freedom and refinement in every
-# model, on the dining philosophers with and without the butler (tests/distributed.sh).
+# model and divergence freedom, on the dining philosophers with and without the butler
+# (tests/distributed.sh).
 # Without mpirun or the MPI plugin the cases with ranks say SKIPPED (and `make check` prints
 # a banner); the one-rank cases run everywhere.
 
@@ -11,7 +12,7 @@ stdout PASS  assert SEATED :[deadlock free]  (2032 states, 7072 transitions
 stderr --distributed outside mpirun: checking as one rank
 
 $ sh tests/distributed.sh same 1 4 5
-stdout N=5, 1 ranks: the same as one process: 24 assertions, exit 1
+stdout N=5, 1 ranks: the same as one process: 27 assertions, exit 1
 !stdout DIFFER
 
 $ sh tests/distributed.sh limits 1

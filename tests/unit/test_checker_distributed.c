@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "checker/distributed.h"
+#include "checker/explore.h"
 
 enum { A = EV_FIRST_VISIBLE, B, C, D, MAX_RANKS = 4 };
 
@@ -344,27 +345,49 @@ static struct machine *with_taus(uint32_t prefix, uint32_t chain, uint32_t cycle
 }
 
 /* Divergence freedom (live) or deadlock freedom in FD of m on 1..4 ranks against the
- * one-process check: when it holds, the same figures from the distributed search; when it
- * fails, DIST_ALONE on every rank, which leaves the counterexample to that check. */
+ * one-process check: when it holds, the same figures from the distributed search.  When it
+ * fails by a divergence in a space with no deadlock, the ranks' own counterexample: a
+ * divergence as long as the one-process check's, ending in a state with a tau cycle in
+ * reach, the same on every rank.  When a deadlock is reachable and deadlock freedom in FD
+ * fails, DIST_ALONE on every rank, which leaves the counterexample to that check (a deadlock
+ * met may have a nearer divergence). */
 static void same_divergence(const struct machine *m, bool live, enum chk_verdict want)
 {
-    struct chk_result one;
+    struct chk_result one, stuck;
     if (live) chk_divergence(m, NULL, &one);
     else chk_deadlock(m, NULL, 1, &one);
     ck_assert_int_eq(one.verdict, want);
+    chk_deadlock(m, NULL, 0, &stuck);
+    bool walked = want == CHK_FAILS && (live || stuck.verdict == CHK_HOLDS);
+    chk_result_free(&stuck);
     for (int n = 1; n <= MAX_RANKS; n++) {
         struct job jobs[MAX_RANKS], like = {.impl = m, .live = live, .divergence = true};
         run_copies(&like, jobs, n);
         for (int i = 0; i < n; i++) {
             const struct chk_result *r = &jobs[i].r;
-            ck_assert_int_eq(jobs[i].outcome, want == CHK_HOLDS ? DIST_DONE : DIST_ALONE);
+            ck_assert_int_eq(jobs[i].outcome, want == CHK_HOLDS || walked ? DIST_DONE : DIST_ALONE);
             if (want == CHK_HOLDS) {
                 ck_assert_int_eq(r->verdict, CHK_HOLDS);
                 ck_assert_uint_eq(r->states, one.states);
                 ck_assert_uint_eq(r->transitions, one.transitions);
+            } else if (walked) {
+                ck_assert_int_eq(r->verdict, CHK_FAILS);
+                ck_assert_int_eq(r->kind, CHK_DIVERGENCE);
+                ck_assert_uint_eq(r->npath, one.npath);
+                ck_assert_uint_eq(r->ntrace, one.ntrace);
+                ck_assert_uint_eq(r->npath, jobs[0].r.npath);
+                uint32_t w = mach_words(m);
+                ck_assert_mem_eq(r->path, jobs[0].r.path, r->npath * w * sizeof *r->path);
+                uint64_t init[8], *lasso = NULL;
+                size_t len = 0, loop = 0;
+                ck_assert_uint_le(w, 8);
+                mach_initial(m, init);
+                ck_assert_mem_eq(r->path, init, w * sizeof *init);
+                ck_assert_int_eq(chk_tau_lasso(m, r->path + (r->npath - 1) * w, 1000, &lasso, &len, &loop), 0);
+                free(lasso);
             }
-            chk_result_free(&jobs[i].r);
         }
+        for (int i = 0; i < n; i++) chk_result_free(&jobs[i].r);
     }
     chk_result_free(&one);
 }
@@ -386,6 +409,12 @@ START_TEST(divergence_like_one_process)
     same_divergence(m, true, CHK_FAILS);
     mach_free(m);
     m = with_taus(2, 1, 2, 5);
+    same_divergence(m, true, CHK_FAILS);
+    mach_free(m);
+    /* Divergent only after events on both sides of a long chain of taus: the shallowest
+     * divergent state is 3 a's and 40 taus deep, found by peeling back from the sinks over
+     * many rounds. */
+    m = with_taus(3, 40, 3, 4);
     same_divergence(m, true, CHK_FAILS);
     mach_free(m);
     /* Stuck but not divergent: a deadlock, which divergence freedom does not mind, but deadlock
