@@ -443,7 +443,8 @@ static int tau_degrees(struct dsearch *d, uint64_t **send, size_t *nsend, uint32
     *preds = malloc((d->edges.n / 2 ? d->edges.n / 2 : 1) * sizeof **preds);
     *out = calloc(count ? count : 1, sizeof **out);
     if (!*first || !*preds || !*out) failed = -1;
-    for (uint32_t id = 0; !failed && id < count; id++) (*first)[id + 1] = (*first)[id] + d->indeg[id];
+    for (uint32_t id = 0; !failed && id < count; id++)
+        (*first)[id + 1] = (*first)[id] + d->indeg[id];
     for (size_t i = 0; i + 1 < d->edges.n; i += 2) {
         uint64_t src = d->edges.v[i];
         uint64_t w = (uint32_t)src;
@@ -576,8 +577,10 @@ static int divergence_counterexample(struct dsearch *d, uint32_t divergent, stru
     const struct dist_comm *c = d->c;
     uint64_t key[1] = {0};
     if (divergent != STORE_NONE)
-        key[0] = (uint64_t)(UINT32_MAX - level_of(d, divergent)) << 32 | (uint32_t)(c->size - c->rank);
-    if (c->max(c->self, key, 1) < 0) return -1;
+        key[0] = (uint64_t)(UINT32_MAX - level_of(d, divergent)) << 32 |
+                 (uint32_t)(c->size - c->rank);
+    /* (0 everywhere — no rank left a divergent state — cannot follow a failing peel) */
+    if (c->max(c->self, key, 1) < 0 || key[0] == 0) return -1;
     int bad_rank = c->size - (int)(uint32_t)key[0];
     uint32_t level = UINT32_MAX - (uint32_t)(key[0] >> 32);
     r->kind = CHK_DIVERGENCE;

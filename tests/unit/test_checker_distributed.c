@@ -383,7 +383,8 @@ static void same_divergence(const struct machine *m, bool live, enum chk_verdict
                 ck_assert_uint_le(w, 8);
                 mach_initial(m, init);
                 ck_assert_mem_eq(r->path, init, w * sizeof *init);
-                ck_assert_int_eq(chk_tau_lasso(m, r->path + (r->npath - 1) * w, 1000, &lasso, &len, &loop), 0);
+                const uint64_t *last = r->path + (r->npath - 1) * w;
+                ck_assert_int_eq(chk_tau_lasso(m, last, 1000, &lasso, &len, &loop), 0);
                 free(lasso);
             }
         }
