@@ -46,6 +46,7 @@ for n in ${BENCH_PHIL_N:-7 8 9 10}; do
 			/usr/bin/time -f "%M" -o "$out/time$t.txt" "$baton" check --threads $t --timeout "$budget" \
 				--format json "$spec" >"$out/phil$t.json" || true
 			secs=$(field "$out/phil$t.json" seconds)
+			[ -n "$secs" ] || continue  # no report (a crash): not a time
 			eval "best=\$b_secs$t"
 			if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
 				eval "b_secs$t=$secs b_kb$t=$(peak_kb "$out/time$t.txt")"
